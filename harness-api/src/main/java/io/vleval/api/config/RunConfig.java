@@ -1,0 +1,37 @@
+package io.vleval.api.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated run configuration: every plugin type known, every reference resolved, every task
+ * compatible with its dataset and models. Built by the harness from YAML; plugins see only their
+ * own spec records.
+ *
+ * @param source the YAML file it came from
+ */
+public record RunConfig(
+    Path source,
+    RunSettings run,
+    List<ModelEntry> models,
+    List<DatasetEntry> datasets,
+    List<TaskEntry> tasks,
+    List<ReporterEntry> reporters) {
+
+  public RunConfig {
+    models = List.copyOf(models);
+    datasets = List.copyOf(datasets);
+    tasks = List.copyOf(tasks);
+    reporters = List.copyOf(reporters);
+  }
+
+  public ModelEntry model(String name) {
+    return models.stream().filter(m -> m.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no model named " + name));
+  }
+
+  public DatasetEntry dataset(String name) {
+    return datasets.stream().filter(d -> d.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no dataset named " + name));
+  }
+}

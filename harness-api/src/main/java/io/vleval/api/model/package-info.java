@@ -1,0 +1,2 @@
+/** Models and their capabilities: the interfaces a task asks a model for. */
+package io.vleval.api.model;

@@ -1,0 +1,34 @@
+package io.vleval.api.plugin;
+
+import io.vleval.api.model.Capability;
+import io.vleval.api.task.Task;
+import io.vleval.api.task.SampleRecord;
+import io.vleval.api.sample.Sample;
+import java.util.Set;
+
+/**
+ * Makes tasks. Registered in {@code META-INF/services/io.vleval.api.plugin.TaskProvider}.
+ *
+ * <p>To write one:
+ * <ol>
+ *   <li>Declare a record for the protocol settings, each with the reference default, as
+ *       {@link #specType()}.</li>
+ *   <li>Say which sample type it consumes and which model capabilities it needs; the planner
+ *       checks both before any model or dataset is loaded.</li>
+ *   <li>Return a {@link Task} whose sessions turn batches into {@link SampleRecord}s and records
+ *       into metrics.</li>
+ * </ol>
+ */
+public interface TaskProvider<S extends Record> extends Plugin<S> {
+
+  Class<? extends Sample> sampleType();
+
+  Set<Class<? extends Capability>> requiredCapabilities(S spec);
+
+  /** Whether the task needs a {@code train_dataset} (linear probing, segmentation heads). */
+  default boolean needsTrainingData(S spec) {
+    return false;
+  }
+
+  Task<?, ?> create(S spec);
+}

@@ -1,0 +1,49 @@
+package io.vleval.cli;
+
+import io.vleval.api.config.RunConfig;
+import io.vleval.api.result.RunResult;
+import io.vleval.core.config.ConfigLoader;
+import io.vleval.core.plugin.PluginRegistry;
+import io.vleval.core.run.RunOptions;
+import io.vleval.core.run.Runner;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vleval run CONFIG}: validates, runs every task on every model, writes the run directory. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run a config: validate it, evaluate each task on each model, write the run directory",
+        "(config.yaml, samples/, results.json, results.csv, reporter outputs)."})
+final class RunCommand implements Callable<Integer> {
+
+  @ParentCommand VlevalCommand parent;
+  @Mixin CommonOptions common;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The run's YAML file.")
+  Path config;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+      description = "The run directory (default: <run.out>/<run.name>-<timestamp>).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the interrupted run in --out from its per-sample records.")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    Console console = parent.console;
+    if (resume && out == null) {
+      console.err().println("error: --resume needs --out DIR naming the interrupted run directory");
+      return ExitCode.USER_ERROR;
+    }
+    PluginRegistry registry = PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
+    RunConfig runConfig = new ConfigLoader(registry).load(config);
+    RunResult result = new Runner(registry, new ProgressPrinter(console)).run(runConfig, new RunOptions(out, resume));
+    ResultTable.print(result, console.out());
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,60 @@
+package io.vleval.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries of DESIGN.md, checked on the compiled classes of every module. */
+class ArchitectureTest {
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.vleval");
+  }
+
+  @Test
+  void tasksAndTheInternVlModelNeverImportEachOther() {
+    noClasses().that().resideInAPackage("io.vleval.tasks..")
+        .should().dependOnClassesThat().resideInAPackage("io.vleval.model..").check(classes);
+    noClasses().that().resideInAPackage("io.vleval.model..")
+        .should().dependOnClassesThat().resideInAPackage("io.vleval.tasks..").check(classes);
+  }
+
+  @Test
+  void theApiDependsOnNoOtherModule() {
+    noClasses().that().resideInAPackage("io.vleval.api..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vleval.core..", "io.vleval.cli..", "io.vleval.tasks..",
+            "io.vleval.model..", "io.vleval.datasets..", "io.vleval.reports..")
+        .check(classes);
+  }
+
+  @Test
+  void pluginModulesSeeOnlyTheApi() {
+    noClasses().that().resideInAnyPackage("io.vleval.tasks..", "io.vleval.model..", "io.vleval.datasets..", "io.vleval.reports..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vleval.core..", "io.vleval.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheCommandLinePrintsOrExits() {
+    noClasses().that().resideOutsideOfPackage("io.vleval.cli..")
+        .should().accessField(System.class, "out")
+        .orShould().accessField(System.class, "err")
+        .orShould().callMethod(System.class, "exit", int.class)
+        .orShould().callMethod(Throwable.class, "printStackTrace")
+        .check(classes);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("io.vleval.(*)..").should().beFreeOfCycles().check(classes);
+  }
+}

@@ -1,0 +1,55 @@
+package io.vleval.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Help, version, list and usage errors. */
+class CommandLineTest {
+
+  @Test
+  void helpDocumentsEveryCommand() {
+    Cli.Result r = Cli.run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("run ", "validate ", "list ", "Exit codes: 0 ok, 1 a gate failed, 2 a user error");
+    for (String command : new String[] {"run", "validate", "list"}) {
+      Cli.Result sub = Cli.run(command, "--help");
+      assertThat(sub.exitCode()).isZero();
+      assertThat(sub.out()).startsWith("Usage: vleval " + command);
+    }
+    assertThat(Cli.run("run", "--help").out()).contains("--resume", "--out", "--verbose");
+  }
+
+  @Test
+  void versionNamesTheHarnessVersion() {
+    Cli.Result r = Cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("vleval 0.").contains("Java 17");
+  }
+
+  @Test
+  void listShowsEveryDiscoveredPluginWithCapabilities() {
+    Cli.Result r = Cli.run("list");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("models (").contains("random").contains("pixel-baseline")
+        .contains("capabilities: DenseFeatureExtractor, ImageEmbedder, TextEmbedder, VideoEmbedder")
+        .contains("test-colours").contains("test-accuracy").contains("reads LabelledImage samples");
+    assertThat(Cli.run("list", "--keys").out()).contains("embedding_size: length of the random embeddings");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    Cli.Result r = Cli.run("run", "--frobnicate", "x.yaml");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    assertThat(Cli.run("nonsense").exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(Cli.run("run").exitCode()).isEqualTo(ExitCode.USER_ERROR);
+  }
+
+  @Test
+  void resumeWithoutOutIsAUsageError() {
+    Cli.Result r = Cli.run("run", "x.yaml", "--resume");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(r.err()).contains("--resume needs --out");
+  }
+}

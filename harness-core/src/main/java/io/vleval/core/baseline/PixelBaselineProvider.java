@@ -1,0 +1,164 @@
+package io.vleval.core.baseline;
+
+import io.vleval.api.model.Capability;
+import io.vleval.api.model.DenseFeatureExtractor;
+import io.vleval.api.model.DenseFeatures;
+import io.vleval.api.model.ImageEmbedder;
+import io.vleval.api.model.ImageView;
+import io.vleval.api.model.Model;
+import io.vleval.api.model.ModelInfo;
+import io.vleval.api.model.TextEmbedder;
+import io.vleval.api.model.VideoEmbedder;
+import io.vleval.api.plugin.ModelProvider;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.api.spec.Doc;
+import io.vleval.core.config.NormalizedConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model with no learning at all: an image is its downsampled colour layout (a {@code grid x grid}
+ * average of RGB, centred), a text is a signed hashed bag of its words in a space of the same
+ * size. It shows what pixels alone give on each task.
+ */
+public final class PixelBaselineProvider implements ModelProvider<PixelBaselineProvider.Spec> {
+
+  /** Options of the pixel baseline. */
+  public record Spec(@Doc("side of the colour-layout grid (default 8, so 192-dimensional embeddings)") Integer grid) {
+    public Spec {
+      grid = grid == null ? 8 : grid;
+      if (grid < 1 || grid > 64) {
+        throw new IllegalArgumentException("grid must be between 1 and 64, got " + grid);
+      }
+    }
+  }
+
+  private static final Set<Class<? extends Capability>> CAPABILITIES =
+      Set.of(ImageEmbedder.class, TextEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+
+  @Override
+  public String type() {
+    return "pixel-baseline";
+  }
+
+  @Override
+  public String description() {
+    return "no-learning baseline: colour-layout image embeddings, hashed bag-of-words text embeddings";
+  }
+
+  @Override
+  public Class<Spec> specType() {
+    return Spec.class;
+  }
+
+  @Override
+  public Set<Class<? extends Capability>> capabilities(Spec spec) {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public Model load(Spec spec, PluginContext context) {
+    int grid = spec.grid();
+    int size = grid * grid * 3;
+    ImageEmbedder images = new ImageEmbedder() {
+      @Override
+      public int embeddingSize() {
+        return size;
+      }
+
+      @Override
+      public float[][] embedImages(List<RgbImage> batch, ImageView view) {
+        float[][] out = new float[batch.size()][];
+        for (int i = 0; i < out.length; i++) {
+          float[] v = layout(batch.get(i), grid, grid);
+          for (int d = 0; d < v.length; d++) {
+            v[d] -= 0.5f;
+          }
+          out[i] = v;
+        }
+        return out;
+      }
+    };
+    TextEmbedder texts = new TextEmbedder() {
+      @Override
+      public int embeddingSize() {
+        return size;
+      }
+
+      @Override
+      public float[][] embedTexts(List<String> batch) {
+        float[][] out = new float[batch.size()][];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = bagOfWords(batch.get(i), size);
+        }
+        return out;
+      }
+    };
+    int denseGrid = 16;
+    DenseFeatureExtractor dense = new DenseFeatureExtractor() {
+      @Override
+      public int channels() {
+        return 3;
+      }
+
+      @Override
+      public int inputSize() {
+        return denseGrid * 14;
+      }
+
+      @Override
+      public List<DenseFeatures> extract(List<RgbImage> batch) {
+        List<DenseFeatures> out = new ArrayList<>();
+        for (RgbImage image : batch) {
+          out.add(new DenseFeatures(denseGrid, denseGrid, 3, layout(image, denseGrid, denseGrid)));
+        }
+        return out;
+      }
+    };
+    Map<Class<? extends Capability>, Capability> caps = Map.of(ImageEmbedder.class, images, TextEmbedder.class, texts,
+        DenseFeatureExtractor.class, dense, VideoEmbedder.class, VideoEmbedder.pooling(images));
+    return new BaselineModel(caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
+  }
+
+  /** Mean RGB in [0,1] over each cell of a rows x cols grid, cell-major then channel. */
+  static float[] layout(RgbImage image, int rows, int cols) {
+    float[] out = new float[rows * cols * 3];
+    int[] counts = new int[rows * cols];
+    for (int y = 0; y < image.height(); y++) {
+      int r = (int) ((long) y * rows / image.height());
+      for (int x = 0; x < image.width(); x++) {
+        int c = (int) ((long) x * cols / image.width());
+        int cell = r * cols + c;
+        counts[cell]++;
+        for (int ch = 0; ch < 3; ch++) {
+          out[cell * 3 + ch] += image.channel(x, y, ch);
+        }
+      }
+    }
+    for (int cell = 0; cell < counts.length; cell++) {
+      // cells can be empty when the image is smaller than the grid: they stay 0
+      float n = Math.max(1, counts[cell]) * 255f;
+      for (int ch = 0; ch < 3; ch++) {
+        out[cell * 3 + ch] /= n;
+      }
+    }
+    return out;
+  }
+
+  /** Signed feature hashing of lower-cased words. */
+  static float[] bagOfWords(String text, int size) {
+    float[] v = new float[size];
+    for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      int h = word.hashCode() * 0x9E3779B1;
+      v[Math.floorMod(h, size)] += (h >>> 31) == 0 ? 1f : -1f;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,414 @@
+package io.vleval.core.config;
+
+import io.vleval.api.config.ConfigLocation;
+import io.vleval.api.config.DatasetEntry;
+import io.vleval.api.config.ModelEntry;
+import io.vleval.api.config.OnError;
+import io.vleval.api.config.ReporterEntry;
+import io.vleval.api.config.RunConfig;
+import io.vleval.api.config.RunSettings;
+import io.vleval.api.config.TaskEntry;
+import io.vleval.api.model.Capability;
+import io.vleval.api.plugin.DatasetProvider;
+import io.vleval.api.plugin.ModelProvider;
+import io.vleval.api.plugin.Plugin;
+import io.vleval.api.plugin.TaskProvider;
+import io.vleval.api.sample.Sample;
+import io.vleval.core.plugin.PluginKind;
+import io.vleval.core.plugin.PluginRegistry;
+import io.vleval.core.yaml.Problems;
+import io.vleval.core.yaml.SpecBinder;
+import io.vleval.core.yaml.SpecKeys;
+import io.vleval.core.yaml.YamlNode;
+import io.vleval.core.yaml.YamlReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a run config and validates all of it before anything heavy happens: keys, types,
+ * plugin types, references between entries, sample kinds and model capabilities. Every problem
+ * is collected and reported at once, each with {@code FILE:LINE:COLUMN}.
+ */
+public final class ConfigLoader {
+
+  static final List<String> TOP_KEYS = List.of("run", "models", "datasets", "tasks", "reporters");
+  private static final Set<String> MODEL_KEYS = Set.of("name", "type");
+  private static final Set<String> DATASET_KEYS = Set.of("name", "type", "on_error");
+  private static final Set<String> TASK_KEYS = Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size");
+  private static final Set<String> REPORTER_KEYS = Set.of("type");
+  private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  private final PluginRegistry registry;
+  private final UnaryOperator<String> environment;
+  private final YamlReader reader = new YamlReader();
+
+  public ConfigLoader(PluginRegistry registry, UnaryOperator<String> environment) {
+    this.registry = registry;
+    this.environment = environment;
+  }
+
+  public ConfigLoader(PluginRegistry registry) {
+    this(registry, System::getenv);
+  }
+
+  /** Reads and validates {@code file}; throws a {@link io.vleval.api.error.ConfigException} listing every problem. */
+  public RunConfig load(Path file) {
+    String display = file.toString();
+    YamlNode root = reader.read(file, display);
+    Path base = file.toAbsolutePath().normalize().getParent();
+    return bind(root, file, base);
+  }
+
+  /** Validates YAML text as if it were the file {@code file} (used by tests and by {@code validate}). */
+  public RunConfig parse(String yaml, Path file) {
+    YamlNode root = reader.parse(yaml, file.toString());
+    return bind(root, file, file.toAbsolutePath().normalize().getParent());
+  }
+
+  private RunConfig bind(YamlNode root, Path file, Path base) {
+    Problems problems = new Problems();
+    SpecBinder binder = new SpecBinder(base, environment);
+    if (!(root instanceof YamlNode.Mapping top)) {
+      problems.add(root.mark(), "a run config is a mapping with keys " + String.join(", ", TOP_KEYS)
+          + "; found " + root.describe());
+      problems.throwIfAny();
+      throw new IllegalStateException("unreachable");
+    }
+    Set<String> misspelt = new java.util.HashSet<>();
+    for (String key : top.entries().keySet()) {
+      if (!TOP_KEYS.contains(key)) {
+        misspelt.addAll(SpecKeys.nearest(key, TOP_KEYS));
+        problems.add(top.keyMark(key), "unknown key '" + key + "' at the top level; "
+            + SpecKeys.suggestion(key, TOP_KEYS) + "allowed keys: " + String.join(", ", TOP_KEYS));
+      }
+    }
+    RunSettings run = runSettings(top.get("run"), top.mark(), file, binder, problems);
+    List<ModelEntry> models = new ArrayList<>();
+    List<DatasetEntry> datasets = new ArrayList<>();
+    List<TaskEntry> tasks = new ArrayList<>();
+    List<ReporterEntry> reporters = new ArrayList<>();
+    Map<String, Class<? extends Sample>> datasetKinds = new HashMap<>();
+    Map<String, Set<Class<? extends Capability>>> modelCaps = new HashMap<>();
+    // Entries whose own binding failed: references to them are not reported again as undefined.
+    Set<String> broken = new java.util.HashSet<>();
+
+    for (YamlNode.Mapping m : entries(top, "models", !misspelt.contains("models"), problems)) {
+      ModelEntry e = modelEntry(m, binder, problems);
+      markBroken(e == null, m, broken);
+      if (e != null && unique(e.name(), "model", m, models.stream().map(ModelEntry::name).toList(), problems)) {
+        models.add(e);
+        modelCaps.put(e.name(), capabilities((ModelProvider<?>) registry.model(e.type()), e.spec()));
+      }
+    }
+    for (YamlNode.Mapping m : entries(top, "datasets", !misspelt.contains("datasets"), problems)) {
+      DatasetEntry e = datasetEntry(m, binder, problems);
+      markBroken(e == null, m, broken);
+      if (e != null && unique(e.name(), "dataset", m, datasets.stream().map(DatasetEntry::name).toList(), problems)) {
+        datasets.add(e);
+        datasetKinds.put(e.name(), sampleType(registry.dataset(e.type()), e.spec()));
+      }
+    }
+    for (YamlNode.Mapping m : entries(top, "tasks", !misspelt.contains("tasks"), problems)) {
+      TaskEntry e = taskEntry(m, binder, run, problems);
+      if (e != null && unique(e.name(), "task", m, tasks.stream().map(TaskEntry::name).toList(), problems)) {
+        check(e, m, models, datasets, datasetKinds, modelCaps, broken, problems);
+        tasks.add(e);
+      }
+    }
+    for (YamlNode.Mapping m : entries(top, "reporters", false, problems)) {
+      ReporterEntry e = reporterEntry(m, binder, problems);
+      if (e != null) {
+        reporters.add(e);
+      }
+    }
+    problems.throwIfAny();
+    return new RunConfig(file, run, models, datasets, tasks, reporters);
+  }
+
+  private RunSettings runSettings(YamlNode node, YamlNode.Mark topMark, Path file, SpecBinder binder, Problems problems) {
+    RunSection section = null;
+    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      section = new RunSection(null, null, null, null, null);
+    } else if (node instanceof YamlNode.Mapping m) {
+      section = binder.bind(RunSection.class, m, Set.of(), "the run section", problems);
+    } else {
+      problems.add(node.mark(), "'run' must be a mapping with keys " + SpecKeys.keysOf(RunSection.class)
+          + ", found " + node.describe());
+    }
+    if (section == null) {
+      return new RunSettings("invalid", 0, binder.baseDirectory().resolve("runs"), 1, 1);
+    }
+    String name = section.name() != null ? section.name() : stem(file);
+    if (!ENTRY_NAME.matcher(name).matches()) {
+      problems.add(node instanceof YamlNode.Mapping m ? m.keyMark("name") : topMark,
+          "run name '" + name + "' must be letters, digits, '.', '_' or '-' (it names a folder)");
+    }
+    int workers = section.workers() != null ? section.workers() : Math.min(4, Runtime.getRuntime().availableProcessors());
+    int batch = section.batchSize() != null ? section.batchSize() : 16;
+    if (workers < 1 || batch < 1) {
+      problems.add(node != null ? node.mark() : topMark, "'workers' and 'batch_size' in the run section must be at least 1");
+    }
+    return new RunSettings(name, section.seed() != null ? section.seed() : 0L,
+        section.out() != null ? section.out() : binder.baseDirectory().resolve("runs"),
+        Math.max(1, workers), Math.max(1, batch));
+  }
+
+  private static String stem(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+
+  private List<YamlNode.Mapping> entries(YamlNode.Mapping top, String key, boolean required, Problems problems) {
+    YamlNode node = top.get(key);
+    List<YamlNode.Mapping> out = new ArrayList<>();
+    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      if (required) {
+        problems.add(node == null ? top.mark() : node.mark(), "missing required key '" + key + "': a run needs at least one "
+            + key.substring(0, key.length() - 1));
+      }
+      return out;
+    }
+    if (!(node instanceof YamlNode.Sequence seq)) {
+      problems.add(node.mark(), "'" + key + "' must be a list of mappings (each item starting with '- '), found " + node.describe());
+      return out;
+    }
+    if (required && seq.items().isEmpty()) {
+      problems.add(seq.mark(), "'" + key + "' is empty: a run needs at least one " + key.substring(0, key.length() - 1));
+    }
+    for (YamlNode item : seq.items()) {
+      if (item instanceof YamlNode.Mapping m) {
+        out.add(m);
+      } else {
+        problems.add(item.mark(), "each item of '" + key + "' must be a mapping, found " + item.describe());
+      }
+    }
+    return out;
+  }
+
+  private String text(YamlNode.Mapping m, String key, String what, boolean required, Problems problems) {
+    YamlNode node = m.get(key);
+    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      if (required) {
+        problems.add(node == null ? m.mark() : node.mark(), "missing required key '" + key + "' in " + what);
+      }
+      return null;
+    }
+    if (node instanceof YamlNode.Scalar s) {
+      return s.text();
+    }
+    problems.add(node.mark(), "'" + key + "' in " + what + " must be a text value, found " + node.describe());
+    return null;
+  }
+
+  private String entryName(YamlNode.Mapping m, String what, Problems problems) {
+    String name = text(m, "name", what, true, problems);
+    if (name != null && !ENTRY_NAME.matcher(name).matches()) {
+      problems.add(m.get("name").mark(), "name '" + name + "' of " + what
+          + " must be letters, digits, '.', '_' or '-' (it names files in the run directory)");
+      return null;
+    }
+    return name;
+  }
+
+  private Plugin<?> plugin(PluginKind kind, YamlNode.Mapping m, String what, Problems problems) {
+    String type = text(m, "type", what, true, problems);
+    if (type == null) {
+      return null;
+    }
+    Plugin<?> plugin = registry.find(kind, type).orElse(null);
+    if (plugin == null) {
+      problems.add(m.get("type").mark(), registry.unknownTypeMessage(kind, type));
+    }
+    return plugin;
+  }
+
+  private ModelEntry modelEntry(YamlNode.Mapping m, SpecBinder binder, Problems problems) {
+    String name = entryName(m, "a model", problems);
+    Plugin<?> plugin = plugin(PluginKind.MODEL, m, "model '" + name + "'", problems);
+    if (name == null || plugin == null) {
+      return null;
+    }
+    Record spec = binder.bind(plugin.specType(), m, MODEL_KEYS, "model '" + name + "' (type " + plugin.type() + ")", problems);
+    return spec == null ? null : new ModelEntry(name, plugin.type(), spec, location(m));
+  }
+
+  private DatasetEntry datasetEntry(YamlNode.Mapping m, SpecBinder binder, Problems problems) {
+    String name = entryName(m, "a dataset", problems);
+    Plugin<?> plugin = plugin(PluginKind.DATASET, m, "dataset '" + name + "'", problems);
+    String onErrorText = text(m, "on_error", "dataset '" + name + "'", false, problems);
+    OnError onError = OnError.FAIL;
+    if (onErrorText != null) {
+      if (onErrorText.equals("skip")) {
+        onError = OnError.SKIP;
+      } else if (!onErrorText.equals("fail")) {
+        problems.add(m.get("on_error").mark(), "'on_error' in dataset '" + name + "' is '" + onErrorText
+            + "'; allowed values: fail, skip");
+      }
+    }
+    if (name == null || plugin == null) {
+      return null;
+    }
+    Record spec = binder.bind(plugin.specType(), m, DATASET_KEYS, "dataset '" + name + "' (type " + plugin.type() + ")", problems);
+    return spec == null ? null : new DatasetEntry(name, plugin.type(), onError, spec, location(m));
+  }
+
+  private TaskEntry taskEntry(YamlNode.Mapping m, SpecBinder binder, RunSettings run, Problems problems) {
+    String name = entryName(m, "a task", problems);
+    String what = "task '" + name + "'";
+    Plugin<?> plugin = plugin(PluginKind.TASK, m, what, problems);
+    String dataset = text(m, "dataset", what, true, problems);
+    String train = text(m, "train_dataset", what, false, problems);
+    List<String> models = new ArrayList<>();
+    YamlNode modelsNode = m.get("models");
+    if (modelsNode instanceof YamlNode.Sequence seq) {
+      for (YamlNode item : seq.items()) {
+        if (item instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {
+          models.add(s.text());
+        } else {
+          problems.add(item.mark(), "'models' in " + what + " lists model names, found " + item.describe());
+        }
+      }
+    } else if (modelsNode != null) {
+      problems.add(modelsNode.mark(), "'models' in " + what + " must be a list of model names, found " + modelsNode.describe());
+    }
+    int batch = run.batchSize();
+    YamlNode batchNode = m.get("batch_size");
+    if (batchNode != null) {
+      if (batchNode instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.INTEGER && Long.parseLong(s.text()) >= 1
+          && Long.parseLong(s.text()) <= 1_000_000) {
+        batch = Integer.parseInt(s.text());
+      } else {
+        problems.add(batchNode.mark(), "'batch_size' in " + what + " must be an integer from 1 to 1000000, found "
+            + batchNode.describe());
+      }
+    }
+    if (name == null || plugin == null) {
+      return null;
+    }
+    Record spec = binder.bind(plugin.specType(), m, TASK_KEYS, what + " (type " + plugin.type() + ")", problems);
+    if (spec == null || dataset == null) {
+      return null;
+    }
+    return new TaskEntry(name, plugin.type(), dataset, train, models, batch, spec, location(m));
+  }
+
+  private ReporterEntry reporterEntry(YamlNode.Mapping m, SpecBinder binder, Problems problems) {
+    Plugin<?> plugin = plugin(PluginKind.REPORTER, m, "a reporter", problems);
+    if (plugin == null) {
+      return null;
+    }
+    Record spec = binder.bind(plugin.specType(), m, REPORTER_KEYS, "reporter '" + plugin.type() + "'", problems);
+    return spec == null ? null : new ReporterEntry(plugin.type(), spec, location(m));
+  }
+
+  private boolean unique(String name, String kind, YamlNode.Mapping m, List<String> seen, Problems problems) {
+    if (seen.contains(name)) {
+      problems.add(m.get("name").mark(), "a second " + kind + " is named '" + name + "'; names must be unique");
+      return false;
+    }
+    return true;
+  }
+
+  private void check(
+      TaskEntry task,
+      YamlNode.Mapping m,
+      List<ModelEntry> models,
+      List<DatasetEntry> datasets,
+      Map<String, Class<? extends Sample>> datasetKinds,
+      Map<String, Set<Class<? extends Capability>>> modelCaps,
+      Set<String> broken,
+      Problems problems) {
+    TaskProvider<?> provider = registry.task(task.type());
+    String what = "task '" + task.name() + "' (" + task.type() + ")";
+    List<String> datasetNames = datasets.stream().map(DatasetEntry::name).toList();
+    checkDataset(task.dataset(), "dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
+    if (task.trainDataset() != null) {
+      checkDataset(task.trainDataset(), "train_dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
+    } else if (needsTraining(provider, task.spec())) {
+      problems.add(m.mark(), what + " trains a head and needs 'train_dataset' naming a dataset with its training split");
+    }
+    List<String> modelNames = models.stream().map(ModelEntry::name).toList();
+    List<String> targets = task.models().isEmpty() ? modelNames : task.models();
+    Set<Class<? extends Capability>> needed = required(provider, task.spec());
+    for (String modelName : targets) {
+      if (broken.contains(modelName)) {
+        continue;
+      }
+      if (!modelNames.contains(modelName)) {
+        problems.add(m.get("models") != null ? m.get("models").mark() : m.mark(), what + " names model '" + modelName
+            + "', which is not defined; " + SpecKeys.suggestion(modelName, modelNames) + "models: " + String.join(", ", modelNames));
+        continue;
+      }
+      Set<Class<? extends Capability>> has = modelCaps.get(modelName);
+      Set<String> missing = new LinkedHashSet<>();
+      for (Class<? extends Capability> c : needed) {
+        if (has != null && !has.contains(c)) {
+          missing.add(c.getSimpleName());
+        }
+      }
+      if (!missing.isEmpty()) {
+        ModelEntry model = models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
+        problems.add(m.mark(), what + " needs " + String.join(" and ", missing) + ", which model '" + modelName + "' ("
+            + model.type() + ") does not have; list the task's models with 'models:' to leave it out");
+      }
+    }
+  }
+
+  private void checkDataset(
+      String name, String key, TaskProvider<?> provider, String what, YamlNode.Mapping m,
+      List<String> names, Map<String, Class<? extends Sample>> kinds, Set<String> broken, Problems problems) {
+    YamlNode.Mark mark = m.get(key) != null ? m.get(key).mark() : m.mark();
+    if (broken.contains(name)) {
+      return;
+    }
+    if (!names.contains(name)) {
+      problems.add(mark, what + " names dataset '" + name + "', which is not defined; "
+          + SpecKeys.suggestion(name, names) + "datasets: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+      return;
+    }
+    Class<? extends Sample> has = kinds.get(name);
+    if (has != null && !provider.sampleType().isAssignableFrom(has)) {
+      problems.add(mark, what + " reads " + provider.sampleType().getSimpleName() + " samples, but dataset '" + name
+          + "' yields " + has.getSimpleName() + " samples");
+    }
+  }
+
+  private static void markBroken(boolean failed, YamlNode.Mapping m, Set<String> broken) {
+    if (failed && m.get("name") instanceof YamlNode.Scalar s) {
+      broken.add(s.text());
+    }
+  }
+
+  private static ConfigLocation location(YamlNode.Mapping m) {
+    return new ConfigLocation(m.mark().file(), m.mark().line(), m.mark().column());
+  }
+
+  // The casts below are safe: each spec was bound to the provider's own specType().
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Set<Class<? extends Capability>> capabilities(ModelProvider provider, Record spec) {
+    return Set.copyOf(provider.capabilities(spec));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Class<? extends Sample> sampleType(DatasetProvider provider, Record spec) {
+    return provider.sampleType(spec);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Set<Class<? extends Capability>> required(TaskProvider provider, Record spec) {
+    return Set.copyOf(provider.requiredCapabilities(spec));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static boolean needsTraining(TaskProvider provider, Record spec) {
+    return provider.needsTrainingData(spec);
+  }
+}

@@ -1,0 +1,310 @@
+package io.vleval.core.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vleval.api.config.DatasetEntry;
+import io.vleval.api.config.ModelEntry;
+import io.vleval.api.config.OnError;
+import io.vleval.api.config.ReporterEntry;
+import io.vleval.api.config.RunConfig;
+import io.vleval.api.config.TaskEntry;
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.Model;
+import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.DatasetProvider;
+import io.vleval.api.plugin.ModelProvider;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.plugin.ReporterProvider;
+import io.vleval.api.plugin.TaskProvider;
+import io.vleval.api.result.DatasetProvenance;
+import io.vleval.api.result.ModelProvenance;
+import io.vleval.api.result.Provenance;
+import io.vleval.api.result.RunResult;
+import io.vleval.api.result.TaskResult;
+import io.vleval.api.sample.Sample;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.task.SampleRecord;
+import io.vleval.api.task.Task;
+import io.vleval.api.task.TaskContext;
+import io.vleval.api.task.TaskOutcome;
+import io.vleval.api.task.TaskSession;
+import io.vleval.core.config.NormalizedConfig;
+import io.vleval.core.plugin.PluginRegistry;
+import io.vleval.core.provenance.HarnessVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a validated config: for each model, each task that applies to it streams its dataset in
+ * batches, appending per-sample records to the run directory as they complete; then metrics,
+ * {@code results.json} and {@code results.csv} (both written atomically), then reporters.
+ *
+ * <p>With {@link RunOptions#resume()}, samples already recorded are not recomputed, and a config
+ * whose normalized hash differs from the interrupted run's is refused.
+ */
+public final class Runner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final PluginRegistry registry;
+  private final RunListener listener;
+  private final ObjectMapper lines = ResultFiles.lineMapper();
+
+  public Runner(PluginRegistry registry, RunListener listener) {
+    this.registry = registry;
+    this.listener = listener;
+  }
+
+  public RunResult run(RunConfig config, RunOptions options) {
+    NormalizedConfig normalized = NormalizedConfig.of(config);
+    Instant started = Instant.now();
+    Path runDir = prepareRunDirectory(config, options, normalized, started);
+    Path cache = runDir.resolve("cache");
+    List<TaskResult> results = new ArrayList<>();
+    List<ModelProvenance> modelProvenance = new ArrayList<>();
+    Map<String, DatasetProvenance> datasetProvenance = new LinkedHashMap<>();
+    int taskRuns = 0;
+    for (ModelEntry m : config.models()) {
+      taskRuns += tasksFor(config, m).size();
+    }
+    listener.runStarted(runDir, taskRuns);
+    Map<String, Dataset<?>> opened = new LinkedHashMap<>();
+    PluginContext context = new PluginContext(config.run().seed(), cache, config.run().workers());
+    for (ModelEntry modelEntry : config.models()) {
+      List<TaskEntry> tasks = tasksFor(config, modelEntry);
+      if (tasks.isEmpty()) {
+        continue;
+      }
+      LOG.info("loading model '{}' ({})", modelEntry.name(), modelEntry.type());
+      try (Model model = loadModel(modelEntry, context)) {
+        modelProvenance.add(new ModelProvenance(modelEntry.name(), modelEntry.type(), model.info().checksum(),
+            model.info().engine(), model.info().device()));
+        for (TaskEntry task : tasks) {
+          Dataset<?> evaluation = opened.computeIfAbsent(task.dataset(), n -> openDataset(config.dataset(n), context));
+          record(datasetProvenance, config.dataset(task.dataset()), evaluation);
+          Optional<Dataset<?>> training = Optional.empty();
+          if (task.trainDataset() != null) {
+            Dataset<?> train = opened.computeIfAbsent(task.trainDataset(), n -> openDataset(config.dataset(n), context));
+            record(datasetProvenance, config.dataset(task.trainDataset()), train);
+            training = Optional.of(train);
+          }
+          results.add(runTask(config, task, modelEntry, model, evaluation, training, runDir, cache));
+          listener.taskFinished(results.get(results.size() - 1));
+        }
+      }
+    }
+    Provenance provenance = new Provenance(HarnessVersion.get(), System.getProperty("java.vendor") + " "
+        + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        config.run().seed(), modelProvenance, new ArrayList<>(datasetProvenance.values()));
+    RunResult result = new RunResult(RunResult.SCHEMA_VERSION, runDir.getFileName().toString(), config.run().name(),
+        startedAt(runDir, started).toString(), Instant.now().toString(), normalized.yaml(), normalized.sha256(),
+        provenance, results);
+    ResultFiles.writeJson(result, runDir);
+    ResultFiles.writeCsv(result, runDir);
+    for (ReporterEntry r : config.reporters()) {
+      report(registry.reporter(r.type()), r.spec(), result, runDir);
+    }
+    return result;
+  }
+
+  private static List<TaskEntry> tasksFor(RunConfig config, ModelEntry model) {
+    return config.tasks().stream().filter(t -> t.models().isEmpty() || t.models().contains(model.name())).toList();
+  }
+
+  private static void record(Map<String, DatasetProvenance> out, DatasetEntry entry, Dataset<?> dataset) {
+    out.computeIfAbsent(entry.name(), n -> new DatasetProvenance(n, entry.type(), dataset.info().fingerprint(),
+        dataset.info().size(), dataset.info().location()));
+  }
+
+  private Path prepareRunDirectory(RunConfig config, RunOptions options, NormalizedConfig normalized, Instant started) {
+    Path dir = options.runDirectory() != null
+        ? options.runDirectory().toAbsolutePath().normalize()
+        : config.run().out().resolve(config.run().name() + "-" + RUN_ID.format(started));
+    Path hashFile = dir.resolve("config.sha256");
+    try {
+      if (options.resume()) {
+        if (!Files.exists(hashFile)) {
+          throw new VlevalException(dir + ": nothing to resume (no config.sha256; was a run started there?)");
+        }
+        String previous = Files.readString(hashFile, StandardCharsets.UTF_8).strip();
+        if (!previous.equals(normalized.sha256())) {
+          throw new VlevalException(dir + ": the config changed since this run started (config hash " + previous.substring(0, 12)
+              + "... then, " + normalized.sha256().substring(0, 12) + "... now); start a new run instead of resuming");
+        }
+        Files.deleteIfExists(dir.resolve(ResultFiles.JSON));
+        Files.deleteIfExists(dir.resolve(ResultFiles.CSV));
+        return dir;
+      }
+      if (Files.exists(hashFile) || Files.exists(dir.resolve(ResultFiles.JSON))) {
+        throw new VlevalException(dir + ": already holds a run; use --resume to continue it or choose another --out");
+      }
+      Files.createDirectories(dir);
+      AtomicFiles.write(dir.resolve("config.yaml"), normalized.yaml());
+      AtomicFiles.write(dir.resolve("started-at"), started.toString() + "\n");
+      AtomicFiles.write(hashFile, normalized.sha256() + "\n");
+      return dir;
+    } catch (IOException e) {
+      throw new VlevalException(dir + ": cannot prepare the run directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static Instant startedAt(Path runDir, Instant fallback) {
+    try {
+      return Instant.parse(Files.readString(runDir.resolve("started-at")).strip());
+    } catch (IOException | java.time.format.DateTimeParseException e) {
+      return fallback;
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Model loadModel(ModelEntry entry, PluginContext context) {
+    ModelProvider provider = registry.model(entry.type());
+    return provider.load(entry.spec(), context);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Dataset<?> openDataset(DatasetEntry entry, PluginContext context) {
+    DatasetProvider provider = registry.dataset(entry.type());
+    LOG.info("opening dataset '{}' ({})", entry.name(), entry.type());
+    return provider.open(entry.spec(), context);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void report(ReporterProvider provider, Record spec, RunResult result, Path runDir) {
+    provider.report(spec, result, runDir);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private TaskResult runTask(
+      RunConfig config, TaskEntry entry, ModelEntry modelEntry, Model model, Dataset<?> evaluation,
+      Optional<Dataset<?>> training, Path runDir, Path cache) {
+    TaskProvider provider = registry.task(entry.type());
+    Task task = provider.create(entry.spec());
+    long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
+    Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
+    OnError onError = config.dataset(entry.dataset()).onError();
+    long t0 = System.nanoTime();
+    try (SampleLog log = new SampleLog(samplesDir.resolve(entry.name() + ".jsonl"), task.recordType(), lines);
+        SampleLog<SampleError> errors = new SampleLog<>(samplesDir.resolve(entry.name() + ".errors.jsonl"), SampleError.class, lines);
+        TaskSession session = task.start(model, new TaskContext(evaluation.info(), training, seed, cache, entry.batchSize()))) {
+      Map<String, SampleRecord> done = log.readExisting();
+      Map<String, SampleError> failed = errors.readExisting();
+      long total = evaluation.info().size();
+      listener.taskStarted(modelEntry.name(), entry.name(), total, done.size() + failed.size());
+      List<String> order = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      long processed = 0;
+      long processNanos = 0;
+      long progress = done.size() + failed.size();
+      List<Sample> batch = new ArrayList<>();
+      try (SampleCursor<? extends Sample> cursor = evaluation.samples()) {
+        while (cursor.hasNext()) {
+          Sample s = cursor.next();
+          if (!seen.add(s.id())) {
+            throw new VlevalException("dataset '" + entry.dataset() + "' yields sample id '" + s.id() + "' twice; ids must be unique");
+          }
+          order.add(s.id());
+          if (done.containsKey(s.id()) || failed.containsKey(s.id())) {
+            continue;
+          }
+          batch.add(s);
+          if (batch.size() == entry.batchSize()) {
+            long b0 = System.nanoTime();
+            processBatch(session, batch, log, errors, done, failed, onError);
+            processNanos += System.nanoTime() - b0;
+            processed += batch.size();
+            progress += batch.size();
+            listener.samplesDone(modelEntry.name(), entry.name(), progress, total);
+            batch.clear();
+          }
+        }
+      }
+      if (!batch.isEmpty()) {
+        long b0 = System.nanoTime();
+        processBatch(session, batch, log, errors, done, failed, onError);
+        processNanos += System.nanoTime() - b0;
+        processed += batch.size();
+        progress += batch.size();
+        listener.samplesDone(modelEntry.name(), entry.name(), progress, total);
+      }
+      List<SampleRecord> inOrder = new ArrayList<>(order.size());
+      for (String id : order) {
+        SampleRecord r = done.get(id);
+        if (r != null) {
+          inOrder.add(r);
+        }
+      }
+      TaskOutcome outcome = session.finish(inOrder);
+      double wall = (System.nanoTime() - t0) / 1e9;
+      double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
+      return new TaskResult(entry.name(), entry.type(), task.version(), modelEntry.name(), entry.dataset(),
+          outcome.headline(), outcome.metrics(), outcome.categories(), inOrder.size(), failed.size(), wall, throughput);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void processBatch(
+      TaskSession session, List<Sample> batch, SampleLog log, SampleLog<SampleError> errors,
+      Map<String, SampleRecord> done, Map<String, SampleError> failed, OnError onError) {
+    List<SampleRecord> out;
+    try {
+      out = session.process(batch);
+    } catch (VlevalException e) {
+      if (onError != OnError.SKIP) {
+        throw e;
+      }
+      // Find the bad samples one by one; the rest are processed as usual.
+      for (Sample s : batch) {
+        try {
+          List<SampleRecord> one = session.process(List.of(s));
+          log.append(one);
+          done.put(s.id(), one.get(0));
+        } catch (VlevalException single) {
+          SampleError err = new SampleError(s.id(), single.getMessage());
+          errors.append(List.of(err));
+          failed.put(s.id(), err);
+        }
+      }
+      return;
+    }
+    if (out.size() != batch.size()) {
+      throw new IllegalStateException("task returned " + out.size() + " records for " + batch.size() + " samples");
+    }
+    for (int i = 0; i < out.size(); i++) {
+      if (!out.get(i).sampleId().equals(batch.get(i).id())) {
+        throw new IllegalStateException("task returned record '" + out.get(i).sampleId() + "' for sample '"
+            + batch.get(i).id() + "'");
+      }
+    }
+    log.append(out);
+    for (SampleRecord r : out) {
+      done.put(r.sampleId(), r);
+    }
+  }
+
+  /** A per-task seed: the same for the same run seed, task and model, different otherwise. */
+  static long mix(long seed, String task, String model) {
+    long h = seed * 0x9E3779B97F4A7C15L;
+    for (char c : (task + "\u0000" + model).toCharArray()) {
+      h = (h ^ c) * 0x100000001B3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+}

@@ -43,6 +43,8 @@ class RunCommandTest {
           - name: acc
             type: test-accuracy
             dataset: colours
+        reporters:
+          - type: test-summary
         """.formatted(count, extra));
     return file;
   }
@@ -86,6 +88,9 @@ class RunCommandTest {
     assertThat(csv.get(0)).startsWith("run_id,model,task,type,dataset,metric,value");
     assertThat(csv).hasSize(3);
     assertThat(r.out()).contains("accuracy");
+    assertThat(out.resolve("summary.txt")).as("the configured reporter ran").hasContent(
+        String.format(java.util.Locale.ROOT, "rnd acc accuracy=%.6f%npixels acc accuracy=%.6f%n",
+            result.tasks().get(0).metric("accuracy").value(), result.tasks().get(1).metric("accuracy").value()));
   }
 
   @Test

@@ -1,0 +1,492 @@
+package io.vleval.datasets.synth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.sample.RgbImage;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Writes the synthetic suite: a procedurally generated world of coloured shapes on textured
+ * backgrounds, in the very layouts the public datasets use, so every loader reads it as it
+ * would read the real thing.
+ *
+ * <pre>
+ * OUT/suite.json                                  seed, scale, version
+ * OUT/classification/{train,val}/&lt;colour_shape&gt;/*.jpg   + classnames.json (folder -&gt; name)
+ * OUT/ADEChallengeData2016/{images,annotations}/{training,validation}/ADE_*.{jpg,png}
+ * OUT/captions/dataset_coco.json, images/*.jpg    Karpathy split (train/val/test), 5 captions each
+ * OUT/captions/captions_test.json                 the test split in COCO caption format
+ * OUT/kinetics/{train,val}.csv, videos/{train,val}/&lt;id&gt;_&lt;start&gt;_&lt;end&gt;.mp4
+ * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
+ * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
+ * </pre>
+ *
+ * <p>Each part draws from its own random stream derived from the seed, so the same seed gives
+ * the same bytes, part by part, whatever runs in parallel. The suite is written into a temporary
+ * folder and moved into place last, so a half-written suite never looks complete.
+ */
+public final class SyntheticSuite {
+
+  public static final int VERSION = 1;
+
+  /** Motions of the video part, in label order. */
+  public static final List<String> MOTIONS =
+      List.of("moving left", "moving right", "moving up", "moving down", "growing", "shrinking");
+
+  private final long seed;
+  private final Scale scale;
+
+  public SyntheticSuite(long seed, Scale scale) {
+    this.seed = seed;
+    this.scale = scale;
+  }
+
+  /** Classes of the classification part, in label order: colour x shape. */
+  public static List<String> classFolders() {
+    List<String> out = new ArrayList<>();
+    for (Colour c : Colour.values()) {
+      for (Shape s : Shape.values()) {
+        out.add(c.english() + "_" + s.english());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the suite into {@code out}, which must not exist yet.
+   *
+   * @param threads parts written in parallel
+   */
+  public void write(Path out, int threads) {
+    if (Files.exists(out)) {
+      throw new VlevalException(out + ": already exists; the synthetic suite is written into a new folder");
+    }
+    Path tmp = out.resolveSibling(out.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    try {
+      deleteRecursively(tmp);
+      Files.createDirectories(tmp);
+      List<Part> parts = List.of(this::classification, this::segmentation, this::captions, this::videos, this::mmbench,
+          this::xtd);
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (Part part : parts) {
+          futures.add(pool.submit(() -> {
+            part.write(tmp);
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("generator", "vleval synthetic suite");
+      manifest.put("version", VERSION);
+      manifest.put("seed", seed);
+      manifest.put("scale", scale.name().toLowerCase(Locale.ROOT));
+      Files.writeString(tmp.resolve("suite.json"), json().writeValueAsString(manifest) + "\n");
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+    } catch (ExecutionException e) {
+      cleanUp(tmp, e);
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VlevalException(out + ": writing the synthetic suite failed: " + cause.getMessage(), cause);
+    } catch (IOException e) {
+      cleanUp(tmp, e);
+      throw new VlevalException(out + ": writing the synthetic suite failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cleanUp(tmp, e);
+      throw new VlevalException(out + ": interrupted while writing the synthetic suite", e);
+    }
+  }
+
+  /** One part of the suite, written under the suite's root. */
+  @FunctionalInterface
+  private interface Part {
+    void write(Path root) throws IOException;
+  }
+
+  private SplittableRandom stream(String part) {
+    long h = seed;
+    for (char c : part.toCharArray()) {
+      h = (h ^ c) * 0x100000001B3L;
+    }
+    return new SplittableRandom(h);
+  }
+
+  private static ObjectMapper json() {
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
+  // ---- classification: ImageNet-style folders ----
+
+  private void classification(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("classification"));
+    Path dir = root.resolve("classification");
+    Map<String, String> names = new LinkedHashMap<>();
+    for (String split : List.of("train", "val")) {
+      int perClass = split.equals("train") ? scale.classTrainPerClass : scale.classValPerClass;
+      int n = 0;
+      for (Colour c : Colour.values()) {
+        for (Shape s : Shape.values()) {
+          String folder = c.english() + "_" + s.english();
+          names.put(folder, c.english() + " " + s.english());
+          for (int i = 0; i < perClass; i++) {
+            Scene scene = composer.single(s, c, composer.random().nextBoolean());
+            ImageFiles.writeJpeg(scene.render(),
+                dir.resolve(split).resolve(folder).resolve(String.format("%s_%06d.jpg", split, ++n)));
+          }
+        }
+      }
+    }
+    Files.writeString(dir.resolve("classnames.json"), json().writeValueAsString(names) + "\n");
+  }
+
+  // ---- segmentation: ADE20K layout, 0 = background ----
+
+  /** Class names of the segmentation part after {@code reduce_zero_label}, in label order. */
+  public static List<String> segmentationClasses() {
+    List<String> out = new ArrayList<>();
+    for (Shape s : Shape.values()) {
+      out.add(s.english());
+    }
+    return out;
+  }
+
+  private void segmentation(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("segmentation"));
+    Path ade = root.resolve("ADEChallengeData2016");
+    for (String split : List.of("training", "validation")) {
+      int count = split.equals("training") ? scale.segTrain : scale.segVal;
+      String prefix = split.equals("training") ? "ADE_train_" : "ADE_val_";
+      for (int i = 1; i <= count; i++) {
+        int[] wh = composer.size();
+        Scene scene = composer.many(1 + composer.random().nextInt(4), wh[0], wh[1]);
+        String stem = String.format("%s%08d", prefix, i);
+        ImageFiles.writeJpeg(scene.render(), ade.resolve("images").resolve(split).resolve(stem + ".jpg"));
+        ImageFiles.writePng(scene.labels(), ade.resolve("annotations").resolve(split).resolve(stem + ".png"));
+      }
+    }
+    Files.writeString(ade.resolve("classes.txt"), String.join("\n", segmentationClasses()) + "\n");
+  }
+
+  // ---- captions: Karpathy JSON + COCO caption format ----
+
+  static List<String> captionsOf(SceneComposer.Pair p) {
+    String a = p.first().phrase();
+    String b = p.second().phrase();
+    String rel = p.relation().english;
+    String inverse = switch (p.relation()) {
+      case LEFT_OF -> "to the right of";
+      case RIGHT_OF -> "to the left of";
+      case ABOVE -> "below";
+      case BELOW -> "above";
+    };
+    String where = switch (p.relation()) {
+      case LEFT_OF -> "on the left";
+      case RIGHT_OF -> "on the right";
+      case ABOVE -> "at the top";
+      case BELOW -> "at the bottom";
+    };
+    return List.of(
+        "a " + a + " " + rel + " a " + b,
+        "a " + b + " " + inverse + " a " + a,
+        "a " + a + " and a " + b,
+        "there is a " + a + " " + where,
+        "a " + a + " is " + rel + " a " + b);
+  }
+
+  static String chineseCaption(SceneComposer.Pair p) {
+    return p.first().chinesePhrase() + p.relation().chinesePrefix + p.second().chinesePhrase() + p.relation().chineseSuffix;
+  }
+
+  private void captions(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("captions"));
+    Path dir = root.resolve("captions");
+    List<Map<String, Object>> images = new ArrayList<>();
+    List<Map<String, Object>> cocoImages = new ArrayList<>();
+    List<Map<String, Object>> cocoAnnotations = new ArrayList<>();
+    int sentId = 0;
+    int imgId = 0;
+    for (String split : List.of("train", "val", "test")) {
+      int count = switch (split) {
+        case "train" -> scale.captionTrain;
+        case "val" -> scale.captionVal;
+        default -> scale.captionTest;
+      };
+      for (int i = 0; i < count; i++) {
+        SceneComposer.Pair pair = composer.pair();
+        String file = String.format("synth_%s_%06d.jpg", split, imgId);
+        ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
+        List<Map<String, Object>> sentences = new ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
+        for (String caption : captionsOf(pair)) {
+          Map<String, Object> s = new LinkedHashMap<>();
+          s.put("tokens", List.of(caption.split(" ")));
+          s.put("raw", caption);
+          s.put("imgid", imgId);
+          s.put("sentid", sentId);
+          sentences.add(s);
+          ids.add(sentId);
+          if (split.equals("test")) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("image_id", imgId);
+            a.put("id", sentId);
+            a.put("caption", caption);
+            cocoAnnotations.add(a);
+          }
+          sentId++;
+        }
+        Map<String, Object> img = new LinkedHashMap<>();
+        img.put("filepath", "images");
+        img.put("sentids", ids);
+        img.put("filename", file);
+        img.put("imgid", imgId);
+        img.put("split", split);
+        img.put("sentences", sentences);
+        img.put("cocoid", imgId);
+        images.add(img);
+        if (split.equals("test")) {
+          Map<String, Object> c = new LinkedHashMap<>();
+          c.put("id", imgId);
+          c.put("file_name", "images/" + file);
+          c.put("width", pair.scene().width());
+          c.put("height", pair.scene().height());
+          cocoImages.add(c);
+        }
+        imgId++;
+      }
+    }
+    Map<String, Object> karpathy = new LinkedHashMap<>();
+    karpathy.put("images", images);
+    karpathy.put("dataset", "coco");
+    Files.writeString(dir.resolve("dataset_coco.json"), new ObjectMapper().writeValueAsString(karpathy) + "\n");
+    Map<String, Object> coco = new LinkedHashMap<>();
+    coco.put("images", cocoImages);
+    coco.put("annotations", cocoAnnotations);
+    Files.writeString(dir.resolve("captions_test.json"), new ObjectMapper().writeValueAsString(coco) + "\n");
+  }
+
+  // ---- video: Kinetics CSV + clips ----
+
+  private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+  static List<RgbImage> clip(SceneComposer composer, int motion, int frames) {
+    SplittableRandom r = composer.random();
+    SceneObject o = composer.randomObject();
+    int w = 112;
+    int h = 112;
+    double radius = w * (0.12 + 0.04 * r.nextDouble());
+    double x = w / 2.0 + (r.nextDouble() - 0.5) * 10;
+    double y = h / 2.0 + (r.nextDouble() - 0.5) * 10;
+    double step = 2.2 + r.nextDouble();
+    long texture = r.nextLong();
+    double angle = composer.angle(o.shape());
+    List<RgbImage> out = new ArrayList<>();
+    for (int f = 0; f < frames; f++) {
+      double t = f - (frames - 1) / 2.0;
+      double fx = x;
+      double fy = y;
+      double fr = radius;
+      switch (motion) {
+        case 0 -> fx = x - t * step;
+        case 1 -> fx = x + t * step;
+        case 2 -> fy = y - t * step;
+        case 3 -> fy = y + t * step;
+        case 4 -> fr = radius * (0.6 + 0.9 * f / (frames - 1.0));
+        case 5 -> fr = radius * (1.5 - 0.9 * f / (frames - 1.0));
+        default -> throw new IllegalStateException("unknown motion " + motion);
+      }
+      out.add(new Scene(w, h, texture, List.of(o.movedTo(fx, fy, fr, angle))).render());
+    }
+    return out;
+  }
+
+  private void videos(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("videos"));
+    Path dir = root.resolve("kinetics");
+    for (String split : List.of("train", "val")) {
+      int perClass = split.equals("train") ? scale.videoTrainPerClass : scale.videoValPerClass;
+      StringWriter csvText = new StringWriter();
+      try (CSVPrinter csv = new CSVPrinter(csvText, CSVFormat.DEFAULT.builder().setRecordSeparator("\n")
+          .setHeader("label", "youtube_id", "time_start", "time_end", "split").get())) {
+        for (int motion = 0; motion < MOTIONS.size(); motion++) {
+          for (int i = 0; i < perClass; i++) {
+            StringBuilder id = new StringBuilder();
+            for (int k = 0; k < 11; k++) {
+              id.append(ID_CHARS.charAt(composer.random().nextInt(ID_CHARS.length())));
+            }
+            int start = composer.random().nextInt(300);
+            int end = start + 10;
+            String file = String.format("%s_%06d_%06d.mp4", id, start, end);
+            VideoFiles.writeMp4(clip(composer, motion, 16), dir.resolve("videos").resolve(split).resolve(file), 8);
+            csv.printRecord(MOTIONS.get(motion), id.toString(), start, end, split);
+          }
+        }
+      }
+      Files.writeString(dir.resolve(split + ".csv"), csvText.toString());
+    }
+  }
+
+  // ---- MMBench TSV ----
+
+  private void mmbench(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("mmbench"));
+    SplittableRandom r = composer.random();
+    StringWriter out = new StringWriter();
+    try (CSVPrinter tsv = new CSVPrinter(out, CSVFormat.TDF.builder().setRecordSeparator("\n")
+        .setHeader("index", "question", "hint", "A", "B", "C", "D", "answer", "category", "l2-category", "split", "image")
+        .get())) {
+      for (int q = 0; q < scale.questions; q++) {
+        int[] wh = composer.size();
+        Scene scene = composer.many(1 + r.nextInt(4), wh[0], wh[1]);
+        SceneObject target = scene.objects().get(r.nextInt(scene.objects().size()));
+        String question;
+        String category;
+        String l2;
+        List<String> options = new ArrayList<>();
+        String correct;
+        // ask only what the picture answers unambiguously; counting always is
+        long sameShape = scene.objects().stream().filter(o -> o.shape() == target.shape()).count();
+        long sameShapeAndSize = scene.objects().stream()
+            .filter(o -> o.shape() == target.shape() && o.large() == target.large()).count();
+        long sameColour = scene.objects().stream().filter(o -> o.colour() == target.colour()).count();
+        int kind = r.nextInt(3);
+        if (kind == 0 && sameShapeAndSize > 1 || kind == 1 && sameColour > 1) {
+          kind = 2;
+        }
+        if (kind == 0) {
+          question = sameShape == 1
+              ? "What colour is the " + target.shape().english() + "?"
+              : "What colour is the " + (target.large() ? "large " : "small ") + target.shape().english() + "?";
+          category = "attribute_recognition";
+          l2 = "finegrained_perception (instance-level)";
+          correct = target.colour().english();
+          for (Colour c : Colour.values()) {
+            options.add(c.english());
+          }
+        } else if (kind == 1) {
+          question = "What shape is the " + target.colour().english() + " object?";
+          category = "shape_recognition";
+          l2 = "finegrained_perception (instance-level)";
+          correct = target.shape().english();
+          for (Shape s : Shape.values()) {
+            options.add(s.english());
+          }
+        } else {
+          question = "How many shapes are in the image?";
+          category = "object_counting";
+          l2 = "finegrained_perception (cross-instance)";
+          correct = Integer.toString(scene.objects().size());
+          for (int n = 1; n <= 4; n++) {
+            options.add(Integer.toString(n));
+          }
+        }
+        // 2 to 4 options, always with the correct one, in random order
+        int keep = 2 + r.nextInt(3);
+        List<String> chosen = new ArrayList<>(List.of(correct));
+        List<String> others = new ArrayList<>(options);
+        others.remove(correct);
+        while (chosen.size() < Math.min(keep, options.size())) {
+          chosen.add(others.remove(r.nextInt(others.size())));
+        }
+        for (int i = chosen.size() - 1; i > 0; i--) {
+          int j = r.nextInt(i + 1);
+          String t = chosen.get(i);
+          chosen.set(i, chosen.get(j));
+          chosen.set(j, t);
+        }
+        String hint = r.nextInt(3) == 0 ? "The picture shows flat shapes on a textured background." : "";
+        String image = Base64.getEncoder().encodeToString(ImageFiles.jpeg(scene.render(), 0.9f));
+        // circular evaluation: variant k rotates the options by k and refers to row q's image by index
+        for (int k = 0; k < chosen.size(); k++) {
+          List<String> rotated = new ArrayList<>();
+          for (int i = 0; i < chosen.size(); i++) {
+            rotated.add(chosen.get((i + k) % chosen.size()));
+          }
+          String answer = String.valueOf((char) ('A' + rotated.indexOf(correct)));
+          int index = q + k * 1_000_000;
+          List<Object> row = new ArrayList<>(List.of(index, question, hint));
+          for (int i = 0; i < 4; i++) {
+            row.add(i < rotated.size() ? rotated.get(i) : "");
+          }
+          row.addAll(List.of(answer, category, l2, "dev", k == 0 ? image : Integer.toString(q)));
+          tsv.printRecord(row);
+        }
+      }
+    }
+    Path dir = root.resolve("mmbench");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("mmbench_dev_en.tsv"), out.toString());
+  }
+
+  // ---- XTD: one caption per image per language ----
+
+  private void xtd(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("xtd"));
+    Path dir = root.resolve("xtd");
+    List<String> names = new ArrayList<>();
+    List<String> english = new ArrayList<>();
+    List<String> chinese = new ArrayList<>();
+    for (int i = 0; i < scale.xtdImages; i++) {
+      SceneComposer.Pair pair = composer.pair();
+      String file = String.format("xtd_%06d.jpg", i);
+      ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
+      names.add(file);
+      english.add(captionsOf(pair).get(0));
+      chinese.add(chineseCaption(pair));
+    }
+    Files.writeString(dir.resolve("test_image_names.txt"), String.join("\n", names) + "\n");
+    Files.writeString(dir.resolve("test_1kcaptions_en.txt"), String.join("\n", english) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("test_1kcaptions_zh.txt"), String.join("\n", chinese) + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static void cleanUp(Path tmp, Exception cause) {
+    try {
+      deleteRecursively(tmp);
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,5 +1,7 @@
 package io.vleval.datasets.preprocess;
 
+import io.vleval.preprocess.ImageTransform;
+
 import io.vleval.api.sample.RgbImage;
 import io.vleval.datasets.image.ImageDecoder;
 import java.awt.Color;

@@ -18,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
+import io.vleval.preprocess.ImageTransform;
+import io.vleval.preprocess.PilResample;
 import io.vleval.testkit.Fixtures;
 
 /**

@@ -1,4 +1,4 @@
-package io.vleval.datasets.preprocess;
+package io.vleval.preprocess;
 
 import io.vleval.api.sample.RgbImage;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.vleval.datasets.preprocess;
+package io.vleval.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,2 +1,2 @@
 /** Reference-exact image preprocessing: PIL's resampling, torchvision's resize/crop/normalize, HF's CLIPImageProcessor. */
-package io.vleval.datasets.preprocess;
+package io.vleval.preprocess;

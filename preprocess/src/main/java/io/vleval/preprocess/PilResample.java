@@ -1,4 +1,4 @@
-package io.vleval.datasets.preprocess;
+package io.vleval.preprocess;
 
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;

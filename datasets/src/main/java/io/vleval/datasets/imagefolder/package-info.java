@@ -1,0 +1,2 @@
+/** ImageNet-style class folders: split/&lt;class-folder&gt;/&lt;image&gt;, with display names and class subsets. */
+package io.vleval.datasets.imagefolder;

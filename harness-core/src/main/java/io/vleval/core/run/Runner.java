@@ -7,6 +7,7 @@ import io.vleval.api.config.OnError;
 import io.vleval.api.config.ReporterEntry;
 import io.vleval.api.config.RunConfig;
 import io.vleval.api.config.TaskEntry;
+import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.model.Model;
 import io.vleval.api.plugin.Dataset;
@@ -127,7 +128,7 @@ public final class Runner {
 
   private static void record(Map<String, DatasetProvenance> out, DatasetEntry entry, Dataset<?> dataset) {
     out.computeIfAbsent(entry.name(), n -> new DatasetProvenance(n, entry.type(), dataset.info().fingerprint(),
-        dataset.info().size(), dataset.info().location()));
+        dataset.info().size(), dataset.info().location(), dataset.info().warnings()));
   }
 
   private Path prepareRunDirectory(RunConfig config, RunOptions options, NormalizedConfig normalized, Instant started) {
@@ -212,8 +213,26 @@ public final class Runner {
       long progress = done.size() + failed.size();
       List<Sample> batch = new ArrayList<>();
       try (SampleCursor<? extends Sample> cursor = evaluation.samples()) {
+        long position = 0;
         while (cursor.hasNext()) {
-          Sample s = cursor.next();
+          Sample s;
+          try {
+            s = cursor.next();
+            position++;
+          } catch (DatasetFormatException e) {
+            position++;
+            if (onError != OnError.SKIP) {
+              throw e;
+            }
+            // an entry the loader could not even list: recorded once, then left alone on resume
+            String id = e.sampleId() != null ? e.sampleId() : "entry-" + position;
+            if (!failed.containsKey(id) && seen.add(id)) {
+              SampleError err = new SampleError(id, e.getMessage());
+              errors.append(List.of(err));
+              failed.put(id, err);
+            }
+            continue;
+          }
           if (!seen.add(s.id())) {
             throw new VlevalException("dataset '" + entry.dataset() + "' yields sample id '" + s.id() + "' twice; ids must be unique");
           }

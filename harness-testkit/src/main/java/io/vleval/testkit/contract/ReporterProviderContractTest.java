@@ -31,7 +31,7 @@ public abstract class ReporterProviderContractTest<S extends Record> extends Plu
     TaskResult task = new TaskResult("zs", "zero-shot-classification", "1", "m", "d", "top1", List.of(acc, nan),
         List.of(new CategoryBreakdown("<script>alert(1)</script>", 2, List.of(acc))), 4, 0, 1.5, 2.7);
     Provenance p = new Provenance("0.0.0", "java", "os", 1, List.of(new ModelProvenance("m", "random", "abc", "java", "cpu")),
-        List.of(new DatasetProvenance("d", "imagefolder", "f00d", 4, "/data")));
+        List.of(new DatasetProvenance("d", "imagefolder", "f00d", 4, "/data", List.of())));
     return new RunResult(RunResult.SCHEMA_VERSION, "run-1", "sample", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z",
         "run: {}\n", "0".repeat(64), p, List.of(task));
   }

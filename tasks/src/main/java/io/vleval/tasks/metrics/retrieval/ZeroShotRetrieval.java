@@ -1,0 +1,235 @@
+package io.vleval.tasks.metrics.retrieval;
+
+import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.tasks.metrics.bootstrap.Bootstrap;
+import java.util.stream.IntStream;
+
+/**
+ * Zero-shot image-text retrieval Recall@K as CLIP_benchmark's {@code zeroshot_retrieval.py} computes it.
+ *
+ * <p>With scores s (texts x images) and t's image i(t):
+ * <ul>
+ *   <li>text &rarr; image ({@code image_retrieval_recall@K}) = (1/T) &Sigma;<sub>t</sub> [rank<sub>t</sub> &lt; K],
+ *       rank<sub>t</sub> = #{j : s<sub>t,j</sub> &gt; s<sub>t,i(t)</sub>} + #{j &lt; i(t) : s<sub>t,j</sub> =
+ *       s<sub>t,i(t)</sub>};
+ *   <li>image &rarr; text ({@code text_retrieval_recall@K}) = (1/I) &Sigma;<sub>i</sub> [min over texts u of i of
+ *       rank<sub>u</sub> &lt; K] ("at least one positive in the top K"); images without texts are misses and stay in
+ *       the denominator (the reference's 0/0 = NaN &gt; 0 is false).
+ * </ul>
+ * The reference ranks with {@code torch.topk}, whose order among equal scores is unspecified; here ties are broken by
+ * lowest index. Recalls are returned as the float32 means the reference produces. A K larger than the gallery is
+ * rejected, as {@code torch.topk} rejects it.
+ *
+ * <p>Ranks are counted, not sorted: one multithreaded pass over the score matrix counts, for every text, the images
+ * scoring above its positive, and for every image, the texts scoring above its best positive text. Reproduces
+ * {@code fixtures/metrics/retrieval.json}.
+ */
+public final class ZeroShotRetrieval {
+
+  private static final int ROWS_PER_TASK = 256;
+
+  private ZeroShotRetrieval() {}
+
+  /**
+   * @param scores texts x images similarity matrix (every row the same length)
+   * @param textImageIndex image index of each text
+   * @param ks the K values, each at most the number of images and of texts
+   */
+  public static RetrievalScores evaluate(float[][] scores, int[] textImageIndex, int[] ks) {
+    RetrievalRanks ranks = ranks(scores, textImageIndex);
+    checkKs(ks, ranks.imageRanks().length, textImageIndex.length);
+    double[] t2i = new double[ks.length];
+    double[] i2t = new double[ks.length];
+    for (int k = 0; k < ks.length; k++) {
+      t2i[k] = float32Mean(ranks.textRanks(), ks[k]);
+      i2t[k] = float32Mean(ranks.imageRanks(), ks[k]);
+    }
+    return new RetrievalScores(ks.clone(), t2i, i2t, textImageIndex.length, ranks.imageRanks().length);
+  }
+
+  /**
+   * Bootstrap intervals resampling images (each image carries its texts' hits), for the metrics in this order:
+   * image_retrieval_recall@K for each K, text_retrieval_recall@K for each K, mean recall. The score matrix (the
+   * galleries) stays fixed; only the set of queries is resampled.
+   */
+  public static ConfidenceInterval[] intervals(RetrievalRanks ranks, int[] ks, Bootstrap bootstrap) {
+    int images = ranks.imageRanks().length;
+    checkKs(ks, images, ranks.textRanks().length);
+    // per image: number of its texts and, per K, how many of them hit
+    int[] textCount = new int[images];
+    int[][] textHits = new int[ks.length][images];
+    for (int t = 0; t < ranks.textRanks().length; t++) {
+      int i = ranks.textImageIndex()[t];
+      textCount[i]++;
+      for (int k = 0; k < ks.length; k++) {
+        textHits[k][i] += ranks.textRanks()[t] < ks[k] ? 1 : 0;
+      }
+    }
+    return bootstrap.intervals(images, units -> {
+      double[] out = new double[2 * ks.length + 1];
+      long texts = 0;
+      for (int u : units) {
+        texts += textCount[u];
+      }
+      double sum = 0;
+      for (int k = 0; k < ks.length; k++) {
+        long t2i = 0;
+        long i2t = 0;
+        for (int u : units) {
+          t2i += textHits[k][u];
+          i2t += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
+        }
+        out[k] = texts == 0 ? Double.NaN : (double) t2i / texts;
+        out[ks.length + k] = (double) i2t / units.length;
+        sum += out[k] + out[ks.length + k];
+      }
+      out[2 * ks.length] = sum / (2.0 * ks.length);
+      return out;
+    });
+  }
+
+  /** Counts the ranks of every query's positives in one parallel pass over {@code scores}. */
+  public static RetrievalRanks ranks(float[][] scores, int[] textImageIndex) {
+    int texts = scores.length;
+    if (texts != textImageIndex.length) {
+      throw new IllegalArgumentException(
+          "scores has " + texts + " rows (texts) but textImageIndex has " + textImageIndex.length + " entries");
+    }
+    if (texts == 0) {
+      throw new IllegalArgumentException("no texts: scores is empty");
+    }
+    int images = scores[0].length;
+    for (int t = 0; t < texts; t++) {
+      if (scores[t].length != images) {
+        throw new IllegalArgumentException(
+            "scores row " + t + " has " + scores[t].length + " columns, row 0 has " + images);
+      }
+      int i = textImageIndex[t];
+      if (i < 0 || i >= images) {
+        throw new IllegalArgumentException(
+            "textImageIndex[" + t + "] = " + i + " is outside [0, " + images + ")");
+      }
+    }
+    // best positive text of each image: highest score, lowest text index among equals
+    int[] bestText = new int[images];
+    float[] threshold = new float[images];
+    java.util.Arrays.fill(bestText, -1);
+    for (int t = 0; t < texts; t++) {
+      int i = textImageIndex[t];
+      float v = scores[t][i];
+      if (bestText[i] < 0 || v > threshold[i]) {
+        bestText[i] = t;
+        threshold[i] = v;
+      }
+    }
+    int[] textRanks = new int[texts];
+    int tasks = (texts + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    int[] imageRanks = IntStream.range(0, tasks).parallel()
+        .mapToObj(task -> countBlock(scores, textImageIndex, bestText, threshold, textRanks,
+            task * ROWS_PER_TASK, Math.min(texts, (task + 1) * ROWS_PER_TASK)))
+        .reduce(new int[images], ZeroShotRetrieval::addInto);
+    for (int i = 0; i < images; i++) {
+      if (bestText[i] < 0) {
+        imageRanks[i] = Integer.MAX_VALUE;
+      }
+    }
+    return new RetrievalRanks(textRanks, imageRanks, textImageIndex.clone());
+  }
+
+  private static int[] countBlock(float[][] scores, int[] textImageIndex, int[] bestText, float[] threshold,
+      int[] textRanks, int from, int to) {
+    int images = threshold.length;
+    int[] above = new int[images];
+    for (int u = from; u < to; u++) {
+      float[] row = scores[u];
+      int positive = textImageIndex[u];
+      float v = row[positive];
+      int rank = 0;
+      for (int j = 0; j < positive; j++) {
+        rank += row[j] >= v ? 1 : 0;
+      }
+      for (int j = positive + 1; j < images; j++) {
+        rank += row[j] > v ? 1 : 0;
+      }
+      textRanks[u] = rank;
+      for (int j = 0; j < images; j++) {
+        above[j] += row[j] > threshold[j] ? 1 : 0;
+      }
+      // equal scores rank above the best positive only when they come from a lower text index
+      for (int j = 0; j < images; j++) {
+        if (row[j] == threshold[j] && u < bestText[j]) {
+          above[j]++;
+        }
+      }
+    }
+    return above;
+  }
+
+  private static int[] addInto(int[] a, int[] b) {
+    int[] out = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i] + b[i];
+    }
+    return out;
+  }
+
+  /**
+   * The reference pipeline's score matrix: L2-normalise both embedding sets in float32, then texts x images dot
+   * products (accumulated in double, rounded to float32).
+   */
+  public static float[][] cosineScores(float[][] imageEmbeddings, float[][] textEmbeddings) {
+    float[][] images = normalise(imageEmbeddings);
+    float[][] texts = normalise(textEmbeddings);
+    float[][] out = new float[texts.length][images.length];
+    IntStream.range(0, texts.length).parallel().forEach(t -> {
+      for (int i = 0; i < images.length; i++) {
+        double dot = 0;
+        for (int d = 0; d < texts[t].length; d++) {
+          dot += texts[t][d] * images[i][d];
+        }
+        out[t][i] = (float) dot;
+      }
+    });
+    return out;
+  }
+
+  private static float[][] normalise(float[][] vectors) {
+    float[][] out = new float[vectors.length][];
+    for (int v = 0; v < vectors.length; v++) {
+      double sq = 0;
+      for (float x : vectors[v]) {
+        sq += (double) x * x;
+      }
+      float norm = (float) Math.max(Math.sqrt(sq), 1e-12);
+      out[v] = new float[vectors[v].length];
+      for (int d = 0; d < vectors[v].length; d++) {
+        out[v][d] = vectors[v][d] / norm;
+      }
+    }
+    return out;
+  }
+
+  private static double float32Mean(int[] ranks, int k) {
+    int hits = 0;
+    for (int r : ranks) {
+      hits += r < k ? 1 : 0;
+    }
+    return (float) hits / (float) ranks.length;
+  }
+
+  private static void checkKs(int[] ks, int images, int texts) {
+    for (int k : ks) {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be >= 1, got " + k);
+      }
+      if (k > images) {
+        throw new IllegalArgumentException("k=" + k + " exceeds the image gallery size " + images
+            + " (the reference's torch.topk raises 'selected index k out of range')");
+      }
+      if (k > texts) {
+        throw new IllegalArgumentException("k=" + k + " exceeds the text gallery size " + texts
+            + " (the reference's torch.topk raises 'selected index k out of range')");
+      }
+    }
+  }
+}

@@ -1,12 +1,13 @@
 package io.vleval.tasks.metrics.scoring;
 
+import io.vleval.api.error.VlevalException;
 import java.nio.file.Path;
 
 /**
  * Bad input to {@code vleval score}: the message names the file, the place in it (row, key, index) and what is
  * wrong, on one line.
  */
-public class ScoreInputException extends RuntimeException {
+public class ScoreInputException extends VlevalException {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,307 @@
+package io.vleval.datasets.mmbench;
+
+import io.vleval.api.error.DatasetFormatException;
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.DatasetInfo;
+import io.vleval.api.plugin.DatasetProvider;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.ImageSource;
+import io.vleval.api.sample.MultipleChoiceQuestion;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.api.sample.Sample;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.spec.Doc;
+import io.vleval.api.spec.MustExist;
+import io.vleval.api.spec.Required;
+import io.vleval.datasets.image.ImageDecoder;
+import io.vleval.datasets.layout.Fingerprint;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * The MMBench TSV as VLMEvalKit ships it: {@code index, question, hint, A, B, C, D, answer,
+ * category, l2-category, split, image} with the image as base64. A row of a circular variant
+ * holds, instead of an image, the index of the row whose image it shares. The file is streamed
+ * (images are large); the shared images are written once to the cache folder, so memory holds
+ * no image that is not being decoded.
+ */
+public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvider.Spec> {
+
+  private static final Pattern IMAGE_REFERENCE = Pattern.compile("\\d{1,15}");
+  private static final List<String> LETTERS = List.of("A", "B", "C", "D", "E", "F", "G", "H");
+
+  /** Options of the MMBench loader. */
+  public record Spec(@Doc("the MMBench TSV file") @Required @MustExist Path tsv) {}
+
+  @Override
+  public String type() {
+    return "mmbench-tsv";
+  }
+
+  @Override
+  public String description() {
+    return "MMBench TSV (VLMEvalKit layout): multiple-choice questions, base64 images, circular variants";
+  }
+
+  @Override
+  public Class<Spec> specType() {
+    return Spec.class;
+  }
+
+  @Override
+  public Class<? extends Sample> sampleType(Spec spec) {
+    return MultipleChoiceQuestion.class;
+  }
+
+  static CSVParser parser(Reader in) throws IOException {
+    return CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(false)
+        .setNullString(null).get().parse(in);
+  }
+
+  static boolean isNan(String v) {
+    return v == null || v.isEmpty() || v.equalsIgnoreCase("nan");
+  }
+
+  @Override
+  public Dataset<MultipleChoiceQuestion> open(Spec spec, PluginContext context) {
+    Path tsv = spec.tsv().toAbsolutePath().normalize();
+    Fingerprint fp = new Fingerprint("mmbench-tsv/1").addFileContent(tsv);
+    String fingerprint = fp.hex();
+    // pass 1: the rows' ids and the rows other rows borrow their image from
+    Set<String> ids = new HashSet<>();
+    Set<String> withImage = new HashSet<>();
+    Set<String> referenced = new HashSet<>();
+    Set<String> categories = new java.util.TreeSet<>();
+    long rows = 0;
+    try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8); CSVParser p = parser(in)) {
+      for (String column : List.of("index", "question", "A", "B", "image")) {
+        if (!p.getHeaderMap().containsKey(column)) {
+          throw new DatasetFormatException(tsv.toString(), "line 1", "missing column '" + column
+              + "' (expected index, question, hint, A, B, C, D, answer, category, l2-category, split, image)");
+        }
+      }
+      for (CSVRecord r : p) {
+        rows++;
+        String index = r.isSet("index") ? r.get("index").strip() : "";
+        ids.add(index);
+        String image = r.isSet("image") ? r.get("image").strip() : "";
+        if (IMAGE_REFERENCE.matcher(image).matches()) {
+          referenced.add(image);
+        } else if (!isNan(image)) {
+          withImage.add(index);
+        }
+        if (r.isSet("category") && !isNan(r.get("category"))) {
+          categories.add(r.get("category"));
+        }
+      }
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+      throw new DatasetFormatException(tsv.toString(), "", "cannot parse TSV: " + e.getMessage());
+    }
+    if (rows == 0) {
+      throw new DatasetFormatException(tsv.toString(), "", "no rows");
+    }
+    // pass 2: write each borrowed image once to the cache
+    Path shared = context.cacheDirectory().resolve("mmbench-images").resolve(fingerprint.substring(0, 16));
+    Set<String> toWrite = new HashSet<>(referenced);
+    toWrite.retainAll(withImage);
+    try {
+      Files.createDirectories(shared);
+      try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8); CSVParser p = parser(in)) {
+        for (CSVRecord r : p) {
+          String index = r.isSet("index") ? r.get("index").strip() : "";
+          Path file = shared.resolve(index + ".b64");
+          if (toWrite.contains(index) && !Files.exists(file)) {
+            Path tmp = shared.resolve(index + ".b64.tmp");
+            Files.writeString(tmp, r.get("image").strip());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new VlevalException(shared + ": cannot cache shared MMBench images: " + e.getMessage(), e);
+    }
+    DatasetInfo info = new DatasetInfo(fingerprint, rows, List.of(), tsv.toString());
+    ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
+    return new Dataset<>() {
+      @Override
+      public Class<MultipleChoiceQuestion> sampleType() {
+        return MultipleChoiceQuestion.class;
+      }
+
+      @Override
+      public DatasetInfo info() {
+        return info;
+      }
+
+      @Override
+      public SampleCursor<MultipleChoiceQuestion> samples() {
+        return new RowCursor(tsv, shared, withImage, decoder);
+      }
+    };
+  }
+
+  /** Streams the TSV again, turning each row into a question (or a per-sample error). */
+  private static final class RowCursor implements SampleCursor<MultipleChoiceQuestion> {
+    private final Path tsv;
+    private final Path shared;
+    private final Set<String> withImage;
+    private final ImageDecoder decoder;
+    private final Reader reader;
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> rows;
+    private final Map<String, Integer> seen = new HashMap<>();
+
+    RowCursor(Path tsv, Path shared, Set<String> withImage, ImageDecoder decoder) {
+      this.tsv = tsv;
+      this.shared = shared;
+      this.withImage = withImage;
+      this.decoder = decoder;
+      try {
+        this.reader = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
+        this.parser = parser(reader);
+      } catch (IOException e) {
+        throw new DatasetFormatException(tsv.toString(), "", "cannot read: " + e.getMessage());
+      }
+      this.rows = parser.iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return rows.hasNext();
+      } catch (UncheckedIOException | IllegalStateException e) {
+        throw new DatasetFormatException(tsv.toString(), "line " + parser.getCurrentLineNumber(), "cannot parse TSV: "
+            + e.getMessage());
+      }
+    }
+
+    @Override
+    public MultipleChoiceQuestion next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      CSVRecord r = rows.next();
+      String place = "row " + r.getRecordNumber() + " (index " + field(r, "index") + ")";
+      String index = field(r, "index");
+      String id = isNan(index) ? "row-" + r.getRecordNumber() : index;
+      if (isNan(index)) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "empty 'index'");
+      }
+      Integer first = seen.putIfAbsent(index, (int) r.getRecordNumber());
+      if (first != null) {
+        throw DatasetFormatException.forSample(id + "#" + r.getRecordNumber(), tsv.toString(), place,
+            "index " + index + " repeats row " + first);
+      }
+      String question = field(r, "question");
+      if (isNan(question)) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "empty 'question'");
+      }
+      List<String> options = new ArrayList<>();
+      for (String letter : LETTERS) {
+        String v = field(r, letter);
+        if (isNan(v)) {
+          break;
+        }
+        options.add(v);
+      }
+      if (options.size() < 2) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "fewer than two options (columns A, B...)");
+      }
+      String answer = field(r, "answer");
+      if (!isNan(answer) && !LETTERS.subList(0, options.size()).contains(answer.strip())) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "answer '" + answer + "' is not one of the "
+            + options.size() + " option letters");
+      }
+      String image = field(r, "image").strip();
+      ImageSource source;
+      if (IMAGE_REFERENCE.matcher(image).matches()) {
+        if (!withImage.contains(image)) {
+          throw DatasetFormatException.forSample(id, tsv.toString(), place, "image refers to row index " + image
+              + ", which has no image of its own");
+        }
+        Path file = shared.resolve(image + ".b64");
+        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + " " + place);
+      } else if (isNan(image)) {
+        source = null;
+      } else {
+        String base64 = image;
+        source = lazy(() -> readBase64(base64, id, place), tsv + " " + place);
+      }
+      long questionIndex;
+      try {
+        questionIndex = Long.parseLong(index) % 1_000_000;
+      } catch (NumberFormatException e) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "index '" + index + "' is not a number");
+      }
+      return new MultipleChoiceQuestion(id, Long.toString(questionIndex), source, question,
+          isNan(field(r, "hint")) ? null : field(r, "hint"), options, isNan(answer) ? null : answer.strip(),
+          isNan(field(r, "category")) ? "" : field(r, "category"),
+          isNan(field(r, "l2-category")) ? "" : field(r, "l2-category"));
+    }
+
+    private RgbImage readBase64(String base64, String id, String place) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getMimeDecoder().decode(base64);
+      } catch (IllegalArgumentException e) {
+        throw DatasetFormatException.forSample(id, tsv.toString(), place, "image is not valid base64: " + e.getMessage());
+      }
+      return decoder.decode(bytes, tsv + " " + place);
+    }
+
+    private static String field(CSVRecord r, String column) {
+      return r.isMapped(column) && r.isSet(column) ? r.get(column) : "";
+    }
+
+    @Override
+    public void close() {
+      try {
+        parser.close();
+        reader.close();
+      } catch (IOException e) {
+        throw new VlevalException(tsv + ": cannot close: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Loads an image with a supplier that may do I/O. */
+  private interface ImageLoader {
+    RgbImage load() throws IOException;
+  }
+
+  private static ImageSource lazy(ImageLoader loader, String origin) {
+    return new ImageSource() {
+      @Override
+      public RgbImage load() {
+        try {
+          return loader.load();
+        } catch (IOException e) {
+          throw new VlevalException(origin + ": cannot read image: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public String origin() {
+        return origin;
+      }
+    };
+  }
+}

@@ -1,0 +1,195 @@
+package io.vleval.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vleval.core.run.AtomicFiles;
+import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.tasks.metrics.ScoreTable;
+import io.vleval.tasks.metrics.scoring.CaptionScoring;
+import io.vleval.tasks.metrics.scoring.ClassificationScoring;
+import io.vleval.tasks.metrics.scoring.MultipleChoiceScoring;
+import io.vleval.tasks.metrics.scoring.RetrievalScoring;
+import io.vleval.tasks.metrics.scoring.ScoreOptions;
+import io.vleval.tasks.metrics.scoring.SegmentationScoring;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code vleval score FAMILY ...}: scores prediction files users already have, with the same
+ * metric code a run uses (as one would run coco-caption or VLMEvalKit's evaluation step).
+ */
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = {"Score existing predictions against references, as the reference tools would.",
+        "Formats: see tasks/README.md. Prints a table; --json prints JSON instead; -o also writes the JSON to a file."},
+    subcommands = {ScoreCommand.Captioning.class, ScoreCommand.Retrieval.class, ScoreCommand.Classification.class,
+        ScoreCommand.Segmentation.class, ScoreCommand.Mmbench.class})
+final class ScoreCommand implements Runnable {
+
+  @ParentCommand VlevalCommand parent;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(parent.console.out());
+  }
+
+  /** Options every family shares. */
+  static final class Output {
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Also write the scores as JSON to FILE.")
+    Path out;
+
+    @Option(names = "--resamples", defaultValue = "1000",
+        description = "Bootstrap resamples for the 95% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
+    int resamples;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin CommonOptions common;
+
+    ScoreOptions options() {
+      if (resamples < 0) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--resamples must be 0 or more, got " + resamples);
+      }
+      return resamples == 0 ? ScoreOptions.NO_INTERVALS : new ScoreOptions(resamples, seed, 0.95);
+    }
+  }
+
+  static int print(ScoreTable table, Output output, Console console) {
+    String json = json(table);
+    if (output.out != null) {
+      AtomicFiles.write(output.out, json + "\n");
+    }
+    PrintWriter out = console.out();
+    if (output.json) {
+      out.println(json);
+    } else {
+      out.printf(Locale.ROOT, "%s: %d %ss%n", table.family(), table.units(), table.unit());
+      out.printf(Locale.ROOT, "%-36s %14s  %s%n", "metric", "value", "95% CI");
+      for (MetricValue m : table.metrics()) {
+        String ci = m.interval() == null ? ""
+            : String.format(Locale.ROOT, "[%.6f, %.6f]", m.interval().lower(), m.interval().upper());
+        out.printf(Locale.ROOT, "%-36s %14.6f  %s%n", m.name(), m.value(), ci);
+      }
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  static String json(ScoreTable table) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("family", table.family());
+    root.put("unit", table.unit());
+    root.put("units", table.units());
+    List<Map<String, Object>> metrics = new ArrayList<>();
+    for (MetricValue m : table.metrics()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", m.name());
+      e.put("value", m.value());
+      if (m.interval() != null) {
+        e.put("ci_lower", m.interval().lower());
+        e.put("ci_upper", m.interval().upper());
+      }
+      metrics.add(e);
+    }
+    root.put("metrics", metrics);
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write scores as JSON", e);
+    }
+  }
+
+  @Command(name = "captioning", mixinStandardHelpOptions = true,
+      description = "BLEU-1..4, ROUGE-L and CIDEr-D (coco-caption), from COCO results JSON and COCO caption annotations.")
+  static final class Captioning implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "COCO results JSON: [{image_id, caption}].") Path predictions;
+    @Parameters(index = "1", paramLabel = "REFERENCES", description = "COCO captions JSON (annotations: [{image_id, caption}]).") Path references;
+    @Option(names = "--no-tokenize", description = "Skip PTB tokenization (inputs already tokenized).") boolean noTokenize;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      return print(CaptionScoring.score(predictions, references, !noTokenize, output.options()), output, score.parent.console);
+    }
+  }
+
+  @Command(name = "retrieval", mixinStandardHelpOptions = true,
+      description = "Image-to-text and text-to-image Recall@K and mean recall (CLIP_benchmark).")
+  static final class Retrieval implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "JSON with scores, or image_embeddings and text_embeddings.") Path predictions;
+    @Parameters(index = "1", paramLabel = "REFERENCES", description = "JSON with texts_image_index (and optional k).") Path references;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      return print(RetrievalScoring.score(predictions, references, output.options()), output, score.parent.console);
+    }
+  }
+
+  @Command(name = "classification", mixinStandardHelpOptions = true,
+      description = "Top-1, top-5 and mean per-class recall (CLIP_benchmark).")
+  static final class Classification implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "JSON with logits (n x C).") Path predictions;
+    @Parameters(index = "1", paramLabel = "REFERENCES", description = "JSON with target and n_classes.") Path references;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      return print(ClassificationScoring.score(predictions, references, output.options()), output, score.parent.console);
+    }
+  }
+
+  @Command(name = "segmentation", mixinStandardHelpOptions = true,
+      description = "aAcc, mIoU, mAcc and per-class IoU/Acc (mmsegmentation), from two folders of label PNGs.")
+  static final class Segmentation implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+    @Parameters(index = "0", paramLabel = "PREDICTION_DIR") Path predictions;
+    @Parameters(index = "1", paramLabel = "LABEL_DIR") Path labels;
+    @Option(names = "--num-classes", defaultValue = "150", description = "Classes (default ${DEFAULT-VALUE}, ADE20K).") int numClasses;
+    @Option(names = "--ignore-index", defaultValue = "255", description = "Ignored label (default ${DEFAULT-VALUE}).") int ignoreIndex;
+    @Option(names = "--no-reduce-zero-label", description = "Do not map label 0 to the ignore index (ADE20K reduces it).") boolean noReduce;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      return print(SegmentationScoring.score(predictions, labels, numClasses, ignoreIndex, !noReduce, output.options()),
+          output, score.parent.console);
+    }
+  }
+
+  @Command(name = "mmbench", mixinStandardHelpOptions = true,
+      description = "MMBench accuracy with VLMEvalKit's answer extraction, circular by default, overall and per category.")
+  static final class Mmbench implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "TSV with the dataset's columns plus prediction.") Path predictions;
+    @Parameters(index = "1", paramLabel = "DATASET", description = "The MMBench TSV.") Path dataset;
+    @Option(names = "--vanilla", description = "Score every row on its own instead of circular evaluation.") boolean vanilla;
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      return print(MultipleChoiceScoring.score(predictions, dataset, !vanilla, output.options()), output, score.parent.console);
+    }
+  }
+}

@@ -22,7 +22,6 @@ import io.vleval.api.result.Provenance;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
@@ -211,54 +210,44 @@ public final class Runner {
       long processed = 0;
       long processNanos = 0;
       long progress = done.size() + failed.size();
-      List<Sample> batch = new ArrayList<>();
-      try (SampleCursor<? extends Sample> cursor = evaluation.samples()) {
-        long position = 0;
-        while (cursor.hasNext()) {
-          Sample s;
-          try {
-            s = cursor.next();
-            position++;
-          } catch (DatasetFormatException e) {
-            position++;
-            if (onError != OnError.SKIP) {
-              throw e;
+      int workers = config.run().workers();
+      try (Prefetcher pipeline = new Prefetcher(evaluation.samples(),
+          id -> done.containsKey(id) || failed.containsKey(id), entry.batchSize(), workers, Math.max(2, workers))) {
+        List<Prefetcher.Entry> entries;
+        while ((entries = pipeline.next()) != null) {
+          List<Sample> batch = new ArrayList<>();
+          for (Prefetcher.Entry e : entries) {
+            if (!seen.add(e.id())) {
+              if (failed.containsKey(e.id())) {
+                continue;
+              }
+              throw new VlevalException("dataset '" + entry.dataset() + "' yields sample id '" + e.id()
+                  + "' twice; ids must be unique");
             }
-            // an entry the loader could not even list: recorded once, then left alone on resume
-            String id = e.sampleId() != null ? e.sampleId() : "entry-" + position;
-            if (!failed.containsKey(id) && seen.add(id)) {
-              SampleError err = new SampleError(id, e.getMessage());
-              errors.append(List.of(err));
-              failed.put(id, err);
+            order.add(e.id());
+            if (e.listingError() != null) {
+              if (onError != OnError.SKIP) {
+                throw e.listingError();
+              }
+              if (!failed.containsKey(e.id())) {
+                // an entry the loader could not even list: recorded once, then left alone on resume
+                SampleError err = new SampleError(e.id(), e.listingError().getMessage());
+                errors.append(List.of(err));
+                failed.put(e.id(), err);
+              }
+            } else if (e.sample() != null) {
+              batch.add(Prefetcher.await(e));
             }
-            continue;
           }
-          if (!seen.add(s.id())) {
-            throw new VlevalException("dataset '" + entry.dataset() + "' yields sample id '" + s.id() + "' twice; ids must be unique");
-          }
-          order.add(s.id());
-          if (done.containsKey(s.id()) || failed.containsKey(s.id())) {
-            continue;
-          }
-          batch.add(s);
-          if (batch.size() == entry.batchSize()) {
+          if (!batch.isEmpty()) {
             long b0 = System.nanoTime();
             processBatch(session, batch, log, errors, done, failed, onError);
             processNanos += System.nanoTime() - b0;
             processed += batch.size();
             progress += batch.size();
             listener.samplesDone(modelEntry.name(), entry.name(), progress, total);
-            batch.clear();
           }
         }
-      }
-      if (!batch.isEmpty()) {
-        long b0 = System.nanoTime();
-        processBatch(session, batch, log, errors, done, failed, onError);
-        processNanos += System.nanoTime() - b0;
-        processed += batch.size();
-        progress += batch.size();
-        listener.samplesDone(modelEntry.name(), entry.name(), progress, total);
       }
       List<SampleRecord> inOrder = new ArrayList<>(order.size());
       for (String id : order) {

@@ -56,7 +56,7 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
       @Doc("tiny, small or medium (default small)") Scale scale,
       @Doc("generator seed (default 0)") Long seed,
       @Doc("language of the xtd part's captions: en or zh (default en)") String language,
-      @Doc("cache folder (default: $VLEVAL_CACHE, else ~/.cache/vleval)") Path cache) {
+      @Doc("cache folder (default: the run's cache, $VLEVAL_CACHE or ~/.cache/vleval)") Path cache) {
     public Spec {
       scale = scale == null ? Scale.SMALL : scale;
       seed = seed == null ? 0L : seed;
@@ -105,14 +105,9 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
     return dir;
   }
 
-  static Path defaultCache() {
-    String env = System.getenv("VLEVAL_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "vleval");
-  }
-
   @Override
   public Dataset<? extends Sample> open(Spec spec, PluginContext context) {
-    Path suite = ensureSuite(spec.cache() != null ? spec.cache() : defaultCache(), spec.scale(), spec.seed(),
+    Path suite = ensureSuite(spec.cache() != null ? spec.cache() : context.cacheDirectory(), spec.scale(), spec.seed(),
         context.workers());
     Path cls = suite.resolve("classification");
     Path ade = suite.resolve("ADEChallengeData2016");

@@ -135,7 +135,7 @@ public final class ConfigLoader {
   private RunSettings runSettings(YamlNode node, YamlNode.Mark topMark, Path file, SpecBinder binder, Problems problems) {
     RunSection section = null;
     if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
-      section = new RunSection(null, null, null, null, null);
+      section = new RunSection(null, null, null, null, null, null);
     } else if (node instanceof YamlNode.Mapping m) {
       section = binder.bind(RunSection.class, m, Set.of(), "the run section", problems);
     } else {
@@ -143,7 +143,7 @@ public final class ConfigLoader {
           + ", found " + node.describe());
     }
     if (section == null) {
-      return new RunSettings("invalid", 0, binder.baseDirectory().resolve("runs"), 1, 1);
+      return new RunSettings("invalid", 0, binder.baseDirectory().resolve("runs"), 1, 1, defaultCache(environment));
     }
     String name = section.name() != null ? section.name() : stem(file);
     if (!ENTRY_NAME.matcher(name).matches()) {
@@ -157,7 +157,14 @@ public final class ConfigLoader {
     }
     return new RunSettings(name, section.seed() != null ? section.seed() : 0L,
         section.out() != null ? section.out() : binder.baseDirectory().resolve("runs"),
-        Math.max(1, workers), Math.max(1, batch));
+        Math.max(1, workers), Math.max(1, batch), section.cache() != null ? section.cache() : defaultCache(environment));
+  }
+
+  /** {@code $VLEVAL_CACHE}, else {@code ~/.cache/vleval}. */
+  public static Path defaultCache(UnaryOperator<String> environment) {
+    String env = environment.apply("VLEVAL_CACHE");
+    return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath().normalize()
+        : Path.of(System.getProperty("user.home"), ".cache", "vleval");
   }
 
   private static String stem(Path file) {

@@ -9,4 +9,6 @@ record RunSection(
     @Doc("seed every random choice derives from (default 0)") Long seed,
     @Doc("folder the run directory is made in (default: runs/ beside the config)") Path out,
     @Doc("threads for decoding and preprocessing (default: the number of cores, at most 4)") Integer workers,
-    @Doc("samples per model call unless a task sets its own (default 16)") Integer batchSize) {}
+    @Doc("samples per model call unless a task sets its own (default 16)") Integer batchSize,
+    @Doc("folder for artefacts reused between runs: cached features, the synthetic suite "
+        + "(default: $VLEVAL_CACHE, else ~/.cache/vleval)") Path cache) {}

@@ -73,7 +73,7 @@ public final class Runner {
     NormalizedConfig normalized = NormalizedConfig.of(config);
     Instant started = Instant.now();
     Path runDir = prepareRunDirectory(config, options, normalized, started);
-    Path cache = runDir.resolve("cache");
+    Path cache = config.run().cache();
     List<TaskResult> results = new ArrayList<>();
     List<ModelProvenance> modelProvenance = new ArrayList<>();
     Map<String, DatasetProvenance> datasetProvenance = new LinkedHashMap<>();

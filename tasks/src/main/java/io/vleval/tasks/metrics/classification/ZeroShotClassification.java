@@ -52,6 +52,41 @@ public final class ZeroShotClassification {
         meanPerClassRecall(target, predictions, numClasses, units)});
   }
 
+  /**
+   * The same scores from per-sample summaries, as a task records them (logits of a 1000-class
+   * dataset are too big to keep per sample): the target's rank and the argmax prediction.
+   */
+  public static ClassificationScores evaluateRanks(int[] ranks, int[] predictions, int[] target, int numClasses) {
+    if (ranks.length != target.length || predictions.length != target.length) {
+      throw new IllegalArgumentException("ranks, predictions and targets differ in length");
+    }
+    double top1 = hitFraction(ranks, 1, null);
+    double top5 = numClasses >= 5 ? hitFraction(ranks, 5, null) : Double.NaN;
+    return new ClassificationScores(top1, top5, meanPerClassRecall(target, predictions, numClasses, null), target.length);
+  }
+
+  /** Bootstrap intervals for {top1, top5, meanPerClassRecall} from per-sample ranks and predictions. */
+  public static ConfidenceInterval[] intervalsFromRanks(
+      int[] ranks, int[] predictions, int[] target, int numClasses, Bootstrap bootstrap) {
+    return bootstrap.intervals(target.length, units -> new double[] {
+        hitFraction(ranks, 1, units),
+        numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
+        meanPerClassRecall(target, predictions, numClasses, units)});
+  }
+
+  /** Rank of a target among one sample's logits, ties broken by lowest class index (0 = top-1). */
+  public static int targetRank(float[] row, int t) {
+    float v = row[t];
+    int rank = 0;
+    for (int j = 0; j < t; j++) {
+      rank += row[j] >= v ? 1 : 0;
+    }
+    for (int j = t + 1; j < row.length; j++) {
+      rank += row[j] > v ? 1 : 0;
+    }
+    return rank;
+  }
+
   /** Rank of each sample's target among its logits, ties broken by lowest class index (0 = top-1). */
   public static int[] targetRanks(float[][] logits, int[] target) {
     int[] ranks = new int[target.length];

@@ -55,4 +55,13 @@ public final class ClassificationScoring {
     return Tables.table("classification", "sample", target.length, METRICS,
         new double[] {s.top1(), s.top5(), s.meanPerClassRecall()}, intervals);
   }
+
+  /** Scores per-sample target ranks and argmax predictions (what a task records per sample). */
+  public static ScoreTable scoreRanks(int[] ranks, int[] predictions, int[] target, int numClasses, ScoreOptions options) {
+    ClassificationScores s = ZeroShotClassification.evaluateRanks(ranks, predictions, target, numClasses);
+    ConfidenceInterval[] intervals = options.bootstrap()
+        .map(b -> ZeroShotClassification.intervalsFromRanks(ranks, predictions, target, numClasses, b)).orElse(null);
+    return Tables.table("classification", "sample", target.length, METRICS,
+        new double[] {s.top1(), s.top5(), s.meanPerClassRecall()}, intervals);
+  }
 }

@@ -1,0 +1,227 @@
+package io.vleval.tasks.head;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A classifier on frozen features, trained as the reference linear probe does:
+ * {@code BatchNorm1d(affine, eps 1e-6) -> Linear} (weight ~ N(0, 0.01), bias 0), SGD with
+ * Nesterov momentum 0.9 and no weight decay, a linear warm-up then cosine decay per step,
+ * gradient-norm clipping at 5, and label-smoothed cross entropy. Mixup/CutMix of the reference are
+ * image-space augmentations and do not apply to cached features.
+ *
+ * <p>Trained with DJL's autograd on the PyTorch engine; every array lives in the head's own
+ * manager, and each step's temporaries in a sub-manager closed at the end of the step.
+ */
+public final class LinearHead implements AutoCloseable {
+
+  /**
+   * Training settings.
+   *
+   * @param learningRate peak learning rate (the reference: 0.1 per 512 samples of batch)
+   * @param warmupEpochs epochs of linear warm-up from 0
+   */
+  public record Settings(int epochs, int batchSize, double learningRate, double warmupEpochs, double labelSmoothing,
+      double clipNorm, long seed) {}
+
+  private final NDManager manager;
+  private final NDArray gamma;
+  private final NDArray beta;
+  private final NDArray weight;
+  private final NDArray bias;
+  private NDArray runningMean;
+  private NDArray runningVar;
+  private final int classes;
+  private final List<Double> losses = new ArrayList<>();
+
+  private LinearHead(NDManager manager, int dim, int classes, long seed) {
+    this.manager = manager;
+    this.classes = classes;
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] w = new float[classes * dim];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (0.01 * gaussian(random));
+    }
+    gamma = manager.ones(new Shape(dim));
+    beta = manager.zeros(new Shape(dim));
+    weight = manager.create(w, new Shape(dim, classes));
+    bias = manager.zeros(new Shape(classes));
+    runningMean = manager.zeros(new Shape(dim));
+    runningVar = manager.ones(new Shape(dim));
+    for (NDArray p : List.of(gamma, beta, weight, bias)) {
+      p.setRequiresGradient(true);
+    }
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    double u1 = 1.0 - r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Trains a head on {@code features[n][dim]} with labels in [0, classes). */
+  public static LinearHead train(float[][] features, int[] labels, int classes, Settings s) {
+    if (features.length == 0 || features.length != labels.length) {
+      throw new IllegalArgumentException("need as many labels as feature rows, and at least one");
+    }
+    int n = features.length;
+    int dim = features[0].length;
+    NDManager manager = NDManager.newBaseManager();
+    LinearHead head = new LinearHead(manager, dim, classes, s.seed());
+    float[] flat = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(features[i], 0, flat, i * dim, dim);
+    }
+    NDArray x = manager.create(flat, new Shape(n, dim));
+    int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
+    long totalSteps = (long) stepsPerEpoch * s.epochs();
+    long warmup = Math.round(s.warmupEpochs() * stepsPerEpoch);
+    NDArray[] params = {head.gamma, head.beta, head.weight, head.bias};
+    NDArray[] velocity = new NDArray[params.length];
+    for (int p = 0; p < params.length; p++) {
+      velocity[p] = manager.zeros(params[p].getShape());
+    }
+    SplittableRandom shuffle = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
+    long step = 0;
+    for (int epoch = 0; epoch < s.epochs(); epoch++) {
+      int[] order = permutation(n, shuffle);
+      double epochLoss = 0;
+      for (int b = 0; b < stepsPerEpoch; b++) {
+        int from = b * s.batchSize();
+        int to = Math.min(n, from + s.batchSize());
+        int[] idx = java.util.Arrays.copyOfRange(order, from, to);
+        double lr = step < warmup ? s.learningRate() * step / Math.max(1, warmup)
+            : s.learningRate() * 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, totalSteps - warmup)));
+        try (NDManager batch = manager.newSubManager()) {
+          NDArray xb = x.get(batch.create(toLong(idx)));
+          xb.attach(batch);
+          float[] target = smoothedTargets(labels, idx, classes, s.labelSmoothing());
+          NDArray yb = batch.create(target, new Shape(idx.length, classes));
+          NDArray loss;
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = head.forward(xb, true);
+            NDArray logProb = logits.logSoftmax(1);
+            loss = logProb.mul(yb).sum(new int[] {1}).neg().mean();
+            gc.backward(loss);
+          }
+          epochLoss += loss.getFloat() * idx.length;
+          // clip the global gradient norm, then SGD with Nesterov momentum (PyTorch's formulation)
+          double norm2 = 0;
+          for (NDArray p : params) {
+            norm2 += p.getGradient().square().sum().getFloat();
+          }
+          float clip = (float) Math.min(1.0, s.clipNorm() / (Math.sqrt(norm2) + 1e-6));
+          for (int p = 0; p < params.length; p++) {
+            NDArray g = params[p].getGradient().mul(clip);
+            velocity[p].muli(0.9f).addi(g);
+            NDArray update = g.add(velocity[p].mul(0.9f)).mul((float) lr);
+            params[p].subi(update);
+            params[p].getGradient().muli(0f);
+          }
+        }
+        step++;
+      }
+      head.losses.add(epochLoss / n);
+    }
+    x.close();
+    for (NDArray v : velocity) {
+      v.close();
+    }
+    return head;
+  }
+
+  private NDArray forward(NDArray x, boolean training) {
+    NDArray normalized;
+    if (training) {
+      NDArray mean = x.mean(new int[] {0});
+      NDArray var = x.sub(mean).square().mean(new int[] {0});
+      // running statistics as torch's BatchNorm1d keeps them (momentum 0.1, unbiased variance)
+      int n = (int) x.getShape().get(0);
+      float unbias = n > 1 ? (float) n / (n - 1) : 1f;
+      NDArray newMean = runningMean.mul(0.9f).add(mean.stopGradient().mul(0.1f));
+      NDArray newVar = runningVar.mul(0.9f).add(var.stopGradient().mul(0.1f * unbias));
+      newMean.attach(manager);
+      newVar.attach(manager);
+      runningMean.close();
+      runningVar.close();
+      runningMean = newMean;
+      runningVar = newVar;
+      normalized = x.sub(mean).div(var.add(1e-6f).sqrt());
+    } else {
+      normalized = x.sub(runningMean).div(runningVar.add(1e-6f).sqrt());
+    }
+    return normalized.mul(gamma).add(beta).matMul(weight).add(bias);
+  }
+
+  /** Logits for {@code features[n][dim]}, in inference mode (running statistics). */
+  public float[][] logits(float[][] features) {
+    int n = features.length;
+    if (n == 0) {
+      return new float[0][];
+    }
+    int dim = features[0].length;
+    float[] flat = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(features[i], 0, flat, i * dim, dim);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray out = forward(scope.create(flat, new Shape(n, dim)), false);
+      float[] values = out.toFloatArray();
+      float[][] rows = new float[n][classes];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(values, i * classes, rows[i], 0, classes);
+      }
+      return rows;
+    }
+  }
+
+  /** Mean training loss of each epoch. */
+  public List<Double> epochLosses() {
+    return List.copyOf(losses);
+  }
+
+  private static float[] smoothedTargets(int[] labels, int[] idx, int classes, double smoothing) {
+    float[] t = new float[idx.length * classes];
+    float off = (float) (smoothing / classes);
+    for (int i = 0; i < idx.length; i++) {
+      for (int c = 0; c < classes; c++) {
+        t[i * classes + c] = off;
+      }
+      t[i * classes + labels[idx[i]]] += (float) (1 - smoothing);
+    }
+    return t;
+  }
+
+  private static long[] toLong(int[] a) {
+    long[] out = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i];
+    }
+    return out;
+  }
+
+  private static int[] permutation(int n, SplittableRandom r) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,340 @@
+package io.vleval.tasks.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vleval.api.model.Model;
+import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.TaskProvider;
+import io.vleval.api.sample.Sample;
+import io.vleval.api.task.SampleRecord;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
+import io.vleval.tasks.captioning.CaptioningProvider;
+import io.vleval.tasks.linearprobe.LinearProbeProvider;
+import io.vleval.tasks.mmbench.MmbenchProvider;
+import io.vleval.tasks.retrieval.RetrievalProvider;
+import io.vleval.tasks.segmentation.SegmentationProvider;
+import io.vleval.tasks.zeroshot.ClassPrediction;
+import io.vleval.tasks.zeroshot.ZeroShotClassificationProvider;
+import io.vleval.tasks.zeroshot.ZeroShotVideoProvider;
+import io.vleval.testkit.contract.TaskProviderContractTest;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every task passes the task contract on the synthetic suite with a weight-free model, and its
+ * headline metrics equal values recomputed here, independently, from its per-sample records.
+ */
+class TaskContractTests {
+
+  static double top1(List<SampleRecord> records) {
+    return records.stream().mapToDouble(r -> ((ClassPrediction) r).correct() ? 1 : 0).average().orElseThrow();
+  }
+
+  @Nested
+  class ZeroShotClassification extends TaskProviderContractTest<ZeroShotClassificationProvider.Spec> {
+    @Override
+    protected TaskProvider<ZeroShotClassificationProvider.Spec> provider() {
+      return new ZeroShotClassificationProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "image_view: squash\nresamples: 50\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("image_view: crop\n", "image_view");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.CLASSIFICATION_VAL);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void top1IsTheFractionOfCorrectRecords() {
+      Run run = runOnce(1);
+      assertThat(run.outcome().metrics().get(0).name()).isEqualTo("acc1");
+      assertThat(run.outcome().metrics().get(0).value()).isEqualTo(top1(run.records()));
+      assertThat(run.records()).hasSize(48);
+      assertThat(run.outcome().categories()).hasSize(12);
+      assertThat(run.outcome().metrics().get(0).interval()).isNotNull();
+    }
+  }
+
+  @Nested
+  class ZeroShotVideo extends TaskProviderContractTest<ZeroShotVideoProvider.Spec> {
+    @Override
+    protected TaskProvider<ZeroShotVideoProvider.Spec> provider() {
+      return new ZeroShotVideoProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "frames: 4\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("frames: 0\n", "frames");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.VIDEO_VAL);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void headlineIsTheMeanOfTop1AndTop5() {
+      Run run = runOnce(2);
+      double top1 = top1(run.records());
+      double top5 = run.records().stream().mapToDouble(r -> ((ClassPrediction) r).rank() < 5 ? 1 : 0).average().orElseThrow();
+      assertThat(run.outcome().headline()).isEqualTo("mean_top1_top5");
+      assertThat(run.outcome().metrics().stream().filter(m -> m.name().equals("mean_top1_top5")).findFirst().orElseThrow()
+          .value()).isCloseTo((top1 + top5) / 2, within(1e-12));
+    }
+  }
+
+  @Nested
+  class LinearProbe extends TaskProviderContractTest<LinearProbeProvider.Spec> {
+    @Override
+    protected TaskProvider<LinearProbeProvider.Spec> provider() {
+      return new LinearProbeProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "epochs: 30\nbatch_size: 32\nlearning_rate: 0.05\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("epochs: 0\n", "epochs");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.CLASSIFICATION_VAL);
+    }
+
+    @Override
+    protected Optional<Dataset<?>> trainingDataset() {
+      return Optional.of(Suite.part(Part.CLASSIFICATION_TRAIN));
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void aTrainedHeadOnColourLayoutsBeatsChanceAndTop1MatchesTheRecords() {
+      Run run = runOnce(4);
+      double top1 = top1(run.records());
+      assertThat(run.outcome().metrics().get(0).value()).isEqualTo(top1);
+      // 12 classes: chance is 1/12; the pixel layout tells colours apart, so the probe does far better
+      assertThat(top1).isGreaterThan(2.0 / 12);
+    }
+  }
+
+  @Nested
+  class Segmentation extends TaskProviderContractTest<SegmentationProvider.Spec> {
+    @Override
+    protected TaskProvider<SegmentationProvider.Spec> provider() {
+      return new SegmentationProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "mode: slide\nepochs: 5\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("mode: sliding\n", "mode");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.SEGMENTATION_VAL);
+    }
+
+    @Override
+    protected Optional<Dataset<?>> trainingDataset() {
+      return Optional.of(Suite.part(Part.SEGMENTATION_TRAIN));
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void aAccIsTheLabelledPixelsPredictedRight() {
+      Run run = runOnce(5);
+      long hit = 0;
+      long all = 0;
+      for (SampleRecord r : run.records()) {
+        SegmentationProvider.Areas a = (SegmentationProvider.Areas) r;
+        for (int c = 0; c < a.intersect().length; c++) {
+          hit += a.intersect()[c];
+          all += a.label()[c];
+        }
+      }
+      double aAcc = run.outcome().metrics().stream().filter(m -> m.name().equals("aAcc")).findFirst().orElseThrow().value();
+      assertThat(aAcc).isCloseTo((double) hit / all, within(1e-12));
+      assertThat(run.outcome().categories()).extracting("category").containsExactly("circle", "square", "triangle");
+    }
+  }
+
+  @Nested
+  class Retrieval extends TaskProviderContractTest<RetrievalProvider.Spec> {
+    @Override
+    protected TaskProvider<RetrievalProvider.Spec> provider() {
+      return new RetrievalProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "ks: [1, 5]\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("ks: [0]\n", "ks");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.CAPTIONS_TEST);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void imageToTextRecallAtOneFromTheEmbeddings() {
+      Run run = runOnce(6);
+      List<RetrievalProvider.Embedded> recs = run.records().stream().map(r -> (RetrievalProvider.Embedded) r).toList();
+      int hits = 0;
+      for (int i = 0; i < recs.size(); i++) {
+        // the best-scoring caption over all captions: is it one of image i's own?
+        double best = Double.NEGATIVE_INFINITY;
+        int owner = -1;
+        for (int j = 0; j < recs.size(); j++) {
+          for (float[] t : recs.get(j).texts()) {
+            double s = 0;
+            for (int d = 0; d < t.length; d++) {
+              s += t[d] * recs.get(i).image()[d];
+            }
+            if (s > best) {
+              best = s;
+              owner = j;
+            }
+          }
+        }
+        hits += owner == i ? 1 : 0;
+      }
+      double i2t1 = run.outcome().metrics().stream().filter(m -> m.name().equals("text_retrieval_recall@1")).findFirst()
+          .orElseThrow().value();
+      assertThat(i2t1).isCloseTo((double) hits / recs.size(), within(1e-6));
+    }
+  }
+
+  @Nested
+  class Captioning extends TaskProviderContractTest<CaptioningProvider.Spec> {
+    @Override
+    protected TaskProvider<CaptioningProvider.Spec> provider() {
+      return new CaptioningProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "beam_size: 1\nmax_new_tokens: 12\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("beam_size: 0\n", "beam_size");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.CAPTIONS_TEST);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.random();
+    }
+
+    @Test
+    void recordsKeepPredictionsAndReferences() {
+      Run run = runOnce(7);
+      CaptioningProvider.Caption first = (CaptioningProvider.Caption) run.records().get(0);
+      assertThat(first.references()).hasSize(5);
+      assertThat(first.prediction()).isNotBlank();
+      assertThat(run.outcome().headline()).isEqualTo("CIDEr");
+      assertThat(run.outcome().metrics()).extracting("name").contains("Bleu_4", "ROUGE_L", "CIDEr");
+    }
+  }
+
+  @Nested
+  class Mmbench extends TaskProviderContractTest<MmbenchProvider.Spec> {
+    @Override
+    protected TaskProvider<MmbenchProvider.Spec> provider() {
+      return new MmbenchProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "max_new_tokens: 5\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("circular: maybe\n", "circular");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.MMBENCH);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.random();
+    }
+
+    @Test
+    void circularAccuracyCountsOnlyQuestionsRightInEveryShift() {
+      Run run = runOnce(8);
+      java.util.Map<String, Boolean> allRight = new java.util.HashMap<>();
+      for (SampleRecord r : run.records()) {
+        MmbenchProvider.Answer a = (MmbenchProvider.Answer) r;
+        // the random model answers with a bare letter
+        allRight.merge(a.questionIndex(), a.prediction().equals(a.answer()), Boolean::logicalAnd);
+      }
+      double expected = allRight.values().stream().mapToDouble(b -> b ? 1 : 0).average().orElseThrow();
+      assertThat(run.outcome().metrics().get(0).name()).isEqualTo("Overall");
+      assertThat(run.outcome().metrics().get(0).value()).isCloseTo(expected, within(1e-12));
+      assertThat(run.outcome().categories()).extracting("category").contains("attribute_recognition");
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.vleval.tasks.linearprobe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.LabelledImage;
+import io.vleval.api.sample.Sample;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.task.Task;
+import io.vleval.api.task.TaskContext;
+import io.vleval.api.task.TaskOutcome;
+import io.vleval.api.task.TaskSession;
+import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticDatasetProvider;
+import io.vleval.tasks.zeroshot.ClassPrediction;
+import io.vleval.testkit.fake.FakeModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A second linear probe of the same model and data, with other head settings, extracts no feature. */
+class FeatureCacheReuseTest {
+
+  @TempDir Path temp;
+
+  private Dataset<? extends Sample> part(SyntheticDatasetProvider.Part p) {
+    return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(p, Scale.TINY, 5L, null, temp),
+        new PluginContext(0, temp, 1));
+  }
+
+  @SuppressWarnings("unchecked")
+  private TaskOutcome probe(FakeModel model, int epochs, Path cache) {
+    Task<LabelledImage, ClassPrediction> task = new LinearProbeProvider()
+        .create(new LinearProbeProvider.Spec(epochs, 16, 0.05, null, null, 0));
+    Dataset<LabelledImage> val = (Dataset<LabelledImage>) part(SyntheticDatasetProvider.Part.CLASSIFICATION_VAL);
+    Dataset<?> train = part(SyntheticDatasetProvider.Part.CLASSIFICATION_TRAIN);
+    List<ClassPrediction> records = new ArrayList<>();
+    try (TaskSession<LabelledImage, ClassPrediction> s = task.start(model,
+        new TaskContext(val.info(), Optional.of(train), 1, cache, 8)); SampleCursor<LabelledImage> c = val.samples()) {
+      List<LabelledImage> batch = new ArrayList<>();
+      while (c.hasNext()) {
+        batch.add(c.next());
+        if (batch.size() == 8 || !c.hasNext()) {
+          records.addAll(s.process(batch));
+          batch.clear();
+        }
+      }
+      return s.finish(records);
+    }
+  }
+
+  @Test
+  void otherHeadSettingsReuseTheCachedFeatures() throws Exception {
+    Path cache = temp.resolve("cache");
+    FakeModel first = new FakeModel();
+    TaskOutcome a = probe(first, 3, cache);
+    assertThat(first.imagesEmbedded()).isEqualTo(96 + 48);
+    try (var files = Files.list(cache.resolve("features"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".features")).count()).isEqualTo(2);
+    }
+    FakeModel second = new FakeModel();
+    TaskOutcome b = probe(second, 6, cache);
+    assertThat(second.imagesEmbedded()).isZero();
+    assertThat(b.metrics()).isNotEmpty();
+    assertThat(a.headline()).isEqualTo("acc1");
+  }
+
+  @Test
+  void aDamagedCacheFileIsNamed() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("features"));
+    FeatureCache cache = new FeatureCache(dir);
+    Files.write(cache.file("k"), new byte[] {0x56, 0x4C, 0x46, 0x43, 0, 0x7f, 0, 0, 0, 0, 0, 64});
+    assertThatThrownBy(() -> cache.read("k")).isInstanceOf(VlevalException.class)
+        .hasMessage(cache.file("k") + ": header claims 8323072 x 64 features, more than the file holds; delete it");
+  }
+}

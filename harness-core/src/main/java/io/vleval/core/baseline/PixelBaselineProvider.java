@@ -14,6 +14,7 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.spec.Doc;
 import io.vleval.core.config.NormalizedConfig;
+import io.vleval.preprocess.ColourLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -124,29 +125,8 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
     return new BaselineModel(caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
   }
 
-  /** Mean RGB in [0,1] over each cell of a rows x cols grid, cell-major then channel. */
   static float[] layout(RgbImage image, int rows, int cols) {
-    float[] out = new float[rows * cols * 3];
-    int[] counts = new int[rows * cols];
-    for (int y = 0; y < image.height(); y++) {
-      int r = (int) ((long) y * rows / image.height());
-      for (int x = 0; x < image.width(); x++) {
-        int c = (int) ((long) x * cols / image.width());
-        int cell = r * cols + c;
-        counts[cell]++;
-        for (int ch = 0; ch < 3; ch++) {
-          out[cell * 3 + ch] += image.channel(x, y, ch);
-        }
-      }
-    }
-    for (int cell = 0; cell < counts.length; cell++) {
-      // cells can be empty when the image is smaller than the grid: they stay 0
-      float n = Math.max(1, counts[cell]) * 255f;
-      for (int ch = 0; ch < 3; ch++) {
-        out[cell * 3 + ch] /= n;
-      }
-    }
-    return out;
+    return ColourLayout.of(image, rows, cols);
   }
 
   /** Signed feature hashing of lower-cased words. */

@@ -1,0 +1,2 @@
+/** Baseline models that need a dataset reader: the nearest-neighbour captioner. */
+package io.vleval.datasets.baseline;

@@ -1,0 +1,41 @@
+package io.vleval.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vleval.api.result.RunResult;
+import io.vleval.api.result.TaskResult;
+import io.vleval.core.run.ResultFiles;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, run in-process: every task of the quickstart on every model it lists. */
+class QuickstartTest {
+
+  @TempDir Path temp;
+
+  @Test
+  void quickstartRunsEveryTask() {
+    Path config = Path.of(System.getProperty("vleval.repoRoot"), "examples", "quickstart.yaml");
+    Cli.Result r = Cli.run("run", config.toString(), "--out", temp.resolve("run").toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    RunResult result = ResultFiles.read(temp.resolve("run"));
+    assertThat(result.tasks()).extracting(TaskResult::task).contains("zero-shot", "linear-probe", "segmentation", "video",
+        "retrieval", "retrieval-zh", "captioning", "mmbench");
+    for (TaskResult t : result.tasks()) {
+      assertThat(t.sampleCount()).as(t.task()).isPositive();
+      assertThat(t.metric(t.headline()).value()).as(t.task() + " " + t.model()).isNotNaN();
+    }
+    // the nearest-neighbour captioner knows the synthetic captions' words; random words do not
+    double nn = cider(result, "nearest-caption");
+    double random = cider(result, "random");
+    assertThat(nn).isGreaterThan(random);
+    assertThat(List.of(result.provenance().datasets().size())).containsExactly(8);
+  }
+
+  private static double cider(RunResult result, String model) {
+    return result.tasks().stream().filter(t -> t.task().equals("captioning") && t.model().equals(model)).findFirst()
+        .orElseThrow().metric("CIDEr").value();
+  }
+}

@@ -27,14 +27,29 @@ public class CheckpointMismatchException extends VlevalException {
      * @param misShaped mis-shaped keys with found and expected shapes
      */
     public CheckpointMismatchException(String source, List<String> missing, List<String> unexpected, List<String> misShaped) {
-        super(message(source, missing, unexpected, misShaped));
+        this(source, "the InternViT config", missing, unexpected, misShaped);
+    }
+
+    /**
+     * Creates the exception for any component.
+     *
+     * @param source the checkpoint location
+     * @param component what the checkpoint was checked against, e.g. "the QLLaMA config"
+     * @param missing missing keys
+     * @param unexpected unexpected keys
+     * @param misShaped mis-shaped keys with found and expected shapes
+     */
+    public CheckpointMismatchException(
+            String source, String component, List<String> missing, List<String> unexpected, List<String> misShaped) {
+        super(message(source, component, missing, unexpected, misShaped));
         this.missing = List.copyOf(missing);
         this.unexpected = List.copyOf(unexpected);
         this.misShaped = List.copyOf(misShaped);
     }
 
-    private static String message(String source, List<String> missing, List<String> unexpected, List<String> misShaped) {
-        StringBuilder sb = new StringBuilder(source).append(": checkpoint does not fit the InternViT config");
+    private static String message(
+            String source, String component, List<String> missing, List<String> unexpected, List<String> misShaped) {
+        StringBuilder sb = new StringBuilder(source).append(": checkpoint does not fit ").append(component);
         part(sb, "missing", missing);
         part(sb, "unexpected", unexpected);
         part(sb, "mis-shaped", misShaped);

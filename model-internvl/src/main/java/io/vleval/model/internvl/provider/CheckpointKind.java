@@ -1,0 +1,41 @@
+package io.vleval.model.internvl.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vleval.model.internvl.chat.ChatConfig;
+import io.vleval.model.internvl.clip.InternVlCgConfig;
+import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.config.ModelConfigException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a checkpoint holds, from its {@code config.json}'s {@code model_type}. */
+enum CheckpointKind {
+    /** InternViT alone ({@code intern_vit_6b}). */
+    VISION,
+    /** InternVL-C/-G ({@code internvl}). */
+    CONTRASTIVE,
+    /** InternVL-Chat ({@code internvl_chat}). */
+    CHAT;
+
+    /** Reads only {@code model_type}, so that planning stays cheap. */
+    static CheckpointKind of(Path checkpoint) {
+        Path file = checkpoint.resolve("config.json");
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelConfigException(file.toString(), List.of("cannot read: " + e.getMessage().lines().findFirst().orElse("")));
+        }
+        String type = root == null ? "" : root.path("model_type").asText("");
+        return switch (type) {
+            case InternVitConfig.MODEL_TYPE -> VISION;
+            case InternVlCgConfig.MODEL_TYPE -> CONTRASTIVE;
+            case ChatConfig.MODEL_TYPE -> CHAT;
+            default -> throw new ModelConfigException(file.toString(), List.of("field 'model_type' = '" + type
+                    + "'; expected '" + InternVitConfig.MODEL_TYPE + "', '" + InternVlCgConfig.MODEL_TYPE + "' or '"
+                    + ChatConfig.MODEL_TYPE + "'"));
+        };
+    }
+}

@@ -1,0 +1,470 @@
+package io.vleval.model.internvl.provider;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.CaptionGenerator;
+import io.vleval.api.model.Capability;
+import io.vleval.api.model.ChatRequest;
+import io.vleval.api.model.DenseFeatureExtractor;
+import io.vleval.api.model.DenseFeatures;
+import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageEmbedder;
+import io.vleval.api.model.ImageView;
+import io.vleval.api.model.Model;
+import io.vleval.api.model.ModelInfo;
+import io.vleval.api.model.MultipleChoiceChat;
+import io.vleval.api.model.TextEmbedder;
+import io.vleval.api.model.VideoEmbedder;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.model.internvl.chat.ChatConfig;
+import io.vleval.model.internvl.chat.ConversationTemplate;
+import io.vleval.model.internvl.chat.DynamicTiling;
+import io.vleval.model.internvl.chat.InternVlChat;
+import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.generation.Generator;
+import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
+import io.vleval.model.internvl.text.ClipText;
+import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.model.internvl.vision.InternVit;
+import io.vleval.preprocess.ImageTransform;
+import io.vleval.preprocess.PilResample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A loaded {@code internvl} model: one backend (InternViT, InternVL-C/-G or InternVL-Chat) and the
+ * capability objects over it. Every batch runs in its own sub-manager, closed when the batch ends;
+ * nothing NDArray-typed leaves a capability call.
+ */
+final class InternVlModel implements Model {
+
+    private final Map<Class<? extends Capability>, Capability> capabilities;
+    private final ModelInfo info;
+    private final List<AutoCloseable> resources;
+
+    private InternVlModel(Map<Class<? extends Capability>, Capability> capabilities, ModelInfo info,
+            List<AutoCloseable> resources) {
+        this.capabilities = Map.copyOf(capabilities);
+        this.info = info;
+        this.resources = resources;
+    }
+
+    static Model load(InternVlSpec spec, PluginContext context) {
+        Device device = device(spec.device());
+        CheckpointKind kind = InternVlProvider.kind(spec);
+        long seed = spec.seed() != null ? spec.seed() : context.seed();
+        String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : weightsChecksum(spec.checkpoint());
+        ModelInfo info = new ModelInfo(checksum, engineName(), deviceName(device));
+        Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            switch (kind) {
+                case VISION -> {
+                    InternVit vit = spec.preset() != null
+                            ? InternVit.random(InternVitConfig.preset(spec.preset()), seed, device)
+                            : InternVit.load(spec.checkpoint(), device);
+                    resources.add(vit);
+                    int size = spec.imageSize() != null ? spec.imageSize() : vit.config().imageSize();
+                    Vision v = new Vision(vit, vit.manager(), size, spec.batchSize());
+                    ImageEmbedder images = v.embedder(vit.config().hiddenSize(), last -> last.get(":, 0, :"));
+                    caps.put(ImageEmbedder.class, images);
+                    caps.put(DenseFeatureExtractor.class, v.dense());
+                    caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
+                }
+                case CONTRASTIVE -> {
+                    InternVlCg cg = spec.preset() != null
+                            ? InternVlCg.random(Presets.tinyInternVl(), seed, device)
+                            : InternVlCg.load(spec.checkpoint(), device);
+                    resources.add(cg);
+                    TextTokenizer tokenizer = tokenizer(spec);
+                    resources.add(0, tokenizer);
+                    int size = spec.imageSize() != null ? spec.imageSize() : cg.config().imageSize();
+                    Vision v = new Vision(cg.vit(), cg.manager(), size, spec.batchSize());
+                    boolean g = spec.head() == InternVlSpec.Head.G;
+                    ImageEmbedder images = v.embedder(cg.config().clipEmbedDim(),
+                            last -> g ? cg.imageEmbedsG(last) : cg.imageEmbedsC(last));
+                    caps.put(ImageEmbedder.class, images);
+                    caps.put(TextEmbedder.class, new ClipTexts(cg, tokenizer, spec.batchSize()));
+                    caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
+                    caps.put(DenseFeatureExtractor.class, v.dense());
+                    if (g) {
+                        caps.put(CaptionGenerator.class, new GCaptions(cg, tokenizer, size));
+                    }
+                }
+                case CHAT -> {
+                    InternVlChat chat = spec.preset() != null
+                            ? InternVlChat.random(Presets.tinyChat(), seed, device)
+                            : InternVlChat.load(spec.checkpoint(), device);
+                    resources.add(chat);
+                    TextTokenizer tokenizer = tokenizer(spec);
+                    resources.add(0, tokenizer);
+                    Chat c = new Chat(chat, tokenizer);
+                    caps.put(CaptionGenerator.class, c);
+                    caps.put(MultipleChoiceChat.class, c);
+                }
+                default -> throw new IllegalStateException(kind.toString());
+            }
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+        return new InternVlModel(caps, info, resources);
+    }
+
+    // ------------------------------------------------------------------ environment
+
+    static Device device(String spec) {
+        Engine engine = Engine.getEngine("PyTorch");
+        int gpus = engine.getGpuCount();
+        if (spec.equals("cpu") || spec.equals("auto") && gpus == 0) {
+            return Device.cpu();
+        }
+        if (spec.equals("auto")) {
+            return Device.gpu(0);
+        }
+        int id = Integer.parseInt(spec.substring("gpu:".length()));
+        if (id >= gpus) {
+            throw new VlevalException("device: " + spec + " asked for, but PyTorch sees " + gpus
+                    + " GPU(s) (the CPU build of libtorch sees none); use device: auto or cpu");
+        }
+        return Device.gpu(id);
+    }
+
+    static String deviceName(Device d) {
+        return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+    }
+
+    static String engineName() {
+        Engine engine = Engine.getEngine("PyTorch");
+        return "PyTorch " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
+    }
+
+    private static TextTokenizer tokenizer(InternVlSpec spec) {
+        if (spec.checkpoint() != null) {
+            return TextTokenizer.load(spec.checkpoint());
+        }
+        try (InputStream in = InternVlModel.class.getResourceAsStream(Presets.TOKENIZER_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + Presets.TOKENIZER_RESOURCE + " is missing from the jar");
+            }
+            return TextTokenizer.fromStream(in, "built-in preset tokenizer");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String presetChecksum(String preset, long seed) {
+        String config = switch (Presets.kind(preset)) {
+            case VISION -> InternVitConfig.preset(preset).toString();
+            case CONTRASTIVE -> Presets.tinyInternVl().toString();
+            case CHAT -> Presets.tinyChat().toString();
+        };
+        return sha256("internvl-preset:" + preset + ":seed=" + seed + ":" + config);
+    }
+
+    /** SHA-256 over the bytes of the checkpoint's safetensors files, in file-name order. */
+    static String weightsChecksum(Path dir) {
+        Set<String> files = new TreeSet<>();
+        Path index = dir.resolve(SafetensorsCheckpoint.INDEX_FILE);
+        try {
+            if (Files.isRegularFile(index)) {
+                JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
+                map.elements().forEachRemaining(n -> files.add(n.asText()));
+            } else {
+                files.add(SafetensorsCheckpoint.SINGLE_FILE);
+            }
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (String f : files) {
+                try (InputStream in = Files.newInputStream(dir.resolve(f))) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        digest.update(buffer, 0, n);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new VlevalException(dir + ": cannot read the weights to checksum them: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ shared batching
+
+    static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
+        int per = transform.outputLength();
+        float[] flat = new float[Math.multiplyExact(images.size(), per)];
+        for (int i = 0; i < images.size(); i++) {
+            transform.apply(images.get(i), flat, i * per);
+        }
+        return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+    }
+
+    static ImageTransform.Mode mode(ImageView view) {
+        return view == ImageView.SQUASH ? ImageTransform.Mode.SQUARE : ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP;
+    }
+
+    static float[][] rows(NDArray a) {
+        int n = (int) a.getShape().get(0);
+        int d = (int) (a.size() / n);
+        float[] flat = a.toFloatArray();
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+        }
+        return out;
+    }
+
+    /** The vision side shared by every kind with an image tower. */
+    private record Vision(InternVit vit, NDManager owner, int size, int batchSize) {
+
+        ImageEmbedder embedder(int dim, Function<NDArray, NDArray> head) {
+            return new ImageEmbedder() {
+                @Override
+                public int embeddingSize() {
+                    return dim;
+                }
+
+                @Override
+                public float[][] embedImages(List<RgbImage> images, ImageView view) {
+                    ImageTransform t = ImageTransform.imagenet(mode(view), size);
+                    float[][] out = new float[images.size()][];
+                    for (int from = 0; from < images.size(); from += batchSize) {
+                        List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+                        try (NDManager batch = owner.newSubManager()) {
+                            NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
+                            float[][] rows = rows(head.apply(last));
+                            System.arraycopy(rows, 0, out, from, rows.length);
+                        }
+                    }
+                    return out;
+                }
+            };
+        }
+
+        DenseFeatureExtractor dense() {
+            int channels = vit.config().hiddenSize();
+            int grid = size / vit.config().patchSize();
+            return new DenseFeatureExtractor() {
+                @Override
+                public int channels() {
+                    return channels;
+                }
+
+                @Override
+                public int inputSize() {
+                    return size;
+                }
+
+                @Override
+                public List<DenseFeatures> extract(List<RgbImage> images) {
+                    ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
+                    List<DenseFeatures> out = new ArrayList<>();
+                    for (int from = 0; from < images.size(); from += batchSize) {
+                        List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+                        try (NDManager batch = owner.newSubManager()) {
+                            NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
+                            for (float[] tokens : rows(last.get(":, 1:, :"))) {
+                                out.add(new DenseFeatures(grid, grid, channels, tokens)); // row-major, channels last
+                            }
+                        }
+                    }
+                    return out;
+                }
+            };
+        }
+    }
+
+    /** InternVL-C/-G text embeddings. */
+    private record ClipTexts(InternVlCg cg, TextTokenizer tokenizer, int batchSize) implements TextEmbedder {
+        @Override
+        public int embeddingSize() {
+            return cg.config().clipEmbedDim();
+        }
+
+        @Override
+        public float[][] embedTexts(List<String> texts) {
+            float[][] out = new float[texts.size()][];
+            long bos = cg.config().qllama().bosTokenId();
+            long eos = cg.config().qllama().eosTokenId();
+            for (int from = 0; from < texts.size(); from += batchSize) {
+                List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
+                long[][] ids = ClipText.encode(tokenizer, chunk, bos, eos);
+                try (NDManager batch = cg.manager().newSubManager()) {
+                    float[][] rows = rows(cg.textEmbeds(cg.textHidden(ids, batch), ids));
+                    System.arraycopy(rows, 0, out, from, rows.length);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** InternVL-G captioning: queries + "English caption:" prompt, squashed image, key/value cache. */
+    private record GCaptions(InternVlCg cg, TextTokenizer tokenizer, int size) implements CaptionGenerator {
+        @Override
+        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+            String text = prompt == null || prompt.isBlank() ? InternVlProvider.G_CAPTION_PROMPT : prompt;
+            long[] body = tokenizer.encode(text, false);
+            long[] ids = new long[body.length + 1];
+            ids[0] = cg.config().qllama().bosTokenId();
+            System.arraycopy(body, 0, ids, 1, body.length);
+            ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
+            List<String> out = new ArrayList<>();
+            for (RgbImage image : images) {
+                try (NDManager batch = cg.manager().newSubManager()) {
+                    NDArray vision = cg.vision(pixels(List.of(image), t, batch));
+                    try (PromptDecoding state = cg.captionState(vision, ids, true, batch)) {
+                        long[] tokens = Generator.generate(state, settings, Set.of((long) cg.config().qllama().eosTokenId()));
+                        out.add(tokenizer.decode(tokens, true).strip());
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
+    private static final class Chat implements CaptionGenerator, MultipleChoiceChat {
+        private final InternVlChat chat;
+        private final TextTokenizer tokenizer;
+        private final ConversationTemplate template;
+        private final Set<Long> stop;
+
+        Chat(InternVlChat chat, TextTokenizer tokenizer) {
+            this.chat = chat;
+            this.tokenizer = tokenizer;
+            this.template = ConversationTemplate.named(chat.config().template());
+            long stopId = tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
+            this.stop = Set.of(stopId);
+        }
+
+        @Override
+        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+            List<String> out = new ArrayList<>();
+            for (RgbImage image : images) {
+                out.add(reply(image, prompt, settings));
+            }
+            return out;
+        }
+
+        @Override
+        public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
+            List<String> out = new ArrayList<>();
+            for (ChatRequest r : requests) {
+                out.add(reply(r.image(), r.prompt(), settings));
+            }
+            return out;
+        }
+
+        String reply(RgbImage image, String question, GenerationSettings settings) {
+            ChatConfig c = chat.config();
+            List<RgbImage> tiles = List.of();
+            if (image != null) {
+                tiles = c.dynamicImageSize()
+                        ? DynamicTiling.tiles(image, c.minDynamicPatch(), c.maxDynamicPatch(), c.imageSize(), c.useThumbnail())
+                        : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
+                if (!question.contains("<image>")) {
+                    question = "<image>\n" + question;
+                }
+            }
+            String query = template.prompt(question);
+            long context = -1;
+            if (image != null) {
+                context = tokenizer.tokenId("<IMG_CONTEXT>").orElseThrow(() -> new VlevalException(
+                        tokenizer.source() + ": the tokenizer has no <IMG_CONTEXT> token, which InternVL-Chat needs"));
+                String tokens = "<img>" + "<IMG_CONTEXT>".repeat(c.numImageToken() * tiles.size()) + "</img>";
+                query = query.replaceFirst(java.util.regex.Pattern.quote("<image>"), java.util.regex.Matcher.quoteReplacement(tokens));
+            }
+            long[] ids = tokenizer.encode(query, true);
+            try (NDManager batch = chat.manager().newSubManager()) {
+                NDArray imageTokens = null;
+                if (image != null) {
+                    ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, c.imageSize());
+                    imageTokens = chat.extractFeature(pixels(tiles, t, batch));
+                }
+                NDArray embeddings = chat.inputEmbeddings(ids, imageTokens, context, batch);
+                try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
+                    long[] out = Generator.generate(state, settings, stop);
+                    String text = tokenizer.decode(out, true);
+                    int cut = text.indexOf(template.stopString());
+                    return (cut >= 0 ? text.substring(0, cut) : text).strip();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Model
+
+    @Override
+    public Set<Class<? extends Capability>> capabilities() {
+        return capabilities.keySet();
+    }
+
+    @Override
+    public <C extends Capability> Optional<C> capability(Class<C> type) {
+        return Optional.ofNullable(type.cast(capabilities.get(type)));
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        RuntimeException first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                RuntimeException wrapped = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                if (first == null) {
+                    first = wrapped;
+                } else {
+                    first.addSuppressed(wrapped);
+                }
+            }
+        }
+        resources.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.vleval.model.internvl.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.testkit.Fixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden parity of InternVL-Chat (InternViT-300M style + pixel shuffle + mlp1 + InternLM2) with the
+ * reference ({@code internvl_chat_internlm2}): every expected tensor within 1e-4, same next-token arg-max.
+ */
+class InternVlChatParityTest {
+
+    static Path caseDir() {
+        Path dir = Fixtures.root().resolve("internvl").resolve("internvl_chat_internlm2");
+        assertThat(dir.resolve("expected.safetensors")).as("fixture case internvl_chat_internlm2").isRegularFile();
+        return dir;
+    }
+
+    @Test
+    void everyExpectedTensorMatches() {
+        Path dir = caseDir();
+        Map<String, Double> errors = new TreeMap<>();
+        try (InternVlChat model = InternVlChat.load(dir, Device.cpu());
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = model.manager().newSubManager()) {
+            assertThat(model.config().numImageToken()).isEqualTo(4);
+            NDArray pixels = in.toNDArray("pixel_values", batch);
+            long[] ids = in.longs("input_ids");
+            long context = in.longs("img_context_token_id")[0];
+            NDArray selected = model.selectedHiddenState(pixels);
+            NDArray shuffled = model.pixelShuffle(selected);
+            NDArray vit = model.project(shuffled);
+            NDArray embeds = model.inputEmbeddings(ids, vit, context, batch);
+            NDArray logits = model.logits(embeds);
+            Map<String, NDArray> actual = new LinkedHashMap<>();
+            actual.put("vision_selected_hidden_state", selected);
+            actual.put("pixel_shuffle_output", shuffled);
+            actual.put("vit_embeds", vit);
+            actual.put("inputs_embeds", embeds);
+            actual.put("logits", logits);
+            actual.put("next_token_logits", logits.get(":, -1, :"));
+            for (String key : expected.keys()) {
+                assertThat(actual).as("expected tensor '%s' is one this test computes", key).containsKey(key);
+                NDArray a = actual.get(key);
+                assertThat(a.getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
+                float[] want = expected.floats(key);
+                float[] got = a.toFloatArray();
+                double max = 0;
+                for (int i = 0; i < want.length; i++) {
+                    max = Math.max(max, Math.abs(got[i] - want[i]));
+                }
+                errors.put(key, max);
+            }
+            float[] want = expected.floats("next_token_logits");
+            float[] got = actual.get("next_token_logits").toFloatArray();
+            assertThat(argMax(got)).as("next token").isEqualTo(argMax(want));
+        }
+        StringBuilder sb = new StringBuilder();
+        errors.forEach((k, e) -> sb.append(String.format(Locale.ROOT, "internvl_chat_internlm2\t%s\tmax abs %.3e%n", k, e)));
+        try {
+            Path file = Path.of("target", "parity-report", "internvl_chat_internlm2.txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(errors).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
+    }
+
+    static int argMax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

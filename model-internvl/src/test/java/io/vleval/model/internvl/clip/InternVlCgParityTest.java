@@ -1,0 +1,133 @@
+package io.vleval.model.internvl.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.testkit.Fixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden parity of InternVL-C/-G with the reference PyTorch code ({@code internvl_cg}): every
+ * expected tensor within 1e-4 max abs, exact position ids, identical next-token arg-max.
+ */
+class InternVlCgParityTest {
+
+    static final double TOLERANCE = 1e-4;
+
+    static Path caseDir() {
+        Path dir = Fixtures.root().resolve("internvl").resolve("internvl_cg");
+        assertThat(dir.resolve("expected.safetensors")).as("fixture case internvl_cg").isRegularFile();
+        return dir;
+    }
+
+    static long[][] rows(SafetensorsFile f, String key) {
+        long[] flat = f.longs(key);
+        long[] shape = f.info(key).shape();
+        long[][] out = new long[(int) shape[0]][];
+        int n = (int) shape[1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+        }
+        return out;
+    }
+
+    @Test
+    void everyExpectedTensorMatches() {
+        Path dir = caseDir();
+        Map<String, Double> errors = new TreeMap<>();
+        try (InternVlCg model = InternVlCg.load(dir, Device.cpu());
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = model.manager().newSubManager()) {
+            NDArray pixels = in.toNDArray("pixel_values", batch);
+            long[][] text = rows(in, "text_input_ids");
+            long[][] prefix = rows(in, "caption_prefix_ids");
+            long[][] prefixMask = rows(in, "caption_attention_mask");
+            NDArray vision = model.vision(pixels);
+            NDArray imageC = model.imageEmbedsC(vision);
+            NDArray imageG = model.imageEmbedsG(vision);
+            NDArray textHidden = model.textHidden(text, batch);
+            NDArray textEmbeds = model.textEmbeds(textHidden, text);
+            int nq = model.config().qllama().numQueryTokens();
+            NDArray captionLogits = model.qllama().logits(model.captionHidden(vision, prefix, prefixMask).get(":, " + nq + ":, :"));
+            Map<String, NDArray> actual = new LinkedHashMap<>();
+            actual.put("vision_last_hidden_state", vision);
+            actual.put("image_embeds_c", imageC);
+            actual.put("image_embeds_g", imageG);
+            actual.put("text_embeds", textEmbeds);
+            actual.put("text_last_hidden_state", textHidden);
+            actual.put("logits_per_image_c", model.logitsPerImage(imageC, textEmbeds));
+            actual.put("logits_per_text_c", model.logitsPerImage(imageC, textEmbeds).transpose());
+            actual.put("qllama_query_hidden_state", model.queryOutputs(vision));
+            actual.put("logits_per_image_g", model.logitsPerImage(imageG, textEmbeds));
+            actual.put("logits_per_text_g", model.logitsPerImage(imageG, textEmbeds).transpose());
+            actual.put("caption_logits", captionLogits);
+            actual.put("caption_next_token_logits", captionLogits.get(":, -1, :"));
+            Set<String> keys = expected.keys();
+            assertThat(keys).as("expected tensors of internvl_cg").contains("caption_position_ids");
+            for (String key : keys) {
+                if (key.equals("caption_position_ids")) {
+                    long[] want = expected.longs(key);
+                    long[] got = Arrays.stream(InternVlCg.captionPositions(prefixMask, nq)).flatMapToLong(Arrays::stream).toArray();
+                    assertThat(got).as(key).containsExactly(want);
+                    continue;
+                }
+                assertThat(actual).as("expected tensor '%s' is one this test computes", key).containsKey(key);
+                NDArray a = actual.get(key);
+                float[] want = expected.floats(key);
+                assertThat(a.getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
+                float[] got = a.toFloatArray();
+                double max = 0;
+                for (int i = 0; i < want.length; i++) {
+                    max = Math.max(max, Math.abs(got[i] - want[i]));
+                }
+                errors.put(key, max);
+                if (key.endsWith("next_token_logits")) {
+                    int rows = (int) expected.info(key).shape()[0];
+                    int vocab = want.length / rows;
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(argMax(got, r * vocab, vocab)).as(key + " row " + r + " argmax")
+                                .isEqualTo(argMax(want, r * vocab, vocab));
+                    }
+                }
+            }
+        }
+        report("internvl_cg", errors);
+        assertThat(errors).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
+    }
+
+    static int argMax(float[] v, int from, int n) {
+        int best = from;
+        for (int i = from; i < from + n; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best - from;
+    }
+
+    static void report(String name, Map<String, Double> errors) {
+        StringBuilder sb = new StringBuilder();
+        errors.forEach((k, e) -> sb.append(String.format(Locale.ROOT, "%s\t%s\tmax abs %.3e%n", name, k, e)));
+        try {
+            Path file = Path.of("target", "parity-report", name + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

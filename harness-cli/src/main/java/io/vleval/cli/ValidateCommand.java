@@ -12,25 +12,39 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vleval validate CONFIG}: every check {@code run} makes before loading anything, and nothing more. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check a config without running it: keys, types, plugin types, references, task/model fit.")
+    description = "Check configs without running them: keys, types, plugin types, references, task/model fit.")
 final class ValidateCommand implements Callable<Integer> {
 
   @ParentCommand VlevalCommand parent;
   @Mixin CommonOptions common;
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The run's YAML file.")
-  Path config;
+  @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "One or more run YAML files.")
+  java.util.List<Path> configs;
 
   @Override
   public Integer call() {
     PluginRegistry registry = PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
-    RunConfig rc = new ConfigLoader(registry).load(config);
-    int pairs = 0;
-    for (var t : rc.tasks()) {
-      pairs += t.models().isEmpty() ? rc.models().size() : t.models().size();
+    ConfigLoader loader = new ConfigLoader(registry);
+    int failed = 0;
+    for (Path config : configs) {
+      try {
+        RunConfig rc = loader.load(config);
+        int pairs = 0;
+        for (var t : rc.tasks()) {
+          pairs += t.models().isEmpty() ? rc.models().size() : t.models().size();
+        }
+        parent.console.out().println(config + ": ok (" + rc.models().size() + " models, " + rc.datasets().size()
+            + " datasets, " + rc.tasks().size() + " tasks, " + pairs + " task runs)");
+      } catch (io.vleval.api.error.VlevalException e) {
+        if (configs.size() == 1) {
+          throw e;
+        }
+        // with several files, report each failing one and go on, so one run shows every problem
+        parent.console.err().println("error: " + e.getMessage());
+        failed++;
+      }
     }
-    parent.console.out().println(config + ": ok (" + rc.models().size() + " models, " + rc.datasets().size()
-        + " datasets, " + rc.tasks().size() + " tasks, " + pairs + " task runs)");
-    return ExitCode.OK;
+    parent.console.out().flush();
+    return failed == 0 ? ExitCode.OK : ExitCode.USER_ERROR;
   }
 }

@@ -1,0 +1,119 @@
+package io.vleval.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticSuite;
+import io.vleval.testkit.Fixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The configs for the paper's real benchmarks in {@code examples/} validate with {@code vleval
+ * validate}, run as users run it (a separate JVM with {@code DATA} and {@code CKPT} set), against a
+ * synthetic tree in the public layouts standing in for the data and the fixtures' configs standing
+ * in for the checkpoints.
+ */
+class ExamplesTest {
+
+  @TempDir static Path temp;
+  static Path data;
+  static Path ckpt;
+
+  @BeforeAll
+  static void standIns() throws IOException {
+    Path suite = temp.resolve("suite");
+    new SyntheticSuite(1, Scale.TINY).write(suite, 2);
+    data = Files.createDirectories(temp.resolve("data"));
+    link(data.resolve("imagenet/train"), suite.resolve("classification/train"));
+    link(data.resolve("imagenet/val"), suite.resolve("classification/val"));
+    link(data.resolve("imagenet/classnames.json"), suite.resolve("classification/classnames.json"));
+    // an ImageNet-R stand-in: a subset of the classes, listed by folder name
+    Path imagenetR = Files.createDirectories(data.resolve("imagenet-r"));
+    for (String folder : List.of("red_circle", "blue_square", "green_triangle")) {
+      link(imagenetR.resolve(folder), suite.resolve("classification/val").resolve(folder));
+    }
+    Files.writeString(imagenetR.resolve("wnids.txt"), "red_circle\nblue_square\ngreen_triangle\n");
+    link(data.resolve("ADEChallengeData2016"), suite.resolve("ADEChallengeData2016"));
+    link(data.resolve("kinetics400/val.csv"), suite.resolve("kinetics/val.csv"));
+    link(data.resolve("kinetics400/videos/val"), suite.resolve("kinetics/videos/val"));
+    link(data.resolve("flickr30k/dataset_flickr30k.json"), suite.resolve("captions/dataset_coco.json"));
+    link(data.resolve("flickr30k/flickr30k-images"), suite.resolve("captions"));
+    link(data.resolve("coco"), suite.resolve("captions"));
+    link(data.resolve("nocaps/nocaps_val_4500_captions.json"), suite.resolve("captions/captions_test.json"));
+    link(data.resolve("nocaps/images"), suite.resolve("captions"));
+    link(data.resolve("mmbench/MMBench_DEV_EN.tsv"), suite.resolve("mmbench/mmbench_dev_en.tsv"));
+    link(data.resolve("xtd"), suite.resolve("xtd"));
+    ckpt = Files.createDirectories(temp.resolve("ckpt"));
+    Path fixtures = Fixtures.root().resolve("internvl");
+    checkpoint("InternViT-6B-224px", fixtures.resolve("vit_6b_style/config.json"));
+    checkpoint("InternVL-14B-224px", fixtures.resolve("internvl_cg/config.json"));
+    checkpoint("InternVL-Chat", fixtures.resolve("internvl_chat_internlm2/config.json"));
+  }
+
+  private static void link(Path at, Path target) throws IOException {
+    Files.createDirectories(at.getParent());
+    Files.createSymbolicLink(at, target);
+  }
+
+  private static void checkpoint(String name, Path config) throws IOException {
+    Path dir = Files.createDirectories(ckpt.resolve(name));
+    Files.copy(config, dir.resolve("config.json"));
+  }
+
+  private record Proc(int exit, String out) {}
+
+  private static Proc validate(List<Path> files) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.vleval.cli.Main", "validate"));
+    files.forEach(f -> command.add(f.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("DATA", data.toString());
+    pb.environment().put("CKPT", ckpt.toString());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Proc(p.exitValue(), out);
+  }
+
+  static List<Path> benchmarkConfigs() throws IOException {
+    Path dir = Path.of(System.getProperty("vleval.repoRoot"), "examples");
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".yaml"))
+          .filter(f -> !f.getFileName().toString().startsWith("quickstart") && !f.getFileName().toString().startsWith("train"))
+          .sorted().toList();
+    }
+  }
+
+  @Test
+  void everyBenchmarkConfigValidates() throws Exception {
+    List<Path> configs = benchmarkConfigs();
+    assertThat(configs).extracting(p -> p.getFileName().toString()).contains("imagenet-linear-probe.yaml",
+        "imagenet-zero-shot.yaml", "ade20k-linear-probe.yaml", "kinetics400-zero-shot.yaml",
+        "flickr30k-coco-retrieval.yaml", "coco-nocaps-captioning.yaml", "mmbench.yaml");
+    Proc r = validate(configs);
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count()).isEqualTo(configs.size());
+  }
+
+  @Test
+  void captioningOnAContrastiveHeadFailsValidationNamingBoth() throws Exception {
+    Path config = temp.resolve("bad-captioning.yaml");
+    Files.writeString(config, Files.readString(Path.of(System.getProperty("vleval.repoRoot"), "examples",
+        "coco-nocaps-captioning.yaml")).replace("head: g", "head: c"));
+    Proc r = validate(List.of(config));
+    assertThat(r.exit()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(r.out()).contains("task 'captioning-coco' (captioning) needs CaptionGenerator, which model 'internvl-g' "
+        + "(internvl) does not have");
+  }
+}

@@ -61,5 +61,9 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+    if (!verbose) {
+      // DJL probes for CUDA on start-up and warns on machines without a usable driver: not the user's concern
+      System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.vleval.api.task;
 
 import io.vleval.api.model.Model;
 import io.vleval.api.sample.Sample;
+import java.util.function.BiFunction;
 
 /**
  * An evaluation protocol, configured, ready to run on any model with the capabilities it needs.
@@ -17,4 +18,30 @@ public interface Task<T extends Sample, R extends SampleRecord> {
 
   /** Prepares the task for one model (for example builds a zero-shot classifier from class names). */
   TaskSession<T, R> start(Model model, TaskContext context);
+
+  /** A task from its parts, for providers whose task needs no state beyond what {@code start} captures. */
+  static <T extends Sample, R extends SampleRecord> Task<T, R> of(
+      String version, Class<T> sampleType, Class<R> recordType, BiFunction<Model, TaskContext, TaskSession<T, R>> start) {
+    return new Task<>() {
+      @Override
+      public String version() {
+        return version;
+      }
+
+      @Override
+      public Class<T> sampleType() {
+        return sampleType;
+      }
+
+      @Override
+      public Class<R> recordType() {
+        return recordType;
+      }
+
+      @Override
+      public TaskSession<T, R> start(Model model, TaskContext context) {
+        return start.apply(model, context);
+      }
+    };
+  }
 }

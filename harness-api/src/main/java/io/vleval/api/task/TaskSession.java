@@ -2,6 +2,7 @@ package io.vleval.api.task;
 
 import io.vleval.api.sample.Sample;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A task at work on one model and one dataset. The runner streams samples through
@@ -19,4 +20,29 @@ public interface TaskSession<T extends Sample, R extends SampleRecord> extends A
 
   @Override
   void close();
+
+  /**
+   * A session from its two steps.
+   *
+   * @param release what {@link #close()} releases (may be a no-op)
+   */
+  static <T extends Sample, R extends SampleRecord> TaskSession<T, R> of(
+      Function<List<T>, List<R>> process, Function<List<R>, TaskOutcome> finish, Runnable release) {
+    return new TaskSession<>() {
+      @Override
+      public List<R> process(List<T> batch) {
+        return process.apply(batch);
+      }
+
+      @Override
+      public TaskOutcome finish(List<R> records) {
+        return finish.apply(records);
+      }
+
+      @Override
+      public void close() {
+        release.run();
+      }
+    };
+  }
 }

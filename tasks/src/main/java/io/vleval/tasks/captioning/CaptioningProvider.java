@@ -89,58 +89,29 @@ public final class CaptioningProvider implements TaskProvider<CaptioningProvider
   public Task<CaptionedImage, Caption> create(Spec spec) {
     GenerationSettings settings = new GenerationSettings(spec.beamSize(), spec.minNewTokens(), spec.maxNewTokens(),
         spec.lengthPenalty());
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<CaptionedImage> sampleType() {
-        return CaptionedImage.class;
-      }
-
-      @Override
-      public Class<Caption> recordType() {
-        return Caption.class;
-      }
-
-      @Override
-      public TaskSession<CaptionedImage, Caption> start(Model model, TaskContext context) {
-        CaptionGenerator generator = model.require(CaptionGenerator.class);
-        return new TaskSession<>() {
-          @Override
-          public List<Caption> process(List<CaptionedImage> batch) {
-            List<RgbImage> images = new ArrayList<>();
-            for (CaptionedImage s : batch) {
-              images.add(s.image().load());
-            }
-            List<String> captions = generator.caption(images, spec.prompt(), settings);
-            List<Caption> out = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              out.add(new Caption(batch.get(i).id(), captions.get(i).strip(), batch.get(i).captions()));
-            }
-            return out;
-          }
-
-          @Override
-          public TaskOutcome finish(List<Caption> records) {
-            List<CaptionSample> samples = new ArrayList<>();
-            for (Caption c : records) {
-              samples.add(new CaptionSample(c.sampleId(), c.references(), c.prediction()));
-            }
-            ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-                : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-            ScoreTable table = CaptionScoring.score(samples, spec.tokenize(), options);
-            return new TaskOutcome("CIDEr", Outcomes.metrics(table, name -> true, ""), List.of());
-          }
-
-          @Override
-          public void close() {
-            // plain Java memory only
-          }
-        };
-      }
-    };
+    return Task.of("1", CaptionedImage.class, Caption.class, (model, context) -> {
+      CaptionGenerator generator = model.require(CaptionGenerator.class);
+      return TaskSession.<CaptionedImage, Caption>of(batch -> {
+        List<RgbImage> images = new ArrayList<>();
+        for (CaptionedImage s : batch) {
+          images.add(s.image().load());
+        }
+        List<String> captions = generator.caption(images, spec.prompt(), settings);
+        List<Caption> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          out.add(new Caption(batch.get(i).id(), captions.get(i).strip(), batch.get(i).captions()));
+        }
+        return out;
+      }, records -> {
+        List<CaptionSample> samples = new ArrayList<>();
+        for (Caption c : records) {
+          samples.add(new CaptionSample(c.sampleId(), c.references(), c.prediction()));
+        }
+        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
+            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+        ScoreTable table = CaptionScoring.score(samples, spec.tokenize(), options);
+        return new TaskOutcome("CIDEr", Outcomes.metrics(table, name -> true, ""), List.of());
+      }, () -> { });
+    });
   }
 }

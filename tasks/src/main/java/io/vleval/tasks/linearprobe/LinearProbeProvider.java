@@ -95,97 +95,68 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
 
   @Override
   public Task<LabelledImage, ClassPrediction> create(Spec spec) {
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
+    return Task.of("1", LabelledImage.class, ClassPrediction.class, (model, context) -> {
+      Dataset<?> train = context.training().orElseThrow(
+          () -> new IllegalStateException("linear-probe needs a training dataset; the planner checks it"));
+      FeatureCache cache = new FeatureCache(context.cacheDirectory().resolve("features"));
+      ImageEmbedder embedder = model.require(ImageEmbedder.class);
+      String modelId = model.info().checksum();
+      String trainKey = FeatureCache.key("linear-probe/1", modelId, train.info().fingerprint(), VIEW.name());
+      FeatureCache.Features trainFeatures = cache.read(trainKey);
+      if (trainFeatures == null) {
+        trainFeatures = extract(train, embedder, context.batchSize());
+        cache.write(trainKey, trainFeatures);
+      } else {
+        LOG.info("linear-probe: training features from the cache ({} samples)", trainFeatures.vectors().size());
       }
-
-      @Override
-      public Class<LabelledImage> sampleType() {
-        return LabelledImage.class;
-      }
-
-      @Override
-      public Class<ClassPrediction> recordType() {
-        return ClassPrediction.class;
-      }
-
-      @Override
-      public TaskSession<LabelledImage, ClassPrediction> start(Model model, TaskContext context) {
-        Dataset<?> train = context.training().orElseThrow(
-            () -> new IllegalStateException("linear-probe needs a training dataset; the planner checks it"));
-        FeatureCache cache = new FeatureCache(context.cacheDirectory().resolve("features"));
-        ImageEmbedder embedder = model.require(ImageEmbedder.class);
-        String modelId = model.info().checksum();
-        String trainKey = FeatureCache.key("linear-probe/1", modelId, train.info().fingerprint(), VIEW.name());
-        FeatureCache.Features trainFeatures = cache.read(trainKey);
-        if (trainFeatures == null) {
-          trainFeatures = extract(train, embedder, context.batchSize());
-          cache.write(trainKey, trainFeatures);
-        } else {
-          LOG.info("linear-probe: training features from the cache ({} samples)", trainFeatures.vectors().size());
+      List<String> names = context.evaluation().classNames();
+      float[][] x = trainFeatures.vectors().values().toArray(new float[0][]);
+      int[] y = trainFeatures.labels().values().stream().mapToInt(Integer::intValue).toArray();
+      LinearHead head = LinearHead.train(x, y, names.size(), new LinearHead.Settings(spec.epochs(), spec.batchSize(),
+          spec.learningRate(), spec.warmupEpochs(), spec.labelSmoothing(), 5.0, context.seed()));
+      String evalKey = FeatureCache.key("linear-probe/1", modelId, context.evaluation().fingerprint(), VIEW.name());
+      FeatureCache.Features cachedEval = cache.read(evalKey);
+      Map<String, Integer> evalLabels = new LinkedHashMap<>();
+      Map<String, float[]> evalVectors = new LinkedHashMap<>();
+      return TaskSession.<LabelledImage, ClassPrediction>of(batch -> {
+        float[][] features = new float[batch.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          float[] v = cachedEval == null ? null : cachedEval.vectors().get(batch.get(i).id());
+          if (v == null) {
+            missing.add(i);
+          } else {
+            features[i] = v;
+          }
         }
-        List<String> names = context.evaluation().classNames();
-        float[][] x = trainFeatures.vectors().values().toArray(new float[0][]);
-        int[] y = trainFeatures.labels().values().stream().mapToInt(Integer::intValue).toArray();
-        LinearHead head = LinearHead.train(x, y, names.size(), new LinearHead.Settings(spec.epochs(), spec.batchSize(),
-            spec.learningRate(), spec.warmupEpochs(), spec.labelSmoothing(), 5.0, context.seed()));
-        String evalKey = FeatureCache.key("linear-probe/1", modelId, context.evaluation().fingerprint(), VIEW.name());
-        FeatureCache.Features cachedEval = cache.read(evalKey);
-        Map<String, Integer> evalLabels = new LinkedHashMap<>();
-        Map<String, float[]> evalVectors = new LinkedHashMap<>();
-        return new TaskSession<>() {
-          @Override
-          public List<ClassPrediction> process(List<LabelledImage> batch) {
-            float[][] features = new float[batch.size()][];
-            List<Integer> missing = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              float[] v = cachedEval == null ? null : cachedEval.vectors().get(batch.get(i).id());
-              if (v == null) {
-                missing.add(i);
-              } else {
-                features[i] = v;
-              }
-            }
-            if (!missing.isEmpty()) {
-              List<RgbImage> images = new ArrayList<>();
-              for (int i : missing) {
-                images.add(batch.get(i).image().load());
-              }
-              float[][] computed = embedder.embedImages(images, VIEW);
-              for (int k = 0; k < missing.size(); k++) {
-                features[missing.get(k)] = computed[k];
-              }
-            }
-            float[][] logits = head.logits(features);
-            List<ClassPrediction> out = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              evalLabels.put(batch.get(i).id(), batch.get(i).label());
-              evalVectors.put(batch.get(i).id(), features[i]);
-              out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), logits[i]));
-            }
-            return out;
+        if (!missing.isEmpty()) {
+          List<RgbImage> images = new ArrayList<>();
+          for (int i : missing) {
+            images.add(batch.get(i).image().load());
           }
-
-          @Override
-          public TaskOutcome finish(List<ClassPrediction> records) {
-            // every sample went through this session: the evaluation features are complete, keep them
-            if (cachedEval == null && !evalVectors.isEmpty() && evalVectors.size() == records.size()) {
-              cache.write(evalKey, new FeatureCache.Features(evalLabels, evalVectors));
-            }
-            ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-                : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-            return ClassificationOutcome.of(records, names, options, false);
+          float[][] computed = embedder.embedImages(images, VIEW);
+          for (int k = 0; k < missing.size(); k++) {
+            features[missing.get(k)] = computed[k];
           }
-
-          @Override
-          public void close() {
-            head.close();
-          }
-        };
-      }
-    };
+        }
+        float[][] logits = head.logits(features);
+        List<ClassPrediction> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          evalLabels.put(batch.get(i).id(), batch.get(i).label());
+          evalVectors.put(batch.get(i).id(), features[i]);
+          out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), logits[i]));
+        }
+        return out;
+      }, records -> {
+        // every sample went through this session: the evaluation features are complete, keep them
+        if (cachedEval == null && !evalVectors.isEmpty() && evalVectors.size() == records.size()) {
+          cache.write(evalKey, new FeatureCache.Features(evalLabels, evalVectors));
+        }
+        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
+            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+        return ClassificationOutcome.of(records, names, options, false);
+      }, () -> head.close());
+    });
   }
 
   private static FeatureCache.Features extract(Dataset<?> dataset, ImageEmbedder embedder, int batchSize) {

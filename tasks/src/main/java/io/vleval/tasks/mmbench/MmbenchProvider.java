@@ -98,55 +98,26 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
   @Override
   public Task<MultipleChoiceQuestion, Answer> create(Spec spec) {
     GenerationSettings settings = new GenerationSettings(1, 1, spec.maxNewTokens(), 1.0);
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<MultipleChoiceQuestion> sampleType() {
-        return MultipleChoiceQuestion.class;
-      }
-
-      @Override
-      public Class<Answer> recordType() {
-        return Answer.class;
-      }
-
-      @Override
-      public TaskSession<MultipleChoiceQuestion, Answer> start(Model model, TaskContext context) {
-        MultipleChoiceChat chat = model.require(MultipleChoiceChat.class);
-        return new TaskSession<>() {
-          @Override
-          public List<Answer> process(List<MultipleChoiceQuestion> batch) {
-            List<ChatRequest> requests = new ArrayList<>();
-            for (MultipleChoiceQuestion q : batch) {
-              requests.add(new ChatRequest(q.image() == null ? null : q.image().load(), prompt(q, spec.instruction()),
-                  q.letters()));
-            }
-            List<String> predictions = chat.answer(requests, settings);
-            List<Answer> out = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              MultipleChoiceQuestion q = batch.get(i);
-              out.add(new Answer(q.id(), q.questionIndex(), q.options(), predictions.get(i), q.answer(), q.category(),
-                  q.l2Category()));
-            }
-            return out;
-          }
-
-          @Override
-          public TaskOutcome finish(List<Answer> records) {
-            return outcome(records, spec, context.seed());
-          }
-
-          @Override
-          public void close() {
-            // plain Java memory only
-          }
-        };
-      }
-    };
+    return Task.of("1", MultipleChoiceQuestion.class, Answer.class, (model, context) -> {
+      MultipleChoiceChat chat = model.require(MultipleChoiceChat.class);
+      return TaskSession.<MultipleChoiceQuestion, Answer>of(batch -> {
+        List<ChatRequest> requests = new ArrayList<>();
+        for (MultipleChoiceQuestion q : batch) {
+          requests.add(new ChatRequest(q.image() == null ? null : q.image().load(), prompt(q, spec.instruction()),
+              q.letters()));
+        }
+        List<String> predictions = chat.answer(requests, settings);
+        List<Answer> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          MultipleChoiceQuestion q = batch.get(i);
+          out.add(new Answer(q.id(), q.questionIndex(), q.options(), predictions.get(i), q.answer(), q.category(),
+              q.l2Category()));
+        }
+        return out;
+      }, records -> {
+        return outcome(records, spec, context.seed());
+      }, () -> { });
+    });
   }
 
   static TaskOutcome outcome(List<Answer> records, Spec spec, long seed) {

@@ -83,65 +83,36 @@ public final class RetrievalProvider implements TaskProvider<RetrievalProvider.S
 
   @Override
   public Task<CaptionedImage, Embedded> create(Spec spec) {
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<CaptionedImage> sampleType() {
-        return CaptionedImage.class;
-      }
-
-      @Override
-      public Class<Embedded> recordType() {
-        return Embedded.class;
-      }
-
-      @Override
-      public TaskSession<CaptionedImage, Embedded> start(Model model, TaskContext context) {
-        ImageEmbedder images = model.require(ImageEmbedder.class);
-        TextEmbedder texts = model.require(TextEmbedder.class);
-        return new TaskSession<>() {
-          @Override
-          public List<Embedded> process(List<CaptionedImage> batch) {
-            List<RgbImage> decoded = new ArrayList<>();
-            List<String> captions = new ArrayList<>();
-            for (CaptionedImage s : batch) {
-              decoded.add(s.image().load());
-              for (String c : s.captions()) {
-                captions.add(spec.preCaption() ? PreCaption.apply(c) : c);
-              }
-            }
-            float[][] imageVectors = images.embedImages(decoded, spec.imageView());
-            float[][] textVectors = texts.embedTexts(captions);
-            List<Embedded> out = new ArrayList<>();
-            int t = 0;
-            for (int i = 0; i < batch.size(); i++) {
-              List<float[]> own = new ArrayList<>();
-              List<String> ownCaptions = new ArrayList<>();
-              for (int c = 0; c < batch.get(i).captions().size(); c++, t++) {
-                own.add(Vectors.normalized(textVectors[t]));
-                ownCaptions.add(captions.get(t));
-              }
-              out.add(new Embedded(batch.get(i).id(), ownCaptions, Vectors.normalized(imageVectors[i]), own));
-            }
-            return out;
+    return Task.of("1", CaptionedImage.class, Embedded.class, (model, context) -> {
+      ImageEmbedder images = model.require(ImageEmbedder.class);
+      TextEmbedder texts = model.require(TextEmbedder.class);
+      return TaskSession.<CaptionedImage, Embedded>of(batch -> {
+        List<RgbImage> decoded = new ArrayList<>();
+        List<String> captions = new ArrayList<>();
+        for (CaptionedImage s : batch) {
+          decoded.add(s.image().load());
+          for (String c : s.captions()) {
+            captions.add(spec.preCaption() ? PreCaption.apply(c) : c);
           }
-
-          @Override
-          public TaskOutcome finish(List<Embedded> records) {
-            return outcome(records, spec, context.seed());
+        }
+        float[][] imageVectors = images.embedImages(decoded, spec.imageView());
+        float[][] textVectors = texts.embedTexts(captions);
+        List<Embedded> out = new ArrayList<>();
+        int t = 0;
+        for (int i = 0; i < batch.size(); i++) {
+          List<float[]> own = new ArrayList<>();
+          List<String> ownCaptions = new ArrayList<>();
+          for (int c = 0; c < batch.get(i).captions().size(); c++, t++) {
+            own.add(Vectors.normalized(textVectors[t]));
+            ownCaptions.add(captions.get(t));
           }
-
-          @Override
-          public void close() {
-            // plain Java memory only
-          }
-        };
-      }
-    };
+          out.add(new Embedded(batch.get(i).id(), ownCaptions, Vectors.normalized(imageVectors[i]), own));
+        }
+        return out;
+      }, records -> {
+        return outcome(records, spec, context.seed());
+      }, () -> { });
+    });
   }
 
   static TaskOutcome outcome(List<Embedded> records, Spec spec, long seed) {

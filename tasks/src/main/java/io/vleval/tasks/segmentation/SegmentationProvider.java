@@ -105,86 +105,57 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public Task<SegmentationPair, Areas> create(Spec spec) {
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<SegmentationPair> sampleType() {
-        return SegmentationPair.class;
-      }
-
-      @Override
-      public Class<Areas> recordType() {
-        return Areas.class;
-      }
-
-      @Override
-      public TaskSession<SegmentationPair, Areas> start(Model model, TaskContext context) {
-        DenseFeatureExtractor extractor = model.require(DenseFeatureExtractor.class);
-        int classes = context.evaluation().classNames().size();
-        Dataset<?> train = context.training().orElseThrow(
-            () -> new IllegalStateException("semantic-segmentation needs a training dataset; the planner checks it"));
-        LinearHead head = trainHead(train, extractor, classes, spec, context);
-        return new TaskSession<>() {
-          @Override
-          public List<Areas> process(List<SegmentationPair> batch) {
-            List<Areas> out = new ArrayList<>();
-            for (SegmentationPair pair : batch) {
-              RgbImage image = pair.image().load();
-              LabelMap label = pair.labels().load();
-              float[][] logits = spec.mode() == Mode.WHOLE ? whole(image, extractor, head, classes, label)
-                  : slide(image, extractor, head, classes, label, spec.strideFraction());
-              int[] pred = LogitMaps.argmax(logits, label.width() * label.height());
-              int[] gt = new int[pred.length];
-              for (int i = 0; i < gt.length; i++) {
-                gt[i] = label.values()[i] & 0xFF;
-              }
-              // labels arrive already reduced by the loader (reduce_zero_label is a dataset setting)
-              ClassAreas a = SegmentationMetrics.intersectAndUnion(pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
-              long hit = 0;
-              long all = 0;
-              for (int c = 0; c < classes; c++) {
-                hit += a.intersect()[c];
-                all += a.label()[c];
-              }
-              out.add(new Areas(pair.id(), a.intersect(), a.union(), a.predLabel(), a.label(),
-                  all == 0 ? Double.NaN : (double) hit / all));
-            }
-            return out;
+    return Task.of("1", SegmentationPair.class, Areas.class, (model, context) -> {
+      DenseFeatureExtractor extractor = model.require(DenseFeatureExtractor.class);
+      int classes = context.evaluation().classNames().size();
+      Dataset<?> train = context.training().orElseThrow(
+          () -> new IllegalStateException("semantic-segmentation needs a training dataset; the planner checks it"));
+      LinearHead head = trainHead(train, extractor, classes, spec, context);
+      return TaskSession.<SegmentationPair, Areas>of(batch -> {
+        List<Areas> out = new ArrayList<>();
+        for (SegmentationPair pair : batch) {
+          RgbImage image = pair.image().load();
+          LabelMap label = pair.labels().load();
+          float[][] logits = spec.mode() == Mode.WHOLE ? whole(image, extractor, head, classes, label)
+              : slide(image, extractor, head, classes, label, spec.strideFraction());
+          int[] pred = LogitMaps.argmax(logits, label.width() * label.height());
+          int[] gt = new int[pred.length];
+          for (int i = 0; i < gt.length; i++) {
+            gt[i] = label.values()[i] & 0xFF;
           }
-
-          @Override
-          public TaskOutcome finish(List<Areas> records) {
-            ClassAreas[] perImage = new ClassAreas[records.size()];
-            for (int i = 0; i < perImage.length; i++) {
-              Areas r = records.get(i);
-              perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
-            }
-            ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-                : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-            ScoreTable table = SegmentationScoring.score(perImage, classes, options);
-            List<MetricValue> metrics = Outcomes.metrics(table, name -> !name.contains("."), "");
-            List<CategoryBreakdown> categories = new ArrayList<>();
-            List<String> names = context.evaluation().classNames();
-            ClassAreas total = ClassAreas.sum(perImage, null, classes);
-            for (int c = 0; c < classes; c++) {
-              int cls = c;
-              List<MetricValue> perClass = Outcomes.metrics(table, name -> name.equals("IoU." + cls) || name.equals("Acc." + cls), "");
-              categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
-            }
-            return new TaskOutcome("mIoU", metrics, categories);
+          // labels arrive already reduced by the loader (reduce_zero_label is a dataset setting)
+          ClassAreas a = SegmentationMetrics.intersectAndUnion(pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
+          long hit = 0;
+          long all = 0;
+          for (int c = 0; c < classes; c++) {
+            hit += a.intersect()[c];
+            all += a.label()[c];
           }
-
-          @Override
-          public void close() {
-            head.close();
-          }
-        };
-      }
-    };
+          out.add(new Areas(pair.id(), a.intersect(), a.union(), a.predLabel(), a.label(),
+              all == 0 ? Double.NaN : (double) hit / all));
+        }
+        return out;
+      }, records -> {
+        ClassAreas[] perImage = new ClassAreas[records.size()];
+        for (int i = 0; i < perImage.length; i++) {
+          Areas r = records.get(i);
+          perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
+        }
+        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
+            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+        ScoreTable table = SegmentationScoring.score(perImage, classes, options);
+        List<MetricValue> metrics = Outcomes.metrics(table, name -> !name.contains("."), "");
+        List<CategoryBreakdown> categories = new ArrayList<>();
+        List<String> names = context.evaluation().classNames();
+        ClassAreas total = ClassAreas.sum(perImage, null, classes);
+        for (int c = 0; c < classes; c++) {
+          int cls = c;
+          List<MetricValue> perClass = Outcomes.metrics(table, name -> name.equals("IoU." + cls) || name.equals("Acc." + cls), "");
+          categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
+        }
+        return new TaskOutcome("mIoU", metrics, categories);
+      }, () -> head.close());
+    });
   }
 
   /** Logits [class][pixel] at the label's resolution, the image squashed to the model's input. */

@@ -78,55 +78,26 @@ public final class ZeroShotClassificationProvider implements TaskProvider<ZeroSh
   @Override
   public Task<LabelledImage, ClassPrediction> create(Spec spec) {
     List<String> templates = PromptTemplates.load(spec.templates());
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<LabelledImage> sampleType() {
-        return LabelledImage.class;
-      }
-
-      @Override
-      public Class<ClassPrediction> recordType() {
-        return ClassPrediction.class;
-      }
-
-      @Override
-      public TaskSession<LabelledImage, ClassPrediction> start(Model model, TaskContext context) {
-        List<String> names = spec.classNames() != null
-            ? PromptTemplates.classNames(spec.classNames(), context.evaluation().classNames().size())
-            : context.evaluation().classNames();
-        TextClassifier classifier = TextClassifier.build(model.require(TextEmbedder.class), names, templates);
-        ImageEmbedder images = model.require(ImageEmbedder.class);
-        return new TaskSession<>() {
-          @Override
-          public List<ClassPrediction> process(List<LabelledImage> batch) {
-            List<RgbImage> decoded = new ArrayList<>();
-            for (LabelledImage s : batch) {
-              decoded.add(s.image().load());
-            }
-            float[][] embeddings = images.embedImages(decoded, spec.imageView());
-            List<ClassPrediction> out = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), classifier.logits(embeddings[i], 100f)));
-            }
-            return out;
-          }
-
-          @Override
-          public TaskOutcome finish(List<ClassPrediction> records) {
-            return ClassificationOutcome.of(records, names, options(spec.resamples(), context.seed()), false);
-          }
-
-          @Override
-          public void close() {
-            // the classifier is plain Java memory
-          }
-        };
-      }
-    };
+    return Task.of("1", LabelledImage.class, ClassPrediction.class, (model, context) -> {
+      List<String> names = spec.classNames() != null
+          ? PromptTemplates.classNames(spec.classNames(), context.evaluation().classNames().size())
+          : context.evaluation().classNames();
+      TextClassifier classifier = TextClassifier.build(model.require(TextEmbedder.class), names, templates);
+      ImageEmbedder images = model.require(ImageEmbedder.class);
+      return TaskSession.<LabelledImage, ClassPrediction>of(batch -> {
+        List<RgbImage> decoded = new ArrayList<>();
+        for (LabelledImage s : batch) {
+          decoded.add(s.image().load());
+        }
+        float[][] embeddings = images.embedImages(decoded, spec.imageView());
+        List<ClassPrediction> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), classifier.logits(embeddings[i], 100f)));
+        }
+        return out;
+      }, records -> {
+        return ClassificationOutcome.of(records, names, options(spec.resamples(), context.seed()), false);
+      }, () -> { });
+    });
   }
 }

@@ -70,56 +70,27 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
   @Override
   public Task<LabelledVideo, ClassPrediction> create(Spec spec) {
     List<String> templates = PromptTemplates.load(spec.templates());
-    return new Task<>() {
-      @Override
-      public String version() {
-        return "1";
-      }
-
-      @Override
-      public Class<LabelledVideo> sampleType() {
-        return LabelledVideo.class;
-      }
-
-      @Override
-      public Class<ClassPrediction> recordType() {
-        return ClassPrediction.class;
-      }
-
-      @Override
-      public TaskSession<LabelledVideo, ClassPrediction> start(Model model, TaskContext context) {
-        List<String> names = spec.classNames() != null
-            ? PromptTemplates.classNames(spec.classNames(), context.evaluation().classNames().size())
-            : context.evaluation().classNames();
-        TextClassifier classifier = TextClassifier.build(model.require(TextEmbedder.class), names, templates);
-        VideoEmbedder videos = model.require(VideoEmbedder.class);
-        return new TaskSession<>() {
-          @Override
-          public List<ClassPrediction> process(List<LabelledVideo> batch) {
-            List<List<RgbImage>> clips = new ArrayList<>();
-            for (LabelledVideo v : batch) {
-              clips.add(v.video().frames(spec.frames()));
-            }
-            float[][] embeddings = videos.embedVideos(clips);
-            List<ClassPrediction> out = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-              out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), classifier.logits(embeddings[i], 100f)));
-            }
-            return out;
-          }
-
-          @Override
-          public TaskOutcome finish(List<ClassPrediction> records) {
-            return ClassificationOutcome.of(records, names,
-                ZeroShotClassificationProvider.options(spec.resamples(), context.seed()), true);
-          }
-
-          @Override
-          public void close() {
-            // plain Java memory only
-          }
-        };
-      }
-    };
+    return Task.of("1", LabelledVideo.class, ClassPrediction.class, (model, context) -> {
+      List<String> names = spec.classNames() != null
+          ? PromptTemplates.classNames(spec.classNames(), context.evaluation().classNames().size())
+          : context.evaluation().classNames();
+      TextClassifier classifier = TextClassifier.build(model.require(TextEmbedder.class), names, templates);
+      VideoEmbedder videos = model.require(VideoEmbedder.class);
+      return TaskSession.<LabelledVideo, ClassPrediction>of(batch -> {
+        List<List<RgbImage>> clips = new ArrayList<>();
+        for (LabelledVideo v : batch) {
+          clips.add(v.video().frames(spec.frames()));
+        }
+        float[][] embeddings = videos.embedVideos(clips);
+        List<ClassPrediction> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), classifier.logits(embeddings[i], 100f)));
+        }
+        return out;
+      }, records -> {
+        return ClassificationOutcome.of(records, names,
+            ZeroShotClassificationProvider.options(spec.resamples(), context.seed()), true);
+      }, () -> { });
+    });
   }
 }

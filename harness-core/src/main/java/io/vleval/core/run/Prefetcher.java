@@ -70,9 +70,12 @@ final class Prefetcher implements AutoCloseable {
         }
       }
       put(new Chunk(chunk, null, true));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // whatever stops the walk reaches the consumer, which would otherwise wait for ever
+      RuntimeException failure = e instanceof RuntimeException r ? r
+          : new IllegalStateException("listing the dataset failed: " + e, e);
       try {
-        put(new Chunk(List.of(), e, true));
+        put(new Chunk(List.of(), failure, true));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }

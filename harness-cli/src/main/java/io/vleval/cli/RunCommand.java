@@ -5,7 +5,9 @@ import io.vleval.api.result.RunResult;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.run.RunOptions;
+import io.vleval.core.run.RunOutcome;
 import io.vleval.core.run.Runner;
+import io.vleval.reports.junit.GateJUnitXml;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code vleval run CONFIG}: validates, runs every task on every model, writes the run directory. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a config: validate it, evaluate each task on each model, write the run directory",
-        "(config.yaml, samples/, results.json, results.csv, reporter outputs)."})
+        "(config.yaml, samples/, results.json, results.csv, reporter outputs). With a gates: section it",
+        "also writes gates.json and gates.xml (JUnit) and exits 1 when a gate fails."})
 final class RunCommand implements Callable<Integer> {
 
   @ParentCommand VlevalCommand parent;
@@ -42,8 +45,16 @@ final class RunCommand implements Callable<Integer> {
     }
     PluginRegistry registry = PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
     RunConfig runConfig = new ConfigLoader(registry).load(config);
-    RunResult result = new Runner(registry, new ProgressPrinter(console)).run(runConfig, new RunOptions(out, resume));
+    RunOutcome outcome = new Runner(registry, new ProgressPrinter(console)).execute(runConfig, new RunOptions(out, resume));
+    RunResult result = outcome.result();
     ResultTable.print(result, console.out());
-    return ExitCode.OK;
+    if (outcome.gates() == null) {
+      return ExitCode.OK;
+    }
+    Path xml = outcome.runDirectory().resolve("gates.xml");
+    GateJUnitXml.write(outcome.gates(), xml);
+    GatePrinter.print(outcome.gates(), console.out());
+    console.err().println("gates: " + outcome.runDirectory().resolve("gates.json") + ", JUnit report: " + xml);
+    return outcome.passed() ? ExitCode.OK : ExitCode.GATE_FAILED;
   }
 }

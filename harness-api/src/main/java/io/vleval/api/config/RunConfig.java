@@ -9,6 +9,7 @@ import java.util.List;
  * own spec records.
  *
  * @param source the YAML file it came from
+ * @param gates the {@code gates:} section; {@link GatesSpec#NONE} when absent
  */
 public record RunConfig(
     Path source,
@@ -16,13 +17,21 @@ public record RunConfig(
     List<ModelEntry> models,
     List<DatasetEntry> datasets,
     List<TaskEntry> tasks,
-    List<ReporterEntry> reporters) {
+    List<ReporterEntry> reporters,
+    GatesSpec gates) {
 
   public RunConfig {
+    gates = gates == null ? GatesSpec.NONE : gates;
     models = List.copyOf(models);
     datasets = List.copyOf(datasets);
     tasks = List.copyOf(tasks);
     reporters = List.copyOf(reporters);
+  }
+
+  /** A config without gates. */
+  public RunConfig(Path source, RunSettings run, List<ModelEntry> models, List<DatasetEntry> datasets,
+      List<TaskEntry> tasks, List<ReporterEntry> reporters) {
+    this(source, run, models, datasets, tasks, reporters, GatesSpec.NONE);
   }
 
   public ModelEntry model(String name) {

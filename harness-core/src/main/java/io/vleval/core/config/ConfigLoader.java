@@ -2,6 +2,8 @@ package io.vleval.core.config;
 
 import io.vleval.api.config.ConfigLocation;
 import io.vleval.api.config.DatasetEntry;
+import io.vleval.api.config.GateRuleSpec;
+import io.vleval.api.config.GatesSpec;
 import io.vleval.api.config.ModelEntry;
 import io.vleval.api.config.OnError;
 import io.vleval.api.config.ReporterEntry;
@@ -21,6 +23,7 @@ import io.vleval.core.yaml.SpecBinder;
 import io.vleval.core.yaml.SpecKeys;
 import io.vleval.core.yaml.YamlNode;
 import io.vleval.core.yaml.YamlReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-  static final List<String> TOP_KEYS = List.of("run", "models", "datasets", "tasks", "reporters");
+  static final List<String> TOP_KEYS = List.of("run", "models", "datasets", "tasks", "reporters", "gates");
   private static final Set<String> MODEL_KEYS = Set.of("name", "type");
   private static final Set<String> DATASET_KEYS = Set.of("name", "type", "on_error");
   private static final Set<String> TASK_KEYS = Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size");
@@ -128,8 +131,80 @@ public final class ConfigLoader {
         reporters.add(e);
       }
     }
+    GatesSpec gates = gates(top, binder, problems);
+    checkGates(gates, top.get("gates"), models, tasks, problems);
     problems.throwIfAny();
-    return new RunConfig(file, run, models, datasets, tasks, reporters);
+    return new RunConfig(file, run, models, datasets, tasks, reporters, gates);
+  }
+
+  /**
+   * Reads only the {@code gates:} section of a YAML file (a run config, the normalized
+   * {@code config.yaml} of a run directory, or a file holding nothing else); other keys are
+   * ignored and plugins are not looked up. A baseline named there is not required to exist.
+   *
+   * @return the gates, or {@link GatesSpec#NONE} when the file has no {@code gates:} section
+   */
+  public GatesSpec loadGates(Path file) {
+    YamlNode root = reader.read(file, file.toString());
+    Problems problems = new Problems();
+    GatesSpec gates = GatesSpec.NONE;
+    if (root instanceof YamlNode.Mapping top) {
+      gates = gates(top, new SpecBinder(file.toAbsolutePath().normalize().getParent(), environment), problems);
+    } else {
+      problems.add(root.mark(), "a gates file is a mapping with a 'gates' key; found " + root.describe());
+    }
+    problems.throwIfAny();
+    return gates;
+  }
+
+  private static GatesSpec gates(YamlNode.Mapping top, SpecBinder binder, Problems problems) {
+    YamlNode node = top.get("gates");
+    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      return GatesSpec.NONE;
+    }
+    if (!(node instanceof YamlNode.Mapping m)) {
+      problems.add(node.mark(), "'gates' must be a mapping with keys " + SpecKeys.keysOf(GatesSpec.class)
+          + ", found " + node.describe());
+      return GatesSpec.NONE;
+    }
+    GatesSpec gates = binder.bind(GatesSpec.class, m, Set.of(), "the gates section", problems);
+    if (gates != null && gates.isEmpty()) {
+      problems.add(m.get("rules") != null ? m.get("rules").mark() : m.mark(),
+          "the gates section has no rules; add at least one under 'rules:' (e.g. '- {metric: top1, min: 0.5}')");
+    }
+    return gates == null ? GatesSpec.NONE : gates;
+  }
+
+  /** Gate rules must name defined tasks and models, and a configured baseline must exist. */
+  private static void checkGates(
+      GatesSpec gates, YamlNode node, List<ModelEntry> models, List<TaskEntry> tasks, Problems problems) {
+    if (gates.isEmpty() || !(node instanceof YamlNode.Mapping m)) {
+      return;
+    }
+    if (gates.baseline() != null && !Files.exists(gates.baseline())) {
+      problems.add(m.keyMark("baseline"), "'baseline' in the gates section names " + gates.baseline()
+          + ", which does not exist; point it at a results.json or a finished run directory");
+    }
+    List<YamlNode> items = m.get("rules") instanceof YamlNode.Sequence seq ? seq.items() : List.of();
+    List<String> taskNames = tasks.stream().map(TaskEntry::name).toList();
+    List<String> modelNames = models.stream().map(ModelEntry::name).toList();
+    for (int i = 0; i < gates.rules().size(); i++) {
+      GateRuleSpec rule = gates.rules().get(i);
+      YamlNode.Mark mark = i < items.size() ? items.get(i).mark() : m.mark();
+      if (rule.task() != null && !taskNames.contains(rule.task())) {
+        problems.add(mark, "gate rule names task '" + rule.task() + "', which is not defined; "
+            + SpecKeys.suggestion(rule.task(), taskNames) + "tasks: " + String.join(", ", taskNames));
+      }
+      if (rule.needsBaseline() && gates.baseline() == null) {
+        problems.add(mark, "a gate rule with max_drop or max_drop_relative needs a baseline: set 'baseline' in the"
+            + " gates section to a results.json or run directory (or keep such rules in a separate file for"
+            + " 'vleval gate --baseline RUN --gates FILE')");
+      }
+      if (rule.model() != null && !modelNames.contains(rule.model())) {
+        problems.add(mark, "gate rule names model '" + rule.model() + "', which is not defined; "
+            + SpecKeys.suggestion(rule.model(), modelNames) + "models: " + String.join(", ", modelNames));
+      }
+    }
   }
 
   private RunSettings runSettings(YamlNode node, YamlNode.Mark topMark, Path file, SpecBinder binder, Problems problems) {

@@ -76,6 +76,10 @@ public record NormalizedConfig(String yaml, String sha256) {
       reporters.add(e);
     }
     top.put("reporters", reporters);
+    if (!config.gates().isEmpty()) {
+      // written only when present, so configs without gates keep the hash they always had
+      top.put("gates", w.toMap(config.gates()));
+    }
     String yaml = SpecWriter.yaml(top);
     return new NormalizedConfig(yaml, sha256(yaml));
   }

@@ -17,6 +17,7 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.plugin.ReporterProvider;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.result.DatasetProvenance;
+import io.vleval.api.result.GateReport;
 import io.vleval.api.result.ModelProvenance;
 import io.vleval.api.result.Provenance;
 import io.vleval.api.result.RunResult;
@@ -28,6 +29,7 @@ import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.core.config.NormalizedConfig;
+import io.vleval.core.gate.GateEvaluator;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.provenance.HarnessVersion;
 import java.io.IOException;
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a validated config: for each model, each task that applies to it streams its dataset in
  * batches, appending per-sample records to the run directory as they complete; then metrics,
- * {@code results.json} and {@code results.csv} (both written atomically), then reporters.
+ * {@code results.json} and {@code results.csv} (both written atomically), then the gates of the
+ * config's {@code gates:} section ({@code gates.json}), then reporters (which may show the gates).
  *
  * <p>With {@link RunOptions#resume()}, samples already recorded are not recomputed, and a config
  * whose normalized hash differs from the interrupted run's is refused.
@@ -69,7 +72,16 @@ public final class Runner {
     this.listener = listener;
   }
 
+  /** Runs {@code config} and returns its result; gates, if any, are evaluated and written but not returned. */
   public RunResult run(RunConfig config, RunOptions options) {
+    return execute(config, options).result();
+  }
+
+  /** Runs {@code config} and returns its result with the outcome of its gates. */
+  public RunOutcome execute(RunConfig config, RunOptions options) {
+    // read the baseline first: a broken baseline should stop the run before hours of work, not after
+    RunResult baseline = config.gates().isEmpty() || config.gates().baseline() == null
+        ? null : ResultFiles.read(config.gates().baseline());
     NormalizedConfig normalized = NormalizedConfig.of(config);
     Instant started = Instant.now();
     Path runDir = prepareRunDirectory(config, options, normalized, started);
@@ -115,10 +127,16 @@ public final class Runner {
         provenance, results);
     ResultFiles.writeJson(result, runDir);
     ResultFiles.writeCsv(result, runDir);
+    GateReport gates = null;
+    if (!config.gates().isEmpty()) {
+      gates = GateEvaluator.evaluate(config.gates(), result, baseline,
+          config.gates().baseline() == null ? null : config.gates().baseline().toString());
+      ResultFiles.writeGates(gates, runDir);
+    }
     for (ReporterEntry r : config.reporters()) {
       report(registry.reporter(r.type()), r.spec(), result, runDir);
     }
-    return result;
+    return new RunOutcome(result, runDir, gates);
   }
 
   private static List<TaskEntry> tasksFor(RunConfig config, ModelEntry model) {
@@ -147,6 +165,7 @@ public final class Runner {
         }
         Files.deleteIfExists(dir.resolve(ResultFiles.JSON));
         Files.deleteIfExists(dir.resolve(ResultFiles.CSV));
+        Files.deleteIfExists(dir.resolve(ResultFiles.GATES));
         return dir;
       }
       if (Files.exists(hashFile) || Files.exists(dir.resolve(ResultFiles.JSON))) {

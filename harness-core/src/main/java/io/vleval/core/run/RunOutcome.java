@@ -1,0 +1,19 @@
+package io.vleval.core.run;
+
+import io.vleval.api.result.GateReport;
+import io.vleval.api.result.RunResult;
+import java.nio.file.Path;
+
+/**
+ * A finished run and, when its config has a {@code gates:} section, the gates' outcome.
+ *
+ * @param runDirectory where the run was written
+ * @param gates {@code null} when the config has no gates
+ */
+public record RunOutcome(RunResult result, Path runDirectory, GateReport gates) {
+
+  /** Whether the run passed its gates (a run without gates passes). */
+  public boolean passed() {
+    return gates == null || gates.passed();
+  }
+}

@@ -1,0 +1,210 @@
+package io.vleval.reports.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vleval.reports.TestRuns;
+import io.vleval.reports.run.FinishedRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The leaderboard in a real browser: Debian's chromium driven by its chromedriver through
+ * Selenium, headless, from disk. Sorts a column, opens a drill-down, saves screenshots under
+ * {@code target/screenshots}, and checks that the page made no network request and that hostile
+ * text stayed text.
+ *
+ * <p>Skipped, saying why, when chromium or chromedriver is not installed; failed instead when
+ * {@code CI=true}, so that CI cannot silently lose the test ({@code .ci/run} installs both).
+ * {@code VLEVAL_CHROMIUM} and {@code VLEVAL_CHROMEDRIVER} override the paths.
+ */
+class LeaderboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of(env("VLEVAL_CHROMIUM", "/usr/bin/chromium"));
+  private static final Path CHROMEDRIVER = Path.of(env("VLEVAL_CHROMEDRIVER", "/usr/bin/chromedriver"));
+
+  @TempDir Path temp;
+  private ChromeDriver driver;
+  private Path page;
+
+  private static String env(String name, String otherwise) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? otherwise : v;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    List<String> missing = new ArrayList<>();
+    if (!Files.isExecutable(CHROMIUM)) {
+      missing.add("chromium (" + CHROMIUM + ")");
+    }
+    if (!Files.isExecutable(CHROMEDRIVER)) {
+      missing.add("chromedriver (" + CHROMEDRIVER + ")");
+    }
+    if (!missing.isEmpty()) {
+      String why = String.join(" and ", missing) + " not installed; install them with"
+          + " 'apt-get install -y chromium chromium-driver' to run the browser test of the leaderboard";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail("CI=true and " + why);
+      }
+      Assumptions.abort(why);
+    }
+    FinishedRun a = FinishedRun.read(TestRuns.write(temp.resolve("a"), TestRuns.result("run-a", 0), TestRuns.gates()));
+    FinishedRun b = FinishedRun.read(TestRuns.write(temp.resolve("b"), TestRuns.result("run-b", 40), null));
+    FinishedRun base = FinishedRun.read(TestRuns.write(temp.resolve("base"), TestRuns.result("run-base", 2), null));
+    page = temp.resolve("leaderboard.html");
+    Files.writeString(page, Leaderboard.render(List.of(a, b), base, Leaderboard.Options.DEFAULT));
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1400,1000",
+        "--user-data-dir=" + Files.createDirectories(temp.resolve("profile")));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.PERFORMANCE, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+        .withLogFile(temp.resolve("chromedriver.log").toFile()).build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void sortsOpensADrillDownAndLoadsNothingFromTheNetwork() throws Exception {
+    // drop what the browser logged before the page (its own start page, chrome:// resources)
+    driver.manage().logs().get(LogType.PERFORMANCE);
+    driver.get(page.toUri().toString());
+    assertThat(driver.getTitle()).isEqualTo("vleval leaderboard");
+
+    // sort the zero-shot column: best first, then worst first
+    WebElement header = driver.findElement(By.xpath("//table[@id='leaderboard']/thead//th[button[starts-with(normalize-space(.), 'zero-shot')]]"));
+    int column = headerIndex(header);
+    header.findElement(By.tagName("button")).click();
+    waitFor(() -> "descending".equals(header.getAttribute("aria-sort")), "the column to sort");
+    List<Double> desc = columnValues(column);
+    assertThat(desc).hasSize(4).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+    assertThat(rowLabels().get(0)).isEqualTo("pixels");
+    header.findElement(By.tagName("button")).click();
+    waitFor(() -> "ascending".equals(header.getAttribute("aria-sort")), "the column to sort the other way");
+    assertThat(columnValues(column)).isSorted();
+    screenshot("leaderboard-sorted.png");
+
+    // open the drill-down of rnd's captioning score in run a
+    WebElement cell = driver.findElement(By.cssSelector("button.cell[aria-controls='d-0-1']"));
+    WebElement panel = driver.findElement(By.id("d-0-1"));
+    assertThat(panel.isDisplayed()).isFalse();
+    cell.click();
+    waitFor(panel::isDisplayed, "the drill-down to open");
+    assertThat(cell.getAttribute("aria-expanded")).isEqualTo("true");
+    String text = panel.getText();
+    assertThat(text).contains("Worst 4 of 4 samples").contains(TestRuns.SCRIPT).contains(TestRuns.IMG)
+        .contains(TestRuns.JS_URL);
+    screenshot("leaderboard-drilldown.png");
+    // the category names of another drill-down are text too
+    driver.findElement(By.cssSelector("button.cell[aria-controls='d-0-0']")).click();
+    waitFor(() -> driver.findElement(By.id("d-0-0")).isDisplayed(), "the second drill-down to open");
+    assertThat(panel.isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("d-0-0")).getText()).contains(TestRuns.SCRIPT).contains(TestRuns.IMG);
+
+    // hostile text stayed text: no alert, no injected element, only the page's own script
+    try {
+      driver.switchTo().alert();
+      fail("an alert opened: hostile text ran as script");
+    } catch (NoAlertPresentException expected) {
+      // good
+    }
+    JavascriptExecutor js = driver;
+    assertThat(js.executeScript("return document.querySelectorAll('img, iframe, object, embed, link').length"))
+        .isEqualTo(0L);
+    assertThat(js.executeScript("return document.scripts.length")).isEqualTo(1L);
+    assertThat(js.executeScript("return document.querySelectorAll('[src], [href], [style]').length")).isEqualTo(0L);
+    assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).isEqualTo(0L);
+
+    // and the browser requested nothing but the page itself
+    List<String> requested = new ArrayList<>();
+    for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
+      Map<String, Object> entry = new org.openqa.selenium.json.Json().toType(e.getMessage(),
+          org.openqa.selenium.json.Json.MAP_TYPE);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> message = (Map<String, Object>) entry.get("message");
+      if ("Network.requestWillBeSent".equals(message.get("method"))) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = (Map<String, Object>) ((Map<String, Object>) message.get("params")).get("request");
+        requested.add(String.valueOf(request.get("url")));
+      }
+    }
+    assertThat(requested).as("requests the page made").isNotEmpty()
+        .allSatisfy(url -> assertThat(url).matches("(file|data):.*"))
+        .anySatisfy(url -> assertThat(url).isEqualTo(page.toUri().toString()));
+  }
+
+  private int headerIndex(WebElement th) {
+    List<WebElement> all = driver.findElements(By.cssSelector("#leaderboard thead th"));
+    return all.indexOf(th);
+  }
+
+  private List<Double> columnValues(int column) {
+    List<Double> out = new ArrayList<>();
+    for (WebElement row : driver.findElements(By.cssSelector("#leaderboard tbody tr"))) {
+      String v = row.findElements(By.cssSelector("th, td")).get(column).getAttribute("data-v");
+      out.add(Double.parseDouble(v));
+    }
+    return out;
+  }
+
+  private List<String> rowLabels() {
+    List<String> out = new ArrayList<>();
+    for (WebElement row : driver.findElements(By.cssSelector("#leaderboard tbody tr th"))) {
+      out.add(row.getAttribute("data-s"));
+    }
+    return out;
+  }
+
+  private void screenshot(String name) throws Exception {
+    Path dir = Path.of(System.getProperty("vleval.screenshots", "target/screenshots"));
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

@@ -47,6 +47,20 @@ class CommandLineTest {
   }
 
   @Test
+  void synthWritesTheSuiteAndRefusesUnknownScales(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
+    Cli.Result r = Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny", "--seed", "3");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("wrote the tiny synthetic suite (seed 3) to " + temp.resolve("suite"));
+    assertThat(temp.resolve("suite/suite.json")).content().contains("\"seed\" : 3").contains("\"scale\" : \"tiny\"");
+    Cli.Result bad = Cli.run("synth", "--out", temp.resolve("other").toString(), "--scale", "huge");
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(bad.err().strip()).isEqualTo("error: --scale must be tiny, small or medium, got 'huge'");
+    Cli.Result again = Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny");
+    assertThat(again.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(again.err()).contains("already exists");
+  }
+
+  @Test
   void resumeWithoutOutIsAUsageError() {
     Cli.Result r = Cli.run("run", "x.yaml", "--resume");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);

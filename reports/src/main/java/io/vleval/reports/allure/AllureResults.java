@@ -96,7 +96,9 @@ public final class AllureResults {
       if (!t.categories().isEmpty()) {
         String source = id(result.runId(), "categories", t.model(), t.task()) + "-attachment.csv";
         writer.write(source, new ByteArrayInputStream(categoriesCsv(t).getBytes(StandardCharsets.UTF_8)));
-        attachments.add(new Attachment().setName("per-category table").setType("text/csv").setSource(source));
+        // text/plain, not text/csv: Allure's CSV viewer builds its table as HTML without escaping the cells, so a
+        // category named <script>... would run (caught by AllureReportBrowserTest); plain text is shown as text
+        attachments.add(new Attachment().setName("per-category table (CSV)").setType("text/plain").setSource(source));
       }
       for (MetricValue m : t.metrics()) {
         writer.write(testResult(result, t, m, gates, config, runStart, attachments));
@@ -163,7 +165,8 @@ public final class AllureResults {
             label("subSuite", t.task()), label("tag", t.type()), label("framework", "vleval")))
         .setParameters(params)
         .setStatus(status)
-        .setStatusDetails(details == null ? null : new StatusDetails().setMessage(details))
+        // Allure's page inserts the status message as HTML (found by AllureReportBrowserTest): escape it
+        .setStatusDetails(details == null ? null : new StatusDetails().setMessage(text(details)))
         .setStage(Stage.FINISHED)
         .setDescriptionHtml(description(t, m, value, mine))
         .setAttachments(List.copyOf(attachments))

@@ -100,9 +100,9 @@ class AllureResultsTest {
       names.add(a.path("name").asText());
       assertThat(out.resolve(a.path("source").asText())).exists();
     }
-    assertThat(names).containsExactly("per-sample records (samples/rnd/zero-shot.jsonl)", "per-category table");
+    assertThat(names).containsExactly("per-sample records (samples/rnd/zero-shot.jsonl)", "per-category table (CSV)");
     JsonNode table = r.path("attachments").get(1);
-    assertThat(table.path("type").asText()).isEqualTo("text/csv");
+    assertThat(table.path("type").asText()).isEqualTo("text/plain");
     assertThat(Files.readString(out.resolve(table.path("source").asText())))
         .startsWith("category,samples,top1").contains("<script>alert(1)</script>,3,33.3");
     JsonNode captions = byFullName.get("vleval.rnd.captions.CIDEr");

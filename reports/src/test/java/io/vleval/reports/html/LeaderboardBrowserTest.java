@@ -1,35 +1,25 @@
 package io.vleval.reports.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.vleval.reports.TestRuns;
+import io.vleval.reports.browser.Browser;
 import io.vleval.reports.run.FinishedRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The leaderboard in a real browser: Debian's chromium driven by its chromedriver through
@@ -38,60 +28,22 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * text stayed text.
  *
  * <p>Skipped, saying why, when chromium or chromedriver is not installed; failed instead when
- * {@code CI=true}, so that CI cannot silently lose the test ({@code .ci/run} installs both).
- * {@code VLEVAL_CHROMIUM} and {@code VLEVAL_CHROMEDRIVER} override the paths.
+ * {@code CI=true} (see {@link Browser}).
  */
 class LeaderboardBrowserTest {
-
-  private static final Path CHROMIUM = Path.of(env("VLEVAL_CHROMIUM", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER = Path.of(env("VLEVAL_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
   @TempDir Path temp;
   private ChromeDriver driver;
   private Path page;
 
-  private static String env(String name, String otherwise) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? otherwise : v;
-  }
-
   @BeforeEach
   void start() throws Exception {
-    List<String> missing = new ArrayList<>();
-    if (!Files.isExecutable(CHROMIUM)) {
-      missing.add("chromium (" + CHROMIUM + ")");
-    }
-    if (!Files.isExecutable(CHROMEDRIVER)) {
-      missing.add("chromedriver (" + CHROMEDRIVER + ")");
-    }
-    if (!missing.isEmpty()) {
-      String why = String.join(" and ", missing) + " not installed; install them with"
-          + " 'apt-get install -y chromium chromium-driver' to run the browser test of the leaderboard";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail("CI=true and " + why);
-      }
-      Assumptions.abort(why);
-    }
+    driver = Browser.start(temp, "the leaderboard");
     FinishedRun a = FinishedRun.read(TestRuns.write(temp.resolve("a"), TestRuns.result("run-a", 0), TestRuns.gates()));
     FinishedRun b = FinishedRun.read(TestRuns.write(temp.resolve("b"), TestRuns.result("run-b", 40), null));
     FinishedRun base = FinishedRun.read(TestRuns.write(temp.resolve("base"), TestRuns.result("run-base", 2), null));
     page = temp.resolve("leaderboard.html");
     Files.writeString(page, Leaderboard.render(List.of(a, b), base, Leaderboard.Options.DEFAULT));
-
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1000",
-        "--user-data-dir=" + Files.createDirectories(temp.resolve("profile")));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.PERFORMANCE, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-        .withLogFile(temp.resolve("chromedriver.log").toFile()).build();
-    driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
   }
 
   @AfterEach
@@ -112,39 +64,34 @@ class LeaderboardBrowserTest {
     WebElement header = driver.findElement(By.xpath("//table[@id='leaderboard']/thead//th[button[starts-with(normalize-space(.), 'zero-shot')]]"));
     int column = headerIndex(header);
     header.findElement(By.tagName("button")).click();
-    waitFor(() -> "descending".equals(header.getAttribute("aria-sort")), "the column to sort");
+    Browser.waitFor(() -> "descending".equals(header.getAttribute("aria-sort")), "the column to sort");
     List<Double> desc = columnValues(column);
     assertThat(desc).hasSize(4).isSortedAccordingTo((x, y) -> Double.compare(y, x));
     assertThat(rowLabels().get(0)).isEqualTo("pixels");
     header.findElement(By.tagName("button")).click();
-    waitFor(() -> "ascending".equals(header.getAttribute("aria-sort")), "the column to sort the other way");
+    Browser.waitFor(() -> "ascending".equals(header.getAttribute("aria-sort")), "the column to sort the other way");
     assertThat(columnValues(column)).isSorted();
-    screenshot("leaderboard-sorted.png");
+    Browser.screenshot(driver, "leaderboard-sorted.png");
 
     // open the drill-down of rnd's captioning score in run a
     WebElement cell = driver.findElement(By.cssSelector("button.cell[aria-controls='d-0-1']"));
     WebElement panel = driver.findElement(By.id("d-0-1"));
     assertThat(panel.isDisplayed()).isFalse();
     cell.click();
-    waitFor(panel::isDisplayed, "the drill-down to open");
+    Browser.waitFor(panel::isDisplayed, "the drill-down to open");
     assertThat(cell.getAttribute("aria-expanded")).isEqualTo("true");
     String text = panel.getText();
     assertThat(text).contains("Worst 4 of 4 samples").contains(TestRuns.SCRIPT).contains(TestRuns.IMG)
         .contains(TestRuns.JS_URL);
-    screenshot("leaderboard-drilldown.png");
+    Browser.screenshot(driver, "leaderboard-drilldown.png");
     // the category names of another drill-down are text too
     driver.findElement(By.cssSelector("button.cell[aria-controls='d-0-0']")).click();
-    waitFor(() -> driver.findElement(By.id("d-0-0")).isDisplayed(), "the second drill-down to open");
+    Browser.waitFor(() -> driver.findElement(By.id("d-0-0")).isDisplayed(), "the second drill-down to open");
     assertThat(panel.isDisplayed()).isFalse();
     assertThat(driver.findElement(By.id("d-0-0")).getText()).contains(TestRuns.SCRIPT).contains(TestRuns.IMG);
 
     // hostile text stayed text: no alert, no injected element, only the page's own script
-    try {
-      driver.switchTo().alert();
-      fail("an alert opened: hostile text ran as script");
-    } catch (NoAlertPresentException expected) {
-      // good
-    }
+    Browser.assertNoAlert(driver);
     JavascriptExecutor js = driver;
     assertThat(js.executeScript("return document.querySelectorAll('img, iframe, object, embed, link').length"))
         .isEqualTo(0L);
@@ -165,6 +112,8 @@ class LeaderboardBrowserTest {
         requested.add(String.valueOf(request.get("url")));
       }
     }
+    // the browser's own chrome:// pages are not the page's requests and never reach the network
+    requested.removeIf(url -> url.startsWith("chrome://") || url.startsWith("chrome-extension://"));
     assertThat(requested).as("requests the page made").isNotEmpty()
         .allSatisfy(url -> assertThat(url).matches("(file|data):.*"))
         .anySatisfy(url -> assertThat(url).isEqualTo(page.toUri().toString()));
@@ -190,21 +139,5 @@ class LeaderboardBrowserTest {
       out.add(row.getAttribute("data-s"));
     }
     return out;
-  }
-
-  private void screenshot(String name) throws Exception {
-    Path dir = Path.of(System.getProperty("vleval.screenshots", "target/screenshots"));
-    Files.createDirectories(dir);
-    Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-  }
-
-  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -1,0 +1,2 @@
+/** A headless browser for the page tests (leaderboard, Allure report). */
+package io.vleval.reports.browser;

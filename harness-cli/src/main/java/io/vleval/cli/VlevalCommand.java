@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Evaluate, benchmark and train vision-language models from a YAML file.",
     footer = {"", "Exit codes: 0 ok, 1 a gate failed, 2 a user error (config, input, usage), 3 an internal error."},
     subcommands = {RunCommand.class, ValidateCommand.class, ListCommand.class, ScoreCommand.class, SynthCommand.class,
-        LeaderboardCommand.class, GateCommand.class, ReportCommand.class})
+        LeaderboardCommand.class, GateCommand.class, ReportCommand.class, TrainCommand.class})
 final class VlevalCommand implements Runnable {
 
   final Console console;

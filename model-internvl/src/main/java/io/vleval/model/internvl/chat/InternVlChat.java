@@ -140,6 +140,16 @@ public final class InternVlChat implements AutoCloseable {
         return vit;
     }
 
+    /**
+     * The {@code mlp1} projector's weights by key without the prefix ({@code 0.weight} ... {@code 3.bias});
+     * training updates them in place.
+     *
+     * @return key → weight (owned by the model; do not close)
+     */
+    public Map<String, NDArray> projectorWeights() {
+        return mlp1.asMap();
+    }
+
     /** @return the manager to open batch sub-managers from */
     public NDManager manager() {
         return manager;

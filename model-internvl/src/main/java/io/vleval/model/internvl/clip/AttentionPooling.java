@@ -105,6 +105,15 @@ public final class AttentionPooling {
         return Linear.linear(out, w.get("cross_attn.proj.weight"), w.get("cross_attn.proj.bias")).singletonOrThrow();
     }
 
+    /**
+     * The block's weights by checkpoint key (no prefix); training updates them in place.
+     *
+     * @return key → weight (owned by the model; do not close)
+     */
+    public Map<String, NDArray> weights() {
+        return w.asMap();
+    }
+
     private NDArray norm(NDArray x, String name) {
         return LayerNorm.layerNorm(x, new Shape(width), w.get(name + ".weight"), w.get(name + ".bias"), EPS).singletonOrThrow();
     }

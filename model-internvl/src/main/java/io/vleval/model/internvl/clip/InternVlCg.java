@@ -159,6 +159,26 @@ public final class InternVlCg implements AutoCloseable {
         return qllama;
     }
 
+    /** @return InternVL-C's attention pooling ({@code clip_projector}) */
+    public AttentionPooling clipProjector() {
+        return clipProjector;
+    }
+
+    /** @return InternVL-G's attention pooling over the query outputs ({@code clip_projector2}) */
+    public AttentionPooling clipProjector2() {
+        return clipProjector2;
+    }
+
+    /**
+     * The head weights {@code query_tokens}, {@code text_projection} and {@code logit_scale};
+     * training updates them in place.
+     *
+     * @return key → weight (owned by the model; do not close)
+     */
+    public Map<String, NDArray> headWeights() {
+        return head.asMap();
+    }
+
     /** @return the manager to open batch sub-managers from */
     public NDManager manager() {
         return manager;

@@ -378,6 +378,89 @@ public final class Decoder implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The weights as the forward pass uses them, by internal name: {@code embed}, per layer {@code i.qkv}
+     * (q, k, v rows fused), {@code i.o}, {@code i.gateup} (gate, up fused), {@code i.down},
+     * {@code i.norm1}, {@code i.norm2}, in cross-attention layers {@code i.xq}, {@code i.xkv},
+     * {@code i.xo}, {@code i.xnorm1}, {@code i.xnorm2}; then {@code norm} and {@code head}. Training
+     * updates these arrays in place; they belong to the decoder (do not close them).
+     *
+     * @return name → weight, in a stable order
+     */
+    public Map<String, NDArray> parameters() {
+        return w.asMap();
+    }
+
+    /**
+     * The weights under their checkpoint key names (the inverse of loading: q/k/v and gate/up split
+     * again, InternLM2's {@code wqkv} regrouped into kv-head blocks), so that {@link #load} reads them
+     * back to the same arrays.
+     *
+     * @param prefix prepended to every key, e.g. {@code "qllama."}
+     * @param target the manager that owns the returned arrays
+     * @return key → array, in checkpoint order
+     */
+    public Map<String, NDArray> checkpointWeights(String prefix, NDManager target) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        boolean llama = config.family() == DecoderConfig.Family.LLAMA;
+        long hd = config.headDim();
+        long d = config.hiddenSize();
+        int heads = config.numAttentionHeads();
+        int kvh = config.numKeyValueHeads();
+        out.put(prefix + (llama ? "model.embed_tokens.weight" : "model.tok_embeddings.weight"), copy(w.get("embed"), target));
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = prefix + "model.layers." + i + ".";
+            String o = i + ".";
+            NDList qkv = w.get(o + "qkv").split(new long[] {heads * hd, (heads + kvh) * hd}, 0);
+            NDList gu = w.get(o + "gateup").split(2, 0);
+            qkv.attach(target);
+            gu.attach(target);
+            if (llama) {
+                out.put(p + "self_attn.q_proj.weight", qkv.get(0));
+                out.put(p + "self_attn.k_proj.weight", qkv.get(1));
+                out.put(p + "self_attn.v_proj.weight", qkv.get(2));
+                out.put(p + "self_attn.o_proj.weight", copy(w.get(o + "o"), target));
+                out.put(p + "mlp.gate_proj.weight", gu.get(0));
+                out.put(p + "mlp.up_proj.weight", gu.get(1));
+                out.put(p + "mlp.down_proj.weight", copy(w.get(o + "down"), target));
+                out.put(p + "input_layernorm.weight", copy(w.get(o + "norm1"), target));
+                out.put(p + "post_attention_layernorm.weight", copy(w.get(o + "norm2"), target));
+                if (config.hasCrossAttention(i)) {
+                    String x = p + "cross_attn.";
+                    NDList kv = w.get(o + "xkv").split(2, 0);
+                    kv.attach(target);
+                    out.put(x + "q_proj.weight", copy(w.get(o + "xq"), target));
+                    out.put(x + "k_proj.weight", kv.get(0));
+                    out.put(x + "v_proj.weight", kv.get(1));
+                    out.put(x + "o_proj.weight", copy(w.get(o + "xo"), target));
+                    out.put(x + "norm1.weight", copy(w.get(o + "xnorm1"), target));
+                    out.put(x + "norm2.weight", copy(w.get(o + "xnorm2"), target));
+                }
+            } else {
+                long g = config.groups();
+                NDArray q = qkv.get(0).reshape(kvh, g, hd, d);
+                NDArray k = qkv.get(1).reshape(kvh, 1, hd, d);
+                NDArray v = qkv.get(2).reshape(kvh, 1, hd, d);
+                out.put(p + "attention.wqkv.weight", NDArrays.concat(new NDList(q, k, v), 1).reshape(kvh * (g + 2) * hd, d));
+                out.put(p + "attention.wo.weight", copy(w.get(o + "o"), target));
+                out.put(p + "feed_forward.w1.weight", gu.get(0));
+                out.put(p + "feed_forward.w3.weight", gu.get(1));
+                out.put(p + "feed_forward.w2.weight", copy(w.get(o + "down"), target));
+                out.put(p + "attention_norm.weight", copy(w.get(o + "norm1"), target));
+                out.put(p + "ffn_norm.weight", copy(w.get(o + "norm2"), target));
+            }
+        }
+        out.put(prefix + "model.norm.weight", copy(w.get("norm"), target));
+        out.put(prefix + (llama ? "lm_head.weight" : "output.weight"), copy(w.get("head"), target));
+        return out;
+    }
+
+    private static NDArray copy(NDArray weight, NDManager target) {
+        NDArray c = weight.duplicate();
+        c.attach(target);
+        return c;
+    }
+
     /** @return the manager that owns the weights */
     public NDManager manager() {
         return manager;

@@ -15,7 +15,7 @@ import java.util.Set;
  * the {@code internvl_chat_internlm2} fixture). The two composite presets use a small built-in
  * character-level tokenizer (ASCII, common Chinese characters, hiragana, Cyrillic, Arabic).
  */
-final class Presets {
+public final class Presets {
 
     static final String TINY_INTERNVL = "tiny-internvl";
     static final String TINY_CHAT = "tiny-chat";
@@ -47,14 +47,14 @@ final class Presets {
         return b.build();
     }
 
-    static InternVlCgConfig tinyInternVl() {
+    public static InternVlCgConfig tinyInternVl() {
         InternVitConfig vision = tinyVision(false);
         DecoderConfig qllama = new DecoderConfig(DecoderConfig.Family.LLAMA, 1000, 64, 4, 4, 160, 3, 1e-6, 10000, 256,
                 null, 1, 1, 2, 0, 2, vision.hiddenSize(), 96);
         return new InternVlCgConfig(vision, qllama, 32, 4, vision.imageSize());
     }
 
-    static ChatConfig tinyChat() {
+    public static ChatConfig tinyChat() {
         InternVitConfig vision = tinyVision(true);
         DecoderConfig llm = new DecoderConfig(DecoderConfig.Family.INTERNLM2, 1000, 64, 4, 2, 176, 2, 1e-5, 1_000_000,
                 512, "dynamic", 2.0, 1, 2, 2, 0, 0, 0);

@@ -1,0 +1,62 @@
+package io.vleval.cli.train;
+
+import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.CaptionedImage;
+import io.vleval.api.sample.LabelledImage;
+import io.vleval.api.sample.MultipleChoiceQuestion;
+import io.vleval.api.sample.Sample;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticDatasetProvider;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
+import io.vleval.model.internvl.train.Training;
+import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.spec.DataSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Loads the synthetic suite's parts (generating the suite into the cache on first use) and decodes
+ * them into {@link TrainingData}: classification-train/-val, captions-train/-test and the mmbench
+ * part (held out, for the multiple-choice metric).
+ */
+public final class SyntheticTrainingData {
+
+    private SyntheticTrainingData() {}
+
+    /**
+     * @param spec the data section
+     * @param defaultCache the cache when the spec names none
+     * @param workers decoding/generation threads
+     * @return the data
+     */
+    public static TrainingData load(DataSpec spec, Path defaultCache, int workers) {
+        Path cache = spec.cache() != null ? spec.cache() : defaultCache;
+        Scale scale = Scale.valueOf(spec.syntheticScale().toUpperCase(Locale.ROOT));
+        PluginContext ctx = new PluginContext(spec.syntheticSeed(), cache, Math.max(1, workers));
+        Dataset<?> train = open(Part.CLASSIFICATION_TRAIN, scale, spec.syntheticSeed(), cache, ctx);
+        return TrainingData.of(train.info().classNames(), all(train, LabelledImage.class),
+                all(open(Part.CLASSIFICATION_VAL, scale, spec.syntheticSeed(), cache, ctx), LabelledImage.class),
+                all(open(Part.CAPTIONS_TRAIN, scale, spec.syntheticSeed(), cache, ctx), CaptionedImage.class),
+                all(open(Part.CAPTIONS_TEST, scale, spec.syntheticSeed(), cache, ctx), CaptionedImage.class), List.of(),
+                all(open(Part.MMBENCH, scale, spec.syntheticSeed(), cache, ctx), MultipleChoiceQuestion.class),
+                Training.imageSize());
+    }
+
+    private static Dataset<?> open(Part part, Scale scale, long seed, Path cache, PluginContext ctx) {
+        return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, scale, seed, null, cache), ctx);
+    }
+
+    private static <T extends Sample> List<T> all(Dataset<?> d, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        try (SampleCursor<?> c = d.samples()) {
+            while (c.hasNext()) {
+                out.add(type.cast(c.next()));
+            }
+        }
+        return out;
+    }
+}

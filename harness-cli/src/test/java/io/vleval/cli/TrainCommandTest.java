@@ -1,0 +1,94 @@
+package io.vleval.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code vleval train}: strict validation of the training YAML, and a two-stage run of a few steps
+ * whose checkpoints and summary come out. (Runs the command with the subcommand added here, since
+ * the top-level command registers it separately.)
+ */
+class TrainCommandTest {
+
+    @TempDir Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result train(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Console console = new Console(new PrintWriter(out, true), new PrintWriter(err, true), false);
+        CommandLine cli = new CommandLine(new VlevalCommand(console));
+        if (!cli.getSubcommands().containsKey("train")) {
+            cli.addSubcommand("train", new TrainCommand());
+        }
+        cli.setExecutionExceptionHandler((e, c, p) -> Main.handle(e, console, false));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void reportsEveryProblemWithItsPlace() throws Exception {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, String.join("\n",
+                "train: {seed: zero}",
+                "stages:",
+                "  - name: s1",
+                "    kind: contrastiv",
+                "    model: {preset: tiny-internvl}",
+                "    steps: 10",
+                "    optimizer: {lr: 1e-3, beta: [0.9, 0.99]}",
+                "  - name: s2",
+                "    kind: generative",
+                "    model: {from: s1}",
+                ""));
+        Result r = train("train", bad.toString(), "--validate");
+        assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
+        assertThat(r.err()).contains("bad.yaml:1:15").contains("'seed'")
+                .contains("bad.yaml:4:11").contains("contrastive")
+                .contains("bad.yaml:7:").contains("unknown key 'beta'")
+                .contains("missing required key 'steps'");
+    }
+
+    @Test
+    void trainsTwoStagesAndWritesLoadableCheckpoints() throws Exception {
+        Path cfg = tmp.resolve("t.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "train: {seed: 1, out: out}",
+                "data: {synthetic_scale: tiny, cache: cache}",
+                "stages:",
+                "  - {name: c, kind: contrastive, model: {preset: tiny-internvl}, steps: 3, batch_size: 8, checkpoint_every: 2,",
+                "     export: models/c}",
+                "  - {name: g, kind: generative, model: {from: c}, steps: 2, batch_size: 4, export: models/g}",
+                ""));
+        Result r = train("train", cfg.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+        assertThat(r.out()).contains("zero_shot_acc1=").contains("retrieval_g_mean_r1=");
+        assertThat(tmp.resolve("out/c/checkpoint-000002/model.safetensors")).exists();
+        assertThat(tmp.resolve("out/c/checkpoint-000003/optimizer.safetensors")).exists();
+        assertThat(tmp.resolve("models/g/config.json")).exists();
+        assertThat(tmp.resolve("models/g/tokenizer.json")).exists();
+        Result again = train("train", cfg.toString(), "--resume");
+        assertThat(again.code()).isEqualTo(ExitCode.OK);
+        assertThat(again.out()).contains("(earlier run)");
+    }
+
+    /** {@code -Drecipe=examples/train-tiny.yaml} runs a whole recipe (used to make the shipped models). */
+    @Test
+    void recipe() {
+        String recipe = System.getProperty("recipe");
+        Assumptions.assumeTrue(recipe != null && !recipe.isBlank(), "set -Drecipe=FILE to run a recipe");
+        Result r = train("train", Path.of(recipe).toAbsolutePath().toString());
+        System.out.println(r.out());
+        System.out.println(r.err());
+        assertThat(r.code()).isEqualTo(ExitCode.OK);
+    }
+}

@@ -1,0 +1,246 @@
+package io.vleval.model.internvl.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.provider.Presets;
+import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.model.internvl.train.checkpoint.CheckpointFiles;
+import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.eval.QuickEval;
+import io.vleval.model.internvl.train.loop.LoopSettings;
+import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.StageModel;
+import io.vleval.model.internvl.train.loop.StageResult;
+import io.vleval.model.internvl.train.loop.TrainingListener;
+import io.vleval.model.internvl.train.loop.TrainingLoop;
+import io.vleval.model.internvl.train.optim.CosineSchedule;
+import io.vleval.model.internvl.train.spec.StageKind;
+import io.vleval.model.internvl.train.spec.StageSpec;
+import io.vleval.model.internvl.train.spec.TrainSpec;
+import io.vleval.model.internvl.train.stage.CgStageModel;
+import io.vleval.model.internvl.train.stage.ContrastiveObjective;
+import io.vleval.model.internvl.train.stage.GenerativeObjective;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs the stages of a {@link TrainSpec} in order, each in {@code out/<stage>/}: the model is built
+ * (a random preset, an earlier stage's final checkpoint, or a checkpoint folder), the weights the
+ * stage kind trains are marked, the {@link TrainingLoop} runs, quick metrics are computed on held-out
+ * data and written with the losses to {@code out/<stage>/done.json}, and the final checkpoint is
+ * copied to the stage's {@code export} folder.
+ *
+ * <p>With {@code resume}, a stage with {@code done.json} is skipped, and an interrupted stage
+ * continues from its last checkpoint; without it, a stage folder left by an earlier run is replaced.
+ */
+public final class Training {
+
+    private static final String DONE = "done.json";
+
+    private final TrainSpec spec;
+    private final TrainingData data;
+    private final Path out;
+    private final TrainingListener listener;
+
+    /**
+     * What one stage produced.
+     *
+     * @param stage the stage's name
+     * @param kind its kind
+     * @param result losses and throughput
+     * @param metrics held-out metrics by name (e.g. {@code zero_shot_acc1}, {@code retrieval_r1_mean})
+     * @param checkpoint the final checkpoint folder
+     * @param skipped true when an earlier run had finished the stage
+     */
+    public record StageOutcome(String stage, StageKind kind, StageResult result, Map<String, Double> metrics, Path checkpoint,
+            boolean skipped) {}
+
+    /**
+     * @param spec the validated config
+     * @param data the data, decoded at the model's image size
+     * @param out where stage folders go
+     * @param listener progress
+     */
+    public Training(TrainSpec spec, TrainingData data, Path out, TrainingListener listener) {
+        this.spec = spec;
+        this.data = data;
+        this.out = out;
+        this.listener = listener;
+    }
+
+    /** @return the side images must be preprocessed to for the models the presets build */
+    public static int imageSize() {
+        return Presets.tinyInternVl().imageSize();
+    }
+
+    /**
+     * Runs every stage.
+     *
+     * @param resume continue an interrupted run
+     * @return one outcome per stage
+     */
+    public List<StageOutcome> run(boolean resume) {
+        List<StageOutcome> outcomes = new ArrayList<>();
+        Map<String, Path> finals = new LinkedHashMap<>();
+        try (TextTokenizer tokenizer = tinyTokenizer()) {
+            for (StageSpec stage : spec.stages()) {
+                StageOutcome o = runStage(stage, resume, finals, tokenizer);
+                finals.put(stage.name(), o.checkpoint());
+                outcomes.add(o);
+            }
+        }
+        return outcomes;
+    }
+
+    /** @return the built-in tokenizer of the tiny models */
+    public static TextTokenizer tinyTokenizer() {
+        try (InputStream in = Training.class.getResourceAsStream(CheckpointFiles.TINY_TOKENIZER)) {
+            return TextTokenizer.fromStream(in, "tiny-tokenizer.json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private StageOutcome runStage(StageSpec stage, boolean resume, Map<String, Path> finals, TextTokenizer tokenizer) {
+        Path dir = out.resolve(stage.name());
+        long seed = stage.model().seed() != null ? stage.model().seed() : spec.train().seed();
+        try {
+            if (resume && Files.isRegularFile(dir.resolve(DONE))) {
+                ObjectNode done = (ObjectNode) new ObjectMapper().readTree(dir.resolve(DONE).toFile());
+                Path ckpt = dir.resolve(done.get("checkpoint").asText());
+                listener.onMessage(stage.name() + ": finished by an earlier run, skipped");
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                done.get("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+                List<Double> losses = new ArrayList<>();
+                done.get("losses").forEach(n -> losses.add(n.asDouble()));
+                exportIfAsked(stage, ckpt);
+                return new StageOutcome(stage.name(), stage.kind(), new StageResult(stage.name(), losses, 0, 0, ckpt),
+                        metrics, ckpt, true);
+            }
+            Optional<Path> last = resume ? TrainingLoop.lastCheckpoint(dir) : Optional.empty();
+            if (last.isEmpty() && Files.exists(dir)) {
+                if (!Files.exists(dir.resolve(TrainingLoop.logFile())) && TrainingLoop.lastCheckpoint(dir).isEmpty()
+                        && hasFiles(dir)) {
+                    throw new VlevalException(dir + ": exists and does not look like a stage folder of vleval train; "
+                            + "choose another 'out' or remove it");
+                }
+                TrainingLoop.deleteTree(dir);
+            }
+            Path init = last.orElseGet(() -> initialCheckpoint(stage, finals));
+            try (StageModel model = build(stage, init, seed)) {
+                Map<String, ai.djl.ndarray.NDArray> trainable = new LinkedHashMap<>();
+                Objective objective = objective(stage, model, tokenizer, seed);
+                model.parameters().forEach((k, a) -> {
+                    if (trains(stage.kind(), k)) {
+                        trainable.put(k, a);
+                    }
+                });
+                LoopSettings settings = new LoopSettings(stage.name(), stage.steps(), stage.batchSize(),
+                        stage.gradientAccumulation(), stage.clipGradNorm(), stage.checkpointEvery(), seed, stage.optimizer(),
+                        new CosineSchedule(stage.optimizer().lr(), stage.schedule().warmupSteps(), stage.steps(),
+                                stage.schedule().minLrRatio()));
+                listener.onMessage(String.format(java.util.Locale.ROOT, "%s (%s): %d steps, %d trainable weights, %d of %d parameters",
+                        stage.name(), stage.kind().name().toLowerCase(java.util.Locale.ROOT), stage.steps(), trainable.size(),
+                        count(trainable), count(model.parameters())));
+                StageResult result = new TrainingLoop(model, trainable, objective, settings, dir, listener).run(last.orElse(null));
+                Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer);
+                metrics.forEach((k, v) -> listener.onMessage(String.format(java.util.Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
+                writeDone(dir, result, metrics);
+                exportIfAsked(stage, result.finalCheckpoint());
+                return new StageOutcome(stage.name(), stage.kind(), result, metrics, result.finalCheckpoint(), false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    private static long count(Map<String, ai.djl.ndarray.NDArray> p) {
+        return p.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    private void exportIfAsked(StageSpec stage, Path ckpt) {
+        if (stage.export() != null) {
+            CheckpointFiles.export(ckpt, stage.export());
+            listener.onMessage(stage.name() + ": exported to " + stage.export());
+        }
+    }
+
+    private Path initialCheckpoint(StageSpec stage, Map<String, Path> finals) {
+        if (stage.model().from() != null) {
+            return finals.get(stage.model().from());
+        }
+        return stage.model().checkpoint();
+    }
+
+    private StageModel build(StageSpec stage, Path init, long seed) {
+        return switch (stage.kind()) {
+            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed)
+                    : CgStageModel.load(init, seed);
+            case LM_WARMUP, SFT -> throw new VlevalException("stage '" + stage.name() + "': the " + stage.kind()
+                    + " stage is not implemented yet");
+        };
+    }
+
+    private Objective objective(StageSpec stage, StageModel model, TextTokenizer tokenizer, long seed) {
+        return switch (stage.kind()) {
+            case CONTRASTIVE -> new ContrastiveObjective((CgStageModel) model, tokenizer, data, seed);
+            case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
+            case LM_WARMUP, SFT -> throw new IllegalStateException("unreachable");
+        };
+    }
+
+    private static boolean trains(StageKind kind, String name) {
+        return switch (kind) {
+            case CONTRASTIVE -> ContrastiveObjective.trains(name);
+            case GENERATIVE -> GenerativeObjective.trains(name);
+            case LM_WARMUP, SFT -> false;
+        };
+    }
+
+    private Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (model instanceof CgStageModel cg) {
+            m.put("zero_shot_acc1", QuickEval.zeroShotAccuracy(cg.cg(), tokenizer, data, ContrastiveObjective.TEMPLATES));
+            double[] c = QuickEval.retrievalRecallAt1(cg.cg(), tokenizer, data, false);
+            m.put("retrieval_c_i2t_r1", c[0]);
+            m.put("retrieval_c_t2i_r1", c[1]);
+            m.put("retrieval_c_mean_r1", c[2]);
+            if (kind == StageKind.GENERATIVE) {
+                double[] g = QuickEval.retrievalRecallAt1(cg.cg(), tokenizer, data, true);
+                m.put("retrieval_g_i2t_r1", g[0]);
+                m.put("retrieval_g_t2i_r1", g[1]);
+                m.put("retrieval_g_mean_r1", g[2]);
+            }
+        }
+        return m;
+    }
+
+    private static void writeDone(Path dir, StageResult r, Map<String, Double> metrics) throws IOException {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("stage", r.stage());
+        o.put("checkpoint", dir.relativize(r.finalCheckpoint()).toString());
+        o.put("seconds", r.seconds());
+        o.put("samples_per_second", r.samplesPerSecond());
+        ObjectNode m = o.putObject("metrics");
+        metrics.forEach(m::put);
+        var losses = o.putArray("losses");
+        r.losses().forEach(losses::add);
+        Files.writeString(dir.resolve(DONE), o.toPrettyString() + "\n", StandardCharsets.UTF_8);
+    }
+}

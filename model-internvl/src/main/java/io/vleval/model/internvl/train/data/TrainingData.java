@@ -1,0 +1,123 @@
+package io.vleval.model.internvl.train.data;
+
+import io.vleval.api.sample.CaptionedImage;
+import io.vleval.api.sample.LabelledImage;
+import io.vleval.api.sample.MultipleChoiceQuestion;
+import io.vleval.preprocess.ImageTransform;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the stages read, decoded once and held as plain Java values: images squashed to the
+ * model's side with PIL-exact bicubic and normalized with the ImageNet mean/std
+ * ({@code ImageTransform.Mode.SQUARE}), with their texts.
+ *
+ * @param classNames the classification classes' names
+ * @param classTrain labelled training images
+ * @param classVal held-out labelled images (zero-shot accuracy)
+ * @param captionTrain captioned training images
+ * @param captionTest held-out captioned images (retrieval)
+ * @param questionsTrain multiple-choice questions to fine-tune on (SFT)
+ * @param questionsEval held-out multiple-choice questions (accuracy)
+ * @param imageSize the side every image was resized to
+ */
+public record TrainingData(List<String> classNames, List<Labelled> classTrain, List<Labelled> classVal,
+        List<Captioned> captionTrain, List<Captioned> captionTest, List<Question> questionsTrain,
+        List<Question> questionsEval, int imageSize) {
+
+    /**
+     * A preprocessed labelled image.
+     *
+     * @param pixels {@code 3 x S x S} normalized values
+     * @param label the class
+     */
+    public record Labelled(float[] pixels, int label) {}
+
+    /**
+     * A preprocessed captioned image.
+     *
+     * @param pixels {@code 3 x S x S} normalized values
+     * @param captions its captions
+     */
+    public record Captioned(float[] pixels, List<String> captions) {}
+
+    /**
+     * A preprocessed multiple-choice question.
+     *
+     * @param pixels {@code 3 x S x S} normalized values
+     * @param question the question
+     * @param hint the hint, or null
+     * @param options option texts in letter order
+     * @param answer the correct letter
+     * @param group rows sharing it are circular variants of one question
+     */
+    public record Question(float[] pixels, String question, String hint, List<String> options, String answer, String group) {}
+
+    /**
+     * Decodes and preprocesses samples.
+     *
+     * @param classNames class names
+     * @param classTrain labelled training images
+     * @param classVal labelled held-out images
+     * @param captionTrain captioned training images
+     * @param captionTest captioned held-out images
+     * @param questionsTrain questions to fine-tune on
+     * @param questionsEval held-out questions
+     * @param imageSize the model's side
+     * @return the data
+     */
+    public static TrainingData of(List<String> classNames, List<LabelledImage> classTrain, List<LabelledImage> classVal,
+            List<CaptionedImage> captionTrain, List<CaptionedImage> captionTest, List<MultipleChoiceQuestion> questionsTrain,
+            List<MultipleChoiceQuestion> questionsEval, int imageSize) {
+        ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, imageSize);
+        return new TrainingData(List.copyOf(classNames), labelled(classTrain, t), labelled(classVal, t),
+                captioned(captionTrain, t), captioned(captionTest, t), questions(questionsTrain, t),
+                questions(questionsEval, t), imageSize);
+    }
+
+    private static List<Labelled> labelled(List<LabelledImage> in, ImageTransform t) {
+        List<Labelled> out = new ArrayList<>();
+        for (LabelledImage s : in) {
+            out.add(new Labelled(t.apply(s.image().load()), s.label()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Captioned> captioned(List<CaptionedImage> in, ImageTransform t) {
+        List<Captioned> out = new ArrayList<>();
+        for (CaptionedImage s : in) {
+            out.add(new Captioned(t.apply(s.image().load()), s.captions()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Question> questions(List<MultipleChoiceQuestion> in, ImageTransform t) {
+        List<Question> out = new ArrayList<>();
+        java.util.Map<String, float[]> shared = new java.util.HashMap<>();
+        for (MultipleChoiceQuestion q : in) {
+            float[] px = q.image() == null ? null : shared.computeIfAbsent(q.image().origin(), o -> t.apply(q.image().load()));
+            out.add(new Question(px, q.question(), q.hint(), q.options(), q.answer(), q.questionIndex()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The MMBench prompt of the reference ({@code evaluate_mmbench.py}): {@code [hint + "\n"] +
+     * question + "\nA. ..." + "\n" + instruction}.
+     *
+     * @param q the question
+     * @return the prompt
+     */
+    public static String prompt(Question q) {
+        StringBuilder sb = new StringBuilder();
+        if (q.hint() != null && !q.hint().isBlank()) {
+            sb.append(q.hint()).append('\n');
+        }
+        sb.append(q.question());
+        for (int i = 0; i < q.options().size(); i++) {
+            sb.append('\n').append((char) ('A' + i)).append(". ").append(q.options().get(i));
+        }
+        sb.append("\nAnswer with the option's letter from the given choices directly.");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** Quick in-process checks of a model being trained: zero-shot accuracy, retrieval Recall@1, multiple-choice accuracy. */
+package io.vleval.model.internvl.train.eval;

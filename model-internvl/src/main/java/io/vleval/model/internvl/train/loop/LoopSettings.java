@@ -1,0 +1,20 @@
+package io.vleval.model.internvl.train.loop;
+
+import io.vleval.model.internvl.train.optim.CosineSchedule;
+import io.vleval.model.internvl.train.spec.OptimizerSpec;
+
+/**
+ * How the loop runs one stage.
+ *
+ * @param stage the stage's name
+ * @param steps optimizer steps
+ * @param batchSize samples per micro-batch
+ * @param accumulation micro-batches per step
+ * @param clipGradNorm global-norm limit, 0 for none
+ * @param checkpointEvery steps between checkpoints
+ * @param seed seeds the shuffled order
+ * @param optimizer AdamW settings
+ * @param schedule the learning rate per step
+ */
+public record LoopSettings(String stage, int steps, int batchSize, int accumulation, double clipGradNorm,
+        int checkpointEvery, long seed, OptimizerSpec optimizer, CosineSchedule schedule) {}

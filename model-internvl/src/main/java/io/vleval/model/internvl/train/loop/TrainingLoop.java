@@ -1,0 +1,338 @@
+package io.vleval.model.internvl.train.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.model.internvl.safetensors.SafetensorsWriter;
+import io.vleval.model.internvl.train.optim.AdamW;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs one stage on DJL autograd.
+ *
+ * <ol>
+ *   <li>Per optimizer step, {@code accumulation} micro-batches of {@code batch_size} samples are drawn
+ *       in the {@link ShuffledOrder}; each runs in its own sub-manager under a
+ *       {@link GradientCollector}, and its loss divided by {@code accumulation} is back-propagated
+ *       (PyTorch adds gradients up across backward passes).
+ *   <li>The global gradient norm is computed and, above {@code clip_grad_norm}, every gradient is
+ *       scaled by {@code clip / (norm + 1e-6)} ({@code clip_grad_norm_}). A non-finite norm skips the
+ *       update (the gradients are zeroed; the CSV row shows the NaN norm), as a loss scaler does.
+ *   <li>{@link AdamW} updates every trainable weight in place with the learning rate of the
+ *       schedule; the gradients are zeroed; {@link Objective#afterUpdate()} runs.
+ *   <li>A CSV row ({@code log.csv}: step, epoch, lr, loss, grad_norm, samples_per_s, elapsed_s,
+ *       components) is appended and the listener told.
+ *   <li>Every {@code checkpoint_every} steps and at the last, {@code checkpoint-NNNNNN/} is written
+ *       atomically (a temporary folder, then a rename): the model in its loader's layout,
+ *       {@code optimizer.safetensors} (AdamW's moments) and {@code trainer_state.json} (the step).
+ * </ol>
+ *
+ * <p>Resuming from a checkpoint restores the weights (the caller loads them from the checkpoint),
+ * the moments and the step, drops the log rows after it, and continues: the data order depends only
+ * on the seed and the position, so the run ends with the loss the uninterrupted one would have.
+ */
+public final class TrainingLoop {
+
+    private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d{6})");
+    private static final String STATE = "trainer_state.json";
+    private static final String OPTIMIZER = "optimizer.safetensors";
+    private static final String LOG = "log.csv";
+
+    private final StageModel model;
+    private final Map<String, NDArray> trainable;
+    private final Objective objective;
+    private final LoopSettings settings;
+    private final Path stageDir;
+    private final TrainingListener listener;
+
+    /**
+     * @param model the model (saved at checkpoints)
+     * @param trainable the weights to update, by the model's parameter names
+     * @param objective the loss
+     * @param settings steps, batch, optimizer, schedule
+     * @param stageDir the stage's folder (log and checkpoints)
+     * @param listener progress
+     */
+    public TrainingLoop(StageModel model, Map<String, NDArray> trainable, Objective objective, LoopSettings settings,
+            Path stageDir, TrainingListener listener) {
+        this.model = model;
+        this.trainable = trainable;
+        this.objective = objective;
+        this.settings = settings;
+        this.stageDir = stageDir;
+        this.listener = listener;
+    }
+
+    /**
+     * The latest complete checkpoint of a stage folder.
+     *
+     * @param stageDir the stage's folder
+     * @return its folder, if there is one
+     */
+    public static Optional<Path> lastCheckpoint(Path stageDir) {
+        if (!Files.isDirectory(stageDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(stageDir)) {
+            return s.filter(p -> CHECKPOINT.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE)))
+                    .max(Comparator.comparing(p -> p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The step a checkpoint holds.
+     *
+     * @param checkpoint a checkpoint folder
+     * @return its completed step count
+     */
+    public static int stepOf(Path checkpoint) {
+        try {
+            return new ObjectMapper().readTree(checkpoint.resolve(STATE).toFile()).get("step").asInt();
+        } catch (IOException e) {
+            throw new VlevalException(checkpoint.resolve(STATE) + ": cannot read the trainer state: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Runs the stage from the start or from a checkpoint.
+     *
+     * @param resumeFrom a checkpoint of this stage whose weights the model already holds, or null
+     * @return the stage's losses and throughput
+     */
+    public StageResult run(Path resumeFrom) {
+        trainable.values().forEach(a -> a.setRequiresGradient(true));
+        ShuffledOrder order = new ShuffledOrder(objective.size(), settings.seed());
+        int start = 0;
+        long drawn = 0;
+        double seconds = 0;
+        Path last = resumeFrom;
+        try {
+            Files.createDirectories(stageDir);
+            try (AdamW adam = new AdamW(settings.optimizer().betas().get(0), settings.optimizer().betas().get(1),
+                    settings.optimizer().eps(), settings.optimizer().weightDecay(), model.manager())) {
+                if (resumeFrom != null) {
+                    start = stepOf(resumeFrom);
+                    try (SafetensorsFile f = SafetensorsFile.open(resumeFrom.resolve(OPTIMIZER));
+                            NDManager tmp = model.manager().newSubManager()) {
+                        Map<String, NDArray> state = new LinkedHashMap<>();
+                        for (String k : f.keys()) {
+                            state.put(k, f.toNDArray(k, tmp));
+                        }
+                        adam.restore(state);
+                    }
+                    trimLog(start);
+                    listener.onMessage(settings.stage() + ": resuming after step " + start + " from " + resumeFrom);
+                } else {
+                    Files.deleteIfExists(stageDir.resolve(LOG));
+                }
+                int perStep = settings.batchSize() * settings.accumulation();
+                for (int step = start; step < settings.steps(); step++) {
+                    long t0 = System.nanoTime();
+                    double lr = settings.schedule().at(step);
+                    double loss = 0;
+                    Map<String, Double> parts = new LinkedHashMap<>();
+                    for (int a = 0; a < settings.accumulation(); a++) {
+                        int[] idx = new int[settings.batchSize()];
+                        long base = ((long) step * settings.accumulation() + a) * settings.batchSize();
+                        for (int j = 0; j < idx.length; j++) {
+                            idx[j] = order.at(base + j);
+                        }
+                        try (NDManager mb = model.manager().newSubManager()) {
+                            Map<String, Float> p = new LinkedHashMap<>();
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                NDArray l = objective.loss(idx, step, mb, p);
+                                loss += l.getFloat() / settings.accumulation();
+                                gc.backward(settings.accumulation() == 1 ? l : l.div(settings.accumulation()));
+                            }
+                            p.forEach((k, v) -> parts.merge(k, (double) v / settings.accumulation(), Double::sum));
+                        }
+                    }
+                    double norm = update(adam, lr, step + 1);
+                    objective.afterUpdate();
+                    double dt = (System.nanoTime() - t0) / 1e9;
+                    seconds += dt;
+                    drawn += perStep;
+                    StepReport r = new StepReport(settings.stage(), step + 1, settings.steps(), loss, lr, norm,
+                            perStep / dt, seconds, parts);
+                    appendLog(r, (long) (step + 1) * perStep / objective.size());
+                    listener.onStep(r);
+                    if ((step + 1) % settings.checkpointEvery() == 0 || step + 1 == settings.steps()) {
+                        last = checkpoint(step + 1, adam, loss);
+                        listener.onCheckpoint(settings.stage(), step + 1, last);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            trainable.values().forEach(a -> a.setRequiresGradient(false));
+        }
+        return new StageResult(settings.stage(), readLosses(), seconds, seconds > 0 ? drawn / seconds : 0, last);
+    }
+
+    /** Clips, updates and zeroes the gradients; returns the norm before clipping. */
+    private double update(AdamW adam, double lr, int t) {
+        try (NDManager sm = model.manager().newSubManager()) {
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            double sq = 0;
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                NDArray g = gradient(e.getValue());
+                if (g == null) {
+                    continue;
+                }
+                g.attach(sm);
+                grads.put(e.getKey(), g);
+                sq += g.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            if (!Double.isFinite(norm)) {
+                // a non-finite gradient (an overflow): skip the update, as a loss scaler does, and say so in the log
+                List<String> bad = new ArrayList<>();
+                grads.forEach((k, g) -> {
+                    if (!Double.isFinite(g.square().sum().getFloat())) {
+                        bad.add(k);
+                    }
+                });
+                listener.onMessage(settings.stage() + ": step " + t + " skipped, non-finite gradient in " + bad);
+                grads.values().forEach(g -> g.muli(0));
+                return norm;
+            }
+            double clip = settings.clipGradNorm();
+            if (clip > 0 && norm > clip) {
+                float scale = (float) (clip / (norm + 1e-6));
+                grads.values().forEach(g -> g.muli(scale));
+            }
+            for (Map.Entry<String, NDArray> e : grads.entrySet()) {
+                adam.update(e.getKey(), trainable.get(e.getKey()), e.getValue(), lr, t, sm);
+                e.getValue().muli(0);
+            }
+            return norm;
+        }
+    }
+
+    /** The accumulated gradient, or null for a weight the loss did not reach (PyTorch leaves its grad undefined). */
+    private static NDArray gradient(NDArray weight) {
+        try {
+            return weight.getGradient();
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private Path checkpoint(int step, AdamW adam, double loss) throws IOException {
+        String name = String.format(Locale.ROOT, "checkpoint-%06d", step);
+        Path tmp = stageDir.resolve(name + ".tmp");
+        Path dir = stageDir.resolve(name);
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        model.save(tmp);
+        SafetensorsWriter w = new SafetensorsWriter();
+        for (Map.Entry<String, NDArray> e : adam.state().entrySet()) {
+            w.addF32(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+        }
+        w.write(tmp.resolve(OPTIMIZER));
+        ObjectNode state = new ObjectMapper().createObjectNode();
+        state.put("stage", settings.stage());
+        state.put("step", step);
+        state.put("steps", settings.steps());
+        state.put("seed", settings.seed());
+        state.put("loss", loss);
+        Files.writeString(tmp.resolve(STATE), state.toPrettyString(), StandardCharsets.UTF_8);
+        deleteTree(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    /**
+     * Deletes a folder and everything in it, if it exists.
+     *
+     * @param dir the folder
+     * @throws IOException when a file cannot be deleted
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private List<String> header() {
+        List<String> h = new ArrayList<>(List.of("step", "epoch", "lr", "loss", "grad_norm", "samples_per_s", "elapsed_s"));
+        h.addAll(objective.partNames());
+        return h;
+    }
+
+    private void appendLog(StepReport r, long epoch) throws IOException {
+        Path log = stageDir.resolve(LOG);
+        StringBuilder sb = new StringBuilder();
+        if (!Files.exists(log)) {
+            sb.append(String.join(",", header())).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6f,%.6g,%.1f,%.3f", r.step(), epoch, r.learningRate(), r.loss(),
+                r.gradNorm(), r.samplesPerSecond(), r.elapsedSeconds()));
+        for (String p : objective.partNames()) {
+            sb.append(String.format(Locale.ROOT, ",%.6f", r.parts().getOrDefault(p, Double.NaN)));
+        }
+        sb.append('\n');
+        Files.writeString(log, sb, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void trimLog(int step) throws IOException {
+        Path log = stageDir.resolve(LOG);
+        if (!Files.exists(log)) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (keep.isEmpty() || Integer.parseInt(line.substring(0, line.indexOf(','))) <= step) {
+                keep.add(line);
+            }
+        }
+        Files.write(log, keep, StandardCharsets.UTF_8);
+    }
+
+    private List<Double> readLosses() {
+        try {
+            List<String> lines = Files.readAllLines(stageDir.resolve(LOG), StandardCharsets.UTF_8);
+            List<Double> out = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                out.add(Double.parseDouble(line.split(",")[3]));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the log file's name inside a stage folder */
+    public static String logFile() {
+        return LOG;
+    }
+}

@@ -1,0 +1,39 @@
+package io.vleval.model.internvl.train.spec;
+
+import io.vleval.api.spec.Doc;
+import io.vleval.api.spec.MustExist;
+import java.nio.file.Path;
+
+/**
+ * Where a stage's model starts: exactly one of a random {@code preset}, the output of an earlier
+ * stage ({@code from}), or a {@code checkpoint} directory. A chat model ({@code lm-warmup}) built
+ * from an InternVL-C/-G stage takes its vision tower and builds a new tiny LLaMA and projector.
+ *
+ * @param preset {@code tiny-internvl} (random InternVL-C/-G with the fixture's shapes)
+ * @param from the name of an earlier stage
+ * @param checkpoint a HuggingFace-layout directory
+ * @param seed the seed of random weights
+ * @param llmHidden the chat LLM's width (new chat models only)
+ * @param llmLayers the chat LLM's depth (new chat models only)
+ */
+public record ModelInitSpec(
+        @Doc("random weights of a preset: tiny-internvl") String preset,
+        @Doc("the name of an earlier stage whose final checkpoint to start from") String from,
+        @Doc("a HuggingFace-layout checkpoint directory to start from") @MustExist Path checkpoint,
+        @Doc("seed of random weights (default: the run seed)") Long seed,
+        @Doc("width of a new chat model's LLaMA (default 128)") Integer llmHidden,
+        @Doc("layers of a new chat model's LLaMA (default 2)") Integer llmLayers) {
+
+    /** Exactly one source. */
+    public ModelInitSpec {
+        int n = (preset != null ? 1 : 0) + (from != null ? 1 : 0) + (checkpoint != null ? 1 : 0);
+        if (n != 1) {
+            throw new IllegalArgumentException("give exactly one of 'preset', 'from' and 'checkpoint', found " + n);
+        }
+        if (preset != null && !preset.equals("tiny-internvl")) {
+            throw new IllegalArgumentException("unknown preset '" + preset + "'; known: tiny-internvl");
+        }
+        llmHidden = llmHidden == null ? 128 : llmHidden;
+        llmLayers = llmLayers == null ? 2 : llmLayers;
+    }
+}

@@ -1,0 +1,42 @@
+package io.vleval.model.internvl.train.spec;
+
+import io.vleval.api.spec.Doc;
+import java.util.List;
+
+/**
+ * AdamW (decoupled weight decay, as {@code torch.optim.AdamW}); weight decay is not applied to
+ * one-dimensional weights (norm gains, biases, the temperature), as the reference fine-tuning does.
+ *
+ * @param lr peak learning rate
+ * @param betas {@code [beta1, beta2]}
+ * @param eps the denominator epsilon
+ * @param weightDecay decoupled weight decay
+ */
+public record OptimizerSpec(
+        @Doc("peak learning rate (default 1e-3)") Double lr,
+        @Doc("[beta1, beta2] (default [0.9, 0.98])") List<Double> betas,
+        @Doc("epsilon (default 1e-6)") Double eps,
+        @Doc("decoupled weight decay, not applied to 1-D weights (default 0.05)") Double weightDecay) {
+
+    /** Defaults and checks. */
+    public OptimizerSpec {
+        lr = lr == null ? 1e-3 : lr;
+        betas = betas == null ? List.of(0.9, 0.98) : List.copyOf(betas);
+        eps = eps == null ? 1e-6 : eps;
+        weightDecay = weightDecay == null ? 0.05 : weightDecay;
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("'lr' must be positive, found " + lr);
+        }
+        if (betas.size() != 2 || betas.stream().anyMatch(b -> !(b >= 0 && b < 1))) {
+            throw new IllegalArgumentException("'betas' must be two numbers in [0, 1), found " + betas);
+        }
+        if (!(eps > 0) || weightDecay < 0) {
+            throw new IllegalArgumentException("'eps' must be positive and 'weight_decay' non-negative, found " + eps + " and " + weightDecay);
+        }
+    }
+
+    /** @return the defaults */
+    public static OptimizerSpec defaults() {
+        return new OptimizerSpec(null, null, null, null);
+    }
+}

@@ -1,0 +1,51 @@
+package io.vleval.model.internvl.train.spec;
+
+import io.vleval.api.spec.Doc;
+import io.vleval.api.spec.Required;
+import java.nio.file.Path;
+
+/**
+ * One training stage.
+ *
+ * @param name names the stage's folder under the run's {@code out}
+ * @param kind what it trains (see {@link StageKind})
+ * @param model where its model starts
+ * @param steps optimizer steps
+ * @param batchSize samples per micro-batch
+ * @param gradientAccumulation micro-batches per optimizer step
+ * @param optimizer AdamW settings
+ * @param schedule warm-up and cosine decay
+ * @param clipGradNorm global gradient-norm limit (0 = none)
+ * @param checkpointEvery steps between checkpoints (the last step is always saved)
+ * @param export a folder the final checkpoint is copied to (e.g. {@code models/tiny-internvl-g})
+ */
+public record StageSpec(
+        @Doc("the stage's name (its folder under out)") @Required String name,
+        @Doc("contrastive, generative, lm-warmup or sft") @Required StageKind kind,
+        @Doc("where the model starts: preset, from (an earlier stage) or checkpoint") @Required ModelInitSpec model,
+        @Doc("optimizer steps") @Required Integer steps,
+        @Doc("samples per micro-batch (default 32)") Integer batchSize,
+        @Doc("micro-batches per optimizer step (default 1)") Integer gradientAccumulation,
+        @Doc("AdamW settings") OptimizerSpec optimizer,
+        @Doc("learning-rate schedule") ScheduleSpec schedule,
+        @Doc("global gradient-norm limit, 0 for none (default 1.0)") Double clipGradNorm,
+        @Doc("steps between checkpoints (default: only the last step)") Integer checkpointEvery,
+        @Doc("copy the final checkpoint to this folder") Path export) {
+
+    /** Defaults and checks. */
+    public StageSpec {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("stage name '" + name + "' may use letters, digits, '.', '_' and '-' only");
+        }
+        batchSize = batchSize == null ? 32 : batchSize;
+        gradientAccumulation = gradientAccumulation == null ? 1 : gradientAccumulation;
+        optimizer = optimizer == null ? OptimizerSpec.defaults() : optimizer;
+        schedule = schedule == null ? ScheduleSpec.defaults() : schedule;
+        clipGradNorm = clipGradNorm == null ? 1.0 : clipGradNorm;
+        checkpointEvery = checkpointEvery == null ? steps : checkpointEvery;
+        if (steps < 1 || batchSize < 1 || gradientAccumulation < 1 || checkpointEvery < 1 || clipGradNorm < 0) {
+            throw new IllegalArgumentException("'steps', 'batch_size', 'gradient_accumulation' and 'checkpoint_every' must be"
+                    + " positive and 'clip_grad_norm' non-negative");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.vleval.model.internvl.train.stage;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.text.ClipText;
+import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.loop.Objective;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Stage 1 (InternVL-C, INTERNVL.md §5.1): symmetric InfoNCE between {@code clip_projector(InternViT)}
+ * and QLLaMA's text features times {@code text_projection}, both L2-normalized, scaled by
+ * {@code exp(logit_scale)}: {@code L = ½[CE(s·I·Tᵀ) + CE(s·T·Iᵀ)]}. The temperature is learnable and
+ * clamped to {@code [0, ln 100]} after every update, as CLIP does.
+ *
+ * <p>Pairs come from the classification images (the text is one of {@link #TEMPLATES} filled with
+ * the class name, drawn per step) and the captioned images (one of the captions, drawn per step).
+ * Two samples of the same class (or the same image) in a batch are both positives, with the
+ * multi-positive soft targets of the reference's retrieval fine-tuning (§5.3), so a batch with two
+ * red circles does not push one away from the other's text.
+ */
+public final class ContrastiveObjective implements Objective {
+
+    /** The prompts class names are trained with (a subset of OpenAI's ImageNet templates). */
+    public static final List<String> TEMPLATES = List.of("a photo of a {}.", "a {}.", "a picture of a {}.",
+            "an image of a {}.", "a rendering of a {}.", "a photo of the {}.", "a drawing of a {}.", "a close-up photo of a {}.");
+
+    /** ln(100): the largest {@code logit_scale} (a logit multiplier of 100). */
+    public static final float MAX_LOGIT_SCALE = (float) Math.log(100);
+
+    private final InternVlCg cg;
+    private final TextTokenizer tokenizer;
+    private final TrainingData data;
+    private final long seed;
+
+    /**
+     * @param model the model
+     * @param tokenizer its tokenizer
+     * @param data the pairs
+     * @param seed seeds the choice of template and caption
+     */
+    public ContrastiveObjective(CgStageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+        this.cg = model.cg();
+        this.tokenizer = tokenizer;
+        this.data = data;
+        this.seed = seed;
+    }
+
+    /**
+     * The weights stage 1 trains: InternViT, QLLaMA's text path (embeddings, self-attention, MLPs,
+     * norms; not the cross-attention, which the text path never uses, nor {@code lm_head}),
+     * {@code clip_projector}, {@code text_projection} and {@code logit_scale}.
+     *
+     * @param name a parameter name of {@link CgStageModel}
+     * @return whether it trains
+     */
+    public static boolean trains(String name) {
+        if (name.startsWith("vision_model.") || name.startsWith("clip_projector.") || name.equals("text_projection")
+                || name.equals("logit_scale")) {
+            return true;
+        }
+        if (name.startsWith("qllama.")) {
+            String rest = name.substring("qllama.".length());
+            return !rest.equals("head") && !rest.matches("\\d+\\.x.*");
+        }
+        return false;
+    }
+
+    @Override
+    public int size() {
+        return data.classTrain().size() + data.captionTrain().size();
+    }
+
+    @Override
+    public List<String> partNames() {
+        return List.of("logit_scale");
+    }
+
+    @Override
+    public NDArray loss(int[] samples, int step, NDManager batch, Map<String, Float> parts) {
+        List<float[]> images = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        int nc = data.classTrain().size();
+        for (int s : samples) {
+            SplittableRandom r = new SplittableRandom(seed * 1_000_003L + (long) step * 7919 + s);
+            if (s < nc) {
+                TrainingData.Labelled l = data.classTrain().get(s);
+                images.add(l.pixels());
+                texts.add(TEMPLATES.get(r.nextInt(TEMPLATES.size())).replace("{}", data.classNames().get(l.label())));
+                keys.add("class:" + l.label());
+            } else {
+                TrainingData.Captioned c = data.captionTrain().get(s - nc);
+                images.add(c.pixels());
+                texts.add(c.captions().get(r.nextInt(c.captions().size())));
+                keys.add("image:" + s);
+            }
+        }
+        NDArray pixels = Batches.pixels(images, data.imageSize(), batch);
+        NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(pixels)));
+        long[][] ids = ClipText.encode(tokenizer, texts, cg.config().qllama().bosTokenId(), cg.config().qllama().eosTokenId());
+        NDArray txt = InternVlCg.normalize(cg.textEmbeds(cg.textHidden(ids, batch), ids));
+        NDArray logitScale = cg.headWeights().get("logit_scale");
+        parts.put("logit_scale", logitScale.getFloat());
+        NDArray scale = Batches.own(logitScale.exp(), batch);
+        NDArray logits = img.matMul(txt.transpose()).mul(scale);
+        NDArray targets = Batches.multiPositiveTargets(keys, batch);
+        return Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)).div(2);
+    }
+
+    @Override
+    public void afterUpdate() {
+        clampLogitScale(cg);
+    }
+
+    /**
+     * Clamps {@code logit_scale} to {@code [0, ln 100]} in place.
+     *
+     * @param cg the model
+     */
+    static void clampLogitScale(InternVlCg cg) {
+        NDArray s = cg.headWeights().get("logit_scale");
+        float v = s.getFloat();
+        float c = Math.max(0f, Math.min(MAX_LOGIT_SCALE, v));
+        if (c != v) {
+            s.muli(0).addi(c);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.vleval.model.internvl.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.loop.StepReport;
+import io.vleval.model.internvl.train.loop.TrainingListener;
+import io.vleval.model.internvl.train.spec.ModelInitSpec;
+import io.vleval.model.internvl.train.spec.OptimizerSpec;
+import io.vleval.model.internvl.train.spec.ScheduleSpec;
+import io.vleval.model.internvl.train.spec.StageKind;
+import io.vleval.model.internvl.train.spec.StageSpec;
+import io.vleval.model.internvl.train.spec.TrainSettings;
+import io.vleval.model.internvl.train.spec.TrainSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stages 1 then 2 on the tiny synthetic suite: stage 2's loss (ITC + ITM + ITG) falls, and its
+ * InternVL-G retrieval Recall@1 is above stage 1's InternVL-C figure.
+ */
+class GenerativeStageTest {
+
+    @TempDir Path out;
+
+    @Test
+    @Disabled("stage 2 does not learn yet on the tiny model: ITC stays at ln(B), ITM at ln 2 (see README, Stage 2)")
+    void lossFallsAndRetrievalRises() {
+        TrainingData data = SyntheticData.tiny();
+        StageSpec s1 = new StageSpec("s1", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+                Integer.getInteger("steps1", 200), 32, 1, new OptimizerSpec(3e-3, null, null, null), new ScheduleSpec(5, 0.1), 1.0,
+                null, null);
+        StageSpec s2 = new StageSpec("s2", StageKind.GENERATIVE, new ModelInitSpec(null, "s1", null, null, null, null),
+                Integer.getInteger("steps2", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lr2", "2e-3")), null,
+                        null, null), new ScheduleSpec(5, 0.1), 1.0, null, null);
+        TrainSpec spec = new TrainSpec(new TrainSettings("g", 0L, out, 0), null, List.of(s1, s2));
+        List<Training.StageOutcome> o = new Training(spec, data, out, new TrainingListener() {
+            @Override
+            public void onStep(StepReport r) {
+                if (r.step() % 20 == 0) {
+                    System.out.printf("%s step %d loss %.4f %s %.0f samples/s%n", r.stage(), r.step(), r.loss(), r.parts(),
+                            r.samplesPerSecond());
+                }
+            }
+
+            @Override
+            public void onMessage(String m) {
+                System.out.println(m);
+            }
+        }).run(false);
+        Training.StageOutcome g = o.get(1);
+        System.out.printf("stage 2: first %.4f last %.4f; stage 1 %s; stage 2 %s%n", g.result().meanLoss(5, false),
+                g.result().meanLoss(5, true), o.get(0).metrics(), g.metrics());
+        assertThat(g.result().meanLoss(5, true)).isLessThan(g.result().meanLoss(5, false) * 0.8);
+        assertThat(g.metrics().get("retrieval_g_mean_r1")).isGreaterThan(o.get(0).metrics().get("retrieval_c_mean_r1"));
+    }
+}

@@ -32,6 +32,17 @@ class QuickstartTest {
     double random = cider(result, "random");
     assertThat(nn).isGreaterThan(random);
     assertThat(List.of(result.provenance().datasets().size())).containsExactly(8);
+    // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines where it was trained to
+    for (String task : List.of("zero-shot", "retrieval", "linear-probe")) {
+      double model = headline(result, task, "tiny-internvl");
+      assertThat(model).as(task).isGreaterThan(headline(result, task, "random")).isGreaterThan(headline(result, task, "pixels"));
+    }
+  }
+
+  private static double headline(RunResult result, String task, String model) {
+    TaskResult t = result.tasks().stream().filter(x -> x.task().equals(task) && x.model().equals(model)).findFirst()
+        .orElseThrow();
+    return t.metric(t.headline()).value();
   }
 
   private static double cider(RunResult result, String model) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.vleval.model.internvl.checkpoint.Weights;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,7 +101,7 @@ public final class AttentionPooling {
                 .singletonOrThrow().reshape(b, n, heads, hd).transpose(0, 2, 3, 1);
         NDArray v = Linear.linear(norm(x, "norm1_v"), w.get("cross_attn.v.weight"), w.get("cross_attn.v_bias"))
                 .singletonOrThrow().reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
-        NDArray attn = q.mul((float) Math.pow(hd, -0.5)).matMul(k).softmax(-1);
+        NDArray attn = Scalars.mul(q, (float) Math.pow(hd, -0.5)).matMul(k).softmax(-1);
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, width);
         return Linear.linear(out, w.get("cross_attn.proj.weight"), w.get("cross_attn.proj.bias")).singletonOrThrow();
     }

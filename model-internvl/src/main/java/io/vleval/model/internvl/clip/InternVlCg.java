@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.CheckpointMismatchException;
@@ -300,7 +301,7 @@ public final class InternVlCg implements AutoCloseable {
      * @return logits per image {@code [I, T]}
      */
     public NDArray logitsPerImage(NDArray images, NDArray texts) {
-        return normalize(images).matMul(normalize(texts).transpose()).mul((float) Math.exp(logitScale()));
+        return Scalars.mul(normalize(images).matMul(normalize(texts).transpose()), (float) Math.exp(logitScale()));
     }
 
     /**
@@ -381,7 +382,7 @@ public final class InternVlCg implements AutoCloseable {
      * @return normalized, in the manager of {@code x}
      */
     public static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
+        return x.div(Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12f));
     }
 
     /** Releases every weight. */

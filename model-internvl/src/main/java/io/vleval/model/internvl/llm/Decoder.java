@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.checkpoint.Weights;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -253,7 +253,7 @@ public final class Decoder implements AutoCloseable {
         }
         NDArray g = Linear.linear(rmsNorm(x, w.get(o + "norm2")), w.get(o + "gateup"), null).singletonOrThrow();
         NDList gu = g.split(2, 2);
-        NDArray ff = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
+        NDArray ff = Scalars.silu(gu.get(0)).mul(gu.get(1));
         return x.add(Linear.linear(ff, w.get(o + "down"), null).singletonOrThrow());
     }
 
@@ -268,7 +268,7 @@ public final class Decoder implements AutoCloseable {
         NDArray kt = k.transpose(0, 1, 3, 2);
         kt.attach(q.getManager()); // k may be owned by a cache; the view must die with this pass
         NDArray scores = q.reshape(b, kvh, g * t, hd).matMul(kt);
-        scores = scores.div((float) Math.sqrt(hd)).reshape(b, heads, t, s);
+        scores = Scalars.div(scores, (float) Math.sqrt(hd)).reshape(b, heads, t, s);
         if (mask != null) {
             scores = scores.add(mask);
         }

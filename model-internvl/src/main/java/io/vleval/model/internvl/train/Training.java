@@ -18,6 +18,10 @@ import io.vleval.model.internvl.train.optim.CosineSchedule;
 import io.vleval.model.internvl.train.spec.StageKind;
 import io.vleval.model.internvl.train.spec.StageSpec;
 import io.vleval.model.internvl.train.spec.TrainSpec;
+import io.vleval.model.internvl.train.sft.ChatEval;
+import io.vleval.model.internvl.train.sft.ChatStageModel;
+import io.vleval.model.internvl.train.sft.LmWarmupObjective;
+import io.vleval.model.internvl.train.sft.SftObjective;
 import io.vleval.model.internvl.train.stage.CgStageModel;
 import io.vleval.model.internvl.train.stage.ContrastiveObjective;
 import io.vleval.model.internvl.train.stage.GenerativeObjective;
@@ -141,7 +145,7 @@ public final class Training {
                 Map<String, ai.djl.ndarray.NDArray> trainable = new LinkedHashMap<>();
                 Objective objective = objective(stage, model, tokenizer, seed);
                 model.parameters().forEach((k, a) -> {
-                    if (trains(stage.kind(), k)) {
+                    if (trains(stage, k)) {
                         trainable.put(k, a);
                     }
                 });
@@ -153,7 +157,7 @@ public final class Training {
                         stage.name(), stage.kind().name().toLowerCase(java.util.Locale.ROOT), stage.steps(), trainable.size(),
                         count(trainable), count(model.parameters())));
                 StageResult result = new TrainingLoop(model, trainable, objective, settings, dir, listener).run(last.orElse(null));
-                Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer);
+                Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer, seed);
                 metrics.forEach((k, v) -> listener.onMessage(String.format(java.util.Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
                 writeDone(dir, result, metrics);
                 exportIfAsked(stage, result.finalCheckpoint());
@@ -192,8 +196,9 @@ public final class Training {
         return switch (stage.kind()) {
             case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed)
                     : CgStageModel.load(init, seed);
-            case LM_WARMUP, SFT -> throw new VlevalException("stage '" + stage.name() + "': the " + stage.kind()
-                    + " stage is not implemented yet");
+            case LM_WARMUP, SFT -> init == null
+                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed)
+                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed);
         };
     }
 
@@ -201,20 +206,25 @@ public final class Training {
         return switch (stage.kind()) {
             case CONTRASTIVE -> new ContrastiveObjective((CgStageModel) model, tokenizer, data, seed);
             case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
-            case LM_WARMUP, SFT -> throw new IllegalStateException("unreachable");
+            case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data, seed);
+            case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed);
         };
     }
 
-    private static boolean trains(StageKind kind, String name) {
-        return switch (kind) {
+    private static boolean trains(StageSpec stage, String name) {
+        return switch (stage.kind()) {
             case CONTRASTIVE -> ContrastiveObjective.trains(name);
             case GENERATIVE -> GenerativeObjective.trains(name);
-            case LM_WARMUP, SFT -> false;
+            case LM_WARMUP -> LmWarmupObjective.trains(name);
+            case SFT -> SftObjective.trains(name, java.util.Set.copyOf(stage.unfreeze()));
         };
     }
 
-    private Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer) {
+    private Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer, long seed) {
         Map<String, Double> m = new LinkedHashMap<>();
+        if (kind == StageKind.SFT && model instanceof ChatStageModel chat) {
+            m.putAll(ChatEval.metrics(chat.chat(), tokenizer, data, seed));
+        }
         if (model instanceof CgStageModel cg) {
             m.put("zero_shot_acc1", QuickEval.zeroShotAccuracy(cg.cg(), tokenizer, data, ContrastiveObjective.TEMPLATES));
             double[] c = QuickEval.retrievalRecallAt1(cg.cg(), tokenizer, data, false);

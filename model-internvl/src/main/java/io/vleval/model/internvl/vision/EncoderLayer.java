@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.NormType;
+import io.vleval.model.internvl.nd.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -138,7 +139,7 @@ public final class EncoderLayer extends AbstractBlock {
             q = rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
             k = rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
         }
-        q = q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3).mul((float) Math.pow(hd, -0.5));
+        q = Scalars.mul(q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3), (float) Math.pow(hd, -0.5));
         k = k.reshape(b, n, heads, hd).transpose(0, 2, 3, 1); // [B, H, hd, N]
         val = val.reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
         NDArray attn = q.matMul(k).softmax(-1); // [B, H, N, N]

@@ -28,6 +28,7 @@ class ContrastiveStageTest {
                 null, null);
         TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0), null, List.of(stage));
         long t0 = System.nanoTime();
+        List<String> skipped = new java.util.ArrayList<>();
         Training.StageOutcome o = new Training(spec, data, out, new io.vleval.model.internvl.train.loop.TrainingListener() {
             @Override
             public void onStep(io.vleval.model.internvl.train.loop.StepReport r) {
@@ -40,13 +41,18 @@ class ContrastiveStageTest {
             @Override
             public void onMessage(String m) {
                 System.out.println(m);
+                if (m.contains(" skipped, non-finite gradient")) {
+                    skipped.add(m);
+                }
             }
         }).run(false).get(0);
         System.out.printf("stage 1: %.1f s, first %.4f last %.4f, metrics %s%n", (System.nanoTime() - t0) / 1e9,
                 o.result().meanLoss(5, false), o.result().meanLoss(5, true), o.metrics());
+        // before the backward pass stopped reading freed memory (io.vleval.model.internvl.nd.Scalars), a GC during
+        // the forward pass made tens of these 250 steps non-finite, at JVM-dependent steps
+        assertThat(skipped).as("steps skipped for a non-finite gradient").isEmpty();
         assertThat(o.result().meanLoss(5, true)).isLessThan(o.result().meanLoss(5, false) * 0.7);
-        // chance is 1/12 = 0.083; runs reach 0.23 to 0.38 (the trajectory differs between JVMs and some steps are
-        // skipped for non-finite gradients, see the README), so the bound leaves room below the worst run seen
-        assertThat(o.metrics().get("zero_shot_acc1")).isGreaterThan(0.15);
+        // chance is 1/12 = 0.083
+        assertThat(o.metrics().get("zero_shot_acc1")).isGreaterThan(0.25);
     }
 }

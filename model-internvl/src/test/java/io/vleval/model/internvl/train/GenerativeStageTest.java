@@ -27,11 +27,12 @@ class GenerativeStageTest {
     @TempDir Path out;
 
     @Test
-    @Disabled("stage 2 does not learn yet on the tiny model: ITC stays at ln(B), ITM at ln 2 (see README, Stage 2)")
+    @Disabled("stage 2 does not learn yet: ITC stays at ln(B), ITM at ln 2, and from its 4th step every step has a"
+            + " non-finite gradient in the first cross-attention block and the queries (see README, Stage 2)")
     void lossFallsAndRetrievalRises() {
         TrainingData data = SyntheticData.tiny();
         StageSpec s1 = new StageSpec("s1", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-                Integer.getInteger("steps1", 200), 32, 1, new OptimizerSpec(3e-3, null, null, null), new ScheduleSpec(5, 0.1), 1.0,
+                Integer.getInteger("steps1", 200), 32, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lr1", "2e-3")), null, null, null), new ScheduleSpec(5, 0.1), 1.0,
                 null, null);
         StageSpec s2 = new StageSpec("s2", StageKind.GENERATIVE, new ModelInitSpec(null, "s1", null, null, null, null),
                 Integer.getInteger("steps2", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lr2", "2e-3")), null,
@@ -40,7 +41,7 @@ class GenerativeStageTest {
         List<Training.StageOutcome> o = new Training(spec, data, out, new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
-                if (r.step() % 20 == 0) {
+                if (r.step() % Integer.getInteger("every", 20) == 0) {
                     System.out.printf("%s step %d loss %.4f %s %.0f samples/s%n", r.stage(), r.step(), r.loss(), r.parts(),
                             r.samplesPerSecond());
                 }

@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
 import io.vleval.model.internvl.train.optim.AdamW;
@@ -164,7 +165,7 @@ public final class TrainingLoop {
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                                 NDArray l = objective.loss(idx, step, mb, p);
                                 loss += l.getFloat() / settings.accumulation();
-                                gc.backward(settings.accumulation() == 1 ? l : l.div(settings.accumulation()));
+                                gc.backward(settings.accumulation() == 1 ? l : Scalars.div(l, settings.accumulation()));
                             }
                             p.forEach((k, v) -> parts.merge(k, (double) v / settings.accumulation(), Double::sum));
                         }

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * stage ({@code from}), or a {@code checkpoint} directory. A chat model ({@code lm-warmup}) built
  * from an InternVL-C/-G stage takes its vision tower and builds a new tiny LLaMA and projector.
  *
- * @param preset {@code tiny-internvl} (random InternVL-C/-G with the fixture's shapes)
+ * @param preset {@code tiny-internvl} (random InternVL-C/-G with the fixture's shapes) or {@code tiny-chat}
+ *     (a random chat model with the tiny-chat vision tower and an LLM of {@code llm_hidden} x {@code llm_layers})
  * @param from the name of an earlier stage
  * @param checkpoint a HuggingFace-layout directory
  * @param seed the seed of random weights
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * @param llmLayers the chat LLM's depth (new chat models only)
  */
 public record ModelInitSpec(
-        @Doc("random weights of a preset: tiny-internvl") String preset,
+        @Doc("random weights of a preset: tiny-internvl, tiny-chat (lm-warmup/sft: llm_hidden/llm_layers apply)") String preset,
         @Doc("the name of an earlier stage whose final checkpoint to start from") String from,
         @Doc("a HuggingFace-layout checkpoint directory to start from") @MustExist Path checkpoint,
         @Doc("seed of random weights (default: the run seed)") Long seed,
@@ -30,8 +31,8 @@ public record ModelInitSpec(
         if (n != 1) {
             throw new IllegalArgumentException("give exactly one of 'preset', 'from' and 'checkpoint', found " + n);
         }
-        if (preset != null && !preset.equals("tiny-internvl")) {
-            throw new IllegalArgumentException("unknown preset '" + preset + "'; known: tiny-internvl");
+        if (preset != null && !preset.equals("tiny-internvl") && !preset.equals("tiny-chat")) {
+            throw new IllegalArgumentException("unknown preset '" + preset + "'; known: tiny-internvl, tiny-chat");
         }
         llmHidden = llmHidden == null ? 128 : llmHidden;
         llmLayers = llmLayers == null ? 2 : llmLayers;

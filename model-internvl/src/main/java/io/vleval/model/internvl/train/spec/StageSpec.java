@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * @param clipGradNorm global gradient-norm limit (0 = none)
  * @param checkpointEvery steps between checkpoints (the last step is always saved)
  * @param export a folder the final checkpoint is copied to (e.g. {@code models/tiny-internvl-g})
+ * @param unfreeze {@code sft} only: parts that train besides {@code mlp1} ({@code llm}, {@code vision})
  */
 public record StageSpec(
         @Doc("the stage's name (its folder under out)") @Required String name,
@@ -30,7 +31,8 @@ public record StageSpec(
         @Doc("learning-rate schedule") ScheduleSpec schedule,
         @Doc("global gradient-norm limit, 0 for none (default 1.0)") Double clipGradNorm,
         @Doc("steps between checkpoints (default: only the last step)") Integer checkpointEvery,
-        @Doc("copy the final checkpoint to this folder") Path export) {
+        @Doc("copy the final checkpoint to this folder") Path export,
+        @Doc("sft: parts trained besides the mlp1 projector: llm, vision (default none)") java.util.List<String> unfreeze) {
 
     /** Defaults and checks. */
     public StageSpec {
@@ -43,9 +45,26 @@ public record StageSpec(
         schedule = schedule == null ? ScheduleSpec.defaults() : schedule;
         clipGradNorm = clipGradNorm == null ? 1.0 : clipGradNorm;
         checkpointEvery = checkpointEvery == null ? steps : checkpointEvery;
+        unfreeze = unfreeze == null ? java.util.List.of() : java.util.List.copyOf(unfreeze);
+        for (String u : unfreeze) {
+            if (!u.equals("llm") && !u.equals("vision")) {
+                throw new IllegalArgumentException("'unfreeze' lists '" + u + "'; allowed: llm, vision");
+            }
+        }
+        if (!unfreeze.isEmpty() && kind != StageKind.SFT) {
+            throw new IllegalArgumentException("'unfreeze' applies to sft stages only");
+        }
         if (steps < 1 || batchSize < 1 || gradientAccumulation < 1 || checkpointEvery < 1 || clipGradNorm < 0) {
             throw new IllegalArgumentException("'steps', 'batch_size', 'gradient_accumulation' and 'checkpoint_every' must be"
                     + " positive and 'clip_grad_norm' non-negative");
         }
+    }
+
+    /** The stage without {@code unfreeze} (the form before stage 3 existed). */
+    public StageSpec(String name, StageKind kind, ModelInitSpec model, Integer steps, Integer batchSize,
+            Integer gradientAccumulation, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipGradNorm,
+            Integer checkpointEvery, Path export) {
+        this(name, kind, model, steps, batchSize, gradientAccumulation, optimizer, schedule, clipGradNorm, checkpointEvery,
+                export, null);
     }
 }

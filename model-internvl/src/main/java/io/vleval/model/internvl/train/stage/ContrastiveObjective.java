@@ -3,6 +3,7 @@ package io.vleval.model.internvl.train.stage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
@@ -110,7 +111,7 @@ public final class ContrastiveObjective implements Objective {
         NDArray scale = Batches.own(logitScale.exp(), batch);
         NDArray logits = img.matMul(txt.transpose()).mul(scale);
         NDArray targets = Batches.multiPositiveTargets(keys, batch);
-        return Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)).div(2);
+        return Scalars.div(Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)), 2);
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
@@ -158,7 +159,7 @@ public final class GenerativeObjective implements Objective {
         NDArray scale = Batches.own(cg.headWeights().get("logit_scale").exp(), batch);
         NDArray sim = img.matMul(txt.transpose()).mul(scale);
         NDArray targets = Batches.multiPositiveTargets(captions, batch);
-        NDArray lItc = Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)).div(2);
+        NDArray lItc = Scalars.div(Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)), 2);
 
         // ITG
         NDArray textOut = hidden.get(b + ":, " + nq + ":, :");
@@ -179,7 +180,7 @@ public final class GenerativeObjective implements Objective {
         }
         NDArray picked = logits.mul(batch.create(next, new Shape(b, l)).oneHot(cg.config().qllama().vocabSize()))
                 .sum(new int[] {-1});
-        NDArray lItg = picked.mul(batch.create(weight, new Shape(b, l))).sum().neg().div(Math.max(1, labelled));
+        NDArray lItg = Scalars.div(picked.mul(batch.create(weight, new Shape(b, l))).sum().neg(), Math.max(1, labelled));
 
         // pass 2: ITM with hard negatives mined from the ITC similarities
         float[] s = sim.toFloatArray();

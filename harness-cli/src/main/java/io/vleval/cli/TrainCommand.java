@@ -1,6 +1,7 @@
 package io.vleval.cli;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import io.vleval.cli.train.SyntheticTrainingData;
 import io.vleval.cli.train.TrainConfigLoader;
 import io.vleval.model.internvl.train.Training;
@@ -48,10 +49,21 @@ final class TrainCommand implements Callable<Integer> {
       console.out().println(config + ": ok (" + spec.stages().size() + " stages)");
       return ExitCode.OK;
     }
-    if (spec.train().threads() > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(spec.train().threads()));
-    }
     Engine.getEngine("PyTorch");
+    int previousThreads = JniUtils.getNumThreads();
+    if (spec.train().threads() > 0) {
+      // set on the live engine: the system property only counts before the engine starts, and a
+      // training run is reproducible only at a fixed intra-op thread count
+      JniUtils.setNumThreads(spec.train().threads());
+    }
+    try {
+      return train(spec, console);
+    } finally {
+      JniUtils.setNumThreads(previousThreads);
+    }
+  }
+
+  private Integer train(TrainSpec spec, Console console) {
     int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     long t0 = System.nanoTime();
     console.err().println("loading the synthetic suite (" + spec.data().syntheticScale() + ", seed " + spec.data().syntheticSeed() + ")");

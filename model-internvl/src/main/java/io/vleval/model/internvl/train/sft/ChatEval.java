@@ -80,9 +80,6 @@ public final class ChatEval {
         for (Q q : qs) {
             String reply = reply(chat, tok, seq, stop, size, q.pixels(), q.prompt(), 5);
             right += InstructionData.letterOf(reply, q.options()).equals(q.answer()) ? 1 : 0;
-            if (Boolean.getBoolean("vleval.chatEvalDebug") && right + chance < 6) {
-                System.out.println("Q: " + q.prompt().replace('\n', '|') + " => [" + reply + "] want " + q.answer());
-            }
             chance += 1.0 / q.options().size();
         }
         return qs.isEmpty() ? new double[] {Double.NaN, Double.NaN} : new double[] {right / (double) qs.size(), chance / qs.size()};

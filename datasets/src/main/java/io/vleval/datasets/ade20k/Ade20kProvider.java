@@ -121,25 +121,12 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
     names.forEach(fp::add);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), stems.size(), names, root.toString());
-    return new Dataset<>() {
-      @Override
-      public Class<SegmentationPair> sampleType() {
-        return SegmentationPair.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<SegmentationPair> samples() {
-        return Cursors.indexed(stems.size(), i -> {
-          String stem = stems.get(i);
-          return new SegmentationPair(stem, new FileImageSource(images.resolve(stem + ".jpg"), stem, decoder),
-              new FileLabelMapSource(annotations.resolve(stem + ".png"), stem, spec.reduceZeroLabel(), decoder));
-        });
-      }
-    };
+    return Dataset.of(SegmentationPair.class, info, () -> {
+      return Cursors.indexed(stems.size(), i -> {
+        String stem = stems.get(i);
+        return new SegmentationPair(stem, new FileImageSource(images.resolve(stem + ".jpg"), stem, decoder),
+            new FileLabelMapSource(annotations.resolve(stem + ".png"), stem, spec.reduceZeroLabel(), decoder));
+      });
+    });
   }
 }

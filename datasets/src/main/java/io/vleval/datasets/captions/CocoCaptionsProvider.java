@@ -107,21 +107,6 @@ public final class CocoCaptionsProvider implements DatasetProvider<CocoCaptionsP
     Fingerprint fp = new Fingerprint("coco-captions/1").addFileContent(file);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), entries.size(), List.of(), file.toString());
-    return new Dataset<>() {
-      @Override
-      public Class<CaptionedImage> sampleType() {
-        return CaptionedImage.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<CaptionedImage> samples() {
-        return Cursors.indexed(entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder));
-      }
-    };
+    return Dataset.of(CaptionedImage.class, info, () -> Cursors.indexed(entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder)));
   }
 }

@@ -77,22 +77,7 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
     spec.splits().forEach(fp::add);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), entries.size(), List.of(), file.toString());
-    return new Dataset<>() {
-      @Override
-      public Class<CaptionedImage> sampleType() {
-        return CaptionedImage.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<CaptionedImage> samples() {
-        return Cursors.indexed(entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder));
-      }
-    };
+    return Dataset.of(CaptionedImage.class, info, () -> Cursors.indexed(entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder)));
   }
 
   private static List<CaptionEntry> read(Path file, Set<String> splits) {

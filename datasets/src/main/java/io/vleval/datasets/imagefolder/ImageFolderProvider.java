@@ -92,25 +92,12 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
     names.forEach(fp::add);
     ImageDecoder decoder = spec.exifOrientation() ? ImageDecoder.create() : ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), files.size(), names, root.toString());
-    return new Dataset<>() {
-      @Override
-      public Class<LabelledImage> sampleType() {
-        return LabelledImage.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<LabelledImage> samples() {
-        return Cursors.indexed(files.size(), i -> {
-          String id = root.relativize(files.get(i)).toString().replace('\\', '/');
-          return new LabelledImage(id, new FileImageSource(files.get(i), id, decoder), labels.get(i));
-        });
-      }
-    };
+    return Dataset.of(LabelledImage.class, info, () -> {
+      return Cursors.indexed(files.size(), i -> {
+        String id = root.relativize(files.get(i)).toString().replace('\\', '/');
+        return new LabelledImage(id, new FileImageSource(files.get(i), id, decoder), labels.get(i));
+      });
+    });
   }
 
   static boolean isImage(Path file) {

@@ -138,36 +138,23 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
     }
     DatasetInfo info = new DatasetInfo(fp.hex(), rows.size(), labels, videos.path().toString(), warnings);
     VideoDecoder decoder = new VideoDecoder();
-    return new Dataset<>() {
-      @Override
-      public Class<LabelledVideo> sampleType() {
-        return LabelledVideo.class;
-      }
+    return Dataset.of(LabelledVideo.class, info, () -> {
+      return Cursors.indexed(rows.size(), i -> {
+        Row row = rows.get(i);
+        Path file = videos.path().resolve(row.relative());
+        VideoSource source = new VideoSource() {
+          @Override
+          public List<RgbImage> frames(int count) {
+            return decoder.sample(file, count, row.id());
+          }
 
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<LabelledVideo> samples() {
-        return Cursors.indexed(rows.size(), i -> {
-          Row row = rows.get(i);
-          Path file = videos.path().resolve(row.relative());
-          VideoSource source = new VideoSource() {
-            @Override
-            public List<RgbImage> frames(int count) {
-              return decoder.sample(file, count, row.id());
-            }
-
-            @Override
-            public String origin() {
-              return file.toString();
-            }
-          };
-          return new LabelledVideo(row.id(), source, labels.indexOf(row.label()));
-        });
-      }
-    };
+          @Override
+          public String origin() {
+            return file.toString();
+          }
+        };
+        return new LabelledVideo(row.id(), source, labels.indexOf(row.label()));
+      });
+    });
   }
 }

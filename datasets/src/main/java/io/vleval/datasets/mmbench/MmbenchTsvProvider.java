@@ -140,22 +140,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     }
     DatasetInfo info = new DatasetInfo(fingerprint, rows, List.of(), tsv.toString());
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
-    return new Dataset<>() {
-      @Override
-      public Class<MultipleChoiceQuestion> sampleType() {
-        return MultipleChoiceQuestion.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<MultipleChoiceQuestion> samples() {
-        return new RowCursor(tsv, shared, withImage, decoder);
-      }
-    };
+    return Dataset.of(MultipleChoiceQuestion.class, info, () -> new RowCursor(tsv, shared, withImage, decoder));
   }
 
   /** Streams the TSV again, turning each row into a question (or a per-sample error). */

@@ -78,26 +78,13 @@ public final class XtdProvider implements DatasetProvider<XtdProvider.Spec> {
     Fingerprint fp = new Fingerprint("xtd/1").add(spec.language()).addFileContent(namesFile).addFileContent(captionsFile);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), names.size(), List.of(), root.toString());
-    return new Dataset<>() {
-      @Override
-      public Class<CaptionedImage> sampleType() {
-        return CaptionedImage.class;
-      }
-
-      @Override
-      public DatasetInfo info() {
-        return info;
-      }
-
-      @Override
-      public SampleCursor<CaptionedImage> samples() {
-        return Cursors.indexed(names.size(), i -> {
-          String name = names.get(i);
-          Path file = images.resolve(name, namesFile.toString(), "line " + (i + 1), name);
-          return new CaptionedImage(name, new FileImageSource(file, name, decoder), List.of(captions.get(i)));
-        });
-      }
-    };
+    return Dataset.of(CaptionedImage.class, info, () -> {
+      return Cursors.indexed(names.size(), i -> {
+        String name = names.get(i);
+        Path file = images.resolve(name, namesFile.toString(), "line " + (i + 1), name);
+        return new CaptionedImage(name, new FileImageSource(file, name, decoder), List.of(captions.get(i)));
+      });
+    });
   }
 
   private static List<String> lines(Path file) {

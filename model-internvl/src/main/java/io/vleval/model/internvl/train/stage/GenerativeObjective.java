@@ -143,7 +143,9 @@ public final class GenerativeObjective implements Objective {
             mask[i] = mask(nq, text[i], false, false);
             mask[b + i] = mask(nq, text[b + i], true, false);
         }
-        NDArray hidden = pass(text, mask, vision.repeat(0, 2), batch);
+        // rows i and b + i are image i: stack the batch twice. (Not vision.repeat(0, 2): DJL's repeat is
+        // numpy's, element-wise, [v0, v0, v1, v1, ...], which gave ITC row i the image i / 2.)
+        NDArray hidden = pass(text, mask, NDArrays.concat(new NDList(vision, vision), 0), batch);
 
         // ITC
         NDArray queryOut = hidden.get(":" + b + ", :" + nq + ", :");

@@ -121,6 +121,10 @@ public final class InternVlChat implements AutoCloseable {
         InternVit vit = InternVit.random(config.vision(), seed, device);
         NDManager m = NDManager.newBaseManager(device, "PyTorch");
         Weights mlp = Weights.random(mlpShapes(config), seed + 1, 0.02, m);
+        // mlp1.0 is a LayerNorm: gain 1 (as torch initializes it). Weights.random only recognizes gains by a
+        // "norm" in the key, so it drew this one N(0, 0.02), which shrank the image tokens ~40x below the text
+        // embeddings and the gradient reaching mlp1 alike (README, "Stage 3").
+        mlp.get("0.weight").muli(0).addi(1f);
         Decoder llm = Decoder.random(config.llm(), seed + 2, m);
         return new InternVlChat(config, m, vit, llm, mlp);
     }

@@ -10,6 +10,7 @@ import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.InternVlChat;
 import io.vleval.model.internvl.llm.Decoder;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.TextTokenizer;
 import java.util.Arrays;
 import java.util.List;
@@ -184,6 +185,7 @@ final class ChatSequences {
         for (int i = 0; i < n; i++) {
             onehot[Math.toIntExact(i * v + to[i])] = 1f;
         }
-        return logp.mul(batch.create(onehot, new Shape(n, v))).sum().neg().div(n);
+        // Scalars.div: DJL's div(Number) frees its constant before the backward pass reads it (README, stage 1)
+        return Scalars.div(logp.mul(batch.create(onehot, new Shape(n, v))).sum().neg(), n);
     }
 }

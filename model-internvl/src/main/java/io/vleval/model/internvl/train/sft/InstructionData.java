@@ -86,8 +86,47 @@ public final class InstructionData {
      */
     public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
             long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
+        return multipleChoice(data, labelled, captioned, seed, false);
+    }
+
+    /**
+     * Multiple-choice turns, optionally with every circular shift of each question's options (MMBench's
+     * CircularEval applied to the training data): a question with {@code k} options then appears {@code k}
+     * times with its answer at each letter, so every letter is the answer equally often for each option
+     * count and no constant letter (or letter prior) beats chance — only the image tells the answer.
+     *
+     * @param data the suite
+     * @param labelled labelled images
+     * @param captioned captioned images
+     * @param seed seeds the option draws, order and hints (the draws are the same with and without {@code circular})
+     * @param circular whether to add every circular shift of the options
+     * @return the turns (the shifts of one question consecutive)
+     */
+    public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
+            long seed, boolean circular) {
         List<Turn> out = new ArrayList<>();
+        for (Mc m : draw(data, labelled, captioned, seed)) {
+            int k = m.options().size();
+            for (int shift = 0; shift < (circular ? k : 1); shift++) {
+                List<String> opts = new ArrayList<>(k);
+                for (int i = 0; i < k; i++) {
+                    opts.add(m.options().get((i + shift) % k));
+                }
+                String letter = String.valueOf((char) ('A' + Math.floorMod(m.answer() - shift, k)));
+                TrainingData.Question q = new TrainingData.Question(m.pixels(), m.question(), m.hint(), List.copyOf(opts), letter, null);
+                out.add(new Turn(m.pixels(), TrainingData.prompt(q), letter, List.copyOf(opts), List.of()));
+            }
+        }
+        return out;
+    }
+
+    /** A drawn multiple-choice question: options in drawn order, the index of the right one. */
+    private record Mc(float[] pixels, String question, String hint, List<String> options, int answer) {}
+
+    private List<Mc> draw(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
+            long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Mc> out = new ArrayList<>();
         for (TrainingData.Labelled l : labelled) {
             String[] w = data.classNames().get(l.label()).replace('_', ' ').split(" ", 2);
             ask(l.pixels(), List.of(new Obj(false, w[0], w[1])), r, out);
@@ -127,7 +166,7 @@ public final class InstructionData {
     }
 
     /** Every question the picture answers unambiguously (colour and shape of each object, the count half the time). */
-    private void ask(float[] pixels, List<Obj> objects, SplittableRandom r, List<Turn> out) {
+    private void ask(float[] pixels, List<Obj> objects, SplittableRandom r, List<Mc> out) {
         for (Obj target : objects) {
             long sameShape = objects.stream().filter(o -> o.shape().equals(target.shape())).count();
             long sameShapeAndSize = objects.stream().filter(o -> o.shape().equals(target.shape()) && o.large() == target.large())
@@ -148,7 +187,7 @@ public final class InstructionData {
         }
     }
 
-    private static Turn turn(float[] pixels, String question, String correct, List<String> all, SplittableRandom r) {
+    private static Mc turn(float[] pixels, String question, String correct, List<String> all, SplittableRandom r) {
         int keep = 2 + r.nextInt(3);
         List<String> chosen = new ArrayList<>(List.of(correct));
         List<String> others = new ArrayList<>(all);
@@ -163,9 +202,7 @@ public final class InstructionData {
             chosen.set(j, t);
         }
         String hint = r.nextInt(3) == 0 ? HINT : null;
-        String answer = String.valueOf((char) ('A' + chosen.indexOf(correct)));
-        TrainingData.Question q = new TrainingData.Question(pixels, question, hint, List.copyOf(chosen), answer, null);
-        return new Turn(pixels, TrainingData.prompt(q), answer, List.copyOf(chosen), List.of());
+        return new Mc(pixels, question, hint, List.copyOf(chosen), chosen.indexOf(correct));
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Stage 3, supervised fine-tuning of InternVL-Chat (INTERNVL.md §5.4) on the image-grounded turns of
- * {@link InstructionData} (multiple-choice questions of the training images and two captioning turns
+ * {@link InstructionData} (multiple-choice questions of the training images, every circular shift of
+ * their options so each letter is the answer equally often, and two captioning turns
  * per captions-train image): next-token cross-entropy on the reply and the separator only, through
  * the conversation template and the image placeholder tokens, with the image tokens
  * ({@code extract_feature}: InternViT, pixel shuffle, {@code mlp1}) in place of {@code <IMG_CONTEXT>}.
@@ -40,7 +41,7 @@ public final class SftObjective implements Objective {
         this.sequences = new ChatSequences(tokenizer, model.chat().config());
         this.size = data.imageSize();
         InstructionData inst = new InstructionData(data);
-        turns.addAll(inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed));
+        turns.addAll(inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed, true));
         multipleChoice = turns.size();
         turns.addAll(inst.captioning(data.captionTrain(), 2, seed + 1));
         for (InstructionData.Turn t : turns) {

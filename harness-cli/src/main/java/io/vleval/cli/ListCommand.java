@@ -66,7 +66,7 @@ final class ListCommand implements Callable<Integer> {
       names.sort(String::compareTo);
       return String.join(", ", names);
     } catch (IllegalArgumentException e) {
-      return "(depend on the options: " + e.getMessage() + ")";
+      return "(not shown: the options have no complete default; " + e.getMessage() + ")";
     }
   }
 

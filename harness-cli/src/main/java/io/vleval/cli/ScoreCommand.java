@@ -3,7 +3,7 @@ package io.vleval.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.vleval.core.run.AtomicFiles;
+import io.vleval.api.files.AtomicFiles;
 import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.CaptionScoring;

@@ -68,6 +68,8 @@ class RunCommandTest {
     assertThat(out.resolve("samples/rnd/acc.jsonl")).exists();
     assertThat(Files.readAllLines(out.resolve("samples/pixels/acc.jsonl"))).hasSize(10);
     RunResult result = ResultFiles.read(out);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("results.json"))))
+        .as("results are readable by others, like any output").isEqualTo("rw-r--r--");
     assertThat(result.schemaVersion()).isEqualTo(1);
     assertThat(result.configSha256()).isEqualTo(Files.readString(out.resolve("config.sha256")).strip());
     assertThat(result.provenance().seed()).isEqualTo(42);

@@ -1,5 +1,6 @@
 package io.vleval.core.run;
 
+import io.vleval.api.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.config.ModelEntry;

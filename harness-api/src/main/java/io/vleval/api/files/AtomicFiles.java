@@ -1,4 +1,4 @@
-package io.vleval.core.run;
+package io.vleval.api.files;
 
 import io.vleval.api.error.VlevalException;
 import java.io.IOException;
@@ -26,6 +26,7 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
       Files.write(tmp, content);
+      readableByAll(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -40,6 +41,15 @@ public final class AtomicFiles {
         }
       }
       throw new VlevalException(target + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /** Temporary files are private; results and reports are meant to be read like any other file. */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its defaults apply
     }
   }
 }

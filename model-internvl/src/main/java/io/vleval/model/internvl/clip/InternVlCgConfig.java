@@ -1,12 +1,10 @@
 package io.vleval.model.internvl.clip;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.JsonFields;
 import io.vleval.model.internvl.config.ModelConfigException;
 import io.vleval.model.internvl.llm.DecoderConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +33,7 @@ public record InternVlCgConfig(
      * @throws ModelConfigException naming every wrong field
      */
     public static InternVlCgConfig fromJson(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelConfigException(file.toString(), List.of("cannot read: " + e.getMessage().lines().findFirst().orElse("")));
-        }
+        JsonNode root = JsonFields.read(file);
         return fromJson(root, file.toString());
     }
 

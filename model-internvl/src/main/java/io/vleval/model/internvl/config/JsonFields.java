@@ -1,6 +1,9 @@
 package io.vleval.model.internvl.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -8,6 +11,21 @@ import java.util.List;
  * every problem of a file is reported at once.
  */
 public final class JsonFields {
+
+    /**
+     * Parses a config.json, refusing an unreadable file with one line naming it.
+     *
+     * @param file the file
+     * @return its root node
+     * @throws ModelConfigException when the file cannot be read or parsed
+     */
+    public static JsonNode read(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelConfigException(file.toString(), List.of("cannot read: " + e.getMessage().lines().findFirst().orElse("")));
+        }
+    }
 
     private final JsonNode node;
     private final List<String> problems;

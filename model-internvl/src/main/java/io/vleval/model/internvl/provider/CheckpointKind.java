@@ -1,12 +1,11 @@
 package io.vleval.model.internvl.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.clip.InternVlCgConfig;
 import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.config.JsonFields;
 import io.vleval.model.internvl.config.ModelConfigException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,12 +21,7 @@ enum CheckpointKind {
     /** Reads only {@code model_type}, so that planning stays cheap. */
     static CheckpointKind of(Path checkpoint) {
         Path file = checkpoint.resolve("config.json");
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelConfigException(file.toString(), List.of("cannot read: " + e.getMessage().lines().findFirst().orElse("")));
-        }
+        JsonNode root = JsonFields.read(file);
         String type = root == null ? "" : root.path("model_type").asText("");
         return switch (type) {
             case InternVitConfig.MODEL_TYPE -> VISION;

@@ -21,9 +21,13 @@ class InternVitTrainingTest {
         InternVitConfig config = InternVitConfig.preset("tiny").toBuilder().imageSize(64).dropPathRate(0.1).dropout(0.1).build();
         try (InternVit vit = InternVit.random(config, 5);
                 NDManager batch = vit.manager().newSubManager()) {
-            Shape input = new Shape(2, 3, 96, 64); // a resized grid, so the interpolation is differentiated too
+            // a resized grid, so the interpolation is differentiated too; 8 samples, so that drop path (p up to 0.1
+            // per sample and branch) cannot drop a whole branch for the batch (it did, rarely, with 2), and a
+            // seeded engine so the test is the same every run
+            Engine.getInstance().setRandomSeed(5);
+            Shape input = new Shape(8, 3, 96, 64);
             vit.initialize(vit.manager(), DataType.FLOAT32, input);
-            assertThat(vit.getOutputShapes(new Shape[] {input})[2]).isEqualTo(new Shape(2, 64, 6, 4));
+            assertThat(vit.getOutputShapes(new Shape[] {input})[2]).isEqualTo(new Shape(8, 64, 6, 4));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList out = vit.forward(new ParameterStore(batch, false), new NDList(batch.randomNormal(input)), true);
                 gc.backward(out.get(1).square().mean());

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * InternVL-Chat (INTERNVL.md §4.2): InternViT → drop CLS → pixel shuffle → {@code mlp1} (LayerNorm
@@ -70,9 +72,21 @@ public final class InternVlChat implements AutoCloseable {
      * @return the model
      */
     public static InternVlChat load(Path dir, Device device) {
+        return load(dir, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a checkpoint directory to compute in {@code dtype}.
+     *
+     * @param dir the directory ({@code config.json} + safetensors)
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlChat load(Path dir, Device device, DataType dtype) {
         ChatConfig config = ChatConfig.fromJson(dir.resolve("config.json"));
         try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
-            return fromTensors(config, tensors, device);
+            return fromTensors(config, tensors, device, dtype);
         }
     }
 
@@ -86,6 +100,19 @@ public final class InternVlChat implements AutoCloseable {
      * @return the model
      */
     public static InternVlChat fromTensors(ChatConfig config, TensorSource tensors, Device device) {
+        return fromTensors(config, tensors, device, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #fromTensors(ChatConfig, TensorSource, Device)}, computing in {@code dtype}.
+     *
+     * @param config the architecture
+     * @param tensors the checkpoint
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlChat fromTensors(ChatConfig config, TensorSource tensors, Device device, DataType dtype) {
         List<String> stray = new ArrayList<>();
         for (String k : tensors.keys()) {
             if (!(k.startsWith("vision_model.") || k.startsWith("mlp1.") || k.startsWith("language_model."))) {
@@ -96,11 +123,13 @@ public final class InternVlChat implements AutoCloseable {
             throw new CheckpointMismatchException(tensors.fileOf(stray.get(0)).toString(), "the InternVL-Chat layout",
                     List.of(), stray, List.of());
         }
-        InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device);
+        InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device, dtype);
         NDManager m = NDManager.newBaseManager(device, "PyTorch");
         try {
             Weights mlp = Weights.load(tensors, "mlp1.", mlpShapes(config), k -> false, "the mlp1 projector", m);
             Decoder llm = Decoder.load(config.llm(), tensors, "language_model.", m);
+            mlp.cast(dtype, Set.of());
+            llm.cast(dtype);
             return new InternVlChat(config, m, vit, llm, mlp);
         } catch (RuntimeException e) {
             m.close();
@@ -118,7 +147,21 @@ public final class InternVlChat implements AutoCloseable {
      * @return the model
      */
     public static InternVlChat random(ChatConfig config, long seed, Device device) {
-        InternVit vit = InternVit.random(config.vision(), seed, device);
+        return random(config, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Builds a model with seeded random weights (the float32 values of
+     * {@link #random(ChatConfig, long, Device)}) that computes in {@code dtype}.
+     *
+     * @param config the architecture
+     * @param seed the seed
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlChat random(ChatConfig config, long seed, Device device, DataType dtype) {
+        InternVit vit = InternVit.random(config.vision(), seed, device, dtype);
         NDManager m = NDManager.newBaseManager(device, "PyTorch");
         Weights mlp = Weights.random(mlpShapes(config), seed + 1, 0.02, m);
         // mlp1.0 is a LayerNorm: gain 1 (as torch initializes it). Weights.random only recognizes gains by a
@@ -126,6 +169,8 @@ public final class InternVlChat implements AutoCloseable {
         // embeddings and the gradient reaching mlp1 alike (README, "Stage 3").
         mlp.get("0.weight").muli(0).addi(1f);
         Decoder llm = Decoder.random(config.llm(), seed + 2, m);
+        mlp.cast(dtype, Set.of());
+        llm.cast(dtype);
         return new InternVlChat(config, m, vit, llm, mlp);
     }
 

@@ -2,7 +2,9 @@ package io.vleval.model.internvl.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.TensorInfo;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.CheckpointMismatchException;
@@ -191,6 +193,22 @@ public final class Weights {
         NDArray old = arrays.remove(key);
         if (old != null) {
             old.close();
+        }
+    }
+
+    /**
+     * Casts every weight (except the named ones, which stay float32) to a compute type, in place.
+     *
+     * @param dtype float32 or float16
+     * @param keepFloat32 keys left as they are (e.g. a 0-d scale read back into Java)
+     * @throws IllegalArgumentException when a value does not fit the compute type
+     */
+    public void cast(DataType dtype, Set<String> keepFloat32) {
+        Precision.check(dtype);
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            if (!keepFloat32.contains(e.getKey())) {
+                e.setValue(Precision.castWeight(e.getValue(), dtype, e.getKey()));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.vleval.model.internvl.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -104,6 +105,15 @@ public final class AttentionPooling {
         NDArray attn = Scalars.mul(q, (float) Math.pow(hd, -0.5)).matMul(k).softmax(-1);
         NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, width);
         return Linear.linear(out, w.get("cross_attn.proj.weight"), w.get("cross_attn.proj.bias")).singletonOrThrow();
+    }
+
+    /**
+     * Casts the weights to a compute type.
+     *
+     * @param dtype float32 or float16
+     */
+    public void cast(DataType dtype) {
+        w.cast(dtype, java.util.Set.of());
     }
 
     /**

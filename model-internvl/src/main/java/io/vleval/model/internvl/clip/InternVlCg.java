@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * InternVL-C and InternVL-G from one checkpoint (INTERNVL.md §2–§3).
@@ -67,9 +69,21 @@ public final class InternVlCg implements AutoCloseable {
      * @return the model
      */
     public static InternVlCg load(Path dir, Device device) {
+        return load(dir, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a checkpoint directory to compute in {@code dtype} ({@code logit_scale} stays float32).
+     *
+     * @param dir the directory
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlCg load(Path dir, Device device, DataType dtype) {
         InternVlCgConfig config = InternVlCgConfig.fromJson(dir.resolve("config.json"));
         try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
-            return fromTensors(config, tensors, device);
+            return fromTensors(config, tensors, device, dtype);
         }
     }
 
@@ -93,6 +107,19 @@ public final class InternVlCg implements AutoCloseable {
      * @return the model
      */
     public static InternVlCg fromTensors(InternVlCgConfig config, TensorSource tensors, Device device) {
+        return fromTensors(config, tensors, device, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #fromTensors(InternVlCgConfig, TensorSource, Device)}, computing in {@code dtype}.
+     *
+     * @param config the architecture
+     * @param tensors the checkpoint
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlCg fromTensors(InternVlCgConfig config, TensorSource tensors, Device device, DataType dtype) {
         List<String> stray = new ArrayList<>();
         for (String k : tensors.keys()) {
             if (!(k.startsWith("vision_model.") || k.startsWith("qllama.") || k.startsWith("clip_projector.")
@@ -104,7 +131,7 @@ public final class InternVlCg implements AutoCloseable {
             String where = tensors.fileOf(stray.get(0)).toString();
             throw new CheckpointMismatchException(where, "the InternVL-C/-G layout", List.of(), stray, List.of());
         }
-        InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device);
+        InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device, dtype);
         NDManager m = NDManager.newBaseManager(device, "PyTorch");
         try {
             int vw = config.vision().hiddenSize();
@@ -116,7 +143,7 @@ public final class InternVlCg implements AutoCloseable {
                     config.attnPoolNumHeads(), m);
             Map<String, long[]> shapes = headShapes(config);
             Weights head = Weights.load(new OnlyKeys(tensors, HEAD_KEYS), "", shapes, k -> false, "the InternVL head", m);
-            return new InternVlCg(config, m, vit, qllama, c, g, head);
+            return cast(new InternVlCg(config, m, vit, qllama, c, g, head), dtype);
         } catch (RuntimeException e) {
             m.close();
             vit.close();
@@ -133,7 +160,21 @@ public final class InternVlCg implements AutoCloseable {
      * @return the model
      */
     public static InternVlCg random(InternVlCgConfig config, long seed, Device device) {
-        InternVit vit = InternVit.random(config.vision(), seed, device);
+        return random(config, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Builds a model with the seeded random weights of {@link #random(InternVlCgConfig, long, Device)},
+     * computing in {@code dtype}.
+     *
+     * @param config the architecture
+     * @param seed the seed
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVlCg random(InternVlCgConfig config, long seed, Device device, DataType dtype) {
+        InternVit vit = InternVit.random(config.vision(), seed, device, dtype);
         NDManager m = NDManager.newBaseManager(device, "PyTorch");
         int vw = config.vision().hiddenSize();
         int qw = config.qllama().hiddenSize();
@@ -142,7 +183,21 @@ public final class InternVlCg implements AutoCloseable {
         AttentionPooling g = AttentionPooling.random(qw, config.clipEmbedDim(), config.attnPoolNumHeads(), seed + 3, m);
         Weights head = Weights.random(headShapes(config), seed + 4, 0.5, m);
         head.put("logit_scale", m.create((float) Math.log(1 / 0.07)));
-        return new InternVlCg(config, m, vit, qllama, c, g, head);
+        return cast(new InternVlCg(config, m, vit, qllama, c, g, head), dtype);
+    }
+
+    /** Casts everything but the vision tower (built in its type) and {@code logit_scale} (read into Java). */
+    private static InternVlCg cast(InternVlCg model, DataType dtype) {
+        try {
+            model.qllama.cast(dtype);
+            model.clipProjector.cast(dtype);
+            model.clipProjector2.cast(dtype);
+            model.head.cast(dtype, Set.of("logit_scale"));
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** @return the architecture */

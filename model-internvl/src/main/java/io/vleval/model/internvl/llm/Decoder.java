@@ -5,13 +5,16 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.checkpoint.Weights;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A LLaMA-family decoder, written once for QLLaMA, LLaMA/Vicuna and InternLM2.
@@ -143,6 +146,16 @@ public final class Decoder implements AutoCloseable {
         return Weights.of(out);
     }
 
+    /**
+     * Casts the weights to a compute type (float16 runs the layers in half precision, with RMSNorm
+     * statistics and attention softmax in float32 as the reference does).
+     *
+     * @param dtype float32 or float16
+     */
+    public void cast(DataType dtype) {
+        w.cast(dtype, Set.of());
+    }
+
     /** @return the architecture */
     public DecoderConfig config() {
         return config;
@@ -194,7 +207,9 @@ public final class Decoder implements AutoCloseable {
         long t = s.get(1);
         long past = cache == null ? 0 : cache.length();
         long total = past + t;
+        DataType type = x.getDataType();
         NDList rope = rope(positions, total, batch);
+        rope = new NDList(Precision.cast(rope.get(0), type), Precision.cast(rope.get(1), type));
         if (vision != null && vision.getManager() != batch) {
             // derived arrays follow their first operand: adopt a copy so they die with this pass
             vision = vision.duplicate();
@@ -207,6 +222,10 @@ public final class Decoder implements AutoCloseable {
                 System.arraycopy(mask[i], 0, flat, Math.toIntExact(i * t * total), Math.toIntExact(t * total));
             }
             maskArray = batch.create(flat, new Shape(b, 1, t, total)).toDevice(x.getDevice(), false);
+            if (type == DataType.FLOAT16) {
+                // the reference fills with finfo(float16).min, not -inf
+                maskArray = Scalars.maximum(maskArray, -65504f).toType(type, false);
+            }
         }
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             x = layer(i, x, rope, maskArray, cache, vision);
@@ -272,7 +291,8 @@ public final class Decoder implements AutoCloseable {
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray probs = scores.softmax(-1).reshape(b, kvh, g * t, s);
+        // softmax in float32 and back, as the reference's eager attention does in half precision
+        NDArray probs = Precision.cast(Precision.toFloat32(scores).softmax(-1), q.getDataType()).reshape(b, kvh, g * t, s);
         NDArray out = probs.matMul(v).reshape(b, heads, t, hd);
         return out.transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
     }
@@ -295,8 +315,7 @@ public final class Decoder implements AutoCloseable {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt();
-        return x.div(rms).mul(weight);
+        return Precision.rmsNorm(x, weight, config.rmsNormEps());
     }
 
     /** cos and sin {@code [B, 1, T, hd]} for the positions, with the base this sequence length gives. */

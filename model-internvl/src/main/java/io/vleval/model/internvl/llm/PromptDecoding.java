@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.generation.DecodingState;
+import io.vleval.model.internvl.nd.Precision;
 import java.util.Arrays;
 
 /**
@@ -119,7 +120,7 @@ public final class PromptDecoding implements DecodingState {
         long rows = hidden.getShape().get(0);
         long t = hidden.getShape().get(1);
         NDArray logits = decoder.logits(hidden.get(":, " + (t - 1) + ", :"));
-        float[] flat = logits.toFloatArray();
+        float[] flat = Precision.toFloat32(logits).toFloatArray();
         int vocab = decoder.config().vocabSize();
         float[][] out = new float[(int) rows][];
         for (int i = 0; i < rows; i++) {

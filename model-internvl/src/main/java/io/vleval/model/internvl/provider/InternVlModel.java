@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
@@ -78,15 +80,17 @@ final class InternVlModel implements Model {
         CheckpointKind kind = InternVlProvider.kind(spec);
         long seed = spec.seed() != null ? spec.seed() : context.seed();
         String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : weightsChecksum(spec.checkpoint());
-        ModelInfo info = new ModelInfo(checksum, engineName(), deviceName(device));
+        DataType dtype = spec.dtype().dataType();
+        String engine = dtype == DataType.FLOAT32 ? engineName() : engineName() + ", " + spec.dtype().key() + " compute";
+        ModelInfo info = new ModelInfo(checksum, engine, deviceName(device));
         Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             switch (kind) {
                 case VISION -> {
                     InternVit vit = spec.preset() != null
-                            ? InternVit.random(InternVitConfig.preset(spec.preset()), seed, device)
-                            : InternVit.load(spec.checkpoint(), device);
+                            ? InternVit.random(InternVitConfig.preset(spec.preset()), seed, device, dtype)
+                            : InternVit.load(spec.checkpoint(), device, dtype);
                     resources.add(vit);
                     int size = spec.imageSize() != null ? spec.imageSize() : vit.config().imageSize();
                     Vision v = new Vision(vit, vit.manager(), size, spec.batchSize());
@@ -97,8 +101,8 @@ final class InternVlModel implements Model {
                 }
                 case CONTRASTIVE -> {
                     InternVlCg cg = spec.preset() != null
-                            ? InternVlCg.random(Presets.tinyInternVl(), seed, device)
-                            : InternVlCg.load(spec.checkpoint(), device);
+                            ? InternVlCg.random(Presets.tinyInternVl(), seed, device, dtype)
+                            : InternVlCg.load(spec.checkpoint(), device, dtype);
                     resources.add(cg);
                     TextTokenizer tokenizer = tokenizer(spec);
                     resources.add(0, tokenizer);
@@ -117,8 +121,8 @@ final class InternVlModel implements Model {
                 }
                 case CHAT -> {
                     InternVlChat chat = spec.preset() != null
-                            ? InternVlChat.random(Presets.tinyChat(), seed, device)
-                            : InternVlChat.load(spec.checkpoint(), device);
+                            ? InternVlChat.random(Presets.tinyChat(), seed, device, dtype)
+                            : InternVlChat.load(spec.checkpoint(), device, dtype);
                     resources.add(chat);
                     TextTokenizer tokenizer = tokenizer(spec);
                     resources.add(0, tokenizer);
@@ -240,7 +244,7 @@ final class InternVlModel implements Model {
     static float[][] rows(NDArray a) {
         int n = (int) a.getShape().get(0);
         int d = (int) (a.size() / n);
-        float[] flat = a.toFloatArray();
+        float[] flat = Precision.toFloat32(a).toFloatArray();
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);

@@ -1,8 +1,10 @@
 package io.vleval.model.internvl.provider;
 
+import ai.djl.ndarray.types.DataType;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
  * @param checkpoint a HuggingFace-layout checkpoint directory; exclusive with {@code preset}
  * @param preset a named architecture with seeded random weights; {@code tiny} when neither key is given
  * @param device {@code auto} (a GPU when the engine sees one, else the CPU), {@code cpu} or {@code gpu:N}
- * @param dtype compute type; only {@code float32} is implemented
+ * @param dtype compute type: {@code float32} or {@code float16}; {@code bfloat16} is refused (see {@link Dtype})
  * @param batchSize images or texts per forward pass
  * @param head {@code c} or {@code g} for InternVL-C/-G checkpoints
  * @param imageSize input side override (position embeddings are interpolated)
@@ -23,7 +25,8 @@ public record InternVlSpec(
         @Doc("random-weight architecture: tiny (default when no checkpoint), internvit-300m-448px, internvit-6b-224px, "
                 + "internvit-6b-448px, tiny-internvl (C/G), tiny-chat") String preset,
         @Doc("auto (default: a GPU if PyTorch sees one, else cpu), cpu or gpu:N") String device,
-        @Doc("float32 (default; the only compute type implemented), float16, bfloat16") Dtype dtype,
+        @Doc("compute type: float32 (default) or float16 (half precision; bfloat16 is refused: DJL 0.36 cannot hold it)")
+                Dtype dtype,
         @Doc("images or texts per forward pass (default 8)") Integer batchSize,
         @Doc("InternVL-C/-G checkpoints: c (contrastive, default) or g (query path, adds captioning)") Head head,
         @Doc("input side in pixels (default: the checkpoint's); position embeddings are interpolated") Integer imageSize,
@@ -34,14 +37,34 @@ public record InternVlSpec(
 
     private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu:\\d+");
 
-    /** Compute types. */
+    /**
+     * Compute types. Weights of any stored type (F32, F16, BF16) are decoded to float32 and cast once to
+     * the compute type; inputs are cast at the model's entry and results read back as float32.
+     */
     public enum Dtype {
         /** 32-bit floats. */
         FLOAT32,
-        /** 16-bit IEEE floats (not implemented). */
+        /** 16-bit IEEE floats, with RMSNorm statistics, attention softmax of the LLMs and position-embedding resizing in float32 as the reference. */
         FLOAT16,
-        /** bfloat16 (not implemented). */
-        BFLOAT16
+        /**
+         * bfloat16: refused. DJL 0.36's PyTorch JNI aborts the JVM when it creates or converts to a
+         * bfloat16 tensor, so no bfloat16 array can exist in this process.
+         */
+        BFLOAT16;
+
+        /** @return the YAML spelling */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** @return DJL's type for this compute type */
+        public DataType dataType() {
+            return switch (this) {
+                case FLOAT32 -> DataType.FLOAT32;
+                case FLOAT16 -> DataType.FLOAT16;
+                case BFLOAT16 -> throw new IllegalStateException("bfloat16 is refused by the spec");
+            };
+        }
     }
 
     /** The InternVL-C/-G image path. */
@@ -68,10 +91,9 @@ public record InternVlSpec(
             throw new IllegalArgumentException("'device' = '" + device + "'; expected auto, cpu or gpu:N");
         }
         dtype = dtype == null ? Dtype.FLOAT32 : dtype;
-        if (dtype != Dtype.FLOAT32) {
-            throw new IllegalArgumentException("'dtype' = " + dtype.name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not implemented: weights are decoded to float32 and every device computes in float32; "
-                    + "use dtype: float32");
+        if (dtype == Dtype.BFLOAT16) {
+            throw new IllegalArgumentException("'dtype' = bfloat16 cannot run here: DJL 0.36's PyTorch engine aborts the "
+                    + "JVM on bfloat16 tensors; use float16 (half precision) or float32 (BF16 checkpoints load into either)");
         }
         batchSize = batchSize == null ? 8 : batchSize;
         if (batchSize < 1) {

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.NormType;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -114,13 +115,7 @@ public final class EncoderLayer extends AbstractBlock {
             return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), w, v(ps, bias, x, training),
                     (float) config.layerNormEps()).singletonOrThrow();
         }
-        return rmsNorm(x, w, config.layerNormEps());
-    }
-
-    /** {@code x / sqrt(mean(x^2, last axis) + eps) * w}, in float32. */
-    static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add((float) eps).sqrt();
-        return x.div(rms).mul(weight);
+        return Precision.rmsNorm(x, w, config.layerNormEps());
     }
 
     private NDArray attention(ParameterStore ps, NDArray x, boolean training) {
@@ -136,8 +131,8 @@ public final class EncoderLayer extends AbstractBlock {
         NDArray k = parts.get(1);
         NDArray val = parts.get(2);
         if (qNorm != null) {
-            q = rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
-            k = rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
+            q = Precision.rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
+            k = Precision.rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
         }
         q = Scalars.mul(q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3), (float) Math.pow(hd, -0.5));
         k = k.reshape(b, n, heads, hd).transpose(0, 2, 3, 1); // [B, H, hd, N]
@@ -163,7 +158,7 @@ public final class EncoderLayer extends AbstractBlock {
         NDArray mask = x.getManager()
                 .randomUniform(0f, 1f, new Shape(x.getShape().get(0), 1, 1), DataType.FLOAT32, x.getDevice())
                 .lt(keep)
-                .toType(DataType.FLOAT32, false)
+                .toType(x.getDataType(), false)
                 .div(keep);
         return x.mul(mask);
     }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorInfo;
 import io.vleval.model.internvl.safetensors.TensorSource;
@@ -50,14 +51,16 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     private static final byte VERSION = 1;
 
     private final InternVitConfig config;
+    private final DataType dtype;
     private final NDManager manager;
     private final VisionEmbeddings embeddings;
     private final List<EncoderLayer> layers;
     private final Map<String, Parameter> byKey;
 
-    private InternVit(InternVitConfig config, Device device) {
+    private InternVit(InternVitConfig config, Device device, DataType dtype) {
         super(VERSION);
         this.config = config;
+        this.dtype = Precision.check(dtype);
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         manager.setName("internvit");
         embeddings = addChildBlock("embeddings", new VisionEmbeddings(config));
@@ -102,7 +105,21 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
      * @return the model
      */
     public static InternVit random(InternVitConfig config, long seed, Device device) {
-        InternVit vit = new InternVit(config, device);
+        return random(config, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Builds a randomly initialized model (as {@link #random(InternVitConfig, long, Device)}) that
+     * computes in {@code dtype}: the float32 values are drawn first and then cast.
+     *
+     * @param config the architecture
+     * @param seed the seed
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVit random(InternVitConfig config, long seed, Device device, DataType dtype) {
+        InternVit vit = new InternVit(config, device, dtype);
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, long[]> shapes = config.parameterShapes();
         try {
@@ -132,7 +149,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray owned = scratch.create(values, new Shape(shape)).duplicate();
             owned.attach(manager);
-            byKey.get(key).setArray(owned);
+            byKey.get(key).setArray(Precision.castWeight(owned, dtype, key));
         }
     }
 
@@ -149,9 +166,23 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
      * @throws CheckpointMismatchException for missing, unexpected or mis-shaped tensors
      */
     public static InternVit load(Path checkpointDir, Device device) {
+        return load(checkpointDir, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a checkpoint (as {@link #load(Path, Device)}) to compute in {@code dtype}: every tensor is
+     * decoded to float32 and then cast, one tensor at a time.
+     *
+     * @param checkpointDir the directory
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     * @throws IllegalArgumentException when a weight does not fit float16's range
+     */
+    public static InternVit load(Path checkpointDir, Device device, DataType dtype) {
         InternVitConfig config = InternVitConfig.fromJson(checkpointDir.resolve("config.json"));
         try (SafetensorsCheckpoint weights = SafetensorsCheckpoint.open(checkpointDir)) {
-            return fromTensors(config, weights, null, device);
+            return fromTensors(config, weights, null, device, dtype);
         }
     }
 
@@ -171,6 +202,21 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
      * @throws CheckpointMismatchException listing every missing, unexpected and mis-shaped key
      */
     public static InternVit fromTensors(InternVitConfig config, TensorSource tensors, String prefix, Device device) {
+        return fromTensors(config, tensors, prefix, device, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #fromTensors(InternVitConfig, TensorSource, String, Device)}, computing in {@code dtype}.
+     *
+     * @param config the architecture
+     * @param tensors the tensors
+     * @param prefix the key prefix of the vision tower, or null to detect it
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static InternVit fromTensors(InternVitConfig config, TensorSource tensors, String prefix, Device device,
+            DataType dtype) {
         String source = tensors.keys().isEmpty() ? "checkpoint" : tensors.fileOf(tensors.keys().iterator().next()).toString();
         CheckpointLayout layout;
         if (prefix == null) {
@@ -216,10 +262,11 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
         if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
             throw new CheckpointMismatchException(source, missing, unexpected, misShaped);
         }
-        InternVit vit = new InternVit(config, device);
+        InternVit vit = new InternVit(config, device, dtype);
         try {
             for (Map.Entry<String, String> e : sourceKey.entrySet()) {
-                vit.byKey.get(e.getKey()).setArray(tensors.toNDArray(e.getValue(), vit.manager));
+                NDArray decoded = tensors.toNDArray(e.getValue(), vit.manager);
+                vit.byKey.get(e.getKey()).setArray(Precision.castWeight(decoded, dtype, e.getValue()));
             }
         } catch (RuntimeException ex) {
             vit.close();
@@ -246,7 +293,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     /**
      * Runs the model on one batch (inference).
      *
-     * @param pixels normalized pixels {@code [B, C, H, W]}, float32; the outputs belong to its manager
+     * @param pixels normalized pixels {@code [B, C, H, W]}, cast to the compute type; the outputs, in the compute type, belong to its manager
      * @return last hidden state, pooled CLS and dense patch features
      */
     public VisionOutput forward(NDArray pixels) {
@@ -256,7 +303,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     /**
      * Runs the model on one batch (inference), optionally keeping every block's output.
      *
-     * @param pixels normalized pixels {@code [B, C, H, W]}, float32; the outputs belong to its manager
+     * @param pixels normalized pixels {@code [B, C, H, W]}, cast to the compute type; the outputs, in the compute type, belong to its manager
      * @param outputHiddenStates whether to return the embedding output and every block's output
      * @return the outputs
      */
@@ -289,7 +336,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
             Shape s = out.lastHiddenState().getShape();
             int tokens = (int) s.get(1);
             int c = config.hiddenSize();
-            float[] last = out.lastHiddenState().toFloatArray();
+            float[] last = Precision.toFloat32(out.lastHiddenState()).toFloatArray();
             float[][] lastPer = new float[pixels.length][];
             float[][] pooled = new float[pixels.length][];
             for (int i = 0; i < pixels.length; i++) {
@@ -328,10 +375,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
         if (in.get(2) < config.patchSize() || in.get(3) < config.patchSize()) {
             throw new IllegalArgumentException("pixels " + in + " are smaller than one " + config.patchSize() + "-pixel patch");
         }
-        NDArray x = pixels;
-        if (x.getDataType() != DataType.FLOAT32) {
-            x = x.toType(DataType.FLOAT32, false);
-        }
+        NDArray x = Precision.cast(pixels, dtype);
         if (!x.getDevice().equals(manager.getDevice())) {
             x = x.toDevice(manager.getDevice(), false);
         }
@@ -382,6 +426,15 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
      */
     public InternVitConfig config() {
         return config;
+    }
+
+    /**
+     * Returns the compute type: the weights' type, which inputs are cast to and outputs come in.
+     *
+     * @return float32 or float16
+     */
+    public DataType dtype() {
+        return dtype;
     }
 
     /**

@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.nd.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -84,11 +85,12 @@ public final class VisionEmbeddings extends AbstractBlock {
         }
         long c = config.hiddenSize();
         NDArray clsPos = Params.own(pos.get(":, :1, :"), batch);
-        NDArray grid = Params.own(pos.get(":, 1:, :"), batch).reshape(n, n, c); // [row, col, C]
+        // resized in float32 and cast back, as the reference's pos_embed.float() ... .to(dtype)
+        NDArray grid = Params.own(Precision.toFloat32(pos.get(":, 1:, :")), batch).reshape(n, n, c); // [row, col, C]
         NDArray ww = batch.create(BicubicInterpolation.weights(n, w), new Shape(w, n)).toDevice(like.getDevice(), false);
         NDArray wh = batch.create(BicubicInterpolation.weights(n, h), new Shape(h, n)).toDevice(like.getDevice(), false);
         NDArray cols = ww.matMul(grid); // [n, w, C]: along x first, as PyTorch's separable kernel does
-        NDArray resized = wh.matMul(cols.reshape(n, w * c)).reshape(1, (long) h * w, c);
+        NDArray resized = Precision.cast(wh.matMul(cols.reshape(n, w * c)).reshape(1, (long) h * w, c), pos.getDataType());
         return NDArrays.concat(new NDList(clsPos, resized), 1);
     }
 

@@ -54,8 +54,8 @@ class InternVlProviderSpecTest {
 
     @Test
     void refusesWhatItCannotDoNamingTheKey() {
-        assertThatThrownBy(() -> bind("preset: tiny\ndtype: bfloat16\n")).hasMessageContaining("dtype")
-                .hasMessageContaining("use dtype: float32");
+        assertThatThrownBy(() -> bind("preset: tiny\ndtype: bfloat16\n")).hasMessageContaining("'dtype' = bfloat16")
+                .hasMessageContaining("use float16");
         assertThatThrownBy(() -> bind("preset: tiny\ncheckpoint: .\n")).hasMessageContaining("either 'checkpoint' or 'preset'");
         assertThatThrownBy(() -> bind("preset: huge\n")).hasMessageContaining("'preset' = 'huge'").hasMessageContaining("tiny-chat");
         assertThatThrownBy(() -> bind("checkpoint: nowhere\n")).hasMessageContaining("checkpoint");
@@ -97,6 +97,49 @@ class InternVlProviderSpecTest {
             float[] alone = model.require(ImageEmbedder.class).embedImages(List.of(FakeImages.solid(3, 56)), ImageView.SQUASH)[0];
             assertThat(e[2]).usingComparatorWithPrecision(1e-5f).containsExactly(alone);
         }
+    }
+
+    @Test
+    void float16ComputesEveryCapabilityCloseToFloat32AndSaysSo() {
+        String cg = "preset: tiny-internvl\nhead: g\nbatch_size: 2\n";
+        List<io.vleval.api.sample.RgbImage> images = List.of(FakeImages.solid(1, 40), FakeImages.solid(2, 70), FakeImages.solid(3, 56));
+        List<String> texts = List.of("a red circle", "两个方块", "x");
+        try (Model full = new InternVlProvider().load(bind(cg), new PluginContext(0, temp, 1));
+                Model half = new InternVlProvider().load(bind(cg + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
+            assertThat(full.info().engine()).doesNotContain("float16");
+            assertThat(half.info().engine()).endsWith(", float16 compute");
+            float[][] a = full.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
+            float[][] b = half.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
+            float[][] ta = full.require(TextEmbedder.class).embedTexts(texts);
+            float[][] tb = half.require(TextEmbedder.class).embedTexts(texts);
+            for (int i = 0; i < 3; i++) {
+                assertThat(cosine(a[i], b[i])).as("image %d", i).isGreaterThan(0.999).isLessThan(1.0);
+                assertThat(cosine(ta[i], tb[i])).as("text %d", i).isGreaterThan(0.999);
+            }
+            DenseFeatures dense = half.require(DenseFeatureExtractor.class).extract(images.subList(0, 1)).get(0);
+            assertThat(dense.channels()).isEqualTo(64);
+            assertThat(half.require(CaptionGenerator.class).caption(images.subList(0, 1), "English caption:",
+                    new GenerationSettings(2, 1, 3, 1.0))).hasSize(1);
+        }
+        String chat = "preset: tiny-chat\n";
+        List<ChatRequest> questions = List.of(new ChatRequest(FakeImages.solid(4, 90), "A or B?", List.of("A", "B")));
+        try (Model full = new InternVlProvider().load(bind(chat), new PluginContext(0, temp, 1));
+                Model half = new InternVlProvider().load(bind(chat + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
+            assertThat(half.require(MultipleChoiceChat.class).answer(questions, GenerationSettings.greedy(3)))
+                    .isEqualTo(full.require(MultipleChoiceChat.class).answer(questions, GenerationSettings.greedy(3)));
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     @Test

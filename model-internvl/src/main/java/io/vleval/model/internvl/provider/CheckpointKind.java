@@ -2,6 +2,7 @@ package io.vleval.model.internvl.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.model.internvl.chat.ChatConfig;
+import io.vleval.model.internvl.chat.LlavaConfig;
 import io.vleval.model.internvl.clip.InternVlCgConfig;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.JsonFields;
@@ -16,7 +17,9 @@ enum CheckpointKind {
     /** InternVL-C/-G ({@code internvl}). */
     CONTRASTIVE,
     /** InternVL-Chat ({@code internvl_chat}). */
-    CHAT;
+    CHAT,
+    /** InternVL-Chat v1.0, the LLaVA-1.5-codebase models ({@code llava_llama}). */
+    LLAVA_CHAT;
 
     /** Reads only {@code model_type}, so that planning stays cheap. */
     static CheckpointKind of(Path checkpoint) {
@@ -27,9 +30,10 @@ enum CheckpointKind {
             case InternVitConfig.MODEL_TYPE -> VISION;
             case InternVlCgConfig.MODEL_TYPE -> CONTRASTIVE;
             case ChatConfig.MODEL_TYPE -> CHAT;
+            case LlavaConfig.MODEL_TYPE -> LLAVA_CHAT;
             default -> throw new ModelConfigException(file.toString(), List.of("field 'model_type' = '" + type
-                    + "'; expected '" + InternVitConfig.MODEL_TYPE + "', '" + InternVlCgConfig.MODEL_TYPE + "' or '"
-                    + ChatConfig.MODEL_TYPE + "'"));
+                    + "'; expected '" + InternVitConfig.MODEL_TYPE + "', '" + InternVlCgConfig.MODEL_TYPE + "', '"
+                    + ChatConfig.MODEL_TYPE + "' or '" + LlavaConfig.MODEL_TYPE + "'"));
         };
     }
 }

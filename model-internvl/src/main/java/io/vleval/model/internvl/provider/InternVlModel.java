@@ -28,6 +28,8 @@ import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.DynamicTiling;
 import io.vleval.model.internvl.chat.InternVlChat;
+import io.vleval.model.internvl.chat.LlavaChat;
+import io.vleval.model.internvl.chat.LlavaConfig;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.generation.Generator;
@@ -130,6 +132,16 @@ final class InternVlModel implements Model {
                     caps.put(CaptionGenerator.class, c);
                     caps.put(MultipleChoiceChat.class, c);
                 }
+                case LLAVA_CHAT -> {
+                    LlavaChat chat = LlavaChat.load(spec.checkpoint(), device); // no preset is of this kind
+                    resources.add(chat);
+                    TextTokenizer tokenizer = tokenizer(spec);
+                    resources.add(0, tokenizer);
+                    int size = spec.imageSize() != null ? spec.imageSize() : chat.config().imageSize();
+                    LlavaReplies r = new LlavaReplies(chat, tokenizer, size);
+                    caps.put(CaptionGenerator.class, r);
+                    caps.put(MultipleChoiceChat.class, r);
+                }
                 default -> throw new IllegalStateException(kind.toString());
             }
         } catch (RuntimeException e) {
@@ -186,6 +198,7 @@ final class InternVlModel implements Model {
             case VISION -> InternVitConfig.preset(preset).toString();
             case CONTRASTIVE -> Presets.tinyInternVl().toString();
             case CHAT -> Presets.tinyChat().toString();
+            case LLAVA_CHAT -> throw new IllegalStateException("no preset is a v1.0 (llava_llama) chat model");
         };
         return sha256("internvl-preset:" + preset + ":seed=" + seed + ":" + config);
     }
@@ -423,6 +436,64 @@ final class InternVlModel implements Model {
                 try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
                     long[] out = Generator.generate(state, settings, stop);
                     String text = tokenizer.decode(out, true);
+                    int cut = text.indexOf(template.stopString());
+                    return (cut >= 0 ? text.substring(0, cut) : text).strip();
+                }
+            }
+        }
+    }
+
+    /**
+     * InternVL-Chat v1.0 (LLaVA-1.5 codebase), as its evaluation scripts run it: {@code <image>\n} + question in
+     * the {@code vicuna_v1} template, {@code tokenizer_image_token}, pad-to-square + CLIP preprocessing, decoding
+     * stopped at {@code </s>}.
+     */
+    private static final class LlavaReplies implements CaptionGenerator, MultipleChoiceChat {
+        private final LlavaChat chat;
+        private final TextTokenizer tokenizer;
+        private final int size;
+        private final ConversationTemplate template = ConversationTemplate.named(LlavaConfig.TEMPLATE);
+        private final Set<Long> stop;
+
+        LlavaReplies(LlavaChat chat, TextTokenizer tokenizer, int size) {
+            this.chat = chat;
+            this.tokenizer = tokenizer;
+            this.size = size;
+            this.stop = Set.of(tokenizer.tokenId(template.stopString()).orElse(chat.llm().config().eosTokenId()));
+        }
+
+        @Override
+        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+            List<String> out = new ArrayList<>();
+            for (RgbImage image : images) {
+                out.add(reply(image, prompt, settings));
+            }
+            return out;
+        }
+
+        @Override
+        public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
+            List<String> out = new ArrayList<>();
+            for (ChatRequest r : requests) {
+                out.add(reply(r.image(), r.prompt(), settings));
+            }
+            return out;
+        }
+
+        String reply(RgbImage image, String question, GenerationSettings settings) {
+            if (image != null && !question.contains("<image>")) {
+                question = "<image>\n" + question;
+            }
+            long[] ids = LlavaChat.tokenize(tokenizer, template.prompt(question), chat.llm().config().bosTokenId());
+            try (NDManager batch = chat.manager().newSubManager()) {
+                NDArray images = null;
+                if (image != null) {
+                    float[] pixels = chat.pixels(image, size);
+                    images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
+                }
+                NDArray embeddings = chat.inputEmbeddings(ids, images, batch);
+                try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
+                    String text = tokenizer.decode(Generator.generate(state, settings, stop), true);
                     int cut = text.indexOf(template.stopString());
                     return (cut >= 0 ? text.substring(0, cut) : text).strip();
                 }

@@ -21,7 +21,8 @@ import java.util.Set;
  * <p>Capabilities by checkpoint kind: InternViT alone → image embedding (the CLS token), dense
  * features, video embedding (mean of frame embeddings); InternVL-C/-G with {@code head: c} → image
  * and text embedding, video embedding, dense features; {@code head: g} → the same plus captioning;
- * InternVL-Chat → captioning and multiple-choice chat.
+ * InternVL-Chat (v1.5+ {@code internvl_chat} and the v1.0 LLaVA-style {@code llava_llama}) → captioning and
+ * multiple-choice chat.
  */
 public final class InternVlProvider implements ModelProvider<InternVlSpec> {
 
@@ -48,7 +49,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
     public String description() {
         return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, VideoEmbedder), "
                 + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
-                + "InternVL-Chat (CaptionGenerator, MultipleChoiceChat); default preset tiny";
+                + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); default preset tiny";
     }
 
     @Override
@@ -69,7 +70,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
         return switch (kind) {
             case VISION -> VISION;
             case CONTRASTIVE -> head == InternVlSpec.Head.G ? HEAD_G : HEAD_C;
-            case CHAT -> CHAT;
+            case CHAT, LLAVA_CHAT -> CHAT;
         };
     }
 

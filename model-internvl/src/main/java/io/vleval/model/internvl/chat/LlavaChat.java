@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import io.vleval.api.sample.RgbImage;
@@ -87,18 +88,32 @@ public final class LlavaChat implements AutoCloseable {
      * @return the model
      */
     public static LlavaChat load(Path dir, Device device) {
+        return load(dir, device, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads a checkpoint directory to compute in {@code dtype}.
+     *
+     * @param dir the directory ({@code config.json}, safetensors; the tower directory {@code mm_vision_tower})
+     * @param device where the weights live
+     * @param dtype the compute type, float32 or float16
+     * @return the model
+     */
+    public static LlavaChat load(Path dir, Device device, DataType dtype) {
         LlavaConfig config = LlavaConfig.fromJson(dir);
         try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
             boolean towerInside = tensors.keys().stream().anyMatch(k -> k.startsWith(VISION_PREFIX));
             InternVit vit = towerInside
-                    ? InternVit.fromTensors(config.vision(), tensors, VISION_PREFIX, device)
-                    : InternVit.load(config.visionTowerDir(), device);
+                    ? InternVit.fromTensors(config.vision(), tensors, VISION_PREFIX, device, dtype)
+                    : InternVit.load(config.visionTowerDir(), device, dtype);
             NDManager m = NDManager.newBaseManager(device, "PyTorch");
             try {
                 Weights mlp = Weights.load(tensors, PROJECTOR_PREFIX, projectorShapes(config), k -> false,
                         "the mm_projector (mlp" + config.projectorDepth() + "x_gelu)", m);
                 // the decoder owns every other key: hide the tower's and the projector's from it
                 Decoder llm = Decoder.load(config.llm(), new Without(tensors, Set.of(VISION_PREFIX, PROJECTOR_PREFIX)), "", m);
+                mlp.cast(dtype, Set.of());
+                llm.cast(dtype);
                 return new LlavaChat(config, m, vit, llm, mlp);
             } catch (RuntimeException e) {
                 m.close();

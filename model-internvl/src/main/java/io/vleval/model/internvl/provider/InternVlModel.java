@@ -133,7 +133,7 @@ final class InternVlModel implements Model {
                     caps.put(MultipleChoiceChat.class, c);
                 }
                 case LLAVA_CHAT -> {
-                    LlavaChat chat = LlavaChat.load(spec.checkpoint(), device); // no preset is of this kind
+                    LlavaChat chat = LlavaChat.load(spec.checkpoint(), device, dtype); // no preset is of this kind
                     resources.add(chat);
                     TextTokenizer tokenizer = tokenizer(spec);
                     resources.add(0, tokenizer);

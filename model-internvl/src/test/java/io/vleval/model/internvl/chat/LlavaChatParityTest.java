@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.model.GenerationSettings;
@@ -13,6 +14,7 @@ import io.vleval.api.sample.RgbImage;
 import io.vleval.model.internvl.config.ModelConfigException;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
 import io.vleval.model.internvl.text.TextTokenizer;
@@ -181,6 +183,31 @@ class LlavaChatParityTest {
         Path deeper = copyCase(c -> c.put("mm_projector_type", "mlp3x_gelu"));
         assertThatThrownBy(() -> LlavaChat.load(deeper, Device.cpu())).isInstanceOf(CheckpointMismatchException.class)
                 .hasMessageContaining("model.mm_projector.4.weight").hasMessageContaining("model.mm_projector.4.bias");
+    }
+
+    /** {@code dtype: float16}: the next-token logits within 1e-2 of the largest reference logit, same arg-max. */
+    @Test
+    void float16ComputeGivesTheSameNextToken() {
+        Path dir = caseDir();
+        try (LlavaChat model = LlavaChat.load(dir, Device.cpu(), DataType.FLOAT16);
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = model.manager().newSubManager()) {
+            NDArray image = model.encodeImages(in.toNDArray("pixel_values", batch));
+            NDArray next = model.logits(model.inputEmbeddings(in.longs("input_ids"), image, batch)).get(":, -1, :");
+            assertThat(next.getDataType()).isEqualTo(DataType.FLOAT16);
+            float[] got = Precision.toFloat32(next).toFloatArray();
+            float[] want = expected.floats("next_token_logits");
+            double max = 0;
+            double scale = 0;
+            for (int i = 0; i < want.length; i++) {
+                max = Math.max(max, Math.abs(got[i] - want[i]));
+                scale = Math.max(scale, Math.abs(want[i]));
+            }
+            assertThat(max / scale).isLessThanOrEqualTo(1e-2);
+            assertThat(max).as("really computed in float16").isGreaterThan(1e-5);
+            assertThat(argMax(got)).isEqualTo(argMax(want));
+        }
     }
 
     private static float[] nextTokenLogits(Path dir) {

@@ -56,7 +56,8 @@ public final class Precision {
         }
         if (dtype == DataType.FLOAT16 && weight.size() > 0) {
             float max;
-            try (NDArray m = weight.abs().max()) {
+            try (NDArray abs = weight.abs();
+                    NDArray m = abs.max()) {
                 max = m.getFloat();
             }
             if (!(max <= FLOAT16_MAX)) {

@@ -86,7 +86,8 @@ public final class VisionEmbeddings extends AbstractBlock {
         long c = config.hiddenSize();
         NDArray clsPos = Params.own(pos.get(":, :1, :"), batch);
         // resized in float32 and cast back, as the reference's pos_embed.float() ... .to(dtype)
-        NDArray grid = Params.own(Precision.toFloat32(pos.get(":, 1:, :")), batch).reshape(n, n, c); // [row, col, C]
+        // own the view before casting: the cast of a weight's view would stay in the model's manager
+        NDArray grid = Precision.toFloat32(Params.own(pos.get(":, 1:, :"), batch)).reshape(n, n, c); // [row, col, C]
         NDArray ww = batch.create(BicubicInterpolation.weights(n, w), new Shape(w, n)).toDevice(like.getDevice(), false);
         NDArray wh = batch.create(BicubicInterpolation.weights(n, h), new Shape(h, n)).toDevice(like.getDevice(), false);
         NDArray cols = ww.matMul(grid); // [n, w, C]: along x first, as PyTorch's separable kernel does

@@ -2,19 +2,24 @@ package io.vleval.model.internvl.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.vleval.model.internvl.config.InternVitConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every array of a forward pass is released with its batch: the engine's live-array count stays flat. */
 class InternVitMemoryTest {
 
-    @Test
-    void liveArrayCountStaysFlatOverAHundredBatches() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT16"})
+    void liveArrayCountStaysFlatOverAHundredBatches(DataType type) {
+        // float16 once leaked one array a batch: the cast of the position table's view stayed in the model
         try (NDManager probe = NDManager.newBaseManager();
-                InternVit vit = InternVit.random(InternVitConfig.preset("tiny"), 3)) {
+                InternVit vit = InternVit.random(InternVitConfig.preset("tiny"), 3, Device.cpu(), type)) {
             NDManager engine = probe.getParentManager(); // the engine's root manager sees every live array
             int weights = vit.config().parameterShapes().size();
             assertThat(vit.manager().getManagedArrays()).hasSize(weights);

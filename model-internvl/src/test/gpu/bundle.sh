@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Packs what the GPU check needs into one archive for a GPU machine that has a CUDA PyTorch but no Java:
+# a jlink'ed Java 17 runtime (with the JNI headers), the module's classes and DJL jars, the InternVL
+# fixtures, and DJL 0.36.0's JNI sources (from a DJL git checkout; nothing of it is kept in this repo).
+#   model-internvl/src/test/gpu/bundle.sh DJL_GIT_DIR [OUT.tar.xz]
+# Then, on the GPU machine: mkdir b && tar -xJf OUT.tar.xz -C b && bash b/run-on-gpu.sh
+set -euo pipefail
+djl=${1:?usage: bundle.sh DJL_GIT_DIR [OUT.tar.xz]}
+root=$(cd "$(dirname "$0")/../../../.." && pwd)
+out=$(realpath -m "${2:-$root/target/gpu-check.tar.xz}")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+mvn -q -o -pl model-internvl -am test-compile
+mvn -q -o -pl model-internvl dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
+mkdir -p "$work/b/lib" "$work/b/classes/test/io/vleval/model/internvl/device" "$work/b/native/api" "$work/b/native/build/include" "$work/b/fixtures"
+# only what GpuCheck loads: no CPU libtorch (the machine's own is used), no tokenizers, no video
+tr ':' '\n' < "$work/cp.txt" | grep -E '/(api-0\.36\.0|gson|jna-|commons-(compress|io|csv|codec)|pytorch-engine|jackson-(databind|core|annotations)|slf4j-api)[^/]*\.jar$' \
+  | xargs -I{} cp {} "$work/b/lib/"
+cp -r model-internvl/target/classes "$work/b/classes/main"
+cp model-internvl/target/test-classes/io/vleval/model/internvl/device/*.class "$work/b/classes/test/io/vleval/model/internvl/device/"
+for m in harness-api preprocess; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
+fixtures=${VLEVAL_FIXTURES:-$root/../shared/fixtures}
+cp -r "$fixtures/internvl" "$work/b/fixtures/"
+jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
+  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$work/b/jre"
+cp -r "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")/include" "$work/b/jre/include"
+git --git-dir="$djl" archive v0.36.0 engines/pytorch/pytorch-native/CMakeLists.txt engines/pytorch/pytorch-native/src/main/native \
+  api/src/main/native/djl engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java | tar -x -C "$work"
+cp -r "$work/engines/pytorch/pytorch-native/src" "$work/b/native/"
+cp -r "$work/api/src/main/native/djl" "$work/b/native/api/"
+sed 's|PATHS ${PROJECT_SOURCE_DIR}/../../../api/src/main/native REQUIRED|PATHS ${PROJECT_SOURCE_DIR}/api REQUIRED|' \
+  "$work/engines/pytorch/pytorch-native/CMakeLists.txt" > "$work/b/native/CMakeLists.txt"
+javac -h "$work/b/native/build/include" -d "$work/jni-classes" -cp "$(cat "$work/cp.txt")" \
+  "$work/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
+cp model-internvl/src/test/gpu/run-on-gpu.sh "$work/b/"
+mkdir -p "$(dirname "$out")"
+tar -cJf "$out" -C "$work/b" .
+echo "$out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The GPU check, on a machine with a CUDA build of PyTorch (python3 -c "import torch") and no Java: builds
+# DJL 0.36.0's JNI against that libtorch, puts it beside libtorch, then runs GpuCheck on gpu:0 (see README.md).
+set -uo pipefail
+B=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+TORCH=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
+TV=$(python3 -c 'import torch;print(torch.__version__.split("+")[0])')
+CUV=$(python3 -c 'import torch;print(torch.version.cuda.replace(".",""))')
+echo "torch $TV cuda $CUV at $TORCH"; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+export JAVA_HOME=$B/jre
+cd $B/native && mkdir -p build && cd build
+cmake -DCMAKE_PREFIX_PATH="$TORCH/share/cmake" -DJAVA_HOME=$JAVA_HOME -DJAVA_INCLUDE_PATH=$JAVA_HOME/include \
+  -DJAVA_INCLUDE_PATH2=$JAVA_HOME/include/linux -DJAVA_JVM_LIBRARY=$JAVA_HOME/lib/server/libjvm.so \
+  -DUSE_CUDA=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-w -fpermissive" .. > $OUT/cmake.log 2>&1 || { tail -40 $OUT/cmake.log; exit 2; }
+make -j16 -k > $OUT/make.log 2>&1; rc=$?
+grep -E "error|Error" $OUT/make.log | head -40
+[ $rc -eq 0 ] || { echo "make failed rc=$rc"; exit 3; }
+cp libdjl_torch.so "$TORCH/lib/libdjl_torch.so"
+export PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu$CUV
+CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/preprocess:$B/lib/*"
+timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt

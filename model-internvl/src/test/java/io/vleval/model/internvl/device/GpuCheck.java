@@ -1,0 +1,285 @@
+package io.vleval.model.internvl.device;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.vleval.api.model.ImageEmbedder;
+import io.vleval.api.model.ImageView;
+import io.vleval.api.model.Model;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.model.internvl.chat.InternVlChat;
+import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.config.NormType;
+import io.vleval.model.internvl.nd.Precision;
+import io.vleval.model.internvl.provider.InternVlProvider;
+import io.vleval.model.internvl.provider.InternVlSpec;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.model.internvl.vision.InternVit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The GPU check of the InternVL port, run by {@code model-internvl/src/test/gpu/gpu-check.sh} on a machine
+ * with a CUDA build of libtorch (not by the test suite: CI has no GPU). For every InternVL fixture it
+ * runs the model on {@code gpu:0} in float32 and float16 and prints the error against the float32
+ * reference; it times InternViT forward for a ViT-B configuration in both types; and it checks that
+ * 50 batches leave the engine's live-array count where it was.
+ *
+ * <p>Exit status 1 when a float16 result is further than 1e-2 (relative to the largest reference value)
+ * or an arg-max differs; float32 errors are reported, not judged, because cuDNN may run the patch
+ * convolution in TF32.
+ */
+public final class GpuCheck {
+
+    private static final List<String> PROBLEMS = new ArrayList<>();
+
+    private GpuCheck() {}
+
+    /**
+     * Runs the check.
+     *
+     * @param args the fixture root (holding {@code internvl/})
+     */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault("VLEVAL_FIXTURES", "../shared/fixtures"));
+        Engine engine = Engine.getEngine("PyTorch");
+        System.out.println("engine " + engine.getEngineName() + " " + engine.getVersion() + ", GPUs " + engine.getGpuCount());
+        Device gpu = engine.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+        System.out.println("device " + gpu);
+        Path internvl = root.resolve("internvl");
+        try (var dirs = Files.list(internvl)) {
+            for (Path dir : dirs.sorted().toList()) {
+                if (!Files.isRegularFile(dir.resolve("config.json"))) {
+                    continue;
+                }
+                String name = dir.getFileName().toString();
+                for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+                    if (name.startsWith("vit_")) {
+                        vision(dir, gpu, dtype);
+                    } else if (name.equals("internvl_cg")) {
+                        cg(dir, gpu, dtype);
+                    } else if (name.startsWith("internvl_chat")) {
+                        chat(dir, gpu, dtype);
+                    }
+                }
+            }
+        }
+        provider(internvl.resolve("vit_300m_style"), engine.getGpuCount() > 0 ? "gpu:0" : "cpu");
+        throughput(gpu);
+        memory(gpu);
+        System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
+        System.exit(PROBLEMS.isEmpty() ? 0 : 1);
+    }
+
+    private static void vision(Path dir, Device device, DataType dtype) {
+        try (InternVit vit = InternVit.load(dir, device, dtype);
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = vit.manager().newSubManager()) {
+            for (String key : expected.keys()) {
+                if (!key.endsWith("last_hidden_state") && !key.endsWith("pooler_output")) {
+                    continue;
+                }
+                String variant = key.startsWith("hr_") ? "_hr" : key.startsWith("rect_") ? "_rect" : "";
+                var out = vit.forward(in.toNDArray("pixel_values" + variant, batch));
+                compare(dir, dtype, key, key.endsWith("pooler_output") ? out.pooled() : out.lastHiddenState(), expected, false);
+            }
+        }
+    }
+
+    private static void cg(Path dir, Device device, DataType dtype) {
+        try (InternVlCg model = InternVlCg.load(dir, device, dtype);
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = model.manager().newSubManager()) {
+            NDArray vision = model.vision(in.toNDArray("pixel_values", batch));
+            long[][] text = rows(in, "text_input_ids");
+            NDArray textEmbeds = model.textEmbeds(model.textHidden(text, batch), text);
+            NDArray imageC = model.imageEmbedsC(vision);
+            int nq = model.config().qllama().numQueryTokens();
+            NDArray caption = model.qllama().logits(model.captionHidden(vision, rows(in, "caption_prefix_ids"),
+                    rows(in, "caption_attention_mask")).get(":, " + nq + ":, :"));
+            compare(dir, dtype, "vision_last_hidden_state", vision, expected, false);
+            compare(dir, dtype, "image_embeds_c", imageC, expected, false);
+            compare(dir, dtype, "image_embeds_g", model.imageEmbedsG(vision), expected, false);
+            compare(dir, dtype, "text_embeds", textEmbeds, expected, false);
+            compare(dir, dtype, "logits_per_image_c", model.logitsPerImage(imageC, textEmbeds), expected, false);
+            compare(dir, dtype, "caption_next_token_logits", caption.get(":, -1, :"), expected, true);
+        }
+    }
+
+    private static void chat(Path dir, Device device, DataType dtype) {
+        try (InternVlChat model = InternVlChat.load(dir, device, dtype);
+                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+                NDManager batch = model.manager().newSubManager()) {
+            NDArray vit = model.extractFeature(in.toNDArray("pixel_values", batch));
+            NDArray logits = model.logits(model.inputEmbeddings(in.longs("input_ids"), vit, in.longs("img_context_token_id")[0], batch));
+            compare(dir, dtype, "vit_embeds", vit, expected, false);
+            compare(dir, dtype, "logits", logits, expected, false);
+            compare(dir, dtype, "next_token_logits", logits.get(":, -1, :"), expected, true);
+        }
+    }
+
+    private static long[][] rows(SafetensorsFile f, String key) {
+        long[] shape = f.info(key).shape();
+        long[] flat = f.longs(key);
+        int n = (int) shape[1];
+        long[][] out = new long[(int) shape[0]][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+        }
+        return out;
+    }
+
+    private static void compare(Path dir, DataType dtype, String key, NDArray actual, SafetensorsFile expected, boolean argmax) {
+        String where = dir.getFileName() + " " + dtype + " " + key + " on " + actual.getDevice();
+        if (actual.getDataType() != dtype) {
+            PROBLEMS.add(where + ": computed in " + actual.getDataType());
+        }
+        float[] got = Precision.toFloat32(actual).toDevice(Device.cpu(), false).toFloatArray();
+        float[] want = expected.floats(key);
+        double max = 0;
+        double scale = 0;
+        for (int i = 0; i < want.length; i++) {
+            max = Math.max(max, Math.abs(got[i] - want[i]));
+            scale = Math.max(scale, Math.abs(want[i]));
+        }
+        String note = "";
+        if (argmax) {
+            int rows = (int) expected.info(key).shape()[0];
+            int vocab = want.length / rows;
+            for (int r = 0; r < rows; r++) {
+                if (argMax(got, r * vocab, vocab) != argMax(want, r * vocab, vocab)) {
+                    PROBLEMS.add(where + ": arg-max differs in row " + r);
+                    note = " ARGMAX DIFFERS";
+                }
+            }
+            note = note.isEmpty() ? " argmax equal" : note;
+        }
+        if (dtype == DataType.FLOAT16 && max / scale > 1e-2) {
+            PROBLEMS.add(where + ": relative error " + max / scale);
+        }
+        System.out.printf(Locale.ROOT, "parity\t%s\t%s\t%s\tmax abs %.3e\trelative %.3e%s%n",
+                dir.getFileName(), dtype.name().toLowerCase(Locale.ROOT), key, max, max / scale, note);
+    }
+
+    private static int argMax(float[] v, int from, int n) {
+        int best = from;
+        for (int i = from; i < from + n; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best - from;
+    }
+
+    /** ViT-B (hidden 768, 12 layers, 12 heads, 224 px), random weights: images per second, float32 vs float16. */
+    private static void throughput(Device device) {
+        // the configuration of InternVitForwardBenchmark (the CPU benchmark)
+        InternVitConfig vitB = InternVitConfig.builder()
+                .hiddenSize(768).numAttentionHeads(12).intermediateSize(3072).numHiddenLayers(12)
+                .normType(NormType.LAYER_NORM).qkNormalization(false).qkvBias(true)
+                .patchSize(16).imageSize(224).build();
+        for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+            try (InternVit vit = InternVit.random(vitB, 0, device, dtype)) {
+                for (int b : new int[] {1, 8, 64}) {
+                    try (NDManager batch = vit.manager().newSubManager()) {
+                        NDArray pixels = batch.randomNormal(new Shape(b, 3, 224, 224));
+                        for (int i = 0; i < 5; i++) {
+                            sync(vit.forward(pixels).lastHiddenState());
+                        }
+                        int iters = 30;
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < iters; i++) {
+                            try (NDManager step = batch.newSubManager()) {
+                                NDArray p = pixels.duplicate();
+                                p.attach(step);
+                                sync(vit.forward(p).lastHiddenState());
+                            }
+                        }
+                        double s = (System.nanoTime() - t0) / 1e9;
+                        System.out.printf(Locale.ROOT, "throughput\tViT-B 224\t%s\tbatch %d\t%.1f images/s%n",
+                                dtype.name().toLowerCase(Locale.ROOT), b, iters * b / s);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void sync(NDArray a) {
+        a.get(0).toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray(); // waits for the GPU
+    }
+
+    /**
+     * The {@code internvl} plugin as a run uses it: {@code device: gpu:0, dtype: float16} against
+     * {@code device: cpu, dtype: float32} on the same images (cosine of the image embeddings), and the
+     * device recorded in the provenance.
+     */
+    private static void provider(Path checkpoint, String device) throws Exception {
+        List<RgbImage> images = new ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 3; i++) {
+            byte[] rgb = new byte[90 * 70 * 3];
+            for (int j = 0; j < rgb.length; j++) {
+                rgb[j] = (byte) r.nextInt(256);
+            }
+            images.add(new RgbImage(90, 70, rgb));
+        }
+        Path cache = Files.createTempDirectory("vleval-gpu-check");
+        InternVlProvider provider = new InternVlProvider();
+        try (Model cpu = provider.load(new InternVlSpec(checkpoint, null, "cpu", InternVlSpec.Dtype.FLOAT32, 2, null, null, null),
+                        new PluginContext(0, cache, 1));
+                Model gpu = provider.load(new InternVlSpec(checkpoint, null, device, InternVlSpec.Dtype.FLOAT16, 2, null, null, null),
+                        new PluginContext(0, cache, 1))) {
+            System.out.println("provider	provenance " + gpu.info().device() + ", " + gpu.info().engine());
+            if (!gpu.info().device().equals(device)) {
+                PROBLEMS.add("provenance says device " + gpu.info().device() + ", asked " + device);
+            }
+            float[][] a = cpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
+            float[][] b = gpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
+            for (int i = 0; i < a.length; i++) {
+                double dot = 0;
+                double na = 0;
+                double nb = 0;
+                for (int j = 0; j < a[i].length; j++) {
+                    dot += a[i][j] * b[i][j];
+                    na += a[i][j] * a[i][j];
+                    nb += b[i][j] * b[i][j];
+                }
+                double cos = dot / Math.sqrt(na * nb);
+                System.out.printf(Locale.ROOT, "provider	image %d	cosine(cpu float32, %s float16) %.6f%n", i, device, cos);
+                if (!(cos > 0.999)) {
+                    PROBLEMS.add("provider image " + i + " cosine " + cos);
+                }
+            }
+        }
+    }
+
+    /** 50 batches of the tiny preset in float16: the engine's live-array count must not grow. */
+    private static void memory(Device device) {
+        try (NDManager probe = NDManager.newBaseManager(device, "PyTorch");
+                InternVit vit = InternVit.random(InternVitConfig.preset("tiny"), 1, device, DataType.FLOAT16)) {
+            NDManager engine = probe.getParentManager();
+            int before = engine.getManagedArrays().size();
+            for (int i = 0; i < 50; i++) {
+                try (NDManager batch = vit.manager().newSubManager()) {
+                    vit.forward(batch.randomNormal(new Shape(4, 3, 56, 56)));
+                }
+            }
+            int after = engine.getManagedArrays().size();
+            System.out.println("memory\tlive arrays before " + before + ", after 50 float16 batches " + after);
+            if (after != before) {
+                PROBLEMS.add("live arrays grew from " + before + " to " + after);
+            }
+        }
+    }
+}

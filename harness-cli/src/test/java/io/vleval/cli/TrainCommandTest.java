@@ -39,6 +39,7 @@ class TrainCommandTest {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, String.join("\n",
                 "train: {seed: zero}",
+                "data: {caption_languages: [en, fr]}",
                 "stages:",
                 "  - name: s1",
                 "    kind: contrastiv",
@@ -52,8 +53,9 @@ class TrainCommandTest {
         Result r = train("train", bad.toString(), "--validate");
         assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
         assertThat(r.err()).contains("bad.yaml:1:15").contains("'seed'")
-                .contains("bad.yaml:4:11").contains("contrastive")
-                .contains("bad.yaml:7:").contains("unknown key 'beta'")
+                .contains("bad.yaml:2:").contains("'caption_languages' lists 'fr'")
+                .contains("bad.yaml:5:11").contains("contrastive")
+                .contains("bad.yaml:8:").contains("unknown key 'beta'")
                 .contains("missing required key 'steps'");
     }
 
@@ -62,7 +64,7 @@ class TrainCommandTest {
         Path cfg = tmp.resolve("t.yaml");
         Files.writeString(cfg, String.join("\n",
                 "train: {seed: 1, out: out}",
-                "data: {synthetic_scale: tiny, cache: cache}",
+                "data: {synthetic_scale: tiny, cache: cache, caption_languages: [en, zh]}",
                 "stages:",
                 "  - {name: c, kind: contrastive, model: {preset: tiny-internvl}, steps: 3, batch_size: 8, checkpoint_every: 2,",
                 "     export: models/c}",

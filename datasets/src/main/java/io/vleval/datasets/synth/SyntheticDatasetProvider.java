@@ -55,7 +55,7 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
           + "mmbench, xtd") @Required Part part,
       @Doc("tiny, small or medium (default small)") Scale scale,
       @Doc("generator seed (default 0)") Long seed,
-      @Doc("language of the xtd part's captions: en or zh (default en)") String language,
+      @Doc("language of the captions of the xtd and captions-train/-test parts: en or zh (default en)") String language,
       @Doc("cache folder (default: the run's cache, $VLEVAL_CACHE or ~/.cache/vleval)") Path cache) {
     public Spec {
       scale = scale == null ? Scale.SMALL : scale;
@@ -113,6 +113,7 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
     Path ade = suite.resolve("ADEChallengeData2016");
     Path captions = suite.resolve("captions");
     Path kinetics = suite.resolve("kinetics");
+    Path karpathy = captions.resolve(spec.language().equals("zh") ? "dataset_coco_zh.json" : "dataset_coco.json");
     return switch (spec.part()) {
       case CLASSIFICATION_TRAIN -> new ImageFolderProvider().open(
           new ImageFolderProvider.Spec(cls.resolve("train"), cls.resolve("classnames.json"), null, null), context);
@@ -123,9 +124,9 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
       case SEGMENTATION_VAL -> new Ade20kProvider().open(new Ade20kProvider.Spec(ade, Ade20kProvider.Split.VALIDATION,
           true, SyntheticSuite.segmentationClasses().size(), ade.resolve("classes.txt")), context);
       case CAPTIONS_TRAIN -> new KarpathyProvider().open(
-          new KarpathyProvider.Spec(captions.resolve("dataset_coco.json"), captions, List.of("train")), context);
+          new KarpathyProvider.Spec(karpathy, captions, List.of("train")), context);
       case CAPTIONS_TEST -> new KarpathyProvider().open(
-          new KarpathyProvider.Spec(captions.resolve("dataset_coco.json"), captions, List.of("test")), context);
+          new KarpathyProvider.Spec(karpathy, captions, List.of("test")), context);
       case VIDEO_TRAIN -> new KineticsProvider().open(
           new KineticsProvider.Spec(kinetics.resolve("train.csv"), kinetics.resolve("videos/train"), null), context);
       case VIDEO_VAL -> new KineticsProvider().open(

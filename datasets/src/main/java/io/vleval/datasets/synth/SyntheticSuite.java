@@ -38,6 +38,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/ADEChallengeData2016/{images,annotations}/{training,validation}/ADE_*.{jpg,png}
  * OUT/captions/dataset_coco.json, images/*.jpg    Karpathy split (train/val/test), 5 captions each
  * OUT/captions/captions_test.json                 the test split in COCO caption format
+ * OUT/captions/dataset_coco_zh.json               the same images, ids and splits, 5 Chinese captions each
  * OUT/kinetics/{train,val}.csv, videos/{train,val}/&lt;id&gt;_&lt;start&gt;_&lt;end&gt;.mp4
  * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
@@ -49,7 +50,13 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class SyntheticSuite {
 
-  public static final int VERSION = 1;
+  /**
+   * Names the cache folder: raised whenever the suite gains or changes a file, so a suite cached
+   * by an older version is generated afresh rather than read with a file missing. 2 added
+   * {@code captions/dataset_coco_zh.json}; every file of version 1 is byte-identical in version 2
+   * except the version number in {@code suite.json}.
+   */
+  public static final int VERSION = 2;
 
   /** Motions of the video part, in label order. */
   public static final List<String> MOTIONS =
@@ -228,13 +235,43 @@ public final class SyntheticSuite {
     return p.first().chinesePhrase() + p.relation().chinesePrefix + p.second().chinesePhrase() + p.relation().chineseSuffix;
   }
 
+  /**
+   * The Chinese counterparts of {@link #captionsOf}, in the same order, derived from the same scene
+   * with no random draw (so the rest of the suite is unchanged); the first is {@link #chineseCaption},
+   * the xtd part's phrasing.
+   */
+  static List<String> chineseCaptionsOf(SceneComposer.Pair p) {
+    String a = p.first().chinesePhrase();
+    String b = p.second().chinesePhrase();
+    String inverse = switch (p.relation()) {
+      case LEFT_OF -> "的右边";
+      case RIGHT_OF -> "的左边";
+      case ABOVE -> "的下面";
+      case BELOW -> "的上面";
+    };
+    String where = switch (p.relation()) {
+      case LEFT_OF -> "左边";
+      case RIGHT_OF -> "右边";
+      case ABOVE -> "上面";
+      case BELOW -> "下面";
+    };
+    return List.of(
+        chineseCaption(p),
+        b + "在" + a + inverse,
+        a + "和" + b,
+        where + "有一个" + a,
+        b + p.relation().chineseSuffix + "是" + a);
+  }
+
   private void captions(Path root) throws IOException {
     SceneComposer composer = new SceneComposer(stream("captions"));
     Path dir = root.resolve("captions");
     List<Map<String, Object>> images = new ArrayList<>();
+    List<Map<String, Object>> chineseImages = new ArrayList<>();
     List<Map<String, Object>> cocoImages = new ArrayList<>();
     List<Map<String, Object>> cocoAnnotations = new ArrayList<>();
     int sentId = 0;
+    int chineseSentId = 0;
     int imgId = 0;
     for (String split : List.of("train", "val", "test")) {
       int count = switch (split) {
@@ -274,6 +311,22 @@ public final class SyntheticSuite {
         img.put("sentences", sentences);
         img.put("cocoid", imgId);
         images.add(img);
+        List<Map<String, Object>> chineseSentences = new ArrayList<>();
+        List<Integer> chineseIds = new ArrayList<>();
+        for (String caption : chineseCaptionsOf(pair)) {
+          Map<String, Object> s = new LinkedHashMap<>();
+          // Chinese has no spaces: one token per character, as character-level Chinese corpora do
+          s.put("tokens", caption.codePoints().mapToObj(Character::toString).toList());
+          s.put("raw", caption);
+          s.put("imgid", imgId);
+          s.put("sentid", chineseSentId);
+          chineseSentences.add(s);
+          chineseIds.add(chineseSentId++);
+        }
+        Map<String, Object> chineseImg = new LinkedHashMap<>(img);
+        chineseImg.put("sentids", chineseIds);
+        chineseImg.put("sentences", chineseSentences);
+        chineseImages.add(chineseImg);
         if (split.equals("test")) {
           Map<String, Object> c = new LinkedHashMap<>();
           c.put("id", imgId);
@@ -289,6 +342,13 @@ public final class SyntheticSuite {
     karpathy.put("images", images);
     karpathy.put("dataset", "coco");
     Files.writeString(dir.resolve("dataset_coco.json"), new ObjectMapper().writeValueAsString(karpathy) + "\n");
+    // a second Karpathy file beside the English one (as COCO-CN-style translations ship): same images,
+    // imgid and splits, so the Karpathy loader reads it unchanged and pairs align by image
+    Map<String, Object> chinese = new LinkedHashMap<>();
+    chinese.put("images", chineseImages);
+    chinese.put("dataset", "coco");
+    Files.writeString(dir.resolve("dataset_coco_zh.json"), new ObjectMapper().writeValueAsString(chinese) + "\n",
+        StandardCharsets.UTF_8);
     Map<String, Object> coco = new LinkedHashMap<>();
     coco.put("images", cocoImages);
     coco.put("annotations", cocoAnnotations);

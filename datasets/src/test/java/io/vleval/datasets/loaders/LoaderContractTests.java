@@ -161,7 +161,7 @@ class LoaderContractTests {
       Path cache = SuiteFixture.tiny().getParent().resolve("cache");
       try {
         java.nio.file.Files.createDirectories(cache);
-        Path link = cache.resolve("synthetic-v1-tiny-seed7");
+        Path link = cache.resolve("synthetic-v" + io.vleval.datasets.synth.SyntheticSuite.VERSION + "-tiny-seed7");
         if (!java.nio.file.Files.exists(link)) {
           java.nio.file.Files.createSymbolicLink(link, SuiteFixture.tiny());
         }

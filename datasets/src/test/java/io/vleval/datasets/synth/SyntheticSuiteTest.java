@@ -3,16 +3,26 @@ package io.vleval.datasets.synth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.CaptionedImage;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +51,98 @@ class SyntheticSuiteTest {
     assertThat(digest(temp.resolve("c"))).isNotEqualTo(digest(temp.resolve("a")));
   }
 
+  /**
+   * Version 2 added the Chinese Karpathy file with no random draw of its own: every other file is
+   * the bytes version 1 wrote (this digest was taken from version 1's output for seed 3, tiny,
+   * over every file but {@code suite.json}, whose version number changed).
+   */
+  @Test
+  void everyFileOfVersionOneIsUnchanged() throws Exception {
+    Path suite = temp.resolve("v2");
+    new SyntheticSuite(3, Scale.TINY).write(suite, 2);
+    assertThat(suite.resolve("captions/dataset_coco_zh.json")).exists();
+    Path v1 = temp.resolve("v1-files");
+    try (Stream<Path> files = Files.walk(suite)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = suite.relativize(f).toString();
+        if (!rel.equals("suite.json") && !rel.equals("captions/dataset_coco_zh.json")) {
+          Files.createDirectories(v1.resolve(rel).getParent());
+          Files.copy(f, v1.resolve(rel));
+        }
+      }
+    }
+    assertThat(digest(v1)).isEqualTo("78126b4a6afa0d89756ac8d6493f5157d033ab653d4157b433bd012ad0d01bbe");
+    assertThat(Files.readString(suite.resolve("suite.json"))).contains("\"version\" : 2");
+  }
+
+  /** The Chinese file has the English file's images, ids and splits, and says what they show. */
+  @Test
+  void chineseCaptionsDescribeTheSameImages() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode en = json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco.json").toFile()).get("images");
+    JsonNode zh = json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco_zh.json").toFile()).get("images");
+    assertThat(zh.size()).isEqualTo(en.size()).isEqualTo(120 + 24 + 40);
+    Pattern first = Pattern.compile("a (large|small) (\\w+) (\\w+) (to the left of|to the right of|above|below) "
+        + "a (large|small) (\\w+) (\\w+)");
+    int sentences = 0;
+    for (int i = 0; i < en.size(); i++) {
+      for (String key : List.of("filename", "imgid", "split", "cocoid", "filepath")) {
+        assertThat(zh.get(i).get(key)).as(key).isEqualTo(en.get(i).get(key));
+      }
+      JsonNode raw = zh.get(i).get("sentences");
+      assertThat(raw).hasSize(5);
+      for (JsonNode s : raw) {
+        assertThat(s.get("raw").asText()).matches("[\\u4e00-\\u9fff]+");
+        assertThat(s.get("imgid").asInt()).isEqualTo(i);
+        assertThat(s.get("sentid").asInt()).isEqualTo(sentences++);
+      }
+      Matcher m = first.matcher(en.get(i).get("sentences").get(0).get("raw").asText());
+      assertThat(m.matches()).isTrue();
+      String relation = switch (m.group(4)) {
+        case "to the left of" -> "的左边";
+        case "to the right of" -> "的右边";
+        case "above" -> "的上面";
+        default -> "的下面";
+      };
+      assertThat(raw.get(0).get("raw").asText()).isEqualTo(chinese(m.group(1), m.group(2), m.group(3)) + "在"
+          + chinese(m.group(5), m.group(6), m.group(7)) + relation);
+    }
+  }
+
+  @Test
+  void captionPartsReadTheChineseFileWithLanguageZh() throws Exception {
+    Path cache = temp.resolve("cache");
+    Files.createDirectories(cache);
+    Files.createSymbolicLink(cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-tiny-seed7"), SuiteFixture.tiny());
+    PluginContext ctx = new PluginContext(0, cache, 1);
+    List<CaptionedImage> en = captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, null, cache), ctx);
+    List<CaptionedImage> zh = captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, "zh", cache), ctx);
+    assertThat(zh).hasSize(en.size()).hasSize(120);
+    for (int i = 0; i < en.size(); i++) {
+      assertThat(zh.get(i).id()).isEqualTo(en.get(i).id());
+      assertThat(zh.get(i).image().origin()).isEqualTo(en.get(i).image().origin());
+      assertThat(zh.get(i).captions()).hasSize(5).allSatisfy(c -> assertThat(c).matches("[\\u4e00-\\u9fff]+"));
+      assertThat(en.get(i).captions()).hasSize(5).allSatisfy(c -> assertThat(c).matches("[a-z ]+"));
+    }
+    assertThat(captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TEST, Scale.TINY, 7L, "zh", cache), ctx))
+        .hasSize(40).allSatisfy(c -> assertThat(c.captions().get(0)).matches("[\\u4e00-\\u9fff]+"));
+  }
+
+  private static List<CaptionedImage> captions(SyntheticDatasetProvider.Spec spec, PluginContext ctx) {
+    List<CaptionedImage> out = new ArrayList<>();
+    try (SampleCursor<?> c = new SyntheticDatasetProvider().open(spec, ctx).samples()) {
+      while (c.hasNext()) {
+        out.add((CaptionedImage) c.next());
+      }
+    }
+    return out;
+  }
+
+  private static String chinese(String size, String colour, String shape) {
+    return (size.equals("large") ? "大的" : "小的") + Colour.valueOf(colour.toUpperCase(Locale.ROOT)).chinese()
+        + Shape.valueOf(shape.toUpperCase(Locale.ROOT)).chinese();
+  }
+
   @Test
   void writesEveryLayout() {
     Path s = SuiteFixture.tiny();
@@ -50,6 +152,7 @@ class SyntheticSuiteTest {
     assertThat(s.resolve("ADEChallengeData2016/images/training/ADE_train_00000001.jpg")).exists();
     assertThat(s.resolve("ADEChallengeData2016/annotations/validation/ADE_val_00000001.png")).exists();
     assertThat(s.resolve("captions/dataset_coco.json")).exists();
+    assertThat(s.resolve("captions/dataset_coco_zh.json")).exists();
     assertThat(s.resolve("kinetics/val.csv")).exists();
     assertThat(s.resolve("mmbench/mmbench_dev_en.tsv")).exists();
     assertThat(s.resolve("xtd/test_1kcaptions_zh.txt")).exists();
@@ -93,6 +196,9 @@ class SyntheticSuiteTest {
       List<String> captions = SyntheticSuite.captionsOf(p);
       assertThat(captions).hasSize(5).allSatisfy(c -> assertThat(c).contains(p.first().phrase()));
       assertThat(SyntheticSuite.chineseCaption(p)).matches(".*[\\u4e00-\\u9fff].*");
+      List<String> chinese = SyntheticSuite.chineseCaptionsOf(p);
+      assertThat(chinese).hasSize(5).doesNotHaveDuplicates().startsWith(SyntheticSuite.chineseCaption(p))
+          .allSatisfy(c -> assertThat(c).contains(p.first().chinesePhrase()));
     }
   }
 

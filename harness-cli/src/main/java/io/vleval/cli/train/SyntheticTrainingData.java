@@ -20,8 +20,9 @@ import java.util.Locale;
 
 /**
  * Loads the synthetic suite's parts (generating the suite into the cache on first use) and decodes
- * them into {@link TrainingData}: classification-train/-val, captions-train/-test and the mmbench
- * part (held out, for the multiple-choice metric).
+ * them into {@link TrainingData}: classification-train/-val, captions-train (in every language of
+ * {@code caption_languages}), captions-test (English) and the mmbench part (held out, for the
+ * multiple-choice metric).
  */
 public final class SyntheticTrainingData {
 
@@ -37,17 +38,38 @@ public final class SyntheticTrainingData {
         Path cache = spec.cache() != null ? spec.cache() : defaultCache;
         Scale scale = Scale.valueOf(spec.syntheticScale().toUpperCase(Locale.ROOT));
         PluginContext ctx = new PluginContext(spec.syntheticSeed(), cache, Math.max(1, workers));
-        Dataset<?> train = open(Part.CLASSIFICATION_TRAIN, scale, spec.syntheticSeed(), cache, ctx);
-        return TrainingData.of(train.info().classNames(), all(train, LabelledImage.class),
-                all(open(Part.CLASSIFICATION_VAL, scale, spec.syntheticSeed(), cache, ctx), LabelledImage.class),
-                all(open(Part.CAPTIONS_TRAIN, scale, spec.syntheticSeed(), cache, ctx), CaptionedImage.class),
-                all(open(Part.CAPTIONS_TEST, scale, spec.syntheticSeed(), cache, ctx), CaptionedImage.class), List.of(),
-                all(open(Part.MMBENCH, scale, spec.syntheticSeed(), cache, ctx), MultipleChoiceQuestion.class),
+        Dataset<?> train = open(Part.CLASSIFICATION_TRAIN, scale, spec.syntheticSeed(), null, cache, ctx);
+        List<String> languages = spec.captionLanguages();
+        List<CaptionedImage> captions = all(open(Part.CAPTIONS_TRAIN, scale, spec.syntheticSeed(), languages.get(0), cache,
+                ctx), CaptionedImage.class);
+        TrainingData data = TrainingData.of(train.info().classNames(), all(train, LabelledImage.class),
+                all(open(Part.CLASSIFICATION_VAL, scale, spec.syntheticSeed(), null, cache, ctx), LabelledImage.class),
+                captions,
+                all(open(Part.CAPTIONS_TEST, scale, spec.syntheticSeed(), null, cache, ctx), CaptionedImage.class), List.of(),
+                all(open(Part.MMBENCH, scale, spec.syntheticSeed(), null, cache, ctx), MultipleChoiceQuestion.class),
                 Training.imageSize());
+        for (String language : languages.subList(1, languages.size())) {
+            List<CaptionedImage> other = all(open(Part.CAPTIONS_TRAIN, scale, spec.syntheticSeed(), language, cache, ctx),
+                    CaptionedImage.class);
+            requireSameImages(captions, other, language);
+            data = data.withCaptionLanguage(other);
+        }
+        return data;
     }
 
-    private static Dataset<?> open(Part part, Scale scale, long seed, Path cache, PluginContext ctx) {
-        return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, scale, seed, null, cache), ctx);
+    private static void requireSameImages(List<CaptionedImage> first, List<CaptionedImage> other, String language) {
+        boolean same = first.size() == other.size();
+        for (int i = 0; same && i < first.size(); i++) {
+            same = first.get(i).id().equals(other.get(i).id());
+        }
+        if (!same) {
+            throw new IllegalStateException("captions-train in '" + language + "' does not list the images of the first"
+                    + " language in the same order");
+        }
+    }
+
+    private static Dataset<?> open(Part part, Scale scale, long seed, String language, Path cache, PluginContext ctx) {
+        return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, scale, seed, language, cache), ctx);
     }
 
     private static <T extends Sample> List<T> all(Dataset<?> d, Class<T> type) {

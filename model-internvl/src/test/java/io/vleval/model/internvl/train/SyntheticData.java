@@ -43,8 +43,23 @@ final class SyntheticData {
                 Training.imageSize());
     }
 
+    /** @return the tiny suite with captions-train in English, then Chinese */
+    static TrainingData tinyBilingual() {
+        PluginContext ctx = new PluginContext(0, CACHE, 2);
+        return tiny().withCaptionLanguage(all(open(Part.CAPTIONS_TRAIN, Scale.TINY, "zh", ctx), CaptionedImage.class));
+    }
+
+    /** @return the tiny suite's part in a language (en or zh) */
+    static List<CaptionedImage> captions(Part part, String language) {
+        return all(open(part, Scale.TINY, language, new PluginContext(0, CACHE, 2)), CaptionedImage.class);
+    }
+
     private static Dataset<?> open(Part part, Scale scale, PluginContext ctx) {
-        return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, scale, 0L, null, CACHE), ctx);
+        return open(part, scale, null, ctx);
+    }
+
+    private static Dataset<?> open(Part part, Scale scale, String language, PluginContext ctx) {
+        return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, scale, 0L, language, CACHE), ctx);
     }
 
     private static <T extends Sample> List<T> all(Dataset<?> d, Class<T> type) {

@@ -37,9 +37,38 @@ public record TrainingData(List<String> classNames, List<Labelled> classTrain, L
      * A preprocessed captioned image.
      *
      * @param pixels {@code 3 x S x S} normalized values
-     * @param captions its captions
+     * @param captions its captions in the first training language (what every stage but the
+     *     contrastive one reads)
+     * @param moreLanguages its captions in each further language of {@code caption_languages}, in
+     *     that order (empty for one language)
      */
-    public record Captioned(float[] pixels, List<String> captions) {}
+    public record Captioned(float[] pixels, List<String> captions, List<List<String>> moreLanguages) {
+
+        /** Copies, and checks that every language has captions. */
+        public Captioned {
+            captions = List.copyOf(captions);
+            moreLanguages = moreLanguages.stream().<List<String>>map(List::copyOf).toList();
+            if (captions.isEmpty() || moreLanguages.stream().anyMatch(List::isEmpty)) {
+                throw new IllegalArgumentException("a captioned image needs captions in every language");
+            }
+        }
+
+        /**
+         * @param pixels {@code 3 x S x S} normalized values
+         * @param captions its captions, in one language
+         */
+        public Captioned(float[] pixels, List<String> captions) {
+            this(pixels, captions, List.of());
+        }
+
+        /** @return the captions of every language, in the order of {@code caption_languages} */
+        public List<List<String>> byLanguage() {
+            List<List<String>> all = new ArrayList<>();
+            all.add(captions);
+            all.addAll(moreLanguages);
+            return all;
+        }
+    }
 
     /**
      * A preprocessed multiple-choice question.
@@ -73,6 +102,30 @@ public record TrainingData(List<String> classNames, List<Labelled> classTrain, L
         return new TrainingData(List.copyOf(classNames), labelled(classTrain, t), labelled(classVal, t),
                 captioned(captionTrain, t), captioned(captionTest, t), questions(questionsTrain, t),
                 questions(questionsEval, t), imageSize);
+    }
+
+    /**
+     * The same data with the captions of another language added to every captioned training image
+     * (no image is decoded again).
+     *
+     * @param sameImages captions-train in the other language: the same images in the same order
+     * @return the data with one more caption language
+     * @throws IllegalArgumentException when the number of images differs (the caller checks that they are the same)
+     */
+    public TrainingData withCaptionLanguage(List<CaptionedImage> sameImages) {
+        if (sameImages.size() != captionTrain.size()) {
+            throw new IllegalArgumentException("the captions of another language cover " + sameImages.size()
+                    + " training images, the first language's " + captionTrain.size());
+        }
+        List<Captioned> out = new ArrayList<>();
+        for (int i = 0; i < sameImages.size(); i++) {
+            Captioned c = captionTrain.get(i);
+            List<List<String>> more = new ArrayList<>(c.moreLanguages());
+            more.add(sameImages.get(i).captions());
+            out.add(new Captioned(c.pixels(), c.captions(), more));
+        }
+        return new TrainingData(classNames, classTrain, classVal, List.copyOf(out), captionTest, questionsTrain, questionsEval,
+                imageSize);
     }
 
     private static List<Labelled> labelled(List<LabelledImage> in, ImageTransform t) {

@@ -24,6 +24,13 @@ import java.util.SplittableRandom;
  * Two samples of the same class (or the same image) in a batch are both positives, with the
  * multi-positive soft targets of the reference's retrieval fine-tuning (§5.3), so a batch with two
  * red circles does not push one away from the other's text.
+ *
+ * <p>Captions in several languages ({@code data: {caption_languages: [en, zh]}}, as stage 1 of the
+ * paper mixes LAION-en with LAION-multi and Wukong): each time a captioned image is drawn, its
+ * language is drawn uniformly from the listed ones, then one caption of that language, both from
+ * the same per-(seed, step, sample) stream, so the mix is reproducible and every image is seen in
+ * every language over the run. With one language nothing extra is drawn, so English-only runs are
+ * bitwise what they were before languages existed. Classification pairs stay English.
  */
 public final class ContrastiveObjective implements Objective {
 
@@ -82,6 +89,28 @@ public final class ContrastiveObjective implements Objective {
         return List.of("logit_scale");
     }
 
+    /**
+     * The text a sample is paired with at a step: one of {@link #TEMPLATES} with the class name for a
+     * classification image, else one of the image's captions, in a language drawn per step when
+     * there are several. Reproducible: a function of the seed, the step and the sample only.
+     *
+     * @param sample a sample index (classification images first, then captioned images)
+     * @param step the step
+     * @return the text
+     */
+    public String text(int sample, int step) {
+        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + (long) step * 7919 + sample);
+        int nc = data.classTrain().size();
+        if (sample < nc) {
+            return TEMPLATES.get(r.nextInt(TEMPLATES.size())).replace("{}", data.classNames().get(data.classTrain().get(sample).label()));
+        }
+        TrainingData.Captioned c = data.captionTrain().get(sample - nc);
+        // no draw for a single language: English-only runs keep their exact random stream
+        List<String> captions = c.moreLanguages().isEmpty() ? c.captions()
+                : c.byLanguage().get(r.nextInt(1 + c.moreLanguages().size()));
+        return captions.get(r.nextInt(captions.size()));
+    }
+
     @Override
     public NDArray loss(int[] samples, int step, NDManager batch, Map<String, Float> parts) {
         List<float[]> images = new ArrayList<>();
@@ -89,18 +118,15 @@ public final class ContrastiveObjective implements Objective {
         List<String> keys = new ArrayList<>();
         int nc = data.classTrain().size();
         for (int s : samples) {
-            SplittableRandom r = new SplittableRandom(seed * 1_000_003L + (long) step * 7919 + s);
             if (s < nc) {
                 TrainingData.Labelled l = data.classTrain().get(s);
                 images.add(l.pixels());
-                texts.add(TEMPLATES.get(r.nextInt(TEMPLATES.size())).replace("{}", data.classNames().get(l.label())));
                 keys.add("class:" + l.label());
             } else {
-                TrainingData.Captioned c = data.captionTrain().get(s - nc);
-                images.add(c.pixels());
-                texts.add(c.captions().get(r.nextInt(c.captions().size())));
+                images.add(data.captionTrain().get(s - nc).pixels());
                 keys.add("image:" + s);
             }
+            texts.add(text(s, step));
         }
         NDArray pixels = Batches.pixels(images, data.imageSize(), batch);
         NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(pixels)));

@@ -7,7 +7,10 @@ ja = "".join(chr(c) for c in range(0x3041, 0x3097))  # hiragana
 ru = "".join(chr(c) for c in range(0x0410, 0x0450))  # Cyrillic А..я
 ar = "".join(chr(c) for c in range(0x0621, 0x064B))  # Arabic letters
 ascii_ = "".join(chr(c) for c in range(33, 127))
-chars = list(dict.fromkeys(["▁"] + list(ascii_) + list(zh) + list(ja) + list(ru) + list(ar)))
+# appended last so that every earlier id stays where it was: the synthetic suite's Chinese captions
+# also use 左 右 边 (left, right, side) and 正 (正方形, square), which the list above lacked
+zh_suite = "左右边正"
+chars = list(dict.fromkeys(["▁"] + list(ascii_) + list(zh) + list(ja) + list(ru) + list(ar) + list(zh_suite)))
 vocab = {"<unk>": 0, "<s>": 1, "</s>": 2}
 for c in chars:
     vocab[c] = len(vocab)

@@ -14,9 +14,13 @@ cd "$root"
 mvn -q -o -pl model-internvl -am test-compile
 mvn -q -o -pl model-internvl dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
 mkdir -p "$work/b/lib" "$work/b/classes/test/io/vleval/model/internvl/device" "$work/b/native/api" "$work/b/native/build/include" "$work/b/fixtures"
-# only what GpuCheck loads: no CPU libtorch (the machine's own is used), no tokenizers, no video
+# only what GpuCheck loads: no CPU libtorch (the machine's own is used), no video; the tokenizers jar
+# keeps only its linux-x86_64 library (the training part tokenizes captions)
 tr ':' '\n' < "$work/cp.txt" | grep -E '/(api-0\.36\.0|gson|jna-|commons-(compress|io|csv|codec)|pytorch-engine|jackson-(databind|core|annotations)|slf4j-api)[^/]*\.jar$' \
   | xargs -I{} cp {} "$work/b/lib/"
+tok=$(tr ':' '\n' < "$work/cp.txt" | grep -E '/tokenizers-[^/]*\.jar$')
+cp "$tok" "$work/b/lib/tokenizers.jar"
+zip -q -d "$work/b/lib/tokenizers.jar" 'native/lib/win-*' 'native/lib/osx-*' 'native/lib/linux-aarch64/*' '*.json' > /dev/null
 cp -r model-internvl/target/classes "$work/b/classes/main"
 cp model-internvl/target/test-classes/io/vleval/model/internvl/device/*.class "$work/b/classes/test/io/vleval/model/internvl/device/"
 for m in harness-api preprocess; do cp -r "$m/target/classes" "$work/b/classes/$m"; done

@@ -34,6 +34,7 @@ import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.text.ClipText;
@@ -78,13 +79,13 @@ final class InternVlModel implements Model {
     }
 
     static Model load(InternVlSpec spec, PluginContext context) {
-        Device device = device(spec.device());
+        Device device = Devices.parse(spec.device());
         CheckpointKind kind = InternVlProvider.kind(spec);
         long seed = spec.seed() != null ? spec.seed() : context.seed();
         String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : weightsChecksum(spec.checkpoint());
         DataType dtype = spec.dtype().dataType();
         String engine = dtype == DataType.FLOAT32 ? engineName() : engineName() + ", " + spec.dtype().key() + " compute";
-        ModelInfo info = new ModelInfo(checksum, engine, deviceName(device));
+        ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
         Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -152,27 +153,6 @@ final class InternVlModel implements Model {
     }
 
     // ------------------------------------------------------------------ environment
-
-    static Device device(String spec) {
-        Engine engine = Engine.getEngine("PyTorch");
-        int gpus = engine.getGpuCount();
-        if (spec.equals("cpu") || spec.equals("auto") && gpus == 0) {
-            return Device.cpu();
-        }
-        if (spec.equals("auto")) {
-            return Device.gpu(0);
-        }
-        int id = Integer.parseInt(spec.substring("gpu:".length()));
-        if (id >= gpus) {
-            throw new VlevalException("device: " + spec + " asked for, but PyTorch sees " + gpus
-                    + " GPU(s) (the CPU build of libtorch sees none); use device: auto or cpu");
-        }
-        return Device.gpu(id);
-    }
-
-    static String deviceName(Device d) {
-        return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
-    }
 
     static String engineName() {
         Engine engine = Engine.getEngine("PyTorch");

@@ -3,9 +3,9 @@ package io.vleval.model.internvl.provider;
 import ai.djl.ndarray.types.DataType;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
+import io.vleval.model.internvl.nd.Devices;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Options of the {@code internvl} model (YAML keys in snake_case).
@@ -35,7 +35,6 @@ public record InternVlSpec(
     /** The preset used when neither {@code checkpoint} nor {@code preset} is given. */
     public static final String DEFAULT_PRESET = "tiny";
 
-    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu:\\d+");
 
     /**
      * Compute types. Weights of any stored type (F32, F16, BF16) are decoded to float32 and cast once to
@@ -87,7 +86,7 @@ public record InternVlSpec(
             throw new IllegalArgumentException("'preset' = '" + preset + "' is unknown; expected one of " + Presets.names());
         }
         device = device == null ? "auto" : device;
-        if (!DEVICE.matcher(device).matches()) {
+        if (!Devices.SPEC.matcher(device).matches()) {
             throw new IllegalArgumentException("'device' = '" + device + "'; expected auto, cpu or gpu:N");
         }
         dtype = dtype == null ? Dtype.FLOAT32 : dtype;

@@ -1,8 +1,10 @@
 package io.vleval.model.internvl.train;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.checkpoint.CheckpointFiles;
@@ -15,13 +17,13 @@ import io.vleval.model.internvl.train.loop.StageResult;
 import io.vleval.model.internvl.train.loop.TrainingListener;
 import io.vleval.model.internvl.train.loop.TrainingLoop;
 import io.vleval.model.internvl.train.optim.CosineSchedule;
-import io.vleval.model.internvl.train.spec.StageKind;
-import io.vleval.model.internvl.train.spec.StageSpec;
-import io.vleval.model.internvl.train.spec.TrainSpec;
 import io.vleval.model.internvl.train.sft.ChatEval;
 import io.vleval.model.internvl.train.sft.ChatStageModel;
 import io.vleval.model.internvl.train.sft.LmWarmupObjective;
 import io.vleval.model.internvl.train.sft.SftObjective;
+import io.vleval.model.internvl.train.spec.StageKind;
+import io.vleval.model.internvl.train.spec.StageSpec;
+import io.vleval.model.internvl.train.spec.TrainSpec;
 import io.vleval.model.internvl.train.stage.CgStageModel;
 import io.vleval.model.internvl.train.stage.ContrastiveObjective;
 import io.vleval.model.internvl.train.stage.GenerativeObjective;
@@ -193,12 +195,13 @@ public final class Training {
     }
 
     private StageModel build(StageSpec stage, Path init, long seed) {
+        Device device = Devices.parse(spec.train().device());
         return switch (stage.kind()) {
-            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed)
-                    : CgStageModel.load(init, seed);
+            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed, device)
+                    : CgStageModel.load(init, seed, device);
             case LM_WARMUP, SFT -> init == null
-                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed)
-                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed);
+                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed, device)
+                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed, device);
         };
     }
 

@@ -2,6 +2,7 @@ package io.vleval.model.internvl.train.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class CheckpointFiles {
             w.metadata("format", "pt");
             metadata.forEach(w::metadata);
             for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-                w.addF32(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+                w.addF32(e.getKey(), e.getValue().getShape().getShape(), Devices.floats(e.getValue()));
             }
             w.write(dir.resolve("model.safetensors"));
             Files.writeString(dir.resolve("config.json"), config.toPrettyString() + "\n", StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
@@ -251,7 +252,7 @@ public final class TrainingLoop {
         model.save(tmp);
         SafetensorsWriter w = new SafetensorsWriter();
         for (Map.Entry<String, NDArray> e : adam.state().entrySet()) {
-            w.addF32(e.getKey(), e.getValue().getShape().getShape(), e.getValue().toFloatArray());
+            w.addF32(e.getKey(), e.getValue().getShape().getShape(), Devices.floats(e.getValue()));
         }
         w.write(tmp.resolve(OPTIMIZER));
         ObjectNode state = new ObjectMapper().createObjectNode();

@@ -69,9 +69,13 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed) {
-        try (InternVit vit = InternVit.load(dir, Device.cpu())) {
+        return withVisionOf(dir, llmHidden, llmLayers, seed, Device.cpu());
+    }
+
+    private static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed, Device device) {
+        try (InternVit vit = InternVit.load(dir, device)) {
             ChatConfig config = architecture(vit.config(), llmHidden, llmLayers);
-            InternVlChat chat = InternVlChat.random(config, seed, Device.cpu());
+            InternVlChat chat = InternVlChat.random(config, seed, device);
             Map<String, NDArray> target = chat.vit().weights();
             Map<String, NDArray> source = vit.weights();
             if (!target.keySet().equals(source.keySet())) {
@@ -92,8 +96,21 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel random(int llmHidden, int llmLayers, long seed) {
+        return random(llmHidden, llmLayers, seed, Device.cpu());
+    }
+
+    /**
+     * As {@link #random(int, int, long)}, on a device.
+     *
+     * @param llmHidden the LLM's width
+     * @param llmLayers the LLM's depth
+     * @param seed the seed
+     * @param device where it trains
+     * @return the model
+     */
+    public static ChatStageModel random(int llmHidden, int llmLayers, long seed, Device device) {
         ChatConfig c = architecture(Presets.tinyChat().vision(), llmHidden, llmLayers);
-        return new ChatStageModel(InternVlChat.random(c, seed, Device.cpu()));
+        return new ChatStageModel(InternVlChat.random(c, seed, device));
     }
 
     /**
@@ -106,6 +123,20 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, long seed) {
+        return load(dir, llmHidden, llmLayers, seed, Device.cpu());
+    }
+
+    /**
+     * As {@link #load(Path, int, int, long)}, on a device.
+     *
+     * @param dir the folder
+     * @param llmHidden the width of a new LLM
+     * @param llmLayers the depth of a new LLM
+     * @param seed seeds new weights
+     * @param device where it trains
+     * @return the model
+     */
+    public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, long seed, Device device) {
         String type;
         try {
             type = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(dir.resolve("config.json")))
@@ -114,9 +145,9 @@ public final class ChatStageModel implements StageModel {
             throw new UncheckedIOException(e);
         }
         if (ChatConfig.MODEL_TYPE.equals(type)) {
-            return new ChatStageModel(InternVlChat.load(dir, Device.cpu()));
+            return new ChatStageModel(InternVlChat.load(dir, device));
         }
-        return withVisionOf(dir, llmHidden, llmLayers, seed);
+        return withVisionOf(dir, llmHidden, llmLayers, seed, device);
     }
 
     /** @return the chat model */

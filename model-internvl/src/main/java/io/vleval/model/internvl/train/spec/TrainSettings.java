@@ -1,6 +1,7 @@
 package io.vleval.model.internvl.train.spec;
 
 import io.vleval.api.spec.Doc;
+import io.vleval.model.internvl.nd.Devices;
 import java.nio.file.Path;
 
 /**
@@ -10,16 +11,23 @@ import java.nio.file.Path;
  * @param seed every random choice (weights, shuffling, negatives) derives from it
  * @param out where stage folders go
  * @param threads PyTorch intra-op threads (0 = the engine's default)
+ * @param device where the stages train: {@code cpu} (default), {@code auto} or {@code gpu:N}
  */
 public record TrainSettings(
         @Doc("the run's name (default: the config file's name)") String name,
         @Doc("seed of weights, shuffling and sampling (default 0)") Long seed,
         @Doc("where stage folders go (default: train-runs/<name> beside the config)") Path out,
-        @Doc("PyTorch intra-op threads, 0 for the engine's default (default 0)") Integer threads) {
+        @Doc("PyTorch intra-op threads, 0 for the engine's default (default 0)") Integer threads,
+        @Doc("cpu (default), auto (a GPU if PyTorch sees one) or gpu:N; only cpu with threads: 1 is reproducible bit for bit")
+                String device) {
 
     /** Defaults. */
     public TrainSettings {
         seed = seed == null ? 0L : seed;
         threads = threads == null ? 0 : threads;
+        device = device == null ? "cpu" : device;
+        if (!Devices.SPEC.matcher(device).matches()) {
+            throw new IllegalArgumentException("'device' = '" + device + "'; expected cpu, auto or gpu:N");
+        }
     }
 }

@@ -43,7 +43,19 @@ public final class CgStageModel implements StageModel {
      * @return the model
      */
     public static CgStageModel random(InternVlCgConfig config, long seed) {
-        InternVlCg cg = InternVlCg.random(config, seed, Device.cpu());
+        return random(config, seed, Device.cpu());
+    }
+
+    /**
+     * A model with seeded random weights on a device.
+     *
+     * @param config the architecture
+     * @param seed the seed
+     * @param device where it trains
+     * @return the model
+     */
+    public static CgStageModel random(InternVlCgConfig config, long seed, Device device) {
+        InternVlCg cg = InternVlCg.random(config, seed, device);
         return withItm(cg, null, seed);
     }
 
@@ -55,7 +67,19 @@ public final class CgStageModel implements StageModel {
      * @return the model
      */
     public static CgStageModel load(Path dir, long seed) {
-        InternVlCg cg = InternVlCg.load(dir, Device.cpu());
+        return load(dir, seed, Device.cpu());
+    }
+
+    /**
+     * Loads a checkpoint onto a device (with its {@code itm_head} when it has one, else a new random one).
+     *
+     * @param dir the folder
+     * @param seed seeds a new {@code itm_head}
+     * @param device where it trains
+     * @return the model
+     */
+    public static CgStageModel load(Path dir, long seed, Device device) {
+        InternVlCg cg = InternVlCg.load(dir, device);
         return withItm(cg, dir, seed);
     }
 

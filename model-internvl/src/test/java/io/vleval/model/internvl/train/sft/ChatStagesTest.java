@@ -69,8 +69,8 @@ class ChatStagesTest {
         TrainingData data = SyntheticDataAccess.tiny();
         Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
         int hidden = Integer.getInteger("llmHidden", 64);
-        StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L, hidden, 2),
-                Integer.getInteger("lmSteps", 60), 16, 1, new OptimizerSpec(3e-3, null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0,
+        StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L, hidden, Integer.getInteger("llmLayers", 2)),
+                Integer.getInteger("lmSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lmLr", "3e-3")), null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0,
                 null, null, null);
         StageSpec sft = new StageSpec("sft", StageKind.SFT, new ModelInitSpec(null, "lm", null, 0L, null, null),
                 Integer.getInteger("sftSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("sftLr", "3e-3")),
@@ -94,7 +94,7 @@ class ChatStagesTest {
         }).run(false);
         System.out.printf("stage 3: %.1f s; warm-up %.4f -> %.4f; sft %.4f -> %.4f; %s%n", (System.nanoTime() - t0) / 1e9,
                 o.get(0).result().meanLoss(5, false), o.get(0).result().meanLoss(5, true), o.get(1).result().meanLoss(5, false),
-                o.get(1).result().meanLoss(5, true), o.get(1).metrics());
+                o.get(1).result().meanLoss(5, true), o.get(0).metrics() + " " + o.get(1).metrics());
         return o;
     }
 

@@ -225,6 +225,9 @@ public final class Training {
 
     private Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer, long seed) {
         Map<String, Double> m = new LinkedHashMap<>();
+        if (kind == StageKind.LM_WARMUP && model instanceof ChatStageModel chat) {
+            m.putAll(ChatEval.describedMetrics(chat.chat(), tokenizer, data, seed));
+        }
         if (kind == StageKind.SFT && model instanceof ChatStageModel chat) {
             m.putAll(ChatEval.metrics(chat.chat(), tokenizer, data, seed));
         }

@@ -72,6 +72,29 @@ public final class ChatEval {
         return m;
     }
 
+    /**
+     * The warm-up's check that the LLM answers multiple-choice questions from text: the held-out questions with
+     * the picture's description in place of the image ({@link ChatSequences#described}), no image tokens.
+     *
+     * @param chat the model
+     * @param tokenizer its tokenizer
+     * @param data the suite
+     * @param seed seeds the held-out question draws (as {@link #metrics})
+     * @return {@code mc_described_heldout_accuracy} and its {@code _chance}
+     */
+    public static Map<String, Double> describedMetrics(InternVlChat chat, TextTokenizer tokenizer, TrainingData data, long seed) {
+        ChatSequences seq = new ChatSequences(tokenizer, chat.config());
+        long stop = tokenizer.tokenId(ConversationTemplate.named(chat.config().template()).stopString())
+                .orElse(chat.config().llm().eosTokenId());
+        List<InstructionData.Turn> held = new InstructionData(data).multipleChoice(data, data.classVal(), data.captionTest(), seed + 17);
+        double[] a = accuracy(chat, tokenizer, seq, stop, data.imageSize(), held.stream()
+                .map(t -> new Q(null, ChatSequences.described(t.prompt(), t.description()), t.options(), t.answer())).toList());
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("mc_described_heldout_accuracy", a[0]);
+        m.put("mc_described_heldout_chance", a[1]);
+        return m;
+    }
+
     private record Q(float[] pixels, String prompt, List<String> options, String answer) {}
 
     private static double[] accuracy(InternVlChat chat, TextTokenizer tok, ChatSequences seq, long stop, int size, List<Q> qs) {
@@ -93,16 +116,16 @@ public final class ChatEval {
      * @param seq the model's sequences
      * @param stop the separator id
      * @param size the image side
-     * @param pixels {@code 3 x S x S}
+     * @param pixels {@code 3 x S x S}, or null for a text-only turn
      * @param question the user message
      * @param maxNew the most new tokens
      * @return the reply, cut at the separator and stripped
      */
     static String reply(InternVlChat chat, TextTokenizer tok, ChatSequences seq, long stop, int size, float[] pixels,
             String question, int maxNew) {
-        long[] ids = seq.prompt(question, true);
+        long[] ids = seq.prompt(question, pixels != null);
         try (NDManager batch = chat.manager().newSubManager()) {
-            NDArray image = chat.extractFeature(batch.create(pixels, new Shape(1, 3, size, size)));
+            NDArray image = pixels == null ? null : chat.extractFeature(batch.create(pixels, new Shape(1, 3, size, size)));
             NDArray emb = chat.inputEmbeddings(ids, image, seq.contextId(), batch);
             try (PromptDecoding state = chat.decoding(emb, true, batch)) {
                 long[] out = Generator.generate(state, GenerationSettings.greedy(maxNew), Set.of(stop));

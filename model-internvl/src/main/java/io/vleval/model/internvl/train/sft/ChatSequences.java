@@ -54,6 +54,19 @@ final class ChatSequences {
         return contextId;
     }
 
+    /**
+     * A text-only stand-in for an image turn: the picture's description where the image tokens go
+     * ({@code <img>description</img>\n} + question), so that a text-only LLM learns to answer from
+     * what sits between {@code <img>} and {@code </img>}, which SFT later fills with image tokens.
+     *
+     * @param question the user message
+     * @param description the picture in words
+     * @return the user message with the description in place of the image
+     */
+    static String described(String question, String description) {
+        return "<img>" + description + "</img>\n" + question;
+    }
+
     /** The prompt ids of a turn, as the provider builds them (for generation). */
     long[] prompt(String question, boolean image) {
         return tokenizer.encode(query(question, image), true);

@@ -48,8 +48,12 @@ public final class InstructionData {
      * @param answer the assistant's reply
      * @param options option texts in letter order (empty for a caption turn)
      * @param references reference captions (empty for a multiple-choice turn)
+     * @param description what the picture shows in words ("a blue circle", or the reference caption of a
+     *     two-object image) for a multiple-choice turn, null for a caption turn; the LM warm-up puts it
+     *     where the image goes
      */
-    public record Turn(float[] pixels, String prompt, String answer, List<String> options, List<String> references) {
+    public record Turn(float[] pixels, String prompt, String answer, List<String> options, List<String> references,
+            String description) {
 
         /** @return whether it is a multiple-choice turn */
         public boolean multipleChoice() {
@@ -114,14 +118,14 @@ public final class InstructionData {
                 }
                 String letter = String.valueOf((char) ('A' + Math.floorMod(m.answer() - shift, k)));
                 TrainingData.Question q = new TrainingData.Question(m.pixels(), m.question(), m.hint(), List.copyOf(opts), letter, null);
-                out.add(new Turn(m.pixels(), TrainingData.prompt(q), letter, List.copyOf(opts), List.of()));
+                out.add(new Turn(m.pixels(), TrainingData.prompt(q), letter, List.copyOf(opts), List.of(), m.description()));
             }
         }
         return out;
     }
 
-    /** A drawn multiple-choice question: options in drawn order, the index of the right one. */
-    private record Mc(float[] pixels, String question, String hint, List<String> options, int answer) {}
+    /** A drawn multiple-choice question: options in drawn order, the index of the right one, the picture in words. */
+    private record Mc(float[] pixels, String question, String hint, List<String> options, int answer, String description) {}
 
     private List<Mc> draw(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
             long seed) {
@@ -129,14 +133,14 @@ public final class InstructionData {
         List<Mc> out = new ArrayList<>();
         for (TrainingData.Labelled l : labelled) {
             String[] w = data.classNames().get(l.label()).replace('_', ' ').split(" ", 2);
-            ask(l.pixels(), List.of(new Obj(false, w[0], w[1])), r, out);
+            ask(l.pixels(), "a " + w[0] + " " + w[1], List.of(new Obj(false, w[0], w[1])), r, out);
         }
         for (TrainingData.Captioned c : captioned) {
             for (String cap : c.captions()) {
                 Matcher m = PAIR.matcher(cap);
                 if (m.matches() && colours.contains(m.group(2)) && shapes.contains(m.group(3)) && colours.contains(m.group(6))
                         && shapes.contains(m.group(7))) {
-                    ask(c.pixels(), List.of(new Obj(m.group(1).equals("large"), m.group(2), m.group(3)),
+                    ask(c.pixels(), cap, List.of(new Obj(m.group(1).equals("large"), m.group(2), m.group(3)),
                             new Obj(m.group(5).equals("large"), m.group(6), m.group(7))), r, out);
                     break;
                 }
@@ -159,14 +163,14 @@ public final class InstructionData {
         for (TrainingData.Captioned c : captioned) {
             for (int i = 0; i < perImage; i++) {
                 out.add(new Turn(c.pixels(), CAPTION_PROMPTS.get(r.nextInt(CAPTION_PROMPTS.size())),
-                        c.captions().get(r.nextInt(c.captions().size())), List.of(), c.captions()));
+                        c.captions().get(r.nextInt(c.captions().size())), List.of(), c.captions(), null));
             }
         }
         return out;
     }
 
     /** Every question the picture answers unambiguously (colour and shape of each object, the count half the time). */
-    private void ask(float[] pixels, List<Obj> objects, SplittableRandom r, List<Mc> out) {
+    private void ask(float[] pixels, String description, List<Obj> objects, SplittableRandom r, List<Mc> out) {
         for (Obj target : objects) {
             long sameShape = objects.stream().filter(o -> o.shape().equals(target.shape())).count();
             long sameShapeAndSize = objects.stream().filter(o -> o.shape().equals(target.shape()) && o.large() == target.large())
@@ -175,19 +179,19 @@ public final class InstructionData {
             if (sameShapeAndSize == 1) {
                 String q = sameShape == 1 ? "What colour is the " + target.shape() + "?"
                         : "What colour is the " + (target.large() ? "large " : "small ") + target.shape() + "?";
-                out.add(turn(pixels, q, target.colour(), colours, r));
+                out.add(turn(pixels, description, q, target.colour(), colours, r));
             }
             if (sameColour == 1) {
-                out.add(turn(pixels, "What shape is the " + target.colour() + " object?", target.shape(), shapes, r));
+                out.add(turn(pixels, description, "What shape is the " + target.colour() + " object?", target.shape(), shapes, r));
             }
         }
         if (r.nextInt(2) == 0) {
-            out.add(turn(pixels, "How many shapes are in the image?", Integer.toString(objects.size()),
+            out.add(turn(pixels, description, "How many shapes are in the image?", Integer.toString(objects.size()),
                     List.of("1", "2", "3", "4"), r));
         }
     }
 
-    private static Mc turn(float[] pixels, String question, String correct, List<String> all, SplittableRandom r) {
+    private static Mc turn(float[] pixels, String description, String question, String correct, List<String> all, SplittableRandom r) {
         int keep = 2 + r.nextInt(3);
         List<String> chosen = new ArrayList<>(List.of(correct));
         List<String> others = new ArrayList<>(all);
@@ -202,7 +206,7 @@ public final class InstructionData {
             chosen.set(j, t);
         }
         String hint = r.nextInt(3) == 0 ? HINT : null;
-        return new Mc(pixels, question, hint, List.copyOf(chosen), chosen.indexOf(correct));
+        return new Mc(pixels, question, hint, List.copyOf(chosen), chosen.indexOf(correct), description);
     }
 
     /**

@@ -16,11 +16,14 @@ import java.util.Map;
  *
  * <ul>
  *   <li>each reference caption of the captions-train images, {@code BOS caption EOS};
- *   <li>text-only chat turns in the model's conversation template — multiple-choice questions of the
- *       training images (other option draws than SFT's; the answer letter is not a target, since no
- *       image goes with it), and captioning instructions with a caption —
- *       with the image block left as its placeholder tokens ({@code <img><IMG_CONTEXT>...</img>}, no
- *       image), since the LLM stood in for is a chat model that knows its template.
+ *   <li>text-only multiple-choice turns of the training images (every circular shift, other draws than
+ *       SFT's) with the picture <em>described</em> where the image goes ({@code <img>a blue circle</img>},
+ *       {@link ChatSequences#described}), the reply (letter and separator) the target: the reference's chat
+ *       LLM arrives able to pick an option letter from text, and a tiny random LLM does not learn that
+ *       lookup during SFT, where it must learn to read the image at the same time (README, stage 3);
+ *   <li>captioning turns in the model's conversation template with a caption, every token a target,
+ *       the image block left as its placeholder tokens ({@code <img><IMG_CONTEXT>...</img>}, no image),
+ *       since the LLM stood in for is a chat model that knows its template.
  * </ul>
  *
  * <p>Only {@code language_model.*} trains; the vision tower and {@code mlp1} are not used.
@@ -47,15 +50,13 @@ public final class LmWarmupObjective implements Objective {
                 samples.add(sequences.text(caption, eos));
             }
         }
-        List<InstructionData.Turn> turns = new ArrayList<>(inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed + 101));
-        turns.addAll(inst.captioning(data.captionTrain(), 1, seed + 102));
-        for (InstructionData.Turn t : turns) {
+        // the picture in words where the image goes, so the letter can be known and is the target (README, stage 3)
+        for (InstructionData.Turn t : inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed + 101, true)) {
+            samples.add(sequences.turn(ChatSequences.described(t.prompt(), t.description()), t.answer(), false, false));
+        }
+        for (InstructionData.Turn t : inst.captioning(data.captionTrain(), 1, seed + 102)) {
             ChatSequences.Encoded e = sequences.turn(t.prompt(), t.answer(), true, true);
-            boolean[] target = e.target().clone();
-            if (t.multipleChoice() && target.length > 2) {
-                target[target.length - 2] = false; // the letter: a text-only model cannot know it; the format it can
-            }
-            samples.add(new ChatSequences.Encoded(e.ids(), target, 0));
+            samples.add(new ChatSequences.Encoded(e.ids(), e.target(), 0)); // the placeholders stay text: no image here
         }
     }
 

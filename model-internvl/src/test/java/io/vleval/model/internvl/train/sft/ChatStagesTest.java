@@ -54,9 +54,12 @@ class ChatStagesTest {
         providerLoads(out.resolve("export"));
     }
 
-    /** The goal of issue 7 for stage 3, not reached yet: the replies are at chance (README, "Stage 3"). */
+    /**
+     * The goal of issue 7 for stage 3, not reached yet: the replies are at chance (README, "Stage 3"). The image
+     * does reach the reply ({@link ChatStageDiagnosticsTest}); the tiny LLM does not learn the option-letter lookup.
+     */
     @Test
-    @org.junit.jupiter.api.Disabled("stage 3 does not yet learn image-grounded answers: held-out accuracy is at chance (README)")
+    @org.junit.jupiter.api.Disabled("the tiny LLM does not learn the option-letter lookup, even from text: held-out accuracy is at chance (README)")
     void multipleChoiceAccuracyFarAboveChance() throws Exception {
         List<Training.StageOutcome> o = run("llm");
         assertThat(o.get(1).metrics().get("mc_heldout_accuracy")).isGreaterThan(o.get(1).metrics().get("mc_heldout_chance") + 0.25);
@@ -66,8 +69,8 @@ class ChatStagesTest {
         TrainingData data = SyntheticDataAccess.tiny();
         Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
         int hidden = Integer.getInteger("llmHidden", 64);
-        StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L, hidden, 2),
-                Integer.getInteger("lmSteps", 60), 16, 1, new OptimizerSpec(3e-3, null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0,
+        StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L, hidden, Integer.getInteger("llmLayers", 2)),
+                Integer.getInteger("lmSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lmLr", "3e-3")), null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0,
                 null, null, null);
         StageSpec sft = new StageSpec("sft", StageKind.SFT, new ModelInitSpec(null, "lm", null, 0L, null, null),
                 Integer.getInteger("sftSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("sftLr", "3e-3")),
@@ -91,7 +94,7 @@ class ChatStagesTest {
         }).run(false);
         System.out.printf("stage 3: %.1f s; warm-up %.4f -> %.4f; sft %.4f -> %.4f; %s%n", (System.nanoTime() - t0) / 1e9,
                 o.get(0).result().meanLoss(5, false), o.get(0).result().meanLoss(5, true), o.get(1).result().meanLoss(5, false),
-                o.get(1).result().meanLoss(5, true), o.get(1).metrics());
+                o.get(1).result().meanLoss(5, true), o.get(0).metrics() + " " + o.get(1).metrics());
         return o;
     }
 

@@ -104,6 +104,40 @@ class SftRegressionTest {
     }
 
     /**
+     * The warm-up's multiple-choice turns carry the picture in words where the image goes, so their letter can be
+     * known from the text: every colour/shape question's description names the right option (and no other option
+     * of a one-object picture), and the described turn has no image slot.
+     */
+    @Test
+    void warmupQuestionsDescribeThePictureWhereTheImageGoes() {
+        ChatSequences seq = new ChatSequences(tok, model.chat().config());
+        List<InstructionData.Turn> turns = new InstructionData(data).multipleChoice(data, data.classTrain(), data.captionTrain(), 101, true);
+        int checked = 0;
+        for (InstructionData.Turn t : turns) {
+            assertThat(t.description()).isNotBlank();
+            if (!t.prompt().contains("How many")) {
+                String right = t.options().get(t.answer().charAt(0) - 'A');
+                assertThat(t.description()).as(t.prompt()).contains(right);
+                if (t.description().split(" ").length == 3) { // one object ("a COLOUR SHAPE"): the other options are absent
+                    t.options().stream().filter(o -> !o.equals(right)).forEach(o -> assertThat(t.description()).doesNotContain(o));
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(turns.size() / 2);
+        InstructionData.Turn t = turns.get(0);
+        ChatSequences.Encoded e = seq.turn(ChatSequences.described(t.prompt(), t.description()), t.answer(), false, false);
+        assertThat(e.imageSlots()).isZero();
+        assertThat(e.ids()).doesNotContain(seq.contextId());
+        String text = tok.decode(e.ids(), false);
+        assertThat(text).contains("<img>").contains(t.description()).contains("</img>");
+        // the targets are the letter and <|im_end|>
+        assertThat(e.target()[e.ids().length - 2]).isTrue();
+        assertThat(e.target()[e.ids().length - 1]).isTrue();
+        assertThat(e.target()[e.ids().length - 3]).isFalse();
+    }
+
+    /**
      * Batch/row alignment: the batched SFT loss equals the loss recomputed row by row from the inference path
      * ({@code InternVlChat.inputEmbeddings} + {@code logits}), and pairing rows with other rows' images changes it.
      */

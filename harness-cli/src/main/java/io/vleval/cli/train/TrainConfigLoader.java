@@ -42,7 +42,8 @@ public final class TrainConfigLoader {
         String name = spec.train().name() != null ? spec.train().name()
                 : file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path out = spec.train().out() != null ? spec.train().out() : base.resolve("train-runs").resolve(name);
-        TrainSettings settings = new TrainSettings(name, spec.train().seed(), out, spec.train().threads(), spec.train().device());
+        TrainSettings settings = new TrainSettings(name, spec.train().seed(), out, spec.train().threads(), spec.train().device(),
+                spec.train().precision());
         return new TrainSpec(settings, spec.data(), spec.stages());
     }
 }

@@ -292,7 +292,9 @@ public final class Decoder implements AutoCloseable {
             scores = scores.add(mask);
         }
         // softmax in float32 and back, as the reference's eager attention does in half precision
-        NDArray probs = Precision.cast(Precision.toFloat32(scores).softmax(-1), q.getDataType()).reshape(b, kvh, g * t, s);
+        // (in half-precision training in the scores' own type: DJL's toType would cut the graph)
+        NDArray probs = (scores.hasGradient() ? scores.softmax(-1)
+                : Precision.cast(Precision.toFloat32(scores).softmax(-1), q.getDataType())).reshape(b, kvh, g * t, s);
         NDArray out = probs.matMul(v).reshape(b, heads, t, hd);
         return out.transpose(0, 2, 1, 3).reshape(b, t, heads * hd);
     }

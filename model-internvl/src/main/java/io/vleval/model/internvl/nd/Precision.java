@@ -2,6 +2,7 @@ package io.vleval.model.internvl.nd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 
 /**
@@ -102,9 +103,42 @@ public final class Precision {
      * @return the normalized activations, in the type of {@code x}
      */
     public static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
+        // training in half precision cannot take the float32 detour: DJL's toType runs under NoGradGuard
         DataType type = x.getDataType();
+        if (type != DataType.FLOAT32 && x.hasGradient()) {
+            return scaledRmsNorm(x, weight, eps);
+        }
         NDArray x32 = toFloat32(x);
         NDArray rms = x32.square().mean(new int[] {-1}, true).add((float) eps).sqrt();
         return cast(x32.div(rms), type).mul(weight);
+    }
+
+    /**
+     * RMSNorm in the type of {@code x} with no cast, for back-propagation in half precision (DJL 0.36's
+     * {@code toType} is not differentiable: it runs under {@code NoGradGuard}). Each row is first divided
+     * by its largest magnitude {@code s} (a constant for autograd), so the squares stay within float16:
+     * {@code x / sqrt(mean(x^2) + eps) = (x/s) / sqrt(mean((x/s)^2) + eps/s^2)}.
+     */
+    private static NDArray scaledRmsNorm(NDArray x, NDArray weight, double eps) {
+        NDArray s = Scalars.maximum(x.stopGradient().abs().max(new int[] {-1}, true), 1e-4);
+        NDArray xs = x.div(s);
+        NDArray epsOverS2 = Scalars.mul(s.square().pow(-1), eps);
+        NDArray rms = xs.square().mean(new int[] {-1}, true).add(epsOverS2).sqrt();
+        return xs.div(rms).mul(weight);
+    }
+
+    /**
+     * Widens a scalar loss to float32 so that autograd still reaches the graph behind it (adding a float32
+     * zero promotes the type; {@code toType} would cut the graph).
+     *
+     * @param loss a 0-d loss of any float type
+     * @return the loss as a 0-d float32 array, differentiable
+     */
+    public static NDArray widenLoss(NDArray loss) {
+        if (loss.getDataType() == DataType.FLOAT32) {
+            return loss;
+        }
+        NDArray zero = loss.getManager().zeros(new Shape(1), DataType.FLOAT32, loss.getDevice());
+        return loss.add(zero).sum();
     }
 }

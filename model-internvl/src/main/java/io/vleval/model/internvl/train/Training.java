@@ -1,6 +1,7 @@
 package io.vleval.model.internvl.train;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
@@ -23,6 +24,7 @@ import io.vleval.model.internvl.train.sft.LmWarmupObjective;
 import io.vleval.model.internvl.train.sft.SftObjective;
 import io.vleval.model.internvl.train.spec.StageKind;
 import io.vleval.model.internvl.train.spec.StageSpec;
+import io.vleval.model.internvl.train.spec.TrainSettings;
 import io.vleval.model.internvl.train.spec.TrainSpec;
 import io.vleval.model.internvl.train.stage.CgStageModel;
 import io.vleval.model.internvl.train.stage.ContrastiveObjective;
@@ -154,7 +156,7 @@ public final class Training {
                 LoopSettings settings = new LoopSettings(stage.name(), stage.steps(), stage.batchSize(),
                         stage.gradientAccumulation(), stage.clipGradNorm(), stage.checkpointEvery(), seed, stage.optimizer(),
                         new CosineSchedule(stage.optimizer().lr(), stage.schedule().warmupSteps(), stage.steps(),
-                                stage.schedule().minLrRatio()));
+                                stage.schedule().minLrRatio()), mixedPrecision());
                 listener.onMessage(String.format(java.util.Locale.ROOT, "%s (%s): %d steps, %d trainable weights, %d of %d parameters",
                         stage.name(), stage.kind().name().toLowerCase(java.util.Locale.ROOT), stage.steps(), trainable.size(),
                         count(trainable), count(model.parameters())));
@@ -196,13 +198,18 @@ public final class Training {
 
     private StageModel build(StageSpec stage, Path init, long seed) {
         Device device = Devices.parse(spec.train().device());
+        DataType dtype = mixedPrecision() ? DataType.FLOAT16 : DataType.FLOAT32;
         return switch (stage.kind()) {
-            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed, device)
-                    : CgStageModel.load(init, seed, device);
+            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed, device, dtype)
+                    : CgStageModel.load(init, seed, device, dtype);
             case LM_WARMUP, SFT -> init == null
-                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed, device)
-                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed, device);
+                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed, device, dtype)
+                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed, device, dtype);
         };
+    }
+
+    private boolean mixedPrecision() {
+        return TrainSettings.MIXED_FLOAT16.equals(spec.train().precision());
     }
 
     private Objective objective(StageSpec stage, StageModel model, TextTokenizer tokenizer, long seed) {

@@ -26,7 +26,7 @@ class ContrastiveStageTest {
         StageSpec stage = new StageSpec("c", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
                 Integer.getInteger("steps", 250), 32, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lr", "2e-3")), null, null, null), new ScheduleSpec(5, 0.1), 1.0,
                 null, null);
-        TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null), null, List.of(stage));
+        TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(stage));
         long t0 = System.nanoTime();
         List<String> skipped = new java.util.ArrayList<>();
         Training.StageOutcome o = new Training(spec, data, out, new io.vleval.model.internvl.train.loop.TrainingListener() {

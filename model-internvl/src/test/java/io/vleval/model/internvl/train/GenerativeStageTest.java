@@ -36,7 +36,7 @@ class GenerativeStageTest {
         StageSpec s2 = new StageSpec("s2", StageKind.GENERATIVE, new ModelInitSpec(null, "s1", null, null, null, null),
                 Integer.getInteger("steps2", 40), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lr2", "2e-3")), null,
                         null, null), new ScheduleSpec(5, 0.1), 1.0, null, null);
-        TrainSpec spec = new TrainSpec(new TrainSettings("g", 0L, out, 1, null), null, List.of(s1, s2));
+        TrainSpec spec = new TrainSpec(new TrainSettings("g", 0L, out, 1, null, null), null, List.of(s1, s2));
         List<Double> itc = new ArrayList<>();
         List<Training.StageOutcome> o = new Training(spec, data, out, new TrainingListener() {
             @Override

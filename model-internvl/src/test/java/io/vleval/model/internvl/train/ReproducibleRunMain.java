@@ -35,7 +35,7 @@ public final class ReproducibleRunMain {
                 steps1, 32, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(5, 0.1), 1.0, null, null);
         StageSpec s2 = new StageSpec("s2", StageKind.GENERATIVE, new ModelInitSpec(null, "s1", null, null, null, null), steps2, 8,
                 2, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(2, 0.1), 1.0, null, null);
-        TrainSpec spec = new TrainSpec(new TrainSettings("x", 0L, out, 0, null), null, steps2 > 0 ? List.of(s1, s2) : List.of(s1));
+        TrainSpec spec = new TrainSpec(new TrainSettings("x", 0L, out, 0, null, null), null, steps2 > 0 ? List.of(s1, s2) : List.of(s1));
         List<Training.StageOutcome> o = new Training(spec, SyntheticData.tiny(), out, new TrainingListener() {
             @Override
             public void onStep(StepReport r) {

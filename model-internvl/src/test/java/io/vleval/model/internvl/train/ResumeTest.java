@@ -40,7 +40,7 @@ class ResumeTest {
     private static TrainSpec spec(Path out, StageKind kind) {
         StageSpec stage = new StageSpec("s", kind, new ModelInitSpec("tiny-internvl", null, null, 3L, null, null), 8, 8, 2,
                 new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(2, 0.0), 0.5, 3, null);
-        return new TrainSpec(new TrainSettings("r", 7L, out, 0, null), null, List.of(stage));
+        return new TrainSpec(new TrainSettings("r", 7L, out, 0, null, null), null, List.of(stage));
     }
 
     @Test

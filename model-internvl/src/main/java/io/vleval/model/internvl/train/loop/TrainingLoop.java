@@ -3,11 +3,14 @@ package io.vleval.model.internvl.train.loop;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
 import io.vleval.model.internvl.nd.Devices;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
@@ -65,6 +68,15 @@ public final class TrainingLoop {
     private final LoopSettings settings;
     private final Path stageDir;
     private final TrainingListener listener;
+    /** Mixed precision: float32 copies of the float16 trainable weights, which AdamW updates. */
+    private final Map<String, NDArray> masters = new LinkedHashMap<>();
+    private double lossScale = INITIAL_LOSS_SCALE;
+    private int goodSteps;
+
+    /** The dynamic loss scale's start, its growth after this many finite steps, and its floor. */
+    private static final double INITIAL_LOSS_SCALE = 65536;
+    private static final int GROWTH_INTERVAL = 200;
+    private static final double MIN_LOSS_SCALE = 1;
 
     /**
      * @param model the model (saved at checkpoints)
@@ -125,6 +137,14 @@ public final class TrainingLoop {
      */
     public StageResult run(Path resumeFrom) {
         trainable.values().forEach(a -> a.setRequiresGradient(true));
+        NDManager masterManager = model.manager().newSubManager();
+        if (settings.mixedPrecision()) {
+            trainable.forEach((k, w) -> {
+                NDArray m = w.toType(DataType.FLOAT32, true);
+                m.attach(masterManager);
+                masters.put(k, m);
+            });
+        }
         ShuffledOrder order = new ShuffledOrder(objective.size(), settings.seed());
         int start = 0;
         long drawn = 0;
@@ -165,14 +185,31 @@ public final class TrainingLoop {
                             Map<String, Float> p = new LinkedHashMap<>();
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                                 NDArray l = objective.loss(idx, step, mb, p);
-                                loss += l.getFloat() / settings.accumulation();
-                                gc.backward(settings.accumulation() == 1 ? l : Scalars.div(l, settings.accumulation()));
+                                if (settings.mixedPrecision()) {
+                                    // scaled so that small float16 gradients do not flush to zero; unscaled in update()
+                                    NDArray l32 = Precision.widenLoss(l);
+                                    loss += l32.getFloat() / settings.accumulation();
+                                    gc.backward(Scalars.mul(l32, lossScale / settings.accumulation()));
+                                } else {
+                                    loss += l.getFloat() / settings.accumulation();
+                                    gc.backward(settings.accumulation() == 1 ? l : Scalars.div(l, settings.accumulation()));
+                                }
                             }
                             p.forEach((k, v) -> parts.merge(k, (double) v / settings.accumulation(), Double::sum));
                         }
                     }
+                    if (settings.mixedPrecision()) {
+                        parts.put("loss_scale", lossScale);
+                    }
                     double norm = update(adam, lr, step + 1);
                     objective.afterUpdate();
+                    // a float32 weight that afterUpdate changed in place (the temperature clamp) is its own master
+                    masters.forEach((k, m) -> {
+                        NDArray w = trainable.get(k);
+                        if (w.getDataType() == DataType.FLOAT32) {
+                            m.muli(0).addi(w);
+                        }
+                    });
                     double dt = (System.nanoTime() - t0) / 1e9;
                     seconds += dt;
                     drawn += perStep;
@@ -190,6 +227,8 @@ public final class TrainingLoop {
             throw new UncheckedIOException(e);
         } finally {
             trainable.values().forEach(a -> a.setRequiresGradient(false));
+            masters.clear();
+            masterManager.close();
         }
         return new StageResult(settings.stage(), readLosses(), seconds, seconds > 0 ? drawn / seconds : 0, last);
     }
@@ -198,6 +237,7 @@ public final class TrainingLoop {
     private double update(AdamW adam, double lr, int t) {
         try (NDManager sm = model.manager().newSubManager()) {
             Map<String, NDArray> grads = new LinkedHashMap<>();
+            List<NDArray> raw = new ArrayList<>();
             double sq = 0;
             for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
                 NDArray g = gradient(e.getValue());
@@ -205,6 +245,12 @@ public final class TrainingLoop {
                     continue;
                 }
                 g.attach(sm);
+                raw.add(g);
+                if (settings.mixedPrecision()) {
+                    g = g.toType(DataType.FLOAT32, true);
+                    g.attach(sm);
+                    g.muli((float) (1 / lossScale));
+                }
                 grads.put(e.getKey(), g);
                 sq += g.square().sum().getFloat();
             }
@@ -217,8 +263,16 @@ public final class TrainingLoop {
                         bad.add(k);
                     }
                 });
+                raw.forEach(TrainingLoop::zero);
+                if (settings.mixedPrecision()) {
+                    // the loss scale overflowed float16: halve it and skip the step (dynamic loss scaling)
+                    lossScale = Math.max(MIN_LOSS_SCALE, lossScale / 2);
+                    goodSteps = 0;
+                    listener.onMessage(settings.stage() + ": step " + t + " skipped, non-finite float16 gradient in "
+                            + bad.size() + " weights (" + bad.get(0) + (bad.size() > 1 ? ", ..." : "") + "); loss scale now " + lossScale);
+                    return norm;
+                }
                 listener.onMessage(settings.stage() + ": step " + t + " skipped, non-finite gradient in " + bad);
-                grads.values().forEach(g -> g.muli(0));
                 return norm;
             }
             double clip = settings.clipGradNorm();
@@ -227,11 +281,31 @@ public final class TrainingLoop {
                 grads.values().forEach(g -> g.muli(scale));
             }
             for (Map.Entry<String, NDArray> e : grads.entrySet()) {
-                adam.update(e.getKey(), trainable.get(e.getKey()), e.getValue(), lr, t, sm);
-                e.getValue().muli(0);
+                if (settings.mixedPrecision()) {
+                    NDArray master = masters.get(e.getKey());
+                    adam.update(e.getKey(), master, e.getValue(), lr, t, sm);
+                    NDArray weight = trainable.get(e.getKey());
+                    NDArray copy = master.toType(weight.getDataType(), true); // float16, or float32 for logit_scale
+                    copy.attach(sm);
+                    weight.muli(0).addi(copy);
+                } else {
+                    adam.update(e.getKey(), trainable.get(e.getKey()), e.getValue(), lr, t, sm);
+                }
+            }
+            raw.forEach(TrainingLoop::zero);
+            if (settings.mixedPrecision() && ++goodSteps % GROWTH_INTERVAL == 0) {
+                lossScale *= 2;
             }
             return norm;
         }
+    }
+
+    /**
+     * Zeroes a gradient in place. Not {@code muli(0)}: an overflowed gradient holds inf, and inf * 0 is
+     * NaN, which PyTorch would then accumulate into every later step's gradient.
+     */
+    private static void zero(NDArray gradient) {
+        gradient.set(new NDIndex("..."), 0);
     }
 
     /** The accumulated gradient, or null for a weight the loss did not reach (PyTorch leaves its grad undefined). */

@@ -3,6 +3,7 @@ package io.vleval.model.internvl.train.sft;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import io.vleval.api.error.VlevalException;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.InternVlChat;
@@ -69,13 +70,14 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed) {
-        return withVisionOf(dir, llmHidden, llmLayers, seed, Device.cpu());
+        return withVisionOf(dir, llmHidden, llmLayers, seed, Device.cpu(), DataType.FLOAT32);
     }
 
-    private static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed, Device device) {
-        try (InternVit vit = InternVit.load(dir, device)) {
+    private static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed, Device device,
+            DataType dtype) {
+        try (InternVit vit = InternVit.load(dir, device, dtype)) {
             ChatConfig config = architecture(vit.config(), llmHidden, llmLayers);
-            InternVlChat chat = InternVlChat.random(config, seed, device);
+            InternVlChat chat = InternVlChat.random(config, seed, device, dtype);
             Map<String, NDArray> target = chat.vit().weights();
             Map<String, NDArray> source = vit.weights();
             if (!target.keySet().equals(source.keySet())) {
@@ -109,8 +111,22 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel random(int llmHidden, int llmLayers, long seed, Device device) {
+        return random(llmHidden, llmLayers, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #random(int, int, long, Device)}, its weights in a compute type.
+     *
+     * @param llmHidden the LLM's width
+     * @param llmLayers the LLM's depth
+     * @param seed the seed
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static ChatStageModel random(int llmHidden, int llmLayers, long seed, Device device, DataType dtype) {
         ChatConfig c = architecture(Presets.tinyChat().vision(), llmHidden, llmLayers);
-        return new ChatStageModel(InternVlChat.random(c, seed, device));
+        return new ChatStageModel(InternVlChat.random(c, seed, device, dtype));
     }
 
     /**
@@ -137,6 +153,21 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, long seed, Device device) {
+        return load(dir, llmHidden, llmLayers, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * As {@link #load(Path, int, int, long, Device)}, its weights in a compute type.
+     *
+     * @param dir the folder
+     * @param llmHidden the width of a new LLM
+     * @param llmLayers the depth of a new LLM
+     * @param seed seeds new weights
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, long seed, Device device, DataType dtype) {
         String type;
         try {
             type = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(dir.resolve("config.json")))
@@ -145,9 +176,9 @@ public final class ChatStageModel implements StageModel {
             throw new UncheckedIOException(e);
         }
         if (ChatConfig.MODEL_TYPE.equals(type)) {
-            return new ChatStageModel(InternVlChat.load(dir, device));
+            return new ChatStageModel(InternVlChat.load(dir, device, dtype));
         }
-        return withVisionOf(dir, llmHidden, llmLayers, seed, device);
+        return withVisionOf(dir, llmHidden, llmLayers, seed, device, dtype);
     }
 
     /** @return the chat model */

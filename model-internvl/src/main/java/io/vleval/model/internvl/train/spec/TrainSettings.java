@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param out where stage folders go
  * @param threads PyTorch intra-op threads (0 = the engine's default)
  * @param device where the stages train: {@code cpu} (default), {@code auto} or {@code gpu:N}
+ * @param precision {@code float32} (default) or {@code mixed-float16}
  */
 public record TrainSettings(
         @Doc("the run's name (default: the config file's name)") String name,
@@ -19,15 +20,24 @@ public record TrainSettings(
         @Doc("where stage folders go (default: train-runs/<name> beside the config)") Path out,
         @Doc("PyTorch intra-op threads, 0 for the engine's default (default 0)") Integer threads,
         @Doc("cpu (default), auto (a GPU if PyTorch sees one) or gpu:N; only cpu with threads: 1 is reproducible bit for bit")
-                String device) {
+                String device,
+        @Doc("float32 (default) or mixed-float16: float16 weights and activations, float32 master weights and "
+                + "optimizer state, dynamic loss scaling") String precision) {
 
-    /** Defaults. */
+    /** The mixed-precision setting. */
+    public static final String MIXED_FLOAT16 = "mixed-float16";
+
+    /** Defaults and checks. */
     public TrainSettings {
         seed = seed == null ? 0L : seed;
         threads = threads == null ? 0 : threads;
         device = device == null ? "cpu" : device;
         if (!Devices.SPEC.matcher(device).matches()) {
             throw new IllegalArgumentException("'device' = '" + device + "'; expected cpu, auto or gpu:N");
+        }
+        precision = precision == null ? "float32" : precision;
+        if (!precision.equals("float32") && !precision.equals(MIXED_FLOAT16)) {
+            throw new IllegalArgumentException("'precision' = '" + precision + "'; expected float32 or " + MIXED_FLOAT16);
         }
     }
 }

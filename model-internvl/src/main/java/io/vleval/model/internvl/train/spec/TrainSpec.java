@@ -21,7 +21,7 @@ public record TrainSpec(
 
     /** Defaults and cross-stage checks (unique names; {@code from} names an earlier stage). */
     public TrainSpec {
-        train = train == null ? new TrainSettings(null, null, null, null, null) : train;
+        train = train == null ? new TrainSettings(null, null, null, null, null, null) : train;
         data = data == null ? new DataSpec(null, null, null, null) : data;
         stages = List.copyOf(stages);
         if (stages.isEmpty()) {

@@ -3,9 +3,11 @@ package io.vleval.model.internvl.train.stage;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.clip.InternVlCgConfig;
+import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.train.checkpoint.CheckpointFiles;
 import io.vleval.model.internvl.train.checkpoint.ConfigJson;
@@ -55,8 +57,22 @@ public final class CgStageModel implements StageModel {
      * @return the model
      */
     public static CgStageModel random(InternVlCgConfig config, long seed, Device device) {
-        InternVlCg cg = InternVlCg.random(config, seed, device);
-        return withItm(cg, null, seed);
+        return random(config, seed, device, DataType.FLOAT32);
+    }
+
+    /**
+     * A model with seeded random weights on a device, its weights in a compute type (float16 for mixed
+     * precision: the loop keeps float32 masters).
+     *
+     * @param config the architecture
+     * @param seed the seed
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static CgStageModel random(InternVlCgConfig config, long seed, Device device, DataType dtype) {
+        InternVlCg cg = InternVlCg.random(config, seed, device, dtype);
+        return withItm(cg, null, seed, dtype);
     }
 
     /**
@@ -79,11 +95,24 @@ public final class CgStageModel implements StageModel {
      * @return the model
      */
     public static CgStageModel load(Path dir, long seed, Device device) {
-        InternVlCg cg = InternVlCg.load(dir, device);
-        return withItm(cg, dir, seed);
+        return load(dir, seed, device, DataType.FLOAT32);
     }
 
-    private static CgStageModel withItm(InternVlCg cg, Path dir, long seed) {
+    /**
+     * As {@link #load(Path, long, Device)}, its weights in a compute type.
+     *
+     * @param dir the folder
+     * @param seed seeds a new {@code itm_head}
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static CgStageModel load(Path dir, long seed, Device device, DataType dtype) {
+        InternVlCg cg = InternVlCg.load(dir, device, dtype);
+        return withItm(cg, dir, seed, dtype);
+    }
+
+    private static CgStageModel withItm(InternVlCg cg, Path dir, long seed, DataType dtype) {
         NDManager m = cg.manager().newSubManager();
         int h = cg.config().qllama().hiddenSize();
         Map<String, NDArray> itm = new LinkedHashMap<>();
@@ -106,6 +135,7 @@ public final class CgStageModel implements StageModel {
             itm.put("itm_head.weight", m.create(w, new Shape(2, h)));
             itm.put("itm_head.bias", m.zeros(new Shape(2)));
         }
+        itm.replaceAll((k, a) -> Precision.castWeight(a, dtype, k));
         return new CgStageModel(cg, itm, m);
     }
 

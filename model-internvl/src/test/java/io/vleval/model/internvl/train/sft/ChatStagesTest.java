@@ -76,7 +76,7 @@ class ChatStagesTest {
                 Integer.getInteger("sftSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("sftLr", "3e-3")),
                         null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0, null, out.resolve("export"),
                 unfreeze.isEmpty() ? null : List.of(unfreeze.split(",")));
-        TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null), null, List.of(warm, sft));
+        TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(warm, sft));
         long t0 = System.nanoTime();
         List<Training.StageOutcome> o = new Training(spec, data, out, new TrainingListener() {
             @Override

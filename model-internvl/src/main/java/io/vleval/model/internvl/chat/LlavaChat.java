@@ -14,7 +14,6 @@ import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
-import io.vleval.model.internvl.safetensors.TensorInfo;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.vision.InternVit;
@@ -22,7 +21,6 @@ import io.vleval.preprocess.ImageTransform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,7 +109,7 @@ public final class LlavaChat implements AutoCloseable {
                 Weights mlp = Weights.load(tensors, PROJECTOR_PREFIX, projectorShapes(config), k -> false,
                         "the mm_projector (mlp" + config.projectorDepth() + "x_gelu)", m);
                 // the decoder owns every other key: hide the tower's and the projector's from it
-                Decoder llm = Decoder.load(config.llm(), new Without(tensors, Set.of(VISION_PREFIX, PROJECTOR_PREFIX)), "", m);
+                Decoder llm = Decoder.load(config.llm(), TensorSource.filtered(tensors, k -> !k.startsWith(VISION_PREFIX) && !k.startsWith(PROJECTOR_PREFIX)), "", m);
                 mlp.cast(dtype, Set.of());
                 llm.cast(dtype);
                 return new LlavaChat(config, m, vit, llm, mlp);
@@ -346,49 +344,5 @@ public final class LlavaChat implements AutoCloseable {
     public void close() {
         manager.close();
         vit.close();
-    }
-
-    /** A view of a checkpoint without the keys under some prefixes. */
-    private record Without(TensorSource source, Set<String> prefixes) implements TensorSource {
-        @Override
-        public Set<String> keys() {
-            Set<String> keys = new LinkedHashSet<>();
-            for (String k : source.keys()) {
-                if (prefixes.stream().noneMatch(k::startsWith)) {
-                    keys.add(k);
-                }
-            }
-            return keys;
-        }
-
-        @Override
-        public TensorInfo info(String key) {
-            return source.info(key);
-        }
-
-        @Override
-        public Path fileOf(String key) {
-            return source.fileOf(key);
-        }
-
-        @Override
-        public float[] floats(String key) {
-            return source.floats(key);
-        }
-
-        @Override
-        public long[] longs(String key) {
-            return source.longs(key);
-        }
-
-        @Override
-        public NDArray toNDArray(String key, NDManager manager) {
-            return source.toNDArray(key, manager);
-        }
-
-        @Override
-        public void close() {
-            // the caller closes the underlying checkpoint
-        }
     }
 }

@@ -142,7 +142,7 @@ public final class InternVlCg implements AutoCloseable {
             AttentionPooling g = AttentionPooling.load(tensors, "clip_projector2.", qw, config.clipEmbedDim(),
                     config.attnPoolNumHeads(), m);
             Map<String, long[]> shapes = headShapes(config);
-            Weights head = Weights.load(new OnlyKeys(tensors, HEAD_KEYS), "", shapes, k -> false, "the InternVL head", m);
+            Weights head = Weights.load(TensorSource.filtered(tensors, HEAD_KEYS::contains), "", shapes, k -> false, "the InternVL head", m);
             return cast(new InternVlCg(config, m, vit, qllama, c, g, head), dtype);
         } catch (RuntimeException e) {
             m.close();
@@ -445,49 +445,5 @@ public final class InternVlCg implements AutoCloseable {
     public void close() {
         manager.close();
         vit.close();
-    }
-
-    /** A view of a tensor source restricted to some keys. */
-    private record OnlyKeys(TensorSource source, List<String> only) implements TensorSource {
-        @Override
-        public java.util.Set<String> keys() {
-            java.util.Set<String> s = new java.util.LinkedHashSet<>();
-            for (String k : source.keys()) {
-                if (only.contains(k)) {
-                    s.add(k);
-                }
-            }
-            return s;
-        }
-
-        @Override
-        public io.vleval.model.internvl.safetensors.TensorInfo info(String key) {
-            return source.info(key);
-        }
-
-        @Override
-        public Path fileOf(String key) {
-            return source.fileOf(key);
-        }
-
-        @Override
-        public float[] floats(String key) {
-            return source.floats(key);
-        }
-
-        @Override
-        public long[] longs(String key) {
-            return source.longs(key);
-        }
-
-        @Override
-        public NDArray toNDArray(String key, NDManager m) {
-            return source.toNDArray(key, m);
-        }
-
-        @Override
-        public void close() {
-            // the underlying source is closed by its owner
-        }
     }
 }

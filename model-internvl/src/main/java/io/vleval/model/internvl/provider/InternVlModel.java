@@ -353,20 +353,10 @@ final class InternVlModel implements Model {
         }
     }
 
-    /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
-    private static final class Chat implements CaptionGenerator, MultipleChoiceChat {
-        private final InternVlChat chat;
-        private final TextTokenizer tokenizer;
-        private final ConversationTemplate template;
-        private final Set<Long> stop;
+    /** A chat model's captions and answers: one reply per image or request, in order. */
+    private abstract static class Replies implements CaptionGenerator, MultipleChoiceChat {
 
-        Chat(InternVlChat chat, TextTokenizer tokenizer) {
-            this.chat = chat;
-            this.tokenizer = tokenizer;
-            this.template = ConversationTemplate.named(chat.config().template());
-            long stopId = tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
-            this.stop = Set.of(stopId);
-        }
+        abstract String reply(RgbImage image, String question, GenerationSettings settings);
 
         @Override
         public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
@@ -385,7 +375,24 @@ final class InternVlModel implements Model {
             }
             return out;
         }
+    }
 
+    /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
+    private static final class Chat extends Replies {
+        private final InternVlChat chat;
+        private final TextTokenizer tokenizer;
+        private final ConversationTemplate template;
+        private final Set<Long> stop;
+
+        Chat(InternVlChat chat, TextTokenizer tokenizer) {
+            this.chat = chat;
+            this.tokenizer = tokenizer;
+            this.template = ConversationTemplate.named(chat.config().template());
+            long stopId = tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
+            this.stop = Set.of(stopId);
+        }
+
+        @Override
         String reply(RgbImage image, String question, GenerationSettings settings) {
             ChatConfig c = chat.config();
             List<RgbImage> tiles = List.of();
@@ -428,7 +435,7 @@ final class InternVlModel implements Model {
      * the {@code vicuna_v1} template, {@code tokenizer_image_token}, pad-to-square + CLIP preprocessing, decoding
      * stopped at {@code </s>}.
      */
-    private static final class LlavaReplies implements CaptionGenerator, MultipleChoiceChat {
+    private static final class LlavaReplies extends Replies {
         private final LlavaChat chat;
         private final TextTokenizer tokenizer;
         private final int size;
@@ -443,23 +450,6 @@ final class InternVlModel implements Model {
         }
 
         @Override
-        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
-            List<String> out = new ArrayList<>();
-            for (RgbImage image : images) {
-                out.add(reply(image, prompt, settings));
-            }
-            return out;
-        }
-
-        @Override
-        public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
-            List<String> out = new ArrayList<>();
-            for (ChatRequest r : requests) {
-                out.add(reply(r.image(), r.prompt(), settings));
-            }
-            return out;
-        }
-
         String reply(RgbImage image, String question, GenerationSettings settings) {
             if (image != null && !question.contains("<image>")) {
                 question = "<image>\n" + question;

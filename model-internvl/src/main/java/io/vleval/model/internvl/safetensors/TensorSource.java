@@ -61,4 +61,57 @@ public interface TensorSource extends AutoCloseable {
     /** Releases the files; arrays already copied out stay valid. */
     @Override
     void close();
+
+    /**
+     * A view of some of a source's keys, e.g. one component's weights, so that loading it reports only
+     * that component's missing and unexpected keys. Closing the view leaves the source open.
+     *
+     * @param source the checkpoint
+     * @param keep which keys the view shows
+     * @return the view
+     */
+    static TensorSource filtered(TensorSource source, java.util.function.Predicate<String> keep) {
+        return new TensorSource() {
+            @Override
+            public Set<String> keys() {
+                Set<String> keys = new java.util.LinkedHashSet<>();
+                for (String k : source.keys()) {
+                    if (keep.test(k)) {
+                        keys.add(k);
+                    }
+                }
+                return keys;
+            }
+
+            @Override
+            public TensorInfo info(String key) {
+                return source.info(key);
+            }
+
+            @Override
+            public Path fileOf(String key) {
+                return source.fileOf(key);
+            }
+
+            @Override
+            public float[] floats(String key) {
+                return source.floats(key);
+            }
+
+            @Override
+            public long[] longs(String key) {
+                return source.longs(key);
+            }
+
+            @Override
+            public NDArray toNDArray(String key, NDManager manager) {
+                return source.toNDArray(key, manager);
+            }
+
+            @Override
+            public void close() {
+                // the caller closes the source
+            }
+        };
+    }
 }

@@ -121,6 +121,19 @@ public final class LlavaChat implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a checkpoint lacks its own vision weights, so that {@link #load} reads them from the
+     * {@code mm_vision_tower} directory.
+     *
+     * @param dir the checkpoint directory
+     * @return true when no key starts with {@code model.vision_tower.vision_tower.}
+     */
+    public static boolean readsTowerFromItsDirectory(Path dir) {
+        try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
+            return tensors.keys().stream().noneMatch(k -> k.startsWith(VISION_PREFIX));
+        }
+    }
+
     /** @return the architecture */
     public LlavaConfig config() {
         return config;

@@ -82,7 +82,7 @@ final class InternVlModel implements Model {
         Device device = Devices.parse(spec.device());
         CheckpointKind kind = InternVlProvider.kind(spec);
         long seed = spec.seed() != null ? spec.seed() : context.seed();
-        String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : weightsChecksum(spec.checkpoint());
+        String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : checkpointChecksum(spec.checkpoint(), kind);
         DataType dtype = spec.dtype().dataType();
         String engine = dtype == DataType.FLOAT32 ? engineName() : engineName() + ", " + spec.dtype().key() + " compute";
         ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
@@ -184,6 +184,25 @@ final class InternVlModel implements Model {
     }
 
     /** SHA-256 over the bytes of the checkpoint's safetensors files, in file-name order. */
+    /**
+     * The checksum of what a checkpoint evaluates: its weights, and for a v1.0 chat checkpoint without
+     * its own vision weights also those of the {@code mm_vision_tower} directory they are read from.
+     */
+    static String checkpointChecksum(Path dir, CheckpointKind kind) {
+        String own = weightsChecksum(dir);
+        if (kind != CheckpointKind.LLAVA_CHAT || !LlavaChat.readsTowerFromItsDirectory(dir)) {
+            return own;
+        }
+        Path tower = LlavaConfig.fromJson(dir).visionTowerDir();
+        try {
+            byte[] both = MessageDigest.getInstance("SHA-256")
+                    .digest((own + "\n" + weightsChecksum(tower)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(both);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String weightsChecksum(Path dir) {
         Set<String> files = new TreeSet<>();
         Path index = dir.resolve(SafetensorsCheckpoint.INDEX_FILE);

@@ -18,6 +18,8 @@ import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.LlavaChat;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.model.internvl.safetensors.SafetensorsWriter;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.testkit.SpecYaml;
 import io.vleval.testkit.fake.FakeImages;
@@ -116,4 +118,42 @@ class InternVlProviderLlavaTest {
                 .hasMessageContaining("field 'mm_projector_type' = 'linear'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    /** A checkpoint that reads its tower from {@code mm_vision_tower} is checksummed with the tower's weights. */
+    @Test
+    void theChecksumCoversATowerReadFromItsDirectory() throws Exception {
+        Path dir = checkpoint(null);
+        String whole = InternVlModel.weightsChecksum(dir);
+        SafetensorsWriter vision = new SafetensorsWriter();
+        SafetensorsWriter rest = new SafetensorsWriter();
+        try (SafetensorsFile all = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            for (String k : all.keys()) {
+                String prefix = "model.vision_tower.vision_tower.";
+                boolean inTower = k.startsWith(prefix);
+                (inTower ? vision : rest).addF32(inTower ? k.substring(prefix.length()) : k, all.info(k).shape(), all.floats(k));
+            }
+        }
+        rest.write(dir.resolve("model.safetensors"));
+        vision.write(dir.resolve("intern_vit_6b").resolve("model.safetensors"));
+        InternVlSpec spec = bind("checkpoint: " + dir + "\n");
+        String split;
+        try (Model model = new InternVlProvider().load(spec, new PluginContext(0, temp, 1))) {
+            split = model.info().checksum();
+        }
+        assertThat(split).isNotEqualTo(InternVlModel.weightsChecksum(dir)).isNotEqualTo(whole);
+        // another tower, the same checkpoint file: another checksum
+        SafetensorsWriter other = new SafetensorsWriter();
+        try (SafetensorsFile tower = SafetensorsFile.open(dir.resolve("intern_vit_6b").resolve("model.safetensors"))) {
+            for (String k : tower.keys()) {
+                float[] v = tower.floats(k);
+                v[0] += 1f;
+                other.addF32(k, tower.info(k).shape(), v);
+            }
+        }
+        other.write(dir.resolve("intern_vit_6b").resolve("model.safetensors"));
+        try (Model model = new InternVlProvider().load(spec, new PluginContext(0, temp, 1))) {
+            assertThat(model.info().checksum()).isNotEqualTo(split);
+        }
+    }
+
 }

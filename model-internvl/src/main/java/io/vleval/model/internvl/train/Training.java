@@ -98,14 +98,26 @@ public final class Training {
      * @return one outcome per stage
      */
     public List<StageOutcome> run(boolean resume) {
+        try (TextTokenizer tokenizer = tinyTokenizer()) {
+            return run(resume, tokenizer);
+        }
+    }
+
+    /**
+     * Runs every stage with another tokenizer than the built-in one (experiments, e.g. the word-level
+     * tokenizer of the stage-3 study in the README; exports still carry the built-in tokenizer.json).
+     *
+     * @param resume continue an interrupted run
+     * @param tokenizer the tokenizer of every stage (ids below 990, the specials at the built-in ids)
+     * @return one outcome per stage
+     */
+    public List<StageOutcome> run(boolean resume, TextTokenizer tokenizer) {
         List<StageOutcome> outcomes = new ArrayList<>();
         Map<String, Path> finals = new LinkedHashMap<>();
-        try (TextTokenizer tokenizer = tinyTokenizer()) {
-            for (StageSpec stage : spec.stages()) {
-                StageOutcome o = runStage(stage, resume, finals, tokenizer);
-                finals.put(stage.name(), o.checkpoint());
-                outcomes.add(o);
-            }
+        for (StageSpec stage : spec.stages()) {
+            StageOutcome o = runStage(stage, resume, finals, tokenizer);
+            finals.put(stage.name(), o.checkpoint());
+            outcomes.add(o);
         }
         return outcomes;
     }

@@ -6,15 +6,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,7 @@ class InternVlChatParityTest {
     void everyExpectedTensorMatches() {
         Map<String, Double> errors = new TreeMap<>();
         measure(DataType.FLOAT32, errors, new TreeMap<>());
-        report("internvl_chat_internlm2", errors);
+        ParityMath.report("internvl_chat_internlm2", errors);
         assertThat(errors).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
     }
 
@@ -45,7 +42,7 @@ class InternVlChatParityTest {
         Map<String, Double> errors = new TreeMap<>();
         Map<String, Double> relative = new TreeMap<>();
         measure(DataType.FLOAT16, errors, relative);
-        report("internvl_chat_internlm2_float16", errors);
+        ParityMath.report("internvl_chat_internlm2_float16", errors);
         assertThat(relative).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
         assertThat(errors.get("logits")).as("really computed in float16").isGreaterThan(1e-5);
     }
@@ -78,40 +75,12 @@ class InternVlChatParityTest {
                 assertThat(a.getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
                 float[] want = expected.floats(key);
                 float[] got = Precision.toFloat32(a).toFloatArray();
-                double max = 0;
-                double scale = 0;
-                for (int i = 0; i < want.length; i++) {
-                    max = Math.max(max, Math.abs(got[i] - want[i]));
-                    scale = Math.max(scale, Math.abs(want[i]));
-                }
-                errors.put(key, max);
-                relative.put(key, max / scale);
+                errors.put(key, ParityMath.maxAbsError(got, want));
+                relative.put(key, ParityMath.relativeError(got, want));
             }
             float[] want = expected.floats("next_token_logits");
             float[] got = Precision.toFloat32(actual.get("next_token_logits")).toFloatArray();
-            assertThat(argMax(got)).as("next token").isEqualTo(argMax(want));
+            assertThat(ParityMath.argMax(got, 0, got.length)).as("next token").isEqualTo(ParityMath.argMax(want, 0, want.length));
         }
-    }
-
-    private static void report(String name, Map<String, Double> errors) {
-        StringBuilder sb = new StringBuilder();
-        errors.forEach((k, e) -> sb.append(String.format(Locale.ROOT, "%s\t%s\tmax abs %.3e%n", name, k, e)));
-        try {
-            Path file = Path.of("target", "parity-report", name + ".txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int argMax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.config.ModelConfigException;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
@@ -21,12 +22,10 @@ import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.vision.CheckpointMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -82,14 +81,11 @@ class LlavaChatParityTest {
                 assertThat(e.getValue().getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
                 float[] want = expected.floats(key);
                 float[] got = e.getValue().toFloatArray();
-                double max = 0;
-                for (int i = 0; i < want.length; i++) {
-                    max = Math.max(max, Math.abs(got[i] - want[i]));
-                }
-                errors.put(key, max);
+                errors.put(key, ParityMath.maxAbsError(got, want));
             }
-            assertThat(argMax(actual.get("next_token_logits").toFloatArray()))
-                    .isEqualTo(argMax(expected.floats("next_token_logits")));
+            float[] next = actual.get("next_token_logits").toFloatArray();
+            float[] reference = expected.floats("next_token_logits");
+            assertThat(ParityMath.argMax(next, 0, next.length)).isEqualTo(ParityMath.argMax(reference, 0, reference.length));
             long[] greedy = expected.longs("greedy_tokens");
             for (boolean cache : new boolean[] {true, false}) {
                 try (PromptDecoding state = model.decoding(embeds, cache, batch)) {
@@ -98,15 +94,7 @@ class LlavaChatParityTest {
                 }
             }
         }
-        StringBuilder sb = new StringBuilder();
-        errors.forEach((k, e) -> sb.append(String.format(Locale.ROOT, "internvl_chat_llava_v1_0\t%s\tmax abs %.3e%n", k, e)));
-        try {
-            Path file = Path.of("target", "parity-report", "internvl_chat_llava_v1_0.txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ParityMath.report("internvl_chat_llava_v1_0", errors);
         assertThat(errors).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
     }
 
@@ -198,15 +186,9 @@ class LlavaChatParityTest {
             assertThat(next.getDataType()).isEqualTo(DataType.FLOAT16);
             float[] got = Precision.toFloat32(next).toFloatArray();
             float[] want = expected.floats("next_token_logits");
-            double max = 0;
-            double scale = 0;
-            for (int i = 0; i < want.length; i++) {
-                max = Math.max(max, Math.abs(got[i] - want[i]));
-                scale = Math.max(scale, Math.abs(want[i]));
-            }
-            assertThat(max / scale).isLessThanOrEqualTo(1e-2);
-            assertThat(max).as("really computed in float16").isGreaterThan(1e-5);
-            assertThat(argMax(got)).isEqualTo(argMax(want));
+            assertThat(ParityMath.relativeError(got, want)).isLessThanOrEqualTo(1e-2);
+            assertThat(ParityMath.maxAbsError(got, want)).as("really computed in float16").isGreaterThan(1e-5);
+            assertThat(ParityMath.argMax(got, 0, got.length)).isEqualTo(ParityMath.argMax(want, 0, want.length));
         }
     }
 
@@ -247,15 +229,5 @@ class LlavaChatParityTest {
 
     private static long[] concat(long[]... parts) {
         return java.util.Arrays.stream(parts).flatMapToLong(java.util.Arrays::stream).toArray();
-    }
-
-    static int argMax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

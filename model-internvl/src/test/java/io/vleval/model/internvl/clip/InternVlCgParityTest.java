@@ -6,16 +6,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.Fixtures;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,7 +47,7 @@ class InternVlCgParityTest {
     void everyExpectedTensorMatches() {
         Map<String, Double> errors = new TreeMap<>();
         measure(DataType.FLOAT32, errors, new TreeMap<>());
-        report("internvl_cg", errors);
+        ParityMath.report("internvl_cg", errors);
         assertThat(errors).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
     }
 
@@ -60,7 +57,7 @@ class InternVlCgParityTest {
         Map<String, Double> errors = new TreeMap<>();
         Map<String, Double> relative = new TreeMap<>();
         measure(DataType.FLOAT16, errors, relative);
-        report("internvl_cg_float16", errors);
+        ParityMath.report("internvl_cg_float16", errors);
         assertThat(relative).hasSameSizeAs(errors).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
         assertThat(errors.get("image_embeds_c")).as("really computed in float16").isGreaterThan(1e-5);
     }
@@ -110,45 +107,17 @@ class InternVlCgParityTest {
                 float[] want = expected.floats(key);
                 assertThat(a.getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
                 float[] got = Precision.toFloat32(a).toFloatArray();
-                double max = 0;
-                double scale = 0;
-                for (int i = 0; i < want.length; i++) {
-                    max = Math.max(max, Math.abs(got[i] - want[i]));
-                    scale = Math.max(scale, Math.abs(want[i]));
-                }
-                errors.put(key, max);
-                relative.put(key, max / scale);
+                errors.put(key, ParityMath.maxAbsError(got, want));
+                relative.put(key, ParityMath.relativeError(got, want));
                 if (key.endsWith("next_token_logits")) {
                     int rows = (int) expected.info(key).shape()[0];
                     int vocab = want.length / rows;
                     for (int r = 0; r < rows; r++) {
-                        assertThat(argMax(got, r * vocab, vocab)).as(key + " row " + r + " argmax")
-                                .isEqualTo(argMax(want, r * vocab, vocab));
+                        assertThat(ParityMath.argMax(got, r * vocab, vocab)).as(key + " row " + r + " argmax")
+                                .isEqualTo(ParityMath.argMax(want, r * vocab, vocab));
                     }
                 }
             }
-        }
-    }
-
-    static int argMax(float[] v, int from, int n) {
-        int best = from;
-        for (int i = from; i < from + n; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best - from;
-    }
-
-    static void report(String name, Map<String, Double> errors) {
-        StringBuilder sb = new StringBuilder();
-        errors.forEach((k, e) -> sb.append(String.format(Locale.ROOT, "%s\t%s\tmax abs %.3e%n", name, k, e)));
-        try {
-            Path file = Path.of("target", "parity-report", name + ".txt");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

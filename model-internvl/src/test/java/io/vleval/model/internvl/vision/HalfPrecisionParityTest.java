@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,14 +51,8 @@ class HalfPrecisionParityTest {
                 assertThat(actual.getDataType()).as(key).isEqualTo(DataType.FLOAT16);
                 float[] want = expected.floats(key);
                 float[] got = actual.toType(DataType.FLOAT32, false).toFloatArray();
-                double err = 0;
-                double scale = 0;
-                for (int i = 0; i < want.length; i++) {
-                    err = Math.max(err, Math.abs(want[i] - got[i]));
-                    scale = Math.max(scale, Math.abs(want[i]));
-                }
-                relative.put(key, err / scale);
-                smallest = Math.min(smallest, err);
+                relative.put(key, ParityMath.relativeError(got, want));
+                smallest = Math.min(smallest, ParityMath.maxAbsError(got, want));
             }
         }
         assertThat(relative).as("checked tensors").isNotEmpty();

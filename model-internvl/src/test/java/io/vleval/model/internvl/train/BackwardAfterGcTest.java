@@ -13,7 +13,6 @@ import io.vleval.model.internvl.train.stage.CgStageModel;
 import io.vleval.model.internvl.train.stage.ContrastiveObjective;
 import io.vleval.model.internvl.train.stage.GenerativeObjective;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,16 +82,7 @@ class BackwardAfterGcTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = o.loss(samples, 0, batch, new HashMap<>());
                 if (gcBetween) {
-                    // free every buffer nothing references any more, then reuse that memory with NaN
-                    for (int i = 0; i < 5; i++) {
-                        System.gc();
-                        Thread.sleep(40);
-                    }
-                    for (int i = 0; i < 20_000; i++) {
-                        ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-                        b.putFloat(0, Float.NaN);
-                        poison.add(b);
-                    }
+                    poison.addAll(FreedMemory.collectAndPoison());
                 }
                 gc.backward(loss);
             }

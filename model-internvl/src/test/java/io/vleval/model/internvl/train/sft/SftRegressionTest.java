@@ -8,10 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.model.internvl.train.FreedMemory;
 import io.vleval.model.internvl.train.SyntheticDataAccess;
 import io.vleval.model.internvl.train.data.TrainingData;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -214,15 +214,7 @@ class SftRegressionTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = o.loss(samples, 0, batch, new HashMap<>());
                 if (gcBetween) {
-                    for (int i = 0; i < 5; i++) {
-                        System.gc();
-                        Thread.sleep(40);
-                    }
-                    for (int i = 0; i < 20_000; i++) {
-                        ByteBuffer bb = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-                        bb.putFloat(0, Float.NaN);
-                        poison.add(bb);
-                    }
+                    poison.addAll(FreedMemory.collectAndPoison());
                 }
                 gc.backward(loss);
             }

@@ -3,8 +3,8 @@ package io.vleval.datasets.synth;
 /** How big a synthetic suite is; every part grows together. */
 public enum Scale {
   TINY(8, 4, 40, 20, 120, 24, 40, 3, 2, 48, 30),
-  SMALL(24, 10, 120, 50, 400, 50, 100, 8, 4, 120, 100),
-  MEDIUM(80, 30, 400, 150, 1500, 200, 500, 24, 12, 400, 300);
+  SMALL(24, 10, 120, 50, 400, 50, 100, 8, 8, 120, 100),
+  MEDIUM(80, 30, 400, 150, 1500, 200, 500, 24, 24, 400, 300);
 
   final int classTrainPerClass;
   final int classValPerClass;

@@ -10,6 +10,7 @@ import io.vleval.model.internvl.train.loop.StepReport;
 import io.vleval.model.internvl.train.loop.TrainingListener;
 import io.vleval.model.internvl.train.spec.TrainSpec;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,8 +69,11 @@ final class TrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     console.err().println("loading the synthetic suite (" + spec.data().syntheticScale() + ", seed " + spec.data().syntheticSeed() + ")");
     console.err().flush();
-    TrainingData data = SyntheticTrainingData.load(spec.data(), defaultCache(), workers);
-    List<Training.StageOutcome> outcomes = new Training(spec, data, spec.train().out(), new Progress(console)).run(resume);
+    // decoded once per image side the stages ask for (a chat stage may read larger images, 'image_size')
+    Map<Integer, TrainingData> bySize = new HashMap<>();
+    List<Training.StageOutcome> outcomes = new Training(spec,
+        size -> bySize.computeIfAbsent(size, s -> SyntheticTrainingData.load(spec.data(), defaultCache(), workers, s)),
+        spec.train().out(), new Progress(console)).run(resume);
     console.out().println(String.format(Locale.ROOT, "%-24s %-12s %6s %10s %10s %8s  %s", "stage", "kind", "steps",
         "first_loss", "final_loss", "seconds", "metrics"));
     for (Training.StageOutcome o : outcomes) {

@@ -7,9 +7,11 @@ import io.vleval.api.sample.LabelledImage;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.sample.SegmentationPair;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
 import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
+import io.vleval.datasets.synth.SyntheticSuite;
 import io.vleval.model.internvl.train.Training;
 import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.spec.DataSpec;
@@ -21,7 +23,8 @@ import java.util.Locale;
 /**
  * Loads the synthetic suite's parts (generating the suite into the cache on first use) and decodes
  * them into {@link TrainingData}: classification-train/-val, captions-train (in every language of
- * {@code caption_languages}), captions-test (English) and the mmbench part (held out, for the
+ * {@code caption_languages}), captions-test (English), segmentation-train as scenes of one to four
+ * objects ({@link SceneObjects}, for stage 3's questions) and the mmbench part (held out, for the
  * multiple-choice metric).
  */
 public final class SyntheticTrainingData {
@@ -32,9 +35,20 @@ public final class SyntheticTrainingData {
      * @param spec the data section
      * @param defaultCache the cache when the spec names none
      * @param workers decoding/generation threads
-     * @return the data
+     * @return the data, at the presets' side
      */
     public static TrainingData load(DataSpec spec, Path defaultCache, int workers) {
+        return load(spec, defaultCache, workers, Training.imageSize());
+    }
+
+    /**
+     * @param spec the data section
+     * @param defaultCache the cache when the spec names none
+     * @param workers decoding/generation threads
+     * @param imageSize the side every image is preprocessed to
+     * @return the data
+     */
+    public static TrainingData load(DataSpec spec, Path defaultCache, int workers, int imageSize) {
         Path cache = spec.cache() != null ? spec.cache() : defaultCache;
         Scale scale = Scale.valueOf(spec.syntheticScale().toUpperCase(Locale.ROOT));
         PluginContext ctx = new PluginContext(spec.syntheticSeed(), cache, Math.max(1, workers));
@@ -45,9 +59,10 @@ public final class SyntheticTrainingData {
         TrainingData data = TrainingData.of(train.info().classNames(), all(train, LabelledImage.class),
                 all(open(Part.CLASSIFICATION_VAL, scale, spec.syntheticSeed(), null, cache, ctx), LabelledImage.class),
                 captions,
-                all(open(Part.CAPTIONS_TEST, scale, spec.syntheticSeed(), null, cache, ctx), CaptionedImage.class), List.of(),
+                all(open(Part.CAPTIONS_TEST, scale, spec.syntheticSeed(), null, cache, ctx), CaptionedImage.class),
+                scenes(open(Part.SEGMENTATION_TRAIN, scale, spec.syntheticSeed(), null, cache, ctx)),
                 all(open(Part.MMBENCH, scale, spec.syntheticSeed(), null, cache, ctx), MultipleChoiceQuestion.class),
-                Training.imageSize());
+                imageSize);
         for (String language : languages.subList(1, languages.size())) {
             List<CaptionedImage> other = all(open(Part.CAPTIONS_TRAIN, scale, spec.syntheticSeed(), language, cache, ctx),
                     CaptionedImage.class);
@@ -55,6 +70,15 @@ public final class SyntheticTrainingData {
             data = data.withCaptionLanguage(other);
         }
         return data;
+    }
+
+    private static List<TrainingData.SceneImage> scenes(Dataset<?> segmentation) {
+        List<TrainingData.SceneImage> out = new ArrayList<>();
+        List<String> classes = SyntheticSuite.segmentationClasses();
+        for (SegmentationPair s : all(segmentation, SegmentationPair.class)) {
+            out.add(new TrainingData.SceneImage(s.image(), SceneObjects.of(s.image().load(), s.labels().load(), classes)));
+        }
+        return out;
     }
 
     private static void requireSameImages(List<CaptionedImage> first, List<CaptionedImage> other, String language) {

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * Runs the stages of a {@link TrainSpec} in order, each in {@code out/<stage>/}: the model is built
@@ -56,7 +57,7 @@ public final class Training {
     private static final String DONE = "done.json";
 
     private final TrainSpec spec;
-    private final TrainingData data;
+    private final IntFunction<TrainingData> dataAt;
     private final Path out;
     private final TrainingListener listener;
 
@@ -75,13 +76,30 @@ public final class Training {
 
     /**
      * @param spec the validated config
-     * @param data the data, decoded at the model's image size
+     * @param data the data, decoded at the image size of every stage's model
      * @param out where stage folders go
      * @param listener progress
      */
     public Training(TrainSpec spec, TrainingData data, Path out, TrainingListener listener) {
+        this(spec, size -> {
+            if (size != data.imageSize()) {
+                throw new IllegalArgumentException("the data was decoded at " + data.imageSize() + " px, the stage's model reads "
+                        + size + " px");
+            }
+            return data;
+        }, out, listener);
+    }
+
+    /**
+     * @param spec the validated config
+     * @param dataAt the data decoded at a side in pixels (each stage asks for its model's; a chat stage may
+     *     read larger images than the contrastive stages, see {@code image_size})
+     * @param out where stage folders go
+     * @param listener progress
+     */
+    public Training(TrainSpec spec, IntFunction<TrainingData> dataAt, Path out, TrainingListener listener) {
         this.spec = spec;
-        this.data = data;
+        this.dataAt = dataAt;
         this.out = out;
         this.listener = listener;
     }
@@ -158,8 +176,9 @@ public final class Training {
             }
             Path init = last.orElseGet(() -> initialCheckpoint(stage, finals));
             try (StageModel model = build(stage, init, seed)) {
+                TrainingData data = dataAt.apply(model.imageSize());
                 Map<String, ai.djl.ndarray.NDArray> trainable = new LinkedHashMap<>();
-                Objective objective = objective(stage, model, tokenizer, seed);
+                Objective objective = objective(stage, model, tokenizer, data, seed);
                 model.parameters().forEach((k, a) -> {
                     if (trains(stage, k)) {
                         trainable.put(k, a);
@@ -173,7 +192,7 @@ public final class Training {
                         stage.name(), stage.kind().name().toLowerCase(java.util.Locale.ROOT), stage.steps(), trainable.size(),
                         count(trainable), count(model.parameters())));
                 StageResult result = new TrainingLoop(model, trainable, objective, settings, dir, listener).run(last.orElse(null));
-                Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer, seed);
+                Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer, data, seed);
                 metrics.forEach((k, v) -> listener.onMessage(String.format(java.util.Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
                 writeDone(dir, result, metrics);
                 exportIfAsked(stage, result.finalCheckpoint());
@@ -215,8 +234,10 @@ public final class Training {
             case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed, device, dtype)
                     : CgStageModel.load(init, seed, device, dtype);
             case LM_WARMUP, SFT -> init == null
-                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), seed, device, dtype)
-                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), seed, device, dtype);
+                    ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), stage.model().imageSize(), seed,
+                            device, dtype)
+                    : ChatStageModel.load(init, stage.model().llmHidden(), stage.model().llmLayers(), stage.model().imageSize(), seed,
+                            device, dtype);
         };
     }
 
@@ -224,12 +245,12 @@ public final class Training {
         return TrainSettings.MIXED_FLOAT16.equals(spec.train().precision());
     }
 
-    private Objective objective(StageSpec stage, StageModel model, TextTokenizer tokenizer, long seed) {
+    private static Objective objective(StageSpec stage, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
         return switch (stage.kind()) {
             case CONTRASTIVE -> new ContrastiveObjective((CgStageModel) model, tokenizer, data, seed);
             case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
-            case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data, seed);
-            case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed);
+            case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
+            case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
         };
     }
 
@@ -242,7 +263,8 @@ public final class Training {
         };
     }
 
-    private Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer, long seed) {
+    private static Map<String, Double> metrics(StageKind kind, StageModel model, TextTokenizer tokenizer, TrainingData data,
+            long seed) {
         Map<String, Double> m = new LinkedHashMap<>();
         if (kind == StageKind.LM_WARMUP && model instanceof ChatStageModel chat) {
             m.putAll(ChatEval.describedMetrics(chat.chat(), tokenizer, data, seed));

@@ -44,7 +44,7 @@ class GenerativePairingTest {
             }
         }
         TrainingData data = new TrainingData(tiny.classNames(), tiny.classTrain(), tiny.classVal(), picked, tiny.captionTest(),
-                tiny.questionsTrain(), tiny.questionsEval(), tiny.imageSize());
+                tiny.sceneTrain(), tiny.questionsEval(), tiny.imageSize());
         int b = picked.size();
         Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
         try (TextTokenizer tokenizer = Training.tinyTokenizer();

@@ -1,6 +1,7 @@
 package io.vleval.model.internvl.train.data;
 
 import io.vleval.api.sample.CaptionedImage;
+import io.vleval.api.sample.ImageSource;
 import io.vleval.api.sample.LabelledImage;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.preprocess.ImageTransform;
@@ -17,13 +18,45 @@ import java.util.List;
  * @param classVal held-out labelled images (zero-shot accuracy)
  * @param captionTrain captioned training images
  * @param captionTest held-out captioned images (retrieval)
- * @param questionsTrain multiple-choice questions to fine-tune on (SFT)
+ * @param sceneTrain multi-object training scenes with their objects (the segmentation part), for the stage-3
+ *     instruction turns
  * @param questionsEval held-out multiple-choice questions (accuracy)
  * @param imageSize the side every image was resized to
  */
 public record TrainingData(List<String> classNames, List<Labelled> classTrain, List<Labelled> classVal,
-        List<Captioned> captionTrain, List<Captioned> captionTest, List<Question> questionsTrain,
+        List<Captioned> captionTrain, List<Captioned> captionTest, List<Scene> sceneTrain,
         List<Question> questionsEval, int imageSize) {
+
+    /**
+     * A preprocessed training scene and what it shows.
+     *
+     * @param pixels {@code 3 x S x S} normalized values
+     * @param objects its objects
+     */
+    public record Scene(float[] pixels, List<SceneObject> objects) {
+
+        /** Copies. */
+        public Scene {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /**
+     * One object of a scene.
+     *
+     * @param colour its colour name ("red")
+     * @param shape its shape name ("circle")
+     * @param large whether it is the large one of two objects of its shape (false when its shape is unique)
+     */
+    public record SceneObject(String colour, String shape, boolean large) {}
+
+    /**
+     * A decoded scene before preprocessing.
+     *
+     * @param image the picture
+     * @param objects its objects
+     */
+    public record SceneImage(ImageSource image, List<SceneObject> objects) {}
 
     /**
      * A preprocessed labelled image.
@@ -90,17 +123,17 @@ public record TrainingData(List<String> classNames, List<Labelled> classTrain, L
      * @param classVal labelled held-out images
      * @param captionTrain captioned training images
      * @param captionTest captioned held-out images
-     * @param questionsTrain questions to fine-tune on
+     * @param sceneTrain multi-object training scenes
      * @param questionsEval held-out questions
      * @param imageSize the model's side
      * @return the data
      */
     public static TrainingData of(List<String> classNames, List<LabelledImage> classTrain, List<LabelledImage> classVal,
-            List<CaptionedImage> captionTrain, List<CaptionedImage> captionTest, List<MultipleChoiceQuestion> questionsTrain,
+            List<CaptionedImage> captionTrain, List<CaptionedImage> captionTest, List<SceneImage> sceneTrain,
             List<MultipleChoiceQuestion> questionsEval, int imageSize) {
         ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, imageSize);
         return new TrainingData(List.copyOf(classNames), labelled(classTrain, t), labelled(classVal, t),
-                captioned(captionTrain, t), captioned(captionTest, t), questions(questionsTrain, t),
+                captioned(captionTrain, t), captioned(captionTest, t), scenes(sceneTrain, t),
                 questions(questionsEval, t), imageSize);
     }
 
@@ -124,7 +157,7 @@ public record TrainingData(List<String> classNames, List<Labelled> classTrain, L
             more.add(sameImages.get(i).captions());
             out.add(new Captioned(c.pixels(), c.captions(), more));
         }
-        return new TrainingData(classNames, classTrain, classVal, List.copyOf(out), captionTest, questionsTrain, questionsEval,
+        return new TrainingData(classNames, classTrain, classVal, List.copyOf(out), captionTest, sceneTrain, questionsEval,
                 imageSize);
     }
 
@@ -140,6 +173,14 @@ public record TrainingData(List<String> classNames, List<Labelled> classTrain, L
         List<Captioned> out = new ArrayList<>();
         for (CaptionedImage s : in) {
             out.add(new Captioned(t.apply(s.image().load()), s.captions()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Scene> scenes(List<SceneImage> in, ImageTransform t) {
+        List<Scene> out = new ArrayList<>();
+        for (SceneImage s : in) {
+            out.add(new Scene(t.apply(s.image().load()), s.objects()));
         }
         return List.copyOf(out);
     }

@@ -11,6 +11,9 @@ public interface StageModel extends AutoCloseable {
     /** @return every weight by a stable name (optimizer state is keyed by it); arrays owned by the model */
     Map<String, NDArray> parameters();
 
+    /** @return the side (pixels) of the square images the model reads, which its stage's data is preprocessed to */
+    int imageSize();
+
     /** @return the manager micro-batch managers hang from */
     NDManager manager();
 

@@ -101,7 +101,8 @@ public final class ChatEval {
         int right = 0;
         double chance = 0;
         for (Q q : qs) {
-            String reply = reply(chat, tok, seq, stop, size, q.pixels(), q.prompt(), 5);
+            // room for a text reply ("triangle" is 9 characters); a letter reply stops at the separator
+            String reply = reply(chat, tok, seq, stop, size, q.pixels(), q.prompt(), 12);
             right += InstructionData.letterOf(reply, q.options()).equals(q.answer()) ? 1 : 0;
             chance += 1.0 / q.options().size();
         }

@@ -51,13 +51,28 @@ public final class ChatStageModel implements StageModel {
      * @return the configuration
      */
     public static ChatConfig architecture(InternVitConfig vision, int llmHidden, int llmLayers) {
+        return architecture(vision, llmHidden, llmLayers, vision.imageSize());
+    }
+
+    /**
+     * As {@link #architecture(InternVitConfig, int, int)}, reading images of another side than the tower
+     * was trained at ({@code force_image_size}; InternViT interpolates its position embeddings, as
+     * InternVL-Chat does when it raises InternViT from 224 to 448 px).
+     *
+     * @param vision the InternViT (kept as it is)
+     * @param llmHidden the LLM's width (a multiple of 4 heads x 2)
+     * @param llmLayers the LLM's depth
+     * @param imageSize the side the chat model reads (a multiple of twice the patch size)
+     * @return the configuration
+     */
+    public static ChatConfig architecture(InternVitConfig vision, int llmHidden, int llmLayers, int imageSize) {
         DecoderConfig t = Presets.tinyChat().llm();
         int heads = 4;
         int intermediate = ((llmHidden * 11 / 4) + 15) / 16 * 16;
         DecoderConfig llm = new DecoderConfig(DecoderConfig.Family.INTERNLM2, t.vocabSize(), llmHidden, heads, 2, intermediate,
                 llmLayers, t.rmsNormEps(), t.ropeTheta(), t.maxPositionEmbeddings(), null, 1.0, t.bosTokenId(), t.eosTokenId(),
                 t.padTokenId(), 0, 0, 0);
-        return new ChatConfig(vision, llm, 0.5, "v2", -1, vision.imageSize(), "internlm2-chat", 1, 1, false, false);
+        return new ChatConfig(vision, llm, 0.5, "v2", -1, imageSize, "internlm2-chat", 1, 1, false, false);
     }
 
     /**
@@ -70,13 +85,14 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed) {
-        return withVisionOf(dir, llmHidden, llmLayers, seed, Device.cpu(), DataType.FLOAT32);
+        return withVisionOf(dir, llmHidden, llmLayers, null, seed, Device.cpu(), DataType.FLOAT32);
     }
 
-    private static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, long seed, Device device,
-            DataType dtype) {
+    private static ChatStageModel withVisionOf(Path dir, int llmHidden, int llmLayers, Integer imageSize, long seed,
+            Device device, DataType dtype) {
         try (InternVit vit = InternVit.load(dir, device, dtype)) {
-            ChatConfig config = architecture(vit.config(), llmHidden, llmLayers);
+            ChatConfig config = architecture(vit.config(), llmHidden, llmLayers,
+                    imageSize == null ? vit.config().imageSize() : imageSize);
             InternVlChat chat = InternVlChat.random(config, seed, device, dtype);
             Map<String, NDArray> target = chat.vit().weights();
             Map<String, NDArray> source = vit.weights();
@@ -125,7 +141,24 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel random(int llmHidden, int llmLayers, long seed, Device device, DataType dtype) {
-        ChatConfig c = architecture(Presets.tinyChat().vision(), llmHidden, llmLayers);
+        return random(llmHidden, llmLayers, null, seed, device, dtype);
+    }
+
+    /**
+     * As {@link #random(int, int, long, Device, DataType)}, reading images of a given side.
+     *
+     * @param llmHidden the LLM's width
+     * @param llmLayers the LLM's depth
+     * @param imageSize the side it reads (null: the tiny-chat tower's)
+     * @param seed the seed
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static ChatStageModel random(int llmHidden, int llmLayers, Integer imageSize, long seed, Device device,
+            DataType dtype) {
+        InternVitConfig vision = Presets.tinyChat().vision();
+        ChatConfig c = architecture(vision, llmHidden, llmLayers, imageSize == null ? vision.imageSize() : imageSize);
         return new ChatStageModel(InternVlChat.random(c, seed, device, dtype));
     }
 
@@ -168,6 +201,24 @@ public final class ChatStageModel implements StageModel {
      * @return the model
      */
     public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, long seed, Device device, DataType dtype) {
+        return load(dir, llmHidden, llmLayers, null, seed, device, dtype);
+    }
+
+    /**
+     * As {@link #load(Path, int, int, long, Device, DataType)}, a new chat model reading images of another side.
+     *
+     * @param dir the folder
+     * @param llmHidden the width of a new LLM
+     * @param llmLayers the depth of a new LLM
+     * @param imageSize the side a new chat model reads (null: the tower's); must be null or the checkpoint's
+     *     for a chat checkpoint
+     * @param seed seeds new weights
+     * @param device where it trains
+     * @param dtype the weights' type
+     * @return the model
+     */
+    public static ChatStageModel load(Path dir, int llmHidden, int llmLayers, Integer imageSize, long seed, Device device,
+            DataType dtype) {
         String type;
         try {
             type = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(dir.resolve("config.json")))
@@ -176,9 +227,16 @@ public final class ChatStageModel implements StageModel {
             throw new UncheckedIOException(e);
         }
         if (ChatConfig.MODEL_TYPE.equals(type)) {
-            return new ChatStageModel(InternVlChat.load(dir, device, dtype));
+            InternVlChat chat = InternVlChat.load(dir, device, dtype);
+            if (imageSize != null && imageSize != chat.config().imageSize()) {
+                int had = chat.config().imageSize();
+                chat.close();
+                throw new VlevalException(dir + ": a chat checkpoint reads " + had + " px images; 'image_size' ("
+                        + imageSize + ") applies to a new chat model built from an InternVL-C/-G checkpoint");
+            }
+            return new ChatStageModel(chat);
         }
-        return withVisionOf(dir, llmHidden, llmLayers, seed, device, dtype);
+        return withVisionOf(dir, llmHidden, llmLayers, imageSize, seed, device, dtype);
     }
 
     /** @return the chat model */
@@ -193,6 +251,11 @@ public final class ChatStageModel implements StageModel {
         chat.projectorWeights().forEach((k, a) -> p.put("mlp1." + k, a));
         chat.llm().parameters().forEach((k, a) -> p.put("language_model." + k, a));
         return p;
+    }
+
+    @Override
+    public int imageSize() {
+        return chat.config().imageSize();
     }
 
     @Override

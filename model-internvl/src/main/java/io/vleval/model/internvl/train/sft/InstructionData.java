@@ -108,8 +108,44 @@ public final class InstructionData {
      */
     public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
             long seed, boolean circular) {
+        return multipleChoice(data, labelled, captioned, seed, circular, false);
+    }
+
+    /**
+     * Multiple-choice turns whose reply is either the option letter the prompt asks for or the right
+     * option's text ("blue"), which the reference's MMBench post-processing ({@link #letterOf}) and
+     * VLMEvalKit's {@code can_infer_text} map back to the letter.
+     *
+     * @param data the suite
+     * @param labelled labelled images
+     * @param captioned captioned images
+     * @param seed seeds the option draws, order and hints (the same draws whatever the reply)
+     * @param circular whether to add every circular shift of the options
+     * @param textReply whether the reply is the right option's text instead of its letter
+     * @return the turns (the shifts of one question consecutive)
+     */
+    public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
+            long seed, boolean circular, boolean textReply) {
+        return multipleChoice(data, labelled, captioned, List.of(), seed, circular, textReply);
+    }
+
+    /**
+     * As {@link #multipleChoice(TrainingData, List, List, long, boolean, boolean)}, also about scenes of one to
+     * four objects (the segmentation part), drawn after the labelled and captioned images.
+     *
+     * @param data the suite
+     * @param labelled labelled images
+     * @param captioned captioned images
+     * @param scenes multi-object scenes
+     * @param seed seeds the option draws, order and hints
+     * @param circular whether to add every circular shift of the options
+     * @param textReply whether the reply is the right option's text instead of its letter
+     * @return the turns (the shifts of one question consecutive)
+     */
+    public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
+            List<TrainingData.Scene> scenes, long seed, boolean circular, boolean textReply) {
         List<Turn> out = new ArrayList<>();
-        for (Mc m : draw(data, labelled, captioned, seed)) {
+        for (Mc m : draw(data, labelled, captioned, scenes, seed)) {
             int k = m.options().size();
             for (int shift = 0; shift < (circular ? k : 1); shift++) {
                 List<String> opts = new ArrayList<>(k);
@@ -118,7 +154,8 @@ public final class InstructionData {
                 }
                 String letter = String.valueOf((char) ('A' + Math.floorMod(m.answer() - shift, k)));
                 TrainingData.Question q = new TrainingData.Question(m.pixels(), m.question(), m.hint(), List.copyOf(opts), letter, null);
-                out.add(new Turn(m.pixels(), TrainingData.prompt(q), letter, List.copyOf(opts), List.of(), m.description()));
+                String reply = textReply ? m.options().get(m.answer()) : letter;
+                out.add(new Turn(m.pixels(), TrainingData.prompt(q), reply, List.copyOf(opts), List.of(), m.description()));
             }
         }
         return out;
@@ -128,7 +165,7 @@ public final class InstructionData {
     private record Mc(float[] pixels, String question, String hint, List<String> options, int answer, String description) {}
 
     private List<Mc> draw(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
-            long seed) {
+            List<TrainingData.Scene> scenes, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Mc> out = new ArrayList<>();
         for (TrainingData.Labelled l : labelled) {
@@ -144,6 +181,12 @@ public final class InstructionData {
                             new Obj(m.group(5).equals("large"), m.group(6), m.group(7))), r, out);
                     break;
                 }
+            }
+        }
+        for (TrainingData.Scene s : scenes) {
+            List<Obj> objects = s.objects().stream().map(o -> new Obj(o.large(), o.colour(), o.shape())).toList();
+            if (!objects.isEmpty()) {
+                ask(s.pixels(), describe(objects), objects, r, out);
             }
         }
         return out;
@@ -167,6 +210,16 @@ public final class InstructionData {
             }
         }
         return out;
+    }
+
+    /** "a red circle", "a red circle and a blue square", "a red circle, a blue square and a green triangle". */
+    private static String describe(List<Obj> objects) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < objects.size(); i++) {
+            b.append(i == 0 ? "" : i == objects.size() - 1 ? " and " : ", ");
+            b.append("a ").append(objects.get(i).colour()).append(' ').append(objects.get(i).shape());
+        }
+        return b.toString();
     }
 
     /** Every question the picture answers unambiguously (colour and shape of each object, the count half the time). */

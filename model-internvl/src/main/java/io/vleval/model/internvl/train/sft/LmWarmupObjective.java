@@ -39,8 +39,9 @@ public final class LmWarmupObjective implements Objective {
      * @param tokenizer its tokenizer
      * @param data the suite
      * @param seed seeds the question and caption draws
+     * @param textReply whether a multiple-choice reply is the right option's text instead of its letter
      */
-    public LmWarmupObjective(ChatStageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+    public LmWarmupObjective(ChatStageModel model, TextTokenizer tokenizer, TrainingData data, long seed, boolean textReply) {
         this.model = model;
         this.sequences = new ChatSequences(tokenizer, model.chat().config());
         long eos = model.chat().config().llm().eosTokenId();
@@ -51,7 +52,8 @@ public final class LmWarmupObjective implements Objective {
             }
         }
         // the picture in words where the image goes, so the letter can be known and is the target (README, stage 3)
-        for (InstructionData.Turn t : inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed + 101, true)) {
+        for (InstructionData.Turn t : inst.multipleChoice(data, data.classTrain(), data.captionTrain(), data.sceneTrain(), seed + 101, true,
+                textReply)) {
             samples.add(sequences.turn(ChatSequences.described(t.prompt(), t.description()), t.answer(), false, false));
         }
         for (InstructionData.Turn t : inst.captioning(data.captionTrain(), 1, seed + 102)) {

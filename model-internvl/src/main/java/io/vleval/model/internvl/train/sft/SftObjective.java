@@ -35,13 +35,14 @@ public final class SftObjective implements Objective {
      * @param tokenizer its tokenizer
      * @param data the suite
      * @param seed seeds the question and caption draws
+     * @param textReply whether a multiple-choice reply is the right option's text instead of its letter
      */
-    public SftObjective(ChatStageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+    public SftObjective(ChatStageModel model, TextTokenizer tokenizer, TrainingData data, long seed, boolean textReply) {
         this.model = model;
         this.sequences = new ChatSequences(tokenizer, model.chat().config());
         this.size = data.imageSize();
         InstructionData inst = new InstructionData(data);
-        turns.addAll(inst.multipleChoice(data, data.classTrain(), data.captionTrain(), seed, true));
+        turns.addAll(inst.multipleChoice(data, data.classTrain(), data.captionTrain(), data.sceneTrain(), seed, true, textReply));
         multipleChoice = turns.size();
         turns.addAll(inst.captioning(data.captionTrain(), 2, seed + 1));
         for (InstructionData.Turn t : turns) {

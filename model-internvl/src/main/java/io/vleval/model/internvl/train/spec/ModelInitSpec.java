@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * @param seed the seed of random weights
  * @param llmHidden the chat LLM's width (new chat models only)
  * @param llmLayers the chat LLM's depth (new chat models only)
+ * @param imageSize the side a new chat model reads (default: its tower's; position embeddings interpolated)
  */
 public record ModelInitSpec(
         @Doc("random weights of a preset: tiny-internvl, tiny-chat (lm-warmup/sft: llm_hidden/llm_layers apply)") String preset,
@@ -23,7 +24,8 @@ public record ModelInitSpec(
         @Doc("a HuggingFace-layout checkpoint directory to start from") @MustExist Path checkpoint,
         @Doc("seed of random weights (default: the run seed)") Long seed,
         @Doc("width of a new chat model's LLaMA (default 128)") Integer llmHidden,
-        @Doc("layers of a new chat model's LLaMA (default 2)") Integer llmLayers) {
+        @Doc("layers of a new chat model's LLaMA (default 2)") Integer llmLayers,
+        @Doc("side in pixels a new chat model reads (default: its vision tower's)") Integer imageSize) {
 
     /** Exactly one source. */
     public ModelInitSpec {
@@ -36,5 +38,13 @@ public record ModelInitSpec(
         }
         llmHidden = llmHidden == null ? 128 : llmHidden;
         llmLayers = llmLayers == null ? 2 : llmLayers;
+        if (imageSize != null && imageSize < 1) {
+            throw new IllegalArgumentException("'image_size' must be positive, found " + imageSize);
+        }
+    }
+
+    /** The source without {@code image_size} (the form before it existed). */
+    public ModelInitSpec(String preset, String from, Path checkpoint, Long seed, Integer llmHidden, Integer llmLayers) {
+        this(preset, from, checkpoint, seed, llmHidden, llmLayers, null);
     }
 }

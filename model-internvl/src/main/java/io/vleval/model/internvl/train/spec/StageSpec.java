@@ -19,6 +19,9 @@ import java.nio.file.Path;
  * @param checkpointEvery steps between checkpoints (the last step is always saved)
  * @param export a folder the final checkpoint is copied to (e.g. {@code models/tiny-internvl-g})
  * @param unfreeze {@code sft} only: parts that train besides {@code mlp1} ({@code llm}, {@code vision})
+ * @param mcReply {@code lm-warmup} and {@code sft}: what a multiple-choice turn's reply is, {@code letter}
+ *     (default; the reference's SFT data) or {@code text} (the right option's text, which the reference's
+ *     MMBench post-processing maps back to its letter; README, stage 3)
  */
 public record StageSpec(
         @Doc("the stage's name (its folder under out)") @Required String name,
@@ -32,7 +35,12 @@ public record StageSpec(
         @Doc("global gradient-norm limit, 0 for none (default 1.0)") Double clipGradNorm,
         @Doc("steps between checkpoints (default: only the last step)") Integer checkpointEvery,
         @Doc("copy the final checkpoint to this folder") Path export,
-        @Doc("sft: parts trained besides the mlp1 projector: llm, vision (default none)") java.util.List<String> unfreeze) {
+        @Doc("sft: parts trained besides the mlp1 projector: llm, vision (default none)") java.util.List<String> unfreeze,
+        @Doc("lm-warmup, sft: a multiple-choice reply is the option's letter or its text (default letter)") String mcReply) {
+
+    /** {@code mc_reply}'s values. */
+    public static final java.util.List<String> MC_REPLIES = java.util.List.of("letter", "text");
+
 
     /** Defaults and checks. */
     public StageSpec {
@@ -54,6 +62,13 @@ public record StageSpec(
         if (!unfreeze.isEmpty() && kind != StageKind.SFT) {
             throw new IllegalArgumentException("'unfreeze' applies to sft stages only");
         }
+        mcReply = mcReply == null ? "letter" : mcReply;
+        if (!MC_REPLIES.contains(mcReply)) {
+            throw new IllegalArgumentException("'mc_reply' is '" + mcReply + "'; allowed: " + String.join(", ", MC_REPLIES));
+        }
+        if (!mcReply.equals("letter") && kind != StageKind.SFT && kind != StageKind.LM_WARMUP) {
+            throw new IllegalArgumentException("'mc_reply' applies to lm-warmup and sft stages only");
+        }
         if (steps < 1 || batchSize < 1 || gradientAccumulation < 1 || checkpointEvery < 1 || clipGradNorm < 0) {
             throw new IllegalArgumentException("'steps', 'batch_size', 'gradient_accumulation' and 'checkpoint_every' must be"
                     + " positive and 'clip_grad_norm' non-negative");
@@ -65,6 +80,19 @@ public record StageSpec(
             Integer gradientAccumulation, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipGradNorm,
             Integer checkpointEvery, Path export) {
         this(name, kind, model, steps, batchSize, gradientAccumulation, optimizer, schedule, clipGradNorm, checkpointEvery,
-                export, null);
+                export, null, null);
+    }
+
+    /** The stage with letter replies (the form before {@code mc_reply} existed). */
+    public StageSpec(String name, StageKind kind, ModelInitSpec model, Integer steps, Integer batchSize,
+            Integer gradientAccumulation, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipGradNorm,
+            Integer checkpointEvery, Path export, java.util.List<String> unfreeze) {
+        this(name, kind, model, steps, batchSize, gradientAccumulation, optimizer, schedule, clipGradNorm, checkpointEvery,
+                export, unfreeze, null);
+    }
+
+    /** @return whether a multiple-choice reply is the option's text rather than its letter */
+    public boolean repliesWithText() {
+        return mcReply.equals("text");
     }
 }

@@ -162,6 +162,11 @@ public final class CgStageModel implements StageModel {
     }
 
     @Override
+    public int imageSize() {
+        return cg.config().vision().imageSize();
+    }
+
+    @Override
     public NDManager manager() {
         return cg.manager();
     }

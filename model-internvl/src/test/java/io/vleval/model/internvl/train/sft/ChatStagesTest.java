@@ -71,11 +71,11 @@ class ChatStagesTest {
         int hidden = Integer.getInteger("llmHidden", 64);
         StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L, hidden, Integer.getInteger("llmLayers", 2)),
                 Integer.getInteger("lmSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lmLr", "3e-3")), null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0,
-                null, null, null);
+                null, null, null, System.getProperty("mcReply"));
         StageSpec sft = new StageSpec("sft", StageKind.SFT, new ModelInitSpec(null, "lm", null, 0L, null, null),
                 Integer.getInteger("sftSteps", 60), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("sftLr", "3e-3")),
                         null, null, 0.0), new ScheduleSpec(5, 0.1), 1.0, null, out.resolve("export"),
-                unfreeze.isEmpty() ? null : List.of(unfreeze.split(",")));
+                unfreeze.isEmpty() ? null : List.of(unfreeze.split(",")), System.getProperty("mcReply"));
         TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(warm, sft));
         long t0 = System.nanoTime();
         List<Training.StageOutcome> o = new Training(spec, data, out, new TrainingListener() {

@@ -143,7 +143,7 @@ class SftRegressionTest {
      */
     @Test
     void batchedLossPairsEachRowWithItsOwnImage() {
-        SftObjective o = new SftObjective(model, tok, data, 0);
+        SftObjective o = new SftObjective(model, tok, data, 0, false);
         ChatSequences seq = new ChatSequences(tok, model.chat().config());
         List<InstructionData.Turn> turns = new InstructionData(data).multipleChoice(data, data.classTrain(), data.captionTrain(), 0, true);
         int[] idx = {0, 7, 30, 61, 95, 140};
@@ -185,7 +185,7 @@ class SftRegressionTest {
      */
     @Test
     void sftGradientsSurviveAGc() throws Exception {
-        SftObjective o = new SftObjective(model, tok, data, 0);
+        SftObjective o = new SftObjective(model, tok, data, 0, false);
         Map<String, NDArray> trainable = new LinkedHashMap<>();
         model.parameters().forEach((k, a) -> {
             if (SftObjective.trains(k, Set.of("llm"))) {

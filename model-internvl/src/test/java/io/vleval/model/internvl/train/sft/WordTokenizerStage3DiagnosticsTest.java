@@ -81,10 +81,10 @@ class WordTokenizerStage3DiagnosticsTest {
         StageSpec warm = new StageSpec("lm", StageKind.LM_WARMUP, new ModelInitSpec(null, null, stage1, 0L,
                 Integer.getInteger("llmHidden", 64), Integer.getInteger("llmLayers", 2)),
                 Integer.getInteger("lmSteps", 500), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("lmLr", "3e-3")), null, null, 0.0),
-                new ScheduleSpec(5, 0.1), 1.0, null, null, null);
+                new ScheduleSpec(5, 0.1), 1.0, null, null, null, null);
         StageSpec sft = new StageSpec("sft", StageKind.SFT, new ModelInitSpec(null, "lm", null, 0L, null, null),
                 Integer.getInteger("sftSteps", 300), 16, 1, new OptimizerSpec(Double.parseDouble(System.getProperty("sftLr", "3e-3")), null, null, 0.0),
-                new ScheduleSpec(5, 0.1), 1.0, null, null, List.of("llm"));
+                new ScheduleSpec(5, 0.1), 1.0, null, null, List.of("llm"), null);
         TrainSpec spec = new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(warm, sft));
         long t0 = System.nanoTime();
         long[] tLm = new long[1];

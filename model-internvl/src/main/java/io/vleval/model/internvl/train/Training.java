@@ -26,9 +26,11 @@ import io.vleval.model.internvl.train.spec.StageKind;
 import io.vleval.model.internvl.train.spec.StageSpec;
 import io.vleval.model.internvl.train.spec.TrainSettings;
 import io.vleval.model.internvl.train.spec.TrainSpec;
+import io.vleval.model.internvl.train.stage.CaptionLosses;
 import io.vleval.model.internvl.train.stage.CgStageModel;
 import io.vleval.model.internvl.train.stage.ContrastiveObjective;
 import io.vleval.model.internvl.train.stage.GenerativeObjective;
+import io.vleval.model.internvl.train.stage.LmHeadWarmupObjective;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -231,7 +233,8 @@ public final class Training {
         Device device = Devices.parse(spec.train().device());
         DataType dtype = mixedPrecision() ? DataType.FLOAT16 : DataType.FLOAT32;
         return switch (stage.kind()) {
-            case CONTRASTIVE, GENERATIVE -> init == null ? CgStageModel.random(Presets.tinyInternVl(), seed, device, dtype)
+            case CONTRASTIVE, LM_HEAD_WARMUP, GENERATIVE -> init == null
+                    ? CgStageModel.random(Presets.tinyInternVl(), seed, device, dtype)
                     : CgStageModel.load(init, seed, device, dtype);
             case LM_WARMUP, SFT -> init == null
                     ? ChatStageModel.random(stage.model().llmHidden(), stage.model().llmLayers(), stage.model().imageSize(), seed,
@@ -248,6 +251,7 @@ public final class Training {
     private static Objective objective(StageSpec stage, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
         return switch (stage.kind()) {
             case CONTRASTIVE -> new ContrastiveObjective((CgStageModel) model, tokenizer, data, seed);
+            case LM_HEAD_WARMUP -> new LmHeadWarmupObjective((CgStageModel) model, tokenizer, data);
             case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
             case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
             case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
@@ -257,6 +261,7 @@ public final class Training {
     private static boolean trains(StageSpec stage, String name) {
         return switch (stage.kind()) {
             case CONTRASTIVE -> ContrastiveObjective.trains(name);
+            case LM_HEAD_WARMUP -> LmHeadWarmupObjective.trains(name);
             case GENERATIVE -> GenerativeObjective.trains(name);
             case LM_WARMUP -> LmWarmupObjective.trains(name);
             case SFT -> SftObjective.trains(name, java.util.Set.copyOf(stage.unfreeze()));
@@ -283,6 +288,16 @@ public final class Training {
                 m.put("retrieval_g_i2t_r1", g[0]);
                 m.put("retrieval_g_t2i_r1", g[1]);
                 m.put("retrieval_g_mean_r1", g[2]);
+            }
+            if (kind == StageKind.LM_HEAD_WARMUP || kind == StageKind.GENERATIVE) {
+                // ITG on held-out captions (README, "Stage 2"): text only (what the warm-up reaches), and with the
+                // queries seeing the caption's own image or another one
+                m.put("itg_heldout_text_only", CaptionLosses.textOnly(cg.cg(), tokenizer, data.captionTest()));
+            }
+            if (kind == StageKind.GENERATIVE) {
+                m.put("itg_heldout", CaptionLosses.withImage(cg.cg(), tokenizer, data.captionTest(), data.imageSize(), true));
+                m.put("itg_heldout_other_image", CaptionLosses.withImage(cg.cg(), tokenizer, data.captionTest(), data.imageSize(),
+                        false));
             }
         }
         return m;

@@ -25,7 +25,7 @@ import java.nio.file.Path;
  */
 public record StageSpec(
         @Doc("the stage's name (its folder under out)") @Required String name,
-        @Doc("contrastive, generative, lm-warmup or sft") @Required StageKind kind,
+        @Doc("contrastive, lm-head-warmup, generative, lm-warmup or sft") @Required StageKind kind,
         @Doc("where the model starts: preset, from (an earlier stage) or checkpoint") @Required ModelInitSpec model,
         @Doc("optimizer steps") @Required Integer steps,
         @Doc("samples per micro-batch (default 32)") Integer batchSize,

@@ -3,6 +3,7 @@ package io.vleval.model.internvl.train.stage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.model.internvl.nd.Scalars;
 import java.util.List;
 
 /** Builds the arrays of a micro-batch from plain values. */
@@ -39,6 +40,53 @@ final class Batches {
             }
         }
         return batch.create(t, new Shape(b, b));
+    }
+
+    /**
+     * A next-token cross-entropy, summed: {@code sum} is {@code -Σ log p(target)} over the {@code count}
+     * labelled positions.
+     *
+     * @param sum the negated sum of the targets' log-probabilities (a scalar)
+     * @param count the number of targets
+     */
+    record TokenLoss(NDArray sum, int count) {
+
+        /** @return the mean over the targets ({@code sum / max(1, count)}) */
+        NDArray mean() {
+            return Scalars.div(sum, Math.max(1, count));
+        }
+    }
+
+    /**
+     * Next-token cross-entropy of right-padded rows: position {@code t} of row {@code i} predicts
+     * {@code ids[i][t + 1]} when that id is not padding (0) and {@code t + 1 >= firstLabel} (the
+     * reference's labels {@code -100} for pads and the first {@code firstLabel} positions, shifted by one).
+     *
+     * @param logProbs log-probabilities {@code [B, L, vocab]} at the rows' positions
+     * @param ids the rows {@code [B][L]}
+     * @param firstLabel the first index of a row whose token is a target
+     * @param vocab the vocabulary size
+     * @param batch owns the arrays made here
+     * @return the summed loss and the number of targets
+     */
+    static TokenLoss nextTokenLoss(NDArray logProbs, long[][] ids, int firstLabel, int vocab, NDManager batch) {
+        int b = ids.length;
+        int l = ids[0].length;
+        long[] next = new long[b * l];
+        float[] weight = new float[b * l];
+        int labelled = 0;
+        for (int i = 0; i < b; i++) {
+            for (int t = 0; t + 1 < l; t++) {
+                long target = ids[i][t + 1];
+                if (target != 0 && t + 1 >= firstLabel) {
+                    next[i * l + t] = target;
+                    weight[i * l + t] = 1;
+                    labelled++;
+                }
+            }
+        }
+        NDArray picked = logProbs.mul(batch.create(next, new Shape(b, l)).oneHot(vocab)).sum(new int[] {-1});
+        return new TokenLoss(picked.mul(batch.create(weight, new Shape(b, l))).sum().neg(), labelled);
     }
 
     /** Moves an array that an operation on a weight produced into the batch's manager. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Scalars;
@@ -122,14 +121,7 @@ public final class GenerativeObjective implements Objective {
         long[][] itc = ClipText.encode(tokenizer, captions, bos, eos);
         long[][] itg = new long[b][];
         for (int i = 0; i < b; i++) {
-            long[] body = tokenizer.encode(captions.get(i), false);
-            int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2 - prompt.length);
-            long[] row = new long[1 + prompt.length + keep + 1];
-            row[0] = bos;
-            System.arraycopy(prompt, 0, row, 1, prompt.length);
-            System.arraycopy(body, 0, row, 1 + prompt.length, keep);
-            row[row.length - 1] = eos;
-            itg[i] = row;
+            itg[i] = itgRow(tokenizer, prompt, captions.get(i), bos, eos);
         }
         int l = 0;
         for (int i = 0; i < b; i++) {
@@ -145,7 +137,7 @@ public final class GenerativeObjective implements Objective {
         }
         // rows i and b + i are image i: stack the batch twice. (Not vision.repeat(0, 2): DJL's repeat is
         // numpy's, element-wise, [v0, v0, v1, v1, ...], which gave ITC row i the image i / 2.)
-        NDArray hidden = pass(text, mask, NDArrays.concat(new NDList(vision, vision), 0), batch);
+        NDArray hidden = pass(cg, text, mask, NDArrays.concat(new NDList(vision, vision), 0), batch);
 
         // ITC
         NDArray queryOut = hidden.get(":" + b + ", :" + nq + ", :");
@@ -166,23 +158,9 @@ public final class GenerativeObjective implements Objective {
         // ITG
         NDArray textOut = hidden.get(b + ":, " + nq + ":, :");
         NDArray logits = cg.qllama().logits(textOut).logSoftmax(-1);
-        long[] next = new long[b * l];
-        float[] weight = new float[b * l];
-        int labelled = 0;
-        for (int i = 0; i < b; i++) {
-            for (int t = 0; t + 1 < l; t++) {
-                long target = text[b + i][t + 1];
-                // labels: pads ignored and the first len(prefix) - 1 positions ignored, shifted by one
-                if (target != 0 && t + 1 >= prompt.length) {
-                    next[i * l + t] = target;
-                    weight[i * l + t] = 1;
-                    labelled++;
-                }
-            }
-        }
-        NDArray picked = logits.mul(batch.create(next, new Shape(b, l)).oneHot(cg.config().qllama().vocabSize()))
-                .sum(new int[] {-1});
-        NDArray lItg = Scalars.div(picked.mul(batch.create(weight, new Shape(b, l))).sum().neg(), Math.max(1, labelled));
+        // labels: pads ignored and the first len(prefix) - 1 positions ignored, shifted by one
+        NDArray lItg = Batches.nextTokenLoss(logits, Arrays.copyOfRange(text, b, 2 * b), prompt.length,
+                cg.config().qllama().vocabSize(), batch).mean();
 
         // pass 2: ITM with hard negatives mined from the ITC similarities
         float[] s = sim.toFloatArray();
@@ -213,7 +191,7 @@ public final class GenerativeObjective implements Objective {
             itm[i] = Arrays.copyOf(itm[i], lm);
             itmMask[i] = mask(nq, itm[i], true, true);
         }
-        NDArray itmHidden = pass(itm, itmMask, vision, batch);
+        NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
         NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
         NDArray itmLogits = Linear.linear(pooled, model.itmHead().get("itm_head.weight"), model.itmHead().get("itm_head.bias"))
                 .singletonOrThrow();
@@ -226,8 +204,29 @@ public final class GenerativeObjective implements Objective {
         return lItc.add(lItm).add(lItg);
     }
 
+    /**
+     * An ITG row: {@code BOS prompt caption EOS}, the caption cut so the row fits {@link ClipText#MAX_LENGTH}.
+     *
+     * @param tokenizer the tokenizer
+     * @param prompt the prompt's ids (no BOS)
+     * @param caption the caption
+     * @param bos the BOS id
+     * @param eos the EOS id
+     * @return the ids
+     */
+    static long[] itgRow(TextTokenizer tokenizer, long[] prompt, String caption, long bos, long eos) {
+        long[] body = tokenizer.encode(caption, false);
+        int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2 - prompt.length);
+        long[] row = new long[1 + prompt.length + keep + 1];
+        row[0] = bos;
+        System.arraycopy(prompt, 0, row, 1, prompt.length);
+        System.arraycopy(body, 0, row, 1 + prompt.length, keep);
+        row[row.length - 1] = eos;
+        return row;
+    }
+
     /** QLLaMA over {@code [queries; embed(text)]}, positions 0..S-1, the given masks, cross-attending to {@code vision}. */
-    private NDArray pass(long[][] text, float[][] mask, NDArray vision, NDManager batch) {
+    static NDArray pass(InternVlCg cg, long[][] text, float[][] mask, NDArray vision, NDManager batch) {
         int rows = text.length;
         int nq = cg.config().qllama().numQueryTokens();
         int s = nq + text[0].length;

@@ -1,2 +1,2 @@
-/** The stage objectives (InfoNCE; ITC + ITM + ITG; language-model warm-up; answer-only SFT) and which weights each trains. */
+/** The InternVL-C/-G stage objectives (InfoNCE; the lm_head warm-up; ITC + ITM + ITG), which weights each trains, and held-out ITG. */
 package io.vleval.model.internvl.train.stage;

@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vleval train CONFIG [--resume]}: runs InternVL's training stages from a YAML file. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train InternVL's stages (contrastive, generative) on the synthetic suite from a YAML file.",
+    description = {"Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) on the synthetic suite from a YAML file.",
         "Each stage writes OUT/<stage>/log.csv, checkpoint-NNNNNN/ folders loadable by the internvl model",
         "plugin (checkpoint: ...), and done.json with held-out metrics."})
 final class TrainCommand implements Callable<Integer> {

@@ -83,17 +83,18 @@ class TrainCommandTest {
     }
 
     /**
-     * The shipped model is what {@code examples/train-tiny.yaml} makes from its seed: the recipe runs
-     * here (about a minute, one thread) and its export must equal {@code models/tiny-internvl-c}
-     * byte for byte.
+     * The shipped models are what {@code examples/train-tiny.yaml} makes from its seed: the recipe runs
+     * here (all three stages, one thread, several minutes) and its exports must equal
+     * {@code models/tiny-internvl-c} (stage 1) and {@code models/tiny-internvl-chat} (stage 3) byte for byte.
      */
     @Test
     void theRecipeReproducesTheShippedModel(@TempDir Path temp) throws Exception {
         Path repo = Path.of(System.getProperty("vleval.repoRoot"));
         String recipe = Files.readString(repo.resolve("examples/train-tiny.yaml"))
                 .replace("out: ../target/train-tiny", "out: " + temp.resolve("out"))
+                .replace("export: ../models/tiny-internvl-chat", "export: " + temp.resolve("export-chat"))
                 .replace("export: ../models/tiny-internvl-c", "export: " + temp.resolve("export"));
-        assertThat(recipe).contains(temp.resolve("export").toString());
+        assertThat(recipe).contains(temp.resolve("export").toString()).contains(temp.resolve("export-chat").toString());
         Path config = temp.resolve("train-tiny.yaml");
         Files.writeString(config, recipe);
         Result r = train("train", config.toString());
@@ -102,6 +103,10 @@ class TrainCommandTest {
                 .isEqualTo(sha256(repo.resolve("models/tiny-internvl-c/model.safetensors")));
         assertThat(Files.readString(temp.resolve("export/config.json")))
                 .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-c/config.json")));
+        assertThat(sha256(temp.resolve("export-chat/model.safetensors")))
+                .isEqualTo(sha256(repo.resolve("models/tiny-internvl-chat/model.safetensors")));
+        assertThat(Files.readString(temp.resolve("export-chat/config.json")))
+                .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-chat/config.json")));
     }
 
     private static String sha256(Path file) throws Exception {

@@ -32,6 +32,10 @@ final class SyntheticData {
     }
 
     static TrainingData load(Scale scale) {
+        return load(scale, Training.imageSize());
+    }
+
+    static TrainingData load(Scale scale, int imageSize) {
         PluginContext ctx = new PluginContext(0, CACHE, 2);
         Dataset<?> train = open(Part.CLASSIFICATION_TRAIN, scale, ctx);
         List<LabelledImage> classTrain = all(train, LabelledImage.class);
@@ -40,7 +44,7 @@ final class SyntheticData {
         List<CaptionedImage> capTest = all(open(Part.CAPTIONS_TEST, scale, ctx), CaptionedImage.class);
         List<MultipleChoiceQuestion> questions = all(open(Part.MMBENCH, scale, ctx), MultipleChoiceQuestion.class);
         return TrainingData.of(train.info().classNames(), classTrain, classVal, capTrain, capTest, List.of(), questions,
-                Training.imageSize());
+                imageSize);
     }
 
     /** @return the tiny suite with captions-train in English, then Chinese */

@@ -20,6 +20,14 @@ public final class SyntheticDataAccess {
         return SyntheticData.tiny();
     }
 
+    /**
+     * @param imageSize the side images are preprocessed to
+     * @return the small suite (seed 0), the one {@code examples/train-tiny.yaml} trains on
+     */
+    public static TrainingData small(int imageSize) {
+        return SyntheticData.load(io.vleval.datasets.synth.Scale.SMALL, imageSize);
+    }
+
     /** @return the tiny suite's MMBench rows with their images */
     public static List<MultipleChoiceQuestion> mmbench() {
         Path cache = Path.of("target", "train-test-cache");

@@ -283,13 +283,14 @@ public final class TrainingLoop {
             for (Map.Entry<String, NDArray> e : grads.entrySet()) {
                 if (settings.mixedPrecision()) {
                     NDArray master = masters.get(e.getKey());
-                    adam.update(e.getKey(), master, e.getValue(), lr, t, sm);
+                    adam.update(e.getKey(), master, e.getValue(), lr * settings.optimizer().lrFactor(e.getKey()), t, sm);
                     NDArray weight = trainable.get(e.getKey());
                     NDArray copy = master.toType(weight.getDataType(), true); // float16, or float32 for logit_scale
                     copy.attach(sm);
                     weight.muli(0).addi(copy);
                 } else {
-                    adam.update(e.getKey(), trainable.get(e.getKey()), e.getValue(), lr, t, sm);
+                    adam.update(e.getKey(), trainable.get(e.getKey()), e.getValue(), lr * settings.optimizer().lrFactor(e.getKey()), t,
+                            sm);
                 }
             }
             raw.forEach(TrainingLoop::zero);

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The training data: the built-in synthetic suite (generated into the cache on first use). Its
  * parts feed the stages: classification-train and captions-train (contrastive, generative), their
- * text (LM warm-up), questions made from the training images (SFT); classification-val,
+ * text (LM warm-ups), questions made from the training images and the segmentation-train scenes
+ * (SFT); classification-val,
  * captions-test and the mmbench part are only used to report metrics after each stage.
  *
  * <p>{@code caption_languages} lists the languages of captions-train's captions the contrastive

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check, on a machine with a CUDA build of PyTorch (python3 -c "import torch") and no Java: builds
 # DJL 0.36.0's JNI against that libtorch, puts it beside libtorch, then runs GpuCheck on gpu:0 (see README.md).
+# Arguments go to GpuCheck after the fixture root: "training-only" runs only its training part.
 set -uo pipefail
 B=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -19,4 +20,4 @@ grep -E "error|Error" $OUT/make.log | head -40
 cp libdjl_torch.so "$TORCH/lib/libdjl_torch.so"
 export PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu$CUV
 CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/preprocess:$B/lib/*"
-timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt
+timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures "$@" 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt

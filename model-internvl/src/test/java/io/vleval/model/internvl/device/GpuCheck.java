@@ -315,6 +315,43 @@ public final class GpuCheck {
         for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
             trainOnce(device, precision, data);
         }
+        // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
+        TrainingData large = TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), 112);
+        for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
+            sftOnce(device, precision, large);
+        }
+    }
+
+    /**
+     * 150 SFT steps of 16 (text replies, InternViT at a tenth of the rate, 112 px): the loss must fall by a
+     * third and no more than a few steps may be skipped for a float16 overflow.
+     */
+    private static void sftOnce(String device, String precision, TrainingData data) throws Exception {
+        Path out = Files.createTempDirectory("vleval-gpu-sft");
+        StageSpec stage = new StageSpec("sft", StageKind.SFT, new ModelInitSpec("tiny-chat", null, null, 0L, 64, 2, 112), 150, 16, 1,
+                new OptimizerSpec(1e-3, null, null, 0.0, 1e-4), new ScheduleSpec(5, 0.1), 1.0, null, null, List.of("llm", "vision"),
+                "text");
+        TrainSpec spec = new TrainSpec(new TrainSettings("gpu-sft", 0L, out, 0, device, precision), null, List.of(stage));
+        List<String> messages = new ArrayList<>();
+        Training.StageOutcome o = new Training(spec, data, out, new TrainingListener() {
+            @Override
+            public void onStep(StepReport report) {}
+
+            @Override
+            public void onMessage(String m) {
+                messages.add(m);
+            }
+        }).run(false).get(0);
+        List<Double> losses = o.result().losses();
+        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        long skipped = messages.stream().filter(m -> m.contains("skipped")).count();
+        System.out.printf(Locale.ROOT, "training\t%s\t%s\tsft 112 px 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t"
+                + "%d skipped\t%s%n", device, precision, first, last, o.result().seconds(), o.result().samplesPerSecond(), skipped,
+                o.metrics());
+        if (!(last < 0.67 * first) || skipped > 5) {
+            PROBLEMS.add("sft on " + device + " in " + precision + ": loss " + first + " -> " + last + ", " + skipped + " skipped");
+        }
     }
 
     private static void trainOnce(String device, String precision, TrainingData data) throws Exception {

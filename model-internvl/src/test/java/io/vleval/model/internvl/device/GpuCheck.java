@@ -327,24 +327,13 @@ public final class GpuCheck {
      * third and no more than a few steps may be skipped for a float16 overflow.
      */
     private static void sftOnce(String device, String precision, TrainingData data) throws Exception {
-        Path out = Files.createTempDirectory("vleval-gpu-sft");
         StageSpec stage = new StageSpec("sft", StageKind.SFT, new ModelInitSpec("tiny-chat", null, null, 0L, 64, 2, 112), 150, 16, 1,
                 new OptimizerSpec(1e-3, null, null, 0.0, 1e-4), new ScheduleSpec(5, 0.1), 1.0, null, null, List.of("llm", "vision"),
                 "text");
-        TrainSpec spec = new TrainSpec(new TrainSettings("gpu-sft", 0L, out, 0, device, precision), null, List.of(stage));
         List<String> messages = new ArrayList<>();
-        Training.StageOutcome o = new Training(spec, data, out, new TrainingListener() {
-            @Override
-            public void onStep(StepReport report) {}
-
-            @Override
-            public void onMessage(String m) {
-                messages.add(m);
-            }
-        }).run(false).get(0);
-        List<Double> losses = o.result().losses();
-        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        Training.StageOutcome o = runStage(stage, device, precision, data, messages);
+        double first = o.result().meanLoss(5, false);
+        double last = o.result().meanLoss(5, true);
         long skipped = messages.stream().filter(m -> m.contains("skipped")).count();
         System.out.printf(Locale.ROOT, "training\t%s\t%s\tsft 112 px 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t"
                 + "%d skipped\t%s%n", device, precision, first, last, o.result().seconds(), o.result().samplesPerSecond(), skipped,
@@ -354,13 +343,12 @@ public final class GpuCheck {
         }
     }
 
-    private static void trainOnce(String device, String precision, TrainingData data) throws Exception {
-        Path out = Files.createTempDirectory("vleval-gpu-train");
-        StageSpec stage = new StageSpec("c", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-                150, 16, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(10, 0.1), 1.0, null, null, null);
+    /** Runs one stage on a device in a precision, collecting the loop's messages. */
+    private static Training.StageOutcome runStage(StageSpec stage, String device, String precision, TrainingData data,
+            List<String> messages) throws Exception {
+        Path out = Files.createTempDirectory("vleval-gpu-" + stage.name());
         TrainSpec spec = new TrainSpec(new TrainSettings("gpu", 0L, out, 0, device, precision), null, List.of(stage));
-        List<String> messages = new ArrayList<>();
-        Training.StageOutcome o = new Training(spec, data, out, new TrainingListener() {
+        return new Training(spec, data, out, new TrainingListener() {
             @Override
             public void onStep(StepReport report) {}
 
@@ -369,9 +357,15 @@ public final class GpuCheck {
                 messages.add(m);
             }
         }).run(false).get(0);
-        List<Double> losses = o.result().losses();
-        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = losses.subList(losses.size() - 5, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    private static void trainOnce(String device, String precision, TrainingData data) throws Exception {
+        StageSpec stage = new StageSpec("c", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+                150, 16, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(10, 0.1), 1.0, null, null, null);
+        List<String> messages = new ArrayList<>();
+        Training.StageOutcome o = runStage(stage, device, precision, data, messages);
+        double first = o.result().meanLoss(5, false);
+        double last = o.result().meanLoss(5, true);
         double acc = o.metrics().getOrDefault("zero_shot_acc1", Double.NaN);
         System.out.printf(Locale.ROOT, "training\t%s\t%s\tcontrastive 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t%s%n",
                 device, precision, first, last, o.result().seconds(), o.result().samplesPerSecond(), o.metrics());

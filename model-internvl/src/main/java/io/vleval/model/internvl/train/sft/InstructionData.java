@@ -108,30 +108,14 @@ public final class InstructionData {
      */
     public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
             long seed, boolean circular) {
-        return multipleChoice(data, labelled, captioned, seed, circular, false);
+        return multipleChoice(data, labelled, captioned, List.of(), seed, circular, false);
     }
 
     /**
-     * Multiple-choice turns whose reply is either the option letter the prompt asks for or the right
+     * Multiple-choice turns about labelled, captioned and scene images (one to four objects, the segmentation
+     * part, drawn after the others), whose reply is either the option letter the prompt asks for or the right
      * option's text ("blue"), which the reference's MMBench post-processing ({@link #letterOf}) and
      * VLMEvalKit's {@code can_infer_text} map back to the letter.
-     *
-     * @param data the suite
-     * @param labelled labelled images
-     * @param captioned captioned images
-     * @param seed seeds the option draws, order and hints (the same draws whatever the reply)
-     * @param circular whether to add every circular shift of the options
-     * @param textReply whether the reply is the right option's text instead of its letter
-     * @return the turns (the shifts of one question consecutive)
-     */
-    public List<Turn> multipleChoice(TrainingData data, List<TrainingData.Labelled> labelled, List<TrainingData.Captioned> captioned,
-            long seed, boolean circular, boolean textReply) {
-        return multipleChoice(data, labelled, captioned, List.of(), seed, circular, textReply);
-    }
-
-    /**
-     * As {@link #multipleChoice(TrainingData, List, List, long, boolean, boolean)}, also about scenes of one to
-     * four objects (the segmentation part), drawn after the labelled and captioned images.
      *
      * @param data the suite
      * @param labelled labelled images

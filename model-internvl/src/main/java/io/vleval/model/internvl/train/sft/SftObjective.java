@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * Stage 3, supervised fine-tuning of InternVL-Chat (INTERNVL.md §5.4) on the image-grounded turns of
- * {@link InstructionData} (multiple-choice questions of the training images, every circular shift of
- * their options so each letter is the answer equally often, and two captioning turns
- * per captions-train image): next-token cross-entropy on the reply and the separator only, through
+ * {@link InstructionData} (multiple-choice questions of the training images and scenes, every circular
+ * shift of their options so each letter is the answer equally often, the reply the letter or, with
+ * {@code mc_reply: text}, the right option's text; and two captioning turns per captions-train image): next-token cross-entropy on the reply and the separator only, through
  * the conversation template and the image placeholder tokens, with the image tokens
  * ({@code extract_feature}: InternViT, pixel shuffle, {@code mlp1}) in place of {@code <IMG_CONTEXT>}.
  * {@code mlp1} trains; the LLM and the vision tower are frozen unless the stage's {@code unfreeze}

@@ -37,8 +37,8 @@ class Stage3OptionsTest {
     void textRepliesAreTheRightOptionsTextForTheSameQuestions() {
         TrainingData data = SyntheticDataAccess.tiny();
         InstructionData inst = new InstructionData(data);
-        List<InstructionData.Turn> letters = inst.multipleChoice(data, data.classTrain(), data.captionTrain(), 5, true, false);
-        List<InstructionData.Turn> texts = inst.multipleChoice(data, data.classTrain(), data.captionTrain(), 5, true, true);
+        List<InstructionData.Turn> letters = inst.multipleChoice(data, data.classTrain(), data.captionTrain(), List.of(), 5, true, false);
+        List<InstructionData.Turn> texts = inst.multipleChoice(data, data.classTrain(), data.captionTrain(), List.of(), 5, true, true);
 
         assertThat(texts).hasSameSizeAs(letters);
         for (int i = 0; i < letters.size(); i++) {

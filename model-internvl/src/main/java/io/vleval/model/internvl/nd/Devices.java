@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import io.vleval.api.error.VlevalException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The {@code device:} option of models and training runs, and copies of results to the host. */
@@ -11,6 +13,9 @@ public final class Devices {
 
     /** What {@code device:} accepts. */
     public static final Pattern SPEC = Pattern.compile("auto|cpu|gpu:\\d+");
+
+    /** What a training run's {@code device:} accepts: {@code auto}, or one device or a comma-separated list. */
+    public static final Pattern TRAINING_SPEC = Pattern.compile("auto|(cpu|gpu:\\d+)(,(cpu|gpu:\\d+))*");
 
     private Devices() {}
 
@@ -35,6 +40,38 @@ public final class Devices {
                     + " GPU(s) (the CPU build of libtorch sees none); use device: auto or cpu");
         }
         return Device.gpu(id);
+    }
+
+    /**
+     * Resolves a training run's {@code device:} option: the devices its replicas train on (data parallelism
+     * when there are several).
+     *
+     * @param spec {@code auto} (every GPU PyTorch sees, else the CPU), or a comma-separated list of {@code cpu}
+     *     and {@code gpu:N} ({@code cpu,cpu}: two replicas on the CPU, which checks sharding without GPUs)
+     * @return the devices, the first the one whose replica is updated and saved
+     * @throws VlevalException when a GPU is asked for that PyTorch does not see, named twice, or mixed with the CPU
+     */
+    public static List<Device> parseTraining(String spec) {
+        if (spec.equals("auto")) {
+            int gpus = Engine.getEngine("PyTorch").getGpuCount();
+            List<Device> all = new ArrayList<>();
+            for (int i = 0; i < gpus; i++) {
+                all.add(Device.gpu(i));
+            }
+            return all.isEmpty() ? List.of(Device.cpu()) : all;
+        }
+        List<Device> out = new ArrayList<>();
+        for (String one : spec.split(",")) {
+            Device d = parse(one);
+            if (d.isGpu() && out.contains(d)) {
+                throw new VlevalException("device: " + spec + " names " + one + " twice; list each GPU once");
+            }
+            out.add(d);
+        }
+        if (out.stream().map(Device::isGpu).distinct().count() > 1) {
+            throw new VlevalException("device: " + spec + " mixes the CPU and GPUs; train on GPUs or on the CPU");
+        }
+        return out;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.eval.QuickEval;
 import io.vleval.model.internvl.train.loop.LoopSettings;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Replica;
 import io.vleval.model.internvl.train.loop.StageModel;
 import io.vleval.model.internvl.train.loop.StageResult;
 import io.vleval.model.internvl.train.loop.TrainingListener;
@@ -50,6 +51,10 @@ import java.util.function.IntFunction;
  * stage kind trains are marked, the {@link TrainingLoop} runs, quick metrics are computed on held-out
  * data and written with the losses to {@code out/<stage>/done.json}, and the final checkpoint is
  * copied to the stage's {@code export} folder.
+ *
+ * <p>With several devices ({@code device: gpu:0,gpu:1}, or {@code auto} with several GPUs), one replica of
+ * the stage's model is built per device, each with its own objective, and the loop splits every
+ * micro-batch over them (data parallelism, {@link TrainingLoop}).
  *
  * <p>With {@code resume}, a stage with {@code done.json} is skipped, and an interrupted stage
  * continues from its last checkpoint; without it, a stage folder left by an earlier run is replaced.
@@ -177,28 +182,38 @@ public final class Training {
                 TrainingLoop.deleteTree(dir);
             }
             Path init = last.orElseGet(() -> initialCheckpoint(stage, finals));
-            try (StageModel model = build(stage, init, seed)) {
+            List<Device> devices = Devices.parseTraining(spec.train().device());
+            if (devices.size() > stage.batchSize()) {
+                throw new VlevalException("stage '" + stage.name() + "': batch_size " + stage.batchSize() + " cannot be split over the "
+                        + devices.size() + " devices of 'device' (" + spec.train().device() + "); each replica needs at least one sample");
+            }
+            List<StageModel> copies = new ArrayList<>();
+            try (StageModel model = build(stage, init, seed, devices.get(0))) {
                 TrainingData data = dataAt.apply(model.imageSize());
-                Map<String, ai.djl.ndarray.NDArray> trainable = new LinkedHashMap<>();
-                Objective objective = objective(stage, model, tokenizer, data, seed);
-                model.parameters().forEach((k, a) -> {
-                    if (trains(stage, k)) {
-                        trainable.put(k, a);
-                    }
-                });
+                List<Replica> replicas = new ArrayList<>();
+                replicas.add(replica(stage, model, tokenizer, data, seed));
+                for (Device d : devices.subList(1, devices.size())) {
+                    StageModel copy = build(stage, init, seed, d);
+                    copies.add(copy);
+                    replicas.add(replica(stage, copy, tokenizer, data, seed));
+                }
+                Map<String, ai.djl.ndarray.NDArray> trainable = replicas.get(0).trainable();
                 LoopSettings settings = new LoopSettings(stage.name(), stage.steps(), stage.batchSize(),
                         stage.gradientAccumulation(), stage.clipGradNorm(), stage.checkpointEvery(), seed, stage.optimizer(),
                         new CosineSchedule(stage.optimizer().lr(), stage.schedule().warmupSteps(), stage.steps(),
                                 stage.schedule().minLrRatio()), mixedPrecision());
-                listener.onMessage(String.format(java.util.Locale.ROOT, "%s (%s): %d steps, %d trainable weights, %d of %d parameters",
+                listener.onMessage(String.format(java.util.Locale.ROOT, "%s (%s): %d steps, %d trainable weights, %d of %d parameters%s",
                         stage.name(), stage.kind().name().toLowerCase(java.util.Locale.ROOT), stage.steps(), trainable.size(),
-                        count(trainable), count(model.parameters())));
-                StageResult result = new TrainingLoop(model, trainable, objective, settings, dir, listener).run(last.orElse(null));
+                        count(trainable), count(model.parameters()), devices.size() == 1 ? ""
+                                : ", data-parallel over " + devices.stream().map(Devices::name).toList()));
+                StageResult result = new TrainingLoop(replicas, settings, dir, listener).run(last.orElse(null));
                 Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer, data, seed);
                 metrics.forEach((k, v) -> listener.onMessage(String.format(java.util.Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
                 writeDone(dir, result, metrics);
                 exportIfAsked(stage, result.finalCheckpoint());
                 return new StageOutcome(stage.name(), stage.kind(), result, metrics, result.finalCheckpoint(), false);
+            } finally {
+                copies.forEach(StageModel::close);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -229,8 +244,18 @@ public final class Training {
         return stage.model().checkpoint();
     }
 
-    private StageModel build(StageSpec stage, Path init, long seed) {
-        Device device = Devices.parse(spec.train().device());
+    /** A model with its objective and the weights the stage trains. */
+    private static Replica replica(StageSpec stage, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+        Map<String, ai.djl.ndarray.NDArray> trainable = new LinkedHashMap<>();
+        model.parameters().forEach((k, a) -> {
+            if (trains(stage, k)) {
+                trainable.put(k, a);
+            }
+        });
+        return new Replica(model, trainable, objective(stage, model, tokenizer, data, seed));
+    }
+
+    private StageModel build(StageSpec stage, Path init, long seed, Device device) {
         DataType dtype = mixedPrecision() ? DataType.FLOAT16 : DataType.FLOAT32;
         return switch (stage.kind()) {
             case CONTRASTIVE, LM_HEAD_WARMUP, GENERATIVE -> init == null

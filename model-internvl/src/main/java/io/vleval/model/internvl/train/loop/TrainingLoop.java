@@ -1,5 +1,6 @@
 package io.vleval.model.internvl.train.loop;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -46,10 +47,18 @@ import java.util.stream.Stream;
  *       schedule; the gradients are zeroed; {@link Objective#afterUpdate()} runs.
  *   <li>A CSV row ({@code log.csv}: step, epoch, lr, loss, grad_norm, samples_per_s, elapsed_s,
  *       components) is appended and the listener told.
+ *   <li><b>Data parallelism</b> (several {@link Replica}s, one per device, as DJL's own
+ *       {@code EasyTrain.trainBatch} does: one gradient collector, the shards run in turn, which on
+ *       GPUs overlaps since kernels are queued asynchronously): each micro-batch is split into
+ *       contiguous shards ({@link Shard}); every replica runs its shard's forward phase, then, from
+ *       what all shards shared ({@link Gathered}), its share of the loss, and back-propagates it. The
+ *       replicas' gradients are summed on the first replica's device before clipping, the first
+ *       replica alone is updated (and holds the optimizer state and the checkpoints), and its weights
+ *       are copied to the others. The shares add up to the micro-batch's loss and gradient, so a run
+ *       on {@code n} replicas follows the run on one (the same to rounding; {@code DataParallelTest}).</ol>
  *   <li>Every {@code checkpoint_every} steps and at the last, {@code checkpoint-NNNNNN/} is written
  *       atomically (a temporary folder, then a rename): the model in its loader's layout,
  *       {@code optimizer.safetensors} (AdamW's moments) and {@code trainer_state.json} (the step).
- * </ol>
  *
  * <p>Resuming from a checkpoint restores the weights (the caller loads them from the checkpoint),
  * the moments and the step, drops the log rows after it, and continues: the data order depends only
@@ -62,6 +71,7 @@ public final class TrainingLoop {
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String LOG = "log.csv";
 
+    private final List<Replica> replicas;
     private final StageModel model;
     private final Map<String, NDArray> trainable;
     private final Objective objective;
@@ -88,9 +98,32 @@ public final class TrainingLoop {
      */
     public TrainingLoop(StageModel model, Map<String, NDArray> trainable, Objective objective, LoopSettings settings,
             Path stageDir, TrainingListener listener) {
-        this.model = model;
-        this.trainable = trainable;
-        this.objective = objective;
+        this(List.of(new Replica(model, trainable, objective)), settings, stageDir, listener);
+    }
+
+    /**
+     * A data-parallel loop: each micro-batch is split over the replicas.
+     *
+     * @param replicas one per device, the first the one updated and saved; built alike (the same weights, the
+     *     same trainable names), at most {@code batch_size} of them
+     * @param settings steps, batch, optimizer, schedule
+     * @param stageDir the stage's folder (log and checkpoints)
+     * @param listener progress
+     */
+    public TrainingLoop(List<Replica> replicas, LoopSettings settings, Path stageDir, TrainingListener listener) {
+        if (replicas.isEmpty() || replicas.size() > settings.batchSize()) {
+            throw new IllegalArgumentException(settings.stage() + ": " + replicas.size() + " replicas for micro-batches of "
+                    + settings.batchSize() + " samples; each replica needs at least one sample");
+        }
+        this.replicas = List.copyOf(replicas);
+        this.model = replicas.get(0).model();
+        this.trainable = replicas.get(0).trainable();
+        this.objective = replicas.get(0).objective();
+        for (Replica r : replicas) {
+            if (!r.trainable().keySet().equals(trainable.keySet())) {
+                throw new IllegalArgumentException(settings.stage() + ": the replicas train different weights");
+            }
+        }
         this.settings = settings;
         this.stageDir = stageDir;
         this.listener = listener;
@@ -136,7 +169,8 @@ public final class TrainingLoop {
      * @return the stage's losses and throughput
      */
     public StageResult run(Path resumeFrom) {
-        trainable.values().forEach(a -> a.setRequiresGradient(true));
+        replicas.forEach(r -> r.trainable().values().forEach(a -> a.setRequiresGradient(true)));
+        broadcast(model.parameters().keySet());
         NDManager masterManager = model.manager().newSubManager();
         if (settings.mixedPrecision()) {
             trainable.forEach((k, w) -> {
@@ -181,28 +215,14 @@ public final class TrainingLoop {
                         for (int j = 0; j < idx.length; j++) {
                             idx[j] = order.at(base + j);
                         }
-                        try (NDManager mb = model.manager().newSubManager()) {
-                            Map<String, Float> p = new LinkedHashMap<>();
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray l = objective.loss(idx, step, mb, p);
-                                if (settings.mixedPrecision()) {
-                                    // scaled so that small float16 gradients do not flush to zero; unscaled in update()
-                                    NDArray l32 = Precision.widenLoss(l);
-                                    loss += l32.getFloat() / settings.accumulation();
-                                    gc.backward(Scalars.mul(l32, lossScale / settings.accumulation()));
-                                } else {
-                                    loss += l.getFloat() / settings.accumulation();
-                                    gc.backward(settings.accumulation() == 1 ? l : Scalars.div(l, settings.accumulation()));
-                                }
-                            }
-                            p.forEach((k, v) -> parts.merge(k, (double) v / settings.accumulation(), Double::sum));
-                        }
+                        loss += microBatch(idx, step, parts);
                     }
                     if (settings.mixedPrecision()) {
                         parts.put("loss_scale", lossScale);
                     }
                     double norm = update(adam, lr, step + 1);
                     objective.afterUpdate();
+                    broadcast(trainable.keySet());
                     // a float32 weight that afterUpdate changed in place (the temperature clamp) is its own master
                     masters.forEach((k, m) -> {
                         NDArray w = trainable.get(k);
@@ -226,16 +246,111 @@ public final class TrainingLoop {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            trainable.values().forEach(a -> a.setRequiresGradient(false));
+            replicas.forEach(r -> r.trainable().values().forEach(a -> a.setRequiresGradient(false)));
             masters.clear();
             masterManager.close();
         }
         return new StageResult(settings.stage(), readLosses(), seconds, seconds > 0 ? drawn / seconds : 0, last);
     }
 
+    /**
+     * One micro-batch: every replica's forward phase, then every replica's share of the loss, back-propagated
+     * (divided by the accumulation; times the loss scale in mixed precision).
+     *
+     * @return the micro-batch's loss divided by the accumulation
+     */
+    private double microBatch(int[] idx, int step, Map<String, Double> parts) {
+        List<NDManager> managers = new ArrayList<>();
+        try {
+            for (Replica r : replicas) {
+                managers.add(r.model().manager().newSubManager());
+            }
+            double loss = 0;
+            Map<String, Float> p = new LinkedHashMap<>();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                List<Objective.Pass> passes = new ArrayList<>();
+                for (int k = 0; k < replicas.size(); k++) {
+                    passes.add(replicas.get(k).objective().forward(Shard.of(idx, k, replicas.size()), step, managers.get(k)));
+                }
+                for (int k = 0; k < replicas.size(); k++) {
+                    Objective.Share share = passes.get(k).loss(new Gathered(passes, k, managers.get(k)), p);
+                    NDArray l = share.loss();
+                    loss += share.value() / settings.accumulation();
+                    if (settings.mixedPrecision()) {
+                        // scaled so that small float16 gradients do not flush to zero; unscaled in update()
+                        gc.backward(Scalars.mul(Precision.widenLoss(l), lossScale / settings.accumulation()));
+                    } else {
+                        gc.backward(settings.accumulation() == 1 ? l : Scalars.div(l, settings.accumulation()));
+                    }
+                }
+            }
+            p.forEach((k, v) -> parts.merge(k, (double) v / settings.accumulation(), Double::sum));
+            return loss;
+        } finally {
+            managers.forEach(NDManager::close);
+        }
+    }
+
+    /**
+     * Adds every other replica's gradients into the first replica's and zeroes them (data parallelism).
+     *
+     * @param sm owns the copies
+     */
+    private void reduceGradients(NDManager sm) {
+        Device home = model.manager().getDevice();
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            NDArray sum = gradient(e.getValue());
+            if (sum != null) {
+                sum.attach(sm);
+            }
+            for (int k = 1; k < replicas.size(); k++) {
+                NDArray g = gradient(replicas.get(k).trainable().get(e.getKey()));
+                if (g == null) {
+                    continue;
+                }
+                g.attach(sm);
+                if (sum == null) {
+                    throw new IllegalStateException(settings.stage() + ": weight " + e.getKey() + " has a gradient on replica " + k
+                            + " but none on replica 0");
+                }
+                NDArray here = g.toDevice(home, true);
+                here.attach(sm);
+                sum.addi(here);
+                zero(g);
+            }
+        }
+    }
+
+    /**
+     * Copies the first replica's weights into the others (after each update, and at the start so that the
+     * replicas begin alike whatever built them).
+     *
+     * @param names the weights to copy
+     */
+    private void broadcast(java.util.Set<String> names) {
+        if (replicas.size() == 1) {
+            return;
+        }
+        try (NDManager sm = model.manager().newSubManager()) {
+            Map<String, NDArray> source = model.parameters();
+            for (int k = 1; k < replicas.size(); k++) {
+                Map<String, NDArray> target = replicas.get(k).model().parameters();
+                for (String name : names) {
+                    NDArray to = target.get(name);
+                    NDArray copy = source.get(name).toDevice(to.getDevice(), true);
+                    copy.attach(sm);
+                    to.set(new NDIndex("..."), copy);
+                }
+            }
+        }
+    }
+
     /** Clips, updates and zeroes the gradients; returns the norm before clipping. */
     private double update(AdamW adam, double lr, int t) {
         try (NDManager sm = model.manager().newSubManager()) {
+            if (replicas.size() > 1) {
+                reduceGradients(sm);
+            }
             Map<String, NDArray> grads = new LinkedHashMap<>();
             List<NDArray> raw = new ArrayList<>();
             double sq = 0;

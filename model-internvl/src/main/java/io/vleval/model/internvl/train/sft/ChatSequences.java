@@ -138,6 +138,37 @@ final class ChatSequences {
      * @return the scalar loss
      */
     NDArray loss(InternVlChat chat, List<Encoded> rows, NDArray imageTokens, NDManager batch) {
+        return loss(chat, rows, imageTokens, batch, targets(rows));
+    }
+
+    /**
+     * The number of target positions of rows.
+     *
+     * @param rows the samples
+     * @return the count
+     */
+    static int targets(List<Encoded> rows) {
+        int n = 0;
+        for (Encoded e : rows) {
+            for (boolean t : e.target()) {
+                n += t ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The summed next-token cross-entropy of rows divided by a count of targets: the batch's own for its mean,
+     * or a whole micro-batch's for a data-parallel shard's part of the mean.
+     *
+     * @param chat the model
+     * @param rows the samples
+     * @param imageTokens {@code [N, tokens, hidden]} for the rows with images, in row order, or null
+     * @param batch owns the pass
+     * @param normalizer what the sum is divided by
+     * @return the scalar loss
+     */
+    NDArray loss(InternVlChat chat, List<Encoded> rows, NDArray imageTokens, NDManager batch, int normalizer) {
         Decoder llm = chat.llm();
         int b = rows.size();
         int l = rows.stream().mapToInt(e -> e.ids().length).max().orElseThrow();
@@ -173,12 +204,7 @@ final class ChatSequences {
             }
         }
         NDArray h = llm.forward(x, pos, Decoder.causalMask(b, l, 0, null, 0), null, null).reshape((long) b * l, hidden);
-        int n = 0;
-        for (Encoded e : rows) {
-            for (boolean t : e.target()) {
-                n += t ? 1 : 0;
-            }
-        }
+        int n = targets(rows);
         long[] from = new long[n];
         long[] to = new long[n];
         int k = 0;
@@ -199,6 +225,6 @@ final class ChatSequences {
             onehot[Math.toIntExact(i * v + to[i])] = 1f;
         }
         // Scalars.div: DJL's div(Number) frees its constant before the backward pass reads it (README, stage 1)
-        return Scalars.div(logp.mul(batch.create(onehot, new Shape(n, v))).sum().neg(), n);
+        return Scalars.div(logp.mul(batch.create(onehot, new Shape(n, v))).sum().neg(), normalizer);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +77,16 @@ public final class LmWarmupObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(int[] idx, int step, NDManager batch, Map<String, Float> parts) {
+    public Pass forward(Shard shard, int step, NDManager batch) {
         List<ChatSequences.Encoded> rows = new ArrayList<>();
-        for (int i : idx) {
+        for (int i : shard.own()) {
             rows.add(samples.get(i));
         }
-        return sequences.loss(model.chat(), rows, null, batch);
+        List<ChatSequences.Encoded> all = new ArrayList<>();
+        for (int i : shard.samples()) {
+            all.add(samples.get(i));
+        }
+        // the mean over the whole micro-batch's targets (this shard's part of it)
+        return Pass.of(Share.of(sequences.loss(model.chat(), rows, null, batch, ChatSequences.targets(all))), Map.of());
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ public final class SftObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(int[] idx, int step, NDManager batch, Map<String, Float> parts) {
+    public Pass forward(Shard shard, int step, NDManager batch) {
+        int[] idx = shard.own();
         int n = 3 * size * size;
         float[] flat = new float[idx.length * n];
         List<ChatSequences.Encoded> rows = new ArrayList<>();
@@ -82,6 +84,15 @@ public final class SftObjective implements Objective {
         NDArray pixels = batch.create(flat, new Shape(idx.length, 3, size, size));
         NDArray image = model.chat().extractFeature(pixels);
         image.attach(batch);
-        return sequences.loss(model.chat(), rows, image, batch);
+        return Pass.of(Share.of(sequences.loss(model.chat(), rows, image, batch, targets(shard))), Map.of());
+    }
+
+    /** The micro-batch's target tokens, which every shard's sum is divided by (its mean over them). */
+    private int targets(Shard shard) {
+        List<ChatSequences.Encoded> all = new ArrayList<>();
+        for (int i : shard.samples()) {
+            all.add(encoded.get(i));
+        }
+        return ChatSequences.targets(all);
     }
 }

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * @param seed every random choice (weights, shuffling, negatives) derives from it
  * @param out where stage folders go
  * @param threads PyTorch intra-op threads (0 = the engine's default)
- * @param device where the stages train: {@code cpu} (default), {@code auto} or {@code gpu:N}
+ * @param device where the stages train: {@code cpu} (default), {@code auto} (every GPU PyTorch sees, else the
+ *     CPU), {@code gpu:N}, or a comma-separated list of devices, each holding a replica (data parallelism)
  * @param precision {@code float32} (default) or {@code mixed-float16}
  */
 public record TrainSettings(
@@ -19,7 +20,8 @@ public record TrainSettings(
         @Doc("seed of weights, shuffling and sampling (default 0)") Long seed,
         @Doc("where stage folders go (default: train-runs/<name> beside the config)") Path out,
         @Doc("PyTorch intra-op threads, 0 for the engine's default (default 0)") Integer threads,
-        @Doc("cpu (default), auto (a GPU if PyTorch sees one) or gpu:N; only cpu with threads: 1 is reproducible bit for bit")
+        @Doc("cpu (default), auto (every GPU PyTorch sees, data-parallel, else the CPU), gpu:N, or a list such as "
+                + "gpu:0,gpu:1 (one replica each, data-parallel); only cpu with threads: 1 is reproducible bit for bit")
                 String device,
         @Doc("float32 (default) or mixed-float16: float16 weights and activations, float32 master weights and "
                 + "optimizer state, dynamic loss scaling") String precision) {
@@ -32,8 +34,8 @@ public record TrainSettings(
         seed = seed == null ? 0L : seed;
         threads = threads == null ? 0 : threads;
         device = device == null ? "cpu" : device;
-        if (!Devices.SPEC.matcher(device).matches()) {
-            throw new IllegalArgumentException("'device' = '" + device + "'; expected cpu, auto or gpu:N");
+        if (!Devices.TRAINING_SPEC.matcher(device).matches()) {
+            throw new IllegalArgumentException("'device' = '" + device + "'; expected cpu, auto, gpu:N or a list such as gpu:0,gpu:1");
         }
         precision = precision == null ? "float32" : precision;
         if (!precision.equals("float32") && !precision.equals(MIXED_FLOAT16)) {

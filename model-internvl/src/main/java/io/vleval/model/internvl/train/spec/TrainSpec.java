@@ -19,7 +19,10 @@ public record TrainSpec(
         @Doc("the training data (the synthetic suite)") DataSpec data,
         @Doc("the stages, run in order") @Required List<StageSpec> stages) {
 
-    /** Defaults and cross-stage checks (unique names; {@code from} names an earlier stage). */
+    /**
+     * Defaults and cross-stage checks (unique names; {@code from} names an earlier stage; every micro-batch
+     * can be split over the listed devices).
+     */
     public TrainSpec {
         train = train == null ? new TrainSettings(null, null, null, null, null, null) : train;
         data = data == null ? new DataSpec(null, null, null, null) : data;
@@ -36,6 +39,11 @@ public record TrainSpec(
             }
             if (!seen.add(s.name())) {
                 problems.add("two stages are named '" + s.name() + "'");
+            }
+            int devices = train.device().equals("auto") ? 1 : train.device().split(",").length;
+            if (s.batchSize() < devices) {
+                problems.add("stage '" + s.name() + "' has batch_size " + s.batchSize() + ", fewer samples than the " + devices
+                        + " devices of 'device' (" + train.device() + ") it is split over");
             }
         }
         if (!problems.isEmpty()) {

@@ -3,7 +3,9 @@ package io.vleval.model.internvl.train.stage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Scalars;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.List;
 
 /** Builds the arrays of a micro-batch from plain values. */
@@ -87,6 +89,38 @@ final class Batches {
         }
         NDArray picked = logProbs.mul(batch.create(next, new Shape(b, l)).oneHot(vocab)).sum(new int[] {-1});
         return new TokenLoss(picked.mul(batch.create(weight, new Shape(b, l))).sum().neg(), labelled);
+    }
+
+    /**
+     * The number of targets {@link #nextTokenLoss} counts in one row.
+     *
+     * @param row the ids (padding, 0, is never a target)
+     * @param firstLabel the first index of a row whose token is a target
+     * @return the count
+     */
+    static int targets(long[] row, int firstLabel) {
+        int n = 0;
+        for (int t = 0; t + 1 < row.length; t++) {
+            n += row[t + 1] != 0 && t + 1 >= firstLabel ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * {@code exp(logit_scale)} for a shard's InfoNCE loss. Every shard computes the whole loss, so the
+     * temperature is live in shard 0's only (detached elsewhere) and its gradient is counted once.
+     *
+     * @param cg the model
+     * @param shard the shard
+     * @param batch owns the result
+     * @return the scale
+     */
+    static NDArray temperature(InternVlCg cg, Shard shard, NDManager batch) {
+        NDArray logitScale = cg.headWeights().get("logit_scale");
+        if (shard.index() == 0) {
+            return own(logitScale.exp(), batch);
+        }
+        return own(own(logitScale.stopGradient(), batch).exp(), batch);
     }
 
     /** Moves an array that an operation on a weight produced into the batch's manager. */

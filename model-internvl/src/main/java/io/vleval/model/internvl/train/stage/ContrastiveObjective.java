@@ -1,13 +1,16 @@
 package io.vleval.model.internvl.train.stage;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.loop.Gathered;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,11 @@ import java.util.SplittableRandom;
  * the same per-(seed, step, sample) stream, so the mix is reproducible and every image is seen in
  * every language over the run. With one language nothing extra is drawn, so English-only runs are
  * bitwise what they were before languages existed. Classification pairs stay English.
+ *
+ * <p>Data parallelism: each shard computes its rows' image and text features and shares them; each
+ * then computes the whole batch's loss from the gathered features, back-propagating through its own
+ * rows only, so the shards' gradients add up to the batch's. The temperature is live in shard 0's loss
+ * only, so its gradient is counted once.
  */
 public final class ContrastiveObjective implements Objective {
 
@@ -112,32 +120,49 @@ public final class ContrastiveObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(int[] samples, int step, NDManager batch, Map<String, Float> parts) {
+    public Pass forward(Shard shard, int step, NDManager batch) {
         List<float[]> images = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
         int nc = data.classTrain().size();
-        for (int s : samples) {
-            if (s < nc) {
-                TrainingData.Labelled l = data.classTrain().get(s);
-                images.add(l.pixels());
-                keys.add("class:" + l.label());
-            } else {
-                images.add(data.captionTrain().get(s - nc).pixels());
-                keys.add("image:" + s);
-            }
+        for (int s : shard.own()) {
+            images.add(s < nc ? data.classTrain().get(s).pixels() : data.captionTrain().get(s - nc).pixels());
             texts.add(text(s, step));
         }
         NDArray pixels = Batches.pixels(images, data.imageSize(), batch);
         NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(pixels)));
         long[][] ids = ClipText.encode(tokenizer, texts, cg.config().qllama().bosTokenId(), cg.config().qllama().eosTokenId());
         NDArray txt = InternVlCg.normalize(cg.textEmbeds(cg.textHidden(ids, batch), ids));
-        NDArray logitScale = cg.headWeights().get("logit_scale");
-        parts.put("logit_scale", logitScale.getFloat());
-        NDArray scale = Batches.own(logitScale.exp(), batch);
-        NDArray logits = img.matMul(txt.transpose()).mul(scale);
-        NDArray targets = Batches.multiPositiveTargets(keys, batch);
-        return Scalars.div(Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)), 2);
+        NDList features = new NDList(img, txt);
+        return new Pass() {
+            @Override
+            public NDList shared() {
+                return features;
+            }
+
+            @Override
+            public Share loss(Gathered all, Map<String, Float> parts) {
+                if (shard.index() == 0) {
+                    parts.put("logit_scale", cg.headWeights().get("logit_scale").getFloat());
+                }
+                NDArray scale = Batches.temperature(cg, shard, batch);
+                NDArray logits = all.get(0).matMul(all.get(1).transpose()).mul(scale);
+                NDArray targets = Batches.multiPositiveTargets(keys(shard.samples()), batch);
+                NDArray l = Scalars.div(Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)),
+                        2);
+                // every shard computes the whole loss: its value counts once over the shards
+                return new Share(l, Share.value(l) / shard.count());
+            }
+        };
+    }
+
+    /** Who is a positive of whom: one key per class image (its class), one per captioned image. */
+    private List<String> keys(int[] samples) {
+        List<String> keys = new ArrayList<>();
+        int nc = data.classTrain().size();
+        for (int s : samples) {
+            keys.add(s < nc ? "class:" + data.classTrain().get(s).label() : "image:" + s);
+        }
+        return keys;
     }
 
     @Override

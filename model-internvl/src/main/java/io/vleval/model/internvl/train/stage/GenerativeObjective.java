@@ -7,11 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
+import io.vleval.model.internvl.train.loop.Gathered;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +52,11 @@ import java.util.SplittableRandom;
  *
  * <p>The ITC and ITG rows share one QLLaMA pass (the reference puts all three in one; here ITM needs
  * the ITC similarities first, so it is a second pass).
+ *
+ * <p>Data parallelism: every shard draws the whole batch's captions and negatives from the one
+ * per-step stream, shares its rows' ITC features, computes the whole ITC loss from the gathered ones
+ * (through its own rows; the temperature live in shard 0 only), and its rows' part of the ITG and ITM
+ * means. A negative caption may be another shard's: only its text is needed, and it is re-encoded here.
  */
 public final class GenerativeObjective implements Objective {
 
@@ -102,18 +110,23 @@ public final class GenerativeObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(int[] samples, int step, NDManager batch, Map<String, Float> parts) {
-        int b = samples.length;
+    public Pass forward(Shard shard, int step, NDManager batch) {
+        int[] samples = shard.samples();
+        int b = shard.size();
         int nq = cg.config().qllama().numQueryTokens();
         long bos = cg.config().qllama().bosTokenId();
         long eos = cg.config().qllama().eosTokenId();
+        // every shard draws the whole batch's captions (and, in loss, its negatives) from one stream
         SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + step * 7919L + samples[0]);
-        List<float[]> images = new ArrayList<>();
-        List<String> captions = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         for (int s : samples) {
             TrainingData.Captioned c = data.captionTrain().get(s);
-            images.add(c.pixels());
-            captions.add(c.captions().get(rng.nextInt(c.captions().size())));
+            all.add(c.captions().get(rng.nextInt(c.captions().size())));
+        }
+        List<float[]> images = new ArrayList<>();
+        List<String> captions = all.subList(shard.from(), shard.to());
+        for (int s : shard.own()) {
+            images.add(data.captionTrain().get(s).pixels());
         }
         NDArray vision = cg.vision(Batches.pixels(images, data.imageSize(), batch));
 
@@ -139,7 +152,7 @@ public final class GenerativeObjective implements Objective {
         // numpy's, element-wise, [v0, v0, v1, v1, ...], which gave ITC row i the image i / 2.)
         NDArray hidden = pass(cg, text, mask, NDArrays.concat(new NDList(vision, vision), 0), batch);
 
-        // ITC
+        // ITC features, shared with the other shards
         NDArray queryOut = hidden.get(":" + b + ", :" + nq + ", :");
         NDArray img = InternVlCg.normalize(cg.clipProjector2().forward(queryOut));
         long[] rows = new long[b];
@@ -150,58 +163,92 @@ public final class GenerativeObjective implements Objective {
         }
         NDArray eosState = hidden.get(new NDIndex("{}, {}", batch.create(rows), batch.create(cols)));
         NDArray txt = InternVlCg.normalize(eosState.matMul(cg.headWeights().get("text_projection")));
-        NDArray scale = Batches.own(cg.headWeights().get("logit_scale").exp(), batch);
-        NDArray sim = img.matMul(txt.transpose()).mul(scale);
-        NDArray targets = Batches.multiPositiveTargets(captions, batch);
-        NDArray lItc = Scalars.div(Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)), 2);
+        NDList features = new NDList(img, txt);
 
-        // ITG
+        // ITG: the mean over the whole batch's targets
         NDArray textOut = hidden.get(b + ":, " + nq + ":, :");
         NDArray logits = cg.qllama().logits(textOut).logSoftmax(-1);
         // labels: pads ignored and the first len(prefix) - 1 positions ignored, shifted by one
-        NDArray lItg = Batches.nextTokenLoss(logits, Arrays.copyOfRange(text, b, 2 * b), prompt.length,
-                cg.config().qllama().vocabSize(), batch).mean();
-
-        // pass 2: ITM with hard negatives mined from the ITC similarities
-        float[] s = sim.toFloatArray();
-        int neg = b - b / 2;
-        List<String> itmTexts = new ArrayList<>();
-        float[] labels = new float[b];
-        for (int i = 0; i < b; i++) {
-            if (i < neg) {
-                itmTexts.add(captions.get(hardNegative(s, i, b, captions, rng)));
-            } else {
-                itmTexts.add(captions.get(i));
-                labels[i] = 1;
+        Batches.TokenLoss itgLoss = Batches.nextTokenLoss(logits, Arrays.copyOfRange(text, b, 2 * b), prompt.length,
+                cg.config().qllama().vocabSize(), batch);
+        NDArray lItg;
+        if (shard.isWhole()) {
+            lItg = itgLoss.mean();
+        } else {
+            int targets = 0;
+            for (String c : all) {
+                targets += Batches.targets(itgRow(tokenizer, prompt, c, bos, eos), prompt.length);
             }
+            lItg = Scalars.div(itgLoss.sum(), Math.max(1, targets));
         }
-        long[][] itm = new long[b][];
-        int lm = 0;
-        for (int i = 0; i < b; i++) {
-            long[] body = tokenizer.encode(itmTexts.get(i), false);
-            int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2);
-            itm[i] = new long[keep + 2];
-            itm[i][0] = bos;
-            System.arraycopy(body, 0, itm[i], 1, keep);
-            itm[i][keep + 1] = eos;
-            lm = Math.max(lm, itm[i].length);
-        }
-        float[][] itmMask = new float[b][];
-        for (int i = 0; i < b; i++) {
-            itm[i] = Arrays.copyOf(itm[i], lm);
-            itmMask[i] = mask(nq, itm[i], true, true);
-        }
-        NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
-        NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
-        NDArray itmLogits = Linear.linear(pooled, model.itmHead().get("itm_head.weight"), model.itmHead().get("itm_head.bias"))
-                .singletonOrThrow();
-        NDArray oneHot = batch.create(labels).oneHot(2);
-        NDArray lItm = Batches.softCrossEntropy(itmLogits, oneHot);
 
-        parts.put("itc", lItc.getFloat());
-        parts.put("itm", lItm.getFloat());
-        parts.put("itg", lItg.getFloat());
-        return lItc.add(lItm).add(lItg);
+        return new Pass() {
+            @Override
+            public NDList shared() {
+                return features;
+            }
+
+            @Override
+            public Share loss(Gathered gathered, Map<String, Float> parts) {
+                int n = shard.batchSize();
+                NDArray scale = Batches.temperature(cg, shard, batch);
+                NDArray sim = gathered.get(0).matMul(gathered.get(1).transpose()).mul(scale);
+                NDArray targets = Batches.multiPositiveTargets(all, batch);
+                NDArray lItc = Scalars.div(Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)),
+                        2);
+
+                // pass 2: ITM with hard negatives mined from the whole batch's ITC similarities
+                float[] s = Devices.floats(sim);
+                int neg = n - n / 2;
+                int[] negative = new int[neg];
+                for (int i = 0; i < neg; i++) {
+                    negative[i] = hardNegative(s, i, n, all, rng);
+                }
+                List<String> itmTexts = new ArrayList<>();
+                float[] labels = new float[b];
+                for (int i = shard.from(); i < shard.to(); i++) {
+                    if (i < neg) {
+                        itmTexts.add(all.get(negative[i]));
+                    } else {
+                        itmTexts.add(all.get(i));
+                        labels[i - shard.from()] = 1;
+                    }
+                }
+                long[][] itm = new long[b][];
+                int lm = 0;
+                for (int i = 0; i < b; i++) {
+                    long[] body = tokenizer.encode(itmTexts.get(i), false);
+                    int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2);
+                    itm[i] = new long[keep + 2];
+                    itm[i][0] = bos;
+                    System.arraycopy(body, 0, itm[i], 1, keep);
+                    itm[i][keep + 1] = eos;
+                    lm = Math.max(lm, itm[i].length);
+                }
+                float[][] itmMask = new float[b][];
+                for (int i = 0; i < b; i++) {
+                    itm[i] = Arrays.copyOf(itm[i], lm);
+                    itmMask[i] = mask(nq, itm[i], true, true);
+                }
+                NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
+                NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
+                NDArray itmLogits = Linear.linear(pooled, model.itmHead().get("itm_head.weight"), model.itmHead().get("itm_head.bias"))
+                        .singletonOrThrow();
+                NDArray oneHot = batch.create(labels).oneHot(2);
+                NDArray lItm = Batches.softCrossEntropy(itmLogits, oneHot);
+                if (!shard.isWhole()) {
+                    lItm = Scalars.mul(lItm, (double) b / n); // this shard's rows' part of the batch mean
+                }
+
+                // ITC is the whole batch's in every shard: its value counts once over the shards
+                float itcValue = lItc.getFloat() / shard.count();
+                parts.merge("itc", itcValue, Float::sum);
+                parts.merge("itm", lItm.getFloat(), Float::sum);
+                parts.merge("itg", lItg.getFloat(), Float::sum);
+                NDArray total = lItc.add(lItm).add(lItg);
+                return shard.isWhole() ? Share.of(total) : new Share(total, itcValue + lItm.getFloat() + lItg.getFloat());
+            }
+        };
     }
 
     /**

@@ -3,9 +3,11 @@ package io.vleval.model.internvl.train.stage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.clip.InternVlCg;
+import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,12 +81,21 @@ public final class LmHeadWarmupObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(int[] samples, int step, NDManager batch, Map<String, Float> parts) {
+    public Pass forward(Shard shard, int step, NDManager batch) {
         List<long[]> picked = new ArrayList<>();
-        for (int s : samples) {
+        for (int s : shard.own()) {
             picked.add(rows.get(s));
         }
-        return textLoss(cg, pad(picked), prompt.length, batch).mean();
+        Batches.TokenLoss t = textLoss(cg, pad(picked), prompt.length, batch);
+        if (shard.isWhole()) {
+            return Pass.of(Share.of(t.mean()), Map.of());
+        }
+        int targets = 0;
+        for (int s : shard.samples()) {
+            targets += Batches.targets(rows.get(s), prompt.length);
+        }
+        // this shard's targets' part of the mean over the whole batch's targets
+        return Pass.of(Share.of(Scalars.div(t.sum(), Math.max(1, targets))), Map.of());
     }
 
     /**

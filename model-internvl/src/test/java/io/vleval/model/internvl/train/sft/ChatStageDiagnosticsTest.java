@@ -10,6 +10,7 @@ import io.vleval.model.internvl.train.SyntheticDataAccess;
 import io.vleval.model.internvl.train.data.TrainingData;
 import io.vleval.model.internvl.train.loop.LoopSettings;
 import io.vleval.model.internvl.train.loop.Objective;
+import io.vleval.model.internvl.train.loop.Shard;
 import io.vleval.model.internvl.train.loop.StepReport;
 import io.vleval.model.internvl.train.loop.TrainingListener;
 import io.vleval.model.internvl.train.loop.TrainingLoop;
@@ -83,7 +84,8 @@ class ChatStageDiagnosticsTest {
                 }
 
                 @Override
-                public NDArray loss(int[] idx, int step, NDManager batch, Map<String, Float> parts) {
+                public Pass forward(Shard shard, int step, NDManager batch) {
+                    int[] idx = shard.own();
                     int n = 3 * s * s;
                     float[] flat = new float[idx.length * n];
                     List<ChatSequences.Encoded> picked = new ArrayList<>();
@@ -93,7 +95,7 @@ class ChatStageDiagnosticsTest {
                     }
                     NDArray image = model.chat().extractFeature(batch.create(flat, new Shape(idx.length, 3, s, s)));
                     image.attach(batch);
-                    return seq.loss(model.chat(), picked, image, batch);
+                    return Pass.of(Share.of(seq.loss(model.chat(), picked, image, batch)), Map.of());
                 }
             };
             Map<String, NDArray> trainable = new LinkedHashMap<>();

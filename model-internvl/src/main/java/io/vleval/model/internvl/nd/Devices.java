@@ -47,9 +47,10 @@ public final class Devices {
      * when there are several).
      *
      * @param spec {@code auto} (every GPU PyTorch sees, else the CPU), or a comma-separated list of {@code cpu}
-     *     and {@code gpu:N} ({@code cpu,cpu}: two replicas on the CPU, which checks sharding without GPUs)
+     *     and {@code gpu:N}; a device listed twice holds two replicas, which is no faster but checks sharding on
+     *     one device ({@code cpu,cpu}, {@code gpu:0,gpu:0})
      * @return the devices, the first the one whose replica is updated and saved
-     * @throws VlevalException when a GPU is asked for that PyTorch does not see, named twice, or mixed with the CPU
+     * @throws VlevalException when a GPU is asked for that PyTorch does not see, or GPUs are mixed with the CPU
      */
     public static List<Device> parseTraining(String spec) {
         if (spec.equals("auto")) {
@@ -62,11 +63,7 @@ public final class Devices {
         }
         List<Device> out = new ArrayList<>();
         for (String one : spec.split(",")) {
-            Device d = parse(one);
-            if (d.isGpu() && out.contains(d)) {
-                throw new VlevalException("device: " + spec + " names " + one + " twice; list each GPU once");
-            }
-            out.add(d);
+            out.add(parse(one));
         }
         if (out.stream().map(Device::isGpu).distinct().count() > 1) {
             throw new VlevalException("device: " + spec + " mixes the CPU and GPUs; train on GPUs or on the CPU");

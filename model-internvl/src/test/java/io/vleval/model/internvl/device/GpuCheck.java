@@ -315,6 +315,7 @@ public final class GpuCheck {
         for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
             trainOnce(device, precision, data);
         }
+        dataParallel(device, data);
         // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
         TrainingData large = TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), 112);
         for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
@@ -357,6 +358,36 @@ public final class GpuCheck {
                 messages.add(m);
             }
         }).run(false).get(0);
+    }
+
+    /**
+     * Data parallelism on the device: 20 contrastive steps of 16 on one replica, on two replicas of the same
+     * device, and, when PyTorch sees several GPUs, on every GPU ({@code auto}); the losses must agree step by
+     * step (within 1e-3 relative: the replicas add gradients in another order).
+     */
+    private static void dataParallel(String device, TrainingData data) throws Exception {
+        List<String> devices = new ArrayList<>(List.of(device + "," + device));
+        if (Engine.getEngine("PyTorch").getGpuCount() > 1) {
+            devices.add("auto");
+        }
+        StageSpec stage = new StageSpec("dp", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+                20, 16, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(5, 0.1), 1.0, null, null, null);
+        Training.StageOutcome one = runStage(stage, device, "float32", data, new ArrayList<>());
+        for (String replicas : devices) {
+            List<String> messages = new ArrayList<>();
+            Training.StageOutcome o = runStage(stage, replicas, "float32", data, messages);
+            double worst = 0;
+            for (int i = 0; i < one.result().losses().size(); i++) {
+                double a = one.result().losses().get(i);
+                worst = Math.max(worst, Math.abs(o.result().losses().get(i) - a) / Math.max(1, Math.abs(a)));
+            }
+            System.out.printf(Locale.ROOT, "training	data-parallel %s against %s	20 steps of 16	largest relative loss difference %.2e"
+                    + "	%.1f s against %.1f s	%s%n", replicas, device, worst, o.result().seconds(), one.result().seconds(),
+                    messages.stream().filter(m -> m.contains("data-parallel")).findFirst().orElse(""));
+            if (!(worst < 1e-3)) {
+                PROBLEMS.add("data-parallel " + replicas + ": losses differ from one device's by " + worst);
+            }
+        }
     }
 
     private static void trainOnce(String device, String precision, TrainingData data) throws Exception {

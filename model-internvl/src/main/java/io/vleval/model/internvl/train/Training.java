@@ -279,7 +279,7 @@ public final class Training {
             case LM_HEAD_WARMUP -> new LmHeadWarmupObjective((CgStageModel) model, tokenizer, data);
             case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
             case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
-            case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
+            case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText(), stage.captionTurns());
         };
     }
 

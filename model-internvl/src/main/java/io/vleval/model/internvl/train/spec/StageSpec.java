@@ -22,6 +22,8 @@ import java.nio.file.Path;
  * @param mcReply {@code lm-warmup} and {@code sft}: what a multiple-choice turn's reply is, {@code letter}
  *     (default; the reference's SFT data) or {@code text} (the right option's text, which the reference's
  *     MMBench post-processing maps back to its letter; README, stage 3)
+ * @param captionTurns {@code sft} only: captioning turns per captions-train image (default 2), each with a seeded
+ *     draw of the prompt and of one reference caption; more weighs captioning up against multiple choice
  */
 public record StageSpec(
         @Doc("the stage's name (its folder under out)") @Required String name,
@@ -36,10 +38,14 @@ public record StageSpec(
         @Doc("steps between checkpoints (default: only the last step)") Integer checkpointEvery,
         @Doc("copy the final checkpoint to this folder") Path export,
         @Doc("sft: parts trained besides the mlp1 projector: llm, vision (default none)") java.util.List<String> unfreeze,
-        @Doc("lm-warmup, sft: a multiple-choice reply is the option's letter or its text (default letter)") String mcReply) {
+        @Doc("lm-warmup, sft: a multiple-choice reply is the option's letter or its text (default letter)") String mcReply,
+        @Doc("sft: captioning turns per captions-train image, each one reference caption (default 2)") Integer captionTurns) {
 
     /** {@code mc_reply}'s values. */
     public static final java.util.List<String> MC_REPLIES = java.util.List.of("letter", "text");
+
+    /** {@code caption_turns}' default: two captioning turns per captions-train image (the recipe before the option). */
+    public static final int DEFAULT_CAPTION_TURNS = 2;
 
 
     /** Defaults and checks. */
@@ -69,6 +75,13 @@ public record StageSpec(
         if (!mcReply.equals("letter") && kind != StageKind.SFT && kind != StageKind.LM_WARMUP) {
             throw new IllegalArgumentException("'mc_reply' applies to lm-warmup and sft stages only");
         }
+        captionTurns = captionTurns == null ? DEFAULT_CAPTION_TURNS : captionTurns;
+        if (captionTurns < 0) {
+            throw new IllegalArgumentException("'caption_turns' is " + captionTurns + "; it must be 0 or more");
+        }
+        if (captionTurns != DEFAULT_CAPTION_TURNS && kind != StageKind.SFT) {
+            throw new IllegalArgumentException("'caption_turns' applies to sft stages only");
+        }
         if (steps < 1 || batchSize < 1 || gradientAccumulation < 1 || checkpointEvery < 1 || clipGradNorm < 0) {
             throw new IllegalArgumentException("'steps', 'batch_size', 'gradient_accumulation' and 'checkpoint_every' must be"
                     + " positive and 'clip_grad_norm' non-negative");
@@ -89,6 +102,14 @@ public record StageSpec(
             Integer checkpointEvery, Path export, java.util.List<String> unfreeze) {
         this(name, kind, model, steps, batchSize, gradientAccumulation, optimizer, schedule, clipGradNorm, checkpointEvery,
                 export, unfreeze, null);
+    }
+
+    /** The stage with the default captioning turns (the form before {@code caption_turns} existed). */
+    public StageSpec(String name, StageKind kind, ModelInitSpec model, Integer steps, Integer batchSize,
+            Integer gradientAccumulation, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipGradNorm,
+            Integer checkpointEvery, Path export, java.util.List<String> unfreeze, String mcReply) {
+        this(name, kind, model, steps, batchSize, gradientAccumulation, optimizer, schedule, clipGradNorm, checkpointEvery,
+                export, unfreeze, mcReply, null);
     }
 
     /** @return whether a multiple-choice reply is the option's text rather than its letter */

@@ -25,7 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Stage 3's options: {@code mc_reply} (letter or option text) and a new chat model's {@code image_size}. */
+/** Stage 3's options: {@code mc_reply} (letter or option text), {@code caption_turns} and a new chat model's {@code image_size}. */
 class Stage3OptionsTest {
 
     private static final Path STAGE1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
@@ -74,6 +74,54 @@ class Stage3OptionsTest {
     }
 
     @Test
+    void captionTurnsSetHowManyCaptioningTurnsEachCaptionedImageGets() {
+        TrainingData data = SyntheticDataAccess.tiny();
+        int images = data.captionTrain().size();
+        InstructionData inst = new InstructionData(data);
+        List<InstructionData.Turn> multipleChoice =
+                inst.multipleChoice(data, data.classTrain(), data.captionTrain(), data.sceneTrain(), 0, true, true);
+        try (ChatStageModel m = ChatStageModel.withVisionOf(STAGE1, 64, 2, 0);
+                io.vleval.model.internvl.text.TextTokenizer tok = io.vleval.model.internvl.text.TextTokenizer.load(STAGE1)) {
+            SftObjective byDefault = new SftObjective(m, tok, data, 0, true);
+            SftObjective two = new SftObjective(m, tok, data, 0, true, 2);
+            SftObjective six = new SftObjective(m, tok, data, 0, true, 6);
+            SftObjective none = new SftObjective(m, tok, data, 0, true, 0);
+
+            // the default is the recipe's two turns per image, drawn exactly as before the option existed
+            assertThat(byDefault.counts()).containsExactly(multipleChoice.size(), 2 * images);
+            assertSameTurns(byDefault.turns(), two.turns());
+            List<InstructionData.Turn> before = new java.util.ArrayList<>(multipleChoice);
+            before.addAll(inst.captioning(data.captionTrain(), 2, 1));
+            assertSameTurns(byDefault.turns(), before);
+
+            // more turns add captioning only: the same multiple-choice turns, six caption turns per image
+            assertThat(six.counts()).containsExactly(multipleChoice.size(), 6 * images);
+            assertSameTurns(six.turns().subList(0, multipleChoice.size()), multipleChoice);
+            List<InstructionData.Turn> captions = six.turns().subList(multipleChoice.size(), six.size());
+            for (int i = 0; i < images; i++) {
+                TrainingData.Captioned c = data.captionTrain().get(i);
+                for (InstructionData.Turn t : captions.subList(6 * i, 6 * i + 6)) {
+                    assertThat(t.multipleChoice()).isFalse();
+                    assertThat(t.pixels()).isSameAs(c.pixels());
+                    assertThat(InstructionData.CAPTION_PROMPTS).contains(t.prompt());
+                    assertThat(c.captions()).contains(t.answer());
+                }
+            }
+            // and zero leaves multiple choice alone
+            assertThat(none.counts()).containsExactly(multipleChoice.size(), 0);
+        }
+    }
+
+    private static void assertSameTurns(List<InstructionData.Turn> actual, List<InstructionData.Turn> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.size(); i++) {
+            assertThat(actual.get(i).prompt()).isEqualTo(expected.get(i).prompt());
+            assertThat(actual.get(i).answer()).isEqualTo(expected.get(i).answer());
+            assertThat(actual.get(i).pixels()).isSameAs(expected.get(i).pixels());
+        }
+    }
+
+    @Test
     void aNewChatModelReadsLargerImagesThroughInterpolatedPositionEmbeddings() {
         try (ChatStageModel m = ChatStageModel.load(STAGE1, 64, 2, 112, 0, Device.cpu(), DataType.FLOAT32);
                 ChatStageModel base = ChatStageModel.withVisionOf(STAGE1, 64, 2, 0)) {
@@ -99,7 +147,7 @@ class Stage3OptionsTest {
     }
 
     @Test
-    void mcReplyAndImageSizeAreCheckedWhereTheyApply() {
+    void mcReplyCaptionTurnsAndImageSizeAreCheckedWhereTheyApply() {
         ModelInitSpec init = new ModelInitSpec("tiny-internvl", null, null, 0L, null, null);
         assertThat(new StageSpec("s", StageKind.SFT, init, 1, null, null, null, null, null, null, null, null, null).repliesWithText())
                 .isFalse();
@@ -109,6 +157,14 @@ class Stage3OptionsTest {
                 .hasMessageContaining("'mc_reply' is 'words'; allowed: letter, text");
         assertThatThrownBy(() -> new StageSpec("s", StageKind.CONTRASTIVE, init, 1, null, null, null, null, null, null, null, null,
                 "text")).hasMessageContaining("'mc_reply' applies to lm-warmup and sft stages only");
+        assertThat(new StageSpec("s", StageKind.SFT, init, 1, null, null, null, null, null, null, null, null, null).captionTurns())
+                .isEqualTo(2);
+        assertThat(new StageSpec("s", StageKind.SFT, init, 1, null, null, null, null, null, null, null, null, "text", 6)
+                .captionTurns()).isEqualTo(6);
+        assertThatThrownBy(() -> new StageSpec("s", StageKind.SFT, init, 1, null, null, null, null, null, null, null, null, null, -1))
+                .hasMessageContaining("'caption_turns' is -1; it must be 0 or more");
+        assertThatThrownBy(() -> new StageSpec("s", StageKind.LM_WARMUP, init, 1, null, null, null, null, null, null, null, null, null,
+                4)).hasMessageContaining("'caption_turns' applies to sft stages only");
         assertThatThrownBy(() -> new ModelInitSpec(null, null, STAGE1, 0L, null, null, 0))
                 .hasMessageContaining("'image_size' must be positive");
     }

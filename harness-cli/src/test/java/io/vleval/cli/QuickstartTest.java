@@ -32,16 +32,18 @@ class QuickstartTest {
     double random = cider(result, "random");
     assertThat(nn).isGreaterThan(random);
     assertThat(List.of(result.provenance().datasets().size())).containsExactly(8);
-    // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines where it was trained to,
-    // and on video, whose classes show in the averaged frames (each is its own object doing its own motion)
-    for (String task : List.of("zero-shot", "retrieval", "linear-probe", "video")) {
+    // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines on every embedding task:
+    // video's classes show in the averaged frames (each is its own object doing its own motion); segmentation
+    // by a little (mIoU 0.19 against 0.17)
+    for (String task : List.of("zero-shot", "retrieval", "retrieval-zh", "linear-probe", "video", "segmentation")) {
       double model = headline(result, task, "tiny-internvl");
       assertThat(model).as(task).isGreaterThan(headline(result, task, "random")).isGreaterThan(headline(result, task, "pixels"));
     }
     // the shipped tiny InternVL-Chat (stage 3) answers MMBench's circular questions far better than uniform choices,
-    // and captions better than random words (not yet better than the nearest-neighbour captioner: model-internvl/README)
+    // and captions better than random words and than the nearest-neighbour captioner (CIDEr 2.87 against 2.22 with
+    // 80 new tokens; model-internvl/README, "Captioning against the nearest-caption baseline")
     assertThat(headline(result, "mmbench", "tiny-internvl-chat")).isGreaterThan(2 * headline(result, "mmbench", "random"));
-    assertThat(cider(result, "tiny-internvl-chat")).isGreaterThan(random);
+    assertThat(cider(result, "tiny-internvl-chat")).isGreaterThan(random).isGreaterThan(nn);
   }
 
   private static double headline(RunResult result, String task, String model) {

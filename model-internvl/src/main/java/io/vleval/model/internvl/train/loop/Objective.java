@@ -76,6 +76,27 @@ public interface Objective {
         Share loss(Gathered gathered, Map<String, Float> parts);
 
         /**
+         * A pass that shares arrays with the other shards and computes its share from all of them.
+         *
+         * @param shared this shard's arrays the others need (rows = this shard's samples), live
+         * @param loss the second phase: the share from the gathered arrays, adding to the named components
+         * @return the pass
+         */
+        static Pass sharing(NDList shared, java.util.function.BiFunction<Gathered, Map<String, Float>, Share> loss) {
+            return new Pass() {
+                @Override
+                public NDList shared() {
+                    return shared;
+                }
+
+                @Override
+                public Share loss(Gathered gathered, Map<String, Float> parts) {
+                    return loss.apply(gathered, parts);
+                }
+            };
+        }
+
+        /**
          * A pass whose share was computed in the forward phase (a loss that is a sum over samples).
          *
          * @param share the share

@@ -8,7 +8,6 @@ import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
-import io.vleval.model.internvl.train.loop.Gathered;
 import io.vleval.model.internvl.train.loop.Objective;
 import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
@@ -132,27 +131,17 @@ public final class ContrastiveObjective implements Objective {
         NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(pixels)));
         long[][] ids = ClipText.encode(tokenizer, texts, cg.config().qllama().bosTokenId(), cg.config().qllama().eosTokenId());
         NDArray txt = InternVlCg.normalize(cg.textEmbeds(cg.textHidden(ids, batch), ids));
-        NDList features = new NDList(img, txt);
-        return new Pass() {
-            @Override
-            public NDList shared() {
-                return features;
+        return Pass.sharing(new NDList(img, txt), (all, parts) -> {
+            if (shard.index() == 0) {
+                parts.put("logit_scale", cg.headWeights().get("logit_scale").getFloat());
             }
-
-            @Override
-            public Share loss(Gathered all, Map<String, Float> parts) {
-                if (shard.index() == 0) {
-                    parts.put("logit_scale", cg.headWeights().get("logit_scale").getFloat());
-                }
-                NDArray scale = Batches.temperature(cg, shard, batch);
-                NDArray logits = all.get(0).matMul(all.get(1).transpose()).mul(scale);
-                NDArray targets = Batches.multiPositiveTargets(keys(shard.samples()), batch);
-                NDArray l = Scalars.div(Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)),
-                        2);
-                // every shard computes the whole loss: its value counts once over the shards
-                return new Share(l, Share.value(l) / shard.count());
-            }
-        };
+            NDArray scale = Batches.temperature(cg, shard, batch);
+            NDArray logits = all.get(0).matMul(all.get(1).transpose()).mul(scale);
+            NDArray targets = Batches.multiPositiveTargets(keys(shard.samples()), batch);
+            NDArray l = Scalars.div(Batches.softCrossEntropy(logits, targets).add(Batches.softCrossEntropy(logits.transpose(), targets)), 2);
+            // every shard computes the whole loss: its value counts once over the shards
+            return new Share(l, Share.value(l) / shard.count());
+        });
     }
 
     /** Who is a positive of whom: one key per class image (its class), one per captioned image. */

@@ -12,7 +12,6 @@ import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
-import io.vleval.model.internvl.train.loop.Gathered;
 import io.vleval.model.internvl.train.loop.Objective;
 import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
@@ -182,73 +181,65 @@ public final class GenerativeObjective implements Objective {
             lItg = Scalars.div(itgLoss.sum(), Math.max(1, targets));
         }
 
-        return new Pass() {
-            @Override
-            public NDList shared() {
-                return features;
+        return Pass.sharing(features, (gathered, parts) -> {
+            int n = shard.batchSize();
+            NDArray scale = Batches.temperature(cg, shard, batch);
+            NDArray sim = gathered.get(0).matMul(gathered.get(1).transpose()).mul(scale);
+            NDArray targets = Batches.multiPositiveTargets(all, batch);
+            NDArray lItc = Scalars.div(Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)),
+                    2);
+
+            // pass 2: ITM with hard negatives mined from the whole batch's ITC similarities
+            float[] s = Devices.floats(sim);
+            int neg = n - n / 2;
+            int[] negative = new int[neg];
+            for (int i = 0; i < neg; i++) {
+                negative[i] = hardNegative(s, i, n, all, rng);
+            }
+            List<String> itmTexts = new ArrayList<>();
+            float[] labels = new float[b];
+            for (int i = shard.from(); i < shard.to(); i++) {
+                if (i < neg) {
+                    itmTexts.add(all.get(negative[i]));
+                } else {
+                    itmTexts.add(all.get(i));
+                    labels[i - shard.from()] = 1;
+                }
+            }
+            long[][] itm = new long[b][];
+            int lm = 0;
+            for (int i = 0; i < b; i++) {
+                long[] body = tokenizer.encode(itmTexts.get(i), false);
+                int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2);
+                itm[i] = new long[keep + 2];
+                itm[i][0] = bos;
+                System.arraycopy(body, 0, itm[i], 1, keep);
+                itm[i][keep + 1] = eos;
+                lm = Math.max(lm, itm[i].length);
+            }
+            float[][] itmMask = new float[b][];
+            for (int i = 0; i < b; i++) {
+                itm[i] = Arrays.copyOf(itm[i], lm);
+                itmMask[i] = mask(nq, itm[i], true, true);
+            }
+            NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
+            NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
+            NDArray itmLogits = Linear.linear(pooled, model.itmHead().get("itm_head.weight"), model.itmHead().get("itm_head.bias"))
+                    .singletonOrThrow();
+            NDArray oneHot = batch.create(labels).oneHot(2);
+            NDArray lItm = Batches.softCrossEntropy(itmLogits, oneHot);
+            if (!shard.isWhole()) {
+                lItm = Scalars.mul(lItm, (double) b / n); // this shard's rows' part of the batch mean
             }
 
-            @Override
-            public Share loss(Gathered gathered, Map<String, Float> parts) {
-                int n = shard.batchSize();
-                NDArray scale = Batches.temperature(cg, shard, batch);
-                NDArray sim = gathered.get(0).matMul(gathered.get(1).transpose()).mul(scale);
-                NDArray targets = Batches.multiPositiveTargets(all, batch);
-                NDArray lItc = Scalars.div(Batches.softCrossEntropy(sim, targets).add(Batches.softCrossEntropy(sim.transpose(), targets)),
-                        2);
-
-                // pass 2: ITM with hard negatives mined from the whole batch's ITC similarities
-                float[] s = Devices.floats(sim);
-                int neg = n - n / 2;
-                int[] negative = new int[neg];
-                for (int i = 0; i < neg; i++) {
-                    negative[i] = hardNegative(s, i, n, all, rng);
-                }
-                List<String> itmTexts = new ArrayList<>();
-                float[] labels = new float[b];
-                for (int i = shard.from(); i < shard.to(); i++) {
-                    if (i < neg) {
-                        itmTexts.add(all.get(negative[i]));
-                    } else {
-                        itmTexts.add(all.get(i));
-                        labels[i - shard.from()] = 1;
-                    }
-                }
-                long[][] itm = new long[b][];
-                int lm = 0;
-                for (int i = 0; i < b; i++) {
-                    long[] body = tokenizer.encode(itmTexts.get(i), false);
-                    int keep = Math.min(body.length, ClipText.MAX_LENGTH - 2);
-                    itm[i] = new long[keep + 2];
-                    itm[i][0] = bos;
-                    System.arraycopy(body, 0, itm[i], 1, keep);
-                    itm[i][keep + 1] = eos;
-                    lm = Math.max(lm, itm[i].length);
-                }
-                float[][] itmMask = new float[b][];
-                for (int i = 0; i < b; i++) {
-                    itm[i] = Arrays.copyOf(itm[i], lm);
-                    itmMask[i] = mask(nq, itm[i], true, true);
-                }
-                NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
-                NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
-                NDArray itmLogits = Linear.linear(pooled, model.itmHead().get("itm_head.weight"), model.itmHead().get("itm_head.bias"))
-                        .singletonOrThrow();
-                NDArray oneHot = batch.create(labels).oneHot(2);
-                NDArray lItm = Batches.softCrossEntropy(itmLogits, oneHot);
-                if (!shard.isWhole()) {
-                    lItm = Scalars.mul(lItm, (double) b / n); // this shard's rows' part of the batch mean
-                }
-
-                // ITC is the whole batch's in every shard: its value counts once over the shards
-                float itcValue = lItc.getFloat() / shard.count();
-                parts.merge("itc", itcValue, Float::sum);
-                parts.merge("itm", lItm.getFloat(), Float::sum);
-                parts.merge("itg", lItg.getFloat(), Float::sum);
-                NDArray total = lItc.add(lItm).add(lItg);
-                return shard.isWhole() ? Share.of(total) : new Share(total, itcValue + lItm.getFloat() + lItg.getFloat());
-            }
-        };
+            // ITC is the whole batch's in every shard: its value counts once over the shards
+            float itcValue = lItc.getFloat() / shard.count();
+            parts.merge("itc", itcValue, Float::sum);
+            parts.merge("itm", lItm.getFloat(), Float::sum);
+            parts.merge("itg", lItg.getFloat(), Float::sum);
+            NDArray total = lItc.add(lItm).add(lItg);
+            return shard.isWhole() ? Share.of(total) : new Share(total, itcValue + lItm.getFloat() + lItg.getFloat());
+        });
     }
 
     /**

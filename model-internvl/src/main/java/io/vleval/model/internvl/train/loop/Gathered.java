@@ -42,11 +42,6 @@ public final class Gathered {
         return new Gathered(List.of(pass), 0, batch);
     }
 
-    /** @return this shard's position */
-    public int shard() {
-        return index;
-    }
-
     /**
      * The {@code i}-th shared array of every shard, concatenated along the first axis.
      *

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.nd.Devices;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What a stage minimizes: the loss of one micro-batch of samples, in two phases so that it can be split
@@ -82,7 +83,7 @@ public interface Objective {
          * @param loss the second phase: the share from the gathered arrays, adding to the named components
          * @return the pass
          */
-        static Pass sharing(NDList shared, java.util.function.BiFunction<Gathered, Map<String, Float>, Share> loss) {
+        static Pass sharing(NDList shared, BiFunction<Gathered, Map<String, Float>, Share> loss) {
             return new Pass() {
                 @Override
                 public NDList shared() {

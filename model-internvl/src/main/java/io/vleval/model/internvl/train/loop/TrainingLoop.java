@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -327,7 +328,7 @@ public final class TrainingLoop {
      *
      * @param names the weights to copy
      */
-    private void broadcast(java.util.Set<String> names) {
+    private void broadcast(Set<String> names) {
         if (replicas.size() == 1) {
             return;
         }

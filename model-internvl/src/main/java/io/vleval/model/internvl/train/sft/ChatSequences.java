@@ -12,6 +12,7 @@ import io.vleval.model.internvl.chat.InternVlChat;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.TextTokenizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -155,6 +156,21 @@ final class ChatSequences {
             }
         }
         return n;
+    }
+
+    /**
+     * The number of target positions of some of the samples.
+     *
+     * @param samples every sample
+     * @param picked indices into {@code samples} (a micro-batch)
+     * @return the count
+     */
+    static int targets(List<Encoded> samples, int[] picked) {
+        List<Encoded> rows = new ArrayList<>();
+        for (int i : picked) {
+            rows.add(samples.get(i));
+        }
+        return targets(rows);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.vleval.model.internvl.train.sft;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.train.data.TrainingData;
@@ -82,11 +81,8 @@ public final class LmWarmupObjective implements Objective {
         for (int i : shard.own()) {
             rows.add(samples.get(i));
         }
-        List<ChatSequences.Encoded> all = new ArrayList<>();
-        for (int i : shard.samples()) {
-            all.add(samples.get(i));
-        }
         // the mean over the whole micro-batch's targets (this shard's part of it)
-        return Pass.of(Share.of(sequences.loss(model.chat(), rows, null, batch, ChatSequences.targets(all))), Map.of());
+        int targets = ChatSequences.targets(samples, shard.samples());
+        return Pass.of(Share.of(sequences.loss(model.chat(), rows, null, batch, targets)), Map.of());
     }
 }

@@ -103,15 +103,8 @@ public final class SftObjective implements Objective {
         NDArray pixels = batch.create(flat, new Shape(idx.length, 3, size, size));
         NDArray image = model.chat().extractFeature(pixels);
         image.attach(batch);
-        return Pass.of(Share.of(sequences.loss(model.chat(), rows, image, batch, targets(shard))), Map.of());
-    }
-
-    /** The micro-batch's target tokens, which every shard's sum is divided by (its mean over them). */
-    private int targets(Shard shard) {
-        List<ChatSequences.Encoded> all = new ArrayList<>();
-        for (int i : shard.samples()) {
-            all.add(encoded.get(i));
-        }
-        return ChatSequences.targets(all);
+        // the mean over the whole micro-batch's targets (this shard's part of it)
+        int targets = ChatSequences.targets(encoded, shard.samples());
+        return Pass.of(Share.of(sequences.loss(model.chat(), rows, image, batch, targets)), Map.of());
     }
 }

@@ -12,7 +12,6 @@ import io.vleval.model.internvl.train.loop.Objective;
 import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**

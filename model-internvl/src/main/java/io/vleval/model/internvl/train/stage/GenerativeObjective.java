@@ -17,7 +17,6 @@ import io.vleval.model.internvl.train.loop.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**

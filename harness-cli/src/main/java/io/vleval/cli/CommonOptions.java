@@ -4,6 +4,8 @@ import picocli.CommandLine.Option;
 
 /** Options every subcommand takes. */
 final class CommonOptions {
-  @Option(names = {"-v", "--verbose"}, description = "Log more and show stack traces of errors.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Log more and show stack traces of errors.")
   boolean verbose;
 }

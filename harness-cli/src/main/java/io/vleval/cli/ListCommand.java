@@ -8,6 +8,7 @@ import io.vleval.core.plugin.PluginKind;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.yaml.SpecKeys;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code vleval list}: every plugin found on the class path. */
-@Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List every discovered plugin: kind, type name, description, and model capabilities.")
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description =
+        "List every discovered plugin: kind, type name, description, and model capabilities.")
 final class ListCommand implements Callable<Integer> {
 
   @ParentCommand VlevalCommand parent;
@@ -30,7 +34,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PluginRegistry registry = PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
+    PluginRegistry registry =
+        PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
     PrintWriter out = parent.console.out();
     for (PluginKind kind : PluginKind.values()) {
       List<Plugin<?>> plugins = registry.plugins(kind);
@@ -46,7 +51,9 @@ final class ListCommand implements Callable<Integer> {
         if (keys) {
           for (RecordComponent c : p.specType().getRecordComponents()) {
             Doc doc = c.getAnnotation(Doc.class);
-            out.printf("  %-32s   %s: %s%n", "", SpecKeys.keyOf(c.getName()), doc == null ? "" : doc.value());
+            out.printf(
+                "  %-32s   %s: %s%n",
+                "", SpecKeys.keyOf(c.getName()), doc == null ? "" : doc.value());
           }
         }
       }
@@ -54,7 +61,10 @@ final class ListCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  /** Capabilities with default options; a model whose capabilities depend on its spec says so itself. */
+  /**
+   * Capabilities with default options; a model whose capabilities depend on its spec says so
+   * itself.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static String capabilityNames(ModelProvider m) {
     try {
@@ -78,14 +88,15 @@ final class ListCommand implements Callable<Integer> {
     for (int i = 0; i < components.length; i++) {
       types[i] = components[i].getType();
       if (types[i].isPrimitive()) {
-        throw new IllegalArgumentException("'" + SpecKeys.keyOf(components[i].getName()) + "' has no default");
+        throw new IllegalArgumentException(
+            "'" + SpecKeys.keyOf(components[i].getName()) + "' has no default");
       }
     }
     try {
       var ctor = type.getDeclaredConstructor(types);
       ctor.setAccessible(true);
       return ctor.newInstance(args);
-    } catch (java.lang.reflect.InvocationTargetException e) {
+    } catch (InvocationTargetException e) {
       throw new IllegalArgumentException(String.valueOf(e.getCause().getMessage()), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build default spec of " + type.getName(), e);

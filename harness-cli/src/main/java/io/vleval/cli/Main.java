@@ -3,22 +3,26 @@ package io.vleval.cli;
 import io.vleval.api.error.VlevalException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import picocli.CommandLine;
 
-/**
- * The {@code vleval} command: the only place that prints to the console or exits the process.
- */
+/** The {@code vleval} command: the only place that prints to the console or exits the process. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-        new PrintWriter(System.err, true, StandardCharsets.UTF_8), System.console() != null));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+            System.console() != null));
   }
 
   /** Runs the command and returns its exit code; used by {@link #main} and by tests. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, boolean interactive) {
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v");
+    boolean verbose =
+        Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
     configureLogging(verbose);
     // DJL must never reach for the network: natives come from the Maven jar.
     System.setProperty("ai.djl.offline", "true");
@@ -27,11 +31,16 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, console, verbose));
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage());
-      err.println("try: vleval " + String.join(" ", e.getCommandLine().getCommandSpec().qualifiedName().split(" ")).replaceFirst("^vleval ?", "") + " --help");
-      return ExitCode.USER_ERROR;
-    });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("error: " + e.getMessage());
+          err.println(
+              "try: vleval "
+                  + String.join(" ", e.getCommandLine().getCommandSpec().qualifiedName().split(" "))
+                      .replaceFirst("^vleval ?", "")
+                  + " --help");
+          return ExitCode.USER_ERROR;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -47,7 +56,10 @@ public final class Main {
       console.err().flush();
       return ExitCode.USER_ERROR;
     }
-    console.err().println("internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
+    console
+        .err()
+        .println(
+            "internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
     if (verbose) {
       e.printStackTrace(console.err());
     }
@@ -62,7 +74,8 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
     if (!verbose) {
-      // DJL probes for CUDA on start-up and warns on machines without a usable driver: not the user's concern
+      // DJL probes for CUDA on start-up and warns on machines without a usable driver: not the
+      // user's concern
       System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     }
   }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Shows a run's progress: a redrawn bar on a terminal, plain lines every few seconds otherwise
- * (so CI logs stay readable).
+ * Shows a run's progress: a redrawn bar on a terminal, plain lines every few seconds otherwise (so
+ * CI logs stay readable).
  */
 final class ProgressPrinter implements RunListener {
   private static final long LINE_INTERVAL_NANOS = 5_000_000_000L;
@@ -32,7 +32,16 @@ final class ProgressPrinter implements RunListener {
     taskStart = System.nanoTime();
     lastLine = taskStart;
     String resumed = alreadyDone > 0 ? ", " + alreadyDone + " already recorded" : "";
-    console.err().println("[" + model + "] " + task + ": " + (total >= 0 ? total + " samples" : "streaming") + resumed);
+    console
+        .err()
+        .println(
+            "["
+                + model
+                + "] "
+                + task
+                + ": "
+                + (total >= 0 ? total + " samples" : "streaming")
+                + resumed);
     console.err().flush();
   }
 
@@ -40,11 +49,23 @@ final class ProgressPrinter implements RunListener {
   public void samplesDone(String model, String task, long done, long total) {
     long now = System.nanoTime();
     if (console.interactive()) {
-      console.err().print("\r" + bar(done, total) + " " + done + (total >= 0 ? "/" + total : "") + "  ");
+      console
+          .err()
+          .print("\r" + bar(done, total) + " " + done + (total >= 0 ? "/" + total : "") + "  ");
       console.err().flush();
     } else if (now - lastLine >= LINE_INTERVAL_NANOS || done == total) {
       lastLine = now;
-      console.err().println("[" + model + "] " + task + ": " + done + (total >= 0 ? "/" + total : "") + " samples");
+      console
+          .err()
+          .println(
+              "["
+                  + model
+                  + "] "
+                  + task
+                  + ": "
+                  + done
+                  + (total >= 0 ? "/" + total : "")
+                  + " samples");
       console.err().flush();
     }
   }
@@ -55,8 +76,19 @@ final class ProgressPrinter implements RunListener {
       console.err().println();
     }
     MetricValue headline = result.metric(result.headline());
-    console.err().println(String.format(Locale.ROOT, "[%s] %s: %s = %.4f%s (%d samples, %.1f s)", result.model(),
-        result.task(), headline.name(), headline.value(), headline.unit(), result.sampleCount(), result.wallSeconds()));
+    console
+        .err()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "[%s] %s: %s = %.4f%s (%d samples, %.1f s)",
+                result.model(),
+                result.task(),
+                headline.name(),
+                headline.value(),
+                headline.unit(),
+                result.sampleCount(),
+                result.wallSeconds()));
     console.err().flush();
   }
 

@@ -17,8 +17,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code vleval report}: renders reports of a finished run. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Render reports of a finished run.", subcommands = ReportCommand.Allure.class)
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Render reports of a finished run.",
+    subcommands = ReportCommand.Allure.class)
 final class ReportCommand implements Runnable {
 
   @ParentCommand VlevalCommand parent;
@@ -30,9 +33,13 @@ final class ReportCommand implements Runnable {
   }
 
   /** {@code vleval report allure RUN_DIR}: Allure results, then Allure's HTML report. */
-  @Command(name = "allure", mixinStandardHelpOptions = true,
-      description = {"Write the run's Allure results (RUN_DIR/allure-results) and render Allure's HTML report",
-          "with Allure's own generator, unpacked at build time (never downloaded at run time)."})
+  @Command(
+      name = "allure",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write the run's Allure results (RUN_DIR/allure-results) and render Allure's HTML report",
+        "with Allure's own generator, unpacked at build time (never downloaded at run time)."
+      })
   static final class Allure implements Callable<Integer> {
     @ParentCommand ReportCommand report;
     @Mixin CommonOptions common;
@@ -40,18 +47,27 @@ final class ReportCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A finished run directory.")
     Path runDir;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Report folder (default: RUN_DIR/allure-report).")
+    @Option(
+        names = {"-o", "--out"},
+        paramLabel = "DIR",
+        description = "Report folder (default: RUN_DIR/allure-report).")
     Path out;
 
-    @Option(names = "--single-file", description = "One self-contained index.html instead of a folder.")
+    @Option(
+        names = "--single-file",
+        description = "One self-contained index.html instead of a folder.")
     boolean singleFile;
 
     @Override
     public Integer call() {
-      Path home = AllureReport.locate(candidates()).orElseThrow(() -> new VlevalException(
-          "Allure's command-line generator is not unpacked: build with 'mvn -B package -DskipTests' (it unpacks"
-              + " io.qameta.allure:allure-commandline into harness-cli/target/allure-commandline), or set"
-              + " VLEVAL_ALLURE_HOME to an unpacked allure-commandline folder"));
+      Path home =
+          AllureReport.locate(candidates())
+              .orElseThrow(
+                  () ->
+                      new VlevalException(
+                          "Allure's command-line generator is not unpacked: build with 'mvn -B package -DskipTests' (it unpacks"
+                              + " io.qameta.allure:allure-commandline into harness-cli/target/allure-commandline), or set"
+                              + " VLEVAL_ALLURE_HOME to an unpacked allure-commandline folder"));
       FinishedRun run = FinishedRun.read(runDir);
       Path results = run.directory().resolve(AllureReport.RESULTS_FOLDER);
       AllureResults.write(run, results, true);
@@ -61,7 +77,10 @@ final class ReportCommand implements Runnable {
       return ExitCode.OK;
     }
 
-    /** Where the generator may be: a property, the environment, then beside this jar (or classes folder). */
+    /**
+     * Where the generator may be: a property, the environment, then beside this jar (or classes
+     * folder).
+     */
     static List<Path> candidates() {
       List<Path> out = new ArrayList<>();
       String prop = System.getProperty("vleval.allure.home");
@@ -73,7 +92,9 @@ final class ReportCommand implements Runnable {
         out.add(Path.of(env));
       }
       try {
-        Path code = Path.of(ReportCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path code =
+            Path.of(
+                ReportCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path parent = code.toAbsolutePath().getParent();
         if (parent != null) {
           out.add(parent.resolve("allure-commandline"));

@@ -16,11 +16,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vleval run CONFIG}: validates, runs every task on every model, writes the run directory. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run a config: validate it, evaluate each task on each model, write the run directory",
-        "(config.yaml, samples/, results.json, results.csv, reporter outputs). With a gates: section it",
-        "also writes gates.json and gates.xml (JUnit) and exits 1 when a gate fails."})
+/**
+ * {@code vleval run CONFIG}: validates, runs every task on every model, writes the run directory.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a config: validate it, evaluate each task on each model, write the run directory",
+      "(config.yaml, samples/, results.json, results.csv, reporter outputs). With a gates: section it",
+      "also writes gates.json and gates.xml (JUnit) and exits 1 when a gate fails."
+    })
 final class RunCommand implements Callable<Integer> {
 
   @ParentCommand VlevalCommand parent;
@@ -29,11 +35,15 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "The run's YAML file.")
   Path config;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
       description = "The run directory (default: <run.out>/<run.name>-<timestamp>).")
   Path out;
 
-  @Option(names = "--resume", description = "Continue the interrupted run in --out from its per-sample records.")
+  @Option(
+      names = "--resume",
+      description = "Continue the interrupted run in --out from its per-sample records.")
   boolean resume;
 
   @Override
@@ -43,9 +53,12 @@ final class RunCommand implements Callable<Integer> {
       console.err().println("error: --resume needs --out DIR naming the interrupted run directory");
       return ExitCode.USER_ERROR;
     }
-    PluginRegistry registry = PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
+    PluginRegistry registry =
+        PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
     RunConfig runConfig = new ConfigLoader(registry).load(config);
-    RunOutcome outcome = new Runner(registry, new ProgressPrinter(console)).execute(runConfig, new RunOptions(out, resume));
+    RunOutcome outcome =
+        new Runner(registry, new ProgressPrinter(console))
+            .execute(runConfig, new RunOptions(out, resume));
     RunResult result = outcome.result();
     ResultTable.print(result, console.out());
     if (outcome.gates() == null) {
@@ -54,7 +67,10 @@ final class RunCommand implements Callable<Integer> {
     Path xml = outcome.runDirectory().resolve("gates.xml");
     GateJUnitXml.write(outcome.gates(), xml);
     GatePrinter.print(outcome.gates(), console.out());
-    console.err().println("gates: " + outcome.runDirectory().resolve("gates.json") + ", JUnit report: " + xml);
+    console
+        .err()
+        .println(
+            "gates: " + outcome.runDirectory().resolve("gates.json") + ", JUnit report: " + xml);
     return outcome.passed() ? ExitCode.OK : ExitCode.GATE_FAILED;
   }
 }

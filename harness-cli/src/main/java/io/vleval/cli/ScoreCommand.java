@@ -27,14 +27,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code vleval score FAMILY ...}: scores prediction files users already have, with the same
- * metric code a run uses (as one would run coco-caption or VLMEvalKit's evaluation step).
+ * {@code vleval score FAMILY ...}: scores prediction files users already have, with the same metric
+ * code a run uses (as one would run coco-caption or VLMEvalKit's evaluation step).
  */
-@Command(name = "score", mixinStandardHelpOptions = true,
-    description = {"Score existing predictions against references, as the reference tools would.",
-        "Formats: see tasks/README.md. Prints a table; --json prints JSON instead; -o also writes the JSON to a file."},
-    subcommands = {ScoreCommand.Captioning.class, ScoreCommand.Retrieval.class, ScoreCommand.Classification.class,
-        ScoreCommand.Segmentation.class, ScoreCommand.Mmbench.class})
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Score existing predictions against references, as the reference tools would.",
+      "Formats: see tasks/README.md. Prints a table; --json prints JSON instead; -o also writes the JSON to a file."
+    },
+    subcommands = {
+      ScoreCommand.Captioning.class,
+      ScoreCommand.Retrieval.class,
+      ScoreCommand.Classification.class,
+      ScoreCommand.Segmentation.class,
+      ScoreCommand.Mmbench.class
+    })
 final class ScoreCommand implements Runnable {
 
   @ParentCommand VlevalCommand parent;
@@ -51,22 +60,31 @@ final class ScoreCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Also write the scores as JSON to FILE.")
+    @Option(
+        names = {"-o", "--out"},
+        paramLabel = "FILE",
+        description = "Also write the scores as JSON to FILE.")
     Path out;
 
-    @Option(names = "--resamples", defaultValue = "1000",
-        description = "Bootstrap resamples for the 95% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--resamples",
+        defaultValue = "1000",
+        description =
+            "Bootstrap resamples for the 95% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
     int resamples;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin CommonOptions common;
 
     ScoreOptions options() {
       if (resamples < 0) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--resamples must be 0 or more, got " + resamples);
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--resamples must be 0 or more, got " + resamples);
       }
       return resamples == 0 ? ScoreOptions.NO_INTERVALS : new ScoreOptions(resamples, seed, 0.95);
     }
@@ -84,8 +102,11 @@ final class ScoreCommand implements Runnable {
       out.printf(Locale.ROOT, "%s: %d %ss%n", table.family(), table.units(), table.unit());
       out.printf(Locale.ROOT, "%-36s %14s  %s%n", "metric", "value", "95% CI");
       for (MetricValue m : table.metrics()) {
-        String ci = m.interval() == null ? ""
-            : String.format(Locale.ROOT, "[%.6f, %.6f]", m.interval().lower(), m.interval().upper());
+        String ci =
+            m.interval() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT, "[%.6f, %.6f]", m.interval().lower(), m.interval().upper());
         out.printf(Locale.ROOT, "%-36s %14.6f  %s%n", m.name(), m.value(), ci);
       }
     }
@@ -117,79 +138,172 @@ final class ScoreCommand implements Runnable {
     }
   }
 
-  @Command(name = "captioning", mixinStandardHelpOptions = true,
-      description = "BLEU-1..4, ROUGE-L and CIDEr-D (coco-caption), from COCO results JSON and COCO caption annotations.")
+  @Command(
+      name = "captioning",
+      mixinStandardHelpOptions = true,
+      description =
+          "BLEU-1..4, ROUGE-L and CIDEr-D (coco-caption), from COCO results JSON and COCO caption annotations.")
   static final class Captioning implements Callable<Integer> {
     @ParentCommand ScoreCommand score;
-    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "COCO results JSON: [{image_id, caption}].") Path predictions;
-    @Parameters(index = "1", paramLabel = "REFERENCES", description = "COCO captions JSON (annotations: [{image_id, caption}]).") Path references;
-    @Option(names = "--no-tokenize", description = "Skip PTB tokenization (inputs already tokenized).") boolean noTokenize;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "PREDICTIONS",
+        description = "COCO results JSON: [{image_id, caption}].")
+    Path predictions;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "REFERENCES",
+        description = "COCO captions JSON (annotations: [{image_id, caption}]).")
+    Path references;
+
+    @Option(
+        names = "--no-tokenize",
+        description = "Skip PTB tokenization (inputs already tokenized).")
+    boolean noTokenize;
+
     @Mixin Output output;
 
     @Override
     public Integer call() {
-      return print(CaptionScoring.score(predictions, references, !noTokenize, output.options()), output, score.parent.console);
+      return print(
+          CaptionScoring.score(predictions, references, !noTokenize, output.options()),
+          output,
+          score.parent.console);
     }
   }
 
-  @Command(name = "retrieval", mixinStandardHelpOptions = true,
+  @Command(
+      name = "retrieval",
+      mixinStandardHelpOptions = true,
       description = "Image-to-text and text-to-image Recall@K and mean recall (CLIP_benchmark).")
   static final class Retrieval implements Callable<Integer> {
     @ParentCommand ScoreCommand score;
-    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "JSON with scores, or image_embeddings and text_embeddings.") Path predictions;
-    @Parameters(index = "1", paramLabel = "REFERENCES", description = "JSON with texts_image_index (and optional k).") Path references;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "PREDICTIONS",
+        description = "JSON with scores, or image_embeddings and text_embeddings.")
+    Path predictions;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "REFERENCES",
+        description = "JSON with texts_image_index (and optional k).")
+    Path references;
+
     @Mixin Output output;
 
     @Override
     public Integer call() {
-      return print(RetrievalScoring.score(predictions, references, output.options()), output, score.parent.console);
+      return print(
+          RetrievalScoring.score(predictions, references, output.options()),
+          output,
+          score.parent.console);
     }
   }
 
-  @Command(name = "classification", mixinStandardHelpOptions = true,
+  @Command(
+      name = "classification",
+      mixinStandardHelpOptions = true,
       description = "Top-1, top-5 and mean per-class recall (CLIP_benchmark).")
   static final class Classification implements Callable<Integer> {
     @ParentCommand ScoreCommand score;
-    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "JSON with logits (n x C).") Path predictions;
-    @Parameters(index = "1", paramLabel = "REFERENCES", description = "JSON with target and n_classes.") Path references;
+
+    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "JSON with logits (n x C).")
+    Path predictions;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "REFERENCES",
+        description = "JSON with target and n_classes.")
+    Path references;
+
     @Mixin Output output;
 
     @Override
     public Integer call() {
-      return print(ClassificationScoring.score(predictions, references, output.options()), output, score.parent.console);
+      return print(
+          ClassificationScoring.score(predictions, references, output.options()),
+          output,
+          score.parent.console);
     }
   }
 
-  @Command(name = "segmentation", mixinStandardHelpOptions = true,
-      description = "aAcc, mIoU, mAcc and per-class IoU/Acc (mmsegmentation), from two folders of label PNGs.")
+  @Command(
+      name = "segmentation",
+      mixinStandardHelpOptions = true,
+      description =
+          "aAcc, mIoU, mAcc and per-class IoU/Acc (mmsegmentation), from two folders of label PNGs.")
   static final class Segmentation implements Callable<Integer> {
     @ParentCommand ScoreCommand score;
-    @Parameters(index = "0", paramLabel = "PREDICTION_DIR") Path predictions;
-    @Parameters(index = "1", paramLabel = "LABEL_DIR") Path labels;
-    @Option(names = "--num-classes", defaultValue = "150", description = "Classes (default ${DEFAULT-VALUE}, ADE20K).") int numClasses;
-    @Option(names = "--ignore-index", defaultValue = "255", description = "Ignored label (default ${DEFAULT-VALUE}).") int ignoreIndex;
-    @Option(names = "--no-reduce-zero-label", description = "Do not map label 0 to the ignore index (ADE20K reduces it).") boolean noReduce;
+
+    @Parameters(index = "0", paramLabel = "PREDICTION_DIR")
+    Path predictions;
+
+    @Parameters(index = "1", paramLabel = "LABEL_DIR")
+    Path labels;
+
+    @Option(
+        names = "--num-classes",
+        defaultValue = "150",
+        description = "Classes (default ${DEFAULT-VALUE}, ADE20K).")
+    int numClasses;
+
+    @Option(
+        names = "--ignore-index",
+        defaultValue = "255",
+        description = "Ignored label (default ${DEFAULT-VALUE}).")
+    int ignoreIndex;
+
+    @Option(
+        names = "--no-reduce-zero-label",
+        description = "Do not map label 0 to the ignore index (ADE20K reduces it).")
+    boolean noReduce;
+
     @Mixin Output output;
 
     @Override
     public Integer call() {
-      return print(SegmentationScoring.score(predictions, labels, numClasses, ignoreIndex, !noReduce, output.options()),
-          output, score.parent.console);
+      return print(
+          SegmentationScoring.score(
+              predictions, labels, numClasses, ignoreIndex, !noReduce, output.options()),
+          output,
+          score.parent.console);
     }
   }
 
-  @Command(name = "mmbench", mixinStandardHelpOptions = true,
-      description = "MMBench accuracy with VLMEvalKit's answer extraction, circular by default, overall and per category.")
+  @Command(
+      name = "mmbench",
+      mixinStandardHelpOptions = true,
+      description =
+          "MMBench accuracy with VLMEvalKit's answer extraction, circular by default, overall and per category.")
   static final class Mmbench implements Callable<Integer> {
     @ParentCommand ScoreCommand score;
-    @Parameters(index = "0", paramLabel = "PREDICTIONS", description = "TSV with the dataset's columns plus prediction.") Path predictions;
-    @Parameters(index = "1", paramLabel = "DATASET", description = "The MMBench TSV.") Path dataset;
-    @Option(names = "--vanilla", description = "Score every row on its own instead of circular evaluation.") boolean vanilla;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "PREDICTIONS",
+        description = "TSV with the dataset's columns plus prediction.")
+    Path predictions;
+
+    @Parameters(index = "1", paramLabel = "DATASET", description = "The MMBench TSV.")
+    Path dataset;
+
+    @Option(
+        names = "--vanilla",
+        description = "Score every row on its own instead of circular evaluation.")
+    boolean vanilla;
+
     @Mixin Output output;
 
     @Override
     public Integer call() {
-      return print(MultipleChoiceScoring.score(predictions, dataset, !vanilla, output.options()), output, score.parent.console);
+      return print(
+          MultipleChoiceScoring.score(predictions, dataset, !vanilla, output.options()),
+          output,
+          score.parent.console);
     }
   }
 }

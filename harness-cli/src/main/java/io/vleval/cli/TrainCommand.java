@@ -22,10 +22,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code vleval train CONFIG [--resume]}: runs InternVL's training stages from a YAML file. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) on the synthetic suite from a YAML file.",
-        "Each stage writes OUT/<stage>/log.csv, checkpoint-NNNNNN/ folders loadable by the internvl model",
-        "plugin (checkpoint: ...), and done.json with held-out metrics."})
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) on the synthetic suite from a YAML file.",
+      "Each stage writes OUT/<stage>/log.csv, checkpoint-NNNNNN/ folders loadable by the internvl model",
+      "plugin (checkpoint: ...), and done.json with held-out metrics."
+    })
 final class TrainCommand implements Callable<Integer> {
 
   private static final long LINE_INTERVAL_NANOS = 5_000_000_000L;
@@ -36,7 +40,10 @@ final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "The training YAML.")
   Path config;
 
-  @Option(names = "--resume", description = "Skip finished stages and continue an interrupted one from its last checkpoint.")
+  @Option(
+      names = "--resume",
+      description =
+          "Skip finished stages and continue an interrupted one from its last checkpoint.")
   boolean resume;
 
   @Option(names = "--validate", description = "Check the config and stop.")
@@ -67,33 +74,78 @@ final class TrainCommand implements Callable<Integer> {
   private Integer train(TrainSpec spec, Console console) {
     int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     long t0 = System.nanoTime();
-    console.err().println("loading the synthetic suite (" + spec.data().syntheticScale() + ", seed " + spec.data().syntheticSeed() + ")");
+    console
+        .err()
+        .println(
+            "loading the synthetic suite ("
+                + spec.data().syntheticScale()
+                + ", seed "
+                + spec.data().syntheticSeed()
+                + ")");
     console.err().flush();
-    // decoded once per image side the stages ask for (a chat stage may read larger images, 'image_size')
+    // decoded once per image side the stages ask for (a chat stage may read larger images,
+    // 'image_size')
     Map<Integer, TrainingData> bySize = new HashMap<>();
-    List<Training.StageOutcome> outcomes = new Training(spec,
-        size -> bySize.computeIfAbsent(size, s -> SyntheticTrainingData.load(spec.data(), defaultCache(), workers, s)),
-        spec.train().out(), new Progress(console)).run(resume);
-    console.out().println(String.format(Locale.ROOT, "%-24s %-12s %6s %10s %10s %8s  %s", "stage", "kind", "steps",
-        "first_loss", "final_loss", "seconds", "metrics"));
+    List<Training.StageOutcome> outcomes =
+        new Training(
+                spec,
+                size ->
+                    bySize.computeIfAbsent(
+                        size,
+                        s -> SyntheticTrainingData.load(spec.data(), defaultCache(), workers, s)),
+                spec.train().out(),
+                new Progress(console))
+            .run(resume);
+    console
+        .out()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "%-24s %-12s %6s %10s %10s %8s  %s",
+                "stage",
+                "kind",
+                "steps",
+                "first_loss",
+                "final_loss",
+                "seconds",
+                "metrics"));
     for (Training.StageOutcome o : outcomes) {
       StringBuilder m = new StringBuilder();
       for (Map.Entry<String, Double> e : o.metrics().entrySet()) {
         m.append(String.format(Locale.ROOT, "%s=%.4f ", e.getKey(), e.getValue()));
       }
-      console.out().println(String.format(Locale.ROOT, "%-24s %-12s %6d %10.4f %10.4f %8.1f  %s%s", o.stage(),
-          o.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), o.result().losses().size(), o.result().firstLoss(),
-          o.result().finalLoss(), o.result().seconds(), m.toString().strip(), o.skipped() ? " (earlier run)" : ""));
+      console
+          .out()
+          .println(
+              String.format(
+                  Locale.ROOT,
+                  "%-24s %-12s %6d %10.4f %10.4f %8.1f  %s%s",
+                  o.stage(),
+                  o.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                  o.result().losses().size(),
+                  o.result().firstLoss(),
+                  o.result().finalLoss(),
+                  o.result().seconds(),
+                  m.toString().strip(),
+                  o.skipped() ? " (earlier run)" : ""));
     }
-    console.out().println(String.format(Locale.ROOT, "trained in %.1f s; stage folders under %s", (System.nanoTime() - t0) / 1e9,
-        spec.train().out()));
+    console
+        .out()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "trained in %.1f s; stage folders under %s",
+                (System.nanoTime() - t0) / 1e9,
+                spec.train().out()));
     console.out().flush();
     return ExitCode.OK;
   }
 
   private static Path defaultCache() {
     String env = System.getenv("VLEVAL_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "vleval");
+    return env != null && !env.isBlank()
+        ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache", "vleval");
   }
 
   /** A redrawn bar on a terminal, a line every five seconds otherwise. */
@@ -107,12 +159,22 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void onStep(StepReport r) {
-      String line = String.format(Locale.ROOT, "[%s] step %d/%d loss %.4f lr %.2e %.0f samples/s", r.stage(), r.step(),
-          r.totalSteps(), r.loss(), r.learningRate(), r.samplesPerSecond());
+      String line =
+          String.format(
+              Locale.ROOT,
+              "[%s] step %d/%d loss %.4f lr %.2e %.0f samples/s",
+              r.stage(),
+              r.step(),
+              r.totalSteps(),
+              r.loss(),
+              r.learningRate(),
+              r.samplesPerSecond());
       long now = System.nanoTime();
       if (console.interactive()) {
         int filled = r.step() * 30 / r.totalSteps();
-        console.err().print("\r[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line + "   ");
+        console
+            .err()
+            .print("\r[" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + line + "   ");
         if (r.step() == r.totalSteps()) {
           console.err().println();
         }

@@ -3,8 +3,8 @@ package io.vleval.cli;
 import io.vleval.core.provenance.HarnessVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The top-level command; its subcommands do the work. */
 @Command(
@@ -12,9 +12,21 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     versionProvider = VlevalCommand.Version.class,
     description = "Evaluate, benchmark and train vision-language models from a YAML file.",
-    footer = {"", "Exit codes: 0 ok, 1 a gate failed, 2 a user error (config, input, usage), 3 an internal error."},
-    subcommands = {RunCommand.class, ValidateCommand.class, ListCommand.class, ScoreCommand.class, SynthCommand.class,
-        LeaderboardCommand.class, GateCommand.class, ReportCommand.class, TrainCommand.class})
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 a gate failed, 2 a user error (config, input, usage), 3 an internal error."
+    },
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ListCommand.class,
+      ScoreCommand.class,
+      SynthCommand.class,
+      LeaderboardCommand.class,
+      GateCommand.class,
+      ReportCommand.class,
+      TrainCommand.class
+    })
 final class VlevalCommand implements Runnable {
 
   final Console console;
@@ -34,8 +46,14 @@ final class VlevalCommand implements Runnable {
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"vleval " + HarnessVersion.get(),
-          "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+      return new String[] {
+        "vleval " + HarnessVersion.get(),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
     }
   }
 }

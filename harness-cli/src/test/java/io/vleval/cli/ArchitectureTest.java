@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,49 +17,85 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.vleval");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.vleval");
   }
 
-  // Modules still without classes pass vacuously (allowEmptyShould); the rules bite as soon as they have code.
+  // Modules still without classes pass vacuously (allowEmptyShould); the rules bite as soon as they
+  // have code.
 
   @Test
   void tasksAndTheInternVlModelNeverImportEachOther() {
-    noClasses().that().resideInAPackage("io.vleval.tasks..")
-        .should().dependOnClassesThat().resideInAPackage("io.vleval.model..").allowEmptyShould(true).check(classes);
-    noClasses().that().resideInAPackage("io.vleval.model..")
-        .should().dependOnClassesThat().resideInAPackage("io.vleval.tasks..").allowEmptyShould(true).check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.tasks..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.model..")
+        .allowEmptyShould(true)
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.model..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.tasks..")
+        .allowEmptyShould(true)
+        .check(classes);
   }
 
   @Test
   void theApiDependsOnNoOtherModule() {
-    noClasses().that().resideInAPackage("io.vleval.api..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vleval.core..", "io.vleval.cli..", "io.vleval.tasks..",
-            "io.vleval.model..", "io.vleval.datasets..", "io.vleval.reports..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.core..",
+            "io.vleval.cli..",
+            "io.vleval.tasks..",
+            "io.vleval.model..",
+            "io.vleval.datasets..",
+            "io.vleval.reports..")
         .check(classes);
   }
 
   @Test
   void pluginModulesSeeOnlyTheApi() {
-    noClasses().that().resideInAnyPackage("io.vleval.tasks..", "io.vleval.model..", "io.vleval.datasets..", "io.vleval.reports..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vleval.core..", "io.vleval.cli..")
-        .allowEmptyShould(true).check(classes);
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.vleval.tasks..", "io.vleval.model..", "io.vleval.datasets..", "io.vleval.reports..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vleval.core..", "io.vleval.cli..")
+        .allowEmptyShould(true)
+        .check(classes);
   }
 
   @Test
   void onlyTheCommandLinePrintsOrExits() {
-    noClasses().that().resideOutsideOfPackage("io.vleval.cli..")
-        .should().accessField(System.class, "out")
-        .orShould().accessField(System.class, "err")
-        .orShould().callMethod(System.class, "exit", int.class)
-        .orShould().callMethod(Throwable.class, "printStackTrace")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.vleval.cli..")
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err")
+        .orShould()
+        .callMethod(System.class, "exit", int.class)
+        .orShould()
+        .callMethod(Throwable.class, "printStackTrace")
         .check(classes);
   }
 
   @Test
   void theRulesSeeTheHarnessClasses() {
-    org.assertj.core.api.Assertions.assertThat(classes.contain("io.vleval.core.run.Runner")).isTrue();
-    org.assertj.core.api.Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.core.run.Runner")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Help, version, list and usage errors. */
@@ -11,7 +12,9 @@ class CommandLineTest {
   void helpDocumentsEveryCommand() {
     Cli.Result r = Cli.run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("run ", "validate ", "list ", "Exit codes: 0 ok, 1 a gate failed, 2 a user error");
+    assertThat(r.out())
+        .contains(
+            "run ", "validate ", "list ", "Exit codes: 0 ok, 1 a gate failed, 2 a user error");
     for (String command : new String[] {"run", "validate", "list"}) {
       Cli.Result sub = Cli.run(command, "--help");
       assertThat(sub.exitCode()).isZero();
@@ -31,10 +34,16 @@ class CommandLineTest {
   void listShowsEveryDiscoveredPluginWithCapabilities() {
     Cli.Result r = Cli.run("list");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("models (").contains("random").contains("pixel-baseline")
+    assertThat(r.out())
+        .contains("models (")
+        .contains("random")
+        .contains("pixel-baseline")
         .contains("capabilities: DenseFeatureExtractor, ImageEmbedder, TextEmbedder, VideoEmbedder")
-        .contains("test-colours").contains("test-accuracy").contains("reads LabelledImage samples");
-    assertThat(Cli.run("list", "--keys").out()).contains("embedding_size: length of the random embeddings");
+        .contains("test-colours")
+        .contains("test-accuracy")
+        .contains("reads LabelledImage samples");
+    assertThat(Cli.run("list", "--keys").out())
+        .contains("embedding_size: length of the random embeddings");
   }
 
   @Test
@@ -47,15 +56,23 @@ class CommandLineTest {
   }
 
   @Test
-  void synthWritesTheSuiteAndRefusesUnknownScales(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
-    Cli.Result r = Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny", "--seed", "3");
+  void synthWritesTheSuiteAndRefusesUnknownScales(@org.junit.jupiter.api.io.TempDir Path temp) {
+    Cli.Result r =
+        Cli.run(
+            "synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny", "--seed", "3");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("wrote the tiny synthetic suite (seed 3) to " + temp.resolve("suite"));
-    assertThat(temp.resolve("suite/suite.json")).content().contains("\"seed\" : 3").contains("\"scale\" : \"tiny\"");
+    assertThat(r.out())
+        .startsWith("wrote the tiny synthetic suite (seed 3) to " + temp.resolve("suite"));
+    assertThat(temp.resolve("suite/suite.json"))
+        .content()
+        .contains("\"seed\" : 3")
+        .contains("\"scale\" : \"tiny\"");
     Cli.Result bad = Cli.run("synth", "--out", temp.resolve("other").toString(), "--scale", "huge");
     assertThat(bad.exitCode()).isEqualTo(ExitCode.USER_ERROR);
-    assertThat(bad.err().strip()).isEqualTo("error: --scale must be tiny, small or medium, got 'huge'");
-    Cli.Result again = Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny");
+    assertThat(bad.err().strip())
+        .isEqualTo("error: --scale must be tiny, small or medium, got 'huge'");
+    Cli.Result again =
+        Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny");
     assertThat(again.exitCode()).isEqualTo(ExitCode.USER_ERROR);
     assertThat(again.err()).contains("already exists");
   }

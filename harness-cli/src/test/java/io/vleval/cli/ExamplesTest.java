@@ -46,10 +46,14 @@ class ExamplesTest {
     link(data.resolve("ADEChallengeData2016"), suite.resolve("ADEChallengeData2016"));
     link(data.resolve("kinetics400/val.csv"), suite.resolve("kinetics/val.csv"));
     link(data.resolve("kinetics400/videos/val"), suite.resolve("kinetics/videos/val"));
-    link(data.resolve("flickr30k/dataset_flickr30k.json"), suite.resolve("captions/dataset_coco.json"));
+    link(
+        data.resolve("flickr30k/dataset_flickr30k.json"),
+        suite.resolve("captions/dataset_coco.json"));
     link(data.resolve("flickr30k/flickr30k-images"), suite.resolve("captions"));
     link(data.resolve("coco"), suite.resolve("captions"));
-    link(data.resolve("nocaps/nocaps_val_4500_captions.json"), suite.resolve("captions/captions_test.json"));
+    link(
+        data.resolve("nocaps/nocaps_val_4500_captions.json"),
+        suite.resolve("captions/captions_test.json"));
     link(data.resolve("nocaps/images"), suite.resolve("captions"));
     link(data.resolve("mmbench/MMBench_DEV_EN.tsv"), suite.resolve("mmbench/mmbench_dev_en.tsv"));
     link(data.resolve("xtd"), suite.resolve("xtd"));
@@ -73,8 +77,14 @@ class ExamplesTest {
   private record Proc(int exit, String out) {}
 
   private static Proc validate(List<Path> files) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.vleval.cli.Main", "validate"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.vleval.cli.Main",
+                "validate"));
     files.forEach(f -> command.add(f.toString()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("DATA", data.toString());
@@ -89,31 +99,52 @@ class ExamplesTest {
   static List<Path> benchmarkConfigs() throws IOException {
     Path dir = Path.of(System.getProperty("vleval.repoRoot"), "examples");
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".yaml"))
-          .filter(f -> !f.getFileName().toString().startsWith("quickstart") && !f.getFileName().toString().startsWith("train"))
-          .sorted().toList();
+      return files
+          .filter(f -> f.toString().endsWith(".yaml"))
+          .filter(
+              f ->
+                  !f.getFileName().toString().startsWith("quickstart")
+                      && !f.getFileName().toString().startsWith("train"))
+          .sorted()
+          .toList();
     }
   }
 
   @Test
   void everyBenchmarkConfigValidates() throws Exception {
     List<Path> configs = benchmarkConfigs();
-    assertThat(configs).extracting(p -> p.getFileName().toString()).contains("imagenet-linear-probe.yaml",
-        "imagenet-zero-shot.yaml", "ade20k-linear-probe.yaml", "kinetics400-zero-shot.yaml",
-        "flickr30k-coco-retrieval.yaml", "coco-nocaps-captioning.yaml", "mmbench.yaml");
+    assertThat(configs)
+        .extracting(p -> p.getFileName().toString())
+        .contains(
+            "imagenet-linear-probe.yaml",
+            "imagenet-zero-shot.yaml",
+            "ade20k-linear-probe.yaml",
+            "kinetics400-zero-shot.yaml",
+            "flickr30k-coco-retrieval.yaml",
+            "coco-nocaps-captioning.yaml",
+            "mmbench.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
-    assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count()).isEqualTo(configs.size());
+    assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())
+        .isEqualTo(configs.size());
   }
 
   @Test
   void captioningOnAContrastiveHeadFailsValidationNamingBoth() throws Exception {
     Path config = temp.resolve("bad-captioning.yaml");
-    Files.writeString(config, Files.readString(Path.of(System.getProperty("vleval.repoRoot"), "examples",
-        "coco-nocaps-captioning.yaml")).replace("head: g", "head: c"));
+    Files.writeString(
+        config,
+        Files.readString(
+                Path.of(
+                    System.getProperty("vleval.repoRoot"),
+                    "examples",
+                    "coco-nocaps-captioning.yaml"))
+            .replace("head: g", "head: c"));
     Proc r = validate(List.of(config));
     assertThat(r.exit()).isEqualTo(ExitCode.USER_ERROR);
-    assertThat(r.out()).contains("task 'captioning-coco' (captioning) needs CaptionGenerator, which model 'internvl-g' "
-        + "(internvl) does not have");
+    assertThat(r.out())
+        .contains(
+            "task 'captioning-coco' (captioning) needs CaptionGenerator, which model 'internvl-g' "
+                + "(internvl) does not have");
   }
 }

@@ -10,14 +10,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Gates in a run config, {@code vleval gate}, {@code vleval leaderboard} and {@code vleval report allure}, end to end. */
+/**
+ * Gates in a run config, {@code vleval gate}, {@code vleval leaderboard} and {@code vleval report
+ * allure}, end to end.
+ */
 class GateAndReportCommandsTest {
 
   @TempDir Path temp;
 
   private Path config(String name, int count, String gates, String reporters) throws IOException {
     Path file = temp.resolve(name + ".yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         run:
           name: %s
           seed: 42
@@ -38,20 +43,27 @@ class GateAndReportCommandsTest {
             dataset: colours
         reporters: %s
         %s
-        """.formatted(name, count, reporters, gates));
+        """
+            .formatted(name, count, reporters, gates));
     return file;
   }
 
-  private Path run(String name, int count, String gates, String reporters, int expectedExit) throws IOException {
+  private Path run(String name, int count, String gates, String reporters, int expectedExit)
+      throws IOException {
     Path out = temp.resolve("runs/" + name);
-    Cli.Result r = Cli.run("run", config(name, count, gates, reporters).toString(), "--out", out.toString());
+    Cli.Result r =
+        Cli.run("run", config(name, count, gates, reporters).toString(), "--out", out.toString());
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(expectedExit);
     return out;
   }
 
   @Test
   void aRunWithPassingGatesExitsZeroAndWritesGateReports() throws Exception {
-    Path out = run("ok", 8, """
+    Path out =
+        run(
+            "ok",
+            8,
+            """
         gates:
           rules:
             - task: acc
@@ -59,59 +71,94 @@ class GateAndReportCommandsTest {
             - metric: accuracy
               model: pixels
               max: 100
-        """, "[]", ExitCode.OK);
+        """,
+            "[]",
+            ExitCode.OK);
     JsonNode gates = new ObjectMapper().readTree(out.resolve("gates.json").toFile());
     assertThat(gates.path("passed").asBoolean()).isTrue();
     assertThat(gates.path("results")).hasSize(3);
-    assertThat(out.resolve("gates.xml")).content().contains("<testsuite name=\"vleval gates\" tests=\"3\" failures=\"0\"");
+    assertThat(out.resolve("gates.xml"))
+        .content()
+        .contains("<testsuite name=\"vleval gates\" tests=\"3\" failures=\"0\"");
   }
 
   @Test
   void aFailingGateExitsOneAfterWritingTheResults() throws Exception {
     Path out = temp.resolve("runs/bad");
-    Cli.Result r = Cli.run("run", config("bad", 8, """
+    Cli.Result r =
+        Cli.run(
+            "run",
+            config(
+                    "bad",
+                    8,
+                    """
         gates:
           rules:
             - task: acc
               model: rnd
               min: 101
-        """, "[]").toString(), "--out", out.toString());
+        """,
+                    "[]")
+                .toString(),
+            "--out",
+            out.toString());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.GATE_FAILED);
-    assertThat(r.out()).contains("FAIL rnd/acc/accuracy: 'accuracy' of task 'acc' on model 'rnd' is")
-        .contains("below the floor min 101").contains("1 of 1 gates FAILED");
+    assertThat(r.out())
+        .contains("FAIL rnd/acc/accuracy: 'accuracy' of task 'acc' on model 'rnd' is")
+        .contains("below the floor min 101")
+        .contains("1 of 1 gates FAILED");
     assertThat(out.resolve("results.json")).exists();
     assertThat(out.resolve("gates.xml")).content().contains("<failure type=\"RegressionGate\"");
   }
 
   @Test
   void gateRulesAreValidatedWithTheConfig() throws Exception {
-    Cli.Result r = Cli.run("validate", config("v", 8, """
+    Cli.Result r =
+        Cli.run(
+            "validate",
+            config(
+                    "v",
+                    8,
+                    """
         gates:
           rules:
             - task: acc
               min: 0
             - task: acd
               max_drop: 1
-        """, "[]").toString());
+        """,
+                    "[]")
+                .toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
-    assertThat(r.err()).contains(":24:7: gate rule names task 'acd', which is not defined; did you mean 'acc'?");
+    assertThat(r.err())
+        .contains(":24:7: gate rule names task 'acd', which is not defined; did you mean 'acc'?");
   }
 
   @Test
   void aDropRuleNeedsABaselineInTheConfig() throws Exception {
-    Cli.Result r = Cli.run("validate", config("nb", 8, """
+    Cli.Result r =
+        Cli.run(
+            "validate",
+            config(
+                    "nb",
+                    8,
+                    """
         gates:
           rules:
             - task: acc
               max_drop: 1
-        """, "[]").toString());
+        """,
+                    "[]")
+                .toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
-    assertThat(r.err()).contains(":22:7: a gate rule with max_drop or max_drop_relative needs a baseline");
+    assertThat(r.err())
+        .contains(":22:7: a gate rule with max_drop or max_drop_relative needs a baseline");
   }
 
   @Test
   void gateComparesTwoRunsAndFailsOnAChangedDatasetFingerprint() throws Exception {
-    String gates = """
+    String gates =
+        """
         gates:
           rules:
             - task: acc
@@ -122,30 +169,59 @@ class GateAndReportCommandsTest {
     Path same = run("same", 8, "", "[]", ExitCode.OK);
     Path rules = temp.resolve("gates.yaml");
     Files.writeString(rules, gates);
-    Cli.Result ok = Cli.run("gate", "--baseline", base.toString(), "--current", same.toString(), "--gates", rules.toString());
+    Cli.Result ok =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.toString(),
+            "--current",
+            same.toString(),
+            "--gates",
+            rules.toString());
     assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
-    assertThat(ok.out()).contains("PASS rnd/acc/accuracy: no drop against the baseline").contains("all 2 gates passed");
+    assertThat(ok.out())
+        .contains("PASS rnd/acc/accuracy: no drop against the baseline")
+        .contains("all 2 gates passed");
     assertThat(same.resolve("gates.xml")).exists();
 
     Path other = run("other", 12, "", "[]", ExitCode.OK);
     Path xml = temp.resolve("ci/gates.xml");
-    Cli.Result changed = Cli.run("gate", "--baseline", base.resolve("results.json").toString(), "--current",
-        other.toString(), "--gates", rules.toString(), "--junit", xml.toString());
+    Cli.Result changed =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.resolve("results.json").toString(),
+            "--current",
+            other.toString(),
+            "--gates",
+            rules.toString(),
+            "--junit",
+            xml.toString());
     assertThat(changed.exitCode()).isEqualTo(ExitCode.GATE_FAILED);
-    assertThat(changed.out()).contains("dataset 'colours' differs from the baseline's: fingerprint");
+    assertThat(changed.out())
+        .contains("dataset 'colours' differs from the baseline's: fingerprint");
     assertThat(xml).content().contains("failures=\"2\"");
   }
 
   @Test
   void gateReadsTheRulesFromTheCurrentRunsConfigByDefault() throws Exception {
     Path base = run("b2", 8, "", "[]", ExitCode.OK);
-    Path cur = run("c2", 8, """
+    Path cur =
+        run(
+            "c2",
+            8,
+            """
         gates:
           baseline: runs/b2
           rules:
             - max_drop_relative: 0.0
-        """, "[]", ExitCode.OK);
-    assertThat(cur.resolve("gates.json")).content().contains("\"passed\" : true").contains("runs/b2");
+        """,
+            "[]",
+            ExitCode.OK);
+    assertThat(cur.resolve("gates.json"))
+        .content()
+        .contains("\"passed\" : true")
+        .contains("runs/b2");
     Cli.Result r = Cli.run("gate", "--baseline", base.toString(), "--current", cur.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     Cli.Result none = Cli.run("gate", "--baseline", base.toString(), "--current", base.toString());
@@ -155,34 +231,60 @@ class GateAndReportCommandsTest {
 
   @Test
   void leaderboardMergesRunsIntoOnePage() throws Exception {
-    Path a = run("la", 8, "", "[{type: html}, {type: allure}, {type: json, file: copy.json}, {type: csv, delimiter: tab, file: r.tsv}]",
-        ExitCode.OK);
+    Path a =
+        run(
+            "la",
+            8,
+            "",
+            "[{type: html}, {type: allure}, {type: json, file: copy.json}, {type: csv, delimiter: tab, file: r.tsv}]",
+            ExitCode.OK);
     Path b = run("lb", 12, "", "[]", ExitCode.OK);
     assertThat(a.resolve("leaderboard.html")).exists();
     assertThat(a.resolve("allure-results")).isDirectoryContaining("glob:**-result.json");
     assertThat(a.resolve("copy.json")).hasSameTextualContentAs(a.resolve("results.json"));
     assertThat(a.resolve("r.tsv")).content().startsWith("run_id\tmodel");
     Path page = temp.resolve("board/leaderboard.html");
-    Cli.Result r = Cli.run("leaderboard", a.toString(), b.toString(), "--baseline", a.toString(), "-o", page.toString());
+    Cli.Result r =
+        Cli.run(
+            "leaderboard",
+            a.toString(),
+            b.toString(),
+            "--baseline",
+            a.toString(),
+            "-o",
+            page.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("wrote " + page + " (2 runs, against baseline");
-    assertThat(page).content().contains("2 runs, 4 models, 1 task").contains("la \u00b7 la").contains("lb \u00b7 lb");
+    assertThat(page)
+        .content()
+        .contains("2 runs, 4 models, 1 task")
+        .contains("la \u00b7 la")
+        .contains("lb \u00b7 lb");
   }
 
   @Test
   void reportAllureRendersTheHtmlReportOfARun() throws Exception {
-    Path run = run("al", 8, """
+    Path run =
+        run(
+            "al",
+            8,
+            """
         gates:
           rules:
             - model: rnd
               min: 101
-        """, "[]", ExitCode.GATE_FAILED);
+        """,
+            "[]",
+            ExitCode.GATE_FAILED);
     Path report = temp.resolve("allure-report");
     Cli.Result r = Cli.run("report", "allure", run.toString(), "-o", report.toString());
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(report.resolve("index.html")).exists();
     assertThat(run.resolve("allure-results")).isDirectoryContaining("glob:**-result.json");
-    assertThat(report.resolve("widgets/summary.json")).content().contains("\"failed\":1").contains("\"passed\":1");
+    assertThat(report.resolve("widgets/summary.json"))
+        .content()
+        .contains("\"failed\":1")
+        .contains("\"passed\":1");
   }
 
   @Test
@@ -190,10 +292,19 @@ class GateAndReportCommandsTest {
     Path baseline = Path.of(System.getProperty("vleval.repoRoot"), "examples", "baselines");
     Path copy = Files.createDirectories(temp.resolve("quickstart"));
     Files.copy(baseline.resolve("quickstart/results.json"), copy.resolve("results.json"));
-    Cli.Result gate = Cli.run("gate", "--baseline", baseline.resolve("quickstart").toString(), "--current", copy.toString(),
-        "--gates", baseline.resolve("quickstart-gates.yaml").toString());
+    Cli.Result gate =
+        Cli.run(
+            "gate",
+            "--baseline",
+            baseline.resolve("quickstart").toString(),
+            "--current",
+            copy.toString(),
+            "--gates",
+            baseline.resolve("quickstart-gates.yaml").toString());
     assertThat(gate.exitCode()).as(gate.out() + gate.err()).isZero();
-    assertThat(gate.out()).contains("PASS nearest-caption/captioning/CIDEr").contains("gates passed");
+    assertThat(gate.out())
+        .contains("PASS nearest-caption/captioning/CIDEr")
+        .contains("gates passed");
     Cli.Result report = Cli.run("report", "allure", copy.toString(), "--single-file");
     assertThat(report.exitCode()).as(report.out() + report.err()).isZero();
     assertThat(copy.resolve("allure-report/index.html")).isRegularFile();

@@ -10,7 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command, run in-process: every task of the quickstart on every model it lists. */
+/**
+ * The README's first command, run in-process: every task of the quickstart on every model it lists.
+ */
 class QuickstartTest {
 
   @TempDir Path temp;
@@ -21,8 +23,17 @@ class QuickstartTest {
     Cli.Result r = Cli.run("run", config.toString(), "--out", temp.resolve("run").toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     RunResult result = ResultFiles.read(temp.resolve("run"));
-    assertThat(result.tasks()).extracting(TaskResult::task).contains("zero-shot", "linear-probe", "segmentation", "video",
-        "retrieval", "retrieval-zh", "captioning", "mmbench");
+    assertThat(result.tasks())
+        .extracting(TaskResult::task)
+        .contains(
+            "zero-shot",
+            "linear-probe",
+            "segmentation",
+            "video",
+            "retrieval",
+            "retrieval-zh",
+            "captioning",
+            "mmbench");
     for (TaskResult t : result.tasks()) {
       assertThat(t.sampleCount()).as(t.task()).isPositive();
       assertThat(t.metric(t.headline()).value()).as(t.task() + " " + t.model()).isNotNaN();
@@ -32,28 +43,45 @@ class QuickstartTest {
     double random = cider(result, "random");
     assertThat(nn).isGreaterThan(random);
     assertThat(List.of(result.provenance().datasets().size())).containsExactly(8);
-    // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines on every embedding task:
-    // video's classes show in the averaged frames (each is its own object doing its own motion); segmentation
+    // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines on every
+    // embedding task:
+    // video's classes show in the averaged frames (each is its own object doing its own motion);
+    // segmentation
     // by a little (mIoU 0.19 against 0.17)
-    for (String task : List.of("zero-shot", "retrieval", "retrieval-zh", "linear-probe", "video", "segmentation")) {
+    for (String task :
+        List.of(
+            "zero-shot", "retrieval", "retrieval-zh", "linear-probe", "video", "segmentation")) {
       double model = headline(result, task, "tiny-internvl");
-      assertThat(model).as(task).isGreaterThan(headline(result, task, "random")).isGreaterThan(headline(result, task, "pixels"));
+      assertThat(model)
+          .as(task)
+          .isGreaterThan(headline(result, task, "random"))
+          .isGreaterThan(headline(result, task, "pixels"));
     }
-    // the shipped tiny InternVL-Chat (stage 3) answers MMBench's circular questions far better than uniform choices,
-    // and captions better than random words and than the nearest-neighbour captioner (CIDEr 2.87 against 2.22 with
+    // the shipped tiny InternVL-Chat (stage 3) answers MMBench's circular questions far better than
+    // uniform choices,
+    // and captions better than random words and than the nearest-neighbour captioner (CIDEr 2.87
+    // against 2.22 with
     // 80 new tokens; model-internvl/README, "Captioning against the nearest-caption baseline")
-    assertThat(headline(result, "mmbench", "tiny-internvl-chat")).isGreaterThan(2 * headline(result, "mmbench", "random"));
+    assertThat(headline(result, "mmbench", "tiny-internvl-chat"))
+        .isGreaterThan(2 * headline(result, "mmbench", "random"));
     assertThat(cider(result, "tiny-internvl-chat")).isGreaterThan(random).isGreaterThan(nn);
   }
 
   private static double headline(RunResult result, String task, String model) {
-    TaskResult t = result.tasks().stream().filter(x -> x.task().equals(task) && x.model().equals(model)).findFirst()
-        .orElseThrow();
+    TaskResult t =
+        result.tasks().stream()
+            .filter(x -> x.task().equals(task) && x.model().equals(model))
+            .findFirst()
+            .orElseThrow();
     return t.metric(t.headline()).value();
   }
 
   private static double cider(RunResult result, String model) {
-    return result.tasks().stream().filter(t -> t.task().equals("captioning") && t.model().equals(model)).findFirst()
-        .orElseThrow().metric("CIDEr").value();
+    return result.tasks().stream()
+        .filter(t -> t.task().equals("captioning") && t.model().equals(model))
+        .findFirst()
+        .orElseThrow()
+        .metric("CIDEr")
+        .value();
   }
 }

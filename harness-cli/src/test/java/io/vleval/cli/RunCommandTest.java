@@ -11,7 +11,9 @@ import io.vleval.core.run.ResultFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,9 @@ class RunCommandTest {
 
   private Path config(int count, String extra) throws IOException {
     Path file = temp.resolve("suite.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         run:
           name: suite
           seed: 42
@@ -45,7 +49,8 @@ class RunCommandTest {
             dataset: colours
         reporters:
           - type: test-summary
-        """.formatted(count, extra));
+        """
+            .formatted(count, extra));
     return file;
   }
 
@@ -55,7 +60,9 @@ class RunCommandTest {
   }
 
   private static List<double[]> metrics(RunResult r) {
-    return r.tasks().stream().map(t -> t.metrics().stream().mapToDouble(m -> m.value()).toArray()).toList();
+    return r.tasks().stream()
+        .map(t -> t.metrics().stream().mapToDouble(m -> m.value()).toArray())
+        .toList();
   }
 
   @Test
@@ -68,10 +75,14 @@ class RunCommandTest {
     assertThat(out.resolve("samples/rnd/acc.jsonl")).exists();
     assertThat(Files.readAllLines(out.resolve("samples/pixels/acc.jsonl"))).hasSize(10);
     RunResult result = ResultFiles.read(out);
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("results.json"))))
-        .as("results are readable by others, like any output").isEqualTo("rw-r--r--");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out.resolve("results.json"))))
+        .as("results are readable by others, like any output")
+        .isEqualTo("rw-r--r--");
     assertThat(result.schemaVersion()).isEqualTo(1);
-    assertThat(result.configSha256()).isEqualTo(Files.readString(out.resolve("config.sha256")).strip());
+    assertThat(result.configSha256())
+        .isEqualTo(Files.readString(out.resolve("config.sha256")).strip());
     assertThat(result.provenance().seed()).isEqualTo(42);
     assertThat(result.provenance().models()).extracting("name").containsExactly("rnd", "pixels");
     assertThat(result.provenance().datasets()).extracting("fingerprint").doesNotContainNull();
@@ -90,20 +101,29 @@ class RunCommandTest {
     assertThat(csv.get(0)).startsWith("run_id,model,task,type,dataset,metric,value");
     assertThat(csv).hasSize(3);
     assertThat(r.out()).contains("accuracy");
-    assertThat(out.resolve("summary.txt")).as("the configured reporter ran").hasContent(
-        String.format(java.util.Locale.ROOT, "rnd acc accuracy=%.6f%npixels acc accuracy=%.6f%n",
-            result.tasks().get(0).metric("accuracy").value(), result.tasks().get(1).metric("accuracy").value()));
+    assertThat(out.resolve("summary.txt"))
+        .as("the configured reporter ran")
+        .hasContent(
+            String.format(
+                Locale.ROOT,
+                "rnd acc accuracy=%.6f%npixels acc accuracy=%.6f%n",
+                result.tasks().get(0).metric("accuracy").value(),
+                result.tasks().get(1).metric("accuracy").value()));
   }
 
   @Test
   void sameConfigAndSeedGiveIdenticalMetrics() throws IOException {
     Path cfg = config(12, "");
-    assertThat(Cli.run("run", cfg.toString(), "--out", temp.resolve("a").toString()).exitCode()).isZero();
-    assertThat(Cli.run("run", cfg.toString(), "--out", temp.resolve("b").toString()).exitCode()).isZero();
+    assertThat(Cli.run("run", cfg.toString(), "--out", temp.resolve("a").toString()).exitCode())
+        .isZero();
+    assertThat(Cli.run("run", cfg.toString(), "--out", temp.resolve("b").toString()).exitCode())
+        .isZero();
     RunResult a = ResultFiles.read(temp.resolve("a"));
     RunResult b = ResultFiles.read(temp.resolve("b"));
     assertThat(metrics(b)).containsExactlyElementsOf(metrics(a));
-    assertThat(b.tasks()).extracting(TaskResult::metrics).isEqualTo(a.tasks().stream().map(TaskResult::metrics).toList());
+    assertThat(b.tasks())
+        .extracting(TaskResult::metrics)
+        .isEqualTo(a.tasks().stream().map(TaskResult::metrics).toList());
     assertThat(Files.readString(temp.resolve("b/samples/rnd/acc.jsonl")))
         .isEqualTo(Files.readString(temp.resolve("a/samples/rnd/acc.jsonl")));
   }
@@ -120,7 +140,9 @@ class RunCommandTest {
     Cli.Result crashed = Cli.run("run", cfg.toString(), "--out", out.toString());
     assertThat(crashed.exitCode()).isEqualTo(ExitCode.INTERNAL_ERROR);
     assertThat(crashed.err()).contains("simulated crash");
-    assertThat(out.resolve("results.json")).as("an interrupted run does not look finished").doesNotExist();
+    assertThat(out.resolve("results.json"))
+        .as("an interrupted run does not look finished")
+        .doesNotExist();
     int recorded = Files.readAllLines(out.resolve("samples/rnd/acc.jsonl")).size();
     assertThat(recorded).isEqualTo(16); // four whole batches of 4 before the crash
 
@@ -132,7 +154,8 @@ class RunCommandTest {
     // rnd: 30 - 16 remaining; pixels: all 30
     assertThat(ColourAccuracyTaskProvider.PROCESSED.get()).isEqualTo(14 + 30);
     assertThat(Files.readAllLines(out.resolve("samples/rnd/acc.jsonl"))).hasSize(30);
-    assertThat(metrics(ResultFiles.read(out))).containsExactlyElementsOf(metrics(ResultFiles.read(full)));
+    assertThat(metrics(ResultFiles.read(out)))
+        .containsExactlyElementsOf(metrics(ResultFiles.read(full)));
   }
 
   @Test
@@ -147,7 +170,8 @@ class RunCommandTest {
     String text = Files.readString(log);
     Files.writeString(log, text.substring(0, text.length() - 20));
     ColourAccuracyTaskProvider.PROCESSED.set(0);
-    assertThat(Cli.run("run", cfg.toString(), "--out", out.toString(), "--resume").exitCode()).isZero();
+    assertThat(Cli.run("run", cfg.toString(), "--out", out.toString(), "--resume").exitCode())
+        .isZero();
     assertThat(ColourAccuracyTaskProvider.PROCESSED.get()).isEqualTo(1);
     assertThat(metrics(ResultFiles.read(out))).containsExactlyElementsOf(metrics(reference));
   }
@@ -155,16 +179,20 @@ class RunCommandTest {
   @Test
   void resumeRefusesAChangedConfig() throws IOException {
     Path out = temp.resolve("run");
-    assertThat(Cli.run("run", config(6, "").toString(), "--out", out.toString()).exitCode()).isZero();
+    assertThat(Cli.run("run", config(6, "").toString(), "--out", out.toString()).exitCode())
+        .isZero();
     Cli.Result r = Cli.run("run", config(7, "").toString(), "--out", out.toString(), "--resume");
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
-    assertThat(r.err().strip()).startsWith("error: " + out).contains("the config changed since this run started");
+    assertThat(r.err().strip())
+        .startsWith("error: " + out)
+        .contains("the config changed since this run started");
   }
 
   @Test
   void aFinishedRunDirectoryIsNotOverwritten() throws IOException {
     Path out = temp.resolve("run");
-    assertThat(Cli.run("run", config(6, "").toString(), "--out", out.toString()).exitCode()).isZero();
+    assertThat(Cli.run("run", config(6, "").toString(), "--out", out.toString()).exitCode())
+        .isZero();
     Cli.Result r = Cli.run("run", config(6, "").toString(), "--out", out.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
     assertThat(r.err()).contains("already holds a run");
@@ -173,7 +201,9 @@ class RunCommandTest {
   @Test
   void onErrorSkipRecordsTheBadSampleAndGoesOn() throws IOException {
     Path cfg = temp.resolve("skip.yaml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         models:
           - name: rnd
             type: random
@@ -195,7 +225,9 @@ class RunCommandTest {
     TaskResult t = ResultFiles.read(out).tasks().get(0);
     assertThat(t.sampleCount()).isEqualTo(8);
     assertThat(t.errorCount()).isEqualTo(1);
-    JsonNode error = new ObjectMapper().readTree(Files.readAllLines(out.resolve("samples/rnd/acc.errors.jsonl")).get(0));
+    JsonNode error =
+        new ObjectMapper()
+            .readTree(Files.readAllLines(out.resolve("samples/rnd/acc.errors.jsonl")).get(0));
     assertThat(error.get("sampleId").asText()).isEqualTo("img-0004");
     assertThat(error.get("error").asText()).contains("img-4.png").contains("corrupt image");
   }
@@ -203,7 +235,8 @@ class RunCommandTest {
   @Test
   void withoutSkipABadSampleStopsTheRunWithItsFileNamed() throws IOException {
     Path cfg = config(9, "").resolveSibling("suite.yaml");
-    Files.writeString(cfg, Files.readString(cfg).replace("count: 9", "count: 9\n    broken_index: 2"));
+    Files.writeString(
+        cfg, Files.readString(cfg).replace("count: 9", "count: 9\n    broken_index: 2"));
     Cli.Result r = Cli.run("run", cfg.toString(), "--out", temp.resolve("x").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.USER_ERROR);
     List<String> lines = r.err().lines().toList();
@@ -215,10 +248,15 @@ class RunCommandTest {
   @Test
   void runConfigIsNormalizedWithDefaults() throws IOException {
     Path out = temp.resolve("n");
-    assertThat(Cli.run("run", config(4, "").toString(), "--out", out.toString()).exitCode()).isZero();
+    assertThat(Cli.run("run", config(4, "").toString(), "--out", out.toString()).exitCode())
+        .isZero();
     String normalized = Files.readString(out.resolve("config.yaml"));
-    assertThat(normalized).contains("embedding_size: 64").contains("grid: 8").contains("on_error: fail")
-        .contains("batch_size: 4").contains("root: \".\"");
+    assertThat(normalized)
+        .contains("embedding_size: 64")
+        .contains("grid: 8")
+        .contains("on_error: fail")
+        .contains("batch_size: 4")
+        .contains("root: \".\"");
     // the normalized config validates and hashes to the same value
     Path again = temp.resolve("again.yaml");
     Files.writeString(again, normalized);

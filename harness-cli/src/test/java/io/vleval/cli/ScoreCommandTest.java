@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,12 +37,23 @@ class ScoreCommandTest {
   void classificationTableAndJson() throws IOException {
     Path p = temp.resolve("p.json");
     // argmax: 0, 1, 1, 2 against targets 0, 1, 2, 2 -> top-1 3/4; per class recall 1, 1, 1/2
-    Files.writeString(p, "{\"logits\": [[3,1,0],[0,2,1],[0,5,1],[0,1,9]], \"target\": [0,1,2,2], \"n_classes\": 3}");
-    Cli.Result table = Cli.run("score", "classification", p.toString(), p.toString(), "--resamples", "200");
+    Files.writeString(
+        p,
+        "{\"logits\": [[3,1,0],[0,2,1],[0,5,1],[0,1,9]], \"target\": [0,1,2,2], \"n_classes\": 3}");
+    Cli.Result table =
+        Cli.run("score", "classification", p.toString(), p.toString(), "--resamples", "200");
     assertThat(table.exitCode()).as(table.err()).isZero();
     assertThat(table.out()).contains("classification: 4").contains("acc1").contains("95% CI");
-    JsonNode j = json(Cli.run("score", "classification", p.toString(), p.toString(), "--json", "-o",
-        temp.resolve("s.json").toString()));
+    JsonNode j =
+        json(
+            Cli.run(
+                "score",
+                "classification",
+                p.toString(),
+                p.toString(),
+                "--json",
+                "-o",
+                temp.resolve("s.json").toString()));
     assertThat(metric(j, "acc1")).isEqualTo(0.75);
     assertThat(metric(j, "mean_per_class_recall")).isEqualTo((1 + 1 + 0.5) / 3);
     assertThat(j.get("metrics").get(0).has("ci_lower")).isTrue();
@@ -52,8 +64,13 @@ class ScoreCommandTest {
   void retrieval() throws IOException {
     Path p = temp.resolve("r.json");
     // 2 images, 4 texts; text t belongs to image t/2; text 3 ranks its image second
-    Files.writeString(p, "{\"scores\": [[0.9,0.1],[0.8,0.2],[0.1,0.7],[0.6,0.5]], \"texts_image_index\": [0,0,1,1], \"k\": [1]}");
-    JsonNode j = json(Cli.run("score", "retrieval", p.toString(), p.toString(), "--json", "--resamples", "0"));
+    Files.writeString(
+        p,
+        "{\"scores\": [[0.9,0.1],[0.8,0.2],[0.1,0.7],[0.6,0.5]], \"texts_image_index\": [0,0,1,1], \"k\": [1]}");
+    JsonNode j =
+        json(
+            Cli.run(
+                "score", "retrieval", p.toString(), p.toString(), "--json", "--resamples", "0"));
     assertThat(metric(j, "image_retrieval_recall@1")).isEqualTo(0.75);
     assertThat(metric(j, "text_retrieval_recall@1")).isEqualTo(1.0);
   }
@@ -62,13 +79,26 @@ class ScoreCommandTest {
   void captioningIdenticalCaptionsScorePerfectBleu() throws IOException {
     Path pred = temp.resolve("pred.json");
     Path refs = temp.resolve("refs.json");
-    Files.writeString(pred, "[{\"image_id\": 1, \"caption\": \"a red circle left of a blue square\"},"
-        + "{\"image_id\": 2, \"caption\": \"two green triangles on a grey floor\"}]");
-    Files.writeString(refs, "{\"annotations\": [{\"image_id\": 1, \"caption\": \"a red circle left of a blue square\"},"
-        + "{\"image_id\": 2, \"caption\": \"two green triangles on a grey floor\"}]}");
-    JsonNode j = json(Cli.run("score", "captioning", pred.toString(), refs.toString(), "--json", "--resamples", "0"));
-    assertThat(metric(j, "Bleu_4")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
-    assertThat(metric(j, "ROUGE_L")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    Files.writeString(
+        pred,
+        "[{\"image_id\": 1, \"caption\": \"a red circle left of a blue square\"},"
+            + "{\"image_id\": 2, \"caption\": \"two green triangles on a grey floor\"}]");
+    Files.writeString(
+        refs,
+        "{\"annotations\": [{\"image_id\": 1, \"caption\": \"a red circle left of a blue square\"},"
+            + "{\"image_id\": 2, \"caption\": \"two green triangles on a grey floor\"}]}");
+    JsonNode j =
+        json(
+            Cli.run(
+                "score",
+                "captioning",
+                pred.toString(),
+                refs.toString(),
+                "--json",
+                "--resamples",
+                "0"));
+    assertThat(metric(j, "Bleu_4")).isCloseTo(1.0, Offset.offset(1e-6));
+    assertThat(metric(j, "ROUGE_L")).isCloseTo(1.0, Offset.offset(1e-9));
   }
 
   @Test
@@ -84,30 +114,79 @@ class ScoreCommandTest {
     ImageIO.write(img, "png", pred.resolve("a.png").toFile());
     ImageIO.write(img, "png", gt.resolve("a.png").toFile());
     // labels 1 and 2 as they are: a perfect prediction
-    JsonNode j = json(Cli.run("score", "segmentation", pred.toString(), gt.toString(), "--num-classes", "3",
-        "--no-reduce-zero-label", "--json", "--resamples", "0"));
+    JsonNode j =
+        json(
+            Cli.run(
+                "score",
+                "segmentation",
+                pred.toString(),
+                gt.toString(),
+                "--num-classes",
+                "3",
+                "--no-reduce-zero-label",
+                "--json",
+                "--resamples",
+                "0"));
     assertThat(metric(j, "mIoU")).isEqualTo(1.0);
     assertThat(metric(j, "aAcc")).isEqualTo(1.0);
-    // ADE20K's reduce_zero_label shifts the labels (1 -> 0, 2 -> 1) but not the prediction: nothing matches
-    JsonNode reduced = json(Cli.run("score", "segmentation", pred.toString(), gt.toString(), "--num-classes", "3",
-        "--json", "--resamples", "0"));
+    // ADE20K's reduce_zero_label shifts the labels (1 -> 0, 2 -> 1) but not the prediction: nothing
+    // matches
+    JsonNode reduced =
+        json(
+            Cli.run(
+                "score",
+                "segmentation",
+                pred.toString(),
+                gt.toString(),
+                "--num-classes",
+                "3",
+                "--json",
+                "--resamples",
+                "0"));
     assertThat(metric(reduced, "aAcc")).isEqualTo(0.0);
   }
 
   @Test
   void mmbenchOnThePublicFixture() throws IOException {
     Path dir = Fixtures.root().resolve("metrics");
-    Cli.Result r = Cli.run("score", "mmbench", dir.resolve("mmbench_public_predictions.tsv").toString(),
-        dir.resolve("mmbench_public.tsv").toString(), "--json", "--resamples", "0");
+    Cli.Result r =
+        Cli.run(
+            "score",
+            "mmbench",
+            dir.resolve("mmbench_public_predictions.tsv").toString(),
+            dir.resolve("mmbench_public.tsv").toString(),
+            "--json",
+            "--resamples",
+            "0");
     JsonNode j = json(r);
-    JsonNode expected = new ObjectMapper().readTree(dir.resolve("mmbench.json").toFile())
-        .get("expected").get("circular_report_acc");
+    JsonNode expected =
+        new ObjectMapper()
+            .readTree(dir.resolve("mmbench.json").toFile())
+            .get("expected")
+            .get("circular_report_acc");
     assertThat(metric(j, "Overall")).isEqualTo(expected.get("Overall").get(0).asDouble());
-    assertThat(metric(j, "attribute_recognition")).isEqualTo(expected.get("attribute_recognition").get(0).asDouble());
-    JsonNode vanilla = json(Cli.run("score", "mmbench", dir.resolve("mmbench_public_predictions.tsv").toString(),
-        dir.resolve("mmbench_public.tsv").toString(), "--vanilla", "--json", "--resamples", "0"));
-    assertThat(metric(vanilla, "Overall")).isEqualTo(new ObjectMapper().readTree(dir.resolve("mmbench.json").toFile())
-        .get("expected").get("vanilla_report_acc").get("Overall").get(0).asDouble());
+    assertThat(metric(j, "attribute_recognition"))
+        .isEqualTo(expected.get("attribute_recognition").get(0).asDouble());
+    JsonNode vanilla =
+        json(
+            Cli.run(
+                "score",
+                "mmbench",
+                dir.resolve("mmbench_public_predictions.tsv").toString(),
+                dir.resolve("mmbench_public.tsv").toString(),
+                "--vanilla",
+                "--json",
+                "--resamples",
+                "0"));
+    assertThat(metric(vanilla, "Overall"))
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(dir.resolve("mmbench.json").toFile())
+                .get("expected")
+                .get("vanilla_report_acc")
+                .get("Overall")
+                .get(0)
+                .asDouble());
   }
 
   @Test

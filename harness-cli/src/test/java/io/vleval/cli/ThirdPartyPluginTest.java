@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A plugin written outside the harness: its sources are compiled here into a jar with
- * {@code META-INF/services} entries, and a separate JVM running the unchanged harness with that
- * jar on its class path lists it and runs it.
+ * A plugin written outside the harness: its sources are compiled here into a jar with {@code
+ * META-INF/services} entries, and a separate JVM running the unchanged harness with that jar on its
+ * class path lists it and runs it.
  */
 class ThirdPartyPluginTest {
 
   @TempDir Path temp;
 
-  private static final String DATASET = """
+  private static final String DATASET =
+      """
       package com.example.vlplugin;
 
       import io.vleval.api.plugin.*;
@@ -67,7 +67,8 @@ class ThirdPartyPluginTest {
       }
       """;
 
-  private static final String TASK = """
+  private static final String TASK =
+      """
       package com.example.vlplugin;
 
       import io.vleval.api.model.*;
@@ -124,20 +125,36 @@ class ThirdPartyPluginTest {
     Files.writeString(src.resolve("EmbeddingNormTaskProvider.java"), TASK);
     Path classes = Files.createDirectories(temp.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-        src.resolve("StripesDatasetProvider.java").toString(), src.resolve("EmbeddingNormTaskProvider.java").toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            classes.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            src.resolve("StripesDatasetProvider.java").toString(),
+            src.resolve("EmbeddingNormTaskProvider.java").toString());
     assertThat(rc).as("plugin sources compile against harness-api").isZero();
     Path jar = temp.resolve("example-plugin.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       try (Stream<Path> files = Files.walk(classes)) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+          out.putNextEntry(
+              new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
           Files.copy(f, out);
           out.closeEntry();
         }
       }
-      service(out, "io.vleval.api.plugin.DatasetProvider", "com.example.vlplugin.StripesDatasetProvider");
-      service(out, "io.vleval.api.plugin.TaskProvider", "com.example.vlplugin.EmbeddingNormTaskProvider");
+      service(
+          out,
+          "io.vleval.api.plugin.DatasetProvider",
+          "com.example.vlplugin.StripesDatasetProvider");
+      service(
+          out,
+          "io.vleval.api.plugin.TaskProvider",
+          "com.example.vlplugin.EmbeddingNormTaskProvider");
     }
     return jar;
   }
@@ -148,7 +165,9 @@ class ThirdPartyPluginTest {
     out.closeEntry();
   }
 
-  /** The harness's own class path: this module's test classes (with their test plugins) left out. */
+  /**
+   * The harness's own class path: this module's test classes (with their test plugins) left out.
+   */
   private static String harnessClassPath() {
     List<String> parts = new ArrayList<>();
     for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -162,8 +181,13 @@ class ThirdPartyPluginTest {
   private record Proc(int exit, String out) {}
 
   private Proc vleval(Path jar, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", harnessClassPath() + File.pathSeparator + jar, "io.vleval.cli.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                harnessClassPath() + File.pathSeparator + jar,
+                "io.vleval.cli.Main"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getOutputStream().close();
@@ -177,12 +201,18 @@ class ThirdPartyPluginTest {
     Path jar = buildPluginJar();
     Proc list = vleval(jar, "list");
     assertThat(list.exit()).as(list.out()).isZero();
-    assertThat(list.out()).contains("example-stripes", "third-party dataset of striped images",
-        "example-embedding-norm", "third-party task: mean norm of image embeddings");
+    assertThat(list.out())
+        .contains(
+            "example-stripes",
+            "third-party dataset of striped images",
+            "example-embedding-norm",
+            "third-party task: mean norm of image embeddings");
     assertThat(list.out()).doesNotContain("test-colours");
 
     Path config = temp.resolve("third.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         models:
           - name: pixels
             type: pixel-baseline
@@ -200,7 +230,8 @@ class ThirdPartyPluginTest {
     Proc run = vleval(jar, "run", config.toString(), "--out", out.toString());
     assertThat(run.exit()).as(run.out()).isZero();
     String results = Files.readString(out.resolve("results.json"));
-    assertThat(results).contains("\"type\" : \"example-embedding-norm\"", "\"name\" : \"mean_norm\"");
+    assertThat(results)
+        .contains("\"type\" : \"example-embedding-norm\"", "\"name\" : \"mean_norm\"");
     assertThat(Files.readAllLines(out.resolve("samples/pixels/norms.jsonl"))).hasSize(6);
   }
 }

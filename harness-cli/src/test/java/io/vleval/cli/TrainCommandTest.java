@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,105 +21,124 @@ import picocli.CommandLine;
  */
 class TrainCommandTest {
 
-    @TempDir Path tmp;
+  @TempDir Path tmp;
 
-    record Result(int code, String out, String err) {}
+  record Result(int code, String out, String err) {}
 
-    static Result train(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Console console = new Console(new PrintWriter(out, true), new PrintWriter(err, true), false);
-        CommandLine cli = new CommandLine(new VlevalCommand(console));
-        if (!cli.getSubcommands().containsKey("train")) {
-            cli.addSubcommand("train", new TrainCommand());
-        }
-        cli.setExecutionExceptionHandler((e, c, p) -> Main.handle(e, console, false));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+  static Result train(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Console console = new Console(new PrintWriter(out, true), new PrintWriter(err, true), false);
+    CommandLine cli = new CommandLine(new VlevalCommand(console));
+    if (!cli.getSubcommands().containsKey("train")) {
+      cli.addSubcommand("train", new TrainCommand());
     }
+    cli.setExecutionExceptionHandler((e, c, p) -> Main.handle(e, console, false));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
 
-    @Test
-    void reportsEveryProblemWithItsPlace() throws Exception {
-        Path bad = tmp.resolve("bad.yaml");
-        Files.writeString(bad, String.join("\n",
-                "train: {seed: zero}",
-                "data: {caption_languages: [en, fr]}",
-                "stages:",
-                "  - name: s1",
-                "    kind: contrastiv",
-                "    model: {preset: tiny-internvl}",
-                "    steps: 10",
-                "    optimizer: {lr: 1e-3, beta: [0.9, 0.99]}",
-                "  - name: s2",
-                "    kind: generative",
-                "    model: {from: s1}",
-                ""));
-        Result r = train("train", bad.toString(), "--validate");
-        assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
-        assertThat(r.err()).contains("bad.yaml:1:15").contains("'seed'")
-                .contains("bad.yaml:2:").contains("'caption_languages' lists 'fr'")
-                .contains("bad.yaml:5:11").contains("contrastive")
-                .contains("bad.yaml:8:").contains("unknown key 'beta'")
-                .contains("missing required key 'steps'");
-    }
+  @Test
+  void reportsEveryProblemWithItsPlace() throws Exception {
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        String.join(
+            "\n",
+            "train: {seed: zero}",
+            "data: {caption_languages: [en, fr]}",
+            "stages:",
+            "  - name: s1",
+            "    kind: contrastiv",
+            "    model: {preset: tiny-internvl}",
+            "    steps: 10",
+            "    optimizer: {lr: 1e-3, beta: [0.9, 0.99]}",
+            "  - name: s2",
+            "    kind: generative",
+            "    model: {from: s1}",
+            ""));
+    Result r = train("train", bad.toString(), "--validate");
+    assertThat(r.code()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(r.err())
+        .contains("bad.yaml:1:15")
+        .contains("'seed'")
+        .contains("bad.yaml:2:")
+        .contains("'caption_languages' lists 'fr'")
+        .contains("bad.yaml:5:11")
+        .contains("contrastive")
+        .contains("bad.yaml:8:")
+        .contains("unknown key 'beta'")
+        .contains("missing required key 'steps'");
+  }
 
-    @Test
-    void trainsTwoStagesAndWritesLoadableCheckpoints() throws Exception {
-        Path cfg = tmp.resolve("t.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "train: {seed: 1, out: out}",
-                "data: {synthetic_scale: tiny, cache: cache, caption_languages: [en, zh]}",
-                "stages:",
-                "  - {name: c, kind: contrastive, model: {preset: tiny-internvl}, steps: 3, batch_size: 8, checkpoint_every: 2,",
-                "     export: models/c}",
-                "  - {name: g, kind: generative, model: {from: c}, steps: 2, batch_size: 4, export: models/g}",
-                ""));
-        Result r = train("train", cfg.toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
-        assertThat(r.out()).contains("zero_shot_acc1=").contains("retrieval_g_mean_r1=");
-        assertThat(tmp.resolve("out/c/checkpoint-000002/model.safetensors")).exists();
-        assertThat(tmp.resolve("out/c/checkpoint-000003/optimizer.safetensors")).exists();
-        assertThat(tmp.resolve("models/g/config.json")).exists();
-        assertThat(tmp.resolve("models/g/tokenizer.json")).exists();
-        Result again = train("train", cfg.toString(), "--resume");
-        assertThat(again.code()).isEqualTo(ExitCode.OK);
-        assertThat(again.out()).contains("(earlier run)");
-    }
+  @Test
+  void trainsTwoStagesAndWritesLoadableCheckpoints() throws Exception {
+    Path cfg = tmp.resolve("t.yaml");
+    Files.writeString(
+        cfg,
+        String.join(
+            "\n",
+            "train: {seed: 1, out: out}",
+            "data: {synthetic_scale: tiny, cache: cache, caption_languages: [en, zh]}",
+            "stages:",
+            "  - {name: c, kind: contrastive, model: {preset: tiny-internvl}, steps: 3, batch_size: 8, checkpoint_every: 2,",
+            "     export: models/c}",
+            "  - {name: g, kind: generative, model: {from: c}, steps: 2, batch_size: 4, export: models/g}",
+            ""));
+    Result r = train("train", cfg.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    assertThat(r.out()).contains("zero_shot_acc1=").contains("retrieval_g_mean_r1=");
+    assertThat(tmp.resolve("out/c/checkpoint-000002/model.safetensors")).exists();
+    assertThat(tmp.resolve("out/c/checkpoint-000003/optimizer.safetensors")).exists();
+    assertThat(tmp.resolve("models/g/config.json")).exists();
+    assertThat(tmp.resolve("models/g/tokenizer.json")).exists();
+    Result again = train("train", cfg.toString(), "--resume");
+    assertThat(again.code()).isEqualTo(ExitCode.OK);
+    assertThat(again.out()).contains("(earlier run)");
+  }
 
-    /**
-     * The shipped models are what {@code examples/train-tiny.yaml} makes from its seed: the recipe runs
-     * here (all three stages, one thread, several minutes) and its exports must equal
-     * {@code models/tiny-internvl-c} (stage 1) and {@code models/tiny-internvl-chat} (stage 3) byte for byte, and
-     * stage 2's InternVL-G retrieval must beat stage 1's InternVL-C retrieval.
-     */
-    @Test
-    void theRecipeReproducesTheShippedModel(@TempDir Path temp) throws Exception {
-        Path repo = Path.of(System.getProperty("vleval.repoRoot"));
-        String recipe = Files.readString(repo.resolve("examples/train-tiny.yaml"))
-                .replace("out: ../target/train-tiny", "out: " + temp.resolve("out"))
-                .replace("export: ../models/tiny-internvl-chat", "export: " + temp.resolve("export-chat"))
-                .replace("export: ../models/tiny-internvl-c", "export: " + temp.resolve("export"));
-        assertThat(recipe).contains(temp.resolve("export").toString()).contains(temp.resolve("export-chat").toString());
-        Path config = temp.resolve("train-tiny.yaml");
-        Files.writeString(config, recipe);
-        Result r = train("train", config.toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
-        assertThat(sha256(temp.resolve("export/model.safetensors")))
-                .isEqualTo(sha256(repo.resolve("models/tiny-internvl-c/model.safetensors")));
-        assertThat(Files.readString(temp.resolve("export/config.json")))
-                .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-c/config.json")));
-        assertThat(sha256(temp.resolve("export-chat/model.safetensors")))
-                .isEqualTo(sha256(repo.resolve("models/tiny-internvl-chat/model.safetensors")));
-        assertThat(Files.readString(temp.resolve("export-chat/config.json")))
-                .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-chat/config.json")));
-        // issue #7: after stage 2, InternVL-G's retrieval Recall@1 is above stage 1's InternVL-C figure
-        // (measured 26.6% against 22.1%, mean of both directions on captions-test)
-        JsonNode stage2 = new ObjectMapper()
-                .readTree(temp.resolve("out/stage2-generative/done.json").toFile()).get("metrics");
-        assertThat(stage2.get("retrieval_g_mean_r1").asDouble()).isGreaterThan(stage2.get("retrieval_c_mean_r1").asDouble() + 0.02);
-    }
+  /**
+   * The shipped models are what {@code examples/train-tiny.yaml} makes from its seed: the recipe
+   * runs here (all three stages, one thread, several minutes) and its exports must equal {@code
+   * models/tiny-internvl-c} (stage 1) and {@code models/tiny-internvl-chat} (stage 3) byte for
+   * byte, and stage 2's InternVL-G retrieval must beat stage 1's InternVL-C retrieval.
+   */
+  @Test
+  void theRecipeReproducesTheShippedModel(@TempDir Path temp) throws Exception {
+    Path repo = Path.of(System.getProperty("vleval.repoRoot"));
+    String recipe =
+        Files.readString(repo.resolve("examples/train-tiny.yaml"))
+            .replace("out: ../target/train-tiny", "out: " + temp.resolve("out"))
+            .replace(
+                "export: ../models/tiny-internvl-chat", "export: " + temp.resolve("export-chat"))
+            .replace("export: ../models/tiny-internvl-c", "export: " + temp.resolve("export"));
+    assertThat(recipe)
+        .contains(temp.resolve("export").toString())
+        .contains(temp.resolve("export-chat").toString());
+    Path config = temp.resolve("train-tiny.yaml");
+    Files.writeString(config, recipe);
+    Result r = train("train", config.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    assertThat(sha256(temp.resolve("export/model.safetensors")))
+        .isEqualTo(sha256(repo.resolve("models/tiny-internvl-c/model.safetensors")));
+    assertThat(Files.readString(temp.resolve("export/config.json")))
+        .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-c/config.json")));
+    assertThat(sha256(temp.resolve("export-chat/model.safetensors")))
+        .isEqualTo(sha256(repo.resolve("models/tiny-internvl-chat/model.safetensors")));
+    assertThat(Files.readString(temp.resolve("export-chat/config.json")))
+        .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-chat/config.json")));
+    // issue #7: after stage 2, InternVL-G's retrieval Recall@1 is above stage 1's InternVL-C figure
+    // (measured 26.6% against 22.1%, mean of both directions on captions-test)
+    JsonNode stage2 =
+        new ObjectMapper()
+            .readTree(temp.resolve("out/stage2-generative/done.json").toFile())
+            .get("metrics");
+    assertThat(stage2.get("retrieval_g_mean_r1").asDouble())
+        .isGreaterThan(stage2.get("retrieval_c_mean_r1").asDouble() + 0.02);
+  }
 
-    private static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
 }

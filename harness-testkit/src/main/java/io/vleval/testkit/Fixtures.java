@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Where the shared golden fixtures are: {@code VLEVAL_FIXTURES}, else {@code ../shared/fixtures}
- * beside the repository (Surefire passes the repository root as {@code vleval.repoRoot}). A
- * missing root fails the calling test: fidelity checks must never be skipped silently.
+ * beside the repository (Surefire passes the repository root as {@code vleval.repoRoot}). A missing
+ * root fails the calling test: fidelity checks must never be skipped silently.
  */
 public final class Fixtures {
   private Fixtures() {}
@@ -21,8 +21,10 @@ public final class Fixtures {
       root = Path.of(repo).resolve("../shared/fixtures").normalize();
     }
     if (!Files.isDirectory(root)) {
-      throw new AssertionError("fixture root " + root.toAbsolutePath()
-          + " does not exist; set VLEVAL_FIXTURES to the folder holding metrics/, preprocess/ and internvl/");
+      throw new AssertionError(
+          "fixture root "
+              + root.toAbsolutePath()
+              + " does not exist; set VLEVAL_FIXTURES to the folder holding metrics/, preprocess/ and internvl/");
     }
     return root;
   }

@@ -28,14 +28,18 @@ public final class SpecYaml {
     this(base, Map.of());
   }
 
-  /** Binds YAML text (a mapping of the plugin's own keys) onto {@code type}, or throws a {@link ConfigException}. */
+  /**
+   * Binds YAML text (a mapping of the plugin's own keys) onto {@code type}, or throws a {@link
+   * ConfigException}.
+   */
   public <S extends Record> S bind(Class<S> type, String yaml) {
     YamlNode node = new YamlReader().parse(yaml, "spec.yaml");
     if (!(node instanceof YamlNode.Mapping mapping)) {
       throw new IllegalArgumentException("spec YAML must be a mapping");
     }
     Problems problems = new Problems();
-    S spec = new SpecBinder(base, environment::get).bind(type, mapping, Set.of(), "the spec", problems);
+    S spec =
+        new SpecBinder(base, environment::get).bind(type, mapping, Set.of(), "the spec", problems);
     problems.throwIfAny();
     return spec;
   }

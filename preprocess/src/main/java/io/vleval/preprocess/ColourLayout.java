@@ -3,8 +3,8 @@ package io.vleval.preprocess;
 import io.vleval.api.sample.RgbImage;
 
 /**
- * An image's downsampled colour layout: the mean RGB, in [0, 1], over each cell of a
- * {@code rows x cols} grid (cell-major, then channel). The feature of the pixel baselines.
+ * An image's downsampled colour layout: the mean RGB, in [0, 1], over each cell of a {@code rows x
+ * cols} grid (cell-major, then channel). The feature of the pixel baselines.
  */
 public final class ColourLayout {
   private ColourLayout() {}

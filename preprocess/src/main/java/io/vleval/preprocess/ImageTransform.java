@@ -6,14 +6,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The evaluation-time image transform of the reference pipelines: a geometric step (one of
- * {@link Mode}), PIL bicubic resampling, then scaling to [0, 1], subtracting {@code mean} and
- * dividing by {@code std} per channel, giving a channel-first {@code float[3 * size * size]}.
+ * The evaluation-time image transform of the reference pipelines: a geometric step (one of {@link
+ * Mode}), PIL bicubic resampling, then scaling to [0, 1], subtracting {@code mean} and dividing by
+ * {@code std} per channel, giving a channel-first {@code float[3 * size * size]}.
  *
- * <p>The arithmetic is float32 in the reference's order: torchvision's {@code ToTensor} then
- * {@code Normalize} compute {@code (v / 255f - mean) / std}; HF's CLIPImageProcessor computes
- * {@code (float) (v * (1 / 255d))} first. Results therefore match the reference bit for bit
- * wherever the resampled 8-bit pixels do.
+ * <p>The arithmetic is float32 in the reference's order: torchvision's {@code ToTensor} then {@code
+ * Normalize} compute {@code (v / 255f - mean) / std}; HF's CLIPImageProcessor computes {@code
+ * (float) (v * (1 / 255d))} first. Results therefore match the reference bit for bit wherever the
+ * resampled 8-bit pixels do.
  *
  * @param mode what the geometric step does
  * @param size side of the square output, in pixels
@@ -27,9 +27,9 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
   /** The geometric step; {@link #id()} is the name used in YAML and in the golden cases. */
   public enum Mode {
     /**
-     * torchvision {@code Resize(size, BICUBIC)} with an int size: the shorter side becomes
-     * {@code size}, the longer {@code int(size * long / short)}; then {@code CenterCrop(size)}
-     * with offsets {@code int(round((H - size) / 2))} (Python rounds halves to even).
+     * torchvision {@code Resize(size, BICUBIC)} with an int size: the shorter side becomes {@code
+     * size}, the longer {@code int(size * long / short)}; then {@code CenterCrop(size)} with
+     * offsets {@code int(round((H - size) / 2))} (Python rounds halves to even).
      */
     SHORTER_SIDE_THEN_CENTER_CROP("shorter_side_then_center_crop"),
     /** torchvision {@code Resize((size, size), BICUBIC)}: both sides straight to {@code size}. */
@@ -57,8 +57,11 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
           return m;
         }
       }
-      throw new IllegalArgumentException("unknown preprocessing mode '" + id + "', expected one of "
-          + Arrays.stream(values()).map(Mode::id).toList());
+      throw new IllegalArgumentException(
+          "unknown preprocessing mode '"
+              + id
+              + "', expected one of "
+              + Arrays.stream(values()).map(Mode::id).toList());
     }
   }
 
@@ -111,7 +114,9 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
     return out;
   }
 
-  /** Writes {@link #apply(RgbImage)}'s result into {@code out} from {@code offset}, for batching. */
+  /**
+   * Writes {@link #apply(RgbImage)}'s result into {@code out} from {@code offset}, for batching.
+   */
   public void apply(RgbImage image, float[] out, int offset) {
     Objects.checkFromIndexSize(offset, outputLength(), out.length);
     normalize(resizeAndCrop(image), out, offset);
@@ -149,7 +154,14 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
   public void normalize(RgbImage square, float[] out, int offset) {
     if (square.width() != size || square.height() != size) {
       throw new IllegalArgumentException(
-          "expected a " + size + "x" + size + " image, got " + square.width() + "x" + square.height());
+          "expected a "
+              + size
+              + "x"
+              + size
+              + " image, got "
+              + square.width()
+              + "x"
+              + square.height());
     }
     Objects.checkFromIndexSize(offset, outputLength(), out.length);
     float[][] lut = lookupTables();
@@ -179,8 +191,11 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ImageTransform t && t.mode == mode && t.size == size
-        && Arrays.equals(t.mean, mean) && Arrays.equals(t.std, std);
+    return o instanceof ImageTransform t
+        && t.mode == mode
+        && t.size == size
+        && Arrays.equals(t.mean, mean)
+        && Arrays.equals(t.std, std);
   }
 
   @Override
@@ -190,7 +205,12 @@ public record ImageTransform(Mode mode, int size, float[] mean, float[] std) {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "ImageTransform[mode=%s, size=%d, mean=%s, std=%s]",
-        mode.id(), size, Arrays.toString(mean), Arrays.toString(std));
+    return String.format(
+        Locale.ROOT,
+        "ImageTransform[mode=%s, size=%d, mean=%s, std=%s]",
+        mode.id(),
+        size,
+        Arrays.toString(mean),
+        Arrays.toString(std));
   }
 }

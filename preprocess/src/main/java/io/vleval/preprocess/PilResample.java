@@ -8,16 +8,15 @@ import java.util.Arrays;
  * PIL 9.4's {@code Image.resize} for 8-bit images, bit for bit: BICUBIC (a = -0.5, support 2
  * widened by the downscale factor, so shrinking is antialiased) and NEAREST.
  *
- * <p>Bicubic follows {@code libImaging/Resample.c}: per output pixel a window of input pixels
- * and double weights normalised to sum 1 ({@code precompute_coeffs}), converted to 22-bit
- * fixed point ({@code normalize_coeffs_8bpc}, PRECISION_BITS = 32 - 8 - 2); a horizontal pass
- * into an 8-bit intermediate, then a vertical pass, each rounding by adding half and clipping
- * to 0..255. A pass whose dimension does not change is skipped, and an unchanged size is a
- * copy, as in PIL.
+ * <p>Bicubic follows {@code libImaging/Resample.c}: per output pixel a window of input pixels and
+ * double weights normalised to sum 1 ({@code precompute_coeffs}), converted to 22-bit fixed point
+ * ({@code normalize_coeffs_8bpc}, PRECISION_BITS = 32 - 8 - 2); a horizontal pass into an 8-bit
+ * intermediate, then a vertical pass, each rounding by adding half and clipping to 0..255. A pass
+ * whose dimension does not change is skipped, and an unchanged size is a copy, as in PIL.
  *
- * <p>{@link #bicubicRegion} computes only a crop of the resized image; because every output
- * pixel depends only on its own weights, this equals resize-then-crop exactly while doing a
- * fraction of the work (used for shorter-side resize followed by center crop).
+ * <p>{@link #bicubicRegion} computes only a crop of the resized image; because every output pixel
+ * depends only on its own weights, this equals resize-then-crop exactly while doing a fraction of
+ * the work (used for shorter-side resize followed by center crop).
  */
 public final class PilResample {
   private static final int PRECISION_BITS = 32 - 8 - 2;
@@ -32,18 +31,35 @@ public final class PilResample {
   }
 
   /**
-   * {@code image.resize((width, height), Image.BICUBIC).crop((left, top, left + cropWidth,
-   * top + cropHeight))}, computing only the cropped pixels.
+   * {@code image.resize((width, height), Image.BICUBIC).crop((left, top, left + cropWidth, top +
+   * cropHeight))}, computing only the cropped pixels.
    */
   public static RgbImage bicubicRegion(
       RgbImage image, int width, int height, int left, int top, int cropWidth, int cropHeight) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "target size must be positive, got " + width + "x" + height);
     }
-    if (left < 0 || top < 0 || cropWidth <= 0 || cropHeight <= 0
-        || left + cropWidth > width || top + cropHeight > height) {
-      throw new IllegalArgumentException("crop " + cropWidth + "x" + cropHeight + " at (" + left + ", " + top
-          + ") does not lie inside the " + width + "x" + height + " resized image");
+    if (left < 0
+        || top < 0
+        || cropWidth <= 0
+        || cropHeight <= 0
+        || left + cropWidth > width
+        || top + cropHeight > height) {
+      throw new IllegalArgumentException(
+          "crop "
+              + cropWidth
+              + "x"
+              + cropHeight
+              + " at ("
+              + left
+              + ", "
+              + top
+              + ") does not lie inside the "
+              + width
+              + "x"
+              + height
+              + " resized image");
     }
     int inW = image.width();
     int inH = image.height();
@@ -57,7 +73,10 @@ public final class PilResample {
     Coefficients cv = vertical ? Coefficients.bicubic(inH, height) : null;
     // Input rows the kept output rows read (or just the kept rows when there is no vertical pass).
     int rowFirst = vertical ? cv.start(top) : top;
-    int rowEnd = vertical ? cv.start(top + cropHeight - 1) + cv.count(top + cropHeight - 1) : top + cropHeight;
+    int rowEnd =
+        vertical
+            ? cv.start(top + cropHeight - 1) + cv.count(top + cropHeight - 1)
+            : top + cropHeight;
     int rows = rowEnd - rowFirst;
 
     if (!horizontal) { // vertical only: no 8-bit intermediate, read the kept columns directly
@@ -102,12 +121,13 @@ public final class PilResample {
 
   /**
    * PIL's {@code ImagingScaleAffine}: source coordinates start at half a step and advance by
-   * repeated addition of the step (in double), truncated toward zero; a coordinate that
-   * falls outside the source (which rounding could only cause at the last pixel) gives 0.
+   * repeated addition of the step (in double), truncated toward zero; a coordinate that falls
+   * outside the source (which rounding could only cause at the last pixel) gives 0.
    */
   private static byte[] nearest(byte[] in, int inW, int inH, int channels, int width, int height) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "target size must be positive, got " + width + "x" + height);
     }
     if (width == inW && height == inH) {
       return in.clone();
@@ -158,12 +178,19 @@ public final class PilResample {
   }
 
   /**
-   * Horizontal pass. The source region is first transposed (one column of all kept rows
-   * becomes one contiguous run of shorts), so that each output column is a sum of whole runs scaled by
-   * its weights: the same integer arithmetic as PIL, in a cache-friendly order.
+   * Horizontal pass. The source region is first transposed (one column of all kept rows becomes one
+   * contiguous run of shorts), so that each output column is a sum of whole runs scaled by its
+   * weights: the same integer arithmetic as PIL, in a cache-friendly order.
    */
   private static void horizontalPass(
-      byte[] in, int inW, int rowFirst, int rows, Coefficients c, int colFirst, int cols, int[] out) {
+      byte[] in,
+      int inW,
+      int rowFirst,
+      int rows,
+      Coefficients c,
+      int colFirst,
+      int cols,
+      int[] out) {
     int[] kk = c.weights;
     int[] bounds = c.bounds;
     int ksize = c.ksize;
@@ -203,11 +230,17 @@ public final class PilResample {
 
   /**
    * Vertical pass over rows of {@code rowBytes} interleaved samples; the input's first row is
-   * source row {@code inRowFirst}. Accumulates row by row so the inner loop runs over
-   * contiguous memory.
+   * source row {@code inRowFirst}. Accumulates row by row so the inner loop runs over contiguous
+   * memory.
    */
   private static void verticalPass(
-      int[] in, int rowBytes, Coefficients c, int inRowFirst, int outRowFirst, int outRows, byte[] out) {
+      int[] in,
+      int rowBytes,
+      Coefficients c,
+      int inRowFirst,
+      int outRowFirst,
+      int outRows,
+      byte[] out) {
     int[] kk = c.weights;
     int[] bounds = c.bounds;
     int ksize = c.ksize;
@@ -237,11 +270,16 @@ public final class PilResample {
     return (byte) (v < 0 ? 0 : Math.min(v, 255));
   }
 
-  /** One axis' windows and fixed-point weights, as {@code precompute_coeffs} + {@code normalize_coeffs_8bpc}. */
+  /**
+   * One axis' windows and fixed-point weights, as {@code precompute_coeffs} + {@code
+   * normalize_coeffs_8bpc}.
+   */
   static final class Coefficients {
     final int ksize;
+
     /** Pairs (first input index, number of taps) per output index. */
     final int[] bounds;
+
     /** {@code ksize} fixed-point weights per output index. */
     final int[] weights;
 

@@ -37,7 +37,9 @@ class PilResampleTest {
       int cw = t[0] - left - 1;
       int ch = t[1] - top;
       RgbImage region = PilResample.bicubicRegion(img, t[0], t[1], left, top, cw, ch);
-      assertThat(region.rgb()).as("target %s", Arrays.toString(t)).isEqualTo(crop(full, left, top, cw, ch).rgb());
+      assertThat(region.rgb())
+          .as("target %s", Arrays.toString(t))
+          .isEqualTo(crop(full, left, top, cw, ch).rgb());
     }
   }
 
@@ -75,22 +77,31 @@ class PilResampleTest {
   void cropOffsetsRoundHalfToEvenForTorchvisionAndFloorForClip() {
     // 303x224 -> no resize; (303 - 224) / 2 = 39.5: torchvision rounds to 40, HF floors to 39.
     RgbImage img = random(303, 224, 3);
-    RgbImage tv = ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224).resizeAndCrop(img);
-    RgbImage hf = ImageTransform.imagenet(ImageTransform.Mode.CLIP_IMAGE_PROCESSOR, 224).resizeAndCrop(img);
+    RgbImage tv =
+        ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224)
+            .resizeAndCrop(img);
+    RgbImage hf =
+        ImageTransform.imagenet(ImageTransform.Mode.CLIP_IMAGE_PROCESSOR, 224).resizeAndCrop(img);
     assertThat(tv.rgb()).isEqualTo(crop(img, 40, 0, 224, 224).rgb());
     assertThat(hf.rgb()).isEqualTo(crop(img, 39, 0, 224, 224).rgb());
     // (301 - 224) / 2 = 38.5 rounds to the even 38
     RgbImage img2 = random(301, 224, 4);
-    assertThat(ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224).resizeAndCrop(img2).rgb())
+    assertThat(
+            ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224)
+                .resizeAndCrop(img2)
+                .rgb())
         .isEqualTo(crop(img2, 38, 0, 224, 224).rgb());
   }
 
   @Test
   void longSideIsTruncated() {
-    // 500x375 -> shorter side 224: long side int(224 * 500 / 375) = int(298.67) = 298; crop offset round(37) = 37
+    // 500x375 -> shorter side 224: long side int(224 * 500 / 375) = int(298.67) = 298; crop offset
+    // round(37) = 37
     RgbImage img = random(500, 375, 5);
     RgbImage full = PilResample.bicubic(img, 298, 224);
-    RgbImage got = ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224).resizeAndCrop(img);
+    RgbImage got =
+        ImageTransform.imagenet(ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP, 224)
+            .resizeAndCrop(img);
     assertThat(got.rgb()).isEqualTo(crop(full, 37, 0, 224, 224).rgb());
   }
 
@@ -99,17 +110,26 @@ class PilResampleTest {
     byte[] px = {(byte) 255, 0, (byte) 128};
     ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, 1);
     float[] out = t.apply(new RgbImage(1, 1, px));
-    assertThat(out).containsExactly((1f - 0.485f) / 0.229f, (0f - 0.456f) / 0.224f, (128 / 255f - 0.406f) / 0.225f);
+    assertThat(out)
+        .containsExactly(
+            (1f - 0.485f) / 0.229f, (0f - 0.456f) / 0.224f, (128 / 255f - 0.406f) / 0.225f);
   }
 
   @Test
   void modesByIdAndBadArguments() {
     assertThat(ImageTransform.Mode.fromId("square")).isEqualTo(ImageTransform.Mode.SQUARE);
     assertThatThrownBy(() -> ImageTransform.Mode.fromId("squash"))
-        .hasMessageContaining("squash").hasMessageContaining("shorter_side_then_center_crop");
-    assertThatThrownBy(() -> new ImageTransform(ImageTransform.Mode.SQUARE, 224, new float[] {0, 0}, new float[] {1, 1, 1}))
+        .hasMessageContaining("squash")
+        .hasMessageContaining("shorter_side_then_center_crop");
+    assertThatThrownBy(
+            () ->
+                new ImageTransform(
+                    ImageTransform.Mode.SQUARE, 224, new float[] {0, 0}, new float[] {1, 1, 1}))
         .hasMessageContaining("mean");
-    assertThatThrownBy(() -> new ImageTransform(ImageTransform.Mode.SQUARE, 224, new float[3], new float[] {1, 0, 1}))
+    assertThatThrownBy(
+            () ->
+                new ImageTransform(
+                    ImageTransform.Mode.SQUARE, 224, new float[3], new float[] {1, 0, 1}))
         .hasMessageContaining("std");
     assertThat(ImageTransform.imagenet(ImageTransform.Mode.SQUARE, 224))
         .isEqualTo(ImageTransform.imagenet(ImageTransform.Mode.SQUARE, 224));

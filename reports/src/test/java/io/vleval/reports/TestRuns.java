@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Handcrafted run directories for the reports' tests, with hostile text where users' text can appear. */
+/**
+ * Handcrafted run directories for the reports' tests, with hostile text where users' text can
+ * appear.
+ */
 public final class TestRuns {
   private TestRuns() {}
 
@@ -26,27 +29,74 @@ public final class TestRuns {
   public static final String JS_URL = "javascript:alert(3)";
 
   private static MetricValue m(String name, double v, double lo, double hi) {
-    return new MetricValue(name, v, Direction.HIGHER_IS_BETTER, "%", new ConfidenceInterval(lo, hi, 0.95, 1000));
+    return new MetricValue(
+        name, v, Direction.HIGHER_IS_BETTER, "%", new ConfidenceInterval(lo, hi, 0.95, 1000));
   }
 
   /** Two models, two tasks; the captioning task's categories and samples carry hostile text. */
   public static RunResult result(String runId, double shift) {
-    TaskResult rndCls = new TaskResult("zero-shot", "zero-shot-classification", "1", "rnd", "val", "top1",
-        List.of(m("top1", 10 + shift, 8 + shift, 12 + shift), m("top5", 50 + shift, 45, 55)),
-        List.of(new CategoryBreakdown(SCRIPT, 3, List.of(m("top1", 33.3, 0, 66))),
-            new CategoryBreakdown(IMG, 2, List.of(m("top1", 0, 0, 0))),
-            new CategoryBreakdown(JS_URL, 1, List.of(m("top1", 100, 100, 100)))), 6, 0, 1.25, 4.8);
-    TaskResult pixCls = new TaskResult("zero-shot", "zero-shot-classification", "1", "pixels", "val", "top1",
-        List.of(m("top1", 42 + shift, 38 + shift, 46 + shift), m("top5", 80, 75, 85)), List.of(), 6, 0, 0.5, 12);
-    TaskResult rndCap = new TaskResult("captions", "captioning", "2", "rnd", "coco", "CIDEr",
-        List.of(new MetricValue("CIDEr", 0.31 + shift / 100, Direction.HIGHER_IS_BETTER, "", null),
-            new MetricValue("BLEU-4", Double.NaN, Direction.HIGHER_IS_BETTER, "", null)), List.of(), 4, 1, 2, 2);
-    Provenance p = new Provenance("0.1.0", "Java 17", "Linux amd64", 42,
-        List.of(new ModelProvenance("rnd", "random", "sha256:aa", "java", "cpu"),
-            new ModelProvenance("pixels", "pixel-baseline", "sha256:bb", "java", "cpu")),
-        List.of(new DatasetProvenance("val", "imagefolder", "fp-val", 6, "/data/val", List.of()),
-            new DatasetProvenance("coco", "coco-captions", "fp-coco", 4, "/data/" + SCRIPT, List.of(IMG))));
-    String config = """
+    TaskResult rndCls =
+        new TaskResult(
+            "zero-shot",
+            "zero-shot-classification",
+            "1",
+            "rnd",
+            "val",
+            "top1",
+            List.of(m("top1", 10 + shift, 8 + shift, 12 + shift), m("top5", 50 + shift, 45, 55)),
+            List.of(
+                new CategoryBreakdown(SCRIPT, 3, List.of(m("top1", 33.3, 0, 66))),
+                new CategoryBreakdown(IMG, 2, List.of(m("top1", 0, 0, 0))),
+                new CategoryBreakdown(JS_URL, 1, List.of(m("top1", 100, 100, 100)))),
+            6,
+            0,
+            1.25,
+            4.8);
+    TaskResult pixCls =
+        new TaskResult(
+            "zero-shot",
+            "zero-shot-classification",
+            "1",
+            "pixels",
+            "val",
+            "top1",
+            List.of(m("top1", 42 + shift, 38 + shift, 46 + shift), m("top5", 80, 75, 85)),
+            List.of(),
+            6,
+            0,
+            0.5,
+            12);
+    TaskResult rndCap =
+        new TaskResult(
+            "captions",
+            "captioning",
+            "2",
+            "rnd",
+            "coco",
+            "CIDEr",
+            List.of(
+                new MetricValue("CIDEr", 0.31 + shift / 100, Direction.HIGHER_IS_BETTER, "", null),
+                new MetricValue("BLEU-4", Double.NaN, Direction.HIGHER_IS_BETTER, "", null)),
+            List.of(),
+            4,
+            1,
+            2,
+            2);
+    Provenance p =
+        new Provenance(
+            "0.1.0",
+            "Java 17",
+            "Linux amd64",
+            42,
+            List.of(
+                new ModelProvenance("rnd", "random", "sha256:aa", "java", "cpu"),
+                new ModelProvenance("pixels", "pixel-baseline", "sha256:bb", "java", "cpu")),
+            List.of(
+                new DatasetProvenance("val", "imagefolder", "fp-val", 6, "/data/val", List.of()),
+                new DatasetProvenance(
+                    "coco", "coco-captions", "fp-coco", 4, "/data/" + SCRIPT, List.of(IMG))));
+    String config =
+        """
         run:
           name: suite
           seed: 42
@@ -72,33 +122,63 @@ public final class TestRuns {
           - name: captions
             type: captioning
             dataset: coco
-        """.formatted(IMG.replace("\"", "\\\""));
-    return new RunResult(RunResult.SCHEMA_VERSION, runId, "suite", "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
-        config, "ab".repeat(32), p, List.of(rndCls, pixCls, rndCap));
+        """
+            .formatted(IMG.replace("\"", "\\\""));
+    return new RunResult(
+        RunResult.SCHEMA_VERSION,
+        runId,
+        "suite",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:01:00Z",
+        config,
+        "ab".repeat(32),
+        p,
+        List.of(rndCls, pixCls, rndCap));
   }
 
-  /** Writes a run directory: results.json, samples with hostile captions, and optionally gates.json. */
+  /**
+   * Writes a run directory: results.json, samples with hostile captions, and optionally gates.json.
+   */
   public static Path write(Path dir, RunResult result, GateReport gates) throws IOException {
     Files.createDirectories(dir.resolve("samples/rnd"));
     Files.createDirectories(dir.resolve("samples/pixels"));
     Files.writeString(dir.resolve("results.json"), ResultCodec.json(result, true));
     StringBuilder cls = new StringBuilder();
     for (int i = 0; i < 6; i++) {
-      cls.append("{\"sampleId\":\"img-").append(i).append(".jpg\",\"label\":").append(i % 3).append(",\"predicted\":")
-          .append(i % 2).append(",\"correct\":").append(i % 3 == i % 2).append("}\n");
+      cls.append("{\"sampleId\":\"img-")
+          .append(i)
+          .append(".jpg\",\"label\":")
+          .append(i % 3)
+          .append(",\"predicted\":")
+          .append(i % 2)
+          .append(",\"correct\":")
+          .append(i % 3 == i % 2)
+          .append("}\n");
     }
     Files.writeString(dir.resolve("samples/rnd/zero-shot.jsonl"), cls);
     Files.writeString(dir.resolve("samples/pixels/zero-shot.jsonl"), cls);
-    String caps = String.join("\n",
-        "{\"sampleId\":\"" + esc(JS_URL) + "\",\"prediction\":\"" + esc(SCRIPT) + "\",\"references\":[\"" + esc(IMG)
-            + "\",\"a dog\"],\"score\":0.01}",
-        "{\"sampleId\":\"b.jpg\",\"prediction\":\"a cat on a mat\",\"references\":[\"a cat\"],\"score\":0.9}",
-        "{\"sampleId\":\"c.jpg\",\"prediction\":\"" + esc(IMG) + "\",\"references\":[\"" + esc(SCRIPT)
-            + "\"],\"score\":0.2}",
-        "{\"sampleId\":\"d.jpg\",\"prediction\":\"x\",\"references\":[\"y\"],\"score\":0.5}",
-        "{\"sampleId\":\"cut-short") + "\n";
+    String caps =
+        String.join(
+                "\n",
+                "{\"sampleId\":\""
+                    + esc(JS_URL)
+                    + "\",\"prediction\":\""
+                    + esc(SCRIPT)
+                    + "\",\"references\":[\""
+                    + esc(IMG)
+                    + "\",\"a dog\"],\"score\":0.01}",
+                "{\"sampleId\":\"b.jpg\",\"prediction\":\"a cat on a mat\",\"references\":[\"a cat\"],\"score\":0.9}",
+                "{\"sampleId\":\"c.jpg\",\"prediction\":\""
+                    + esc(IMG)
+                    + "\",\"references\":[\""
+                    + esc(SCRIPT)
+                    + "\"],\"score\":0.2}",
+                "{\"sampleId\":\"d.jpg\",\"prediction\":\"x\",\"references\":[\"y\"],\"score\":0.5}",
+                "{\"sampleId\":\"cut-short")
+            + "\n";
     Files.writeString(dir.resolve("samples/rnd/captions.jsonl"), caps);
-    Files.writeString(dir.resolve("samples/rnd/captions.errors.jsonl"),
+    Files.writeString(
+        dir.resolve("samples/rnd/captions.errors.jsonl"),
         "{\"sampleId\":\"e.jpg\",\"reason\":\"" + esc(SCRIPT) + "\"}\n");
     if (gates != null) {
       Files.writeString(dir.resolve("gates.json"), ResultCodec.json(gates, true));
@@ -108,10 +188,27 @@ public final class TestRuns {
 
   /** Gates: rnd's zero-shot top1 failed, pixels' passed. */
   public static GateReport gates() {
-    return GateReport.of("baseline/results.json", List.of(
-        new GateResult("rnd/zero-shot/top1", "rnd", "zero-shot", "top1", false,
-            "'top1' of task 'zero-shot' on model 'rnd' is 10, below the floor min 20 " + SCRIPT, 10.0, null),
-        new GateResult("pixels/zero-shot/top1", "pixels", "zero-shot", "top1", true, "42 >= min 20", 42.0, null)));
+    return GateReport.of(
+        "baseline/results.json",
+        List.of(
+            new GateResult(
+                "rnd/zero-shot/top1",
+                "rnd",
+                "zero-shot",
+                "top1",
+                false,
+                "'top1' of task 'zero-shot' on model 'rnd' is 10, below the floor min 20 " + SCRIPT,
+                10.0,
+                null),
+            new GateResult(
+                "pixels/zero-shot/top1",
+                "pixels",
+                "zero-shot",
+                "top1",
+                true,
+                "42 >= min 20",
+                42.0,
+                null)));
   }
 
   private static String esc(String s) {

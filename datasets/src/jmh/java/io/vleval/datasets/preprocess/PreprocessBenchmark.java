@@ -1,13 +1,14 @@
 package io.vleval.datasets.preprocess;
 
-import io.vleval.preprocess.ImageTransform;
-
 import io.vleval.api.sample.RgbImage;
 import io.vleval.datasets.image.ImageDecoder;
+import io.vleval.preprocess.ImageTransform;
 import java.awt.Color;
+import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +37,25 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Images per second for the classification preprocessing path the reference measures
- * (PERFORMANCE.md: PIL 9.4 + torchvision 0.14, one thread, 239 images/s): decode a 500x375
- * JPEG from a file, resize the shorter side to 224 (PIL bicubic), center crop 224, normalize.
- * The 16 JPEGs are generated at setup (gradient, shapes and Gaussian noise, quality 0.9) so
- * the benchmark needs no data set.
+ * (PERFORMANCE.md: PIL 9.4 + torchvision 0.14, one thread, 239 images/s): decode a 500x375 JPEG
+ * from a file, resize the shorter side to 224 (PIL bicubic), center crop 224, normalize. The 16
+ * JPEGs are generated at setup (gradient, shapes and Gaussian noise, quality 0.9) so the benchmark
+ * needs no data set.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PreprocessBenchmark {
   static final int FILES = 16;
 
-  /** The JPEG files, written once per trial, and the pre-decoded images for the preprocess-only case. */
+  /**
+   * The JPEG files, written once per trial, and the pre-decoded images for the preprocess-only
+   * case.
+   */
   @State(Scope.Benchmark)
   public static class Corpus {
     Path dir;
@@ -119,8 +125,9 @@ public class PreprocessBenchmark {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setPaint(new java.awt.GradientPaint(0, 0, new Color(random.nextInt(0xFFFFFF)), w, h,
-        new Color(random.nextInt(0xFFFFFF))));
+    g.setPaint(
+        new GradientPaint(
+            0, 0, new Color(random.nextInt(0xFFFFFF)), w, h, new Color(random.nextInt(0xFFFFFF))));
     g.fillRect(0, 0, w, h);
     for (int i = 0; i < 40; i++) {
       g.setColor(new Color(random.nextInt(0xFFFFFF)));
@@ -129,7 +136,7 @@ public class PreprocessBenchmark {
       g.fillOval(random.nextInt(w) - ew / 2, random.nextInt(h) - eh / 2, ew, eh);
     }
     g.dispose();
-    byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
     for (int i = 0; i < data.length; i++) {
       int v = (data[i] & 0xFF) + (int) Math.round(random.nextGaussian() * 10);
       data[i] = (byte) Math.max(0, Math.min(255, v));

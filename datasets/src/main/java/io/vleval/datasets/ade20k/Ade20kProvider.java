@@ -6,7 +6,6 @@ import io.vleval.api.plugin.DatasetInfo;
 import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.sample.SegmentationPair;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
@@ -21,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -31,15 +31,20 @@ import java.util.stream.Stream;
 public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec> {
 
   /** Which half of ADE20K. */
-  public enum Split { TRAINING, VALIDATION }
+  public enum Split {
+    TRAINING,
+    VALIDATION
+  }
 
   /** Options of the ADE20K loader. */
   public record Spec(
       @Doc("the ADEChallengeData2016 folder") @Required @MustExist Path root,
       @Doc("training or validation (default validation)") Split split,
-      @Doc("map 0 to 255 (ignored) and shift classes down by one (default true)") Boolean reduceZeroLabel,
+      @Doc("map 0 to 255 (ignored) and shift classes down by one (default true)")
+          Boolean reduceZeroLabel,
       @Doc("number of classes after reduction (default 150)") Integer numClasses,
-      @Doc("text file with one class name per line, in label order (default: 'class N')") @MustExist Path classNames) {
+      @Doc("text file with one class name per line, in label order (default: 'class N')") @MustExist
+          Path classNames) {
     public Spec {
       split = split == null ? Split.VALIDATION : split;
       reduceZeroLabel = reduceZeroLabel == null ? Boolean.TRUE : reduceZeroLabel;
@@ -73,17 +78,21 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
   @Override
   public Dataset<SegmentationPair> open(Spec spec, PluginContext context) {
     Path root = spec.root().toAbsolutePath().normalize();
-    String split = spec.split().name().toLowerCase(java.util.Locale.ROOT);
+    String split = spec.split().name().toLowerCase(Locale.ROOT);
     Path images = root.resolve("images").resolve(split);
     Path annotations = root.resolve("annotations").resolve(split);
     if (!Files.isDirectory(images)) {
-      throw new DatasetFormatException(root.toString(), "", "missing folder images/" + split
-          + " (expected the ADEChallengeData2016 layout)");
+      throw new DatasetFormatException(
+          root.toString(),
+          "",
+          "missing folder images/" + split + " (expected the ADEChallengeData2016 layout)");
     }
     List<String> stems = new ArrayList<>();
-    Fingerprint fp = new Fingerprint("ade20k/1").add(split).add(String.valueOf(spec.reduceZeroLabel()));
+    Fingerprint fp =
+        new Fingerprint("ade20k/1").add(split).add(String.valueOf(spec.reduceZeroLabel()));
     try (Stream<Path> list = Files.list(images)) {
-      for (Path f : list.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().toList()) {
+      for (Path f :
+          list.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().toList()) {
         String name = f.getFileName().toString();
         stems.add(name.substring(0, name.length() - 4));
         fp.addFileEntry(root, f);
@@ -93,7 +102,8 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
         }
       }
     } catch (IOException e) {
-      throw new DatasetFormatException(images.toString(), "", "cannot list images: " + e.getMessage());
+      throw new DatasetFormatException(
+          images.toString(), "", "cannot list images: " + e.getMessage());
     }
     if (stems.isEmpty()) {
       throw new DatasetFormatException(images.toString(), "", "no .jpg images");
@@ -107,11 +117,14 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
           }
         }
       } catch (IOException e) {
-        throw new DatasetFormatException(spec.classNames().toString(), "", "cannot read: " + e.getMessage());
+        throw new DatasetFormatException(
+            spec.classNames().toString(), "", "cannot read: " + e.getMessage());
       }
       if (names.size() != spec.numClasses()) {
-        throw new DatasetFormatException(spec.classNames().toString(), "", names.size() + " class names for num_classes "
-            + spec.numClasses());
+        throw new DatasetFormatException(
+            spec.classNames().toString(),
+            "",
+            names.size() + " class names for num_classes " + spec.numClasses());
       }
     } else {
       for (int c = 0; c < spec.numClasses(); c++) {
@@ -121,12 +134,20 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
     names.forEach(fp::add);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), stems.size(), names, root.toString());
-    return Dataset.of(SegmentationPair.class, info, () -> {
-      return Cursors.indexed(stems.size(), i -> {
-        String stem = stems.get(i);
-        return new SegmentationPair(stem, new FileImageSource(images.resolve(stem + ".jpg"), stem, decoder),
-            new FileLabelMapSource(annotations.resolve(stem + ".png"), stem, spec.reduceZeroLabel(), decoder));
-      });
-    });
+    return Dataset.of(
+        SegmentationPair.class,
+        info,
+        () -> {
+          return Cursors.indexed(
+              stems.size(),
+              i -> {
+                String stem = stems.get(i);
+                return new SegmentationPair(
+                    stem,
+                    new FileImageSource(images.resolve(stem + ".jpg"), stem, decoder),
+                    new FileLabelMapSource(
+                        annotations.resolve(stem + ".png"), stem, spec.reduceZeroLabel(), decoder));
+              });
+        });
   }
 }

@@ -1,7 +1,7 @@
 package io.vleval.datasets.baseline;
 
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Model;
 import io.vleval.api.model.ModelInfo;
 import io.vleval.api.plugin.Dataset;
@@ -32,11 +32,14 @@ public final class NearestCaptionProvider implements ModelProvider<NearestCaptio
 
   /** Options: where the training captions are. */
   public record Spec(
-      @Doc("Karpathy JSON with the training captions (or give synthetic_scale)") @MustExist Path annotations,
-      @Doc("folder filepath/filename are relative to (default: the JSON's folder)") @MustExist Path images,
+      @Doc("Karpathy JSON with the training captions (or give synthetic_scale)") @MustExist
+          Path annotations,
+      @Doc("folder filepath/filename are relative to (default: the JSON's folder)") @MustExist
+          Path images,
       @Doc("splits to draw captions from (default [train])") List<String> splits,
       @Doc("side of the colour-layout grid (default 8)") Integer grid,
-      @Doc("instead of annotations: the synthetic suite of this scale (tiny, small, medium), from the run's cache")
+      @Doc(
+              "instead of annotations: the synthetic suite of this scale (tiny, small, medium), from the run's cache")
           Scale syntheticScale,
       @Doc("seed of that synthetic suite (default 0)") Long syntheticSeed) {
     public Spec {
@@ -77,13 +80,18 @@ public final class NearestCaptionProvider implements ModelProvider<NearestCaptio
     Path annotations = spec.annotations();
     Path imageRoot = spec.images();
     if (annotations == null) {
-      Path suite = SyntheticDatasetProvider.ensureSuite(context.cacheDirectory(), spec.syntheticScale(), spec.syntheticSeed(),
-          context.workers());
+      Path suite =
+          SyntheticDatasetProvider.ensureSuite(
+              context.cacheDirectory(),
+              spec.syntheticScale(),
+              spec.syntheticSeed(),
+              context.workers());
       annotations = suite.resolve("captions/dataset_coco.json");
       imageRoot = suite.resolve("captions");
     }
-    Dataset<CaptionedImage> train = new KarpathyProvider().open(
-        new KarpathyProvider.Spec(annotations, imageRoot, spec.splits()), context);
+    Dataset<CaptionedImage> train =
+        new KarpathyProvider()
+            .open(new KarpathyProvider.Spec(annotations, imageRoot, spec.splits()), context);
     List<float[]> layouts = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     try (SampleCursor<CaptionedImage> cursor = train.samples()) {
@@ -93,30 +101,34 @@ public final class NearestCaptionProvider implements ModelProvider<NearestCaptio
         captions.add(s.captions().get(0));
       }
     }
-    CaptionGenerator generator = (images, prompt, settings) -> {
-      List<String> out = new ArrayList<>();
-      for (RgbImage image : images) {
-        float[] q = ColourLayout.of(image, spec.grid(), spec.grid());
-        int best = 0;
-        double bestDistance = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < layouts.size(); i++) {
-          float[] t = layouts.get(i);
-          double d = 0;
-          for (int k = 0; k < q.length; k++) {
-            double diff = q[k] - t[k];
-            d += diff * diff;
+    CaptionGenerator generator =
+        (images, prompt, settings) -> {
+          List<String> out = new ArrayList<>();
+          for (RgbImage image : images) {
+            float[] q = ColourLayout.of(image, spec.grid(), spec.grid());
+            int best = 0;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < layouts.size(); i++) {
+              float[] t = layouts.get(i);
+              double d = 0;
+              for (int k = 0; k < q.length; k++) {
+                double diff = q[k] - t[k];
+                d += diff * diff;
+              }
+              if (d < bestDistance) {
+                bestDistance = d;
+                best = i;
+              }
+            }
+            out.add(captions.get(best));
           }
-          if (d < bestDistance) {
-            bestDistance = d;
-            best = i;
-          }
-        }
-        out.add(captions.get(best));
-      }
-      return out;
-    };
-    ModelInfo info = new ModelInfo("nearest-caption:" + train.info().fingerprint().substring(0, 16) + ":" + spec.grid(),
-        "java", "cpu");
+          return out;
+        };
+    ModelInfo info =
+        new ModelInfo(
+            "nearest-caption:" + train.info().fingerprint().substring(0, 16) + ":" + spec.grid(),
+            "java",
+            "cpu");
     return new Model() {
       @Override
       public Set<Class<? extends Capability>> capabilities() {
@@ -125,7 +137,8 @@ public final class NearestCaptionProvider implements ModelProvider<NearestCaptio
 
       @Override
       public <C extends Capability> Optional<C> capability(Class<C> type) {
-        return Optional.ofNullable(type.cast(Map.<Class<?>, Object>of(CaptionGenerator.class, generator).get(type)));
+        return Optional.ofNullable(
+            type.cast(Map.<Class<?>, Object>of(CaptionGenerator.class, generator).get(type)));
       }
 
       @Override

@@ -13,7 +13,6 @@ import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
@@ -38,8 +37,10 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
   /** Options of the Karpathy loader. */
   public record Spec(
       @Doc("the Karpathy JSON file") @Required @MustExist Path annotations,
-      @Doc("folder that filepath/filename are relative to (default: the JSON's folder)") @MustExist Path images,
-      @Doc("splits to read, e.g. [test] or [train, restval] (default [test])") List<String> splits) {
+      @Doc("folder that filepath/filename are relative to (default: the JSON's folder)") @MustExist
+          Path images,
+      @Doc("splits to read, e.g. [test] or [train, restval] (default [test])")
+          List<String> splits) {
     public Spec {
       splits = splits == null || splits.isEmpty() ? List.of("test") : List.copyOf(splits);
     }
@@ -77,7 +78,12 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
     spec.splits().forEach(fp::add);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), entries.size(), List.of(), file.toString());
-    return Dataset.of(CaptionedImage.class, info, () -> Cursors.indexed(entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder)));
+    return Dataset.of(
+        CaptionedImage.class,
+        info,
+        () ->
+            Cursors.indexed(
+                entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder)));
   }
 
   private static List<CaptionEntry> read(Path file, Set<String> splits) {
@@ -86,7 +92,8 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
     Set<String> ids = new HashSet<>();
     try (JsonParser p = new JsonFactory(mapper).createParser(file.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new DatasetFormatException(file.toString(), "line 1", "expected a JSON object with an 'images' list");
+        throw new DatasetFormatException(
+            file.toString(), "line 1", "expected a JSON object with an 'images' list");
       }
       boolean sawImages = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -108,17 +115,24 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
             continue;
           }
           if (!ids.add(e.id())) {
-            e = CaptionEntry.broken(e.id() + "#" + index, "images[" + (index - 1) + "]", "image '" + e.id() + "' is listed twice");
+            e =
+                CaptionEntry.broken(
+                    e.id() + "#" + index,
+                    "images[" + (index - 1) + "]",
+                    "image '" + e.id() + "' is listed twice");
           }
           out.add(e);
         }
       }
       if (!sawImages) {
-        throw new DatasetFormatException(file.toString(), "", "no 'images' key (is this a Karpathy split file?)");
+        throw new DatasetFormatException(
+            file.toString(), "", "no 'images' key (is this a Karpathy split file?)");
       }
     } catch (JsonParseException e) {
-      throw new DatasetFormatException(file.toString(), "line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage());
+      throw new DatasetFormatException(
+          file.toString(),
+          "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
+          "invalid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + e.getMessage());
     }
@@ -144,7 +158,8 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
     for (int s = 0; s < sentences.size(); s++) {
       JsonNode raw = sentences.get(s).get("raw");
       if (raw == null || !raw.isTextual()) {
-        return CaptionEntry.broken(relative, place + ".sentences[" + s + "]", "missing 'raw' caption text");
+        return CaptionEntry.broken(
+            relative, place + ".sentences[" + s + "]", "missing 'raw' caption text");
       }
       captions.add(raw.asText());
     }

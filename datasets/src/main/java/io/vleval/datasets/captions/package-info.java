@@ -1,2 +1,5 @@
-/** Captioned images: Karpathy split JSON (COCO, Flickr30K) and COCO-format caption annotations (COCO, NoCaps). */
+/**
+ * Captioned images: Karpathy split JSON (COCO, Flickr30K) and COCO-format caption annotations
+ * (COCO, NoCaps).
+ */
 package io.vleval.datasets.captions;

@@ -5,8 +5,8 @@ import java.util.Objects;
 import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
- * An {@link javax.imageio.stream.ImageInputStream} over a byte array that is already in memory,
- * so that ImageIO neither copies it into its own cache nor touches a temporary file.
+ * An {@link javax.imageio.stream.ImageInputStream} over a byte array that is already in memory, so
+ * that ImageIO neither copies it into its own cache nor touches a temporary file.
  */
 final class ByteArrayImageInputStream extends ImageInputStreamImpl {
   private final byte[] data;

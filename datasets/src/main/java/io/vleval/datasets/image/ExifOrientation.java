@@ -3,10 +3,9 @@ package io.vleval.datasets.image;
 import io.vleval.api.sample.RgbImage;
 
 /**
- * Reads the EXIF orientation tag (0x0112) from a JPEG's APP1 segment and applies it the way
- * PIL's {@code ImageOps.exif_transpose} does. The parser is bounds-checked throughout: a
- * missing, truncated or malformed EXIF block means "no orientation" (value 1), never an
- * out-of-bounds read.
+ * Reads the EXIF orientation tag (0x0112) from a JPEG's APP1 segment and applies it the way PIL's
+ * {@code ImageOps.exif_transpose} does. The parser is bounds-checked throughout: a missing,
+ * truncated or malformed EXIF block means "no orientation" (value 1), never an out-of-bounds read.
  */
 final class ExifOrientation {
   private static final int TAG_ORIENTATION = 0x0112;
@@ -52,10 +51,18 @@ final class ExifOrientation {
   }
 
   private static boolean isExifHeader(byte[] b, int at) {
-    return b[at] == 'E' && b[at + 1] == 'x' && b[at + 2] == 'i' && b[at + 3] == 'f' && b[at + 4] == 0 && b[at + 5] == 0;
+    return b[at] == 'E'
+        && b[at + 1] == 'x'
+        && b[at + 2] == 'i'
+        && b[at + 3] == 'f'
+        && b[at + 4] == 0
+        && b[at + 5] == 0;
   }
 
-  /** Orientation from IFD0 of the TIFF block at [start, start + length), or 0 when absent or invalid. */
+  /**
+   * Orientation from IFD0 of the TIFF block at [start, start + length), or 0 when absent or
+   * invalid.
+   */
   private static int fromTiff(byte[] b, int start, int length) {
     if (length < 8) {
       return 0;
@@ -106,8 +113,8 @@ final class ExifOrientation {
   }
 
   /**
-   * The image as it should be displayed for the given orientation: 2 mirror, 3 rotate 180,
-   * 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
+   * The image as it should be displayed for the given orientation: 2 mirror, 3 rotate 180, 4 flip,
+   * 5 transpose, 6 rotate 90 clockwise, 7 transverse, 8 rotate 90 counter-clockwise.
    */
   static RgbImage apply(RgbImage image, int orientation) {
     if (orientation <= 1 || orientation > 8) {
@@ -126,13 +133,34 @@ final class ExifOrientation {
         int sx;
         int sy;
         switch (orientation) {
-          case 2 -> { sx = w - 1 - ox; sy = oy; }
-          case 3 -> { sx = w - 1 - ox; sy = h - 1 - oy; }
-          case 4 -> { sx = ox; sy = h - 1 - oy; }
-          case 5 -> { sx = oy; sy = ox; }
-          case 6 -> { sx = oy; sy = h - 1 - ox; }
-          case 7 -> { sx = w - 1 - oy; sy = h - 1 - ox; }
-          default -> { sx = w - 1 - oy; sy = ox; } // 8
+          case 2 -> {
+            sx = w - 1 - ox;
+            sy = oy;
+          }
+          case 3 -> {
+            sx = w - 1 - ox;
+            sy = h - 1 - oy;
+          }
+          case 4 -> {
+            sx = ox;
+            sy = h - 1 - oy;
+          }
+          case 5 -> {
+            sx = oy;
+            sy = ox;
+          }
+          case 6 -> {
+            sx = oy;
+            sy = h - 1 - ox;
+          }
+          case 7 -> {
+            sx = w - 1 - oy;
+            sy = h - 1 - ox;
+          }
+          default -> {
+            sx = w - 1 - oy;
+            sy = ox;
+          } // 8
         }
         int s = (sy * w + sx) * 3;
         out[o++] = in[s];

@@ -12,6 +12,7 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,27 +30,29 @@ import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 
 /**
- * Decodes JPEG and PNG files into 8-bit RGB the way the reference pipeline sees them (PIL's
- * {@code Image.open(f).convert("RGB")}): alpha is dropped without compositing, palettes are
- * looked up, grey is replicated to three channels, 16-bit samples keep their high byte, and
- * embedded colour profiles are not applied to RGB or grey images.
+ * Decodes JPEG and PNG files into 8-bit RGB the way the reference pipeline sees them (PIL's {@code
+ * Image.open(f).convert("RGB")}): alpha is dropped without compositing, palettes are looked up,
+ * grey is replicated to three channels, 16-bit samples keep their high byte, and embedded colour
+ * profiles are not applied to RGB or grey images.
  *
- * <p>JPEGs go to the JDK's own reader first (baseline and progressive, YCbCr and grey); what
- * it refuses (CMYK, YCCK) goes to any other registered ImageIO JPEG reader, normally
- * TwelveMonkeys. EXIF orientation is applied to JPEGs unless {@link #ignoringExifOrientation()}
- * is used; note that PIL itself does not rotate on open, so the reference pipeline only
- * matches on images without an orientation tag (or with this option).
+ * <p>JPEGs go to the JDK's own reader first (baseline and progressive, YCbCr and grey); what it
+ * refuses (CMYK, YCCK) goes to any other registered ImageIO JPEG reader, normally TwelveMonkeys.
+ * EXIF orientation is applied to JPEGs unless {@link #ignoringExifOrientation()} is used; note that
+ * PIL itself does not rotate on open, so the reference pipeline only matches on images without an
+ * orientation tag (or with this option).
  *
- * <p>Width and height are read from the header and checked against {@link #MAX_SIDE} and
- * {@link #MAX_PIXELS} before any pixel memory is allocated. Every failure is a
- * {@link DatasetFormatException} whose one-line message names the file and the problem.
- * Instances are immutable and safe to share between threads.
+ * <p>Width and height are read from the header and checked against {@link #MAX_SIDE} and {@link
+ * #MAX_PIXELS} before any pixel memory is allocated. Every failure is a {@link
+ * DatasetFormatException} whose one-line message names the file and the problem. Instances are
+ * immutable and safe to share between threads.
  */
 public final class ImageDecoder {
   /** Largest accepted width or height, in pixels. */
   public static final int MAX_SIDE = 50_000;
+
   /** Largest accepted width x height. */
   public static final long MAX_PIXELS = 400_000_000L;
+
   /** Largest accepted file, in bytes. */
   public static final long MAX_FILE_BYTES = 1L << 30;
 
@@ -97,8 +100,8 @@ public final class ImageDecoder {
   }
 
   /**
-   * Reads a label map (one 8-bit channel: grey, or palette indices, never palette colours) as
-   * raw sample values, as PIL's {@code np.array(Image.open(f))} gives them for mode L or P.
+   * Reads a label map (one 8-bit channel: grey, or palette indices, never palette colours) as raw
+   * sample values, as PIL's {@code np.array(Image.open(f))} gives them for mode L or P.
    */
   public LabelMap decodeLabelMap(Path file) {
     return decodeLabelMap(readFile(file), file.toString());
@@ -112,9 +115,14 @@ public final class ImageDecoder {
     SampleModel sm = raster.getSampleModel();
     int bits = sm.getSampleSize(0);
     if (raster.getNumBands() != 1 || bits > 8) {
-      throw new DatasetFormatException(origin, null,
+      throw new DatasetFormatException(
+          origin,
+          null,
           "a label map must have one channel of at most 8 bits (grey or palette), found "
-              + raster.getNumBands() + " channel(s) of " + bits + " bits");
+              + raster.getNumBands()
+              + " channel(s) of "
+              + bits
+              + " bits");
     }
     int w = image.getWidth();
     int h = image.getHeight();
@@ -134,8 +142,14 @@ public final class ImageDecoder {
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
-        throw new DatasetFormatException(file.toString(), null,
-            "file is " + size + " bytes, more than the " + MAX_FILE_BYTES + " accepted for an image");
+        throw new DatasetFormatException(
+            file.toString(),
+            null,
+            "file is "
+                + size
+                + " bytes, more than the "
+                + MAX_FILE_BYTES
+                + " accepted for an image");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -157,11 +171,21 @@ public final class ImageDecoder {
     }
 
     static Format detect(byte[] b, String origin) {
-      if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
+      if (b.length >= 3
+          && (b[0] & 0xFF) == 0xFF
+          && (b[1] & 0xFF) == 0xD8
+          && (b[2] & 0xFF) == 0xFF) {
         return JPEG;
       }
-      if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G'
-          && b[4] == 0x0D && b[5] == 0x0A && b[6] == 0x1A && b[7] == 0x0A) {
+      if (b.length >= 8
+          && (b[0] & 0xFF) == 0x89
+          && b[1] == 'P'
+          && b[2] == 'N'
+          && b[3] == 'G'
+          && b[4] == 0x0D
+          && b[5] == 0x0A
+          && b[6] == 0x1A
+          && b[7] == 0x0A) {
         return PNG;
       }
       if (b.length == 0) {
@@ -171,19 +195,22 @@ public final class ImageDecoder {
       for (int i = 0; i < Math.min(8, b.length); i++) {
         head.append(String.format(Locale.ROOT, "%02x", b[i] & 0xFF));
       }
-      throw new DatasetFormatException(origin, null,
+      throw new DatasetFormatException(
+          origin,
+          null,
           "unsupported image format (first bytes " + head + "), expected a JPEG or PNG image");
     }
   }
 
   /**
-   * Reader providers for the format, the JDK's own first (it applies no colour conversion of
-   * its own); readers are only instantiated when tried.
+   * Reader providers for the format, the JDK's own first (it applies no colour conversion of its
+   * own); readers are only instantiated when tried.
    */
   private static List<ImageReaderSpi> providers(Format format) {
     List<ImageReaderSpi> jdk = new ArrayList<>();
     List<ImageReaderSpi> others = new ArrayList<>();
-    Iterator<ImageReaderSpi> it = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
+    Iterator<ImageReaderSpi> it =
+        IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
     while (it.hasNext()) {
       ImageReaderSpi spi = it.next();
       if (Arrays.stream(spi.getFormatNames()).noneMatch(format.imageIoName::equalsIgnoreCase)) {
@@ -198,7 +225,8 @@ public final class ImageDecoder {
   private static BufferedImage read(byte[] bytes, Format format, String origin) {
     List<ImageReaderSpi> providers = providers(format);
     if (providers.isEmpty()) {
-      throw new IllegalStateException("no ImageIO reader for " + format.imageIoName + " on the class path");
+      throw new IllegalStateException(
+          "no ImageIO reader for " + format.imageIoName + " on the class path");
     }
     DatasetFormatException first = null;
     for (ImageReaderSpi spi : providers) {
@@ -206,7 +234,8 @@ public final class ImageDecoder {
       try {
         reader = spi.createReaderInstance();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the ImageIO reader " + spi.getPluginClassName(), e);
+        throw new UncheckedIOException(
+            "cannot create the ImageIO reader " + spi.getPluginClassName(), e);
       }
       try {
         return readWith(reader, bytes, format, origin);
@@ -239,8 +268,8 @@ public final class ImageDecoder {
     }
   }
 
-  private static BufferedImage readWith(ImageReader reader, byte[] bytes, Format format, String origin)
-      throws Attempt {
+  private static BufferedImage readWith(
+      ImageReader reader, byte[] bytes, Format format, String origin) throws Attempt {
     List<String> warnings = new ArrayList<>();
     try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(bytes)) {
       reader.setInput(in, true, true);
@@ -251,8 +280,16 @@ public final class ImageDecoder {
       BufferedImage image = reader.read(0, rawCmykParam(reader));
       for (String warning : warnings) {
         if (isTruncation(warning)) {
-          throw new Attempt(new DatasetFormatException(origin, null,
-              "truncated " + format.imageIoName.toUpperCase(Locale.ROOT) + " image (" + warning + ")"), false);
+          throw new Attempt(
+              new DatasetFormatException(
+                  origin,
+                  null,
+                  "truncated "
+                      + format.imageIoName.toUpperCase(Locale.ROOT)
+                      + " image ("
+                      + warning
+                      + ")"),
+              false);
         }
         // PIL accepts such files too (libjpeg warnings such as extraneous bytes before a marker).
         LOG.log(System.Logger.Level.DEBUG, "{0}: decoder warning: {1}", origin, warning);
@@ -263,15 +300,20 @@ public final class ImageDecoder {
     } catch (IOException | RuntimeException e) {
       // ImageIO readers report corrupt data as IIOException, EOFException, or as runtime
       // exceptions thrown from deep inside the codec (array bounds, CMM errors).
-      String what = e instanceof java.io.EOFException ? "truncated " : "corrupt, truncated or unsupported ";
-      throw new Attempt(new DatasetFormatException(origin, null,
-          what + format.imageIoName.toUpperCase(Locale.ROOT) + " image: " + describe(e), e), true);
+      String what = e instanceof EOFException ? "truncated " : "corrupt, truncated or unsupported ";
+      throw new Attempt(
+          new DatasetFormatException(
+              origin,
+              null,
+              what + format.imageIoName.toUpperCase(Locale.ROOT) + " image: " + describe(e),
+              e),
+          true);
     }
   }
 
   /**
-   * For a reader that offers a CMYK destination (TwelveMonkeys for CMYK/YCCK JPEGs), asks for
-   * it, so that no ICC conversion runs and {@link #toRgb} can apply PIL's plain formula.
+   * For a reader that offers a CMYK destination (TwelveMonkeys for CMYK/YCCK JPEGs), asks for it,
+   * so that no ICC conversion runs and {@link #toRgb} can apply PIL's plain formula.
    */
   private static ImageReadParam rawCmykParam(ImageReader reader) throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();
@@ -312,15 +354,28 @@ public final class ImageDecoder {
 
   static void checkSize(int w, int h, String origin) {
     if (w <= 0 || h <= 0) {
-      throw new DatasetFormatException(origin, null, "image header gives an empty size " + w + "x" + h);
+      throw new DatasetFormatException(
+          origin, null, "image header gives an empty size " + w + "x" + h);
     }
     if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
-      throw new DatasetFormatException(origin, null, "image is " + w + "x" + h
-          + ", larger than accepted (at most " + MAX_SIDE + " px a side and " + MAX_PIXELS + " px in all)");
+      throw new DatasetFormatException(
+          origin,
+          null,
+          "image is "
+              + w
+              + "x"
+              + h
+              + ", larger than accepted (at most "
+              + MAX_SIDE
+              + " px a side and "
+              + MAX_PIXELS
+              + " px in all)");
     }
   }
 
-  /** Converts whatever ImageIO produced into interleaved 8-bit RGB without any colour management. */
+  /**
+   * Converts whatever ImageIO produced into interleaved 8-bit RGB without any colour management.
+   */
   static RgbImage toRgb(BufferedImage image, String origin) {
     int w = image.getWidth();
     int h = image.getHeight();
@@ -332,17 +387,26 @@ public final class ImageDecoder {
       return new RgbImage(w, h, out);
     }
     int csType = cm.getColorSpace().getType();
-    if (csType == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4 && raster.getSampleModel().getSampleSize(0) == 8) {
+    if (csType == ColorSpace.TYPE_CMYK
+        && raster.getNumBands() == 4
+        && raster.getSampleModel().getSampleSize(0) == 8) {
       fromCmyk(raster, w, h, out);
       return new RgbImage(w, h, out);
     }
     if (csType != ColorSpace.TYPE_RGB && csType != ColorSpace.TYPE_GRAY) {
-      throw new DatasetFormatException(origin, null,
-          "unsupported colour space (type " + csType + ", " + cm.getNumComponents() + " components)");
+      throw new DatasetFormatException(
+          origin,
+          null,
+          "unsupported colour space (type "
+              + csType
+              + ", "
+              + cm.getNumComponents()
+              + " components)");
     }
     boolean grey = csType == ColorSpace.TYPE_GRAY;
     SampleModel sm = raster.getSampleModel();
-    if (sm instanceof ComponentSampleModel csm && sm.getDataType() == DataBuffer.TYPE_BYTE
+    if (sm instanceof ComponentSampleModel csm
+        && sm.getDataType() == DataBuffer.TYPE_BYTE
         && raster.getDataBuffer().getNumBanks() == 1) {
       fromInterleavedBytes(raster, csm, grey, w, h, out);
     } else {
@@ -377,8 +441,8 @@ public final class ImageDecoder {
   }
 
   /**
-   * PIL's {@code cmyk2rgb} on plain (not inverted) CMYK: {@code R = clip(nk - nk * C / 255)}
-   * with {@code nk = 255 - K} and PIL's rounded division by 255; no colour profile.
+   * PIL's {@code cmyk2rgb} on plain (not inverted) CMYK: {@code R = clip(nk - nk * C / 255)} with
+   * {@code nk = 255 - K} and PIL's rounded division by 255; no colour profile.
    */
   private static void fromCmyk(Raster raster, int w, int h, byte[] out) {
     int[][] rows = new int[4][w];
@@ -405,9 +469,10 @@ public final class ImageDecoder {
     int[] bandOffsets = csm.getBandOffsets();
     int pixelStride = csm.getPixelStride();
     int scanline = csm.getScanlineStride();
-    int base = raster.getDataBuffer().getOffset()
-        + (0 - raster.getSampleModelTranslateY()) * scanline
-        + (0 - raster.getSampleModelTranslateX()) * pixelStride;
+    int base =
+        raster.getDataBuffer().getOffset()
+            + (0 - raster.getSampleModelTranslateY()) * scanline
+            + (0 - raster.getSampleModelTranslateX()) * pixelStride;
     int r = bandOffsets[0];
     int g = grey ? r : bandOffsets[1];
     int b = grey ? r : bandOffsets[2];

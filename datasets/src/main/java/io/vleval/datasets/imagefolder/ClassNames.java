@@ -23,7 +23,8 @@ final class ClassNames {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new DatasetFormatException(file.toString(), "", "cannot read class names: " + e.getMessage());
+      throw new DatasetFormatException(
+          file.toString(), "", "cannot read class names: " + e.getMessage());
     }
     String trimmed = text.strip();
     List<String> names = new ArrayList<>();
@@ -32,13 +33,16 @@ final class ClassNames {
       try {
         json = new ObjectMapper().readTree(trimmed);
       } catch (JsonProcessingException e) {
-        throw new DatasetFormatException(file.toString(), "line " + e.getLocation().getLineNr(), "invalid JSON: "
-            + e.getOriginalMessage());
+        throw new DatasetFormatException(
+            file.toString(),
+            "line " + e.getLocation().getLineNr(),
+            "invalid JSON: " + e.getOriginalMessage());
       }
       if (json.isArray()) {
         for (int i = 0; i < json.size(); i++) {
           if (!json.get(i).isTextual()) {
-            throw new DatasetFormatException(file.toString(), "item " + i, "class names must be strings");
+            throw new DatasetFormatException(
+                file.toString(), "item " + i, "class names must be strings");
           }
           names.add(json.get(i).asText());
         }
@@ -46,7 +50,9 @@ final class ClassNames {
         for (String folder : folders) {
           JsonNode name = json.get(folder);
           if (name == null || !name.isTextual()) {
-            throw new DatasetFormatException(file.toString(), "key '" + folder + "'",
+            throw new DatasetFormatException(
+                file.toString(),
+                "key '" + folder + "'",
                 "no display name for class folder '" + folder + "'");
           }
           names.add(name.asText());
@@ -61,8 +67,13 @@ final class ClassNames {
       }
     }
     if (names.size() != folders.size()) {
-      throw new DatasetFormatException(file.toString(), "", names.size() + " class names for " + folders.size()
-          + " class folders; a list must give one name per class, in label order");
+      throw new DatasetFormatException(
+          file.toString(),
+          "",
+          names.size()
+              + " class names for "
+              + folders.size()
+              + " class folders; a list must give one name per class, in label order");
     }
     return names;
   }

@@ -7,7 +7,6 @@ import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.LabelledImage;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
@@ -36,10 +35,15 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
   /** Options of the image-folder loader. */
   public record Spec(
       @Doc("the split folder holding one folder per class") @Required @MustExist Path root,
-      @Doc("display names: JSON list, JSON map folder-to-name, or one name per line (default: folder names)") @MustExist
+      @Doc(
+              "display names: JSON list, JSON map folder-to-name, or one name per line (default: folder names)")
+          @MustExist
           Path classNames,
-      @Doc("text file, one class folder per line: only these classes, labelled in this order") @MustExist Path classSubset,
-      @Doc("apply EXIF orientation to JPEGs (default true; PIL's loader does not)") Boolean exifOrientation) {
+      @Doc("text file, one class folder per line: only these classes, labelled in this order")
+          @MustExist
+          Path classSubset,
+      @Doc("apply EXIF orientation to JPEGs (default true; PIL's loader does not)")
+          Boolean exifOrientation) {
     public Spec {
       exifOrientation = exifOrientation == null ? Boolean.TRUE : exifOrientation;
     }
@@ -69,7 +73,8 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
   public Dataset<LabelledImage> open(Spec spec, PluginContext context) {
     Path root = spec.root().toAbsolutePath().normalize();
     List<String> folders = classFolders(root, spec.classSubset());
-    List<String> names = spec.classNames() != null ? ClassNames.read(spec.classNames(), folders) : folders;
+    List<String> names =
+        spec.classNames() != null ? ClassNames.read(spec.classNames(), folders) : folders;
     // the listing is names only (a few tens of bytes an image), never pixels
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
@@ -77,27 +82,42 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
     for (int label = 0; label < folders.size(); label++) {
       Path dir = root.resolve(folders.get(label));
       try (Stream<Path> list = Files.list(dir)) {
-        for (Path f : list.filter(Files::isRegularFile).filter(ImageFolderProvider::isImage).sorted().toList()) {
+        for (Path f :
+            list.filter(Files::isRegularFile)
+                .filter(ImageFolderProvider::isImage)
+                .sorted()
+                .toList()) {
           files.add(f);
           labels.add(label);
           fp.addFileEntry(root, f);
         }
       } catch (IOException e) {
-        throw new DatasetFormatException(dir.toString(), "", "cannot list class folder: " + e.getMessage());
+        throw new DatasetFormatException(
+            dir.toString(), "", "cannot list class folder: " + e.getMessage());
       }
     }
     if (files.isEmpty()) {
-      throw new DatasetFormatException(root.toString(), "", "no images found in " + folders.size() + " class folders");
+      throw new DatasetFormatException(
+          root.toString(), "", "no images found in " + folders.size() + " class folders");
     }
     names.forEach(fp::add);
-    ImageDecoder decoder = spec.exifOrientation() ? ImageDecoder.create() : ImageDecoder.create().ignoringExifOrientation();
+    ImageDecoder decoder =
+        spec.exifOrientation()
+            ? ImageDecoder.create()
+            : ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), files.size(), names, root.toString());
-    return Dataset.of(LabelledImage.class, info, () -> {
-      return Cursors.indexed(files.size(), i -> {
-        String id = root.relativize(files.get(i)).toString().replace('\\', '/');
-        return new LabelledImage(id, new FileImageSource(files.get(i), id, decoder), labels.get(i));
-      });
-    });
+    return Dataset.of(
+        LabelledImage.class,
+        info,
+        () -> {
+          return Cursors.indexed(
+              files.size(),
+              i -> {
+                String id = root.relativize(files.get(i)).toString().replace('\\', '/');
+                return new LabelledImage(
+                    id, new FileImageSource(files.get(i), id, decoder), labels.get(i));
+              });
+        });
   }
 
   static boolean isImage(Path file) {
@@ -111,10 +131,12 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
     try (Stream<Path> list = Files.list(root)) {
       all = list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
-      throw new DatasetFormatException(root.toString(), "", "cannot list class folders: " + e.getMessage());
+      throw new DatasetFormatException(
+          root.toString(), "", "cannot list class folders: " + e.getMessage());
     }
     if (all.isEmpty()) {
-      throw new DatasetFormatException(root.toString(), "", "no class folders (expected root/<class>/<image>)");
+      throw new DatasetFormatException(
+          root.toString(), "", "no class folders (expected root/<class>/<image>)");
     }
     if (subsetFile == null) {
       return all;
@@ -128,7 +150,9 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
           continue;
         }
         if (!all.contains(folder)) {
-          throw new DatasetFormatException(subsetFile.toString(), "line " + (i + 1),
+          throw new DatasetFormatException(
+              subsetFile.toString(),
+              "line " + (i + 1),
               "class folder '" + folder + "' does not exist under " + root);
         }
         subset.add(folder);

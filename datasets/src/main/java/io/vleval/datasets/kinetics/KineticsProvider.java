@@ -8,7 +8,6 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.LabelledVideo;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.sample.VideoSource;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
@@ -32,11 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kinetics-400/600/700: the CSV ({@code label,youtube_id,time_start,time_end,split}) and clips named
- * {@code <youtube_id>_<start:06d>_<end:06d>.<ext>} in one folder. Labels are indexed in sorted
- * order of the label names. Clips listed but missing on disk are left out, counted, and reported
- * in the results' provenance, as users of the public releases expect (a few percent are gone).
- * How many frames are sampled is the task's protocol setting; see {@link io.vleval.datasets.video.FrameSampling}.
+ * Kinetics-400/600/700: the CSV ({@code label,youtube_id,time_start,time_end,split}) and clips
+ * named {@code <youtube_id>_<start:06d>_<end:06d>.<ext>} in one folder. Labels are indexed in
+ * sorted order of the label names. Clips listed but missing on disk are left out, counted, and
+ * reported in the results' provenance, as users of the public releases expect (a few percent are
+ * gone). How many frames are sampled is the task's protocol setting; see {@link
+ * io.vleval.datasets.video.FrameSampling}.
  */
 public final class KineticsProvider implements DatasetProvider<KineticsProvider.Spec> {
 
@@ -48,7 +48,10 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
       @Doc("the folder holding the clips") @Required @MustExist Path videos,
       @Doc("file extensions tried, in order (default [mp4, webm, mkv])") List<String> extensions) {
     public Spec {
-      extensions = extensions == null || extensions.isEmpty() ? List.of("mp4", "webm", "mkv") : List.copyOf(extensions);
+      extensions =
+          extensions == null || extensions.isEmpty()
+              ? List.of("mp4", "webm", "mkv")
+              : List.copyOf(extensions);
     }
   }
 
@@ -83,18 +86,24 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
     int missing = 0;
     Fingerprint fp = new Fingerprint("kinetics/1").addFileContent(csv);
     try (Reader in = Files.newBufferedReader(csv);
-        CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+        CSVParser parser =
+            CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(in)) {
       Map<String, Integer> header = parser.getHeaderMap();
       for (String column : List.of("label", "youtube_id", "time_start", "time_end")) {
         if (!header.containsKey(column)) {
-          throw new DatasetFormatException(csv.toString(), "line 1", "missing column '" + column
-              + "' (expected label,youtube_id,time_start,time_end,split)");
+          throw new DatasetFormatException(
+              csv.toString(),
+              "line 1",
+              "missing column '"
+                  + column
+                  + "' (expected label,youtube_id,time_start,time_end,split)");
         }
       }
       for (CSVRecord r : parser) {
         String place = "line " + parser.getCurrentLineNumber();
         if (!r.isConsistent()) {
-          throw new DatasetFormatException(csv.toString(), place, "expected " + header.size() + " fields, found " + r.size());
+          throw new DatasetFormatException(
+              csv.toString(), place, "expected " + header.size() + " fields, found " + r.size());
         }
         int start;
         int end;
@@ -102,7 +111,8 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
           start = Integer.parseInt(r.get("time_start").strip());
           end = Integer.parseInt(r.get("time_end").strip());
         } catch (NumberFormatException e) {
-          throw new DatasetFormatException(csv.toString(), place, "time_start and time_end must be whole seconds");
+          throw new DatasetFormatException(
+              csv.toString(), place, "time_start and time_end must be whole seconds");
         }
         String id = String.format("%s_%06d_%06d", r.get("youtube_id").strip(), start, end);
         Path found = null;
@@ -125,36 +135,51 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
       throw new DatasetFormatException(csv.toString(), "", "cannot parse CSV: " + e.getMessage());
     }
     if (rows.isEmpty()) {
-      throw new DatasetFormatException(csv.toString(), "", "none of the " + missing + " clips it lists exist under "
-          + videos.path());
+      throw new DatasetFormatException(
+          csv.toString(),
+          "",
+          "none of the " + missing + " clips it lists exist under " + videos.path());
     }
     List<String> labels = new ArrayList<>(labelSet);
     List<String> warnings = new ArrayList<>();
     if (missing > 0) {
-      String w = missing + " of " + (missing + rows.size()) + " clips listed in " + csv.getFileName() + " are missing under "
-          + videos.path();
+      String w =
+          missing
+              + " of "
+              + (missing + rows.size())
+              + " clips listed in "
+              + csv.getFileName()
+              + " are missing under "
+              + videos.path();
       warnings.add(w);
       LOG.warn(w);
     }
-    DatasetInfo info = new DatasetInfo(fp.hex(), rows.size(), labels, videos.path().toString(), warnings);
+    DatasetInfo info =
+        new DatasetInfo(fp.hex(), rows.size(), labels, videos.path().toString(), warnings);
     VideoDecoder decoder = new VideoDecoder();
-    return Dataset.of(LabelledVideo.class, info, () -> {
-      return Cursors.indexed(rows.size(), i -> {
-        Row row = rows.get(i);
-        Path file = videos.path().resolve(row.relative());
-        VideoSource source = new VideoSource() {
-          @Override
-          public List<RgbImage> frames(int count) {
-            return decoder.sample(file, count, row.id());
-          }
+    return Dataset.of(
+        LabelledVideo.class,
+        info,
+        () -> {
+          return Cursors.indexed(
+              rows.size(),
+              i -> {
+                Row row = rows.get(i);
+                Path file = videos.path().resolve(row.relative());
+                VideoSource source =
+                    new VideoSource() {
+                      @Override
+                      public List<RgbImage> frames(int count) {
+                        return decoder.sample(file, count, row.id());
+                      }
 
-          @Override
-          public String origin() {
-            return file.toString();
-          }
-        };
-        return new LabelledVideo(row.id(), source, labels.indexOf(row.label()));
-      });
-    });
+                      @Override
+                      public String origin() {
+                        return file.toString();
+                      }
+                    };
+                return new LabelledVideo(row.id(), source, labels.indexOf(row.label()));
+              });
+        });
   }
 }

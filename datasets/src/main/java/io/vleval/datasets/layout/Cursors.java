@@ -3,6 +3,7 @@ package io.vleval.datasets.layout;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SampleCursor;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.function.IntFunction;
 
 /** Cursors over samples built on demand from a listing kept as plain values. */
@@ -22,7 +23,7 @@ public final class Cursors {
       @Override
       public T next() {
         if (next >= count) {
-          throw new java.util.NoSuchElementException();
+          throw new NoSuchElementException();
         }
         // advance first, so a malformed entry that throws does not block the cursor
         int i = next++;

@@ -7,9 +7,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * A dataset's root folder. Paths read from annotation files are resolved against it and must
- * stay inside it: an absolute path, a {@code ..} that climbs out, or a symbolic link that leads
- * out is refused with the annotation file and place named.
+ * A dataset's root folder. Paths read from annotation files are resolved against it and must stay
+ * inside it: an absolute path, a {@code ..} that climbs out, or a symbolic link that leads out is
+ * refused with the annotation file and place named.
  */
 public final class DatasetRoot {
   private final Path root;
@@ -31,7 +31,8 @@ public final class DatasetRoot {
   }
 
   /**
-   * Resolves {@code relative}, as written at {@code place} in {@code annotationFile}, inside the root.
+   * Resolves {@code relative}, as written at {@code place} in {@code annotationFile}, inside the
+   * root.
    *
    * @param sampleId the sample the path belongs to, or {@code null}
    */
@@ -43,25 +44,43 @@ public final class DatasetRoot {
     try {
       given = Path.of(relative);
     } catch (InvalidPathException e) {
-      throw DatasetFormatException.forSample(sampleId, annotationFile, place, "invalid path '" + relative + "'");
+      throw DatasetFormatException.forSample(
+          sampleId, annotationFile, place, "invalid path '" + relative + "'");
     }
     if (given.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
-      throw DatasetFormatException.forSample(sampleId, annotationFile, place,
-          "absolute path '" + relative + "' is not allowed; paths must stay inside the dataset root " + root);
+      throw DatasetFormatException.forSample(
+          sampleId,
+          annotationFile,
+          place,
+          "absolute path '"
+              + relative
+              + "' is not allowed; paths must stay inside the dataset root "
+              + root);
     }
     Path resolved = root.resolve(given).normalize();
     if (!resolved.startsWith(root)) {
-      throw DatasetFormatException.forSample(sampleId, annotationFile, place,
+      throw DatasetFormatException.forSample(
+          sampleId,
+          annotationFile,
+          place,
           "path '" + relative + "' leaves the dataset root " + root);
     }
     if (Files.exists(resolved)) {
       try {
         if (!resolved.toRealPath().startsWith(realRoot)) {
-          throw DatasetFormatException.forSample(sampleId, annotationFile, place,
-              "path '" + relative + "' leads out of the dataset root " + root + " through a symbolic link");
+          throw DatasetFormatException.forSample(
+              sampleId,
+              annotationFile,
+              place,
+              "path '"
+                  + relative
+                  + "' leads out of the dataset root "
+                  + root
+                  + " through a symbolic link");
         }
       } catch (IOException e) {
-        throw DatasetFormatException.forSample(sampleId, annotationFile, place, "cannot resolve '" + relative + "': " + e);
+        throw DatasetFormatException.forSample(
+            sampleId, annotationFile, place, "cannot resolve '" + relative + "': " + e);
       }
     }
     return resolved;

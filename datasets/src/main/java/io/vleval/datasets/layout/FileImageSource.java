@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** An image file decoded when a worker asks for it. */
-public record FileImageSource(Path file, String sampleId, ImageDecoder decoder) implements ImageSource {
+public record FileImageSource(Path file, String sampleId, ImageDecoder decoder)
+    implements ImageSource {
 
   @Override
   public RgbImage load() {

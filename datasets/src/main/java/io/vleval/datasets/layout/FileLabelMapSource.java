@@ -11,13 +11,15 @@ import java.nio.file.Path;
  * A label-map PNG decoded on demand, with mmsegmentation's {@code reduce_zero_label} applied when
  * asked: 0 (background/"other") becomes 255 (ignored) and every other class moves down by one.
  */
-public record FileLabelMapSource(Path file, String sampleId, boolean reduceZeroLabel, ImageDecoder decoder)
+public record FileLabelMapSource(
+    Path file, String sampleId, boolean reduceZeroLabel, ImageDecoder decoder)
     implements LabelMapSource {
 
   @Override
   public LabelMap load() {
     if (!Files.isRegularFile(file)) {
-      throw DatasetFormatException.forSample(sampleId, file.toString(), "", "annotation file not found");
+      throw DatasetFormatException.forSample(
+          sampleId, file.toString(), "", "annotation file not found");
     }
     LabelMap raw = decoder.decodeLabelMap(file);
     if (!reduceZeroLabel) {

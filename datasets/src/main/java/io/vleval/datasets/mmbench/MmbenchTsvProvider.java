@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -38,10 +40,10 @@ import org.apache.commons.csv.CSVRecord;
 
 /**
  * The MMBench TSV as VLMEvalKit ships it: {@code index, question, hint, A, B, C, D, answer,
- * category, l2-category, split, image} with the image as base64. A row of a circular variant
- * holds, instead of an image, the index of the row whose image it shares. The file is streamed
- * (images are large); the shared images are written once to the cache folder, so memory holds
- * no image that is not being decoded.
+ * category, l2-category, split, image} with the image as base64. A row of a circular variant holds,
+ * instead of an image, the index of the row whose image it shares. The file is streamed (images are
+ * large); the shared images are written once to the cache folder, so memory holds no image that is
+ * not being decoded.
  */
 public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvider.Spec> {
 
@@ -72,8 +74,14 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
   }
 
   static CSVParser parser(Reader in) throws IOException {
-    return CSVFormat.TDF.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(false)
-        .setNullString(null).get().parse(in);
+    return CSVFormat.TDF
+        .builder()
+        .setHeader()
+        .setSkipHeaderRecord(true)
+        .setIgnoreSurroundingSpaces(false)
+        .setNullString(null)
+        .get()
+        .parse(in);
   }
 
   static boolean isNan(String v) {
@@ -89,13 +97,18 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     Set<String> ids = new HashSet<>();
     Set<String> withImage = new HashSet<>();
     Set<String> referenced = new HashSet<>();
-    Set<String> categories = new java.util.TreeSet<>();
+    Set<String> categories = new TreeSet<>();
     long rows = 0;
-    try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8); CSVParser p = parser(in)) {
+    try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
+        CSVParser p = parser(in)) {
       for (String column : List.of("index", "question", "A", "B", "image")) {
         if (!p.getHeaderMap().containsKey(column)) {
-          throw new DatasetFormatException(tsv.toString(), "line 1", "missing column '" + column
-              + "' (expected index, question, hint, A, B, C, D, answer, category, l2-category, split, image)");
+          throw new DatasetFormatException(
+              tsv.toString(),
+              "line 1",
+              "missing column '"
+                  + column
+                  + "' (expected index, question, hint, A, B, C, D, answer, category, l2-category, split, image)");
         }
       }
       for (CSVRecord r : p) {
@@ -119,28 +132,32 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       throw new DatasetFormatException(tsv.toString(), "", "no rows");
     }
     // pass 2: write each borrowed image once to the cache
-    Path shared = context.cacheDirectory().resolve("mmbench-images").resolve(fingerprint.substring(0, 16));
+    Path shared =
+        context.cacheDirectory().resolve("mmbench-images").resolve(fingerprint.substring(0, 16));
     Set<String> toWrite = new HashSet<>(referenced);
     toWrite.retainAll(withImage);
     try {
       Files.createDirectories(shared);
-      try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8); CSVParser p = parser(in)) {
+      try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
+          CSVParser p = parser(in)) {
         for (CSVRecord r : p) {
           String index = r.isSet("index") ? r.get("index").strip() : "";
           Path file = shared.resolve(index + ".b64");
           if (toWrite.contains(index) && !Files.exists(file)) {
             Path tmp = shared.resolve(index + ".b64.tmp");
             Files.writeString(tmp, r.get("image").strip());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
           }
         }
       }
     } catch (IOException e) {
-      throw new VlevalException(shared + ": cannot cache shared MMBench images: " + e.getMessage(), e);
+      throw new VlevalException(
+          shared + ": cannot cache shared MMBench images: " + e.getMessage(), e);
     }
     DatasetInfo info = new DatasetInfo(fingerprint, rows, List.of(), tsv.toString());
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
-    return Dataset.of(MultipleChoiceQuestion.class, info, () -> new RowCursor(tsv, shared, withImage, decoder));
+    return Dataset.of(
+        MultipleChoiceQuestion.class, info, () -> new RowCursor(tsv, shared, withImage, decoder));
   }
 
   /** Streams the TSV again, turning each row into a question (or a per-sample error). */
@@ -173,8 +190,10 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         return rows.hasNext();
       } catch (UncheckedIOException | IllegalStateException e) {
-        throw new DatasetFormatException(tsv.toString(), "line " + parser.getCurrentLineNumber(), "cannot parse TSV: "
-            + e.getMessage());
+        throw new DatasetFormatException(
+            tsv.toString(),
+            "line " + parser.getCurrentLineNumber(),
+            "cannot parse TSV: " + e.getMessage());
       }
     }
 
@@ -192,7 +211,10 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       }
       Integer first = seen.putIfAbsent(index, (int) r.getRecordNumber());
       if (first != null) {
-        throw DatasetFormatException.forSample(id + "#" + r.getRecordNumber(), tsv.toString(), place,
+        throw DatasetFormatException.forSample(
+            id + "#" + r.getRecordNumber(),
+            tsv.toString(),
+            place,
             "index " + index + " repeats row " + first);
       }
       String question = field(r, "question");
@@ -208,19 +230,26 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         options.add(v);
       }
       if (options.size() < 2) {
-        throw DatasetFormatException.forSample(id, tsv.toString(), place, "fewer than two options (columns A, B...)");
+        throw DatasetFormatException.forSample(
+            id, tsv.toString(), place, "fewer than two options (columns A, B...)");
       }
       String answer = field(r, "answer");
       if (!isNan(answer) && !LETTERS.subList(0, options.size()).contains(answer.strip())) {
-        throw DatasetFormatException.forSample(id, tsv.toString(), place, "answer '" + answer + "' is not one of the "
-            + options.size() + " option letters");
+        throw DatasetFormatException.forSample(
+            id,
+            tsv.toString(),
+            place,
+            "answer '" + answer + "' is not one of the " + options.size() + " option letters");
       }
       String image = field(r, "image").strip();
       ImageSource source;
       if (IMAGE_REFERENCE.matcher(image).matches()) {
         if (!withImage.contains(image)) {
-          throw DatasetFormatException.forSample(id, tsv.toString(), place, "image refers to row index " + image
-              + ", which has no image of its own");
+          throw DatasetFormatException.forSample(
+              id,
+              tsv.toString(),
+              place,
+              "image refers to row index " + image + ", which has no image of its own");
         }
         Path file = shared.resolve(image + ".b64");
         source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + " " + place);
@@ -234,10 +263,17 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         questionIndex = Long.parseLong(index) % 1_000_000;
       } catch (NumberFormatException e) {
-        throw DatasetFormatException.forSample(id, tsv.toString(), place, "index '" + index + "' is not a number");
+        throw DatasetFormatException.forSample(
+            id, tsv.toString(), place, "index '" + index + "' is not a number");
       }
-      return new MultipleChoiceQuestion(id, Long.toString(questionIndex), source, question,
-          isNan(field(r, "hint")) ? null : field(r, "hint"), options, isNan(answer) ? null : answer.strip(),
+      return new MultipleChoiceQuestion(
+          id,
+          Long.toString(questionIndex),
+          source,
+          question,
+          isNan(field(r, "hint")) ? null : field(r, "hint"),
+          options,
+          isNan(answer) ? null : answer.strip(),
           isNan(field(r, "category")) ? "" : field(r, "category"),
           isNan(field(r, "l2-category")) ? "" : field(r, "l2-category"));
     }
@@ -247,7 +283,8 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         bytes = Base64.getMimeDecoder().decode(base64);
       } catch (IllegalArgumentException e) {
-        throw DatasetFormatException.forSample(id, tsv.toString(), place, "image is not valid base64: " + e.getMessage());
+        throw DatasetFormatException.forSample(
+            id, tsv.toString(), place, "image is not valid base64: " + e.getMessage());
       }
       return decoder.decode(bytes, tsv + " " + place);
     }

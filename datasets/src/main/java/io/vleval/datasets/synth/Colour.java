@@ -29,7 +29,10 @@ public enum Colour {
     return chinese;
   }
 
-  /** @return the colour's sRGB value, {red, green, blue} in 0..255 (shapes are drawn in it, edges blended) */
+  /**
+   * @return the colour's sRGB value, {red, green, blue} in 0..255 (shapes are drawn in it, edges
+   *     blended)
+   */
   public int[] rgb() {
     return new int[] {r, g, b};
   }

@@ -20,7 +20,8 @@ final class ImageFiles {
   private ImageFiles() {}
 
   static BufferedImage toBuffered(RgbImage image) {
-    BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage out =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     byte[] rgb = image.rgb();
     for (int i = 0; i < rgb.length; i += 3) {
@@ -54,7 +55,8 @@ final class ImageFiles {
   }
 
   static void writePng(LabelMap labels, Path file) throws IOException {
-    BufferedImage out = new BufferedImage(labels.width(), labels.height(), BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage out =
+        new BufferedImage(labels.width(), labels.height(), BufferedImage.TYPE_BYTE_GRAY);
     byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     System.arraycopy(labels.values(), 0, data, 0, data.length);
     Files.createDirectories(file.getParent());

@@ -18,8 +18,18 @@ public enum Scale {
   final int questions;
   final int xtdImages;
 
-  Scale(int classTrainPerClass, int classValPerClass, int segTrain, int segVal, int captionTrain, int captionVal,
-      int captionTest, int videoTrainPerClass, int videoValPerClass, int questions, int xtdImages) {
+  Scale(
+      int classTrainPerClass,
+      int classValPerClass,
+      int segTrain,
+      int segVal,
+      int captionTrain,
+      int captionVal,
+      int captionTest,
+      int videoTrainPerClass,
+      int videoValPerClass,
+      int questions,
+      int xtdImages) {
     this.classTrainPerClass = classTrainPerClass;
     this.classValPerClass = classValPerClass;
     this.segTrain = segTrain;

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A textured background with shapes drawn over it in order. Rendering is plain integer
- * arithmetic from the seed, so the same scene gives the same bytes on every machine.
+ * A textured background with shapes drawn over it in order. Rendering is plain integer arithmetic
+ * from the seed, so the same scene gives the same bytes on every machine.
  *
  * @param textureSeed seeds the background texture
  */
@@ -35,7 +35,10 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
       for (int x = 0; x < width; x++) {
         double u = x * Math.cos(theta) + y * Math.sin(theta);
         double v = -x * Math.sin(theta) + y * Math.cos(theta);
-        int t = (int) Math.round(14 * Math.sin(u * f1 + p1) + 10 * Math.sin(v * f2 + p2)) + random.nextInt(13) - 6;
+        int t =
+            (int) Math.round(14 * Math.sin(u * f1 + p1) + 10 * Math.sin(v * f2 + p2))
+                + random.nextInt(13)
+                - 6;
         int o = (y * width + x) * 3;
         rgb[o] = (byte) clamp(tr + t);
         rgb[o + 1] = (byte) clamp(tg + t);
@@ -81,7 +84,8 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
     for (SceneObject obj : objects) {
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
-          if (obj.shape().contains(x + 0.5 - obj.cx(), y + 0.5 - obj.cy(), obj.radius(), obj.angle())) {
+          if (obj.shape()
+              .contains(x + 0.5 - obj.cx(), y + 0.5 - obj.cy(), obj.radius(), obj.angle())) {
             values[y * width + x] = (byte) (1 + obj.shape().ordinal());
           }
         }

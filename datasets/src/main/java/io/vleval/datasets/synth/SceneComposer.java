@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Lays out scenes by the suite's compositional grammar: a scene is a textured background and
- * one or more shapes, each a (shape, colour, size) triple at a position; pairs stand in a
- * clear left/right or above/below relation, so that a caption describes them unambiguously.
+ * Lays out scenes by the suite's compositional grammar: a scene is a textured background and one or
+ * more shapes, each a (shape, colour, size) triple at a position; pairs stand in a clear left/right
+ * or above/below relation, so that a caption describes them unambiguously.
  */
 final class SceneComposer {
 
@@ -25,7 +25,9 @@ final class SceneComposer {
 
   double radius(boolean large, int w, int h) {
     double side = Math.min(w, h);
-    return large ? side * (0.2 + 0.06 * random.nextDouble()) : side * (0.1 + 0.04 * random.nextDouble());
+    return large
+        ? side * (0.2 + 0.06 * random.nextDouble())
+        : side * (0.1 + 0.04 * random.nextDouble());
   }
 
   double angle(Shape shape) {
@@ -39,13 +41,24 @@ final class SceneComposer {
     double r = radius(large, wh[0], wh[1]);
     double x = r + 2 + random.nextDouble() * (wh[0] - 2 * r - 4);
     double y = r + 2 + random.nextDouble() * (wh[1] - 2 * r - 4);
-    return new Scene(wh[0], wh[1], random.nextLong(), List.of(new SceneObject(shape, colour, large, x, y, r, angle(shape))));
+    return new Scene(
+        wh[0],
+        wh[1],
+        random.nextLong(),
+        List.of(new SceneObject(shape, colour, large, x, y, r, angle(shape))));
   }
 
   /** A random object description. */
   SceneObject randomObject() {
     Shape s = Shape.values()[random.nextInt(Shape.values().length)];
-    return new SceneObject(s, Colour.values()[random.nextInt(Colour.values().length)], random.nextBoolean(), 0, 0, 0, 0);
+    return new SceneObject(
+        s,
+        Colour.values()[random.nextInt(Colour.values().length)],
+        random.nextBoolean(),
+        0,
+        0,
+        0,
+        0);
   }
 
   /** Relation of the first object to the second in {@link #pair()}. */

@@ -8,7 +8,8 @@ package io.vleval.datasets.synth;
  * @param radius circumradius in pixels
  * @param angle rotation in radians
  */
-public record SceneObject(Shape shape, Colour colour, boolean large, double cx, double cy, double radius, double angle) {
+public record SceneObject(
+    Shape shape, Colour colour, boolean large, double cx, double cy, double radius, double angle) {
 
   /** "small red circle" */
   public String phrase() {

@@ -34,20 +34,22 @@ public enum Shape {
     switch (this) {
       case CIRCLE:
         return u * u + v * v <= r * r;
-      case SQUARE: {
-        double h = r / Math.sqrt(2);
-        return Math.abs(u) <= h && Math.abs(v) <= h;
-      }
-      case TRIANGLE: {
-        // equilateral, pointing up (v grows downwards in image coordinates)
-        double y0 = -r;
-        double yb = r / 2;
-        if (v < y0 || v > yb) {
-          return false;
+      case SQUARE:
+        {
+          double h = r / Math.sqrt(2);
+          return Math.abs(u) <= h && Math.abs(v) <= h;
         }
-        double halfWidth = (v - y0) / (yb - y0) * (r * Math.sqrt(3) / 2);
-        return Math.abs(u) <= halfWidth;
-      }
+      case TRIANGLE:
+        {
+          // equilateral, pointing up (v grows downwards in image coordinates)
+          double y0 = -r;
+          double yb = r / 2;
+          if (v < y0 || v > yb) {
+            return false;
+          }
+          double halfWidth = (v - y0) / (yb - y0) * (r * Math.sqrt(3) / 2);
+          return Math.abs(u) <= halfWidth;
+        }
       default:
         throw new IllegalStateException("unknown shape " + this);
     }

@@ -27,7 +27,8 @@ import java.util.Locale;
  * A part of the synthetic suite, generated on first use into a cache folder and then read by the
  * real loader of its layout (so the quickstart exercises exactly the code real data goes through).
  */
-public final class SyntheticDatasetProvider implements DatasetProvider<SyntheticDatasetProvider.Spec> {
+public final class SyntheticDatasetProvider
+    implements DatasetProvider<SyntheticDatasetProvider.Spec> {
 
   /** The parts of the suite, each in the layout of the public dataset it stands in for. */
   public enum Part {
@@ -51,18 +52,25 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
 
   /** Options of the synthetic suite. */
   public record Spec(
-      @Doc("which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-          + "mmbench, xtd") @Required Part part,
+      @Doc(
+              "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
+                  + "mmbench, xtd")
+          @Required
+          Part part,
       @Doc("tiny, small or medium (default small)") Scale scale,
       @Doc("generator seed (default 0)") Long seed,
-      @Doc("language of the captions of the xtd and captions-train/-test parts: en or zh (default en)") String language,
-      @Doc("cache folder (default: the run's cache, $VLEVAL_CACHE or ~/.cache/vleval)") Path cache) {
+      @Doc(
+              "language of the captions of the xtd and captions-train/-test parts: en or zh (default en)")
+          String language,
+      @Doc("cache folder (default: the run's cache, $VLEVAL_CACHE or ~/.cache/vleval)")
+          Path cache) {
     public Spec {
       scale = scale == null ? Scale.SMALL : scale;
       seed = seed == null ? 0L : seed;
       language = language == null ? "en" : language;
       if (!List.of("en", "zh").contains(language)) {
-        throw new IllegalArgumentException("the synthetic suite has captions in en and zh, not '" + language + "'");
+        throw new IllegalArgumentException(
+            "the synthetic suite has captions in en and zh, not '" + language + "'");
       }
     }
   }
@@ -89,8 +97,14 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
 
   /** Where the suite of this scale and seed lives, generating it if it is not there yet. */
   public static Path ensureSuite(Path cache, Scale scale, long seed, int threads) {
-    Path dir = cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-" + scale.name().toLowerCase(Locale.ROOT)
-        + "-seed" + seed);
+    Path dir =
+        cache.resolve(
+            "synthetic-v"
+                + SyntheticSuite.VERSION
+                + "-"
+                + scale.name().toLowerCase(Locale.ROOT)
+                + "-seed"
+                + seed);
     if (Files.isRegularFile(dir.resolve("suite.json"))) {
       return dir;
     }
@@ -107,33 +121,78 @@ public final class SyntheticDatasetProvider implements DatasetProvider<Synthetic
 
   @Override
   public Dataset<? extends Sample> open(Spec spec, PluginContext context) {
-    Path suite = ensureSuite(spec.cache() != null ? spec.cache() : context.cacheDirectory(), spec.scale(), spec.seed(),
-        context.workers());
+    Path suite =
+        ensureSuite(
+            spec.cache() != null ? spec.cache() : context.cacheDirectory(),
+            spec.scale(),
+            spec.seed(),
+            context.workers());
     Path cls = suite.resolve("classification");
     Path ade = suite.resolve("ADEChallengeData2016");
     Path captions = suite.resolve("captions");
     Path kinetics = suite.resolve("kinetics");
-    Path karpathy = captions.resolve(spec.language().equals("zh") ? "dataset_coco_zh.json" : "dataset_coco.json");
+    Path karpathy =
+        captions.resolve(
+            spec.language().equals("zh") ? "dataset_coco_zh.json" : "dataset_coco.json");
     return switch (spec.part()) {
-      case CLASSIFICATION_TRAIN -> new ImageFolderProvider().open(
-          new ImageFolderProvider.Spec(cls.resolve("train"), cls.resolve("classnames.json"), null, null), context);
-      case CLASSIFICATION_VAL -> new ImageFolderProvider().open(
-          new ImageFolderProvider.Spec(cls.resolve("val"), cls.resolve("classnames.json"), null, null), context);
-      case SEGMENTATION_TRAIN -> new Ade20kProvider().open(new Ade20kProvider.Spec(ade, Ade20kProvider.Split.TRAINING,
-          true, SyntheticSuite.segmentationClasses().size(), ade.resolve("classes.txt")), context);
-      case SEGMENTATION_VAL -> new Ade20kProvider().open(new Ade20kProvider.Spec(ade, Ade20kProvider.Split.VALIDATION,
-          true, SyntheticSuite.segmentationClasses().size(), ade.resolve("classes.txt")), context);
-      case CAPTIONS_TRAIN -> new KarpathyProvider().open(
-          new KarpathyProvider.Spec(karpathy, captions, List.of("train")), context);
-      case CAPTIONS_TEST -> new KarpathyProvider().open(
-          new KarpathyProvider.Spec(karpathy, captions, List.of("test")), context);
-      case VIDEO_TRAIN -> new KineticsProvider().open(
-          new KineticsProvider.Spec(kinetics.resolve("train.csv"), kinetics.resolve("videos/train"), null), context);
-      case VIDEO_VAL -> new KineticsProvider().open(
-          new KineticsProvider.Spec(kinetics.resolve("val.csv"), kinetics.resolve("videos/val"), null), context);
-      case MMBENCH -> new MmbenchTsvProvider().open(
-          new MmbenchTsvProvider.Spec(suite.resolve("mmbench/mmbench_dev_en.tsv")), context);
-      case XTD -> new XtdProvider().open(new XtdProvider.Spec(suite.resolve("xtd"), null, spec.language()), context);
+      case CLASSIFICATION_TRAIN ->
+          new ImageFolderProvider()
+              .open(
+                  new ImageFolderProvider.Spec(
+                      cls.resolve("train"), cls.resolve("classnames.json"), null, null),
+                  context);
+      case CLASSIFICATION_VAL ->
+          new ImageFolderProvider()
+              .open(
+                  new ImageFolderProvider.Spec(
+                      cls.resolve("val"), cls.resolve("classnames.json"), null, null),
+                  context);
+      case SEGMENTATION_TRAIN ->
+          new Ade20kProvider()
+              .open(
+                  new Ade20kProvider.Spec(
+                      ade,
+                      Ade20kProvider.Split.TRAINING,
+                      true,
+                      SyntheticSuite.segmentationClasses().size(),
+                      ade.resolve("classes.txt")),
+                  context);
+      case SEGMENTATION_VAL ->
+          new Ade20kProvider()
+              .open(
+                  new Ade20kProvider.Spec(
+                      ade,
+                      Ade20kProvider.Split.VALIDATION,
+                      true,
+                      SyntheticSuite.segmentationClasses().size(),
+                      ade.resolve("classes.txt")),
+                  context);
+      case CAPTIONS_TRAIN ->
+          new KarpathyProvider()
+              .open(new KarpathyProvider.Spec(karpathy, captions, List.of("train")), context);
+      case CAPTIONS_TEST ->
+          new KarpathyProvider()
+              .open(new KarpathyProvider.Spec(karpathy, captions, List.of("test")), context);
+      case VIDEO_TRAIN ->
+          new KineticsProvider()
+              .open(
+                  new KineticsProvider.Spec(
+                      kinetics.resolve("train.csv"), kinetics.resolve("videos/train"), null),
+                  context);
+      case VIDEO_VAL ->
+          new KineticsProvider()
+              .open(
+                  new KineticsProvider.Spec(
+                      kinetics.resolve("val.csv"), kinetics.resolve("videos/val"), null),
+                  context);
+      case MMBENCH ->
+          new MmbenchTsvProvider()
+              .open(
+                  new MmbenchTsvProvider.Spec(suite.resolve("mmbench/mmbench_dev_en.tsv")),
+                  context);
+      case XTD ->
+          new XtdProvider()
+              .open(new XtdProvider.Spec(suite.resolve("xtd"), null, spec.language()), context);
     };
   }
 }

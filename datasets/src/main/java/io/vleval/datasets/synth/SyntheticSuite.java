@@ -29,8 +29,8 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes the synthetic suite: a procedurally generated world of coloured shapes on textured
- * backgrounds, in the very layouts the public datasets use, so every loader reads it as it
- * would read the real thing.
+ * backgrounds, in the very layouts the public datasets use, so every loader reads it as it would
+ * read the real thing.
  *
  * <pre>
  * OUT/suite.json                                  seed, scale, version
@@ -44,21 +44,21 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
  * </pre>
  *
- * <p>Each part draws from its own random stream derived from the seed, so the same seed gives
- * the same bytes, part by part, whatever runs in parallel. The suite is written into a temporary
- * folder and moved into place last, so a half-written suite never looks complete.
+ * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
+ * same bytes, part by part, whatever runs in parallel. The suite is written into a temporary folder
+ * and moved into place last, so a half-written suite never looks complete.
  */
 public final class SyntheticSuite {
 
   /**
-   * Names the cache folder: raised whenever the suite gains or changes a file, so a suite cached
-   * by an older version is generated afresh rather than read with a file missing. 2 added
-   * {@code captions/dataset_coco_zh.json}; every file of version 1 is byte-identical in version 2
-   * except the version number in {@code suite.json}. 3 redrew the video part ({@code kinetics/}):
-   * its 6 classes were bare motions of a random object, which a model that averages frame
-   * embeddings cannot tell apart, and are now {@link #VIDEO_CLASSES}, each a fixed object doing its
-   * own motion, with 8 validation clips per class at the small scale instead of 4 (24 at medium
-   * instead of 12); every other file is byte-identical to version 2 except {@code suite.json}.
+   * Names the cache folder: raised whenever the suite gains or changes a file, so a suite cached by
+   * an older version is generated afresh rather than read with a file missing. 2 added {@code
+   * captions/dataset_coco_zh.json}; every file of version 1 is byte-identical in version 2 except
+   * the version number in {@code suite.json}. 3 redrew the video part ({@code kinetics/}): its 6
+   * classes were bare motions of a random object, which a model that averages frame embeddings
+   * cannot tell apart, and are now {@link #VIDEO_CLASSES}, each a fixed object doing its own
+   * motion, with 8 validation clips per class at the small scale instead of 4 (24 at medium instead
+   * of 12); every other file is byte-identical to version 2 except {@code suite.json}.
    */
   public static final int VERSION = 3;
 
@@ -69,13 +69,14 @@ public final class SyntheticSuite {
    * does the motion, which averaging frames hides. Listed in the order the clips are written; the
    * Kinetics loader numbers the labels in sorted order.
    */
-  public static final List<VideoClass> VIDEO_CLASSES = List.of(
-      new VideoClass(Colour.RED, Shape.CIRCLE, Motion.LEFT),
-      new VideoClass(Colour.BLUE, Shape.SQUARE, Motion.RIGHT),
-      new VideoClass(Colour.GREEN, Shape.TRIANGLE, Motion.UP),
-      new VideoClass(Colour.YELLOW, Shape.CIRCLE, Motion.DOWN),
-      new VideoClass(Colour.RED, Shape.SQUARE, Motion.GROWING),
-      new VideoClass(Colour.BLUE, Shape.TRIANGLE, Motion.SHRINKING));
+  public static final List<VideoClass> VIDEO_CLASSES =
+      List.of(
+          new VideoClass(Colour.RED, Shape.CIRCLE, Motion.LEFT),
+          new VideoClass(Colour.BLUE, Shape.SQUARE, Motion.RIGHT),
+          new VideoClass(Colour.GREEN, Shape.TRIANGLE, Motion.UP),
+          new VideoClass(Colour.YELLOW, Shape.CIRCLE, Motion.DOWN),
+          new VideoClass(Colour.RED, Shape.SQUARE, Motion.GROWING),
+          new VideoClass(Colour.BLUE, Shape.TRIANGLE, Motion.SHRINKING));
 
   private final long seed;
   private final Scale scale;
@@ -103,22 +104,31 @@ public final class SyntheticSuite {
    */
   public void write(Path out, int threads) {
     if (Files.exists(out)) {
-      throw new VlevalException(out + ": already exists; the synthetic suite is written into a new folder");
+      throw new VlevalException(
+          out + ": already exists; the synthetic suite is written into a new folder");
     }
     Path tmp = out.resolveSibling(out.getFileName() + ".partial-" + ProcessHandle.current().pid());
     try {
       deleteRecursively(tmp);
       Files.createDirectories(tmp);
-      List<Part> parts = List.of(this::classification, this::segmentation, this::captions, this::videos, this::mmbench,
-          this::xtd);
+      List<Part> parts =
+          List.of(
+              this::classification,
+              this::segmentation,
+              this::captions,
+              this::videos,
+              this::mmbench,
+              this::xtd);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (Part part : parts) {
-          futures.add(pool.submit(() -> {
-            part.write(tmp);
-            return null;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    part.write(tmp);
+                    return null;
+                  }));
         }
         for (Future<?> f : futures) {
           f.get();
@@ -139,7 +149,8 @@ public final class SyntheticSuite {
       if (cause instanceof RuntimeException r) {
         throw r;
       }
-      throw new VlevalException(out + ": writing the synthetic suite failed: " + cause.getMessage(), cause);
+      throw new VlevalException(
+          out + ": writing the synthetic suite failed: " + cause.getMessage(), cause);
     } catch (IOException e) {
       cleanUp(tmp, e);
       throw new VlevalException(out + ": writing the synthetic suite failed: " + e.getMessage(), e);
@@ -183,8 +194,11 @@ public final class SyntheticSuite {
           names.put(folder, c.english() + " " + s.english());
           for (int i = 0; i < perClass; i++) {
             Scene scene = composer.single(s, c, composer.random().nextBoolean());
-            ImageFiles.writeJpeg(scene.render(),
-                dir.resolve(split).resolve(folder).resolve(String.format("%s_%06d.jpg", split, ++n)));
+            ImageFiles.writeJpeg(
+                scene.render(),
+                dir.resolve(split)
+                    .resolve(folder)
+                    .resolve(String.format("%s_%06d.jpg", split, ++n)));
           }
         }
       }
@@ -213,8 +227,10 @@ public final class SyntheticSuite {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + composer.random().nextInt(4), wh[0], wh[1]);
         String stem = String.format("%s%08d", prefix, i);
-        ImageFiles.writeJpeg(scene.render(), ade.resolve("images").resolve(split).resolve(stem + ".jpg"));
-        ImageFiles.writePng(scene.labels(), ade.resolve("annotations").resolve(split).resolve(stem + ".png"));
+        ImageFiles.writeJpeg(
+            scene.render(), ade.resolve("images").resolve(split).resolve(stem + ".jpg"));
+        ImageFiles.writePng(
+            scene.labels(), ade.resolve("annotations").resolve(split).resolve(stem + ".png"));
       }
     }
     Files.writeString(ade.resolve("classes.txt"), String.join("\n", segmentationClasses()) + "\n");
@@ -226,18 +242,20 @@ public final class SyntheticSuite {
     String a = p.first().phrase();
     String b = p.second().phrase();
     String rel = p.relation().english;
-    String inverse = switch (p.relation()) {
-      case LEFT_OF -> "to the right of";
-      case RIGHT_OF -> "to the left of";
-      case ABOVE -> "below";
-      case BELOW -> "above";
-    };
-    String where = switch (p.relation()) {
-      case LEFT_OF -> "on the left";
-      case RIGHT_OF -> "on the right";
-      case ABOVE -> "at the top";
-      case BELOW -> "at the bottom";
-    };
+    String inverse =
+        switch (p.relation()) {
+          case LEFT_OF -> "to the right of";
+          case RIGHT_OF -> "to the left of";
+          case ABOVE -> "below";
+          case BELOW -> "above";
+        };
+    String where =
+        switch (p.relation()) {
+          case LEFT_OF -> "on the left";
+          case RIGHT_OF -> "on the right";
+          case ABOVE -> "at the top";
+          case BELOW -> "at the bottom";
+        };
     return List.of(
         "a " + a + " " + rel + " a " + b,
         "a " + b + " " + inverse + " a " + a,
@@ -247,29 +265,34 @@ public final class SyntheticSuite {
   }
 
   static String chineseCaption(SceneComposer.Pair p) {
-    return p.first().chinesePhrase() + p.relation().chinesePrefix + p.second().chinesePhrase() + p.relation().chineseSuffix;
+    return p.first().chinesePhrase()
+        + p.relation().chinesePrefix
+        + p.second().chinesePhrase()
+        + p.relation().chineseSuffix;
   }
 
   /**
    * The Chinese counterparts of {@link #captionsOf}, in the same order, derived from the same scene
-   * with no random draw (so the rest of the suite is unchanged); the first is {@link #chineseCaption},
-   * the xtd part's phrasing.
+   * with no random draw (so the rest of the suite is unchanged); the first is {@link
+   * #chineseCaption}, the xtd part's phrasing.
    */
   static List<String> chineseCaptionsOf(SceneComposer.Pair p) {
     String a = p.first().chinesePhrase();
     String b = p.second().chinesePhrase();
-    String inverse = switch (p.relation()) {
-      case LEFT_OF -> "的右边";
-      case RIGHT_OF -> "的左边";
-      case ABOVE -> "的下面";
-      case BELOW -> "的上面";
-    };
-    String where = switch (p.relation()) {
-      case LEFT_OF -> "左边";
-      case RIGHT_OF -> "右边";
-      case ABOVE -> "上面";
-      case BELOW -> "下面";
-    };
+    String inverse =
+        switch (p.relation()) {
+          case LEFT_OF -> "的右边";
+          case RIGHT_OF -> "的左边";
+          case ABOVE -> "的下面";
+          case BELOW -> "的上面";
+        };
+    String where =
+        switch (p.relation()) {
+          case LEFT_OF -> "左边";
+          case RIGHT_OF -> "右边";
+          case ABOVE -> "上面";
+          case BELOW -> "下面";
+        };
     return List.of(
         chineseCaption(p),
         b + "在" + a + inverse,
@@ -289,11 +312,12 @@ public final class SyntheticSuite {
     int chineseSentId = 0;
     int imgId = 0;
     for (String split : List.of("train", "val", "test")) {
-      int count = switch (split) {
-        case "train" -> scale.captionTrain;
-        case "val" -> scale.captionVal;
-        default -> scale.captionTest;
-      };
+      int count =
+          switch (split) {
+            case "train" -> scale.captionTrain;
+            case "val" -> scale.captionVal;
+            default -> scale.captionTest;
+          };
       for (int i = 0; i < count; i++) {
         SceneComposer.Pair pair = composer.pair();
         String file = String.format("synth_%s_%06d.jpg", split, imgId);
@@ -356,25 +380,34 @@ public final class SyntheticSuite {
     Map<String, Object> karpathy = new LinkedHashMap<>();
     karpathy.put("images", images);
     karpathy.put("dataset", "coco");
-    Files.writeString(dir.resolve("dataset_coco.json"), new ObjectMapper().writeValueAsString(karpathy) + "\n");
-    // a second Karpathy file beside the English one (as COCO-CN-style translations ship): same images,
+    Files.writeString(
+        dir.resolve("dataset_coco.json"), new ObjectMapper().writeValueAsString(karpathy) + "\n");
+    // a second Karpathy file beside the English one (as COCO-CN-style translations ship): same
+    // images,
     // imgid and splits, so the Karpathy loader reads it unchanged and pairs align by image
     Map<String, Object> chinese = new LinkedHashMap<>();
     chinese.put("images", chineseImages);
     chinese.put("dataset", "coco");
-    Files.writeString(dir.resolve("dataset_coco_zh.json"), new ObjectMapper().writeValueAsString(chinese) + "\n",
+    Files.writeString(
+        dir.resolve("dataset_coco_zh.json"),
+        new ObjectMapper().writeValueAsString(chinese) + "\n",
         StandardCharsets.UTF_8);
     Map<String, Object> coco = new LinkedHashMap<>();
     coco.put("images", cocoImages);
     coco.put("annotations", cocoAnnotations);
-    Files.writeString(dir.resolve("captions_test.json"), new ObjectMapper().writeValueAsString(coco) + "\n");
+    Files.writeString(
+        dir.resolve("captions_test.json"), new ObjectMapper().writeValueAsString(coco) + "\n");
   }
 
   // ---- video: Kinetics CSV + clips ----
 
-  private static final String ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+  private static final String ID_CHARS =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
-  /** One clip of {@code videoClass}: its object, of jittered size, start and speed, on a fresh texture. */
+  /**
+   * One clip of {@code videoClass}: its object, of jittered size, start and speed, on a fresh
+   * texture.
+   */
   static List<RgbImage> clip(SceneComposer composer, VideoClass videoClass, int frames) {
     SplittableRandom r = composer.random();
     SceneObject o = new SceneObject(videoClass.shape(), videoClass.colour(), false, 0, 0, 0, 0);
@@ -412,8 +445,14 @@ public final class SyntheticSuite {
     for (String split : List.of("train", "val")) {
       int perClass = split.equals("train") ? scale.videoTrainPerClass : scale.videoValPerClass;
       StringWriter csvText = new StringWriter();
-      try (CSVPrinter csv = new CSVPrinter(csvText, CSVFormat.DEFAULT.builder().setRecordSeparator("\n")
-          .setHeader("label", "youtube_id", "time_start", "time_end", "split").get())) {
+      try (CSVPrinter csv =
+          new CSVPrinter(
+              csvText,
+              CSVFormat.DEFAULT
+                  .builder()
+                  .setRecordSeparator("\n")
+                  .setHeader("label", "youtube_id", "time_start", "time_end", "split")
+                  .get())) {
         for (VideoClass videoClass : VIDEO_CLASSES) {
           for (int i = 0; i < perClass; i++) {
             StringBuilder id = new StringBuilder();
@@ -423,7 +462,10 @@ public final class SyntheticSuite {
             int start = composer.random().nextInt(300);
             int end = start + 10;
             String file = String.format("%s_%06d_%06d.mp4", id, start, end);
-            VideoFiles.writeMp4(clip(composer, videoClass, 16), dir.resolve("videos").resolve(split).resolve(file), 8);
+            VideoFiles.writeMp4(
+                clip(composer, videoClass, 16),
+                dir.resolve("videos").resolve(split).resolve(file),
+                8);
             csv.printRecord(videoClass.label(), id.toString(), start, end, split);
           }
         }
@@ -438,9 +480,26 @@ public final class SyntheticSuite {
     SceneComposer composer = new SceneComposer(stream("mmbench"));
     SplittableRandom r = composer.random();
     StringWriter out = new StringWriter();
-    try (CSVPrinter tsv = new CSVPrinter(out, CSVFormat.TDF.builder().setRecordSeparator("\n")
-        .setHeader("index", "question", "hint", "A", "B", "C", "D", "answer", "category", "l2-category", "split", "image")
-        .get())) {
+    try (CSVPrinter tsv =
+        new CSVPrinter(
+            out,
+            CSVFormat.TDF
+                .builder()
+                .setRecordSeparator("\n")
+                .setHeader(
+                    "index",
+                    "question",
+                    "hint",
+                    "A",
+                    "B",
+                    "C",
+                    "D",
+                    "answer",
+                    "category",
+                    "l2-category",
+                    "split",
+                    "image")
+                .get())) {
       for (int q = 0; q < scale.questions; q++) {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + r.nextInt(4), wh[0], wh[1]);
@@ -452,17 +511,24 @@ public final class SyntheticSuite {
         String correct;
         // ask only what the picture answers unambiguously; counting always is
         long sameShape = scene.objects().stream().filter(o -> o.shape() == target.shape()).count();
-        long sameShapeAndSize = scene.objects().stream()
-            .filter(o -> o.shape() == target.shape() && o.large() == target.large()).count();
-        long sameColour = scene.objects().stream().filter(o -> o.colour() == target.colour()).count();
+        long sameShapeAndSize =
+            scene.objects().stream()
+                .filter(o -> o.shape() == target.shape() && o.large() == target.large())
+                .count();
+        long sameColour =
+            scene.objects().stream().filter(o -> o.colour() == target.colour()).count();
         int kind = r.nextInt(3);
         if (kind == 0 && sameShapeAndSize > 1 || kind == 1 && sameColour > 1) {
           kind = 2;
         }
         if (kind == 0) {
-          question = sameShape == 1
-              ? "What colour is the " + target.shape().english() + "?"
-              : "What colour is the " + (target.large() ? "large " : "small ") + target.shape().english() + "?";
+          question =
+              sameShape == 1
+                  ? "What colour is the " + target.shape().english() + "?"
+                  : "What colour is the "
+                      + (target.large() ? "large " : "small ")
+                      + target.shape().english()
+                      + "?";
           category = "attribute_recognition";
           l2 = "finegrained_perception (instance-level)";
           correct = target.colour().english();
@@ -500,9 +566,11 @@ public final class SyntheticSuite {
           chosen.set(i, chosen.get(j));
           chosen.set(j, t);
         }
-        String hint = r.nextInt(3) == 0 ? "The picture shows flat shapes on a textured background." : "";
+        String hint =
+            r.nextInt(3) == 0 ? "The picture shows flat shapes on a textured background." : "";
         String image = Base64.getEncoder().encodeToString(ImageFiles.jpeg(scene.render(), 0.9f));
-        // circular evaluation: variant k rotates the options by k and refers to row q's image by index
+        // circular evaluation: variant k rotates the options by k and refers to row q's image by
+        // index
         for (int k = 0; k < chosen.size(); k++) {
           List<String> rotated = new ArrayList<>();
           for (int i = 0; i < chosen.size(); i++) {
@@ -541,8 +609,14 @@ public final class SyntheticSuite {
       chinese.add(chineseCaption(pair));
     }
     Files.writeString(dir.resolve("test_image_names.txt"), String.join("\n", names) + "\n");
-    Files.writeString(dir.resolve("test_1kcaptions_en.txt"), String.join("\n", english) + "\n", StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("test_1kcaptions_zh.txt"), String.join("\n", chinese) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("test_1kcaptions_en.txt"),
+        String.join("\n", english) + "\n",
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("test_1kcaptions_zh.txt"),
+        String.join("\n", chinese) + "\n",
+        StandardCharsets.UTF_8);
   }
 
   private static void cleanUp(Path tmp, Exception cause) {

@@ -2,7 +2,8 @@ package io.vleval.datasets.synth;
 
 /**
  * A class of the synthetic video part: one fixed object doing its own motion, visible in every
- * frame as a Kinetics action is ("juggling balls" shows balls), named as Kinetics names its classes.
+ * frame as a Kinetics action is ("juggling balls" shows balls), named as Kinetics names its
+ * classes.
  */
 public record VideoClass(Colour colour, Shape shape, Motion motion) {
 

@@ -11,7 +11,10 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
-/** Writes generated clips as MP4 (MPEG-4 part 2, FFmpeg's own encoder, one thread: same bytes every time). */
+/**
+ * Writes generated clips as MP4 (MPEG-4 part 2, FFmpeg's own encoder, one thread: same bytes every
+ * time).
+ */
 final class VideoFiles {
   private VideoFiles() {}
 
@@ -19,7 +22,8 @@ final class VideoFiles {
     Files.createDirectories(file.getParent());
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     RgbImage first = frames.get(0);
-    try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), first.width(), first.height());
+    try (FFmpegFrameRecorder recorder =
+            new FFmpegFrameRecorder(file.toFile(), first.width(), first.height());
         Java2DFrameConverter converter = new Java2DFrameConverter()) {
       recorder.setFormat("mp4");
       recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);

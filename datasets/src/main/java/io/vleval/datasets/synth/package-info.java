@@ -1,2 +1,5 @@
-/** The synthetic suite: a compositional world of coloured shapes written in the public datasets' layouts. */
+/**
+ * The synthetic suite: a compositional world of coloured shapes written in the public datasets'
+ * layouts.
+ */
 package io.vleval.datasets.synth;

@@ -15,14 +15,15 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * Decodes the frames of a clip that {@link FrameSampling} picks. Frames are decoded in order
- * and only the chosen ones are kept, so memory stays at the sampled frames whatever the clip's
- * length. Any failure is one line naming the file.
+ * Decodes the frames of a clip that {@link FrameSampling} picks. Frames are decoded in order and
+ * only the chosen ones are kept, so memory stays at the sampled frames whatever the clip's length.
+ * Any failure is one line naming the file.
  */
 public final class VideoDecoder {
 
   /** Clips with more frames than this are refused rather than read forever. */
   public static final int MAX_FRAMES = 1_000_000;
+
   /** Frames larger than this (either side) are refused before decoding. */
   public static final int MAX_SIDE = 8192;
 
@@ -54,10 +55,14 @@ public final class VideoDecoder {
       }
       grabber.stop();
     } catch (FrameGrabber.Exception | RuntimeException e) {
-      throw DatasetFormatException.forSample(sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
+      throw DatasetFormatException.forSample(
+          sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
     }
     if (out.size() != frames) {
-      throw DatasetFormatException.forSample(sampleId, file.toString(), "",
+      throw DatasetFormatException.forSample(
+          sampleId,
+          file.toString(),
+          "",
           "video ended after " + out.size() + " of the sampled frames " + Arrays.toString(wanted));
     }
     return out;
@@ -66,27 +71,39 @@ public final class VideoDecoder {
   private static int countFrames(Path file, String sampleId) {
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
       grabber.start();
-      if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0
-          || grabber.getImageWidth() > MAX_SIDE || grabber.getImageHeight() > MAX_SIDE) {
-        throw DatasetFormatException.forSample(sampleId, file.toString(), "", "no decodable video stream of a sane size ("
-            + grabber.getImageWidth() + "x" + grabber.getImageHeight() + ")");
+      if (grabber.getImageWidth() <= 0
+          || grabber.getImageHeight() <= 0
+          || grabber.getImageWidth() > MAX_SIDE
+          || grabber.getImageHeight() > MAX_SIDE) {
+        throw DatasetFormatException.forSample(
+            sampleId,
+            file.toString(),
+            "",
+            "no decodable video stream of a sane size ("
+                + grabber.getImageWidth()
+                + "x"
+                + grabber.getImageHeight()
+                + ")");
       }
       int n = 0;
       while (grabber.grabImage() != null) {
         if (++n > MAX_FRAMES) {
-          throw DatasetFormatException.forSample(sampleId, file.toString(), "", "more than " + MAX_FRAMES + " frames");
+          throw DatasetFormatException.forSample(
+              sampleId, file.toString(), "", "more than " + MAX_FRAMES + " frames");
         }
       }
       grabber.stop();
       if (n == 0) {
-        throw DatasetFormatException.forSample(sampleId, file.toString(), "", "no decodable frame (truncated or corrupt video)");
+        throw DatasetFormatException.forSample(
+            sampleId, file.toString(), "", "no decodable frame (truncated or corrupt video)");
       }
       return n;
     } catch (FrameGrabber.Exception | RuntimeException e) {
       if (e instanceof DatasetFormatException d) {
         throw d;
       }
-      throw DatasetFormatException.forSample(sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
+      throw DatasetFormatException.forSample(
+          sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
     }
   }
 

@@ -24,7 +24,9 @@ class NearestCaptionProviderTest extends ModelProviderContractTest<NearestCaptio
 
   @Override
   protected String exampleSpecYaml() {
-    return "annotations: " + SuiteFixture.tiny().resolve("captions/dataset_coco.json") + "\ngrid: 4\n";
+    return "annotations: "
+        + SuiteFixture.tiny().resolve("captions/dataset_coco.json")
+        + "\ngrid: 4\n";
   }
 
   @Override
@@ -35,12 +37,20 @@ class NearestCaptionProviderTest extends ModelProviderContractTest<NearestCaptio
   @Test
   void aTrainingImageGetsItsOwnCaption() {
     try (Model model = provider().load(exampleSpec(), context(0))) {
-      var train = new KarpathyProvider().open(new KarpathyProvider.Spec(
-          SuiteFixture.tiny().resolve("captions/dataset_coco.json"), null, List.of("train")), new PluginContext(0, temp, 1));
+      var train =
+          new KarpathyProvider()
+              .open(
+                  new KarpathyProvider.Spec(
+                      SuiteFixture.tiny().resolve("captions/dataset_coco.json"),
+                      null,
+                      List.of("train")),
+                  new PluginContext(0, temp, 1));
       try (SampleCursor<CaptionedImage> c = train.samples()) {
         CaptionedImage first = c.next();
-        List<String> out = model.require(CaptionGenerator.class).caption(List.of(first.image().load()), "caption:",
-            GenerationSettings.greedy(5));
+        List<String> out =
+            model
+                .require(CaptionGenerator.class)
+                .caption(List.of(first.image().load()), "caption:", GenerationSettings.greedy(5));
         assertThat(out).containsExactly(first.captions().get(0));
       }
     }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -50,7 +51,9 @@ class ImageDecoderTest {
 
   private Path write(BufferedImage image, String format, String name) throws IOException {
     Path file = tmp.resolve(name);
-    assertThat(ImageIO.write(image, format, file.toFile())).as("ImageIO can write " + name).isTrue();
+    assertThat(ImageIO.write(image, format, file.toFile()))
+        .as("ImageIO can write " + name)
+        .isTrue();
     return file;
   }
 
@@ -82,8 +85,13 @@ class ImageDecoderTest {
 
   @Test
   void png16BitRgbKeepsHighByte() throws IOException {
-    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-        Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = cm.createCompatibleWritableRaster(W, H);
     fill(raster, 257, false); // v * 257 + low noise keeps v in the high byte
     for (int y = 0; y < H; y++) {
@@ -105,8 +113,11 @@ class ImageDecoderTest {
         grey16.getRaster().setSample(x, y, 0, r(x, y) * 256 + 200);
       }
     }
-    for (RgbImage img : new RgbImage[] {
-        decoder.decode(write(grey, "png", "grey.png")), decoder.decode(write(grey16, "png", "grey16.png"))}) {
+    for (RgbImage img :
+        new RgbImage[] {
+          decoder.decode(write(grey, "png", "grey.png")),
+          decoder.decode(write(grey16, "png", "grey16.png"))
+        }) {
       for (int y = 0; y < H; y++) {
         for (int x = 0; x < W; x++) {
           assertThat(new int[] {img.channel(x, y, 0), img.channel(x, y, 1), img.channel(x, y, 2)})
@@ -118,8 +129,13 @@ class ImageDecoderTest {
 
   @Test
   void pngGreyAlphaDropsAlpha() throws IOException {
-    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-        Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_GRAY),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(W, H);
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
@@ -127,7 +143,8 @@ class ImageDecoderTest {
         raster.setSample(x, y, 1, x * 30);
       }
     }
-    RgbImage img = decoder.decode(write(new BufferedImage(cm, raster, false, null), "png", "ga.png"));
+    RgbImage img =
+        decoder.decode(write(new BufferedImage(cm, raster, false, null), "png", "ga.png"));
     assertThat(img.channel(3, 2, 0)).isEqualTo(g(3, 2));
     assertThat(img.channel(3, 2, 2)).isEqualTo(g(3, 2));
     assertThat(img.channel(0, 4, 1)).isEqualTo(g(0, 4));
@@ -177,7 +194,8 @@ class ImageDecoderTest {
     BufferedImage img = smoothImage(64, 48);
     Path baseline = writeJpeg(img, false, "baseline.jpg");
     Path progressive = writeJpeg(img, true, "progressive.jpg");
-    assertThat(Files.readAllBytes(progressive)).as("progressive JPEG has an SOF2 marker")
+    assertThat(Files.readAllBytes(progressive))
+        .as("progressive JPEG has an SOF2 marker")
         .containsSequence((byte) 0xFF, (byte) 0xC2);
     RgbImage a = decoder.decode(baseline);
     RgbImage b = decoder.decode(progressive);
@@ -227,7 +245,9 @@ class ImageDecoderTest {
     assertThat(left[0]).as("cyan %s", Arrays.toString(left)).isLessThan(8);
     assertThat(left[1]).as("cyan %s", Arrays.toString(left)).isGreaterThan(247);
     assertThat(left[2]).as("cyan %s", Arrays.toString(left)).isGreaterThan(247);
-    assertThat(Arrays.stream(right).min().getAsInt()).as("white %s", Arrays.toString(right)).isGreaterThan(247);
+    assertThat(Arrays.stream(right).min().getAsInt())
+        .as("white %s", Arrays.toString(right))
+        .isGreaterThan(247);
   }
 
   @Test
@@ -268,7 +288,8 @@ class ImageDecoderTest {
     bad[2 + 2 + 6 + 4 + 3] = 0x7F; // IFD offset far past the segment
     assertThat(ExifOrientation.read(bad)).isEqualTo(1);
     for (int cut = 0; cut < 40; cut++) {
-      assertThat(ExifOrientation.read(Arrays.copyOf(withExifOrientation(jpeg, 6, false), cut))).isBetween(1, 8);
+      assertThat(ExifOrientation.read(Arrays.copyOf(withExifOrientation(jpeg, 6, false), cut)))
+          .isBetween(1, 8);
     }
   }
 
@@ -362,7 +383,7 @@ class ImageDecoderTest {
   }
 
   private static BufferedImage noisyImage(int w, int h) {
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
@@ -376,8 +397,10 @@ class ImageDecoderTest {
     for (int y = 0; y < want.getHeight(); y++) {
       for (int x = 0; x < want.getWidth(); x++) {
         int rgb = want.getRGB(x, y);
-        assertThat(Math.abs(got.channel(x, y, 0) - ((rgb >> 16) & 0xFF))).isLessThanOrEqualTo(tolerance);
-        assertThat(Math.abs(got.channel(x, y, 1) - ((rgb >> 8) & 0xFF))).isLessThanOrEqualTo(tolerance);
+        assertThat(Math.abs(got.channel(x, y, 0) - ((rgb >> 16) & 0xFF)))
+            .isLessThanOrEqualTo(tolerance);
+        assertThat(Math.abs(got.channel(x, y, 1) - ((rgb >> 8) & 0xFF)))
+            .isLessThanOrEqualTo(tolerance);
         assertThat(Math.abs(got.channel(x, y, 2) - (rgb & 0xFF))).isLessThanOrEqualTo(tolerance);
       }
     }
@@ -405,9 +428,64 @@ class ImageDecoderTest {
 
   /** Inserts an APP1 Exif segment with one IFD0 entry (orientation) right after SOI. */
   static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
-    byte[] tiff = littleEndian
-        ? new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, 0, 0, 0, 0}
-        : new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+    byte[] tiff =
+        littleEndian
+            ? new byte[] {
+              'I',
+              'I',
+              42,
+              0,
+              8,
+              0,
+              0,
+              0,
+              1,
+              0,
+              0x12,
+              0x01,
+              3,
+              0,
+              1,
+              0,
+              0,
+              0,
+              (byte) orientation,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0
+            }
+            : new byte[] {
+              'M',
+              'M',
+              0,
+              42,
+              0,
+              0,
+              0,
+              8,
+              0,
+              1,
+              0x01,
+              0x12,
+              0,
+              3,
+              0,
+              0,
+              0,
+              1,
+              0,
+              (byte) orientation,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0
+            };
     int length = 2 + 6 + tiff.length;
     byte[] out = new byte[jpeg.length + 2 + length];
     out[0] = (byte) 0xFF;

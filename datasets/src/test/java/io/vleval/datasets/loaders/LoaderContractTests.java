@@ -9,8 +9,12 @@ import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import io.vleval.datasets.synth.SuiteFixture;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
+import io.vleval.datasets.synth.SyntheticSuite;
 import io.vleval.datasets.xtd.XtdProvider;
 import io.vleval.testkit.contract.DatasetProviderContractTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 
@@ -30,7 +34,11 @@ class LoaderContractTests {
 
     @Override
     protected String exampleSpecYaml() {
-      return "root: " + suite("classification/val") + "\nclass_names: " + suite("classification/classnames.json") + "\n";
+      return "root: "
+          + suite("classification/val")
+          + "\nclass_names: "
+          + suite("classification/classnames.json")
+          + "\n";
     }
 
     @Override
@@ -48,8 +56,11 @@ class LoaderContractTests {
 
     @Override
     protected String exampleSpecYaml() {
-      return "root: " + suite("ADEChallengeData2016") + "\nsplit: validation\nnum_classes: 3\nclass_names: "
-          + suite("ADEChallengeData2016/classes.txt") + "\n";
+      return "root: "
+          + suite("ADEChallengeData2016")
+          + "\nsplit: validation\nnum_classes: 3\nclass_names: "
+          + suite("ADEChallengeData2016/classes.txt")
+          + "\n";
     }
 
     @Override
@@ -72,7 +83,8 @@ class LoaderContractTests {
 
     @Override
     protected BadSpec badSpec() {
-      return new BadSpec("annotations: " + suite("captions/dataset_coco.json") + "\nsplits: test\n", "splits");
+      return new BadSpec(
+          "annotations: " + suite("captions/dataset_coco.json") + "\nsplits: test\n", "splits");
     }
   }
 
@@ -90,7 +102,8 @@ class LoaderContractTests {
 
     @Override
     protected BadSpec badSpec() {
-      return new BadSpec("annotation: " + suite("captions/captions_test.json") + "\n", "annotation");
+      return new BadSpec(
+          "annotation: " + suite("captions/captions_test.json") + "\n", "annotation");
     }
   }
 
@@ -103,12 +116,22 @@ class LoaderContractTests {
 
     @Override
     protected String exampleSpecYaml() {
-      return "annotations: " + suite("kinetics/val.csv") + "\nvideos: " + suite("kinetics/videos/val") + "\n";
+      return "annotations: "
+          + suite("kinetics/val.csv")
+          + "\nvideos: "
+          + suite("kinetics/videos/val")
+          + "\n";
     }
 
     @Override
     protected BadSpec badSpec() {
-      return new BadSpec("annotations: " + suite("kinetics/val.csv") + "\nvideos: " + suite("kinetics/nope") + "\n", "videos");
+      return new BadSpec(
+          "annotations: "
+              + suite("kinetics/val.csv")
+              + "\nvideos: "
+              + suite("kinetics/nope")
+              + "\n",
+          "videos");
     }
   }
 
@@ -160,13 +183,13 @@ class LoaderContractTests {
       // the cache already holds the tiny suite of seed 7, so nothing is generated here
       Path cache = SuiteFixture.tiny().getParent().resolve("cache");
       try {
-        java.nio.file.Files.createDirectories(cache);
-        Path link = cache.resolve("synthetic-v" + io.vleval.datasets.synth.SyntheticSuite.VERSION + "-tiny-seed7");
-        if (!java.nio.file.Files.exists(link)) {
-          java.nio.file.Files.createSymbolicLink(link, SuiteFixture.tiny());
+        Files.createDirectories(cache);
+        Path link = cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-tiny-seed7");
+        if (!Files.exists(link)) {
+          Files.createSymbolicLink(link, SuiteFixture.tiny());
         }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return "part: segmentation-val\nscale: tiny\nseed: 7\ncache: " + cache + "\n";
     }

@@ -28,15 +28,20 @@ import io.vleval.core.run.RunListener;
 import io.vleval.core.run.RunOptions;
 import io.vleval.core.run.Runner;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import io.vleval.datasets.synth.SuiteFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real loader's broken rows through the runner: one line and a stop, or, with on_error: skip, counted records. */
+/**
+ * A real loader's broken rows through the runner: one line and a stop, or, with on_error: skip,
+ * counted records.
+ */
 class SkipBrokenSamplesTest {
 
   @TempDir Path temp;
@@ -97,7 +102,9 @@ class SkipBrokenSamplesTest {
             public List<Answer> process(List<MultipleChoiceQuestion> batch) {
               List<ChatRequest> requests = new ArrayList<>();
               for (MultipleChoiceQuestion q : batch) {
-                requests.add(new ChatRequest(q.image() == null ? null : q.image().load(), q.question(), q.letters()));
+                requests.add(
+                    new ChatRequest(
+                        q.image() == null ? null : q.image().load(), q.question(), q.letters()));
               }
               List<String> answers = chat.answer(requests, GenerationSettings.greedy(1));
               List<Answer> out = new ArrayList<>();
@@ -109,7 +116,10 @@ class SkipBrokenSamplesTest {
 
             @Override
             public TaskOutcome finish(List<Answer> records) {
-              return new TaskOutcome("answered", List.of(MetricValue.higherIsBetter("answered", records.size(), "")), List.of());
+              return new TaskOutcome(
+                  "answered",
+                  List.of(MetricValue.higherIsBetter("answered", records.size(), "")),
+                  List.of());
             }
 
             @Override
@@ -122,22 +132,35 @@ class SkipBrokenSamplesTest {
 
   private RunResult run(String onError) throws Exception {
     Path tsv = temp.resolve("mm.tsv");
-    String image = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(
-        io.vleval.datasets.synth.SuiteFixture.tiny().resolve("xtd/images/xtd_000000.jpg")));
-    Files.writeString(tsv, "index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\tl2-category\tsplit\timage\n"
-        + "0\tWhich?\t\tx\ty\t\t\tA\tc\tl2\tdev\t" + image + "\n"
-        + "1\tWhich?\t\tonly\t\t\t\tA\tc\tl2\tdev\t0\n"
-        + "2\tWhich?\t\tx\ty\t\t\tB\tc\tl2\tdev\tnot-base64!\n"
-        + "1000000\tWhich?\t\ty\tx\t\t\tB\tc\tl2\tdev\t0\n");
+    String image =
+        Base64.getEncoder()
+            .encodeToString(
+                Files.readAllBytes(SuiteFixture.tiny().resolve("xtd/images/xtd_000000.jpg")));
+    Files.writeString(
+        tsv,
+        "index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\tl2-category\tsplit\timage\n"
+            + "0\tWhich?\t\tx\ty\t\t\tA\tc\tl2\tdev\t"
+            + image
+            + "\n"
+            + "1\tWhich?\t\tonly\t\t\t\tA\tc\tl2\tdev\t0\n"
+            + "2\tWhich?\t\tx\ty\t\t\tB\tc\tl2\tdev\tnot-base64!\n"
+            + "1000000\tWhich?\t\ty\tx\t\t\tB\tc\tl2\tdev\t0\n");
     Path config = temp.resolve("c-" + onError + ".yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         models: [{name: rnd, type: random}]
         datasets: [{name: mm, type: mmbench-tsv, tsv: mm.tsv, on_error: %s}]
         tasks: [{name: ask, type: ask, dataset: mm, batch_size: 2}]
-        """.formatted(onError));
-    PluginRegistry registry = PluginRegistry.of(List.of(new RandomModelProvider(), new MmbenchTsvProvider(), new AskTask()));
-    return new Runner(registry, RunListener.SILENT).run(new ConfigLoader(registry).load(config),
-        new RunOptions(temp.resolve("run-" + onError), false));
+        """
+            .formatted(onError));
+    PluginRegistry registry =
+        PluginRegistry.of(
+            List.of(new RandomModelProvider(), new MmbenchTsvProvider(), new AskTask()));
+    return new Runner(registry, RunListener.SILENT)
+        .run(
+            new ConfigLoader(registry).load(config),
+            new RunOptions(temp.resolve("run-" + onError), false));
   }
 
   @Test
@@ -153,7 +176,9 @@ class SkipBrokenSamplesTest {
 
   @Test
   void failStopsAtTheFirstBrokenRowNamingIt() {
-    assertThatThrownBy(() -> run("fail")).isInstanceOf(DatasetFormatException.class)
-        .hasMessage(temp.resolve("mm.tsv") + ": row 2 (index 1): fewer than two options (columns A, B...)");
+    assertThatThrownBy(() -> run("fail"))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessage(
+            temp.resolve("mm.tsv") + ": row 2 (index 1): fewer than two options (columns A, B...)");
   }
 }

@@ -22,6 +22,8 @@ import io.vleval.core.run.RunListener;
 import io.vleval.core.run.RunOptions;
 import io.vleval.core.run.Runner;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +31,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Run in a JVM of its own with a small heap: streams an image folder through the real runner
- * and decode pipeline into a model, and prints the number of samples scored and the peak heap.
+ * Run in a JVM of its own with a small heap: streams an image folder through the real runner and
+ * decode pipeline into a model, and prints the number of samples scored and the peak heap.
  */
 public final class StreamCheck {
 
@@ -99,7 +101,10 @@ public final class StreamCheck {
 
             @Override
             public TaskOutcome finish(List<Seen> records) {
-              return new TaskOutcome("count", List.of(MetricValue.higherIsBetter("count", records.size(), "")), List.of());
+              return new TaskOutcome(
+                  "count",
+                  List.of(MetricValue.higherIsBetter("count", records.size(), "")),
+                  List.of());
             }
 
             @Override
@@ -113,22 +118,35 @@ public final class StreamCheck {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     Path config = root.resolveSibling("stream.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         run: {workers: 2, batch_size: 64}
         models: [{name: pixels, type: pixel-baseline, grid: 2}]
         datasets: [{name: many, type: imagefolder, root: %s}]
         tasks: [{name: count, type: count-images, dataset: many}]
-        """.formatted(root));
-    PluginRegistry registry = PluginRegistry.of(List.of(new PixelBaselineProvider(), new ImageFolderProvider(), new CountTask()));
-    RunResult result = new Runner(registry, RunListener.SILENT).run(new ConfigLoader(registry).load(config),
-        new RunOptions(root.resolveSibling("run"), false));
+        """
+            .formatted(root));
+    PluginRegistry registry =
+        PluginRegistry.of(
+            List.of(new PixelBaselineProvider(), new ImageFolderProvider(), new CountTask()));
+    RunResult result =
+        new Runner(registry, RunListener.SILENT)
+            .run(
+                new ConfigLoader(registry).load(config),
+                new RunOptions(root.resolveSibling("run"), false));
     long peak = 0;
-    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
         peak += pool.getPeakUsage().getUsed();
       }
     }
-    System.out.println("scored " + (long) result.tasks().get(0).metric("count").value() + " peak-heap-mb "
-        + peak / (1 << 20) + " max-heap-mb " + Runtime.getRuntime().maxMemory() / (1 << 20));
+    System.out.println(
+        "scored "
+            + (long) result.tasks().get(0).metric("count").value()
+            + " peak-heap-mb "
+            + peak / (1 << 20)
+            + " max-heap-mb "
+            + Runtime.getRuntime().maxMemory() / (1 << 20));
   }
 }

@@ -37,8 +37,14 @@ class StreamingMemoryTest {
         Files.write(dir.resolve(String.format("img_%05d.png", i)), png.toByteArray());
       }
     }
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), StreamCheck.class.getName(), root.toString());
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            StreamCheck.class.getName(),
+            root.toString());
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

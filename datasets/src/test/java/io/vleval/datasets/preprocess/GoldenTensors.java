@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal, bounds-checked safetensors reader for the golden cases (F32 and U8 only).
- * The full reader lives in model-internvl, which this module must not depend on.
+ * A minimal, bounds-checked safetensors reader for the golden cases (F32 and U8 only). The full
+ * reader lives in model-internvl, which this module must not depend on.
  */
 final class GoldenTensors {
   /** One tensor: dtype, shape, and its raw little-endian bytes. */
@@ -55,10 +55,12 @@ final class GoldenTensors {
     }
     long headerLength = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     if (headerLength <= 0 || headerLength > all.length - 8L) {
-      throw new IOException(file + ": header length " + headerLength + " does not fit in " + all.length + " bytes");
+      throw new IOException(
+          file + ": header length " + headerLength + " does not fit in " + all.length + " bytes");
     }
     int dataStart = 8 + (int) headerLength;
-    JsonNode header = new ObjectMapper().readTree(new String(all, 8, (int) headerLength, StandardCharsets.UTF_8));
+    JsonNode header =
+        new ObjectMapper().readTree(new String(all, 8, (int) headerLength, StandardCharsets.UTF_8));
     Map<String, Tensor> tensors = new HashMap<>();
     Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
     while (fields.hasNext()) {
@@ -68,15 +70,24 @@ final class GoldenTensors {
       }
       JsonNode t = e.getValue();
       String dtype = t.path("dtype").asText();
-      int width = switch (dtype) {
-        case "F32" -> 4;
-        case "U8" -> 1;
-        default -> throw new IOException(file + ": tensor " + e.getKey() + " has dtype " + dtype + ", only F32 and U8 are read");
-      };
+      int width =
+          switch (dtype) {
+            case "F32" -> 4;
+            case "U8" -> 1;
+            default ->
+                throw new IOException(
+                    file
+                        + ": tensor "
+                        + e.getKey()
+                        + " has dtype "
+                        + dtype
+                        + ", only F32 and U8 are read");
+          };
       List<Long> dims = new ArrayList<>();
       for (JsonNode d : t.path("shape")) {
         if (!d.canConvertToLong() || d.asLong() < 0) {
-          throw new IOException(file + ": tensor " + e.getKey() + " has a bad shape " + t.path("shape"));
+          throw new IOException(
+              file + ": tensor " + e.getKey() + " has a bad shape " + t.path("shape"));
         }
         dims.add(d.asLong());
       }
@@ -91,9 +102,25 @@ final class GoldenTensors {
       for (long d : shape) {
         elements = Math.multiplyExact(elements, d);
       }
-      if (begin < 0 || end < begin || dataStart + end > all.length || end - begin != elements * width) {
-        throw new IOException(file + ": tensor " + e.getKey() + " offsets [" + begin + ", " + end
-            + ") do not match shape " + dims + " of " + dtype + " inside " + (all.length - dataStart) + " data bytes");
+      if (begin < 0
+          || end < begin
+          || dataStart + end > all.length
+          || end - begin != elements * width) {
+        throw new IOException(
+            file
+                + ": tensor "
+                + e.getKey()
+                + " offsets ["
+                + begin
+                + ", "
+                + end
+                + ") do not match shape "
+                + dims
+                + " of "
+                + dtype
+                + " inside "
+                + (all.length - dataStart)
+                + " data bytes");
       }
       byte[] data = new byte[(int) (end - begin)];
       System.arraycopy(all, dataStart + (int) begin, data, 0, data.length);

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.datasets.image.ImageDecoder;
+import io.vleval.preprocess.ImageTransform;
+import io.vleval.preprocess.PilResample;
+import io.vleval.testkit.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,22 +21,22 @@ import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
-import io.vleval.preprocess.ImageTransform;
-import io.vleval.preprocess.PilResample;
-import io.vleval.testkit.Fixtures;
 
 /**
- * Golden parity with the reference pipeline (torchvision 0.14 on PIL 9.4): one dynamic test
- * per case listed in {@code preprocess/cases.json}, with the tolerance its README states.
- * The fixture root is {@code $VLEVAL_FIXTURES}, else {@code <repoRoot>/../shared/fixtures};
- * a missing root fails, it is never skipped.
+ * Golden parity with the reference pipeline (torchvision 0.14 on PIL 9.4): one dynamic test per
+ * case listed in {@code preprocess/cases.json}, with the tolerance its README states. The fixture
+ * root is {@code $VLEVAL_FIXTURES}, else {@code <repoRoot>/../shared/fixtures}; a missing root
+ * fails, it is never skipped.
  */
 class PreprocessFixtureTest {
 
   static Path fixtureRoot() {
     Path root = Fixtures.root();
     if (!Files.isDirectory(root.resolve("preprocess"))) {
-      fail("golden fixtures not found: " + root.resolve("preprocess") + " is not a directory (set VLEVAL_FIXTURES)");
+      fail(
+          "golden fixtures not found: "
+              + root.resolve("preprocess")
+              + " is not a directory (set VLEVAL_FIXTURES)");
     }
     return root;
   }
@@ -45,24 +48,35 @@ class PreprocessFixtureTest {
     assertThat(cases.isArray() && cases.size() > 0).as("cases.json lists cases").isTrue();
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : cases) {
-      tests.add(DynamicTest.dynamicTest(c.path("case").asText() + " " + c.path("mode").asText()
-          + " " + c.path("width").asInt() + "x" + c.path("height").asInt() + "->" + c.path("size").asInt(),
-          () -> check(dir, c, reporter)));
+      tests.add(
+          DynamicTest.dynamicTest(
+              c.path("case").asText()
+                  + " "
+                  + c.path("mode").asText()
+                  + " "
+                  + c.path("width").asInt()
+                  + "x"
+                  + c.path("height").asInt()
+                  + "->"
+                  + c.path("size").asInt(),
+              () -> check(dir, c, reporter)));
     }
     return tests;
   }
 
   private static void check(Path dir, JsonNode c, TestReporter reporter) throws IOException {
-    ImageTransform transform = new ImageTransform(
-        ImageTransform.Mode.fromId(c.path("mode").asText()), c.path("size").asInt(),
-        floats(c.path("mean")), floats(c.path("std")));
+    ImageTransform transform =
+        new ImageTransform(
+            ImageTransform.Mode.fromId(c.path("mode").asText()), c.path("size").asInt(),
+            floats(c.path("mean")), floats(c.path("std")));
     int size = transform.size();
     ImageDecoder decoder = ImageDecoder.create();
 
     RgbImage image = decoder.decode(dir.resolve(c.path("input").asText()));
     assertThat(image.width()).isEqualTo(c.path("width").asInt());
     assertThat(image.height()).isEqualTo(c.path("height").asInt());
-    Map<String, GoldenTensors.Tensor> expected = GoldenTensors.read(dir.resolve(c.path("expected").asText()));
+    Map<String, GoldenTensors.Tensor> expected =
+        GoldenTensors.read(dir.resolve(c.path("expected").asText()));
 
     GoldenTensors.Tensor pv = expected.get("pixel_values");
     assertThat(pv).as("pixel_values in " + c.path("expected").asText()).isNotNull();
@@ -95,18 +109,39 @@ class PreprocessFixtureTest {
         exact++;
       }
     }
-    String summary = String.format(Locale.ROOT,
-        "%s: max |diff| per channel %.6g %.6g %.6g (grey levels %.3f %.3f %.3f), mean |diff| %.3g, bit-exact %d/%d",
-        c.path("case").asText(), maxAbs[0], maxAbs[1], maxAbs[2],
-        maxAbs[0] * std[0] * 255, maxAbs[1] * std[1] * 255, maxAbs[2] * std[2] * 255, meanAbs, exact, want.length);
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "%s: max |diff| per channel %.6g %.6g %.6g (grey levels %.3f %.3f %.3f), mean |diff| %.3g, bit-exact %d/%d",
+            c.path("case").asText(),
+            maxAbs[0],
+            maxAbs[1],
+            maxAbs[2],
+            maxAbs[0] * std[0] * 255,
+            maxAbs[1] * std[1] * 255,
+            maxAbs[2] * std[2] * 255,
+            meanAbs,
+            exact,
+            want.length);
     // Kept in the test report so the per-case error can be quoted.
     reporter.publishEntry(c.path("case").asText(), summary);
     if (worst >= 0) {
       int ch = worst / plane;
       int y = (worst % plane) / size;
       int x = worst % size;
-      fail(summary + "; element [" + ch + "," + y + "," + x + "] differs by " + Math.abs(got[worst] - want[worst])
-          + ", more than one grey level (" + (1.0 / 255.0) / std[ch] + ")");
+      fail(
+          summary
+              + "; element ["
+              + ch
+              + ","
+              + y
+              + ","
+              + x
+              + "] differs by "
+              + Math.abs(got[worst] - want[worst])
+              + ", more than one grey level ("
+              + (1.0 / 255.0) / std[ch]
+              + ")");
     }
     assertThat(meanAbs).as(summary).isLessThan(0.002);
 
@@ -118,8 +153,16 @@ class PreprocessFixtureTest {
     byte[] wantLabel = ln.asBytes();
     for (int i = 0; i < wantLabel.length; i++) {
       if (resized.values()[i] != wantLabel[i]) {
-        fail(c.path("case").asText() + ": label_nearest differs at (" + (i % size) + ", " + (i / size)
-            + "): got " + (resized.values()[i] & 0xFF) + ", expected " + (wantLabel[i] & 0xFF));
+        fail(
+            c.path("case").asText()
+                + ": label_nearest differs at ("
+                + (i % size)
+                + ", "
+                + (i / size)
+                + "): got "
+                + (resized.values()[i] & 0xFF)
+                + ", expected "
+                + (wantLabel[i] & 0xFF));
       }
     }
   }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.CaptionedImage;
-import io.vleval.api.sample.SampleCursor;
-import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.sample.SampleCursor;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +54,10 @@ class SyntheticSuiteTest {
 
   /**
    * Version 3 redrew only the video part, from its own random stream: every other file is the bytes
-   * version 2 wrote (this digest was taken from version 2's output for seed 3, tiny, over every file
-   * but {@code suite.json}, whose version number changed, and {@code kinetics/}). Version 2 had
-   * been checked the same way against version 1, so every file of version 1 outside the video part
-   * is unchanged too.
+   * version 2 wrote (this digest was taken from version 2's output for seed 3, tiny, over every
+   * file but {@code suite.json}, whose version number changed, and {@code kinetics/}). Version 2
+   * had been checked the same way against version 1, so every file of version 1 outside the video
+   * part is unchanged too.
    */
   @Test
   void everyFileOutsideTheVideoPartIsUnchanged() throws Exception {
@@ -73,7 +73,8 @@ class SyntheticSuiteTest {
         }
       }
     }
-    assertThat(digest(v2)).isEqualTo("208beb31289a43f347e92e093d4d753cebd64e36713f52fb29ea42218b48b792");
+    assertThat(digest(v2))
+        .isEqualTo("208beb31289a43f347e92e093d4d753cebd64e36713f52fb29ea42218b48b792");
     assertThat(Files.readString(suite.resolve("suite.json"))).contains("\"version\" : 3");
   }
 
@@ -87,12 +88,22 @@ class SyntheticSuiteTest {
     assertThat(classes).hasSize(6);
     assertThat(classes).extracting(c -> c.colour() + " " + c.shape()).doesNotHaveDuplicates();
     assertThat(classes).extracting(VideoClass::motion).containsExactlyInAnyOrder(Motion.values());
-    assertThat(classes).extracting(VideoClass::label).doesNotHaveDuplicates()
+    assertThat(classes)
+        .extracting(VideoClass::label)
+        .doesNotHaveDuplicates()
         .contains("red circle moving left", "blue triangle shrinking");
-    assertThat(classes.stream().collect(Collectors.groupingBy(VideoClass::colour, Collectors.counting())).values())
-        .as("classes per colour").anyMatch(n -> n > 1);
-    assertThat(classes.stream().collect(Collectors.groupingBy(VideoClass::shape, Collectors.counting())).values())
-        .as("classes per shape").anyMatch(n -> n > 1);
+    assertThat(
+            classes.stream()
+                .collect(Collectors.groupingBy(VideoClass::colour, Collectors.counting()))
+                .values())
+        .as("classes per colour")
+        .anyMatch(n -> n > 1);
+    assertThat(
+            classes.stream()
+                .collect(Collectors.groupingBy(VideoClass::shape, Collectors.counting()))
+                .values())
+        .as("classes per shape")
+        .anyMatch(n -> n > 1);
   }
 
   /** Every clip shows its class's object in every frame, and the object moves as the class says. */
@@ -121,14 +132,18 @@ class SyntheticSuiteTest {
     }
   }
 
-  /** Count, mean x and mean y of the pixels that are exactly {@code colour} (fully covered by the object). */
+  /**
+   * Count, mean x and mean y of the pixels that are exactly {@code colour} (fully covered by the
+   * object).
+   */
   private static double[] solidPixels(RgbImage image, Colour colour) {
     double n = 0;
     double sx = 0;
     double sy = 0;
     for (int y = 0; y < image.height(); y++) {
       for (int x = 0; x < image.width(); x++) {
-        if (image.channel(x, y, 0) == colour.r() && image.channel(x, y, 1) == colour.g()
+        if (image.channel(x, y, 0) == colour.r()
+            && image.channel(x, y, 1) == colour.g()
             && image.channel(x, y, 2) == colour.b()) {
           n++;
           sx += x;
@@ -143,11 +158,17 @@ class SyntheticSuiteTest {
   @Test
   void chineseCaptionsDescribeTheSameImages() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    JsonNode en = json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco.json").toFile()).get("images");
-    JsonNode zh = json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco_zh.json").toFile()).get("images");
+    JsonNode en =
+        json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco.json").toFile())
+            .get("images");
+    JsonNode zh =
+        json.readTree(SuiteFixture.tiny().resolve("captions/dataset_coco_zh.json").toFile())
+            .get("images");
     assertThat(zh.size()).isEqualTo(en.size()).isEqualTo(120 + 24 + 40);
-    Pattern first = Pattern.compile("a (large|small) (\\w+) (\\w+) (to the left of|to the right of|above|below) "
-        + "a (large|small) (\\w+) (\\w+)");
+    Pattern first =
+        Pattern.compile(
+            "a (large|small) (\\w+) (\\w+) (to the left of|to the right of|above|below) "
+                + "a (large|small) (\\w+) (\\w+)");
     int sentences = 0;
     for (int i = 0; i < en.size(); i++) {
       for (String key : List.of("filename", "imgid", "split", "cocoid", "filepath")) {
@@ -162,14 +183,19 @@ class SyntheticSuiteTest {
       }
       Matcher m = first.matcher(en.get(i).get("sentences").get(0).get("raw").asText());
       assertThat(m.matches()).isTrue();
-      String relation = switch (m.group(4)) {
-        case "to the left of" -> "的左边";
-        case "to the right of" -> "的右边";
-        case "above" -> "的上面";
-        default -> "的下面";
-      };
-      assertThat(raw.get(0).get("raw").asText()).isEqualTo(chinese(m.group(1), m.group(2), m.group(3)) + "在"
-          + chinese(m.group(5), m.group(6), m.group(7)) + relation);
+      String relation =
+          switch (m.group(4)) {
+            case "to the left of" -> "的左边";
+            case "to the right of" -> "的右边";
+            case "above" -> "的上面";
+            default -> "的下面";
+          };
+      assertThat(raw.get(0).get("raw").asText())
+          .isEqualTo(
+              chinese(m.group(1), m.group(2), m.group(3))
+                  + "在"
+                  + chinese(m.group(5), m.group(6), m.group(7))
+                  + relation);
     }
   }
 
@@ -177,22 +203,36 @@ class SyntheticSuiteTest {
   void captionPartsReadTheChineseFileWithLanguageZh() throws Exception {
     Path cache = temp.resolve("cache");
     Files.createDirectories(cache);
-    Files.createSymbolicLink(cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-tiny-seed7"), SuiteFixture.tiny());
+    Files.createSymbolicLink(
+        cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-tiny-seed7"), SuiteFixture.tiny());
     PluginContext ctx = new PluginContext(0, cache, 1);
-    List<CaptionedImage> en = captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, null, cache), ctx);
-    List<CaptionedImage> zh = captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, "zh", cache), ctx);
+    List<CaptionedImage> en =
+        captions(
+            new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, null, cache),
+            ctx);
+    List<CaptionedImage> zh =
+        captions(
+            new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TRAIN, Scale.TINY, 7L, "zh", cache),
+            ctx);
     assertThat(zh).hasSize(en.size()).hasSize(120);
     for (int i = 0; i < en.size(); i++) {
       assertThat(zh.get(i).id()).isEqualTo(en.get(i).id());
       assertThat(zh.get(i).image().origin()).isEqualTo(en.get(i).image().origin());
-      assertThat(zh.get(i).captions()).hasSize(5).allSatisfy(c -> assertThat(c).matches("[\\u4e00-\\u9fff]+"));
+      assertThat(zh.get(i).captions())
+          .hasSize(5)
+          .allSatisfy(c -> assertThat(c).matches("[\\u4e00-\\u9fff]+"));
       assertThat(en.get(i).captions()).hasSize(5).allSatisfy(c -> assertThat(c).matches("[a-z ]+"));
     }
-    assertThat(captions(new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TEST, Scale.TINY, 7L, "zh", cache), ctx))
-        .hasSize(40).allSatisfy(c -> assertThat(c.captions().get(0)).matches("[\\u4e00-\\u9fff]+"));
+    assertThat(
+            captions(
+                new SyntheticDatasetProvider.Spec(Part.CAPTIONS_TEST, Scale.TINY, 7L, "zh", cache),
+                ctx))
+        .hasSize(40)
+        .allSatisfy(c -> assertThat(c.captions().get(0)).matches("[\\u4e00-\\u9fff]+"));
   }
 
-  private static List<CaptionedImage> captions(SyntheticDatasetProvider.Spec spec, PluginContext ctx) {
+  private static List<CaptionedImage> captions(
+      SyntheticDatasetProvider.Spec spec, PluginContext ctx) {
     List<CaptionedImage> out = new ArrayList<>();
     try (SampleCursor<?> c = new SyntheticDatasetProvider().open(spec, ctx).samples()) {
       while (c.hasNext()) {
@@ -203,7 +243,8 @@ class SyntheticSuiteTest {
   }
 
   private static String chinese(String size, String colour, String shape) {
-    return (size.equals("large") ? "大的" : "小的") + Colour.valueOf(colour.toUpperCase(Locale.ROOT)).chinese()
+    return (size.equals("large") ? "大的" : "小的")
+        + Colour.valueOf(colour.toUpperCase(Locale.ROOT)).chinese()
         + Shape.valueOf(shape.toUpperCase(Locale.ROOT)).chinese();
   }
 
@@ -214,19 +255,22 @@ class SyntheticSuiteTest {
     assertThat(s.resolve("classification/train/red_circle")).isDirectory();
     assertThat(s.resolve("classification/val/yellow_triangle")).isDirectory();
     assertThat(s.resolve("ADEChallengeData2016/images/training/ADE_train_00000001.jpg")).exists();
-    assertThat(s.resolve("ADEChallengeData2016/annotations/validation/ADE_val_00000001.png")).exists();
+    assertThat(s.resolve("ADEChallengeData2016/annotations/validation/ADE_val_00000001.png"))
+        .exists();
     assertThat(s.resolve("captions/dataset_coco.json")).exists();
     assertThat(s.resolve("captions/dataset_coco_zh.json")).exists();
     assertThat(s.resolve("kinetics/val.csv")).exists();
     assertThat(s.resolve("mmbench/mmbench_dev_en.tsv")).exists();
     assertThat(s.resolve("xtd/test_1kcaptions_zh.txt")).exists();
-    assertThat(s.getParent()).isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial"));
+    assertThat(s.getParent())
+        .isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial"));
   }
 
   @Test
   void refusesToOverwrite() {
     assertThatThrownBy(() -> new SyntheticSuite(7, Scale.TINY).write(SuiteFixture.tiny(), 1))
-        .isInstanceOf(VlevalException.class).hasMessageContaining("already exists");
+        .isInstanceOf(VlevalException.class)
+        .hasMessageContaining("already exists");
   }
 
   @Test
@@ -261,7 +305,10 @@ class SyntheticSuiteTest {
       assertThat(captions).hasSize(5).allSatisfy(c -> assertThat(c).contains(p.first().phrase()));
       assertThat(SyntheticSuite.chineseCaption(p)).matches(".*[\\u4e00-\\u9fff].*");
       List<String> chinese = SyntheticSuite.chineseCaptionsOf(p);
-      assertThat(chinese).hasSize(5).doesNotHaveDuplicates().startsWith(SyntheticSuite.chineseCaption(p))
+      assertThat(chinese)
+          .hasSize(5)
+          .doesNotHaveDuplicates()
+          .startsWith(SyntheticSuite.chineseCaption(p))
           .allSatisfy(c -> assertThat(c).contains(p.first().chinesePhrase()));
     }
   }
@@ -269,6 +316,7 @@ class SyntheticSuiteTest {
   @Test
   void classesAreColourTimesShape() throws IOException {
     assertThat(SyntheticSuite.classFolders()).hasSize(12).contains("green_square");
-    assertThat(Files.readString(SuiteFixture.tiny().resolve("classification/classnames.json"))).contains("\"red_circle\" : \"red circle\"");
+    assertThat(Files.readString(SuiteFixture.tiny().resolve("classification/classnames.json")))
+        .contains("\"red_circle\" : \"red circle\"");
   }
 }

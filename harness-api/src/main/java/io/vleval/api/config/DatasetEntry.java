@@ -1,4 +1,5 @@
 package io.vleval.api.config;
 
 /** One entry of {@code datasets:}. */
-public record DatasetEntry(String name, String type, OnError onError, Record spec, ConfigLocation location) {}
+public record DatasetEntry(
+    String name, String type, OnError onError, Record spec, ConfigLocation location) {}

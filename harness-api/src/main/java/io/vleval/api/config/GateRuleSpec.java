@@ -24,12 +24,16 @@ public record GateRuleSpec(
     @Doc("absolute floor: the value must be at least this") Double min,
     @Doc("absolute ceiling: the value must be at most this") Double max,
     @Doc("largest allowed drop against the baseline, in the metric's unit") Double maxDrop,
-    @Doc("largest allowed drop against the baseline as a fraction of it (0.05 = 5%)") Double maxDropRelative,
-    @Doc("fail a drop only when the baseline lies outside the current bootstrap interval (default false)") Boolean significance) {
+    @Doc("largest allowed drop against the baseline as a fraction of it (0.05 = 5%)")
+        Double maxDropRelative,
+    @Doc(
+            "fail a drop only when the baseline lies outside the current bootstrap interval (default false)")
+        Boolean significance) {
 
   public GateRuleSpec {
     if (min == null && max == null && maxDrop == null && maxDropRelative == null) {
-      throw new IllegalArgumentException("a gate rule needs at least one check: min, max, max_drop or max_drop_relative");
+      throw new IllegalArgumentException(
+          "a gate rule needs at least one check: min, max, max_drop or max_drop_relative");
     }
     for (Double d : new Double[] {min, max, maxDrop, maxDropRelative}) {
       if (d != null && !Double.isFinite(d)) {
@@ -40,8 +44,8 @@ public record GateRuleSpec(
       throw new IllegalArgumentException("max_drop must be 0 or more, found " + maxDrop);
     }
     if (maxDropRelative != null && maxDropRelative < 0) {
-      throw new IllegalArgumentException("max_drop_relative must be 0 or more (a fraction: 0.05 = 5%), found "
-          + maxDropRelative);
+      throw new IllegalArgumentException(
+          "max_drop_relative must be 0 or more (a fraction: 0.05 = 5%), found " + maxDropRelative);
     }
     if (min != null && max != null && min > max) {
       throw new IllegalArgumentException("min " + min + " is above max " + max);

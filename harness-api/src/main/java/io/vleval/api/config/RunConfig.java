@@ -29,18 +29,27 @@ public record RunConfig(
   }
 
   /** A config without gates. */
-  public RunConfig(Path source, RunSettings run, List<ModelEntry> models, List<DatasetEntry> datasets,
-      List<TaskEntry> tasks, List<ReporterEntry> reporters) {
+  public RunConfig(
+      Path source,
+      RunSettings run,
+      List<ModelEntry> models,
+      List<DatasetEntry> datasets,
+      List<TaskEntry> tasks,
+      List<ReporterEntry> reporters) {
     this(source, run, models, datasets, tasks, reporters, GatesSpec.NONE);
   }
 
   public ModelEntry model(String name) {
-    return models.stream().filter(m -> m.name().equals(name)).findFirst()
+    return models.stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no model named " + name));
   }
 
   public DatasetEntry dataset(String name) {
-    return datasets.stream().filter(d -> d.name().equals(name)).findFirst()
+    return datasets.stream()
+        .filter(d -> d.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no dataset named " + name));
   }
 }

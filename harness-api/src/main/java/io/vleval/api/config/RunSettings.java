@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param out where run directories go (default {@code runs/} next to the config)
  * @param workers threads for decoding and preprocessing
  * @param batchSize samples per model call unless a task says otherwise
- * @param cache folder for reusable artefacts shared between runs (cached features, generated
- *     data); it never changes scores, so it is not part of the normalized config
+ * @param cache folder for reusable artefacts shared between runs (cached features, generated data);
+ *     it never changes scores, so it is not part of the normalized config
  */
-public record RunSettings(String name, long seed, Path out, int workers, int batchSize, Path cache) {}
+public record RunSettings(
+    String name, long seed, Path out, int workers, int batchSize, Path cache) {}

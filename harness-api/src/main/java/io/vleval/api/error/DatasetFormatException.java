@@ -1,9 +1,9 @@
 package io.vleval.api.error;
 
 /**
- * A dataset file that does not follow its format, with the file and the row or key named. When
- * the problem concerns one sample, {@link #sampleId()} names it, so that a run with
- * {@code on_error: skip} can record it and go on.
+ * A dataset file that does not follow its format, with the file and the row or key named. When the
+ * problem concerns one sample, {@link #sampleId()} names it, so that a run with {@code on_error:
+ * skip} can record it and go on.
  */
 public final class DatasetFormatException extends VlevalException {
   private static final long serialVersionUID = 1L;
@@ -18,13 +18,15 @@ public final class DatasetFormatException extends VlevalException {
     this(null, file, place, problem, cause);
   }
 
-  private DatasetFormatException(String sampleId, String file, String place, String problem, Throwable cause) {
+  private DatasetFormatException(
+      String sampleId, String file, String place, String problem, Throwable cause) {
     super(file + (place == null || place.isEmpty() ? "" : ": " + place) + ": " + problem, cause);
     this.sampleId = sampleId;
   }
 
   /** A problem with one sample, which a run may skip. */
-  public static DatasetFormatException forSample(String sampleId, String file, String place, String problem) {
+  public static DatasetFormatException forSample(
+      String sampleId, String file, String place, String problem) {
     return new DatasetFormatException(sampleId, file, place, problem, null);
   }
 

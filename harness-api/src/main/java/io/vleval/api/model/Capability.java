@@ -1,7 +1,7 @@
 package io.vleval.api.model;
 
 /**
- * Marker for what a model can do. Tasks ask for capabilities by interface
- * ({@code model.capability(ImageEmbedder.class)}), never by string.
+ * Marker for what a model can do. Tasks ask for capabilities by interface ({@code
+ * model.capability(ImageEmbedder.class)}), never by string.
  */
 public interface Capability {}

@@ -6,7 +6,8 @@ package io.vleval.api.model;
 public record DenseFeatures(int gridHeight, int gridWidth, int channels, float[] values) {
   public DenseFeatures {
     if ((long) gridHeight * gridWidth * channels != values.length) {
-      throw new IllegalArgumentException("values do not fit a " + gridHeight + "x" + gridWidth + "x" + channels + " grid");
+      throw new IllegalArgumentException(
+          "values do not fit a " + gridHeight + "x" + gridWidth + "x" + channels + " grid");
     }
   }
 }

@@ -8,13 +8,15 @@ package io.vleval.api.model;
  * @param maxNewTokens upper bound on generated tokens
  * @param lengthPenalty beam scores are divided by {@code length^lengthPenalty}
  */
-public record GenerationSettings(int beamSize, int minNewTokens, int maxNewTokens, double lengthPenalty) {
+public record GenerationSettings(
+    int beamSize, int minNewTokens, int maxNewTokens, double lengthPenalty) {
   public GenerationSettings {
     if (beamSize < 1) {
       throw new IllegalArgumentException("beam size must be at least 1, got " + beamSize);
     }
     if (minNewTokens < 0 || maxNewTokens < minNewTokens) {
-      throw new IllegalArgumentException("need 0 <= min_new_tokens <= max_new_tokens, got " + minNewTokens + ", " + maxNewTokens);
+      throw new IllegalArgumentException(
+          "need 0 <= min_new_tokens <= max_new_tokens, got " + minNewTokens + ", " + maxNewTokens);
     }
   }
 

@@ -3,9 +3,7 @@ package io.vleval.api.model;
 import java.util.Optional;
 import java.util.Set;
 
-/**
- * A loaded model. It owns its native resources and releases them on {@link #close()}.
- */
+/** A loaded model. It owns its native resources and releases them on {@link #close()}. */
 public interface Model extends AutoCloseable {
 
   /** The capabilities this model offers; the planner checks them before anything is loaded. */
@@ -17,7 +15,10 @@ public interface Model extends AutoCloseable {
   /** The capability, or an {@link IllegalStateException}: the planner has already checked it. */
   default <C extends Capability> C require(Class<C> type) {
     return capability(type)
-        .orElseThrow(() -> new IllegalStateException("model lacks " + type.getSimpleName() + " although the plan checked it"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "model lacks " + type.getSimpleName() + " although the plan checked it"));
   }
 
   ModelInfo info();

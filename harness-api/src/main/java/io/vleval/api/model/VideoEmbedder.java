@@ -11,8 +11,8 @@ public interface VideoEmbedder extends Capability {
   float[][] embedVideos(List<List<RgbImage>> clips);
 
   /**
-   * The default video embedding: the mean of the (unnormalized) frame embeddings, as the
-   * reference MSR-VTT protocol does it.
+   * The default video embedding: the mean of the (unnormalized) frame embeddings, as the reference
+   * MSR-VTT protocol does it.
    */
   static VideoEmbedder pooling(ImageEmbedder frames) {
     return new VideoEmbedder() {
@@ -29,7 +29,8 @@ public interface VideoEmbedder extends Capability {
           if (clip.isEmpty()) {
             throw new IllegalArgumentException("clip " + i + " has no frames");
           }
-          float[][] perFrame = frames.embedImages(new ArrayList<>(clip), ImageView.SHORTER_SIDE_CENTER_CROP);
+          float[][] perFrame =
+              frames.embedImages(new ArrayList<>(clip), ImageView.SHORTER_SIDE_CENTER_CROP);
           float[] mean = new float[frames.embeddingSize()];
           for (float[] f : perFrame) {
             for (int d = 0; d < mean.length; d++) {

@@ -15,7 +15,8 @@ public interface Dataset<T extends Sample> {
   SampleCursor<T> samples();
 
   /** A dataset from its parts; {@code samples} opens a fresh cursor each time it is called. */
-  static <T extends Sample> Dataset<T> of(Class<T> sampleType, DatasetInfo info, Supplier<SampleCursor<T>> samples) {
+  static <T extends Sample> Dataset<T> of(
+      Class<T> sampleType, DatasetInfo info, Supplier<SampleCursor<T>> samples) {
     return new Dataset<>() {
       @Override
       public Class<T> sampleType() {

@@ -1,8 +1,8 @@
 package io.vleval.api.plugin;
 
 /**
- * What every plugin kind has in common. A provider is cheap: constructing it does no I/O and
- * loads no weights or native code; its factory method builds the heavy object when a run needs it.
+ * What every plugin kind has in common. A provider is cheap: constructing it does no I/O and loads
+ * no weights or native code; its factory method builds the heavy object when a run needs it.
  *
  * @param <S> the record the plugin's YAML binds to (see {@link io.vleval.api.spec})
  */

@@ -4,9 +4,9 @@ import io.vleval.api.result.RunResult;
 import java.nio.file.Path;
 
 /**
- * Renders a finished run (JSON, CSV, Allure, HTML...). Registered in
- * {@code META-INF/services/io.vleval.api.plugin.ReporterProvider}. Reporters only render: they
- * never compute scores.
+ * Renders a finished run (JSON, CSV, Allure, HTML...). Registered in {@code
+ * META-INF/services/io.vleval.api.plugin.ReporterProvider}. Reporters only render: they never
+ * compute scores.
  */
 public interface ReporterProvider<S extends Record> extends Plugin<S> {
 

@@ -1,22 +1,23 @@
 package io.vleval.api.plugin;
 
 import io.vleval.api.model.Capability;
-import io.vleval.api.task.Task;
-import io.vleval.api.task.SampleRecord;
 import io.vleval.api.sample.Sample;
+import io.vleval.api.task.SampleRecord;
+import io.vleval.api.task.Task;
 import java.util.Set;
 
 /**
  * Makes tasks. Registered in {@code META-INF/services/io.vleval.api.plugin.TaskProvider}.
  *
  * <p>To write one:
+ *
  * <ol>
- *   <li>Declare a record for the protocol settings, each with the reference default, as
- *       {@link #specType()}.</li>
- *   <li>Say which sample type it consumes and which model capabilities it needs; the planner
- *       checks both before any model or dataset is loaded.</li>
+ *   <li>Declare a record for the protocol settings, each with the reference default, as {@link
+ *       #specType()}.
+ *   <li>Say which sample type it consumes and which model capabilities it needs; the planner checks
+ *       both before any model or dataset is loaded.
  *   <li>Return a {@link Task} whose sessions turn batches into {@link SampleRecord}s and records
- *       into metrics.</li>
+ *       into metrics.
  * </ol>
  */
 public interface TaskProvider<S extends Record> extends Plugin<S> {

@@ -3,8 +3,8 @@ package io.vleval.api.result;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The outcome of one gate rule on one (model, task, metric): passed or not, and a message that
- * says what was checked and, on failure, what was found and expected.
+ * The outcome of one gate rule on one (model, task, metric): passed or not, and a message that says
+ * what was checked and, on failure, what was found and expected.
  *
  * @param gate a short, stable name: {@code model/task/metric}
  * @param current the metric's value in the current run, or {@code null} when it is missing

@@ -3,8 +3,8 @@ package io.vleval.api.result;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One score, immutable: value, direction, unit and, where computed, its confidence interval.
- * A value the reference reports as NaN stays NaN (written as {@code "NaN"} in JSON).
+ * One score, immutable: value, direction, unit and, where computed, its confidence interval. A
+ * value the reference reports as NaN stays NaN (written as {@code "NaN"} in JSON).
  *
  * @param unit "%" for percentages, "" for plain numbers
  */

@@ -21,12 +21,29 @@ import org.apache.commons.csv.CSVPrinter;
 public final class ResultCodec {
 
   /** The CSV columns, in order. */
-  public static final String[] CSV_HEADER = {"run_id", "model", "task", "type", "dataset", "metric", "value",
-      "ci_lower", "ci_upper", "direction", "unit", "samples", "wall_seconds", "samples_per_second"};
+  public static final String[] CSV_HEADER = {
+    "run_id",
+    "model",
+    "task",
+    "type",
+    "dataset",
+    "metric",
+    "value",
+    "ci_lower",
+    "ci_upper",
+    "direction",
+    "unit",
+    "samples",
+    "wall_seconds",
+    "samples_per_second"
+  };
 
   private ResultCodec() {}
 
-  /** The JSON mapper used for results and per-sample records: indented, NaN kept, unknown properties ignored. */
+  /**
+   * The JSON mapper used for results and per-sample records: indented, NaN kept, unknown properties
+   * ignored.
+   */
   public static ObjectMapper mapper() {
     return new ObjectMapper()
         .enable(SerializationFeature.INDENT_OUTPUT)
@@ -47,17 +64,31 @@ public final class ResultCodec {
     }
   }
 
-  /** {@code results.csv}: one row per task and metric, the flat view spreadsheets and pandas read. */
+  /**
+   * {@code results.csv}: one row per task and metric, the flat view spreadsheets and pandas read.
+   */
   public static String csv(RunResult result, char delimiter) {
     StringWriter out = new StringWriter();
-    try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setDelimiter(delimiter)
-        .setHeader(CSV_HEADER).get())) {
+    try (CSVPrinter csv =
+        new CSVPrinter(
+            out, CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader(CSV_HEADER).get())) {
       for (TaskResult t : result.tasks()) {
         for (MetricValue m : t.metrics()) {
-          csv.printRecord(result.runId(), t.model(), t.task(), t.type(), t.dataset(), m.name(), m.value(),
-              m.interval() == null ? "" : m.interval().lower(), m.interval() == null ? "" : m.interval().upper(),
-              m.direction().name().toLowerCase(Locale.ROOT), m.unit(), t.sampleCount(),
-              t.wallSeconds(), t.samplesPerSecond());
+          csv.printRecord(
+              result.runId(),
+              t.model(),
+              t.task(),
+              t.type(),
+              t.dataset(),
+              m.name(),
+              m.value(),
+              m.interval() == null ? "" : m.interval().lower(),
+              m.interval() == null ? "" : m.interval().upper(),
+              m.direction().name().toLowerCase(Locale.ROOT),
+              m.unit(),
+              t.sampleCount(),
+              t.wallSeconds(),
+              t.samplesPerSecond());
         }
       }
     } catch (IOException e) {
@@ -76,13 +107,22 @@ public final class ResultCodec {
       JsonNode tree = mapper().readTree(json);
       int version = tree == null ? -1 : tree.path("schemaVersion").asInt(-1);
       if (version != RunResult.SCHEMA_VERSION) {
-        throw new VlevalException(source + ": schemaVersion " + version + " is not one this harness reads (expected "
-            + RunResult.SCHEMA_VERSION + ")");
+        throw new VlevalException(
+            source
+                + ": schemaVersion "
+                + version
+                + " is not one this harness reads (expected "
+                + RunResult.SCHEMA_VERSION
+                + ")");
       }
       return mapper().treeToValue(tree, RunResult.class);
     } catch (JsonProcessingException e) {
-      throw new VlevalException(source + ":" + (e.getLocation() == null ? 0 : e.getLocation().getLineNr())
-          + ": not a valid results file: " + e.getOriginalMessage());
+      throw new VlevalException(
+          source
+              + ":"
+              + (e.getLocation() == null ? 0 : e.getLocation().getLineNr())
+              + ": not a valid results file: "
+              + e.getOriginalMessage());
     }
   }
 }

@@ -35,6 +35,7 @@ public record TaskResult(
     return metrics.stream()
         .filter(m -> m.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no metric '" + name + "' in task " + task));
+        .orElseThrow(
+            () -> new IllegalArgumentException("no metric '" + name + "' in task " + task));
   }
 }

@@ -1,2 +1,5 @@
-/** Results as immutable values: metrics with direction and interval, per-task results, provenance, the run. */
+/**
+ * Results as immutable values: metrics with direction and interval, per-task results, provenance,
+ * the run.
+ */
 package io.vleval.api.result;

@@ -1,11 +1,14 @@
 package io.vleval.api.sample;
 
 /**
- * A lazily decoded image: datasets hand these out so that decoding happens in the pipeline's
- * worker threads, not while the dataset is being listed.
+ * A lazily decoded image: datasets hand these out so that decoding happens in the pipeline's worker
+ * threads, not while the dataset is being listed.
  */
 public interface ImageSource {
-  /** Decodes the image; throws a {@link io.vleval.api.error.VlevalException} naming the file on failure. */
+  /**
+   * Decodes the image; throws a {@link io.vleval.api.error.VlevalException} naming the file on
+   * failure.
+   */
   RgbImage load();
 
   /** Where the image comes from (a path, or a row of a TSV), for error messages and reports. */

@@ -7,9 +7,9 @@ import java.util.List;
  * letter, and the categories results are broken down by.
  *
  * @param id row id, unique within the dataset
- * @param questionIndex the question this row is a circular variant of (rows sharing it are
- *     scored together under circular evaluation); equal to the row's own index when there is
- *     only one variant
+ * @param questionIndex the question this row is a circular variant of (rows sharing it are scored
+ *     together under circular evaluation); equal to the row's own index when there is only one
+ *     variant
  * @param image may be {@code null} for text-only questions
  * @param hint may be {@code null}
  * @param options the option texts, in letter order (A first)

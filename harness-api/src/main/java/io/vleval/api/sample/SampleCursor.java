@@ -7,8 +7,8 @@ import java.util.Iterator;
  * memory unless a task needs that.
  *
  * <p>{@link #next()} may throw a {@link io.vleval.api.error.DatasetFormatException} made with
- * {@code forSample} for an entry that cannot be read (a malformed row); the cursor stays usable,
- * so a run with {@code on_error: skip} records the entry and goes on.
+ * {@code forSample} for an entry that cannot be read (a malformed row); the cursor stays usable, so
+ * a run with {@code on_error: skip} records the entry and goes on.
  */
 public interface SampleCursor<T extends Sample> extends Iterator<T>, AutoCloseable {
   @Override

@@ -1,2 +1,5 @@
-/** Typed samples a dataset yields and a task consumes: images, label maps, captions, videos, questions. */
+/**
+ * Typed samples a dataset yields and a task consumes: images, label maps, captions, videos,
+ * questions.
+ */
 package io.vleval.api.sample;

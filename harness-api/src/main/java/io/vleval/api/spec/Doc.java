@@ -7,7 +7,12 @@ import java.lang.annotation.Target;
 
 /** One line describing a spec key, shown by {@code vleval list --keys} and in error messages. */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.METHOD, ElementType.FIELD})
+@Target({
+  ElementType.RECORD_COMPONENT,
+  ElementType.PARAMETER,
+  ElementType.METHOD,
+  ElementType.FIELD
+})
 public @interface Doc {
   String value();
 }

@@ -4,9 +4,7 @@ import io.vleval.api.model.Model;
 import io.vleval.api.sample.Sample;
 import java.util.function.BiFunction;
 
-/**
- * An evaluation protocol, configured, ready to run on any model with the capabilities it needs.
- */
+/** An evaluation protocol, configured, ready to run on any model with the capabilities it needs. */
 public interface Task<T extends Sample, R extends SampleRecord> {
 
   /** Bumped when a change to the protocol changes scores; recorded with every result. */
@@ -16,12 +14,20 @@ public interface Task<T extends Sample, R extends SampleRecord> {
 
   Class<R> recordType();
 
-  /** Prepares the task for one model (for example builds a zero-shot classifier from class names). */
+  /**
+   * Prepares the task for one model (for example builds a zero-shot classifier from class names).
+   */
   TaskSession<T, R> start(Model model, TaskContext context);
 
-  /** A task from its parts, for providers whose task needs no state beyond what {@code start} captures. */
+  /**
+   * A task from its parts, for providers whose task needs no state beyond what {@code start}
+   * captures.
+   */
   static <T extends Sample, R extends SampleRecord> Task<T, R> of(
-      String version, Class<T> sampleType, Class<R> recordType, BiFunction<Model, TaskContext, TaskSession<T, R>> start) {
+      String version,
+      Class<T> sampleType,
+      Class<R> recordType,
+      BiFunction<Model, TaskContext, TaskSession<T, R>> start) {
     return new Task<>() {
       @Override
       public String version() {

@@ -9,12 +9,14 @@ import java.util.List;
  *
  * @param headline the name of the metric leaderboards show first
  */
-public record TaskOutcome(String headline, List<MetricValue> metrics, List<CategoryBreakdown> categories) {
+public record TaskOutcome(
+    String headline, List<MetricValue> metrics, List<CategoryBreakdown> categories) {
   public TaskOutcome {
     metrics = List.copyOf(metrics);
     categories = List.copyOf(categories);
     if (metrics.stream().noneMatch(m -> m.name().equals(headline))) {
-      throw new IllegalArgumentException("headline metric '" + headline + "' is not among the metrics");
+      throw new IllegalArgumentException(
+          "headline metric '" + headline + "' is not among the metrics");
     }
   }
 }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A task at work on one model and one dataset. The runner streams samples through
- * {@link #process} in batches, appending each returned record to the run directory as it
- * completes; on resume, samples already recorded are not passed again. {@link #finish} then
- * receives every record, in dataset order, and computes the scores from them alone.
+ * A task at work on one model and one dataset. The runner streams samples through {@link #process}
+ * in batches, appending each returned record to the run directory as it completes; on resume,
+ * samples already recorded are not passed again. {@link #finish} then receives every record, in
+ * dataset order, and computes the scores from them alone.
  */
 public interface TaskSession<T extends Sample, R extends SampleRecord> extends AutoCloseable {
 

@@ -1,2 +1,4 @@
-/** Tasks at work: the protocol object, its per-model session, per-sample records and the outcome. */
+/**
+ * Tasks at work: the protocol object, its per-model session, per-sample records and the outcome.
+ */
 package io.vleval.api.task;

@@ -18,32 +18,48 @@ import java.util.Set;
  */
 public final class TrainConfigLoader {
 
-    private TrainConfigLoader() {}
+  private TrainConfigLoader() {}
 
-    /**
-     * Loads and validates a training config.
-     *
-     * @param file the YAML file
-     * @return the spec, with {@code train.name} and {@code train.out} filled in
-     * @throws ConfigException listing every problem
-     */
-    public static TrainSpec load(Path file) {
-        String display = file.toString();
-        YamlNode root = new YamlReader().read(file, display);
-        if (!(root instanceof YamlNode.Mapping mapping)) {
-            throw new ConfigException(List.of(new ConfigProblem(display, 1, 1,
-                    "a training config is a mapping with keys train, data, stages; found " + root.describe())));
-        }
-        Path base = file.toAbsolutePath().getParent();
-        Problems problems = new Problems();
-        TrainSpec spec = new SpecBinder(base, System::getenv).bind(TrainSpec.class, mapping, Set.of(), "the training config",
-                problems);
-        problems.throwIfAny();
-        String name = spec.train().name() != null ? spec.train().name()
-                : file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Path out = spec.train().out() != null ? spec.train().out() : base.resolve("train-runs").resolve(name);
-        TrainSettings settings = new TrainSettings(name, spec.train().seed(), out, spec.train().threads(), spec.train().device(),
-                spec.train().precision());
-        return new TrainSpec(settings, spec.data(), spec.stages());
+  /**
+   * Loads and validates a training config.
+   *
+   * @param file the YAML file
+   * @return the spec, with {@code train.name} and {@code train.out} filled in
+   * @throws ConfigException listing every problem
+   */
+  public static TrainSpec load(Path file) {
+    String display = file.toString();
+    YamlNode root = new YamlReader().read(file, display);
+    if (!(root instanceof YamlNode.Mapping mapping)) {
+      throw new ConfigException(
+          List.of(
+              new ConfigProblem(
+                  display,
+                  1,
+                  1,
+                  "a training config is a mapping with keys train, data, stages; found "
+                      + root.describe())));
     }
+    Path base = file.toAbsolutePath().getParent();
+    Problems problems = new Problems();
+    TrainSpec spec =
+        new SpecBinder(base, System::getenv)
+            .bind(TrainSpec.class, mapping, Set.of(), "the training config", problems);
+    problems.throwIfAny();
+    String name =
+        spec.train().name() != null
+            ? spec.train().name()
+            : file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    Path out =
+        spec.train().out() != null ? spec.train().out() : base.resolve("train-runs").resolve(name);
+    TrainSettings settings =
+        new TrainSettings(
+            name,
+            spec.train().seed(),
+            out,
+            spec.train().threads(),
+            spec.train().device(),
+            spec.train().precision());
+    return new TrainSpec(settings, spec.data(), spec.stages());
+  }
 }

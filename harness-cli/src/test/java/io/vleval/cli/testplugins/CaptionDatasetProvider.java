@@ -35,7 +35,11 @@ public final class CaptionDatasetProvider implements DatasetProvider<EmptySpec> 
 
   @Override
   public Dataset<CaptionedImage> open(EmptySpec spec, PluginContext context) {
-    return new ListDataset<>(CaptionedImage.class,
-        List.of(new CaptionedImage("c0", ImageSource.of(FakeImages.solid(0, 8), "c0"), List.of("a red image"))), List.of());
+    return new ListDataset<>(
+        CaptionedImage.class,
+        List.of(
+            new CaptionedImage(
+                "c0", ImageSource.of(FakeImages.solid(0, 8), "c0"), List.of("a red image"))),
+        List.of());
   }
 }

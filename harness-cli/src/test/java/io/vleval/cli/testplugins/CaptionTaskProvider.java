@@ -1,7 +1,7 @@
 package io.vleval.cli.testplugins;
 
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.model.Model;
 import io.vleval.api.plugin.TaskProvider;
@@ -22,7 +22,8 @@ import java.util.Set;
 public final class CaptionTaskProvider implements TaskProvider<EmptySpec> {
 
   /** One caption. */
-  public record Caption(String sampleId, String prediction, boolean exact) implements SampleRecord {}
+  public record Caption(String sampleId, String prediction, boolean exact)
+      implements SampleRecord {}
 
   @Override
   public String type() {
@@ -74,18 +75,31 @@ public final class CaptionTaskProvider implements TaskProvider<EmptySpec> {
           @Override
           public List<Caption> process(List<CaptionedImage> batch) {
             List<Caption> out = new ArrayList<>();
-            List<String> captions = generator.caption(batch.stream().map(s -> s.image().load()).toList(), "caption:",
-                GenerationSettings.greedy(8));
+            List<String> captions =
+                generator.caption(
+                    batch.stream().map(s -> s.image().load()).toList(),
+                    "caption:",
+                    GenerationSettings.greedy(8));
             for (int i = 0; i < batch.size(); i++) {
-              out.add(new Caption(batch.get(i).id(), captions.get(i), batch.get(i).captions().contains(captions.get(i))));
+              out.add(
+                  new Caption(
+                      batch.get(i).id(),
+                      captions.get(i),
+                      batch.get(i).captions().contains(captions.get(i))));
             }
             return out;
           }
 
           @Override
           public TaskOutcome finish(List<Caption> records) {
-            double rate = 100.0 * records.stream().filter(Caption::exact).count() / Math.max(1, records.size());
-            return new TaskOutcome("exact_match", List.of(MetricValue.higherIsBetter("exact_match", rate, "%")), List.of());
+            double rate =
+                100.0
+                    * records.stream().filter(Caption::exact).count()
+                    / Math.max(1, records.size());
+            return new TaskOutcome(
+                "exact_match",
+                List.of(MetricValue.higherIsBetter("exact_match", rate, "%")),
+                List.of());
           }
 
           @Override

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sample it processes, and throws after {@code vleval.test.crashAfter} samples when that system
  * property is set (to simulate a run that dies half way without changing the config).
  */
-public final class ColourAccuracyTaskProvider implements TaskProvider<ColourAccuracyTaskProvider.Spec> {
+public final class ColourAccuracyTaskProvider
+    implements TaskProvider<ColourAccuracyTaskProvider.Spec> {
 
   /** Samples processed in this JVM, over all sessions. */
   public static final AtomicInteger PROCESSED = new AtomicInteger();
@@ -38,7 +39,8 @@ public final class ColourAccuracyTaskProvider implements TaskProvider<ColourAccu
   }
 
   /** One prediction. */
-  public record Prediction(String sampleId, int label, int predicted, boolean correct) implements SampleRecord {}
+  public record Prediction(String sampleId, int label, int predicted, boolean correct)
+      implements SampleRecord {}
 
   @Override
   public String type() {
@@ -91,7 +93,8 @@ public final class ColourAccuracyTaskProvider implements TaskProvider<ColourAccu
           public List<Prediction> process(List<LabelledImage> batch) {
             String crash = System.getProperty("vleval.test.crashAfter");
             if (crash != null && PROCESSED.get() + batch.size() > Integer.parseInt(crash)) {
-              throw new IllegalStateException("simulated crash after " + PROCESSED.get() + " samples");
+              throw new IllegalStateException(
+                  "simulated crash after " + PROCESSED.get() + " samples");
             }
             List<RgbImage> images = new ArrayList<>();
             for (LabelledImage s : batch) {
@@ -107,7 +110,12 @@ public final class ColourAccuracyTaskProvider implements TaskProvider<ColourAccu
                 }
               }
               int predicted = best % spec.classes();
-              out.add(new Prediction(batch.get(i).id(), batch.get(i).label(), predicted, predicted == batch.get(i).label()));
+              out.add(
+                  new Prediction(
+                      batch.get(i).id(),
+                      batch.get(i).label(),
+                      predicted,
+                      predicted == batch.get(i).label()));
             }
             PROCESSED.addAndGet(batch.size());
             return out;
@@ -117,7 +125,10 @@ public final class ColourAccuracyTaskProvider implements TaskProvider<ColourAccu
           public TaskOutcome finish(List<Prediction> records) {
             long correct = records.stream().filter(Prediction::correct).count();
             double accuracy = records.isEmpty() ? Double.NaN : 100.0 * correct / records.size();
-            return new TaskOutcome("accuracy", List.of(MetricValue.higherIsBetter("accuracy", accuracy, "%")), List.of());
+            return new TaskOutcome(
+                "accuracy",
+                List.of(MetricValue.higherIsBetter("accuracy", accuracy, "%")),
+                List.of());
           }
 
           @Override

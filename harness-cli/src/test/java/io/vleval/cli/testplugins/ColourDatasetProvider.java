@@ -59,20 +59,21 @@ public final class ColourDatasetProvider implements DatasetProvider<ColourDatase
     for (int i = 0; i < spec.count(); i++) {
       int index = i;
       RgbImage image = FakeImages.solid(i, 8);
-      ImageSource source = new ImageSource() {
-        @Override
-        public RgbImage load() {
-          if (spec.brokenIndex() != null && spec.brokenIndex() == index) {
-            throw new DatasetFormatException("img-" + index + ".png", "", "corrupt image");
-          }
-          return image;
-        }
+      ImageSource source =
+          new ImageSource() {
+            @Override
+            public RgbImage load() {
+              if (spec.brokenIndex() != null && spec.brokenIndex() == index) {
+                throw new DatasetFormatException("img-" + index + ".png", "", "corrupt image");
+              }
+              return image;
+            }
 
-        @Override
-        public String origin() {
-          return "img-" + index + ".png";
-        }
-      };
+            @Override
+            public String origin() {
+              return "img-" + index + ".png";
+            }
+          };
       samples.add(new LabelledImage(String.format("img-%04d", i), source, i % spec.classes()));
     }
     List<String> names = new ArrayList<>();

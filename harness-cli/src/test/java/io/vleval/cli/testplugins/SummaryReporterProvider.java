@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Test reporter: one line per task with its headline metric, in a text file. */
-public final class SummaryReporterProvider implements ReporterProvider<SummaryReporterProvider.Spec> {
+public final class SummaryReporterProvider
+    implements ReporterProvider<SummaryReporterProvider.Spec> {
 
   /** Options. */
   public record Spec(@Doc("file name inside the run directory (default summary.txt)") String file) {
@@ -44,12 +45,14 @@ public final class SummaryReporterProvider implements ReporterProvider<SummaryRe
     StringBuilder out = new StringBuilder();
     for (TaskResult t : result.tasks()) {
       MetricValue m = t.metric(t.headline());
-      out.append(String.format(Locale.ROOT, "%s %s %s=%.6f%n", t.model(), t.task(), m.name(), m.value()));
+      out.append(
+          String.format(Locale.ROOT, "%s %s %s=%.6f%n", t.model(), t.task(), m.name(), m.value()));
     }
     try {
       Files.writeString(runDirectory.resolve(spec.file()), out);
     } catch (IOException e) {
-      throw new VlevalException(runDirectory.resolve(spec.file()) + ": cannot write: " + e.getMessage(), e);
+      throw new VlevalException(
+          runDirectory.resolve(spec.file()) + ": cannot write: " + e.getMessage(), e);
     }
   }
 }

@@ -12,7 +12,9 @@ import io.vleval.testkit.contract.TaskProviderContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 
-/** The test plugins pass the same contracts as real plugins, which also exercises the kit itself. */
+/**
+ * The test plugins pass the same contracts as real plugins, which also exercises the kit itself.
+ */
 class TestPluginContractTests {
 
   @Nested
@@ -52,8 +54,10 @@ class TestPluginContractTests {
 
     @Override
     protected Dataset<? extends Sample> dataset() {
-      return new ColourDatasetProvider().open(new ColourDatasetProvider.Spec(10, 3, null, Path.of(".")),
-          new PluginContext(0, temp, 1));
+      return new ColourDatasetProvider()
+          .open(
+              new ColourDatasetProvider.Spec(10, 3, null, Path.of(".")),
+              new PluginContext(0, temp, 1));
     }
   }
 

@@ -23,13 +23,15 @@ import java.util.Set;
 
 /**
  * A model with no learning at all: an image is its downsampled colour layout (a {@code grid x grid}
- * average of RGB, centred), a text is a signed hashed bag of its words in a space of the same
- * size. It shows what pixels alone give on each task.
+ * average of RGB, centred), a text is a signed hashed bag of its words in a space of the same size.
+ * It shows what pixels alone give on each task.
  */
 public final class PixelBaselineProvider implements ModelProvider<PixelBaselineProvider.Spec> {
 
   /** Options of the pixel baseline. */
-  public record Spec(@Doc("side of the colour-layout grid (default 8, so 192-dimensional embeddings)") Integer grid) {
+  public record Spec(
+      @Doc("side of the colour-layout grid (default 8, so 192-dimensional embeddings)")
+          Integer grid) {
     public Spec {
       grid = grid == null ? 8 : grid;
       if (grid < 1 || grid > 64) {
@@ -39,7 +41,11 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
   }
 
   private static final Set<Class<? extends Capability>> CAPABILITIES =
-      Set.of(ImageEmbedder.class, TextEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+      Set.of(
+          ImageEmbedder.class,
+          TextEmbedder.class,
+          DenseFeatureExtractor.class,
+          VideoEmbedder.class);
 
   @Override
   public String type() {
@@ -65,64 +71,77 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
   public Model load(Spec spec, PluginContext context) {
     int grid = spec.grid();
     int size = grid * grid * 3;
-    ImageEmbedder images = new ImageEmbedder() {
-      @Override
-      public int embeddingSize() {
-        return size;
-      }
-
-      @Override
-      public float[][] embedImages(List<RgbImage> batch, ImageView view) {
-        float[][] out = new float[batch.size()][];
-        for (int i = 0; i < out.length; i++) {
-          float[] v = layout(batch.get(i), grid, grid);
-          for (int d = 0; d < v.length; d++) {
-            v[d] -= 0.5f;
+    ImageEmbedder images =
+        new ImageEmbedder() {
+          @Override
+          public int embeddingSize() {
+            return size;
           }
-          out[i] = v;
-        }
-        return out;
-      }
-    };
-    TextEmbedder texts = new TextEmbedder() {
-      @Override
-      public int embeddingSize() {
-        return size;
-      }
 
-      @Override
-      public float[][] embedTexts(List<String> batch) {
-        float[][] out = new float[batch.size()][];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = bagOfWords(batch.get(i), size);
-        }
-        return out;
-      }
-    };
+          @Override
+          public float[][] embedImages(List<RgbImage> batch, ImageView view) {
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) {
+              float[] v = layout(batch.get(i), grid, grid);
+              for (int d = 0; d < v.length; d++) {
+                v[d] -= 0.5f;
+              }
+              out[i] = v;
+            }
+            return out;
+          }
+        };
+    TextEmbedder texts =
+        new TextEmbedder() {
+          @Override
+          public int embeddingSize() {
+            return size;
+          }
+
+          @Override
+          public float[][] embedTexts(List<String> batch) {
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = bagOfWords(batch.get(i), size);
+            }
+            return out;
+          }
+        };
     int denseGrid = 16;
-    DenseFeatureExtractor dense = new DenseFeatureExtractor() {
-      @Override
-      public int channels() {
-        return 3;
-      }
+    DenseFeatureExtractor dense =
+        new DenseFeatureExtractor() {
+          @Override
+          public int channels() {
+            return 3;
+          }
 
-      @Override
-      public int inputSize() {
-        return denseGrid * 14;
-      }
+          @Override
+          public int inputSize() {
+            return denseGrid * 14;
+          }
 
-      @Override
-      public List<DenseFeatures> extract(List<RgbImage> batch) {
-        List<DenseFeatures> out = new ArrayList<>();
-        for (RgbImage image : batch) {
-          out.add(new DenseFeatures(denseGrid, denseGrid, 3, layout(image, denseGrid, denseGrid)));
-        }
-        return out;
-      }
-    };
-    Map<Class<? extends Capability>, Capability> caps = Map.of(ImageEmbedder.class, images, TextEmbedder.class, texts,
-        DenseFeatureExtractor.class, dense, VideoEmbedder.class, VideoEmbedder.pooling(images));
-    return new BaselineModel(caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
+          @Override
+          public List<DenseFeatures> extract(List<RgbImage> batch) {
+            List<DenseFeatures> out = new ArrayList<>();
+            for (RgbImage image : batch) {
+              out.add(
+                  new DenseFeatures(denseGrid, denseGrid, 3, layout(image, denseGrid, denseGrid)));
+            }
+            return out;
+          }
+        };
+    Map<Class<? extends Capability>, Capability> caps =
+        Map.of(
+            ImageEmbedder.class,
+            images,
+            TextEmbedder.class,
+            texts,
+            DenseFeatureExtractor.class,
+            dense,
+            VideoEmbedder.class,
+            VideoEmbedder.pooling(images));
+    return new BaselineModel(
+        caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
   }
 
   static float[] layout(RgbImage image, int rows, int cols) {

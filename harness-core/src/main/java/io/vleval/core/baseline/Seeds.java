@@ -3,7 +3,10 @@ package io.vleval.core.baseline;
 import io.vleval.api.sample.RgbImage;
 import java.util.SplittableRandom;
 
-/** Deterministic randomness keyed by content, so a baseline gives the same output for the same input and seed. */
+/**
+ * Deterministic randomness keyed by content, so a baseline gives the same output for the same input
+ * and seed.
+ */
 final class Seeds {
   private Seeds() {}
 

@@ -1,2 +1,5 @@
-/** Weight-free baseline models (random, pixel colour layout) that give every leaderboard a reference point. */
+/**
+ * Weight-free baseline models (random, pixel colour layout) that give every leaderboard a reference
+ * point.
+ */
 package io.vleval.core.baseline;

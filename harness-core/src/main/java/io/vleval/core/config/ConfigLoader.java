@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +36,18 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * Reads a run config and validates all of it before anything heavy happens: keys, types,
- * plugin types, references between entries, sample kinds and model capabilities. Every problem
- * is collected and reported at once, each with {@code FILE:LINE:COLUMN}.
+ * Reads a run config and validates all of it before anything heavy happens: keys, types, plugin
+ * types, references between entries, sample kinds and model capabilities. Every problem is
+ * collected and reported at once, each with {@code FILE:LINE:COLUMN}.
  */
 public final class ConfigLoader {
 
-  static final List<String> TOP_KEYS = List.of("run", "models", "datasets", "tasks", "reporters", "gates");
+  static final List<String> TOP_KEYS =
+      List.of("run", "models", "datasets", "tasks", "reporters", "gates");
   private static final Set<String> MODEL_KEYS = Set.of("name", "type");
   private static final Set<String> DATASET_KEYS = Set.of("name", "type", "on_error");
-  private static final Set<String> TASK_KEYS = Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size");
+  private static final Set<String> TASK_KEYS =
+      Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size");
   private static final Set<String> REPORTER_KEYS = Set.of("type");
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -61,7 +64,10 @@ public final class ConfigLoader {
     this(registry, System::getenv);
   }
 
-  /** Reads and validates {@code file}; throws a {@link io.vleval.api.error.ConfigException} listing every problem. */
+  /**
+   * Reads and validates {@code file}; throws a {@link io.vleval.api.error.ConfigException} listing
+   * every problem.
+   */
   public RunConfig load(Path file) {
     String display = file.toString();
     YamlNode root = reader.read(file, display);
@@ -69,7 +75,10 @@ public final class ConfigLoader {
     return bind(root, file, base);
   }
 
-  /** Validates YAML text as if it were the file {@code file} (used by tests and by {@code validate}). */
+  /**
+   * Validates YAML text as if it were the file {@code file} (used by tests and by {@code
+   * validate}).
+   */
   public RunConfig parse(String yaml, Path file) {
     YamlNode root = reader.parse(yaml, file.toString());
     return bind(root, file, file.toAbsolutePath().normalize().getParent());
@@ -79,17 +88,27 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     SpecBinder binder = new SpecBinder(base, environment);
     if (!(root instanceof YamlNode.Mapping top)) {
-      problems.add(root.mark(), "a run config is a mapping with keys " + String.join(", ", TOP_KEYS)
-          + "; found " + root.describe());
+      problems.add(
+          root.mark(),
+          "a run config is a mapping with keys "
+              + String.join(", ", TOP_KEYS)
+              + "; found "
+              + root.describe());
       problems.throwIfAny();
       throw new IllegalStateException("unreachable");
     }
-    Set<String> misspelt = new java.util.HashSet<>();
+    Set<String> misspelt = new HashSet<>();
     for (String key : top.entries().keySet()) {
       if (!TOP_KEYS.contains(key)) {
         misspelt.addAll(SpecKeys.nearest(key, TOP_KEYS));
-        problems.add(top.keyMark(key), "unknown key '" + key + "' at the top level; "
-            + SpecKeys.suggestion(key, TOP_KEYS) + "allowed keys: " + String.join(", ", TOP_KEYS));
+        problems.add(
+            top.keyMark(key),
+            "unknown key '"
+                + key
+                + "' at the top level; "
+                + SpecKeys.suggestion(key, TOP_KEYS)
+                + "allowed keys: "
+                + String.join(", ", TOP_KEYS));
       }
     }
     RunSettings run = runSettings(top.get("run"), top.mark(), file, binder, problems);
@@ -100,27 +119,37 @@ public final class ConfigLoader {
     Map<String, Class<? extends Sample>> datasetKinds = new HashMap<>();
     Map<String, Set<Class<? extends Capability>>> modelCaps = new HashMap<>();
     // Entries whose own binding failed: references to them are not reported again as undefined.
-    Set<String> broken = new java.util.HashSet<>();
+    Set<String> broken = new HashSet<>();
 
     for (YamlNode.Mapping m : entries(top, "models", !misspelt.contains("models"), problems)) {
       ModelEntry e = modelEntry(m, binder, problems);
       markBroken(e == null, m, broken);
-      if (e != null && unique(e.name(), "model", m, models.stream().map(ModelEntry::name).toList(), problems)) {
+      if (e != null
+          && unique(
+              e.name(), "model", m, models.stream().map(ModelEntry::name).toList(), problems)) {
         models.add(e);
-        modelCaps.put(e.name(), capabilities((ModelProvider<?>) registry.model(e.type()), e.spec()));
+        modelCaps.put(
+            e.name(), capabilities((ModelProvider<?>) registry.model(e.type()), e.spec()));
       }
     }
     for (YamlNode.Mapping m : entries(top, "datasets", !misspelt.contains("datasets"), problems)) {
       DatasetEntry e = datasetEntry(m, binder, problems);
       markBroken(e == null, m, broken);
-      if (e != null && unique(e.name(), "dataset", m, datasets.stream().map(DatasetEntry::name).toList(), problems)) {
+      if (e != null
+          && unique(
+              e.name(),
+              "dataset",
+              m,
+              datasets.stream().map(DatasetEntry::name).toList(),
+              problems)) {
         datasets.add(e);
         datasetKinds.put(e.name(), sampleType(registry.dataset(e.type()), e.spec()));
       }
     }
     for (YamlNode.Mapping m : entries(top, "tasks", !misspelt.contains("tasks"), problems)) {
       TaskEntry e = taskEntry(m, binder, run, problems);
-      if (e != null && unique(e.name(), "task", m, tasks.stream().map(TaskEntry::name).toList(), problems)) {
+      if (e != null
+          && unique(e.name(), "task", m, tasks.stream().map(TaskEntry::name).toList(), problems)) {
         check(e, m, models, datasets, datasetKinds, modelCaps, broken, problems);
         tasks.add(e);
       }
@@ -138,9 +167,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * Reads only the {@code gates:} section of a YAML file (a run config, the normalized
-   * {@code config.yaml} of a run directory, or a file holding nothing else); other keys are
-   * ignored and plugins are not looked up. A baseline named there is not required to exist.
+   * Reads only the {@code gates:} section of a YAML file (a run config, the normalized {@code
+   * config.yaml} of a run directory, or a file holding nothing else); other keys are ignored and
+   * plugins are not looked up. A baseline named there is not required to exist.
    *
    * @return the gates, or {@link GatesSpec#NONE} when the file has no {@code gates:} section
    */
@@ -149,9 +178,14 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     GatesSpec gates = GatesSpec.NONE;
     if (root instanceof YamlNode.Mapping top) {
-      gates = gates(top, new SpecBinder(file.toAbsolutePath().normalize().getParent(), environment), problems);
+      gates =
+          gates(
+              top,
+              new SpecBinder(file.toAbsolutePath().normalize().getParent(), environment),
+              problems);
     } else {
-      problems.add(root.mark(), "a gates file is a mapping with a 'gates' key; found " + root.describe());
+      problems.add(
+          root.mark(), "a gates file is a mapping with a 'gates' key; found " + root.describe());
     }
     problems.throwIfAny();
     return gates;
@@ -159,17 +193,23 @@ public final class ConfigLoader {
 
   private static GatesSpec gates(YamlNode.Mapping top, SpecBinder binder, Problems problems) {
     YamlNode node = top.get("gates");
-    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+    if (node == null
+        || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
       return GatesSpec.NONE;
     }
     if (!(node instanceof YamlNode.Mapping m)) {
-      problems.add(node.mark(), "'gates' must be a mapping with keys " + SpecKeys.keysOf(GatesSpec.class)
-          + ", found " + node.describe());
+      problems.add(
+          node.mark(),
+          "'gates' must be a mapping with keys "
+              + SpecKeys.keysOf(GatesSpec.class)
+              + ", found "
+              + node.describe());
       return GatesSpec.NONE;
     }
     GatesSpec gates = binder.bind(GatesSpec.class, m, Set.of(), "the gates section", problems);
     if (gates != null && gates.isEmpty()) {
-      problems.add(m.get("rules") != null ? m.get("rules").mark() : m.mark(),
+      problems.add(
+          m.get("rules") != null ? m.get("rules").mark() : m.mark(),
           "the gates section has no rules; add at least one under 'rules:' (e.g. '- {metric: top1, min: 0.5}')");
     }
     return gates == null ? GatesSpec.NONE : gates;
@@ -177,68 +217,108 @@ public final class ConfigLoader {
 
   /** Gate rules must name defined tasks and models, and a configured baseline must exist. */
   private static void checkGates(
-      GatesSpec gates, YamlNode node, List<ModelEntry> models, List<TaskEntry> tasks, Problems problems) {
+      GatesSpec gates,
+      YamlNode node,
+      List<ModelEntry> models,
+      List<TaskEntry> tasks,
+      Problems problems) {
     if (gates.isEmpty() || !(node instanceof YamlNode.Mapping m)) {
       return;
     }
     if (gates.baseline() != null && !Files.exists(gates.baseline())) {
-      problems.add(m.keyMark("baseline"), "'baseline' in the gates section names " + gates.baseline()
-          + ", which does not exist; point it at a results.json or a finished run directory");
+      problems.add(
+          m.keyMark("baseline"),
+          "'baseline' in the gates section names "
+              + gates.baseline()
+              + ", which does not exist; point it at a results.json or a finished run directory");
     }
-    List<YamlNode> items = m.get("rules") instanceof YamlNode.Sequence seq ? seq.items() : List.of();
+    List<YamlNode> items =
+        m.get("rules") instanceof YamlNode.Sequence seq ? seq.items() : List.of();
     List<String> taskNames = tasks.stream().map(TaskEntry::name).toList();
     List<String> modelNames = models.stream().map(ModelEntry::name).toList();
     for (int i = 0; i < gates.rules().size(); i++) {
       GateRuleSpec rule = gates.rules().get(i);
       YamlNode.Mark mark = i < items.size() ? items.get(i).mark() : m.mark();
       if (rule.task() != null && !taskNames.contains(rule.task())) {
-        problems.add(mark, "gate rule names task '" + rule.task() + "', which is not defined; "
-            + SpecKeys.suggestion(rule.task(), taskNames) + "tasks: " + String.join(", ", taskNames));
+        problems.add(
+            mark,
+            "gate rule names task '"
+                + rule.task()
+                + "', which is not defined; "
+                + SpecKeys.suggestion(rule.task(), taskNames)
+                + "tasks: "
+                + String.join(", ", taskNames));
       }
       if (rule.needsBaseline() && gates.baseline() == null) {
-        problems.add(mark, "a gate rule with max_drop or max_drop_relative needs a baseline: set 'baseline' in the"
-            + " gates section to a results.json or run directory (or keep such rules in a separate file for"
-            + " 'vleval gate --baseline RUN --gates FILE')");
+        problems.add(
+            mark,
+            "a gate rule with max_drop or max_drop_relative needs a baseline: set 'baseline' in the"
+                + " gates section to a results.json or run directory (or keep such rules in a separate file for"
+                + " 'vleval gate --baseline RUN --gates FILE')");
       }
       if (rule.model() != null && !modelNames.contains(rule.model())) {
-        problems.add(mark, "gate rule names model '" + rule.model() + "', which is not defined; "
-            + SpecKeys.suggestion(rule.model(), modelNames) + "models: " + String.join(", ", modelNames));
+        problems.add(
+            mark,
+            "gate rule names model '"
+                + rule.model()
+                + "', which is not defined; "
+                + SpecKeys.suggestion(rule.model(), modelNames)
+                + "models: "
+                + String.join(", ", modelNames));
       }
     }
   }
 
-  private RunSettings runSettings(YamlNode node, YamlNode.Mark topMark, Path file, SpecBinder binder, Problems problems) {
+  private RunSettings runSettings(
+      YamlNode node, YamlNode.Mark topMark, Path file, SpecBinder binder, Problems problems) {
     RunSection section = null;
-    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+    if (node == null
+        || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
       section = new RunSection(null, null, null, null, null, null);
     } else if (node instanceof YamlNode.Mapping m) {
       section = binder.bind(RunSection.class, m, Set.of(), "the run section", problems);
     } else {
-      problems.add(node.mark(), "'run' must be a mapping with keys " + SpecKeys.keysOf(RunSection.class)
-          + ", found " + node.describe());
+      problems.add(
+          node.mark(),
+          "'run' must be a mapping with keys "
+              + SpecKeys.keysOf(RunSection.class)
+              + ", found "
+              + node.describe());
     }
     if (section == null) {
-      return new RunSettings("invalid", 0, binder.baseDirectory().resolve("runs"), 1, 1, defaultCache(environment));
+      return new RunSettings(
+          "invalid", 0, binder.baseDirectory().resolve("runs"), 1, 1, defaultCache(environment));
     }
     String name = section.name() != null ? section.name() : stem(file);
     if (!ENTRY_NAME.matcher(name).matches()) {
-      problems.add(node instanceof YamlNode.Mapping m ? m.keyMark("name") : topMark,
+      problems.add(
+          node instanceof YamlNode.Mapping m ? m.keyMark("name") : topMark,
           "run name '" + name + "' must be letters, digits, '.', '_' or '-' (it names a folder)");
     }
-    int workers = section.workers() != null ? section.workers() : Math.min(4, Runtime.getRuntime().availableProcessors());
+    int workers =
+        section.workers() != null
+            ? section.workers()
+            : Math.min(4, Runtime.getRuntime().availableProcessors());
     int batch = section.batchSize() != null ? section.batchSize() : 16;
     if (workers < 1 || batch < 1) {
-      problems.add(node != null ? node.mark() : topMark, "'workers' and 'batch_size' in the run section must be at least 1");
+      problems.add(
+          node != null ? node.mark() : topMark,
+          "'workers' and 'batch_size' in the run section must be at least 1");
     }
-    return new RunSettings(name, section.seed() != null ? section.seed() : 0L,
+    return new RunSettings(
+        name,
+        section.seed() != null ? section.seed() : 0L,
         section.out() != null ? section.out() : binder.baseDirectory().resolve("runs"),
-        Math.max(1, workers), Math.max(1, batch), section.cache() != null ? section.cache() : defaultCache(environment));
+        Math.max(1, workers),
+        Math.max(1, batch),
+        section.cache() != null ? section.cache() : defaultCache(environment));
   }
 
   /** {@code $VLEVAL_CACHE}, else {@code ~/.cache/vleval}. */
   public static Path defaultCache(UnaryOperator<String> environment) {
     String env = environment.apply("VLEVAL_CACHE");
-    return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath().normalize()
+    return env != null && !env.isBlank()
+        ? Path.of(env).toAbsolutePath().normalize()
         : Path.of(System.getProperty("user.home"), ".cache", "vleval");
   }
 
@@ -248,53 +328,77 @@ public final class ConfigLoader {
     return dot > 0 ? n.substring(0, dot) : n;
   }
 
-  private List<YamlNode.Mapping> entries(YamlNode.Mapping top, String key, boolean required, Problems problems) {
+  private List<YamlNode.Mapping> entries(
+      YamlNode.Mapping top, String key, boolean required, Problems problems) {
     YamlNode node = top.get(key);
     List<YamlNode.Mapping> out = new ArrayList<>();
-    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+    if (node == null
+        || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
       if (required) {
-        problems.add(node == null ? top.mark() : node.mark(), "missing required key '" + key + "': a run needs at least one "
-            + key.substring(0, key.length() - 1));
+        problems.add(
+            node == null ? top.mark() : node.mark(),
+            "missing required key '"
+                + key
+                + "': a run needs at least one "
+                + key.substring(0, key.length() - 1));
       }
       return out;
     }
     if (!(node instanceof YamlNode.Sequence seq)) {
-      problems.add(node.mark(), "'" + key + "' must be a list of mappings (each item starting with '- '), found " + node.describe());
+      problems.add(
+          node.mark(),
+          "'"
+              + key
+              + "' must be a list of mappings (each item starting with '- '), found "
+              + node.describe());
       return out;
     }
     if (required && seq.items().isEmpty()) {
-      problems.add(seq.mark(), "'" + key + "' is empty: a run needs at least one " + key.substring(0, key.length() - 1));
+      problems.add(
+          seq.mark(),
+          "'" + key + "' is empty: a run needs at least one " + key.substring(0, key.length() - 1));
     }
     for (YamlNode item : seq.items()) {
       if (item instanceof YamlNode.Mapping m) {
         out.add(m);
       } else {
-        problems.add(item.mark(), "each item of '" + key + "' must be a mapping, found " + item.describe());
+        problems.add(
+            item.mark(), "each item of '" + key + "' must be a mapping, found " + item.describe());
       }
     }
     return out;
   }
 
-  private String text(YamlNode.Mapping m, String key, String what, boolean required, Problems problems) {
+  private String text(
+      YamlNode.Mapping m, String key, String what, boolean required, Problems problems) {
     YamlNode node = m.get(key);
-    if (node == null || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+    if (node == null
+        || (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
       if (required) {
-        problems.add(node == null ? m.mark() : node.mark(), "missing required key '" + key + "' in " + what);
+        problems.add(
+            node == null ? m.mark() : node.mark(), "missing required key '" + key + "' in " + what);
       }
       return null;
     }
     if (node instanceof YamlNode.Scalar s) {
       return s.text();
     }
-    problems.add(node.mark(), "'" + key + "' in " + what + " must be a text value, found " + node.describe());
+    problems.add(
+        node.mark(),
+        "'" + key + "' in " + what + " must be a text value, found " + node.describe());
     return null;
   }
 
   private String entryName(YamlNode.Mapping m, String what, Problems problems) {
     String name = text(m, "name", what, true, problems);
     if (name != null && !ENTRY_NAME.matcher(name).matches()) {
-      problems.add(m.get("name").mark(), "name '" + name + "' of " + what
-          + " must be letters, digits, '.', '_' or '-' (it names files in the run directory)");
+      problems.add(
+          m.get("name").mark(),
+          "name '"
+              + name
+              + "' of "
+              + what
+              + " must be letters, digits, '.', '_' or '-' (it names files in the run directory)");
       return null;
     }
     return name;
@@ -318,7 +422,13 @@ public final class ConfigLoader {
     if (name == null || plugin == null) {
       return null;
     }
-    Record spec = binder.bind(plugin.specType(), m, MODEL_KEYS, "model '" + name + "' (type " + plugin.type() + ")", problems);
+    Record spec =
+        binder.bind(
+            plugin.specType(),
+            m,
+            MODEL_KEYS,
+            "model '" + name + "' (type " + plugin.type() + ")",
+            problems);
     return spec == null ? null : new ModelEntry(name, plugin.type(), spec, location(m));
   }
 
@@ -331,18 +441,30 @@ public final class ConfigLoader {
       if (onErrorText.equals("skip")) {
         onError = OnError.SKIP;
       } else if (!onErrorText.equals("fail")) {
-        problems.add(m.get("on_error").mark(), "'on_error' in dataset '" + name + "' is '" + onErrorText
-            + "'; allowed values: fail, skip");
+        problems.add(
+            m.get("on_error").mark(),
+            "'on_error' in dataset '"
+                + name
+                + "' is '"
+                + onErrorText
+                + "'; allowed values: fail, skip");
       }
     }
     if (name == null || plugin == null) {
       return null;
     }
-    Record spec = binder.bind(plugin.specType(), m, DATASET_KEYS, "dataset '" + name + "' (type " + plugin.type() + ")", problems);
+    Record spec =
+        binder.bind(
+            plugin.specType(),
+            m,
+            DATASET_KEYS,
+            "dataset '" + name + "' (type " + plugin.type() + ")",
+            problems);
     return spec == null ? null : new DatasetEntry(name, plugin.type(), onError, spec, location(m));
   }
 
-  private TaskEntry taskEntry(YamlNode.Mapping m, SpecBinder binder, RunSettings run, Problems problems) {
+  private TaskEntry taskEntry(
+      YamlNode.Mapping m, SpecBinder binder, RunSettings run, Problems problems) {
     String name = entryName(m, "a task", problems);
     String what = "task '" + name + "'";
     Plugin<?> plugin = plugin(PluginKind.TASK, m, what, problems);
@@ -355,27 +477,38 @@ public final class ConfigLoader {
         if (item instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {
           models.add(s.text());
         } else {
-          problems.add(item.mark(), "'models' in " + what + " lists model names, found " + item.describe());
+          problems.add(
+              item.mark(), "'models' in " + what + " lists model names, found " + item.describe());
         }
       }
     } else if (modelsNode != null) {
-      problems.add(modelsNode.mark(), "'models' in " + what + " must be a list of model names, found " + modelsNode.describe());
+      problems.add(
+          modelsNode.mark(),
+          "'models' in " + what + " must be a list of model names, found " + modelsNode.describe());
     }
     int batch = run.batchSize();
     YamlNode batchNode = m.get("batch_size");
     if (batchNode != null) {
-      if (batchNode instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.INTEGER && Long.parseLong(s.text()) >= 1
+      if (batchNode instanceof YamlNode.Scalar s
+          && s.kind() == YamlNode.ScalarKind.INTEGER
+          && Long.parseLong(s.text()) >= 1
           && Long.parseLong(s.text()) <= 1_000_000) {
         batch = Integer.parseInt(s.text());
       } else {
-        problems.add(batchNode.mark(), "'batch_size' in " + what + " must be an integer from 1 to 1000000, found "
-            + batchNode.describe());
+        problems.add(
+            batchNode.mark(),
+            "'batch_size' in "
+                + what
+                + " must be an integer from 1 to 1000000, found "
+                + batchNode.describe());
       }
     }
     if (name == null || plugin == null) {
       return null;
     }
-    Record spec = binder.bind(plugin.specType(), m, TASK_KEYS, what + " (type " + plugin.type() + ")", problems);
+    Record spec =
+        binder.bind(
+            plugin.specType(), m, TASK_KEYS, what + " (type " + plugin.type() + ")", problems);
     if (spec == null || dataset == null) {
       return null;
     }
@@ -387,13 +520,18 @@ public final class ConfigLoader {
     if (plugin == null) {
       return null;
     }
-    Record spec = binder.bind(plugin.specType(), m, REPORTER_KEYS, "reporter '" + plugin.type() + "'", problems);
+    Record spec =
+        binder.bind(
+            plugin.specType(), m, REPORTER_KEYS, "reporter '" + plugin.type() + "'", problems);
     return spec == null ? null : new ReporterEntry(plugin.type(), spec, location(m));
   }
 
-  private boolean unique(String name, String kind, YamlNode.Mapping m, List<String> seen, Problems problems) {
+  private boolean unique(
+      String name, String kind, YamlNode.Mapping m, List<String> seen, Problems problems) {
     if (seen.contains(name)) {
-      problems.add(m.get("name").mark(), "a second " + kind + " is named '" + name + "'; names must be unique");
+      problems.add(
+          m.get("name").mark(),
+          "a second " + kind + " is named '" + name + "'; names must be unique");
       return false;
     }
     return true;
@@ -411,11 +549,24 @@ public final class ConfigLoader {
     TaskProvider<?> provider = registry.task(task.type());
     String what = "task '" + task.name() + "' (" + task.type() + ")";
     List<String> datasetNames = datasets.stream().map(DatasetEntry::name).toList();
-    checkDataset(task.dataset(), "dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
+    checkDataset(
+        task.dataset(), "dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
     if (task.trainDataset() != null) {
-      checkDataset(task.trainDataset(), "train_dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
+      checkDataset(
+          task.trainDataset(),
+          "train_dataset",
+          provider,
+          what,
+          m,
+          datasetNames,
+          datasetKinds,
+          broken,
+          problems);
     } else if (needsTraining(provider, task.spec())) {
-      problems.add(m.mark(), what + " trains a head and needs 'train_dataset' naming a dataset with its training split");
+      problems.add(
+          m.mark(),
+          what
+              + " trains a head and needs 'train_dataset' naming a dataset with its training split");
     }
     List<String> modelNames = models.stream().map(ModelEntry::name).toList();
     List<String> targets = task.models().isEmpty() ? modelNames : task.models();
@@ -425,8 +576,15 @@ public final class ConfigLoader {
         continue;
       }
       if (!modelNames.contains(modelName)) {
-        problems.add(m.get("models") != null ? m.get("models").mark() : m.mark(), what + " names model '" + modelName
-            + "', which is not defined; " + SpecKeys.suggestion(modelName, modelNames) + "models: " + String.join(", ", modelNames));
+        problems.add(
+            m.get("models") != null ? m.get("models").mark() : m.mark(),
+            what
+                + " names model '"
+                + modelName
+                + "', which is not defined; "
+                + SpecKeys.suggestion(modelName, modelNames)
+                + "models: "
+                + String.join(", ", modelNames));
         continue;
       }
       Set<Class<? extends Capability>> has = modelCaps.get(modelName);
@@ -437,29 +595,60 @@ public final class ConfigLoader {
         }
       }
       if (!missing.isEmpty()) {
-        ModelEntry model = models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
-        problems.add(m.mark(), what + " needs " + String.join(" and ", missing) + ", which model '" + modelName + "' ("
-            + model.type() + ") does not have; list the task's models with 'models:' to leave it out");
+        ModelEntry model =
+            models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
+        problems.add(
+            m.mark(),
+            what
+                + " needs "
+                + String.join(" and ", missing)
+                + ", which model '"
+                + modelName
+                + "' ("
+                + model.type()
+                + ") does not have; list the task's models with 'models:' to leave it out");
       }
     }
   }
 
   private void checkDataset(
-      String name, String key, TaskProvider<?> provider, String what, YamlNode.Mapping m,
-      List<String> names, Map<String, Class<? extends Sample>> kinds, Set<String> broken, Problems problems) {
+      String name,
+      String key,
+      TaskProvider<?> provider,
+      String what,
+      YamlNode.Mapping m,
+      List<String> names,
+      Map<String, Class<? extends Sample>> kinds,
+      Set<String> broken,
+      Problems problems) {
     YamlNode.Mark mark = m.get(key) != null ? m.get(key).mark() : m.mark();
     if (broken.contains(name)) {
       return;
     }
     if (!names.contains(name)) {
-      problems.add(mark, what + " names dataset '" + name + "', which is not defined; "
-          + SpecKeys.suggestion(name, names) + "datasets: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+      problems.add(
+          mark,
+          what
+              + " names dataset '"
+              + name
+              + "', which is not defined; "
+              + SpecKeys.suggestion(name, names)
+              + "datasets: "
+              + (names.isEmpty() ? "(none)" : String.join(", ", names)));
       return;
     }
     Class<? extends Sample> has = kinds.get(name);
     if (has != null && !provider.sampleType().isAssignableFrom(has)) {
-      problems.add(mark, what + " reads " + provider.sampleType().getSimpleName() + " samples, but dataset '" + name
-          + "' yields " + has.getSimpleName() + " samples");
+      problems.add(
+          mark,
+          what
+              + " reads "
+              + provider.sampleType().getSimpleName()
+              + " samples, but dataset '"
+              + name
+              + "' yields "
+              + has.getSimpleName()
+              + " samples");
     }
   }
 

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A config in its normalized form: every key written out with defaults filled in, paths relative
- * to the config's folder, in a fixed order. Its SHA-256 identifies what a run computed, so a
- * resumed run can refuse a config that changed.
+ * A config in its normalized form: every key written out with defaults filled in, paths relative to
+ * the config's folder, in a fixed order. Its SHA-256 identifies what a run computed, so a resumed
+ * run can refuse a config that changed.
  */
 public record NormalizedConfig(String yaml, String sha256) {
 

@@ -19,18 +19,18 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Checks a finished run against its gate rules. Each rule is applied to every (model, task) pair
- * it matches, and gives one {@link GateResult} per pair that passes only when every check set in
- * the rule passes:
+ * Checks a finished run against its gate rules. Each rule is applied to every (model, task) pair it
+ * matches, and gives one {@link GateResult} per pair that passes only when every check set in the
+ * rule passes:
  *
  * <ol>
  *   <li>the task and the metric exist in the current run, and its value is not NaN;
  *   <li>{@code min <= value <= max};
  *   <li>with {@code max_drop} or {@code max_drop_relative}: the task and metric exist in the
  *       baseline, its value is not NaN, the task's dataset has the same fingerprint in both runs,
- *       and the drop (the change in the metric's worse direction) is within tolerance; with
- *       {@code significance: true} a drop past tolerance still passes when the baseline value lies
- *       inside the current run's bootstrap confidence interval (no interval: the drop counts).
+ *       and the drop (the change in the metric's worse direction) is within tolerance; with {@code
+ *       significance: true} a drop past tolerance still passes when the baseline value lies inside
+ *       the current run's bootstrap confidence interval (no interval: the drop counts).
  * </ol>
  *
  * A rule that matches nothing fails, so a renamed task cannot silently switch its gate off.
@@ -46,7 +46,8 @@ public final class GateEvaluator {
    * @param baseline the baseline run, or {@code null}
    * @param baselineLabel how messages and the report name the baseline (its path)
    */
-  public static GateReport evaluate(GatesSpec gates, RunResult current, RunResult baseline, String baselineLabel) {
+  public static GateReport evaluate(
+      GatesSpec gates, RunResult current, RunResult baseline, String baselineLabel) {
     List<GateResult> out = new ArrayList<>();
     for (GateRuleSpec rule : gates.rules()) {
       out.addAll(apply(rule, current, baseline));
@@ -71,47 +72,82 @@ public final class GateEvaluator {
       }
     }
     if (pairs.isEmpty()) {
-      String gate = or(rule.model(), "*") + "/" + or(rule.task(), "*") + "/" + or(rule.metric(), "headline");
+      String gate =
+          or(rule.model(), "*") + "/" + or(rule.task(), "*") + "/" + or(rule.metric(), "headline");
       List<String> present = current.tasks().stream().map(t -> t.model() + "/" + t.task()).toList();
-      return List.of(new GateResult(gate, rule.model(), rule.task(), rule.metric(), false,
-          "the rule matches nothing: no task" + (rule.task() == null ? "" : " '" + rule.task() + "'")
-              + (rule.model() == null ? "" : " on model '" + rule.model() + "'") + " in the current run (it has "
-              + (present.isEmpty() ? "no tasks" : String.join(", ", present)) + ")", null, null));
+      return List.of(
+          new GateResult(
+              gate,
+              rule.model(),
+              rule.task(),
+              rule.metric(),
+              false,
+              "the rule matches nothing: no task"
+                  + (rule.task() == null ? "" : " '" + rule.task() + "'")
+                  + (rule.model() == null ? "" : " on model '" + rule.model() + "'")
+                  + " in the current run (it has "
+                  + (present.isEmpty() ? "no tasks" : String.join(", ", present))
+                  + ")",
+              null,
+              null));
     }
     List<GateResult> out = new ArrayList<>();
     for (Pair p : pairs) {
-      out.add(check(rule, p, find(current, p), baseline == null ? null : find(baseline, p), current, baseline));
+      out.add(
+          check(
+              rule,
+              p,
+              find(current, p),
+              baseline == null ? null : find(baseline, p),
+              current,
+              baseline));
     }
     return out;
   }
 
   private static GateResult check(
-      GateRuleSpec rule, Pair p, TaskResult cur, TaskResult base, RunResult current, RunResult baseline) {
-    String metric = rule.metric() != null ? rule.metric() : cur != null ? cur.headline() : base.headline();
+      GateRuleSpec rule,
+      Pair p,
+      TaskResult cur,
+      TaskResult base,
+      RunResult current,
+      RunResult baseline) {
+    String metric =
+        rule.metric() != null ? rule.metric() : cur != null ? cur.headline() : base.headline();
     String where = "'" + metric + "' of task '" + p.task() + "' on model '" + p.model() + "'";
     List<String> failures = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     MetricValue c = cur == null ? null : metric(cur, metric);
     MetricValue b = base == null ? null : metric(base, metric);
     if (cur == null) {
-      failures.add("task '" + p.task() + "' on model '" + p.model() + "' is missing from the current run"
-          + " (it is in the baseline)");
+      failures.add(
+          "task '"
+              + p.task()
+              + "' on model '"
+              + p.model()
+              + "' is missing from the current run"
+              + " (it is in the baseline)");
     } else if (c == null) {
-      failures.add("metric " + where + " is missing from the current run; the task has "
-          + String.join(", ", cur.metrics().stream().map(MetricValue::name).toList()));
+      failures.add(
+          "metric "
+              + where
+              + " is missing from the current run; the task has "
+              + String.join(", ", cur.metrics().stream().map(MetricValue::name).toList()));
     } else if (Double.isNaN(c.value())) {
       failures.add("metric " + where + " is NaN in the current run");
     } else {
       if (rule.min() != null) {
         if (c.value() < rule.min() - EPS) {
-          failures.add(where + " is " + fmt(c.value()) + ", below the floor min " + fmt(rule.min()));
+          failures.add(
+              where + " is " + fmt(c.value()) + ", below the floor min " + fmt(rule.min()));
         } else {
           notes.add(fmt(c.value()) + " >= min " + fmt(rule.min()));
         }
       }
       if (rule.max() != null) {
         if (c.value() > rule.max() + EPS) {
-          failures.add(where + " is " + fmt(c.value()) + ", above the ceiling max " + fmt(rule.max()));
+          failures.add(
+              where + " is " + fmt(c.value()) + ", above the ceiling max " + fmt(rule.max()));
         } else {
           notes.add(fmt(c.value()) + " <= max " + fmt(rule.max()));
         }
@@ -121,24 +157,44 @@ public final class GateEvaluator {
       compare(rule, where, cur, c, base, b, current, baseline, failures, notes);
     }
     boolean passed = failures.isEmpty();
-    return new GateResult(p.model() + "/" + p.task() + "/" + metric, p.model(), p.task(), metric, passed,
-        String.join("; ", passed ? notes : failures), c == null ? null : c.value(), b == null ? null : b.value());
+    return new GateResult(
+        p.model() + "/" + p.task() + "/" + metric,
+        p.model(),
+        p.task(),
+        metric,
+        passed,
+        String.join("; ", passed ? notes : failures),
+        c == null ? null : c.value(),
+        b == null ? null : b.value());
   }
 
   private static void compare(
-      GateRuleSpec rule, String where, TaskResult cur, MetricValue c, TaskResult base, MetricValue b,
-      RunResult current, RunResult baseline, List<String> failures, List<String> notes) {
+      GateRuleSpec rule,
+      String where,
+      TaskResult cur,
+      MetricValue c,
+      TaskResult base,
+      MetricValue b,
+      RunResult current,
+      RunResult baseline,
+      List<String> failures,
+      List<String> notes) {
     if (baseline == null) {
-      failures.add("max_drop needs a baseline: set 'baseline' in the gates section or pass --baseline");
+      failures.add(
+          "max_drop needs a baseline: set 'baseline' in the gates section or pass --baseline");
       return;
     }
     if (base == null) {
-      failures.add("task '" + cur.task() + "' on model '" + cur.model() + "' is missing from the baseline");
+      failures.add(
+          "task '" + cur.task() + "' on model '" + cur.model() + "' is missing from the baseline");
       return;
     }
     if (b == null) {
-      failures.add("metric " + where + " is missing from the baseline; the baseline's task has "
-          + String.join(", ", base.metrics().stream().map(MetricValue::name).toList()));
+      failures.add(
+          "metric "
+              + where
+              + " is missing from the baseline; the baseline's task has "
+              + String.join(", ", base.metrics().stream().map(MetricValue::name).toList()));
       return;
     }
     if (Double.isNaN(b.value())) {
@@ -149,23 +205,44 @@ public final class GateEvaluator {
       String fc = fingerprint(current, cur.dataset());
       String fb = fingerprint(baseline, base.dataset());
       if (fc == null || fb == null) {
-        failures.add("dataset '" + (fc == null ? cur.dataset() : base.dataset()) + "' has no fingerprint in the "
-            + (fc == null ? "current run" : "baseline") + ", so the runs cannot be shown to use the same data");
+        failures.add(
+            "dataset '"
+                + (fc == null ? cur.dataset() : base.dataset())
+                + "' has no fingerprint in the "
+                + (fc == null ? "current run" : "baseline")
+                + ", so the runs cannot be shown to use the same data");
       } else if (!fc.equals(fb)) {
-        failures.add("dataset '" + cur.dataset() + "' differs from the baseline's: fingerprint " + abbreviate(fb)
-            + " in the baseline (dataset '" + base.dataset() + "'), " + abbreviate(fc)
-            + " now; a drop is only meaningful on the same data, so make a new baseline");
+        failures.add(
+            "dataset '"
+                + cur.dataset()
+                + "' differs from the baseline's: fingerprint "
+                + abbreviate(fb)
+                + " in the baseline (dataset '"
+                + base.dataset()
+                + "'), "
+                + abbreviate(fc)
+                + " now; a drop is only meaningful on the same data, so make a new baseline");
       }
     }
     if (c == null || Double.isNaN(c.value())) {
       return;
     }
-    double drop = c.direction() == Direction.LOWER_IS_BETTER ? c.value() - b.value() : b.value() - c.value();
-    double relative = b.value() == 0 ? (drop > EPS ? Double.POSITIVE_INFINITY : 0) : drop / Math.abs(b.value());
+    double drop =
+        c.direction() == Direction.LOWER_IS_BETTER ? c.value() - b.value() : b.value() - c.value();
+    double relative =
+        b.value() == 0 ? (drop > EPS ? Double.POSITIVE_INFINITY : 0) : drop / Math.abs(b.value());
     List<String> exceeded = new ArrayList<>();
-    String change = drop <= 0
-        ? "no drop against the baseline " + fmt(b.value()) + (drop < 0 ? " (improved by " + fmt(-drop) + ")" : "")
-        : "drop " + fmt(drop) + " (" + pct(relative) + ") against the baseline " + fmt(b.value());
+    String change =
+        drop <= 0
+            ? "no drop against the baseline "
+                + fmt(b.value())
+                + (drop < 0 ? " (improved by " + fmt(-drop) + ")" : "")
+            : "drop "
+                + fmt(drop)
+                + " ("
+                + pct(relative)
+                + ") against the baseline "
+                + fmt(b.value());
     if (rule.maxDrop() != null && drop > rule.maxDrop() + EPS) {
       exceeded.add("max_drop " + fmt(rule.maxDrop()));
     }
@@ -176,29 +253,58 @@ public final class GateEvaluator {
       notes.add(change + " within tolerance");
       return;
     }
-    String message = where + " is " + fmt(c.value()) + ": " + change + " exceeds " + String.join(" and ", exceeded);
+    String message =
+        where
+            + " is "
+            + fmt(c.value())
+            + ": "
+            + change
+            + " exceeds "
+            + String.join(" and ", exceeded);
     if (!rule.significance()) {
       failures.add(message);
       return;
     }
     ConfidenceInterval ci = c.interval();
     if (ci == null) {
-      failures.add(message + " (no confidence interval in the current run, so the drop counts as significant)");
+      failures.add(
+          message
+              + " (no confidence interval in the current run, so the drop counts as significant)");
     } else if (b.value() >= ci.lower() - EPS && b.value() <= ci.upper() + EPS) {
-      notes.add(change + " exceeds " + String.join(" and ", exceeded) + " but is not significant: the baseline lies inside"
-          + " the current " + pct(ci.level()) + " interval [" + fmt(ci.lower()) + ", " + fmt(ci.upper()) + "]");
+      notes.add(
+          change
+              + " exceeds "
+              + String.join(" and ", exceeded)
+              + " but is not significant: the baseline lies inside"
+              + " the current "
+              + pct(ci.level())
+              + " interval ["
+              + fmt(ci.lower())
+              + ", "
+              + fmt(ci.upper())
+              + "]");
     } else {
-      failures.add(message + ", and the baseline lies outside the current " + pct(ci.level()) + " interval ["
-          + fmt(ci.lower()) + ", " + fmt(ci.upper()) + "]");
+      failures.add(
+          message
+              + ", and the baseline lies outside the current "
+              + pct(ci.level())
+              + " interval ["
+              + fmt(ci.lower())
+              + ", "
+              + fmt(ci.upper())
+              + "]");
     }
   }
 
   private static boolean matches(GateRuleSpec rule, TaskResult t) {
-    return (rule.task() == null || rule.task().equals(t.task())) && (rule.model() == null || rule.model().equals(t.model()));
+    return (rule.task() == null || rule.task().equals(t.task()))
+        && (rule.model() == null || rule.model().equals(t.model()));
   }
 
   private static TaskResult find(RunResult run, Pair p) {
-    return run.tasks().stream().filter(t -> t.model().equals(p.model()) && t.task().equals(p.task())).findFirst()
+    return run.tasks().stream()
+        .filter(t -> t.model().equals(p.model()) && t.task().equals(p.task()))
+        .findFirst()
         .orElse(null);
   }
 
@@ -207,8 +313,12 @@ public final class GateEvaluator {
   }
 
   private static String fingerprint(RunResult run, String dataset) {
-    return run.provenance().datasets().stream().filter(d -> Objects.equals(d.name(), dataset))
-        .map(DatasetProvenance::fingerprint).filter(Objects::nonNull).findFirst().orElse(null);
+    return run.provenance().datasets().stream()
+        .filter(d -> Objects.equals(d.name(), dataset))
+        .map(DatasetProvenance::fingerprint)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String abbreviate(String fingerprint) {
@@ -231,6 +341,10 @@ public final class GateEvaluator {
     if (Double.isInfinite(fraction) || Double.isNaN(fraction)) {
       return fraction + "%";
     }
-    return new BigDecimal(fraction * 100).round(new MathContext(4)).stripTrailingZeros().toPlainString() + "%";
+    return new BigDecimal(fraction * 100)
+            .round(new MathContext(4))
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
   }
 }

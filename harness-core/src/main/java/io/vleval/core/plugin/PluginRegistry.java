@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Every plugin found on the class path, by kind and type name. Built once per command from
- * {@link ServiceLoader} and passed to whoever needs it (never a static map). Duplicate or
- * malformed type names are refused naming the classes involved.
+ * Every plugin found on the class path, by kind and type name. Built once per command from {@link
+ * ServiceLoader} and passed to whoever needs it (never a static map). Duplicate or malformed type
+ * names are refused naming the classes involved.
  */
 public final class PluginRegistry {
 
@@ -44,7 +44,8 @@ public final class PluginRegistry {
           registry.add(kind, plugin);
         }
       } catch (ServiceConfigurationError e) {
-        throw new PluginException("a " + kind.label() + " plugin failed to load: " + e.getMessage(), e);
+        throw new PluginException(
+            "a " + kind.label() + " plugin failed to load: " + e.getMessage(), e);
       }
     }
     return registry;
@@ -65,22 +66,39 @@ public final class PluginRegistry {
         return kind;
       }
     }
-    throw new IllegalArgumentException(plugin.getClass().getName() + " implements none of the plugin kinds");
+    throw new IllegalArgumentException(
+        plugin.getClass().getName() + " implements none of the plugin kinds");
   }
 
   private void add(PluginKind kind, Plugin<?> plugin) {
     String type = plugin.type();
     if (type == null || !TYPE_NAME.matcher(type).matches()) {
-      throw new PluginException(kind.label() + " plugin " + plugin.getClass().getName() + " has type name '" + type
-          + "'; type names are lower case letters, digits and '-', starting with a letter");
+      throw new PluginException(
+          kind.label()
+              + " plugin "
+              + plugin.getClass().getName()
+              + " has type name '"
+              + type
+              + "'; type names are lower case letters, digits and '-', starting with a letter");
     }
     if (plugin.specType() == null || !plugin.specType().isRecord()) {
-      throw new PluginException(kind.label() + " plugin " + plugin.getClass().getName() + " must declare a record spec type");
+      throw new PluginException(
+          kind.label()
+              + " plugin "
+              + plugin.getClass().getName()
+              + " must declare a record spec type");
     }
     Plugin<?> previous = byKind.get(kind).putIfAbsent(type, plugin);
     if (previous != null && previous.getClass() != plugin.getClass()) {
-      throw new PluginException("two " + kind.label() + " plugins claim type '" + type + "': "
-          + previous.getClass().getName() + " and " + plugin.getClass().getName());
+      throw new PluginException(
+          "two "
+              + kind.label()
+              + " plugins claim type '"
+              + type
+              + "': "
+              + previous.getClass().getName()
+              + " and "
+              + plugin.getClass().getName());
     }
   }
 
@@ -101,8 +119,16 @@ public final class PluginRegistry {
   /** The message for a type nobody provides: nearest names first, then the full list. */
   public String unknownTypeMessage(PluginKind kind, String type) {
     List<String> known = typeNames(kind);
-    return "unknown " + kind.label() + " type '" + type + "'; " + SpecKeys.suggestion(type, known)
-        + "known " + kind.label() + " types: " + (known.isEmpty() ? "(none)" : String.join(", ", known));
+    return "unknown "
+        + kind.label()
+        + " type '"
+        + type
+        + "'; "
+        + SpecKeys.suggestion(type, known)
+        + "known "
+        + kind.label()
+        + " types: "
+        + (known.isEmpty() ? "(none)" : String.join(", ", known));
   }
 
   public ModelProvider<?> model(String type) {

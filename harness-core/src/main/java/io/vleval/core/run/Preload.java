@@ -13,8 +13,8 @@ import io.vleval.api.sample.SegmentationPair;
 /**
  * Decodes a sample's images ahead of the model, in a pipeline worker. A decoding failure is kept
  * and thrown again when the task asks for the image, so {@code on_error} still decides what
- * happens. Videos are left lazy (how many frames to sample is the task's setting), and sample
- * types this harness does not know pass through unchanged.
+ * happens. Videos are left lazy (how many frames to sample is the task's setting), and sample types
+ * this harness does not know pass through unchanged.
  */
 final class Preload {
   private Preload() {}
@@ -30,8 +30,16 @@ final class Preload {
       return new CaptionedImage(s.id(), image(s.image()), s.captions());
     }
     if (sample instanceof MultipleChoiceQuestion s) {
-      return new MultipleChoiceQuestion(s.id(), s.questionIndex(), s.image() == null ? null : image(s.image()), s.question(),
-          s.hint(), s.options(), s.answer(), s.category(), s.l2Category());
+      return new MultipleChoiceQuestion(
+          s.id(),
+          s.questionIndex(),
+          s.image() == null ? null : image(s.image()),
+          s.question(),
+          s.hint(),
+          s.options(),
+          s.answer(),
+          s.category(),
+          s.l2Category());
     }
     return sample;
   }

@@ -1,8 +1,8 @@
 package io.vleval.core.run;
 
-import io.vleval.api.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.files.AtomicFiles;
 import io.vleval.api.result.GateReport;
 import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
@@ -13,13 +13,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reading and writing a run directory's {@code results.json}, {@code results.csv} and
- * {@code gates.json}. The formats themselves are {@link ResultCodec}'s, shared with the reporters.
+ * Reading and writing a run directory's {@code results.json}, {@code results.csv} and {@code
+ * gates.json}. The formats themselves are {@link ResultCodec}'s, shared with the reporters.
  */
 public final class ResultFiles {
 
   public static final String JSON = "results.json";
   public static final String CSV = "results.csv";
+
   /** The gate outcomes of a run whose config has a {@code gates:} section. */
   public static final String GATES = "gates.json";
 
@@ -48,9 +49,15 @@ public final class ResultFiles {
     AtomicFiles.write(runDirectory.resolve(GATES), ResultCodec.json(report, true));
   }
 
-  /** Reads a {@code results.json} (or a run directory holding one), refusing unknown schema versions. */
+  /**
+   * Reads a {@code results.json} (or a run directory holding one), refusing unknown schema
+   * versions.
+   */
   public static RunResult read(Path fileOrRunDirectory) {
-    Path file = Files.isDirectory(fileOrRunDirectory) ? fileOrRunDirectory.resolve(JSON) : fileOrRunDirectory;
+    Path file =
+        Files.isDirectory(fileOrRunDirectory)
+            ? fileOrRunDirectory.resolve(JSON)
+            : fileOrRunDirectory;
     try {
       return ResultCodec.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (NoSuchFileException e) {

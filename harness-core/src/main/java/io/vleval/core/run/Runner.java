@@ -1,6 +1,5 @@
 package io.vleval.core.run;
 
-import io.vleval.api.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.config.ModelEntry;
@@ -8,8 +7,8 @@ import io.vleval.api.config.OnError;
 import io.vleval.api.config.ReporterEntry;
 import io.vleval.api.config.RunConfig;
 import io.vleval.api.config.TaskEntry;
-import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.files.AtomicFiles;
 import io.vleval.api.model.Model;
 import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.DatasetProvider;
@@ -40,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a validated config: for each model, each task that applies to it streams its dataset in
- * batches, appending per-sample records to the run directory as they complete; then metrics,
- * {@code results.json} and {@code results.csv} (both written atomically), then the gates of the
- * config's {@code gates:} section ({@code gates.json}), then reporters (which may show the gates).
+ * batches, appending per-sample records to the run directory as they complete; then metrics, {@code
+ * results.json} and {@code results.csv} (both written atomically), then the gates of the config's
+ * {@code gates:} section ({@code gates.json}), then reporters (which may show the gates).
  *
  * <p>With {@link RunOptions#resume()}, samples already recorded are not recomputed, and a config
  * whose normalized hash differs from the interrupted run's is refused.
@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class Runner {
 
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
-  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RUN_ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final PluginRegistry registry;
   private final RunListener listener;
@@ -73,16 +74,22 @@ public final class Runner {
     this.listener = listener;
   }
 
-  /** Runs {@code config} and returns its result; gates, if any, are evaluated and written but not returned. */
+  /**
+   * Runs {@code config} and returns its result; gates, if any, are evaluated and written but not
+   * returned.
+   */
   public RunResult run(RunConfig config, RunOptions options) {
     return execute(config, options).result();
   }
 
   /** Runs {@code config} and returns its result with the outcome of its gates. */
   public RunOutcome execute(RunConfig config, RunOptions options) {
-    // read the baseline first: a broken baseline should stop the run before hours of work, not after
-    RunResult baseline = config.gates().isEmpty() || config.gates().baseline() == null
-        ? null : ResultFiles.read(config.gates().baseline());
+    // read the baseline first: a broken baseline should stop the run before hours of work, not
+    // after
+    RunResult baseline =
+        config.gates().isEmpty() || config.gates().baseline() == null
+            ? null
+            : ResultFiles.read(config.gates().baseline());
     NormalizedConfig normalized = NormalizedConfig.of(config);
     Instant started = Instant.now();
     Path runDir = prepareRunDirectory(config, options, normalized, started);
@@ -104,34 +111,60 @@ public final class Runner {
       }
       LOG.info("loading model '{}' ({})", modelEntry.name(), modelEntry.type());
       try (Model model = loadModel(modelEntry, context)) {
-        modelProvenance.add(new ModelProvenance(modelEntry.name(), modelEntry.type(), model.info().checksum(),
-            model.info().engine(), model.info().device()));
+        modelProvenance.add(
+            new ModelProvenance(
+                modelEntry.name(),
+                modelEntry.type(),
+                model.info().checksum(),
+                model.info().engine(),
+                model.info().device()));
         for (TaskEntry task : tasks) {
-          Dataset<?> evaluation = opened.computeIfAbsent(task.dataset(), n -> openDataset(config.dataset(n), context));
+          Dataset<?> evaluation =
+              opened.computeIfAbsent(task.dataset(), n -> openDataset(config.dataset(n), context));
           record(datasetProvenance, config.dataset(task.dataset()), evaluation);
           Optional<Dataset<?>> training = Optional.empty();
           if (task.trainDataset() != null) {
-            Dataset<?> train = opened.computeIfAbsent(task.trainDataset(), n -> openDataset(config.dataset(n), context));
+            Dataset<?> train =
+                opened.computeIfAbsent(
+                    task.trainDataset(), n -> openDataset(config.dataset(n), context));
             record(datasetProvenance, config.dataset(task.trainDataset()), train);
             training = Optional.of(train);
           }
-          results.add(runTask(config, task, modelEntry, model, evaluation, training, runDir, cache));
+          results.add(
+              runTask(config, task, modelEntry, model, evaluation, training, runDir, cache));
           listener.taskFinished(results.get(results.size() - 1));
         }
       }
     }
-    Provenance provenance = new Provenance(HarnessVersion.get(), System.getProperty("java.vendor") + " "
-        + System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-        config.run().seed(), modelProvenance, new ArrayList<>(datasetProvenance.values()));
-    RunResult result = new RunResult(RunResult.SCHEMA_VERSION, runDir.getFileName().toString(), config.run().name(),
-        startedAt(runDir, started).toString(), Instant.now().toString(), normalized.yaml(), normalized.sha256(),
-        provenance, results);
+    Provenance provenance =
+        new Provenance(
+            HarnessVersion.get(),
+            System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            config.run().seed(),
+            modelProvenance,
+            new ArrayList<>(datasetProvenance.values()));
+    RunResult result =
+        new RunResult(
+            RunResult.SCHEMA_VERSION,
+            runDir.getFileName().toString(),
+            config.run().name(),
+            startedAt(runDir, started).toString(),
+            Instant.now().toString(),
+            normalized.yaml(),
+            normalized.sha256(),
+            provenance,
+            results);
     ResultFiles.writeJson(result, runDir);
     ResultFiles.writeCsv(result, runDir);
     GateReport gates = null;
     if (!config.gates().isEmpty()) {
-      gates = GateEvaluator.evaluate(config.gates(), result, baseline,
-          config.gates().baseline() == null ? null : config.gates().baseline().toString());
+      gates =
+          GateEvaluator.evaluate(
+              config.gates(),
+              result,
+              baseline,
+              config.gates().baseline() == null ? null : config.gates().baseline().toString());
       ResultFiles.writeGates(gates, runDir);
     }
     for (ReporterEntry r : config.reporters()) {
@@ -141,28 +174,47 @@ public final class Runner {
   }
 
   private static List<TaskEntry> tasksFor(RunConfig config, ModelEntry model) {
-    return config.tasks().stream().filter(t -> t.models().isEmpty() || t.models().contains(model.name())).toList();
+    return config.tasks().stream()
+        .filter(t -> t.models().isEmpty() || t.models().contains(model.name()))
+        .toList();
   }
 
-  private static void record(Map<String, DatasetProvenance> out, DatasetEntry entry, Dataset<?> dataset) {
-    out.computeIfAbsent(entry.name(), n -> new DatasetProvenance(n, entry.type(), dataset.info().fingerprint(),
-        dataset.info().size(), dataset.info().location(), dataset.info().warnings()));
+  private static void record(
+      Map<String, DatasetProvenance> out, DatasetEntry entry, Dataset<?> dataset) {
+    out.computeIfAbsent(
+        entry.name(),
+        n ->
+            new DatasetProvenance(
+                n,
+                entry.type(),
+                dataset.info().fingerprint(),
+                dataset.info().size(),
+                dataset.info().location(),
+                dataset.info().warnings()));
   }
 
-  private Path prepareRunDirectory(RunConfig config, RunOptions options, NormalizedConfig normalized, Instant started) {
-    Path dir = options.runDirectory() != null
-        ? options.runDirectory().toAbsolutePath().normalize()
-        : config.run().out().resolve(config.run().name() + "-" + RUN_ID.format(started));
+  private Path prepareRunDirectory(
+      RunConfig config, RunOptions options, NormalizedConfig normalized, Instant started) {
+    Path dir =
+        options.runDirectory() != null
+            ? options.runDirectory().toAbsolutePath().normalize()
+            : config.run().out().resolve(config.run().name() + "-" + RUN_ID.format(started));
     Path hashFile = dir.resolve("config.sha256");
     try {
       if (options.resume()) {
         if (!Files.exists(hashFile)) {
-          throw new VlevalException(dir + ": nothing to resume (no config.sha256; was a run started there?)");
+          throw new VlevalException(
+              dir + ": nothing to resume (no config.sha256; was a run started there?)");
         }
         String previous = Files.readString(hashFile, StandardCharsets.UTF_8).strip();
         if (!previous.equals(normalized.sha256())) {
-          throw new VlevalException(dir + ": the config changed since this run started (config hash " + previous.substring(0, 12)
-              + "... then, " + normalized.sha256().substring(0, 12) + "... now); start a new run instead of resuming");
+          throw new VlevalException(
+              dir
+                  + ": the config changed since this run started (config hash "
+                  + previous.substring(0, 12)
+                  + "... then, "
+                  + normalized.sha256().substring(0, 12)
+                  + "... now); start a new run instead of resuming");
         }
         Files.deleteIfExists(dir.resolve(ResultFiles.JSON));
         Files.deleteIfExists(dir.resolve(ResultFiles.CSV));
@@ -170,7 +222,8 @@ public final class Runner {
         return dir;
       }
       if (Files.exists(hashFile) || Files.exists(dir.resolve(ResultFiles.JSON))) {
-        throw new VlevalException(dir + ": already holds a run; use --resume to continue it or choose another --out");
+        throw new VlevalException(
+            dir + ": already holds a run; use --resume to continue it or choose another --out");
       }
       Files.createDirectories(dir);
       AtomicFiles.write(dir.resolve("config.yaml"), normalized.yaml());
@@ -185,7 +238,7 @@ public final class Runner {
   private static Instant startedAt(Path runDir, Instant fallback) {
     try {
       return Instant.parse(Files.readString(runDir.resolve("started-at")).strip());
-    } catch (IOException | java.time.format.DateTimeParseException e) {
+    } catch (IOException | DateTimeParseException e) {
       return fallback;
     }
   }
@@ -204,23 +257,36 @@ public final class Runner {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void report(ReporterProvider provider, Record spec, RunResult result, Path runDir) {
+  private static void report(
+      ReporterProvider provider, Record spec, RunResult result, Path runDir) {
     provider.report(spec, result, runDir);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private TaskResult runTask(
-      RunConfig config, TaskEntry entry, ModelEntry modelEntry, Model model, Dataset<?> evaluation,
-      Optional<Dataset<?>> training, Path runDir, Path cache) {
+      RunConfig config,
+      TaskEntry entry,
+      ModelEntry modelEntry,
+      Model model,
+      Dataset<?> evaluation,
+      Optional<Dataset<?>> training,
+      Path runDir,
+      Path cache) {
     TaskProvider provider = registry.task(entry.type());
     Task task = provider.create(entry.spec());
     long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
     Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
     OnError onError = config.dataset(entry.dataset()).onError();
     long t0 = System.nanoTime();
-    try (SampleLog log = new SampleLog(samplesDir.resolve(entry.name() + ".jsonl"), task.recordType(), lines);
-        SampleLog<SampleError> errors = new SampleLog<>(samplesDir.resolve(entry.name() + ".errors.jsonl"), SampleError.class, lines);
-        TaskSession session = task.start(model, new TaskContext(evaluation.info(), training, seed, cache, entry.batchSize()))) {
+    try (SampleLog log =
+            new SampleLog(samplesDir.resolve(entry.name() + ".jsonl"), task.recordType(), lines);
+        SampleLog<SampleError> errors =
+            new SampleLog<>(
+                samplesDir.resolve(entry.name() + ".errors.jsonl"), SampleError.class, lines);
+        TaskSession session =
+            task.start(
+                model,
+                new TaskContext(evaluation.info(), training, seed, cache, entry.batchSize()))) {
       Map<String, SampleRecord> done = log.readExisting();
       Map<String, SampleError> failed = errors.readExisting();
       long total = evaluation.info().size();
@@ -231,8 +297,13 @@ public final class Runner {
       long processNanos = 0;
       long progress = done.size() + failed.size();
       int workers = config.run().workers();
-      try (Prefetcher pipeline = new Prefetcher(evaluation.samples(),
-          id -> done.containsKey(id) || failed.containsKey(id), entry.batchSize(), workers, Math.max(2, workers))) {
+      try (Prefetcher pipeline =
+          new Prefetcher(
+              evaluation.samples(),
+              id -> done.containsKey(id) || failed.containsKey(id),
+              entry.batchSize(),
+              workers,
+              Math.max(2, workers))) {
         List<Prefetcher.Entry> entries;
         while ((entries = pipeline.next()) != null) {
           List<Sample> batch = new ArrayList<>();
@@ -241,8 +312,12 @@ public final class Runner {
               if (failed.containsKey(e.id())) {
                 continue;
               }
-              throw new VlevalException("dataset '" + entry.dataset() + "' yields sample id '" + e.id()
-                  + "' twice; ids must be unique");
+              throw new VlevalException(
+                  "dataset '"
+                      + entry.dataset()
+                      + "' yields sample id '"
+                      + e.id()
+                      + "' twice; ids must be unique");
             }
             order.add(e.id());
             if (e.listingError() != null) {
@@ -279,15 +354,31 @@ public final class Runner {
       TaskOutcome outcome = session.finish(inOrder);
       double wall = (System.nanoTime() - t0) / 1e9;
       double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
-      return new TaskResult(entry.name(), entry.type(), task.version(), modelEntry.name(), entry.dataset(),
-          outcome.headline(), outcome.metrics(), outcome.categories(), inOrder.size(), failed.size(), wall, throughput);
+      return new TaskResult(
+          entry.name(),
+          entry.type(),
+          task.version(),
+          modelEntry.name(),
+          entry.dataset(),
+          outcome.headline(),
+          outcome.metrics(),
+          outcome.categories(),
+          inOrder.size(),
+          failed.size(),
+          wall,
+          throughput);
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static void processBatch(
-      TaskSession session, List<Sample> batch, SampleLog log, SampleLog<SampleError> errors,
-      Map<String, SampleRecord> done, Map<String, SampleError> failed, OnError onError) {
+      TaskSession session,
+      List<Sample> batch,
+      SampleLog log,
+      SampleLog<SampleError> errors,
+      Map<String, SampleRecord> done,
+      Map<String, SampleError> failed,
+      OnError onError) {
     List<SampleRecord> out;
     try {
       out = session.process(batch);
@@ -310,12 +401,17 @@ public final class Runner {
       return;
     }
     if (out.size() != batch.size()) {
-      throw new IllegalStateException("task returned " + out.size() + " records for " + batch.size() + " samples");
+      throw new IllegalStateException(
+          "task returned " + out.size() + " records for " + batch.size() + " samples");
     }
     for (int i = 0; i < out.size(); i++) {
       if (!out.get(i).sampleId().equals(batch.get(i).id())) {
-        throw new IllegalStateException("task returned record '" + out.get(i).sampleId() + "' for sample '"
-            + batch.get(i).id() + "'");
+        throw new IllegalStateException(
+            "task returned record '"
+                + out.get(i).sampleId()
+                + "' for sample '"
+                + batch.get(i).id()
+                + "'");
       }
     }
     log.append(out);

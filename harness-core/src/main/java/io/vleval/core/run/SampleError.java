@@ -1,4 +1,6 @@
 package io.vleval.core.run;
 
+import io.vleval.api.task.SampleRecord;
+
 /** A sample that could not be read, recorded under {@code on_error: skip}. */
-record SampleError(String sampleId, String error) implements io.vleval.api.task.SampleRecord {}
+record SampleError(String sampleId, String error) implements SampleRecord {}

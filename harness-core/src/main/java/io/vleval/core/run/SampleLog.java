@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The per-sample records of one task on one model, one JSON object a line, appended and flushed
- * as batches complete so that an interrupted run loses at most the batch in flight.
+ * The per-sample records of one task on one model, one JSON object a line, appended and flushed as
+ * batches complete so that an interrupted run loses at most the batch in flight.
  */
 final class SampleLog<R extends SampleRecord> implements AutoCloseable {
 
@@ -33,8 +33,8 @@ final class SampleLog<R extends SampleRecord> implements AutoCloseable {
 
   /**
    * Reads the records an earlier run wrote. A last line cut short by a kill is dropped (and
-   * truncated away before appending); a bad line elsewhere means the file was damaged, and the
-   * run refuses to guess.
+   * truncated away before appending); a bad line elsewhere means the file was damaged, and the run
+   * refuses to guess.
    */
   Map<String, R> readExisting() {
     Map<String, R> records = new LinkedHashMap<>();
@@ -61,8 +61,13 @@ final class SampleLog<R extends SampleRecord> implements AutoCloseable {
           R record = json.readValue(line, type);
           records.put(record.sampleId(), record);
         } catch (JsonProcessingException e) {
-          throw new VlevalException(file + ":" + (i + 1) + ": damaged per-sample record (" + e.getOriginalMessage()
-              + "); delete the file to recompute this task");
+          throw new VlevalException(
+              file
+                  + ":"
+                  + (i + 1)
+                  + ": damaged per-sample record ("
+                  + e.getOriginalMessage()
+                  + "); delete the file to recompute this task");
         }
         keepBytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
       }
@@ -81,7 +86,9 @@ final class SampleLog<R extends SampleRecord> implements AutoCloseable {
     try {
       if (writer == null) {
         Files.createDirectories(file.getParent());
-        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        writer =
+            Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       }
       for (Object r : records) {
         writer.write(json.writeValueAsString(r));

@@ -1,5 +1,6 @@
 package io.vleval.core.yaml;
 
+import io.vleval.api.error.VlevalException;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
 import java.lang.reflect.Constructor;
@@ -12,22 +13,26 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Binds YAML nodes onto spec records, strictly: unknown keys, wrong types and missing required
- * keys are all reported, with their place, before anything runs. Paths are resolved against the
- * config file's folder after {@code ${VAR}} (or {@code ${VAR:-default}}) expansion.
+ * Binds YAML nodes onto spec records, strictly: unknown keys, wrong types and missing required keys
+ * are all reported, with their place, before anything runs. Paths are resolved against the config
+ * file's folder after {@code ${VAR}} (or {@code ${VAR:-default}}) expansion.
  */
 public final class SpecBinder {
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final Path baseDirectory;
   private final UnaryOperator<String> environment;
@@ -65,8 +70,16 @@ public final class SpecBinder {
       if (!byKey.containsKey(key) && !consumed.contains(key)) {
         List<String> allowed = new ArrayList<>(consumed);
         allowed.addAll(byKey.keySet());
-        problems.add(node.keyMark(key), "unknown key '" + key + "' in " + what + "; "
-            + SpecKeys.suggestion(key, allowed) + "allowed keys: " + String.join(", ", allowed));
+        problems.add(
+            node.keyMark(key),
+            "unknown key '"
+                + key
+                + "' in "
+                + what
+                + "; "
+                + SpecKeys.suggestion(key, allowed)
+                + "allowed keys: "
+                + String.join(", ", allowed));
       }
     }
     Object[] args = new Object[components.length];
@@ -77,7 +90,8 @@ public final class SpecBinder {
       boolean absent = value == null || isNull(value);
       if (absent) {
         if (c.getType().isPrimitive() || c.isAnnotationPresent(Required.class)) {
-          problems.add(value == null ? node.mark() : value.mark(),
+          problems.add(
+              value == null ? node.mark() : value.mark(),
               "missing required key '" + key + "' in " + what);
         } else {
           args[i] = null;
@@ -86,7 +100,8 @@ public final class SpecBinder {
       }
       args[i] = value(c.getGenericType(), value, key, what, problems);
       if (args[i] instanceof Path p && c.isAnnotationPresent(MustExist.class) && !Files.exists(p)) {
-        problems.add(value.mark(), "'" + key + "' in " + what + " names " + p + ", which does not exist");
+        problems.add(
+            value.mark(), "'" + key + "' in " + what + " names " + p + ", which does not exist");
         args[i] = null;
       }
     }
@@ -97,15 +112,21 @@ public final class SpecBinder {
   }
 
   private <R extends Record> R construct(
-      Class<R> type, RecordComponent[] components, Object[] args, YamlNode.Mark mark, String what, Problems problems) {
+      Class<R> type,
+      RecordComponent[] components,
+      Object[] args,
+      YamlNode.Mark mark,
+      String what,
+      Problems problems) {
     try {
-      Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+      Class<?>[] types =
+          Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
       Constructor<R> ctor = type.getDeclaredConstructor(types);
       ctor.setAccessible(true);
       return ctor.newInstance(args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof IllegalArgumentException || cause instanceof io.vleval.api.error.VlevalException) {
+      if (cause instanceof IllegalArgumentException || cause instanceof VlevalException) {
         problems.add(mark, "invalid " + what + ": " + cause.getMessage());
         return null;
       }
@@ -132,13 +153,18 @@ public final class SpecBinder {
       if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.INTEGER) {
         try {
           long v = Long.parseLong(s.text().replace("_", ""));
-          if ((raw == int.class || raw == Integer.class) && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
-            problems.add(node.mark(), "'" + key + "' in " + what + " is " + s.text() + ", outside the range of an int");
+          if ((raw == int.class || raw == Integer.class)
+              && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+            problems.add(
+                node.mark(),
+                "'" + key + "' in " + what + " is " + s.text() + ", outside the range of an int");
             return null;
           }
           return (raw == int.class || raw == Integer.class) ? (Object) (int) v : (Object) v;
         } catch (NumberFormatException e) {
-          problems.add(node.mark(), "'" + key + "' in " + what + " must be an integer, found " + node.describe());
+          problems.add(
+              node.mark(),
+              "'" + key + "' in " + what + " must be an integer, found " + node.describe());
           return null;
         }
       }
@@ -154,7 +180,7 @@ public final class SpecBinder {
     }
     if (raw == boolean.class || raw == Boolean.class) {
       if (node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.BOOLEAN) {
-        return Boolean.parseBoolean(s.text().toLowerCase(java.util.Locale.ROOT));
+        return Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
       }
       return wrongType(node, key, what, "true or false", problems);
     }
@@ -167,7 +193,8 @@ public final class SpecBinder {
         try {
           return baseDirectory.resolve(expanded).normalize();
         } catch (InvalidPathException e) {
-          problems.add(node.mark(), "'" + key + "' in " + what + " is not a valid path: " + e.getReason());
+          problems.add(
+              node.mark(), "'" + key + "' in " + what + " is not a valid path: " + e.getReason());
           return null;
         }
       }
@@ -175,7 +202,7 @@ public final class SpecBinder {
     }
     if (raw.isEnum()) {
       if (node instanceof YamlNode.Scalar s) {
-        String want = s.text().strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        String want = s.text().strip().toUpperCase(Locale.ROOT).replace('-', '_');
         List<String> names = new ArrayList<>();
         for (Object constant : raw.getEnumConstants()) {
           Enum<?> e = (Enum<?>) constant;
@@ -184,8 +211,18 @@ public final class SpecBinder {
             return e;
           }
         }
-        problems.add(node.mark(), "'" + key + "' in " + what + " is '" + s.text() + "'; "
-            + SpecKeys.suggestion(s.text(), names) + "allowed values: " + String.join(", ", names));
+        problems.add(
+            node.mark(),
+            "'"
+                + key
+                + "' in "
+                + what
+                + " is '"
+                + s.text()
+                + "'; "
+                + SpecKeys.suggestion(s.text(), names)
+                + "allowed values: "
+                + String.join(", ", names));
         return null;
       }
       return wrongType(node, key, what, "one of the allowed names", problems);
@@ -197,7 +234,7 @@ public final class SpecBinder {
         for (int i = 0; i < seq.items().size(); i++) {
           out.add(value(element, seq.items().get(i), key + "[" + i + "]", what, problems));
         }
-        return List.copyOf(out.stream().filter(java.util.Objects::nonNull).toList());
+        return List.copyOf(out.stream().filter(Objects::nonNull).toList());
       }
       return wrongType(node, key, what, "a list", problems);
     }
@@ -211,7 +248,7 @@ public final class SpecBinder {
             out.put(e.getKey(), v);
           }
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
       }
       return wrongType(node, key, what, "a mapping", problems);
     }
@@ -219,18 +256,26 @@ public final class SpecBinder {
       if (node instanceof YamlNode.Mapping map) {
         return bind((Class) raw, map, Set.of(), "'" + key + "' of " + what, problems);
       }
-      return wrongType(node, key, what, "a mapping with keys " + SpecKeys.keysOf((Class) raw), problems);
+      return wrongType(
+          node, key, what, "a mapping with keys " + SpecKeys.keysOf((Class) raw), problems);
     }
-    throw new IllegalStateException("spec component type " + type + " is not supported (key " + key + ")");
+    throw new IllegalStateException(
+        "spec component type " + type + " is not supported (key " + key + ")");
   }
 
-  private Object wrongType(YamlNode node, String key, String what, String expected, Problems problems) {
-    problems.add(node.mark(), "'" + key + "' in " + what + " must be " + expected + ", found " + node.describe());
+  private Object wrongType(
+      YamlNode node, String key, String what, String expected, Problems problems) {
+    problems.add(
+        node.mark(),
+        "'" + key + "' in " + what + " must be " + expected + ", found " + node.describe());
     return null;
   }
 
-  /** Expands {@code ${VAR}} and {@code ${VAR:-default}}; records a problem for an unset variable. */
-  public String expand(String text, YamlNode.Mark mark, String key, String what, Problems problems) {
+  /**
+   * Expands {@code ${VAR}} and {@code ${VAR:-default}}; records a problem for an unset variable.
+   */
+  public String expand(
+      String text, YamlNode.Mark mark, String key, String what, Problems problems) {
     Matcher m = VARIABLE.matcher(text);
     StringBuilder out = new StringBuilder();
     boolean ok = true;
@@ -240,8 +285,17 @@ public final class SpecBinder {
         value = m.group(2);
       }
       if (value == null) {
-        problems.add(mark, "'" + key + "' in " + what + " uses ${" + m.group(1)
-            + "}, but that environment variable is not set (set it, or write ${" + m.group(1) + ":-default})");
+        problems.add(
+            mark,
+            "'"
+                + key
+                + "' in "
+                + what
+                + " uses ${"
+                + m.group(1)
+                + "}, but that environment variable is not set (set it, or write ${"
+                + m.group(1)
+                + ":-default})");
         ok = false;
         value = "";
       }

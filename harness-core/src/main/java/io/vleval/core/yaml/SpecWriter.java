@@ -11,17 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes spec records back to YAML in their normalized form: every key, defaults filled in,
- * paths relative to a base folder, enums in their YAML spelling. Binding that text again gives
- * an equal record.
+ * Writes spec records back to YAML in their normalized form: every key, defaults filled in, paths
+ * relative to a base folder, enums in their YAML spelling. Binding that text again gives an equal
+ * record.
  */
 public final class SpecWriter {
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .build();
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .build();
 
   private final Path baseDirectory;
 
@@ -29,7 +30,10 @@ public final class SpecWriter {
     this.baseDirectory = baseDirectory.toAbsolutePath().normalize();
   }
 
-  /** The record as an ordered map of YAML keys to plain values; {@code null} components are left out. */
+  /**
+   * The record as an ordered map of YAML keys to plain values; {@code null} components are left
+   * out.
+   */
   public Map<String, Object> toMap(Record spec) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (RecordComponent c : spec.getClass().getRecordComponents()) {
@@ -39,7 +43,8 @@ public final class SpecWriter {
         accessor.setAccessible(true);
         value = accessor.invoke(spec);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + c.getName() + " of " + spec.getClass().getName(), e);
+        throw new IllegalStateException(
+            "cannot read " + c.getName() + " of " + spec.getClass().getName(), e);
       }
       if (value != null) {
         out.put(SpecKeys.keyOf(c.getName()), plain(value));

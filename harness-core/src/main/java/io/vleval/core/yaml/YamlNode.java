@@ -22,7 +22,11 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
 
   /** The YAML 1.1 core-schema type Jackson resolved for a plain scalar. */
   enum ScalarKind {
-    STRING, INTEGER, FLOAT, BOOLEAN, NULL
+    STRING,
+    INTEGER,
+    FLOAT,
+    BOOLEAN,
+    NULL
   }
 
   record Scalar(String text, ScalarKind kind, Mark mark) implements YamlNode {
@@ -43,7 +47,8 @@ public sealed interface YamlNode permits YamlNode.Scalar, YamlNode.Mapping, Yaml
   }
 
   /** A mapping; keys keep their order and their own marks. */
-  record Mapping(LinkedHashMap<String, YamlNode> entries, Map<String, Mark> keyMarks, Mark mark) implements YamlNode {
+  record Mapping(LinkedHashMap<String, YamlNode> entries, Map<String, Mark> keyMarks, Mark mark)
+      implements YamlNode {
     @Override
     public String describe() {
       return "a mapping";

@@ -3,6 +3,7 @@ package io.vleval.core.yaml;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.vleval.api.error.ConfigException;
@@ -17,20 +18,35 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads YAML into a {@link YamlNode} tree with positions, safely: it never instantiates classes
- * from tags (Jackson's streaming parser only reports events, and any non-standard tag is
- * refused), expands aliases itself under a node budget, and rejects duplicate keys.
+ * from tags (Jackson's streaming parser only reports events, and any non-standard tag is refused),
+ * expands aliases itself under a node budget, and rejects duplicate keys.
  */
 public final class YamlReader {
 
   private static final String STANDARD_TAG_PREFIX = "tag:yaml.org,2002:";
-  // Jackson strips leading '!' from tags; these are the YAML core-schema tags, the only ones allowed.
-  private static final java.util.Set<String> PLAIN_TAGS = java.util.Set.of("str", "int", "float", "bool", "null", "map", "seq",
-      STANDARD_TAG_PREFIX + "str", STANDARD_TAG_PREFIX + "int", STANDARD_TAG_PREFIX + "float", STANDARD_TAG_PREFIX + "bool",
-      STANDARD_TAG_PREFIX + "null", STANDARD_TAG_PREFIX + "map", STANDARD_TAG_PREFIX + "seq");
+  // Jackson strips leading '!' from tags; these are the YAML core-schema tags, the only ones
+  // allowed.
+  private static final Set<String> PLAIN_TAGS =
+      Set.of(
+          "str",
+          "int",
+          "float",
+          "bool",
+          "null",
+          "map",
+          "seq",
+          STANDARD_TAG_PREFIX + "str",
+          STANDARD_TAG_PREFIX + "int",
+          STANDARD_TAG_PREFIX + "float",
+          STANDARD_TAG_PREFIX + "bool",
+          STANDARD_TAG_PREFIX + "null",
+          STANDARD_TAG_PREFIX + "map",
+          STANDARD_TAG_PREFIX + "seq");
 
   private final YamlLimits limits;
   private final YAMLFactory factory;
@@ -43,8 +59,11 @@ public final class YamlReader {
     options.setNestingDepthLimit(limits.maxDepth());
     options.setAllowDuplicateKeys(false);
     // Duplicate keys are found by the tree builder, which can say where the first one was.
-    this.factory = YAMLFactory.builder().loaderOptions(options)
-        .disable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    this.factory =
+        YAMLFactory.builder()
+            .loaderOptions(options)
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
   }
 
   public YamlReader() {
@@ -62,30 +81,41 @@ public final class YamlReader {
       throw new ConfigException(new ConfigProblem(display, 0, 0, "cannot read: " + e.getMessage()));
     }
     if (size > limits.maxBytes()) {
-      throw new ConfigException(new ConfigProblem(display, 0, 0,
-          "file is " + size + " bytes, more than the " + limits.maxBytes() + " a config may have"));
+      throw new ConfigException(
+          new ConfigProblem(
+              display,
+              0,
+              0,
+              "file is "
+                  + size
+                  + " bytes, more than the "
+                  + limits.maxBytes()
+                  + " a config may have"));
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(new ConfigProblem(display, 0, 0, "cannot read as UTF-8 text: " + e.getMessage()));
+      throw new ConfigException(
+          new ConfigProblem(display, 0, 0, "cannot read as UTF-8 text: " + e.getMessage()));
     }
     return parse(text, display);
   }
 
   /** Parses YAML text; an empty document is an empty mapping. */
   public YamlNode parse(String text, String display) {
-    try (YAMLParser parser = (YAMLParser) factory.createParser(new StringReader(text))) {
+    try (YAMLParser parser = factory.createParser(new StringReader(text))) {
       Builder builder = new Builder(parser, display);
       JsonToken first = parser.nextToken();
       if (first == null) {
-        return new YamlNode.Mapping(new LinkedHashMap<>(), Map.of(), new YamlNode.Mark(display, 1, 1));
+        return new YamlNode.Mapping(
+            new LinkedHashMap<>(), Map.of(), new YamlNode.Mark(display, 1, 1));
       }
       YamlNode root = builder.node(0);
       JsonToken extra = parser.nextToken();
       if (extra != null) {
-        throw builder.problem(parser.currentTokenLocation(), "a config holds one YAML document; found a second one");
+        throw builder.problem(
+            parser.currentTokenLocation(), "a config holds one YAML document; found a second one");
       }
       return root;
     } catch (JsonProcessingException e) {
@@ -94,8 +124,12 @@ public final class YamlReader {
       // SnakeYAML's messages span several lines; the first is the diagnosis.
       int nl = message.indexOf('\n');
       String firstLine = (nl < 0 ? message : message.substring(0, nl)).strip();
-      throw new ConfigException(new ConfigProblem(display,
-          loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), "invalid YAML: " + firstLine));
+      throw new ConfigException(
+          new ConfigProblem(
+              display,
+              loc == null ? 0 : loc.getLineNr(),
+              loc == null ? 0 : loc.getColumnNr(),
+              "invalid YAML: " + firstLine));
     } catch (IOException e) {
       throw new ConfigException(new ConfigProblem(display, 0, 0, "cannot read: " + e.getMessage()));
     }
@@ -125,22 +159,32 @@ public final class YamlReader {
       }
       String tag = parser.getTypeId();
       if (tag != null && !PLAIN_TAGS.contains(tag)) {
-        throw problem(loc, "YAML tag '!" + (tag.startsWith(STANDARD_TAG_PREFIX) ? "!" + tag.substring(STANDARD_TAG_PREFIX.length()) : tag)
-            + "' is not allowed; configs hold plain values only");
+        throw problem(
+            loc,
+            "YAML tag '!"
+                + (tag.startsWith(STANDARD_TAG_PREFIX)
+                    ? "!" + tag.substring(STANDARD_TAG_PREFIX.length())
+                    : tag)
+                + "' is not allowed; configs hold plain values only");
       }
       Object anchorId = parser.getObjectId();
       count(loc, 1);
       JsonToken token = parser.currentToken();
-      YamlNode result = switch (token) {
-        case START_OBJECT -> mapping(mark, depth);
-        case START_ARRAY -> sequence(mark, depth);
-        case VALUE_STRING -> new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.STRING, mark);
-        case VALUE_NUMBER_INT -> new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.INTEGER, mark);
-        case VALUE_NUMBER_FLOAT -> new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.FLOAT, mark);
-        case VALUE_TRUE, VALUE_FALSE -> new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.BOOLEAN, mark);
-        case VALUE_NULL -> new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, mark);
-        default -> throw problem(loc, "unexpected YAML token " + token);
-      };
+      YamlNode result =
+          switch (token) {
+            case START_OBJECT -> mapping(mark, depth);
+            case START_ARRAY -> sequence(mark, depth);
+            case VALUE_STRING ->
+                new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.STRING, mark);
+            case VALUE_NUMBER_INT ->
+                new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.INTEGER, mark);
+            case VALUE_NUMBER_FLOAT ->
+                new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.FLOAT, mark);
+            case VALUE_TRUE, VALUE_FALSE ->
+                new YamlNode.Scalar(parser.getText(), YamlNode.ScalarKind.BOOLEAN, mark);
+            case VALUE_NULL -> new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, mark);
+            default -> throw problem(loc, "unexpected YAML token " + token);
+          };
       if (anchorId != null) {
         anchors.put(anchorId.toString(), result);
       }
@@ -157,7 +201,9 @@ public final class YamlReader {
           throw problem(keyLoc, "YAML merge keys ('<<') are not supported; write the keys out");
         }
         if (entries.containsKey(key)) {
-          throw problem(keyLoc, "duplicate key '" + key + "' (first at line " + keyMarks.get(key).line() + ")");
+          throw problem(
+              keyLoc,
+              "duplicate key '" + key + "' (first at line " + keyMarks.get(key).line() + ")");
         }
         parser.nextToken();
         keyMarks.put(key, new YamlNode.Mark(display, keyLoc.getLineNr(), keyLoc.getColumnNr()));
@@ -177,7 +223,8 @@ public final class YamlReader {
     private YamlNode alias(String name, JsonLocation loc) {
       aliases++;
       if (aliases > limits.maxAliases()) {
-        throw problem(loc, "more than " + limits.maxAliases() + " aliases; refusing to expand (alias bomb?)");
+        throw problem(
+            loc, "more than " + limits.maxAliases() + " aliases; refusing to expand (alias bomb?)");
       }
       YamlNode target = anchors.get(name);
       if (target == null) {
@@ -208,13 +255,17 @@ public final class YamlReader {
     private void count(JsonLocation loc, long added) {
       nodes += (int) Math.min(added, Integer.MAX_VALUE);
       if (added > limits.maxNodes() || nodes > limits.maxNodes()) {
-        throw problem(loc, "the document expands to more than " + limits.maxNodes()
-            + " values; refusing to expand (alias bomb?)");
+        throw problem(
+            loc,
+            "the document expands to more than "
+                + limits.maxNodes()
+                + " values; refusing to expand (alias bomb?)");
       }
     }
 
     ConfigException problem(JsonLocation loc, String message) {
-      return new ConfigException(new ConfigProblem(display, loc.getLineNr(), loc.getColumnNr(), message));
+      return new ConfigException(
+          new ConfigProblem(display, loc.getLineNr(), loc.getColumnNr(), message));
     }
   }
 }

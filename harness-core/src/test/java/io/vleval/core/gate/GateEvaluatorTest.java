@@ -24,16 +24,38 @@ class GateEvaluatorTest {
   }
 
   private static RunResult run(String fingerprint, MetricValue... metrics) {
-    TaskResult t = new TaskResult("zs", "zero-shot-classification", "1", "m", "val", "top1", List.of(metrics), List.of(),
-        100, 0, 1, 1);
-    Provenance p = new Provenance("0", "java", "os", 0, List.of(new ModelProvenance("m", "random", "c", "java", "cpu")),
-        List.of(new DatasetProvenance("val", "imagefolder", fingerprint, 100, "/d", List.of())));
+    TaskResult t =
+        new TaskResult(
+            "zs",
+            "zero-shot-classification",
+            "1",
+            "m",
+            "val",
+            "top1",
+            List.of(metrics),
+            List.of(),
+            100,
+            0,
+            1,
+            1);
+    Provenance p =
+        new Provenance(
+            "0",
+            "java",
+            "os",
+            0,
+            List.of(new ModelProvenance("m", "random", "c", "java", "cpu")),
+            List.of(
+                new DatasetProvenance("val", "imagefolder", fingerprint, 100, "/d", List.of())));
     return new RunResult(RunResult.SCHEMA_VERSION, "r", "r", "t0", "t1", "", "0", p, List.of(t));
   }
 
-  private static GatesSpec rule(Double min, Double maxDrop, Double maxDropRelative, boolean significance) {
-    return new GatesSpec(null, List.of(new GateRuleSpec("zs", null, null, min, null, maxDrop, maxDropRelative,
-        significance)));
+  private static GatesSpec rule(
+      Double min, Double maxDrop, Double maxDropRelative, boolean significance) {
+    return new GatesSpec(
+        null,
+        List.of(
+            new GateRuleSpec("zs", null, null, min, null, maxDrop, maxDropRelative, significance)));
   }
 
   private static GateResult only(GateReport report) {
@@ -41,11 +63,14 @@ class GateEvaluatorTest {
     return report.results().get(0);
   }
 
-  private static final RunResult BASELINE = run("abc", acc(80.0, new ConfidenceInterval(77, 83, 0.95, 1000)));
+  private static final RunResult BASELINE =
+      run("abc", acc(80.0, new ConfidenceInterval(77, 83, 0.95, 1000)));
 
   @Test
   void aDropInsideTolerancePasses() {
-    GateReport r = GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(79.2, null)), BASELINE, "base");
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(null, 1.0, null, false), run("abc", acc(79.2, null)), BASELINE, "base");
     assertThat(r.passed()).isTrue();
     assertThat(only(r).message()).contains("drop 0.8").contains("within tolerance");
     assertThat(only(r).gate()).isEqualTo("m/zs/top1");
@@ -54,30 +79,45 @@ class GateEvaluatorTest {
 
   @Test
   void aDropExactlyAtTheToleranceStillPasses() {
-    assertThat(GateEvaluator.evaluate(rule(null, 0.3, null, false), run("abc", acc(79.7, null)), BASELINE, "b").passed())
+    assertThat(
+            GateEvaluator.evaluate(
+                    rule(null, 0.3, null, false), run("abc", acc(79.7, null)), BASELINE, "b")
+                .passed())
         .isTrue();
   }
 
   @Test
   void aDropOutsideToleranceFails() {
-    GateReport r = GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(78.5, null)), BASELINE, "base");
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(null, 1.0, null, false), run("abc", acc(78.5, null)), BASELINE, "base");
     assertThat(r.passed()).isFalse();
-    assertThat(only(r).message()).contains("'top1' of task 'zs' on model 'm' is 78.5").contains("drop 1.5")
+    assertThat(only(r).message())
+        .contains("'top1' of task 'zs' on model 'm' is 78.5")
+        .contains("drop 1.5")
         .contains("exceeds max_drop 1");
   }
 
   @Test
   void aRelativeDropOutsideToleranceFails() {
     // 80 -> 75 is a 6.25% drop
-    assertThat(GateEvaluator.evaluate(rule(null, null, 0.05, false), run("abc", acc(75, null)), BASELINE, "b").passed())
+    assertThat(
+            GateEvaluator.evaluate(
+                    rule(null, null, 0.05, false), run("abc", acc(75, null)), BASELINE, "b")
+                .passed())
         .isFalse();
-    assertThat(GateEvaluator.evaluate(rule(null, null, 0.07, false), run("abc", acc(75, null)), BASELINE, "b").passed())
+    assertThat(
+            GateEvaluator.evaluate(
+                    rule(null, null, 0.07, false), run("abc", acc(75, null)), BASELINE, "b")
+                .passed())
         .isTrue();
   }
 
   @Test
   void anImprovementPasses() {
-    GateReport r = GateEvaluator.evaluate(rule(50.0, 0.0, 0.0, true), run("abc", acc(85, null)), BASELINE, "b");
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(50.0, 0.0, 0.0, true), run("abc", acc(85, null)), BASELINE, "b");
     assertThat(r.passed()).isTrue();
     assertThat(only(r).message()).contains("improved by 5");
   }
@@ -85,67 +125,108 @@ class GateEvaluatorTest {
   @Test
   void forALowerIsBetterMetricAnIncreaseIsTheDrop() {
     MetricValue base = new MetricValue("loss", 1.0, Direction.LOWER_IS_BETTER, "", null);
-    GatesSpec g = new GatesSpec(null, List.of(new GateRuleSpec(null, null, "loss", null, null, 0.1, null, false)));
-    assertThat(GateEvaluator.evaluate(g, run("abc", new MetricValue("loss", 0.5, Direction.LOWER_IS_BETTER, "", null)),
-        run("abc", base), "b").passed()).isTrue();
-    assertThat(GateEvaluator.evaluate(g, run("abc", new MetricValue("loss", 1.2, Direction.LOWER_IS_BETTER, "", null)),
-        run("abc", base), "b").passed()).isFalse();
+    GatesSpec g =
+        new GatesSpec(
+            null, List.of(new GateRuleSpec(null, null, "loss", null, null, 0.1, null, false)));
+    assertThat(
+            GateEvaluator.evaluate(
+                    g,
+                    run("abc", new MetricValue("loss", 0.5, Direction.LOWER_IS_BETTER, "", null)),
+                    run("abc", base),
+                    "b")
+                .passed())
+        .isTrue();
+    assertThat(
+            GateEvaluator.evaluate(
+                    g,
+                    run("abc", new MetricValue("loss", 1.2, Direction.LOWER_IS_BETTER, "", null)),
+                    run("abc", base),
+                    "b")
+                .passed())
+        .isFalse();
   }
 
   @Test
   void anAbsoluteFloorFailsBelowIt() {
-    GateReport r = GateEvaluator.evaluate(rule(79.0, null, null, false), run("x", acc(78.9, null)), null, null);
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(79.0, null, null, false), run("x", acc(78.9, null)), null, null);
     assertThat(r.passed()).isFalse();
     assertThat(only(r).message()).contains("78.9, below the floor min 79");
-    assertThat(GateEvaluator.evaluate(rule(79.0, null, null, false), run("x", acc(79.0, null)), null, null).passed())
+    assertThat(
+            GateEvaluator.evaluate(
+                    rule(79.0, null, null, false), run("x", acc(79.0, null)), null, null)
+                .passed())
         .isTrue();
   }
 
   @Test
   void aMissingMetricFailsNamingIt() {
-    GatesSpec g = new GatesSpec(null, List.of(new GateRuleSpec("zs", null, "top5", 1.0, null, null, null, false)));
+    GatesSpec g =
+        new GatesSpec(
+            null, List.of(new GateRuleSpec("zs", null, "top5", 1.0, null, null, null, false)));
     GateReport r = GateEvaluator.evaluate(g, run("abc", acc(80, null)), null, null);
     assertThat(r.passed()).isFalse();
-    assertThat(only(r).message()).contains("'top5'").contains("missing from the current run").contains("top1");
+    assertThat(only(r).message())
+        .contains("'top5'")
+        .contains("missing from the current run")
+        .contains("top1");
   }
 
   @Test
   void aMetricMissingFromTheBaselineFails() {
     RunResult base = run("abc", new MetricValue("other", 1, Direction.HIGHER_IS_BETTER, "", null));
-    GateReport r = GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), base, "b");
+    GateReport r =
+        GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), base, "b");
     assertThat(only(r).message()).contains("missing from the baseline");
   }
 
   @Test
   void aTaskMissingFromTheCurrentRunFails() {
-    GatesSpec g = new GatesSpec(null, List.of(new GateRuleSpec("other-task", null, null, 0.0, null, null, null, false)));
+    GatesSpec g =
+        new GatesSpec(
+            null,
+            List.of(new GateRuleSpec("other-task", null, null, 0.0, null, null, null, false)));
     GateReport r = GateEvaluator.evaluate(g, run("abc", acc(80, null)), null, null);
     assertThat(r.passed()).isFalse();
-    assertThat(only(r).message()).contains("matches nothing").contains("'other-task'").contains("m/zs");
+    assertThat(only(r).message())
+        .contains("matches nothing")
+        .contains("'other-task'")
+        .contains("m/zs");
   }
 
   @Test
   void aNanFails() {
-    GateReport r = GateEvaluator.evaluate(rule(0.0, null, null, false), run("abc", acc(Double.NaN, null)), null, null);
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(0.0, null, null, false), run("abc", acc(Double.NaN, null)), null, null);
     assertThat(r.passed()).isFalse();
     assertThat(only(r).message()).contains("NaN in the current run");
     RunResult nanBase = run("abc", acc(Double.NaN, null));
-    GateReport b = GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), nanBase, "b");
+    GateReport b =
+        GateEvaluator.evaluate(
+            rule(null, 1.0, null, false), run("abc", acc(80, null)), nanBase, "b");
     assertThat(only(b).message()).contains("NaN in the baseline");
   }
 
   @Test
   void aChangedDatasetFingerprintFails() {
-    GateReport r = GateEvaluator.evaluate(rule(null, 5.0, null, false), run("def", acc(80, null)), BASELINE, "b");
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(null, 5.0, null, false), run("def", acc(80, null)), BASELINE, "b");
     assertThat(r.passed()).isFalse();
-    assertThat(only(r).message()).contains("dataset 'val' differs from the baseline's").contains("abc").contains("def");
+    assertThat(only(r).message())
+        .contains("dataset 'val' differs from the baseline's")
+        .contains("abc")
+        .contains("def");
   }
 
   @Test
   void significanceForgivesADropInsideTheInterval() {
     // current 79 with interval [76, 82] holds the baseline 80: the 1-point drop is noise
     RunResult cur = run("abc", acc(79, new ConfidenceInterval(76, 82, 0.95, 1000)));
-    assertThat(GateEvaluator.evaluate(rule(null, 0.5, null, false), cur, BASELINE, "b").passed()).isFalse();
+    assertThat(GateEvaluator.evaluate(rule(null, 0.5, null, false), cur, BASELINE, "b").passed())
+        .isFalse();
     GateReport r = GateEvaluator.evaluate(rule(null, 0.5, null, true), cur, BASELINE, "b");
     assertThat(r.passed()).isTrue();
     assertThat(only(r).message()).contains("not significant");
@@ -157,13 +238,16 @@ class GateEvaluatorTest {
     GateReport r = GateEvaluator.evaluate(rule(null, 0.5, null, true), cur, BASELINE, "b");
     assertThat(r.passed()).isFalse();
     assertThat(only(r).message()).contains("outside the current 95% interval [68, 72]");
-    GateReport noCi = GateEvaluator.evaluate(rule(null, 0.5, null, true), run("abc", acc(70, null)), BASELINE, "b");
+    GateReport noCi =
+        GateEvaluator.evaluate(
+            rule(null, 0.5, null, true), run("abc", acc(70, null)), BASELINE, "b");
     assertThat(only(noCi).message()).contains("no confidence interval");
   }
 
   @Test
   void aDropRuleWithoutABaselineFails() {
-    GateReport r = GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), null, null);
+    GateReport r =
+        GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), null, null);
     assertThat(only(r).message()).contains("needs a baseline");
   }
 }

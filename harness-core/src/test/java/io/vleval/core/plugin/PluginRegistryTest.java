@@ -67,22 +67,32 @@ class PluginRegistryTest {
   void duplicateTypeNamesNameBothClasses() {
     assertThatThrownBy(() -> PluginRegistry.of(List.of(new Named("x"), new Other("x"))))
         .isInstanceOf(PluginException.class)
-        .hasMessage("two model plugins claim type 'x': " + Named.class.getName() + " and " + Other.class.getName());
+        .hasMessage(
+            "two model plugins claim type 'x': "
+                + Named.class.getName()
+                + " and "
+                + Other.class.getName());
   }
 
   @Test
   void malformedTypeNamesAreRefused() {
-    assertThatThrownBy(() -> PluginRegistry.of(List.of(new Named("Bad Name")))).hasMessageContaining("has type name 'Bad Name'");
-    assertThatThrownBy(() -> PluginRegistry.of(List.of(new Named("-x")))).isInstanceOf(PluginException.class);
+    assertThatThrownBy(() -> PluginRegistry.of(List.of(new Named("Bad Name"))))
+        .hasMessageContaining("has type name 'Bad Name'");
+    assertThatThrownBy(() -> PluginRegistry.of(List.of(new Named("-x"))))
+        .isInstanceOf(PluginException.class);
   }
 
   @Test
   void unknownTypesGetTheNearestNamesAndTheFullList() {
-    PluginRegistry r = PluginRegistry.of(List.of(new RandomModelProvider(), new PixelBaselineProvider()));
+    PluginRegistry r =
+        PluginRegistry.of(List.of(new RandomModelProvider(), new PixelBaselineProvider()));
     assertThat(r.unknownTypeMessage(PluginKind.MODEL, "pixel"))
         .isEqualTo("unknown model type 'pixel'; known model types: pixel-baseline, random");
     assertThat(r.unknownTypeMessage(PluginKind.MODEL, "randon"))
-        .isEqualTo("unknown model type 'randon'; did you mean 'random'? known model types: pixel-baseline, random");
-    assertThatThrownBy(() -> r.task("x")).isInstanceOf(PluginException.class).hasMessageContaining("known task types: (none)");
+        .isEqualTo(
+            "unknown model type 'randon'; did you mean 'random'? known model types: pixel-baseline, random");
+    assertThatThrownBy(() -> r.task("x"))
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining("known task types: (none)");
   }
 }

@@ -37,18 +37,19 @@ class PrefetcherTest {
       if (i == broken) {
         throw DatasetFormatException.forSample("s" + i, "list.txt", "line " + (i + 1), "malformed");
       }
-      ImageSource source = new ImageSource() {
-        @Override
-        public RgbImage load() {
-          decoded.incrementAndGet();
-          return new RgbImage(1, 1, new byte[] {(byte) i, 0, 0});
-        }
+      ImageSource source =
+          new ImageSource() {
+            @Override
+            public RgbImage load() {
+              decoded.incrementAndGet();
+              return new RgbImage(1, 1, new byte[] {(byte) i, 0, 0});
+            }
 
-        @Override
-        public String origin() {
-          return "s" + i;
-        }
-      };
+            @Override
+            public String origin() {
+              return "s" + i;
+            }
+          };
       return new LabelledImage("s" + i, source, i % 3);
     }
 
@@ -70,7 +71,8 @@ class PrefetcherTest {
             errors.add(e.listingError().getMessage());
           } else if (e.sample() != null) {
             LabelledImage s = (LabelledImage) Prefetcher.await(e);
-            assertThat(s.image().load().rgb()[0]).isEqualTo((byte) Integer.parseInt(e.id().substring(1)));
+            assertThat(s.image().load().rgb()[0])
+                .isEqualTo((byte) Integer.parseInt(e.id().substring(1)));
           }
         }
       }

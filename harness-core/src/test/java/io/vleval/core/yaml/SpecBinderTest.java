@@ -13,26 +13,45 @@ import org.junit.jupiter.api.Test;
 
 class SpecBinderTest {
 
-  enum Mode { SHORTER_SIDE, SQUASH }
+  enum Mode {
+    SHORTER_SIDE,
+    SQUASH
+  }
 
   record Inner(int size, Double scale) {}
 
-  record Spec(@Required String name, Integer count, Path root, Mode mode, List<String> tags, Map<String, Double> weights,
-      Inner inner, Boolean flag, Long big) {}
+  record Spec(
+      @Required String name,
+      Integer count,
+      Path root,
+      Mode mode,
+      List<String> tags,
+      Map<String, Double> weights,
+      Inner inner,
+      Boolean flag,
+      Long big) {}
 
   private final Path base = Path.of("/base/dir");
   private final SpecBinder binder = new SpecBinder(base, Map.of("DATA", "/data", "EMPTY", "")::get);
 
   private Spec bind(String yaml) {
     Problems problems = new Problems();
-    Spec spec = binder.bind(Spec.class, (YamlNode.Mapping) new YamlReader().parse(yaml, "s.yaml"), Set.of(), "the spec", problems);
+    Spec spec =
+        binder.bind(
+            Spec.class,
+            (YamlNode.Mapping) new YamlReader().parse(yaml, "s.yaml"),
+            Set.of(),
+            "the spec",
+            problems);
     problems.throwIfAny();
     return spec;
   }
 
   @Test
   void bindsEverySupportedType() {
-    Spec s = bind("""
+    Spec s =
+        bind(
+            """
         name: x
         count: 3
         root: ${DATA}/imagenet
@@ -43,8 +62,18 @@ class SpecBinderTest {
         flag: true
         big: 10000000000
         """);
-    assertThat(s).isEqualTo(new Spec("x", 3, Path.of("/data/imagenet"), Mode.SQUASH, List.of("a", "b"),
-        Map.of("a", 1.0, "b", 0.5), new Inner(4, null), true, 10_000_000_000L));
+    assertThat(s)
+        .isEqualTo(
+            new Spec(
+                "x",
+                3,
+                Path.of("/data/imagenet"),
+                Mode.SQUASH,
+                List.of("a", "b"),
+                Map.of("a", 1.0, "b", 0.5),
+                new Inner(4, null),
+                true,
+                10_000_000_000L));
   }
 
   @Test
@@ -60,8 +89,10 @@ class SpecBinderTest {
     assertThatThrownBy(() -> bind("count: x\nmode: crop\ninner: 5\ncolour: red\ntags: a\n"))
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(6))
-        .hasMessageContaining("s.yaml:1:8: 'count' in the spec must be an integer, found the text \"x\"")
-        .hasMessageContaining("s.yaml:2:7: 'mode' in the spec is 'crop'; allowed values: shorter-side, squash")
+        .hasMessageContaining(
+            "s.yaml:1:8: 'count' in the spec must be an integer, found the text \"x\"")
+        .hasMessageContaining(
+            "s.yaml:2:7: 'mode' in the spec is 'crop'; allowed values: shorter-side, squash")
         .hasMessageContaining("'inner' in the spec must be a mapping with keys [size, scale]")
         .hasMessageContaining("s.yaml:4:1: unknown key 'colour' in the spec")
         .hasMessageContaining("'tags' in the spec must be a list")
@@ -71,12 +102,15 @@ class SpecBinderTest {
   @Test
   void nestedRecordsReportTheirOwnKeys() {
     assertThatThrownBy(() -> bind("name: x\ninner: {size: 1, sise: 2}\n"))
-        .hasMessageContaining("s.yaml:2:18: unknown key 'sise' in 'inner' of the spec; did you mean 'size'?");
+        .hasMessageContaining(
+            "s.yaml:2:18: unknown key 'sise' in 'inner' of the spec; did you mean 'size'?");
   }
 
   @Test
   void writerRoundTrips() {
-    Spec s = bind("name: x\ncount: 3\nroot: sub/dir\nmode: squash\ntags: [\"1\", b]\ninner: {size: 4, scale: 0.5}\n");
+    Spec s =
+        bind(
+            "name: x\ncount: 3\nroot: sub/dir\nmode: squash\ntags: [\"1\", b]\ninner: {size: 4, scale: 0.5}\n");
     String yaml = SpecWriter.yaml(new SpecWriter(base).toMap(s));
     assertThat(yaml).contains("root: sub/dir").contains("mode: squash");
     assertThat(bind(yaml)).isEqualTo(s);
@@ -84,7 +118,8 @@ class SpecBinderTest {
 
   @Test
   void nearestNamesAreSuggested() {
-    assertThat(SpecKeys.nearest("modles", List.of("run", "models", "tasks"))).containsExactly("models");
+    assertThat(SpecKeys.nearest("modles", List.of("run", "models", "tasks")))
+        .containsExactly("models");
     assertThat(SpecKeys.nearest("zzzzzz", List.of("run", "models"))).isEmpty();
     assertThat(SpecKeys.keyOf("trainDataset")).isEqualTo("train_dataset");
   }

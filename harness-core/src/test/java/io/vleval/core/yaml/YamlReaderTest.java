@@ -15,11 +15,17 @@ class YamlReaderTest {
 
   @Test
   void keepsPositionsOfKeysAndValues() {
-    YamlNode.Mapping root = (YamlNode.Mapping) reader.parse("a: 1\nb:\n  c: [x, 2.5, true, ~]\n", "f.yaml");
+    YamlNode.Mapping root =
+        (YamlNode.Mapping) reader.parse("a: 1\nb:\n  c: [x, 2.5, true, ~]\n", "f.yaml");
     assertThat(root.keyMark("b").line()).isEqualTo(2);
     YamlNode.Sequence seq = (YamlNode.Sequence) ((YamlNode.Mapping) root.get("b")).get("c");
-    assertThat(seq.items()).extracting(n -> ((YamlNode.Scalar) n).kind()).containsExactly(YamlNode.ScalarKind.STRING,
-        YamlNode.ScalarKind.FLOAT, YamlNode.ScalarKind.BOOLEAN, YamlNode.ScalarKind.NULL);
+    assertThat(seq.items())
+        .extracting(n -> ((YamlNode.Scalar) n).kind())
+        .containsExactly(
+            YamlNode.ScalarKind.STRING,
+            YamlNode.ScalarKind.FLOAT,
+            YamlNode.ScalarKind.BOOLEAN,
+            YamlNode.ScalarKind.NULL);
     assertThat(seq.items().get(1).mark()).isEqualTo(new YamlNode.Mark("f.yaml", 3, 10));
   }
 
@@ -31,7 +37,8 @@ class YamlReaderTest {
 
   @Test
   void smallAliasesExpand() {
-    YamlNode.Mapping root = (YamlNode.Mapping) reader.parse("base: &b {x: 1}\ncopy: *b\n", "f.yaml");
+    YamlNode.Mapping root =
+        (YamlNode.Mapping) reader.parse("base: &b {x: 1}\ncopy: *b\n", "f.yaml");
     assertThat(root.get("copy")).isEqualTo(root.get("base"));
   }
 
@@ -39,19 +46,24 @@ class YamlReaderTest {
   void aliasBudgetIsEnforcedBeforeExpansion() {
     YamlReader tight = new YamlReader(new YamlLimits(1 << 20, 50, 100, 64));
     String yaml = "a: &a [1,2,3,4,5,6,7,8,9,10]\nb: [*a,*a,*a,*a,*a]\n";
-    assertThatThrownBy(() -> tight.parse(yaml, "f.yaml")).isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("f.yaml:2:").hasMessageContaining("alias bomb");
+    assertThatThrownBy(() -> tight.parse(yaml, "f.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("f.yaml:2:")
+        .hasMessageContaining("alias bomb");
   }
 
   @Test
   void undefinedAliasIsNamed() {
-    assertThatThrownBy(() -> reader.parse("a: *nope\n", "f.yaml")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("f.yaml:1:").hasMessageContaining("nope");
+    assertThatThrownBy(() -> reader.parse("a: *nope\n", "f.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("f.yaml:1:")
+        .hasMessageContaining("nope");
   }
 
   @Test
   void localAndClassTagsAreRefused() {
-    assertThatThrownBy(() -> reader.parse("a: !foo 1\n", "f.yaml")).hasMessageContaining("YAML tag '!foo' is not allowed");
+    assertThatThrownBy(() -> reader.parse("a: !foo 1\n", "f.yaml"))
+        .hasMessageContaining("YAML tag '!foo' is not allowed");
     assertThatThrownBy(() -> reader.parse("a: !!javax.script.ScriptEngineManager [x]\n", "f.yaml"))
         .hasMessageContaining("is not allowed");
     assertThat(reader.parse("a: !!str 1\n", "f.yaml")).isInstanceOf(YamlNode.Mapping.class);
@@ -60,7 +72,9 @@ class YamlReaderTest {
   @Test
   void deepNestingIsRefused() {
     String deep = "[".repeat(100) + "]".repeat(100);
-    assertThatThrownBy(() -> reader.parse(deep, "f.yaml")).isInstanceOf(ConfigException.class).hasMessageStartingWith("f.yaml:");
+    assertThatThrownBy(() -> reader.parse(deep, "f.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("f.yaml:");
   }
 
   @Test
@@ -68,7 +82,8 @@ class YamlReaderTest {
     Path big = temp.resolve("big.yaml");
     Files.writeString(big, "a: " + "x".repeat(2000) + "\n");
     YamlReader small = new YamlReader(new YamlLimits(1000, 100, 10, 10));
-    assertThatThrownBy(() -> small.read(big, "big.yaml")).hasMessage("big.yaml: file is 2004 bytes, more than the 1000 a config may have");
+    assertThatThrownBy(() -> small.read(big, "big.yaml"))
+        .hasMessage("big.yaml: file is 2004 bytes, more than the 1000 a config may have");
   }
 
   @Test
@@ -78,6 +93,7 @@ class YamlReaderTest {
 
   @Test
   void twoDocumentsAreRefused() {
-    assertThatThrownBy(() -> reader.parse("a: 1\n---\nb: 2\n", "f.yaml")).hasMessageContaining("one YAML document");
+    assertThatThrownBy(() -> reader.parse("a: 1\n---\nb: 2\n", "f.yaml"))
+        .hasMessageContaining("one YAML document");
   }
 }

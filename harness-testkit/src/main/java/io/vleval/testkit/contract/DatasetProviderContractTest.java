@@ -58,6 +58,7 @@ public abstract class DatasetProviderContractTest<S extends Record> extends Plug
 
   @Test
   void declaresTheSampleTypeItYields() {
-    assertThat(provider().open(exampleSpec(), context()).sampleType()).isEqualTo(provider().sampleType(exampleSpec()));
+    assertThat(provider().open(exampleSpec(), context()).sampleType())
+        .isEqualTo(provider().sampleType(exampleSpec()));
   }
 }

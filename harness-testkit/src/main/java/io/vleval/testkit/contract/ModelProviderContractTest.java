@@ -35,7 +35,8 @@ public abstract class ModelProviderContractTest<S extends Record> extends Plugin
   void offersExactlyTheDeclaredCapabilities() {
     S spec = exampleSpec();
     try (Model model = provider().load(spec, context(1))) {
-      assertThat(model.capabilities()).containsExactlyInAnyOrderElementsOf(provider().capabilities(spec));
+      assertThat(model.capabilities())
+          .containsExactlyInAnyOrderElementsOf(provider().capabilities(spec));
       for (var c : model.capabilities()) {
         assertThat(model.capability(c)).as("capability %s", c.getSimpleName()).isPresent();
       }
@@ -60,17 +61,25 @@ public abstract class ModelProviderContractTest<S extends Record> extends Plugin
   void outputsHaveTheDeclaredShapes() {
     try (Model model = provider().load(exampleSpec(), context(3))) {
       List<RgbImage> images = List.of(FakeImages.solid(1, 32), FakeImages.solid(2, 48));
-      model.capability(ImageEmbedder.class).ifPresent(e -> {
-        float[][] v = e.embedImages(images, ImageView.SQUASH);
-        assertThat(v).hasNumberOfRows(2);
-        assertThat(v[0]).hasSize(e.embeddingSize());
-      });
-      model.capability(TextEmbedder.class).ifPresent(e -> assertThat(e.embedTexts(List.of("a red circle"))[0])
-          .hasSize(e.embeddingSize()));
-      model.capability(DenseFeatureExtractor.class).ifPresent(e -> {
-        DenseFeatures f = e.extract(images).get(0);
-        assertThat(f.channels()).isEqualTo(e.channels());
-      });
+      model
+          .capability(ImageEmbedder.class)
+          .ifPresent(
+              e -> {
+                float[][] v = e.embedImages(images, ImageView.SQUASH);
+                assertThat(v).hasNumberOfRows(2);
+                assertThat(v[0]).hasSize(e.embeddingSize());
+              });
+      model
+          .capability(TextEmbedder.class)
+          .ifPresent(
+              e -> assertThat(e.embedTexts(List.of("a red circle"))[0]).hasSize(e.embeddingSize()));
+      model
+          .capability(DenseFeatureExtractor.class)
+          .ifPresent(
+              e -> {
+                DenseFeatures f = e.extract(images).get(0);
+                assertThat(f.channels()).isEqualTo(e.channels());
+              });
     }
   }
 
@@ -78,14 +87,27 @@ public abstract class ModelProviderContractTest<S extends Record> extends Plugin
   protected List<Object> probe(Model model) {
     List<Object> out = new ArrayList<>();
     List<RgbImage> images = List.of(FakeImages.solid(1, 32), FakeImages.solid(5, 40));
-    model.capability(ImageEmbedder.class).ifPresent(e -> out.add(e.embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP)));
-    model.capability(TextEmbedder.class).ifPresent(e -> out.add(e.embedTexts(List.of("a red circle", "two squares"))));
+    model
+        .capability(ImageEmbedder.class)
+        .ifPresent(e -> out.add(e.embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP)));
+    model
+        .capability(TextEmbedder.class)
+        .ifPresent(e -> out.add(e.embedTexts(List.of("a red circle", "two squares"))));
     model.capability(DenseFeatureExtractor.class).ifPresent(e -> out.add(e.extract(images)));
     model.capability(VideoEmbedder.class).ifPresent(e -> out.add(e.embedVideos(List.of(images))));
-    model.capability(CaptionGenerator.class).ifPresent(e -> out.add(e.caption(images, "describe", GenerationSettings.greedy(8))));
-    model.capability(MultipleChoiceChat.class).ifPresent(e -> out.add(e.answer(
-        List.of(new ChatRequest(images.get(0), "Which colour? A. red B. blue", List.of("A", "B"))),
-        GenerationSettings.greedy(4))));
+    model
+        .capability(CaptionGenerator.class)
+        .ifPresent(e -> out.add(e.caption(images, "describe", GenerationSettings.greedy(8))));
+    model
+        .capability(MultipleChoiceChat.class)
+        .ifPresent(
+            e ->
+                out.add(
+                    e.answer(
+                        List.of(
+                            new ChatRequest(
+                                images.get(0), "Which colour? A. red B. blue", List.of("A", "B"))),
+                        GenerationSettings.greedy(4))));
     return out;
   }
 }

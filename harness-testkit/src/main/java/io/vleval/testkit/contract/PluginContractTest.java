@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every plugin promises, whatever its kind. Extend the kind's subclass
- * ({@link ModelProviderContractTest}...), not this one.
+ * What every plugin promises, whatever its kind. Extend the kind's subclass ({@link
+ * ModelProviderContractTest}...), not this one.
  *
  * @param <S> the plugin's spec record
  */
@@ -50,7 +50,10 @@ public abstract class PluginContractTest<S extends Record> {
     for (Object p : ServiceLoader.load(kind.service())) {
       found |= p.getClass() == provider().getClass();
     }
-    assertThat(found).as("%s listed in META-INF/services/%s", provider().getClass().getName(), kind.service().getName())
+    assertThat(found)
+        .as(
+            "%s listed in META-INF/services/%s",
+            provider().getClass().getName(), kind.service().getName())
         .isTrue();
   }
 
@@ -59,9 +62,13 @@ public abstract class PluginContractTest<S extends Record> {
     PluginKind kind = PluginRegistry.kindOf(provider());
     assertThat(provider().type()).matches(PluginRegistry.TYPE_NAME);
     assertThat(provider().description()).isNotBlank().doesNotContain("\n");
-    // discovery refuses duplicates, so a registry that builds and finds this class under the name is proof
+    // discovery refuses duplicates, so a registry that builds and finds this class under the name
+    // is proof
     PluginRegistry registry = PluginRegistry.discover(getClass().getClassLoader());
-    assertThat(registry.find(kind, provider().type())).get().extracting(Object::getClass).isEqualTo(provider().getClass());
+    assertThat(registry.find(kind, provider().type()))
+        .get()
+        .extracting(Object::getClass)
+        .isEqualTo(provider().getClass());
   }
 
   @Test

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** What every reporter promises: it renders a finished run into the run directory, the same way each time. */
+/**
+ * What every reporter promises: it renders a finished run into the run directory, the same way each
+ * time.
+ */
 public abstract class ReporterProviderContractTest<S extends Record> extends PluginContractTest<S> {
 
   @Override
@@ -26,14 +29,42 @@ public abstract class ReporterProviderContractTest<S extends Record> extends Plu
 
   /** A small finished run with a NaN, an interval and a category breakdown. */
   public static RunResult sampleResult() {
-    MetricValue acc = MetricValue.higherIsBetter("top1", 0.75, "").withInterval(new ConfidenceInterval(0.6, 0.9, 0.95, 1000));
+    MetricValue acc =
+        MetricValue.higherIsBetter("top1", 0.75, "")
+            .withInterval(new ConfidenceInterval(0.6, 0.9, 0.95, 1000));
     MetricValue nan = MetricValue.higherIsBetter("mean_per_class_recall", Double.NaN, "");
-    TaskResult task = new TaskResult("zs", "zero-shot-classification", "1", "m", "d", "top1", List.of(acc, nan),
-        List.of(new CategoryBreakdown("<script>alert(1)</script>", 2, List.of(acc))), 4, 0, 1.5, 2.7);
-    Provenance p = new Provenance("0.0.0", "java", "os", 1, List.of(new ModelProvenance("m", "random", "abc", "java", "cpu")),
-        List.of(new DatasetProvenance("d", "imagefolder", "f00d", 4, "/data", List.of())));
-    return new RunResult(RunResult.SCHEMA_VERSION, "run-1", "sample", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z",
-        "run: {}\n", "0".repeat(64), p, List.of(task));
+    TaskResult task =
+        new TaskResult(
+            "zs",
+            "zero-shot-classification",
+            "1",
+            "m",
+            "d",
+            "top1",
+            List.of(acc, nan),
+            List.of(new CategoryBreakdown("<script>alert(1)</script>", 2, List.of(acc))),
+            4,
+            0,
+            1.5,
+            2.7);
+    Provenance p =
+        new Provenance(
+            "0.0.0",
+            "java",
+            "os",
+            1,
+            List.of(new ModelProvenance("m", "random", "abc", "java", "cpu")),
+            List.of(new DatasetProvenance("d", "imagefolder", "f00d", 4, "/data", List.of())));
+    return new RunResult(
+        RunResult.SCHEMA_VERSION,
+        "run-1",
+        "sample",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:01Z",
+        "run: {}\n",
+        "0".repeat(64),
+        p,
+        List.of(task));
   }
 
   private static String snapshot(Path dir) throws IOException {

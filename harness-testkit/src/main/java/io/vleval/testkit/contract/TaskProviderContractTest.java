@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** What every task plugin promises: it runs end to end on a fake model, deterministically, from its records alone. */
+/**
+ * What every task plugin promises: it runs end to end on a fake model, deterministically, from its
+ * records alone.
+ */
 public abstract class TaskProviderContractTest<S extends Record> extends PluginContractTest<S> {
 
   @Override
@@ -39,14 +42,19 @@ public abstract class TaskProviderContractTest<S extends Record> extends PluginC
     return new FakeModel();
   }
 
-  /** Runs the task over {@link #dataset()} in batches of 3 and returns the records and the outcome. */
+  /**
+   * Runs the task over {@link #dataset()} in batches of 3 and returns the records and the outcome.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   protected Run runOnce(long seed) {
     Task task = provider().create(exampleSpec());
     Dataset<? extends Sample> data = dataset();
     List<SampleRecord> records = new ArrayList<>();
     try (Model model = model();
-        TaskSession session = task.start(model, new TaskContext(data.info(), trainingDataset(), seed, temp.resolve("cache"), 3));
+        TaskSession session =
+            task.start(
+                model,
+                new TaskContext(data.info(), trainingDataset(), seed, temp.resolve("cache"), 3));
         SampleCursor<? extends Sample> cursor = data.samples()) {
       List<Sample> batch = new ArrayList<>();
       while (cursor.hasNext()) {
@@ -94,7 +102,11 @@ public abstract class TaskProviderContractTest<S extends Record> extends PluginC
       reread.add((SampleRecord) json.readValue(json.writeValueAsString(r), task.recordType()));
     }
     try (Model model = model();
-        TaskSession session = task.start(model, new TaskContext(dataset().info(), trainingDataset(), 3, temp.resolve("cache"), 3))) {
+        TaskSession session =
+            task.start(
+                model,
+                new TaskContext(
+                    dataset().info(), trainingDataset(), 3, temp.resolve("cache"), 3))) {
       assertThat(session.finish(reread)).isEqualTo(run.outcome());
     }
   }

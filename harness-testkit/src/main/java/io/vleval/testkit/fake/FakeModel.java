@@ -1,7 +1,7 @@
 package io.vleval.testkit.fake;
 
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
@@ -22,9 +22,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny deterministic model with every capability, for contract tests: an image embeds as its
- * mean colour, a text as a hash of its words, captions name the dominant colour, and chat always
- * answers the first option. It counts calls, so tests can assert what was (not) recomputed.
+ * A tiny deterministic model with every capability, for contract tests: an image embeds as its mean
+ * colour, a text as a hash of its words, captions name the dominant colour, and chat always answers
+ * the first option. It counts calls, so tests can assert what was (not) recomputed.
  */
 public final class FakeModel implements Model {
 
@@ -35,90 +35,115 @@ public final class FakeModel implements Model {
   private boolean closed;
 
   public FakeModel() {
-    this(Set.of(ImageEmbedder.class, TextEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class,
-        CaptionGenerator.class, MultipleChoiceChat.class));
+    this(
+        Set.of(
+            ImageEmbedder.class,
+            TextEmbedder.class,
+            DenseFeatureExtractor.class,
+            VideoEmbedder.class,
+            CaptionGenerator.class,
+            MultipleChoiceChat.class));
   }
 
   /** A model that offers only {@code offered}. */
   public FakeModel(Set<Class<? extends Capability>> offered) {
-    ImageEmbedder images = new ImageEmbedder() {
-      @Override
-      public int embeddingSize() {
-        return SIZE;
-      }
-
-      @Override
-      public float[][] embedImages(List<RgbImage> batch, ImageView view) {
-        imagesEmbedded.addAndGet(batch.size());
-        float[][] out = new float[batch.size()][];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = meanColour(batch.get(i));
-        }
-        return out;
-      }
-    };
-    TextEmbedder texts = new TextEmbedder() {
-      @Override
-      public int embeddingSize() {
-        return SIZE;
-      }
-
-      @Override
-      public float[][] embedTexts(List<String> batch) {
-        float[][] out = new float[batch.size()][];
-        for (int i = 0; i < out.length; i++) {
-          float[] v = new float[SIZE];
-          for (String w : batch.get(i).split("\\s+")) {
-            v[Math.floorMod(w.hashCode(), SIZE)] += 1;
+    ImageEmbedder images =
+        new ImageEmbedder() {
+          @Override
+          public int embeddingSize() {
+            return SIZE;
           }
-          out[i] = v;
-        }
-        return out;
-      }
-    };
-    DenseFeatureExtractor dense = new DenseFeatureExtractor() {
-      @Override
-      public int channels() {
-        return 3;
-      }
 
-      @Override
-      public int inputSize() {
-        return 28;
-      }
-
-      @Override
-      public List<DenseFeatures> extract(List<RgbImage> batch) {
-        List<DenseFeatures> out = new ArrayList<>();
-        for (RgbImage image : batch) {
-          float[] c = meanColour(image);
-          float[] grid = new float[2 * 2 * 3];
-          for (int i = 0; i < 4; i++) {
-            System.arraycopy(c, 0, grid, i * 3, 3);
+          @Override
+          public float[][] embedImages(List<RgbImage> batch, ImageView view) {
+            imagesEmbedded.addAndGet(batch.size());
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = meanColour(batch.get(i));
+            }
+            return out;
           }
-          out.add(new DenseFeatures(2, 2, 3, grid));
-        }
-        return out;
-      }
-    };
-    CaptionGenerator captions = (batch, prompt, settings) -> {
-      List<String> out = new ArrayList<>();
-      for (RgbImage image : batch) {
-        float[] c = meanColour(image);
-        out.add(c[0] >= c[1] && c[0] >= c[2] ? "a red image" : c[1] >= c[2] ? "a green image" : "a blue image");
-      }
-      return out;
-    };
-    MultipleChoiceChat chat = (requests, settings) -> {
-      List<String> out = new ArrayList<>();
-      for (ChatRequest r : requests) {
-        out.add(r.optionLetters().isEmpty() ? "" : r.optionLetters().get(0));
-      }
-      return out;
-    };
-    Map<Class<? extends Capability>, Capability> all = Map.of(ImageEmbedder.class, images, TextEmbedder.class, texts,
-        DenseFeatureExtractor.class, dense, VideoEmbedder.class, VideoEmbedder.pooling(images),
-        CaptionGenerator.class, captions, MultipleChoiceChat.class, chat);
+        };
+    TextEmbedder texts =
+        new TextEmbedder() {
+          @Override
+          public int embeddingSize() {
+            return SIZE;
+          }
+
+          @Override
+          public float[][] embedTexts(List<String> batch) {
+            float[][] out = new float[batch.size()][];
+            for (int i = 0; i < out.length; i++) {
+              float[] v = new float[SIZE];
+              for (String w : batch.get(i).split("\\s+")) {
+                v[Math.floorMod(w.hashCode(), SIZE)] += 1;
+              }
+              out[i] = v;
+            }
+            return out;
+          }
+        };
+    DenseFeatureExtractor dense =
+        new DenseFeatureExtractor() {
+          @Override
+          public int channels() {
+            return 3;
+          }
+
+          @Override
+          public int inputSize() {
+            return 28;
+          }
+
+          @Override
+          public List<DenseFeatures> extract(List<RgbImage> batch) {
+            List<DenseFeatures> out = new ArrayList<>();
+            for (RgbImage image : batch) {
+              float[] c = meanColour(image);
+              float[] grid = new float[2 * 2 * 3];
+              for (int i = 0; i < 4; i++) {
+                System.arraycopy(c, 0, grid, i * 3, 3);
+              }
+              out.add(new DenseFeatures(2, 2, 3, grid));
+            }
+            return out;
+          }
+        };
+    CaptionGenerator captions =
+        (batch, prompt, settings) -> {
+          List<String> out = new ArrayList<>();
+          for (RgbImage image : batch) {
+            float[] c = meanColour(image);
+            out.add(
+                c[0] >= c[1] && c[0] >= c[2]
+                    ? "a red image"
+                    : c[1] >= c[2] ? "a green image" : "a blue image");
+          }
+          return out;
+        };
+    MultipleChoiceChat chat =
+        (requests, settings) -> {
+          List<String> out = new ArrayList<>();
+          for (ChatRequest r : requests) {
+            out.add(r.optionLetters().isEmpty() ? "" : r.optionLetters().get(0));
+          }
+          return out;
+        };
+    Map<Class<? extends Capability>, Capability> all =
+        Map.of(
+            ImageEmbedder.class,
+            images,
+            TextEmbedder.class,
+            texts,
+            DenseFeatureExtractor.class,
+            dense,
+            VideoEmbedder.class,
+            VideoEmbedder.pooling(images),
+            CaptionGenerator.class,
+            captions,
+            MultipleChoiceChat.class,
+            chat);
     for (Class<? extends Capability> c : offered) {
       capabilities.put(c, all.get(c));
     }

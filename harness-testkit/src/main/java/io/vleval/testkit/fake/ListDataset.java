@@ -18,7 +18,9 @@ public final class ListDataset<T extends Sample> implements Dataset<T> {
     this.samples = List.copyOf(samples);
     StringBuilder ids = new StringBuilder();
     samples.forEach(s -> ids.append(s.id()).append('\n'));
-    this.info = new DatasetInfo(Integer.toHexString(ids.toString().hashCode()), samples.size(), classNames, "memory");
+    this.info =
+        new DatasetInfo(
+            Integer.toHexString(ids.toString().hashCode()), samples.size(), classNames, "memory");
   }
 
   @Override

@@ -42,9 +42,15 @@ class PixelBaselineProviderTest extends ModelProviderContractTest<PixelBaselineP
         }
       }
     }
-    try (Model model = provider().load(specYaml().bind(PixelBaselineProvider.Spec.class, "grid: 2\n"), context(0))) {
-      float[] v = model.require(ImageEmbedder.class).embedImages(List.of(new RgbImage(4, 2, rgb)), ImageView.SQUASH)[0];
-      assertThat(v).containsExactly(0.5f, -0.5f, -0.5f, -0.5f, -0.5f, 0.5f, 0.5f, -0.5f, -0.5f, -0.5f, -0.5f, 0.5f);
+    try (Model model =
+        provider()
+            .load(specYaml().bind(PixelBaselineProvider.Spec.class, "grid: 2\n"), context(0))) {
+      float[] v =
+          model.require(ImageEmbedder.class)
+              .embedImages(List.of(new RgbImage(4, 2, rgb)), ImageView.SQUASH)[0];
+      assertThat(v)
+          .containsExactly(
+              0.5f, -0.5f, -0.5f, -0.5f, -0.5f, 0.5f, 0.5f, -0.5f, -0.5f, -0.5f, -0.5f, 0.5f);
     }
   }
 

@@ -57,10 +57,14 @@ class RandomModelProviderTest extends ModelProviderContractTest<RandomModelProvi
     float[] a;
     float[] b;
     try (Model model = provider().load(exampleSpec(), context(1))) {
-      a = model.require(ImageEmbedder.class).embedImages(List.of(FakeImages.solid(3, 16)), ImageView.SQUASH)[0];
+      a =
+          model.require(ImageEmbedder.class)
+              .embedImages(List.of(FakeImages.solid(3, 16)), ImageView.SQUASH)[0];
     }
     try (Model model = provider().load(exampleSpec(), context(2))) {
-      b = model.require(ImageEmbedder.class).embedImages(List.of(FakeImages.solid(3, 16)), ImageView.SQUASH)[0];
+      b =
+          model.require(ImageEmbedder.class)
+              .embedImages(List.of(FakeImages.solid(3, 16)), ImageView.SQUASH)[0];
     }
     assertThat(a).isNotEqualTo(b);
   }

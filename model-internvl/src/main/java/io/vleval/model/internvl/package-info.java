@@ -1,2 +1,5 @@
-/** InternVL models on DJL's PyTorch engine: the public entry points of the {@code model-internvl} module. */
+/**
+ * InternVL models on DJL's PyTorch engine: the public entry points of the {@code model-internvl}
+ * module.
+ */
 package io.vleval.model.internvl;

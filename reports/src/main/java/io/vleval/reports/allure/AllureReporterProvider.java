@@ -19,7 +19,9 @@ public final class AllureReporterProvider implements ReporterProvider<AllureRepo
    * @param samples whether to attach the per-sample records
    */
   public record Spec(
-      @Doc("Allure results folder, relative to the run directory or absolute (default allure-results)") String directory,
+      @Doc(
+              "Allure results folder, relative to the run directory or absolute (default allure-results)")
+          String directory,
       @Doc("attach the per-sample records to each result (default true)") Boolean samples) {
     public Spec {
       directory = directory == null ? AllureReport.RESULTS_FOLDER : directory;
@@ -47,6 +49,9 @@ public final class AllureReporterProvider implements ReporterProvider<AllureRepo
 
   @Override
   public void report(Spec spec, RunResult result, Path runDirectory) {
-    AllureResults.write(new FinishedRun(result, runDirectory), runDirectory.resolve(spec.directory()), spec.samples());
+    AllureResults.write(
+        new FinishedRun(result, runDirectory),
+        runDirectory.resolve(spec.directory()),
+        spec.samples());
   }
 }

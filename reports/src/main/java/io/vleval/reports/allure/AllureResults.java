@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +45,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes a finished run as Allure results with allure-java-commons' {@link FileSystemResultsWriter}:
- * one test result per task, model and metric, so that Allure's report shows every score.
+ * Writes a finished run as Allure results with allure-java-commons' {@link
+ * FileSystemResultsWriter}: one test result per task, model and metric, so that Allure's report
+ * shows every score.
  *
  * <ul>
  *   <li>labels: epic = model, feature = task, story = dataset (Allure's Behaviors tab), parent
@@ -55,16 +57,20 @@ import org.apache.commons.csv.CSVPrinter;
  *   <li>parameters: the value, interval, sample counts, provenance, and the task's, model's and
  *       dataset's options from the run's normalized config;
  *   <li>attachments: the per-sample records ({@code samples/<model>/<task>.jsonl}, the first
- *       {@value #MAX_ATTACHMENT_BYTES} bytes), the skipped samples, and the per-category table (CSV).
+ *       {@value #MAX_ATTACHMENT_BYTES} bytes), the skipped samples, and the per-category table
+ *       (CSV).
  * </ul>
  *
  * Everything is derived from the run, with name-based UUIDs and the run's own timestamps, so the
  * same run always gives the same files. Text reaches Allure only as plain-text fields (which its
- * report escapes) or, in {@code descriptionHtml}, escaped with {@link io.vleval.reports.html.Html#text}.
+ * report escapes) or, in {@code descriptionHtml}, escaped with {@link
+ * io.vleval.reports.html.Html#text}.
  */
 public final class AllureResults {
 
-  /** Per-sample attachments are cut at this size (on a line boundary), so huge runs stay browsable. */
+  /**
+   * Per-sample attachments are cut at this size (on a line boundary), so huge runs stay browsable.
+   */
   public static final int MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
 
   private AllureResults() {}
@@ -78,7 +84,8 @@ public final class AllureResults {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new VlevalException(directory + ": cannot create the Allure results folder: " + e.getMessage(), e);
+      throw new VlevalException(
+          directory + ": cannot create the Allure results folder: " + e.getMessage(), e);
     }
     RunResult result = run.result();
     FileSystemResultsWriter writer = new FileSystemResultsWriter(directory);
@@ -88,24 +95,59 @@ public final class AllureResults {
     for (TaskResult t : result.tasks()) {
       List<Attachment> attachments = new ArrayList<>();
       if (attachSamples) {
-        run.samples(t.model(), t.task()).ifPresent(f -> attachments.add(attach(writer, result, t, "samples", f,
-            "per-sample records (samples/" + t.model() + "/" + t.task() + ".jsonl)")));
-        run.errors(t.model(), t.task()).ifPresent(f -> attachments.add(attach(writer, result, t, "errors", f,
-            "skipped samples (samples/" + t.model() + "/" + t.task() + ".errors.jsonl)")));
+        run.samples(t.model(), t.task())
+            .ifPresent(
+                f ->
+                    attachments.add(
+                        attach(
+                            writer,
+                            result,
+                            t,
+                            "samples",
+                            f,
+                            "per-sample records (samples/"
+                                + t.model()
+                                + "/"
+                                + t.task()
+                                + ".jsonl)")));
+        run.errors(t.model(), t.task())
+            .ifPresent(
+                f ->
+                    attachments.add(
+                        attach(
+                            writer,
+                            result,
+                            t,
+                            "errors",
+                            f,
+                            "skipped samples (samples/"
+                                + t.model()
+                                + "/"
+                                + t.task()
+                                + ".errors.jsonl)")));
       }
       if (!t.categories().isEmpty()) {
         String source = id(result.runId(), "categories", t.model(), t.task()) + "-attachment.csv";
-        writer.write(source, new ByteArrayInputStream(categoriesCsv(t).getBytes(StandardCharsets.UTF_8)));
-        // text/plain, not text/csv: Allure's CSV viewer builds its table as HTML without escaping the cells, so a
-        // category named <script>... would run (caught by AllureReportBrowserTest); plain text is shown as text
-        attachments.add(new Attachment().setName("per-category table (CSV)").setType("text/plain").setSource(source));
+        writer.write(
+            source, new ByteArrayInputStream(categoriesCsv(t).getBytes(StandardCharsets.UTF_8)));
+        // text/plain, not text/csv: Allure's CSV viewer builds its table as HTML without escaping
+        // the cells, so a
+        // category named <script>... would run (caught by AllureReportBrowserTest); plain text is
+        // shown as text
+        attachments.add(
+            new Attachment()
+                .setName("per-category table (CSV)")
+                .setType("text/plain")
+                .setSource(source));
       }
       for (MetricValue m : t.metrics()) {
         writer.write(testResult(result, t, m, gates, config, runStart, attachments));
       }
     }
     OutputFiles.write(directory.resolve("environment.properties"), environment(result));
-    OutputFiles.write(directory.resolve("categories.json"), """
+    OutputFiles.write(
+        directory.resolve("categories.json"),
+        """
         [
           {"name": "Regression gate failed", "matchedStatuses": ["failed"]},
           {"name": "Metric is NaN", "matchedStatuses": ["broken"]}
@@ -114,16 +156,32 @@ public final class AllureResults {
   }
 
   private static TestResult testResult(
-      RunResult result, TaskResult t, MetricValue m, Optional<GateReport> gates, JsonNode config, long runStart,
+      RunResult result,
+      TaskResult t,
+      MetricValue m,
+      Optional<GateReport> gates,
+      JsonNode config,
+      long runStart,
       List<Attachment> attachments) {
-    List<GateResult> mine = gates.map(g -> g.results().stream()
-        .filter(x -> t.model().equals(x.model()) && t.task().equals(x.task()) && m.name().equals(x.metric())).toList())
-        .orElse(List.of());
+    List<GateResult> mine =
+        gates
+            .map(
+                g ->
+                    g.results().stream()
+                        .filter(
+                            x ->
+                                t.model().equals(x.model())
+                                    && t.task().equals(x.task())
+                                    && m.name().equals(x.metric()))
+                        .toList())
+            .orElse(List.of());
     Status status;
     String details = null;
     if (mine.stream().anyMatch(x -> !x.passed())) {
       status = Status.FAILED;
-      details = String.join("\n", mine.stream().filter(x -> !x.passed()).map(GateResult::message).toList());
+      details =
+          String.join(
+              "\n", mine.stream().filter(x -> !x.passed()).map(GateResult::message).toList());
     } else if (!mine.isEmpty()) {
       status = Status.PASSED;
       details = String.join("\n", mine.stream().map(GateResult::message).toList());
@@ -137,18 +195,34 @@ public final class AllureResults {
     List<Parameter> params = new ArrayList<>();
     param(params, "value", value);
     if (m.interval() != null) {
-      param(params, "interval", "[" + fmt(m.interval().lower()) + ", " + fmt(m.interval().upper()) + "] ("
-          + fmt(m.interval().level() * 100) + "%, " + m.interval().resamples() + " resamples)");
+      param(
+          params,
+          "interval",
+          "["
+              + fmt(m.interval().lower())
+              + ", "
+              + fmt(m.interval().upper())
+              + "] ("
+              + fmt(m.interval().level() * 100)
+              + "%, "
+              + m.interval().resamples()
+              + " resamples)");
     }
     param(params, "better", m.direction() == Direction.LOWER_IS_BETTER ? "lower" : "higher");
     param(params, "samples", Long.toString(t.sampleCount()));
     param(params, "skipped samples", Long.toString(t.errorCount()));
     param(params, "task type", t.type() + " v" + t.version());
-    result.provenance().models().stream().filter(p -> p.name().equals(t.model())).findFirst().ifPresent(p -> {
-      param(params, "model checksum", p.checksum());
-      param(params, "engine", p.engine() + " on " + p.device());
-    });
-    result.provenance().datasets().stream().filter(d -> d.name().equals(t.dataset())).findFirst()
+    result.provenance().models().stream()
+        .filter(p -> p.name().equals(t.model()))
+        .findFirst()
+        .ifPresent(
+            p -> {
+              param(params, "model checksum", p.checksum());
+              param(params, "engine", p.engine() + " on " + p.device());
+            });
+    result.provenance().datasets().stream()
+        .filter(d -> d.name().equals(t.dataset()))
+        .findFirst()
         .ifPresent(d -> param(params, "dataset fingerprint", d.fingerprint()));
     param(params, "seed", Long.toString(result.provenance().seed()));
     param(params, "harness", result.provenance().harnessVersion());
@@ -160,12 +234,20 @@ public final class AllureResults {
         .setTestCaseId(id("case", t.model(), t.task(), t.dataset(), m.name()))
         .setName(t.task() + " / " + m.name() + " = " + value)
         .setFullName("vleval." + t.model() + "." + t.task() + "." + m.name())
-        .setLabels(List.of(label("epic", t.model()), label("feature", t.task()), label("story", t.dataset()),
-            label("parentSuite", result.name() == null ? result.runId() : result.name()), label("suite", t.model()),
-            label("subSuite", t.task()), label("tag", t.type()), label("framework", "vleval")))
+        .setLabels(
+            List.of(
+                label("epic", t.model()),
+                label("feature", t.task()),
+                label("story", t.dataset()),
+                label("parentSuite", result.name() == null ? result.runId() : result.name()),
+                label("suite", t.model()),
+                label("subSuite", t.task()),
+                label("tag", t.type()),
+                label("framework", "vleval")))
         .setParameters(params)
         .setStatus(status)
-        // Allure's page inserts the status message as HTML (found by AllureReportBrowserTest): escape it
+        // Allure's page inserts the status message as HTML (found by AllureReportBrowserTest):
+        // escape it
         .setStatusDetails(details == null ? null : new StatusDetails().setMessage(text(details)))
         .setStage(Stage.FINISHED)
         .setDescriptionHtml(description(t, m, value, mine))
@@ -175,29 +257,61 @@ public final class AllureResults {
   }
 
   /** An escaped summary and the per-category table; every run string goes through {@code text}. */
-  private static String description(TaskResult t, MetricValue m, String value, List<GateResult> gates) {
+  private static String description(
+      TaskResult t, MetricValue m, String value, List<GateResult> gates) {
     StringBuilder out = new StringBuilder();
-    out.append("<p><b>").append(text(m.name())).append("</b> of task <b>").append(text(t.task())).append("</b> (")
-        .append(text(t.type())).append(" v").append(text(t.version())).append(") on model <b>").append(text(t.model()))
-        .append("</b>, dataset <b>").append(text(t.dataset())).append("</b>: <b>").append(text(value)).append("</b>");
+    out.append("<p><b>")
+        .append(text(m.name()))
+        .append("</b> of task <b>")
+        .append(text(t.task()))
+        .append("</b> (")
+        .append(text(t.type()))
+        .append(" v")
+        .append(text(t.version()))
+        .append(") on model <b>")
+        .append(text(t.model()))
+        .append("</b>, dataset <b>")
+        .append(text(t.dataset()))
+        .append("</b>: <b>")
+        .append(text(value))
+        .append("</b>");
     if (m.interval() != null) {
-      out.append(", interval [").append(fmt(m.interval().lower())).append(", ").append(fmt(m.interval().upper()))
+      out.append(", interval [")
+          .append(fmt(m.interval().lower()))
+          .append(", ")
+          .append(fmt(m.interval().upper()))
           .append("]");
     }
-    out.append("; ").append(t.sampleCount()).append(" samples, ").append(t.errorCount()).append(" skipped.</p>");
+    out.append("; ")
+        .append(t.sampleCount())
+        .append(" samples, ")
+        .append(t.errorCount())
+        .append(" skipped.</p>");
     if (!gates.isEmpty()) {
       out.append("<ul>");
       for (GateResult g : gates) {
-        out.append("<li>").append(g.passed() ? "pass" : "FAIL").append(": ").append(text(g.message())).append("</li>");
+        out.append("<li>")
+            .append(g.passed() ? "pass" : "FAIL")
+            .append(": ")
+            .append(text(g.message()))
+            .append("</li>");
       }
       out.append("</ul>");
     }
     if (!t.categories().isEmpty()) {
-      out.append("<table><tr><th>category</th><th>samples</th><th>").append(text(m.name())).append("</th></tr>");
+      out.append("<table><tr><th>category</th><th>samples</th><th>")
+          .append(text(m.name()))
+          .append("</th></tr>");
       for (CategoryBreakdown c : t.categories()) {
-        MetricValue cm = c.metrics().stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
-        out.append("<tr><td>").append(text(c.category())).append("</td><td>").append(c.sampleCount()).append("</td><td>")
-            .append(cm == null ? "" : fmt(cm.value())).append("</td></tr>");
+        MetricValue cm =
+            c.metrics().stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
+        out.append("<tr><td>")
+            .append(text(c.category()))
+            .append("</td><td>")
+            .append(c.sampleCount())
+            .append("</td><td>")
+            .append(cm == null ? "" : fmt(cm.value()))
+            .append("</td></tr>");
       }
       out.append("</table>");
     }
@@ -205,7 +319,12 @@ public final class AllureResults {
   }
 
   private static Attachment attach(
-      FileSystemResultsWriter writer, RunResult result, TaskResult t, String kind, Path file, String name) {
+      FileSystemResultsWriter writer,
+      RunResult result,
+      TaskResult t,
+      String kind,
+      Path file,
+      String name) {
     String source = id(result.runId(), kind, t.model(), t.task()) + "-attachment.jsonl";
     try {
       byte[] bytes;
@@ -217,12 +336,13 @@ public final class AllureResults {
         while (end > 0 && bytes[end - 1] != '\n') {
           end--;
         }
-        bytes = java.util.Arrays.copyOf(bytes, end);
+        bytes = Arrays.copyOf(bytes, end);
         name += ", first " + end + " bytes";
       }
       writer.write(source, new ByteArrayInputStream(bytes));
     } catch (IOException e) {
-      throw new VlevalException(file + ": cannot read for the Allure attachment: " + e.getMessage(), e);
+      throw new VlevalException(
+          file + ": cannot read for the Allure attachment: " + e.getMessage(), e);
     }
     return new Attachment().setName(name).setType("text/plain").setSource(source);
   }
@@ -239,11 +359,18 @@ public final class AllureResults {
     List<String> header = new ArrayList<>(List.of("category", "samples"));
     header.addAll(names);
     StringWriter out = new StringWriter();
-    try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get())) {
+    try (CSVPrinter csv =
+        new CSVPrinter(
+            out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).get())) {
       for (CategoryBreakdown c : t.categories()) {
         List<Object> row = new ArrayList<>(List.of(c.category(), c.sampleCount()));
         for (String n : names) {
-          row.add(c.metrics().stream().filter(m -> m.name().equals(n)).findFirst().map(m -> (Object) m.value()).orElse(""));
+          row.add(
+              c.metrics().stream()
+                  .filter(m -> m.name().equals(n))
+                  .findFirst()
+                  .map(m -> (Object) m.value())
+                  .orElse(""));
         }
         csv.printRecord(row);
       }
@@ -262,10 +389,16 @@ public final class AllureResults {
     property(out, "seed", Long.toString(r.provenance().seed()));
     property(out, "config.sha256", r.configSha256());
     for (ModelProvenance m : r.provenance().models()) {
-      property(out, "model." + m.name(), m.type() + " " + m.checksum() + " (" + m.engine() + ", " + m.device() + ")");
+      property(
+          out,
+          "model." + m.name(),
+          m.type() + " " + m.checksum() + " (" + m.engine() + ", " + m.device() + ")");
     }
     for (DatasetProvenance d : r.provenance().datasets()) {
-      property(out, "dataset." + d.name(), d.type() + " " + d.fingerprint() + " (" + d.size() + " samples)");
+      property(
+          out,
+          "dataset." + d.name(),
+          d.type() + " " + d.fingerprint() + " (" + d.size() + " samples)");
     }
     return out.toString();
   }
@@ -327,7 +460,7 @@ public final class AllureResults {
   }
 
   private static void flatten(List<Parameter> params, String prefix, JsonNode node) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getKey().equals("name")) {
         continue;
@@ -347,7 +480,8 @@ public final class AllureResults {
 
   /** A stable UUID from its parts: the same run gives the same file names. */
   static String id(String... parts) {
-    return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   private static long epochMillis(String instant) {

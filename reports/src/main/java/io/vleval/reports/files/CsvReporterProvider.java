@@ -32,7 +32,8 @@ public final class CsvReporterProvider implements ReporterProvider<CsvReporterPr
    * @param file where to write, relative to the run directory or absolute
    */
   public record Spec(
-      @Doc("file to write, relative to the run directory or absolute (default results.csv)") String file,
+      @Doc("file to write, relative to the run directory or absolute (default results.csv)")
+          String file,
       @Doc("column separator: comma (default), tab or semicolon") Delimiter delimiter) {
     public Spec {
       file = file == null ? "results.csv" : file;
@@ -60,6 +61,8 @@ public final class CsvReporterProvider implements ReporterProvider<CsvReporterPr
 
   @Override
   public void report(Spec spec, RunResult result, Path runDirectory) {
-    OutputFiles.write(OutputFiles.resolve(runDirectory, spec.file()), ResultCodec.csv(result, spec.delimiter().character));
+    OutputFiles.write(
+        OutputFiles.resolve(runDirectory, spec.file()),
+        ResultCodec.csv(result, spec.delimiter().character));
   }
 }

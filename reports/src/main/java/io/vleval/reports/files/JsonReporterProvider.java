@@ -8,9 +8,9 @@ import io.vleval.reports.run.OutputFiles;
 import java.nio.file.Path;
 
 /**
- * {@code json}: writes the run's result in the {@code results.json} format (the same
- * {@link ResultCodec} the runner uses) to another file, for example a CI artifact folder, or
- * compact on one line.
+ * {@code json}: writes the run's result in the {@code results.json} format (the same {@link
+ * ResultCodec} the runner uses) to another file, for example a CI artifact folder, or compact on
+ * one line.
  */
 public final class JsonReporterProvider implements ReporterProvider<JsonReporterProvider.Spec> {
 
@@ -21,7 +21,8 @@ public final class JsonReporterProvider implements ReporterProvider<JsonReporter
    * @param pretty indented (the default) or one line
    */
   public record Spec(
-      @Doc("file to write, relative to the run directory or absolute (default results.json)") String file,
+      @Doc("file to write, relative to the run directory or absolute (default results.json)")
+          String file,
       @Doc("indent the JSON (default true); false writes one line") Boolean pretty) {
     public Spec {
       file = file == null ? "results.json" : file;
@@ -49,6 +50,7 @@ public final class JsonReporterProvider implements ReporterProvider<JsonReporter
 
   @Override
   public void report(Spec spec, RunResult result, Path runDirectory) {
-    OutputFiles.write(OutputFiles.resolve(runDirectory, spec.file()), ResultCodec.json(result, spec.pretty()));
+    OutputFiles.write(
+        OutputFiles.resolve(runDirectory, spec.file()), ResultCodec.json(result, spec.pretty()));
   }
 }

@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Escaping for text that reaches the page. Every string that comes from a run (model, task,
- * dataset and category names, predictions, references, sample ids, paths) goes through
- * {@link #text}; none is ever placed in a URL, an event handler, a script or a style.
+ * Escaping for text that reaches the page. Every string that comes from a run (model, task, dataset
+ * and category names, predictions, references, sample ids, paths) goes through {@link #text}; none
+ * is ever placed in a URL, an event handler, a script or a style.
  */
 public final class Html {
   private Html() {}
@@ -40,10 +40,13 @@ public final class Html {
     return out.toString();
   }
 
-  /** A Content-Security-Policy source for an inline element's exact content: {@code 'sha256-...'}. */
+  /**
+   * A Content-Security-Policy source for an inline element's exact content: {@code 'sha256-...'}.
+   */
   public static String cspHash(String content) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8));
       return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -20,8 +20,10 @@ public final class HtmlReporterProvider implements ReporterProvider<HtmlReporter
    * @param baseline a baseline {@code results.json} or run directory; deltas are shown against it
    */
   public record Spec(
-      @Doc("file to write, relative to the run directory or absolute (default leaderboard.html)") String file,
-      @Doc("baseline results.json or run directory to show changes against (optional)") Path baseline,
+      @Doc("file to write, relative to the run directory or absolute (default leaderboard.html)")
+          String file,
+      @Doc("baseline results.json or run directory to show changes against (optional)")
+          Path baseline,
       @Doc("worst samples shown per task and model (default 10, 0 for none)") Integer worstSamples,
       @Doc("page title (default: vleval leaderboard)") String title) {
     public Spec {
@@ -31,7 +33,8 @@ public final class HtmlReporterProvider implements ReporterProvider<HtmlReporter
         throw new IllegalArgumentException("file must not be blank");
       }
       if (worstSamples < 0) {
-        throw new IllegalArgumentException("worst_samples must be 0 or more, found " + worstSamples);
+        throw new IllegalArgumentException(
+            "worst_samples must be 0 or more, found " + worstSamples);
       }
     }
   }
@@ -54,8 +57,11 @@ public final class HtmlReporterProvider implements ReporterProvider<HtmlReporter
   @Override
   public void report(Spec spec, RunResult result, Path runDirectory) {
     FinishedRun baseline = spec.baseline() == null ? null : FinishedRun.read(spec.baseline());
-    String html = Leaderboard.render(List.of(new FinishedRun(result, runDirectory)), baseline,
-        new Leaderboard.Options(spec.title(), spec.worstSamples()));
+    String html =
+        Leaderboard.render(
+            List.of(new FinishedRun(result, runDirectory)),
+            baseline,
+            new Leaderboard.Options(spec.title(), spec.worstSamples()));
     OutputFiles.write(OutputFiles.resolve(runDirectory, spec.file()), html);
   }
 }

@@ -1,2 +1,5 @@
-/** The self-contained HTML leaderboard: models x tasks, charts, drill-downs; and the html reporter that writes it. */
+/**
+ * The self-contained HTML leaderboard: models x tasks, charts, drill-downs; and the html reporter
+ * that writes it.
+ */
 package io.vleval.reports.html;

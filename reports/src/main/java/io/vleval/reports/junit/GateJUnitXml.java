@@ -11,9 +11,9 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes gate outcomes as a JUnit XML report (the Ant/Surefire format Jenkins, GitLab and GitHub
- * actions read): one {@code testsuite} "vleval gates", one {@code testcase} per gate
- * ({@code classname} = {@code vleval.gates.<model>.<task>}, {@code name} = the metric), a
- * {@code failure} with the gate's message when it failed.
+ * actions read): one {@code testsuite} "vleval gates", one {@code testcase} per gate ({@code
+ * classname} = {@code vleval.gates.<model>.<task>}, {@code name} = the metric), a {@code failure}
+ * with the gate's message when it failed.
  */
 public final class GateJUnitXml {
   private GateJUnitXml() {}
@@ -80,11 +80,18 @@ public final class GateJUnitXml {
       return "";
     }
     StringBuilder out = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> {
-      boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
-          || (c >= 0x10000 && c <= 0x10FFFF);
-      out.appendCodePoint(ok ? c : 0xFFFD);
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              boolean ok =
+                  c == 0x9
+                      || c == 0xA
+                      || c == 0xD
+                      || (c >= 0x20 && c <= 0xD7FF)
+                      || (c >= 0xE000 && c <= 0xFFFD)
+                      || (c >= 0x10000 && c <= 0x10FFFF);
+              out.appendCodePoint(ok ? c : 0xFFFD);
+            });
     return out.toString();
   }
 }

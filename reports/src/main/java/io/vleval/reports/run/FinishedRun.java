@@ -5,15 +5,17 @@ import io.vleval.api.result.GateReport;
 import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A finished run and the folder it was written to, from which reporters read what
- * {@code results.json} does not hold: the gate outcomes ({@code gates.json}) and the per-sample
- * records ({@code samples/<model>/<task>.jsonl}).
+ * A finished run and the folder it was written to, from which reporters read what {@code
+ * results.json} does not hold: the gate outcomes ({@code gates.json}) and the per-sample records
+ * ({@code samples/<model>/<task>.jsonl}).
  *
  * @param directory the run directory, or {@code null} for a bare {@code results.json} (no samples)
  */
@@ -26,18 +28,22 @@ public record FinishedRun(RunResult result, Path directory) {
   // results file (which may come from elsewhere) is never turned into a path.
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-  /** Reads a finished run from its directory or its {@code results.json} (whose folder is then the run directory). */
+  /**
+   * Reads a finished run from its directory or its {@code results.json} (whose folder is then the
+   * run directory).
+   */
   public static FinishedRun read(Path dirOrFile) {
     Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("results.json") : dirOrFile;
     String json;
     try {
-      json = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.nio.file.NoSuchFileException e) {
+      json = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
       throw new VlevalException(file + ": not found (is this a finished run directory?)");
     } catch (IOException e) {
       throw new VlevalException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return new FinishedRun(ResultCodec.parse(json, file.toString()), file.toAbsolutePath().getParent());
+    return new FinishedRun(
+        ResultCodec.parse(json, file.toString()), file.toAbsolutePath().getParent());
   }
 
   /** The gates of this run, when it had a {@code gates:} section. */
@@ -64,12 +70,17 @@ public record FinishedRun(RunResult result, Path directory) {
   }
 
   private Optional<Path> sidecar(String model, String task, String suffix) {
-    if (directory == null || model == null || task == null || !SAFE_NAME.matcher(model).matches()
+    if (directory == null
+        || model == null
+        || task == null
+        || !SAFE_NAME.matcher(model).matches()
         || !SAFE_NAME.matcher(task).matches()) {
       return Optional.empty();
     }
     Path root = directory.resolve("samples").toAbsolutePath().normalize();
     Path file = root.resolve(model).resolve(task + suffix).normalize();
-    return file.startsWith(root) && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    return file.startsWith(root) && Files.isRegularFile(file)
+        ? Optional.of(file)
+        : Optional.empty();
   }
 }

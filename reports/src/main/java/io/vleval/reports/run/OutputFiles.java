@@ -1,7 +1,6 @@
 package io.vleval.reports.run;
 
 import io.vleval.api.files.AtomicFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**

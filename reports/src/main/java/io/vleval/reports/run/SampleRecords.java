@@ -19,13 +19,14 @@ import java.util.PriorityQueue;
 
 /**
  * Reads per-sample records ({@code samples/<model>/<task>.jsonl}) generically, so that any task's
- * records show in reports without code for that task. The first field present of each list is
- * used; task authors who name their record components this way get predictions, references and
- * the worst samples shown:
+ * records show in reports without code for that task. The first field present of each list is used;
+ * task authors who name their record components this way get predictions, references and the worst
+ * samples shown:
  *
  * <ul>
  *   <li>id: {@code sampleId} (what {@code SampleRecord} writes), {@code sample_id}, {@code id}
- *   <li>prediction: {@code prediction}, {@code predicted}, {@code pred}, {@code output}, {@code caption}
+ *   <li>prediction: {@code prediction}, {@code predicted}, {@code pred}, {@code output}, {@code
+ *       caption}
  *   <li>reference: {@code references} (a list), {@code reference}, {@code label}, {@code target},
  *       {@code ground_truth}
  *   <li>correctness: {@code correct}, {@code exact}, {@code hit} (booleans)
@@ -39,8 +40,10 @@ import java.util.PriorityQueue;
 public final class SampleRecords {
 
   public static final List<String> ID = List.of("sampleId", "sample_id", "id");
-  public static final List<String> PREDICTION = List.of("prediction", "predicted", "pred", "output", "caption");
-  public static final List<String> REFERENCE = List.of("references", "reference", "label", "target", "ground_truth");
+  public static final List<String> PREDICTION =
+      List.of("prediction", "predicted", "pred", "output", "caption");
+  public static final List<String> REFERENCE =
+      List.of("references", "reference", "label", "target", "ground_truth");
   public static final List<String> CORRECT = List.of("correct", "exact", "hit");
   public static final List<String> SCORE = List.of("score");
 
@@ -54,15 +57,17 @@ public final class SampleRecords {
    *
    * @param total records read
    * @param incorrect records marked incorrect
-   * @param ranked whether any record has a correctness or score field (otherwise {@code worst} is the first records)
+   * @param ranked whether any record has a correctness or score field (otherwise {@code worst} is
+   *     the first records)
    * @param unreadable lines that are not JSON objects (such as a last line cut short by a kill)
    */
-  public record Summary(long total, long incorrect, boolean ranked, long unreadable, List<SampleView> worst) {}
+  public record Summary(
+      long total, long incorrect, boolean ranked, long unreadable, List<SampleView> worst) {}
 
-  private static final Comparator<SampleView> WORST_FIRST = Comparator
-      .comparingInt((SampleView s) -> s.correct() == null ? 1 : s.correct() ? 2 : 0)
-      .thenComparingDouble(s -> s.score() == null ? Double.POSITIVE_INFINITY : s.score())
-      .thenComparingLong(SampleView::line);
+  private static final Comparator<SampleView> WORST_FIRST =
+      Comparator.comparingInt((SampleView s) -> s.correct() == null ? 1 : s.correct() ? 2 : 0)
+          .thenComparingDouble(s -> s.score() == null ? Double.POSITIVE_INFINITY : s.score())
+          .thenComparingLong(SampleView::line);
 
   public static Summary worst(Path jsonl, int n) {
     PriorityQueue<SampleView> kept = new PriorityQueue<>(WORST_FIRST.reversed());
@@ -128,7 +133,14 @@ public final class SampleRecords {
     if (s != null && score == null) {
       rest.set(SCORE.get(0), s);
     }
-    return new SampleView(number, id, prediction, reference, correct, score, rest.isEmpty() ? null : clip(rest.toString()));
+    return new SampleView(
+        number,
+        id,
+        prediction,
+        reference,
+        correct,
+        score,
+        rest.isEmpty() ? null : clip(rest.toString()));
   }
 
   /** Removes and returns the first field of {@code names} present in {@code obj}. */
@@ -151,7 +163,7 @@ public final class SampleRecords {
     if (node.isArray()) {
       List<String> parts = new ArrayList<>();
       boolean scalars = true;
-      for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
+      for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
         JsonNode e = it.next();
         scalars &= e.isValueNode();
         parts.add(e.asText());
@@ -169,6 +181,16 @@ public final class SampleRecords {
 
   /** The per-sample field names read, for documentation and messages. */
   public static Map<String, List<String>> fieldNames() {
-    return Map.of("id", ID, "prediction", PREDICTION, "reference", REFERENCE, "correct", CORRECT, "score", SCORE);
+    return Map.of(
+        "id",
+        ID,
+        "prediction",
+        PREDICTION,
+        "reference",
+        REFERENCE,
+        "correct",
+        CORRECT,
+        "score",
+        SCORE);
   }
 }

@@ -11,4 +11,10 @@ package io.vleval.reports.run;
  * @param other the record's remaining fields as compact JSON, or {@code null} when there are none
  */
 public record SampleView(
-    long line, String id, String prediction, String reference, Boolean correct, Double score, String other) {}
+    long line,
+    String id,
+    String prediction,
+    String reference,
+    Boolean correct,
+    Double score,
+    String other) {}

@@ -12,28 +12,42 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Allure's own generator, unpacked by the build (see the pom), renders the results into index.html. */
+/**
+ * Allure's own generator, unpacked by the build (see the pom), renders the results into index.html.
+ */
 class AllureReportTest {
 
   @TempDir Path temp;
 
   static Path home() {
     String prop = System.getProperty("vleval.allure.home");
-    assertThat(prop).as("vleval.allure.home is set by the pom's surefire configuration").isNotNull();
-    return AllureReport.locate(List.of(Path.of(prop))).orElseThrow(() -> new AssertionError(
-        "Allure's command line is not unpacked at " + prop + " (mvn generate-test-resources unpacks it)"));
+    assertThat(prop)
+        .as("vleval.allure.home is set by the pom's surefire configuration")
+        .isNotNull();
+    return AllureReport.locate(List.of(Path.of(prop)))
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "Allure's command line is not unpacked at "
+                        + prop
+                        + " (mvn generate-test-resources unpacks it)"));
   }
 
   @Test
   void rendersTheHtmlReportOfARun() throws Exception {
     Path run = TestRuns.write(temp.resolve("run"), TestRuns.result("run-1", 0), TestRuns.gates());
     AllureResults.write(FinishedRun.read(run), run.resolve("allure-results"), true);
-    Path index = new AllureReport(home()).generate(run.resolve("allure-results"), temp.resolve("report"), false);
+    Path index =
+        new AllureReport(home())
+            .generate(run.resolve("allure-results"), temp.resolve("report"), false);
     assertThat(index).isRegularFile();
     assertThat(Files.readString(index)).contains("<html");
     assertThat(temp.resolve("report/data/test-cases")).isDirectory();
     // the report's data keeps the hostile category text as data (the UI renders it as text)
-    assertThat(temp.resolve("report/widgets/summary.json")).content().contains("\"failed\":1").contains("\"total\":6");
+    assertThat(temp.resolve("report/widgets/summary.json"))
+        .content()
+        .contains("\"failed\":1")
+        .contains("\"total\":6");
   }
 
   @Test
@@ -45,7 +59,9 @@ class AllureReportTest {
 
   @Test
   void aMissingResultsFolderIsAUserError() {
-    assertThatThrownBy(() -> new AllureReport(home()).generate(temp.resolve("none"), temp.resolve("r"), false))
-        .isInstanceOf(VlevalException.class).hasMessageContaining("no Allure results folder");
+    assertThatThrownBy(
+            () -> new AllureReport(home()).generate(temp.resolve("none"), temp.resolve("r"), false))
+        .isInstanceOf(VlevalException.class)
+        .hasMessageContaining("no Allure results folder");
   }
 }

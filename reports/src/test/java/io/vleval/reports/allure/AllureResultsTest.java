@@ -56,9 +56,14 @@ class AllureResultsTest {
 
   @Test
   void oneResultPerTaskModelAndMetricLabelledModelTaskDataset() {
-    assertThat(byFullName).containsOnlyKeys("vleval.rnd.zero-shot.top1", "vleval.rnd.zero-shot.top5",
-        "vleval.pixels.zero-shot.top1", "vleval.pixels.zero-shot.top5", "vleval.rnd.captions.CIDEr",
-        "vleval.rnd.captions.BLEU-4");
+    assertThat(byFullName)
+        .containsOnlyKeys(
+            "vleval.rnd.zero-shot.top1",
+            "vleval.rnd.zero-shot.top5",
+            "vleval.pixels.zero-shot.top1",
+            "vleval.pixels.zero-shot.top5",
+            "vleval.rnd.captions.CIDEr",
+            "vleval.rnd.captions.BLEU-4");
     JsonNode r = byFullName.get("vleval.rnd.zero-shot.top1");
     assertThat(label(r, "epic")).isEqualTo("rnd");
     assertThat(label(r, "feature")).isEqualTo("zero-shot");
@@ -71,11 +76,15 @@ class AllureResultsTest {
   void statusComesFromTheGates() {
     JsonNode failed = byFullName.get("vleval.rnd.zero-shot.top1");
     assertThat(failed.path("status").asText()).isEqualTo("failed");
-    assertThat(failed.path("statusDetails").path("message").asText()).contains("below the floor min 20");
-    assertThat(byFullName.get("vleval.pixels.zero-shot.top1").path("status").asText()).isEqualTo("passed");
-    assertThat(byFullName.get("vleval.rnd.zero-shot.top5").path("status").asText()).isEqualTo("passed");
+    assertThat(failed.path("statusDetails").path("message").asText())
+        .contains("below the floor min 20");
+    assertThat(byFullName.get("vleval.pixels.zero-shot.top1").path("status").asText())
+        .isEqualTo("passed");
+    assertThat(byFullName.get("vleval.rnd.zero-shot.top5").path("status").asText())
+        .isEqualTo("passed");
     // ungated NaN: broken
-    assertThat(byFullName.get("vleval.rnd.captions.BLEU-4").path("status").asText()).isEqualTo("broken");
+    assertThat(byFullName.get("vleval.rnd.captions.BLEU-4").path("status").asText())
+        .isEqualTo("broken");
   }
 
   @Test
@@ -100,25 +109,35 @@ class AllureResultsTest {
       names.add(a.path("name").asText());
       assertThat(out.resolve(a.path("source").asText())).exists();
     }
-    assertThat(names).containsExactly("per-sample records (samples/rnd/zero-shot.jsonl)", "per-category table (CSV)");
+    assertThat(names)
+        .containsExactly(
+            "per-sample records (samples/rnd/zero-shot.jsonl)", "per-category table (CSV)");
     JsonNode table = r.path("attachments").get(1);
     assertThat(table.path("type").asText()).isEqualTo("text/plain");
     assertThat(Files.readString(out.resolve(table.path("source").asText())))
-        .startsWith("category,samples,top1").contains("<script>alert(1)</script>,3,33.3");
+        .startsWith("category,samples,top1")
+        .contains("<script>alert(1)</script>,3,33.3");
     JsonNode captions = byFullName.get("vleval.rnd.captions.CIDEr");
     assertThat(captions.path("attachments")).hasSize(2);
-    assertThat(out.resolve("environment.properties")).content().contains("seed=42").contains("dataset.coco=");
+    assertThat(out.resolve("environment.properties"))
+        .content()
+        .contains("seed=42")
+        .contains("dataset.coco=");
   }
 
   @Test
   void untrustedTextIsEscapedInTheHtmlDescription() {
     for (JsonNode r : byFullName.values()) {
       String html = r.path("descriptionHtml").asText();
-      assertThat(html).doesNotContain("<script").doesNotContain("<img").doesNotContain("javascript:alert(3)\"");
+      assertThat(html)
+          .doesNotContain("<script")
+          .doesNotContain("<img")
+          .doesNotContain("javascript:alert(3)\"");
       assertThat(r.path("description").isMissingNode() || r.path("description").isNull()).isTrue();
     }
     String top1 = byFullName.get("vleval.rnd.zero-shot.top1").path("descriptionHtml").asText();
-    assertThat(top1).contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>")
+    assertThat(top1)
+        .contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>")
         .contains("<td>&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</td>")
         .contains("FAIL: &#39;top1&#39; of task");
   }
@@ -127,7 +146,8 @@ class AllureResultsTest {
   void theSameRunGivesTheSameFiles() throws Exception {
     Path again = temp.resolve("again");
     AllureResults.write(FinishedRun.read(temp.resolve("run")), again, true);
-    try (Stream<Path> a = Files.list(out); Stream<Path> b = Files.list(again)) {
+    try (Stream<Path> a = Files.list(out);
+        Stream<Path> b = Files.list(again)) {
       List<String> first = a.map(p -> p.getFileName().toString()).sorted().toList();
       assertThat(b.map(p -> p.getFileName().toString()).sorted().toList()).isEqualTo(first);
       for (String f : first) {

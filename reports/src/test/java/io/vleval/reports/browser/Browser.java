@@ -27,7 +27,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 public final class Browser {
   private static final Path CHROMIUM = Path.of(env("VLEVAL_CHROMIUM", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER = Path.of(env("VLEVAL_CHROMEDRIVER", "/usr/bin/chromedriver"));
+  private static final Path CHROMEDRIVER =
+      Path.of(env("VLEVAL_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
   private Browser() {}
 
@@ -46,8 +47,11 @@ public final class Browser {
       missing.add("chromedriver (" + CHROMEDRIVER + ")");
     }
     if (!missing.isEmpty()) {
-      String why = String.join(" and ", missing) + " not installed; install them with"
-          + " 'apt-get install -y chromium chromium-driver' to run the browser test of " + what;
+      String why =
+          String.join(" and ", missing)
+              + " not installed; install them with"
+              + " 'apt-get install -y chromium chromium-driver' to run the browser test of "
+              + what;
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail("CI=true and " + why);
       }
@@ -55,16 +59,27 @@ public final class Browser {
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1000",
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
         "--user-data-dir=" + Files.createDirectories(temp.resolve("profile")));
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-        .withLogFile(temp.resolve("chromedriver.log").toFile()).build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(temp.resolve("chromedriver.log").toFile())
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     return driver;

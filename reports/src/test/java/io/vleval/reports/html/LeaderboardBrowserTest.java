@@ -18,14 +18,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.json.Json;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
- * The leaderboard in a real browser: Debian's chromium driven by its chromedriver through
- * Selenium, headless, from disk. Sorts a column, opens a drill-down, saves screenshots under
- * {@code target/screenshots}, and checks that the page made no network request and that hostile
- * text stayed text.
+ * The leaderboard in a real browser: Debian's chromium driven by its chromedriver through Selenium,
+ * headless, from disk. Sorts a column, opens a drill-down, saves screenshots under {@code
+ * target/screenshots}, and checks that the page made no network request and that hostile text
+ * stayed text.
  *
  * <p>Skipped, saying why, when chromium or chromedriver is not installed; failed instead when
  * {@code CI=true} (see {@link Browser}).
@@ -39,9 +40,14 @@ class LeaderboardBrowserTest {
   @BeforeEach
   void start() throws Exception {
     driver = Browser.start(temp, "the leaderboard");
-    FinishedRun a = FinishedRun.read(TestRuns.write(temp.resolve("a"), TestRuns.result("run-a", 0), TestRuns.gates()));
-    FinishedRun b = FinishedRun.read(TestRuns.write(temp.resolve("b"), TestRuns.result("run-b", 40), null));
-    FinishedRun base = FinishedRun.read(TestRuns.write(temp.resolve("base"), TestRuns.result("run-base", 2), null));
+    FinishedRun a =
+        FinishedRun.read(
+            TestRuns.write(temp.resolve("a"), TestRuns.result("run-a", 0), TestRuns.gates()));
+    FinishedRun b =
+        FinishedRun.read(TestRuns.write(temp.resolve("b"), TestRuns.result("run-b", 40), null));
+    FinishedRun base =
+        FinishedRun.read(
+            TestRuns.write(temp.resolve("base"), TestRuns.result("run-base", 2), null));
     page = temp.resolve("leaderboard.html");
     Files.writeString(page, Leaderboard.render(List.of(a, b), base, Leaderboard.Options.DEFAULT));
   }
@@ -61,15 +67,21 @@ class LeaderboardBrowserTest {
     assertThat(driver.getTitle()).isEqualTo("vleval leaderboard");
 
     // sort the zero-shot column: best first, then worst first
-    WebElement header = driver.findElement(By.xpath("//table[@id='leaderboard']/thead//th[button[starts-with(normalize-space(.), 'zero-shot')]]"));
+    WebElement header =
+        driver.findElement(
+            By.xpath(
+                "//table[@id='leaderboard']/thead//th[button[starts-with(normalize-space(.), 'zero-shot')]]"));
     int column = headerIndex(header);
     header.findElement(By.tagName("button")).click();
-    Browser.waitFor(() -> "descending".equals(header.getAttribute("aria-sort")), "the column to sort");
+    Browser.waitFor(
+        () -> "descending".equals(header.getAttribute("aria-sort")), "the column to sort");
     List<Double> desc = columnValues(column);
     assertThat(desc).hasSize(4).isSortedAccordingTo((x, y) -> Double.compare(y, x));
     assertThat(rowLabels().get(0)).isEqualTo("pixels");
     header.findElement(By.tagName("button")).click();
-    Browser.waitFor(() -> "ascending".equals(header.getAttribute("aria-sort")), "the column to sort the other way");
+    Browser.waitFor(
+        () -> "ascending".equals(header.getAttribute("aria-sort")),
+        "the column to sort the other way");
     assertThat(columnValues(column)).isSorted();
     Browser.screenshot(driver, "leaderboard-sorted.png");
 
@@ -81,40 +93,53 @@ class LeaderboardBrowserTest {
     Browser.waitFor(panel::isDisplayed, "the drill-down to open");
     assertThat(cell.getAttribute("aria-expanded")).isEqualTo("true");
     String text = panel.getText();
-    assertThat(text).contains("Worst 4 of 4 samples").contains(TestRuns.SCRIPT).contains(TestRuns.IMG)
+    assertThat(text)
+        .contains("Worst 4 of 4 samples")
+        .contains(TestRuns.SCRIPT)
+        .contains(TestRuns.IMG)
         .contains(TestRuns.JS_URL);
     Browser.screenshot(driver, "leaderboard-drilldown.png");
     // the category names of another drill-down are text too
     driver.findElement(By.cssSelector("button.cell[aria-controls='d-0-0']")).click();
-    Browser.waitFor(() -> driver.findElement(By.id("d-0-0")).isDisplayed(), "the second drill-down to open");
+    Browser.waitFor(
+        () -> driver.findElement(By.id("d-0-0")).isDisplayed(), "the second drill-down to open");
     assertThat(panel.isDisplayed()).isFalse();
-    assertThat(driver.findElement(By.id("d-0-0")).getText()).contains(TestRuns.SCRIPT).contains(TestRuns.IMG);
+    assertThat(driver.findElement(By.id("d-0-0")).getText())
+        .contains(TestRuns.SCRIPT)
+        .contains(TestRuns.IMG);
 
     // hostile text stayed text: no alert, no injected element, only the page's own script
     Browser.assertNoAlert(driver);
     JavascriptExecutor js = driver;
-    assertThat(js.executeScript("return document.querySelectorAll('img, iframe, object, embed, link').length"))
+    assertThat(
+            js.executeScript(
+                "return document.querySelectorAll('img, iframe, object, embed, link').length"))
         .isEqualTo(0L);
     assertThat(js.executeScript("return document.scripts.length")).isEqualTo(1L);
-    assertThat(js.executeScript("return document.querySelectorAll('[src], [href], [style]').length")).isEqualTo(0L);
-    assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).isEqualTo(0L);
+    assertThat(
+            js.executeScript("return document.querySelectorAll('[src], [href], [style]').length"))
+        .isEqualTo(0L);
+    assertThat(js.executeScript("return performance.getEntriesByType('resource').length"))
+        .isEqualTo(0L);
 
     // and the browser requested nothing but the page itself
     List<String> requested = new ArrayList<>();
     for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
-      Map<String, Object> entry = new org.openqa.selenium.json.Json().toType(e.getMessage(),
-          org.openqa.selenium.json.Json.MAP_TYPE);
+      Map<String, Object> entry = new Json().toType(e.getMessage(), Json.MAP_TYPE);
       @SuppressWarnings("unchecked")
       Map<String, Object> message = (Map<String, Object>) entry.get("message");
       if ("Network.requestWillBeSent".equals(message.get("method"))) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> request = (Map<String, Object>) ((Map<String, Object>) message.get("params")).get("request");
+        Map<String, Object> request =
+            (Map<String, Object>) ((Map<String, Object>) message.get("params")).get("request");
         requested.add(String.valueOf(request.get("url")));
       }
     }
     // the browser's own chrome:// pages are not the page's requests and never reach the network
     requested.removeIf(url -> url.startsWith("chrome://") || url.startsWith("chrome-extension://"));
-    assertThat(requested).as("requests the page made").isNotEmpty()
+    assertThat(requested)
+        .as("requests the page made")
+        .isNotEmpty()
         .allSatisfy(url -> assertThat(url).matches("(file|data):.*"))
         .anySatisfy(url -> assertThat(url).isEqualTo(page.toUri().toString()));
   }

@@ -13,10 +13,14 @@ class SampleRecordsTest {
 
   @Test
   void readsTheConventionalFieldsAndKeepsTheRestAsJson() {
-    SampleView v = SampleRecords.view("{\"sampleId\":\"a\",\"prediction\":\"p\",\"references\":[\"r1\",\"r2\"],"
-        + "\"correct\":false,\"rank\":3}", 7);
+    SampleView v =
+        SampleRecords.view(
+            "{\"sampleId\":\"a\",\"prediction\":\"p\",\"references\":[\"r1\",\"r2\"],"
+                + "\"correct\":false,\"rank\":3}",
+            7);
     assertThat(v).isEqualTo(new SampleView(7, "a", "p", "r1 | r2", false, null, "{\"rank\":3}"));
-    SampleView alias = SampleRecords.view("{\"sampleId\":\"b\",\"label\":2,\"predicted\":1,\"exact\":true}", 1);
+    SampleView alias =
+        SampleRecords.view("{\"sampleId\":\"b\",\"label\":2,\"predicted\":1,\"exact\":true}", 1);
     assertThat(alias.prediction()).isEqualTo("1");
     assertThat(alias.reference()).isEqualTo("2");
     assertThat(alias.correct()).isTrue();
@@ -29,8 +33,14 @@ class SampleRecordsTest {
   void keepsOnlyTheWorstRecordsIncorrectFirstThenLowestScore() throws Exception {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 1000; i++) {
-      lines.append("{\"sampleId\":\"s").append(i).append("\",\"correct\":").append(i % 100 != 7)
-          .append(",\"score\":").append(i / 1000.0).append("}\n");
+      lines
+          .append("{\"sampleId\":\"s")
+          .append(i)
+          .append("\",\"correct\":")
+          .append(i % 100 != 7)
+          .append(",\"score\":")
+          .append(i / 1000.0)
+          .append("}\n");
     }
     Path f = temp.resolve("r.jsonl");
     Files.writeString(f, lines + "{\"sampleId\":\"cut");
@@ -38,7 +48,10 @@ class SampleRecordsTest {
     assertThat(s.total()).isEqualTo(1000);
     assertThat(s.incorrect()).isEqualTo(10);
     assertThat(s.unreadable()).isEqualTo(1);
-    assertThat(s.worst()).extracting(SampleView::id).startsWith("s7", "s107", "s207").contains("s0", "s1")
+    assertThat(s.worst())
+        .extracting(SampleView::id)
+        .startsWith("s7", "s107", "s207")
+        .contains("s0", "s1")
         .hasSize(12);
     assertThat(s.worst().get(10).id()).isEqualTo("s0");
   }
@@ -46,7 +59,9 @@ class SampleRecordsTest {
   @Test
   void recordsWithoutScoresAreShownInFileOrder() throws Exception {
     Path f = temp.resolve("r.jsonl");
-    Files.writeString(f, "{\"sampleId\":\"x\",\"prediction\":\"1\"}\n{\"sampleId\":\"y\",\"prediction\":\"2\"}\n");
+    Files.writeString(
+        f,
+        "{\"sampleId\":\"x\",\"prediction\":\"1\"}\n{\"sampleId\":\"y\",\"prediction\":\"2\"}\n");
     SampleRecords.Summary s = SampleRecords.worst(f, 5);
     assertThat(s.ranked()).isFalse();
     assertThat(s.worst()).extracting(SampleView::id).containsExactly("x", "y");

@@ -1,9 +1,8 @@
 package io.vleval.tasks.captioning;
 
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.GenerationSettings;
-import io.vleval.api.model.Model;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.RgbImage;
@@ -11,7 +10,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
-import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
@@ -24,9 +22,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Zero-shot captioning as InternVL-G's {@code evaluate_caption.py} runs it: prompt
- * {@code "English caption:"}, beam search of 5, 8 to 30 new tokens; scored by coco-caption
- * (PTB tokenizer, BLEU-1..4, ROUGE-L, CIDEr-D). The headline is CIDEr.
+ * Zero-shot captioning as InternVL-G's {@code evaluate_caption.py} runs it: prompt {@code "English
+ * caption:"}, beam search of 5, 8 to 30 new tokens; scored by coco-caption (PTB tokenizer,
+ * BLEU-1..4, ROUGE-L, CIDEr-D). The headline is CIDEr.
  */
 public final class CaptioningProvider implements TaskProvider<CaptioningProvider.Spec> {
 
@@ -51,14 +49,18 @@ public final class CaptioningProvider implements TaskProvider<CaptioningProvider
         throw new IllegalArgumentException("beam_size must be at least 1, got " + beamSize);
       }
       if (minNewTokens < 0 || maxNewTokens < minNewTokens) {
-        throw new IllegalArgumentException("need 0 <= min_new_tokens <= max_new_tokens, got " + minNewTokens + " and "
-            + maxNewTokens);
+        throw new IllegalArgumentException(
+            "need 0 <= min_new_tokens <= max_new_tokens, got "
+                + minNewTokens
+                + " and "
+                + maxNewTokens);
       }
     }
   }
 
   /** One generated caption with its references. */
-  public record Caption(String sampleId, String prediction, List<String> references) implements SampleRecord {}
+  public record Caption(String sampleId, String prediction, List<String> references)
+      implements SampleRecord {}
 
   @Override
   public String type() {
@@ -87,31 +89,44 @@ public final class CaptioningProvider implements TaskProvider<CaptioningProvider
 
   @Override
   public Task<CaptionedImage, Caption> create(Spec spec) {
-    GenerationSettings settings = new GenerationSettings(spec.beamSize(), spec.minNewTokens(), spec.maxNewTokens(),
-        spec.lengthPenalty());
-    return Task.of("1", CaptionedImage.class, Caption.class, (model, context) -> {
-      CaptionGenerator generator = model.require(CaptionGenerator.class);
-      return TaskSession.<CaptionedImage, Caption>of(batch -> {
-        List<RgbImage> images = new ArrayList<>();
-        for (CaptionedImage s : batch) {
-          images.add(s.image().load());
-        }
-        List<String> captions = generator.caption(images, spec.prompt(), settings);
-        List<Caption> out = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          out.add(new Caption(batch.get(i).id(), captions.get(i).strip(), batch.get(i).captions()));
-        }
-        return out;
-      }, records -> {
-        List<CaptionSample> samples = new ArrayList<>();
-        for (Caption c : records) {
-          samples.add(new CaptionSample(c.sampleId(), c.references(), c.prediction()));
-        }
-        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-        ScoreTable table = CaptionScoring.score(samples, spec.tokenize(), options);
-        return new TaskOutcome("CIDEr", Outcomes.metrics(table, name -> true, ""), List.of());
-      }, () -> { });
-    });
+    GenerationSettings settings =
+        new GenerationSettings(
+            spec.beamSize(), spec.minNewTokens(), spec.maxNewTokens(), spec.lengthPenalty());
+    return Task.of(
+        "1",
+        CaptionedImage.class,
+        Caption.class,
+        (model, context) -> {
+          CaptionGenerator generator = model.require(CaptionGenerator.class);
+          return TaskSession.<CaptionedImage, Caption>of(
+              batch -> {
+                List<RgbImage> images = new ArrayList<>();
+                for (CaptionedImage s : batch) {
+                  images.add(s.image().load());
+                }
+                List<String> captions = generator.caption(images, spec.prompt(), settings);
+                List<Caption> out = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                  out.add(
+                      new Caption(
+                          batch.get(i).id(), captions.get(i).strip(), batch.get(i).captions()));
+                }
+                return out;
+              },
+              records -> {
+                List<CaptionSample> samples = new ArrayList<>();
+                for (Caption c : records) {
+                  samples.add(new CaptionSample(c.sampleId(), c.references(), c.prediction()));
+                }
+                ScoreOptions options =
+                    spec.resamples() == 0
+                        ? ScoreOptions.NO_INTERVALS
+                        : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+                ScoreTable table = CaptionScoring.score(samples, spec.tokenize(), options);
+                return new TaskOutcome(
+                    "CIDEr", Outcomes.metrics(table, name -> true, ""), List.of());
+              },
+              () -> {});
+        });
   }
 }

@@ -6,15 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A classifier on frozen features, trained as the reference linear probe does:
- * {@code BatchNorm1d(affine, eps 1e-6) -> Linear} (weight ~ N(0, 0.01), bias 0), SGD with
- * Nesterov momentum 0.9 and no weight decay, a linear warm-up then cosine decay per step,
- * gradient-norm clipping at 5, and label-smoothed cross entropy. Mixup/CutMix of the reference are
- * image-space augmentations and do not apply to cached features.
+ * A classifier on frozen features, trained as the reference linear probe does: {@code
+ * BatchNorm1d(affine, eps 1e-6) -> Linear} (weight ~ N(0, 0.01), bias 0), SGD with Nesterov
+ * momentum 0.9 and no weight decay, a linear warm-up then cosine decay per step, gradient-norm
+ * clipping at 5, and label-smoothed cross entropy. Mixup/CutMix of the reference are image-space
+ * augmentations and do not apply to cached features.
  *
  * <p>Trained with DJL's autograd on the PyTorch engine; every array lives in the head's own
  * manager, and each step's temporaries in a sub-manager closed at the end of the step.
@@ -27,8 +28,14 @@ public final class LinearHead implements AutoCloseable {
    * @param learningRate peak learning rate (the reference: 0.1 per 512 samples of batch)
    * @param warmupEpochs epochs of linear warm-up from 0
    */
-  public record Settings(int epochs, int batchSize, double learningRate, double warmupEpochs, double labelSmoothing,
-      double clipNorm, long seed) {}
+  public record Settings(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      double warmupEpochs,
+      double labelSmoothing,
+      double clipNorm,
+      long seed) {}
 
   private final NDManager manager;
   private final NDArray gamma;
@@ -95,9 +102,13 @@ public final class LinearHead implements AutoCloseable {
       for (int b = 0; b < stepsPerEpoch; b++) {
         int from = b * s.batchSize();
         int to = Math.min(n, from + s.batchSize());
-        int[] idx = java.util.Arrays.copyOfRange(order, from, to);
-        double lr = step < warmup ? s.learningRate() * step / Math.max(1, warmup)
-            : s.learningRate() * 0.5 * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, totalSteps - warmup)));
+        int[] idx = Arrays.copyOfRange(order, from, to);
+        double lr =
+            step < warmup
+                ? s.learningRate() * step / Math.max(1, warmup)
+                : s.learningRate()
+                    * 0.5
+                    * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, totalSteps - warmup)));
         try (NDManager batch = manager.newSubManager()) {
           NDArray xb = x.get(batch.create(toLong(idx)));
           xb.attach(batch);

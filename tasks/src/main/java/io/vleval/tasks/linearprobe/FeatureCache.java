@@ -58,7 +58,8 @@ final class FeatureCache {
     if (!Files.isRegularFile(file)) {
       return null;
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       long size = Files.size(file);
       if (in.readInt() != MAGIC) {
         throw new VlevalException(file + ": not a vleval feature cache file; delete it");
@@ -66,7 +67,13 @@ final class FeatureCache {
       int n = in.readInt();
       int dim = in.readInt();
       if (n < 0 || dim <= 0 || (long) n * dim * 4 > size) {
-        throw new VlevalException(file + ": header claims " + n + " x " + dim + " features, more than the file holds; delete it");
+        throw new VlevalException(
+            file
+                + ": header claims "
+                + n
+                + " x "
+                + dim
+                + " features, more than the file holds; delete it");
       }
       Map<String, Integer> labels = new LinkedHashMap<>();
       Map<String, float[]> vectors = new LinkedHashMap<>();
@@ -92,7 +99,8 @@ final class FeatureCache {
     try {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, key, ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      try (DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
         int dim = features.vectors().values().iterator().next().length;
         out.writeInt(MAGIC);
         out.writeInt(features.vectors().size());

@@ -3,7 +3,6 @@ package io.vleval.tasks.linearprobe;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
-import io.vleval.api.model.Model;
 import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.sample.LabelledImage;
@@ -12,8 +11,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.task.Task;
-import io.vleval.api.task.TaskContext;
-import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.head.LinearHead;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
@@ -31,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * Linear probing (InternViT's ImageNet protocol): frozen image features of the training split
  * (shorter side + center crop, as the reference's evaluation transform), a BatchNorm + Linear head
  * trained with SGD (Nesterov momentum 0.9, lr 0.1 per 512 samples, 1 warm-up epoch then cosine,
- * label smoothing 0.1, gradient clipping 5), top-1/top-5 on the evaluation split. Features of
- * both splits are cached under the run's cache folder, keyed by model checksum, dataset
- * fingerprint and preprocessing, so a second run with other head settings extracts nothing.
+ * label smoothing 0.1, gradient clipping 5), top-1/top-5 on the evaluation split. Features of both
+ * splits are cached under the run's cache folder, keyed by model checksum, dataset fingerprint and
+ * preprocessing, so a second run with other head settings extracts nothing.
  */
 public final class LinearProbeProvider implements TaskProvider<LinearProbeProvider.Spec> {
 
@@ -54,9 +51,14 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
       warmupEpochs = warmupEpochs == null ? 1.0 : warmupEpochs;
       labelSmoothing = labelSmoothing == null ? 0.1 : labelSmoothing;
       resamples = resamples == null ? 1000 : resamples;
-      if (epochs < 1 || batchSize < 1 || learningRate <= 0 || labelSmoothing < 0 || labelSmoothing >= 1) {
-        throw new IllegalArgumentException("epochs and batch_size must be positive, learning_rate > 0, "
-            + "label_smoothing in [0, 1)");
+      if (epochs < 1
+          || batchSize < 1
+          || learningRate <= 0
+          || labelSmoothing < 0
+          || labelSmoothing >= 1) {
+        throw new IllegalArgumentException(
+            "epochs and batch_size must be positive, learning_rate > 0, "
+                + "label_smoothing in [0, 1)");
       }
     }
   }
@@ -95,71 +97,106 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
 
   @Override
   public Task<LabelledImage, ClassPrediction> create(Spec spec) {
-    return Task.of("1", LabelledImage.class, ClassPrediction.class, (model, context) -> {
-      Dataset<?> train = context.training().orElseThrow(
-          () -> new IllegalStateException("linear-probe needs a training dataset; the planner checks it"));
-      FeatureCache cache = new FeatureCache(context.cacheDirectory().resolve("features"));
-      ImageEmbedder embedder = model.require(ImageEmbedder.class);
-      String modelId = model.info().checksum();
-      String trainKey = FeatureCache.key("linear-probe/1", modelId, train.info().fingerprint(), VIEW.name());
-      FeatureCache.Features trainFeatures = cache.read(trainKey);
-      if (trainFeatures == null) {
-        trainFeatures = extract(train, embedder, context.batchSize());
-        cache.write(trainKey, trainFeatures);
-      } else {
-        LOG.info("linear-probe: training features from the cache ({} samples)", trainFeatures.vectors().size());
-      }
-      List<String> names = context.evaluation().classNames();
-      float[][] x = trainFeatures.vectors().values().toArray(new float[0][]);
-      int[] y = trainFeatures.labels().values().stream().mapToInt(Integer::intValue).toArray();
-      LinearHead head = LinearHead.train(x, y, names.size(), new LinearHead.Settings(spec.epochs(), spec.batchSize(),
-          spec.learningRate(), spec.warmupEpochs(), spec.labelSmoothing(), 5.0, context.seed()));
-      String evalKey = FeatureCache.key("linear-probe/1", modelId, context.evaluation().fingerprint(), VIEW.name());
-      FeatureCache.Features cachedEval = cache.read(evalKey);
-      Map<String, Integer> evalLabels = new LinkedHashMap<>();
-      Map<String, float[]> evalVectors = new LinkedHashMap<>();
-      return TaskSession.<LabelledImage, ClassPrediction>of(batch -> {
-        float[][] features = new float[batch.size()][];
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          float[] v = cachedEval == null ? null : cachedEval.vectors().get(batch.get(i).id());
-          if (v == null) {
-            missing.add(i);
+    return Task.of(
+        "1",
+        LabelledImage.class,
+        ClassPrediction.class,
+        (model, context) -> {
+          Dataset<?> train =
+              context
+                  .training()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "linear-probe needs a training dataset; the planner checks it"));
+          FeatureCache cache = new FeatureCache(context.cacheDirectory().resolve("features"));
+          ImageEmbedder embedder = model.require(ImageEmbedder.class);
+          String modelId = model.info().checksum();
+          String trainKey =
+              FeatureCache.key("linear-probe/1", modelId, train.info().fingerprint(), VIEW.name());
+          FeatureCache.Features trainFeatures = cache.read(trainKey);
+          if (trainFeatures == null) {
+            trainFeatures = extract(train, embedder, context.batchSize());
+            cache.write(trainKey, trainFeatures);
           } else {
-            features[i] = v;
+            LOG.info(
+                "linear-probe: training features from the cache ({} samples)",
+                trainFeatures.vectors().size());
           }
-        }
-        if (!missing.isEmpty()) {
-          List<RgbImage> images = new ArrayList<>();
-          for (int i : missing) {
-            images.add(batch.get(i).image().load());
-          }
-          float[][] computed = embedder.embedImages(images, VIEW);
-          for (int k = 0; k < missing.size(); k++) {
-            features[missing.get(k)] = computed[k];
-          }
-        }
-        float[][] logits = head.logits(features);
-        List<ClassPrediction> out = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          evalLabels.put(batch.get(i).id(), batch.get(i).label());
-          evalVectors.put(batch.get(i).id(), features[i]);
-          out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), logits[i]));
-        }
-        return out;
-      }, records -> {
-        // every sample went through this session: the evaluation features are complete, keep them
-        if (cachedEval == null && !evalVectors.isEmpty() && evalVectors.size() == records.size()) {
-          cache.write(evalKey, new FeatureCache.Features(evalLabels, evalVectors));
-        }
-        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-        return ClassificationOutcome.of(records, names, options, false);
-      }, () -> head.close());
-    });
+          List<String> names = context.evaluation().classNames();
+          float[][] x = trainFeatures.vectors().values().toArray(new float[0][]);
+          int[] y = trainFeatures.labels().values().stream().mapToInt(Integer::intValue).toArray();
+          LinearHead head =
+              LinearHead.train(
+                  x,
+                  y,
+                  names.size(),
+                  new LinearHead.Settings(
+                      spec.epochs(),
+                      spec.batchSize(),
+                      spec.learningRate(),
+                      spec.warmupEpochs(),
+                      spec.labelSmoothing(),
+                      5.0,
+                      context.seed()));
+          String evalKey =
+              FeatureCache.key(
+                  "linear-probe/1", modelId, context.evaluation().fingerprint(), VIEW.name());
+          FeatureCache.Features cachedEval = cache.read(evalKey);
+          Map<String, Integer> evalLabels = new LinkedHashMap<>();
+          Map<String, float[]> evalVectors = new LinkedHashMap<>();
+          return TaskSession.<LabelledImage, ClassPrediction>of(
+              batch -> {
+                float[][] features = new float[batch.size()][];
+                List<Integer> missing = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                  float[] v =
+                      cachedEval == null ? null : cachedEval.vectors().get(batch.get(i).id());
+                  if (v == null) {
+                    missing.add(i);
+                  } else {
+                    features[i] = v;
+                  }
+                }
+                if (!missing.isEmpty()) {
+                  List<RgbImage> images = new ArrayList<>();
+                  for (int i : missing) {
+                    images.add(batch.get(i).image().load());
+                  }
+                  float[][] computed = embedder.embedImages(images, VIEW);
+                  for (int k = 0; k < missing.size(); k++) {
+                    features[missing.get(k)] = computed[k];
+                  }
+                }
+                float[][] logits = head.logits(features);
+                List<ClassPrediction> out = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                  evalLabels.put(batch.get(i).id(), batch.get(i).label());
+                  evalVectors.put(batch.get(i).id(), features[i]);
+                  out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), logits[i]));
+                }
+                return out;
+              },
+              records -> {
+                // every sample went through this session: the evaluation features are complete,
+                // keep them
+                if (cachedEval == null
+                    && !evalVectors.isEmpty()
+                    && evalVectors.size() == records.size()) {
+                  cache.write(evalKey, new FeatureCache.Features(evalLabels, evalVectors));
+                }
+                ScoreOptions options =
+                    spec.resamples() == 0
+                        ? ScoreOptions.NO_INTERVALS
+                        : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+                return ClassificationOutcome.of(records, names, options, false);
+              },
+              () -> head.close());
+        });
   }
 
-  private static FeatureCache.Features extract(Dataset<?> dataset, ImageEmbedder embedder, int batchSize) {
+  private static FeatureCache.Features extract(
+      Dataset<?> dataset, ImageEmbedder embedder, int batchSize) {
     Map<String, Integer> labels = new LinkedHashMap<>();
     Map<String, float[]> vectors = new LinkedHashMap<>();
     List<LabelledImage> batch = new ArrayList<>();

@@ -9,7 +9,8 @@ package io.vleval.tasks.metrics;
  * @param resamples how many bootstrap resamples were drawn
  * @param seed the seed that makes the interval reproducible
  */
-public record ConfidenceInterval(double lower, double upper, double level, int resamples, long seed) {
+public record ConfidenceInterval(
+    double lower, double upper, double level, int resamples, long seed) {
 
   /** Whether {@code value} lies within [lower, upper]. */
   public boolean contains(double value) {

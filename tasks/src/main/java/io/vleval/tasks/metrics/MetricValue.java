@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * One named metric value with its optional bootstrap confidence interval.
  *
- * @param name metric name in the reference's naming, e.g. {@code Bleu_4}, {@code mIoU}, {@code image_retrieval_recall@5}
+ * @param name metric name in the reference's naming, e.g. {@code Bleu_4}, {@code mIoU}, {@code
+ *     image_retrieval_recall@5}
  * @param value the point estimate computed on the full data (NaN where the reference yields NaN)
  * @param interval the confidence interval, or {@code null} when none was requested
  */

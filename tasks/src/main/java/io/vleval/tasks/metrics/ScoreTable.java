@@ -38,11 +38,16 @@ public record ScoreTable(String family, String unit, int units, List<MetricValue
     return metrics.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
-  /** The point value of the named metric; throws {@link NoSuchElementException} naming the known metrics. */
+  /**
+   * The point value of the named metric; throws {@link NoSuchElementException} naming the known
+   * metrics.
+   */
   public double value(String name) {
     return find(name)
-        .orElseThrow(() -> new NoSuchElementException(
-            "no metric '" + name + "' in " + family + " scores; known: " + names()))
+        .orElseThrow(
+            () ->
+                new NoSuchElementException(
+                    "no metric '" + name + "' in " + family + " scores; known: " + names()))
         .value();
   }
 

@@ -3,7 +3,6 @@ package io.vleval.tasks.mmbench;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
-import io.vleval.api.model.Model;
 import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.result.CategoryBreakdown;
@@ -13,7 +12,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
-import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
@@ -39,13 +37,17 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
 
   /** Protocol settings. */
   public record Spec(
-      @Doc("instruction appended to the prompt (default: the English one; the CN split uses 请直接回答选项字母。)")
+      @Doc(
+              "instruction appended to the prompt (default: the English one; the CN split uses 请直接回答选项字母。)")
           String instruction,
       @Doc("circular evaluation (default true) or every row on its own") Boolean circular,
       @Doc("maximum new tokens (default 100)") Integer maxNewTokens,
       @Doc("bootstrap resamples over questions (default 1000; 0 for none)") Integer resamples) {
     public Spec {
-      instruction = instruction == null ? "Answer with the option's letter from the given choices directly." : instruction;
+      instruction =
+          instruction == null
+              ? "Answer with the option's letter from the given choices directly."
+              : instruction;
       circular = circular == null ? Boolean.TRUE : circular;
       maxNewTokens = maxNewTokens == null ? 100 : maxNewTokens;
       resamples = resamples == null ? 1000 : resamples;
@@ -53,8 +55,15 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
   }
 
   /** One answered row. */
-  public record Answer(String sampleId, String questionIndex, List<String> options, String prediction, String answer,
-      String category, String l2Category) implements SampleRecord {}
+  public record Answer(
+      String sampleId,
+      String questionIndex,
+      List<String> options,
+      String prediction,
+      String answer,
+      String category,
+      String l2Category)
+      implements SampleRecord {}
 
   @Override
   public String type() {
@@ -81,7 +90,9 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
     return Set.of(MultipleChoiceChat.class);
   }
 
-  /** The reference prompt: [hint + "\n"] + question + "\nA. ..." per option + "\n" + instruction. */
+  /**
+   * The reference prompt: [hint + "\n"] + question + "\nA. ..." per option + "\n" + instruction.
+   */
   public static String prompt(MultipleChoiceQuestion q, String instruction) {
     StringBuilder s = new StringBuilder();
     if (q.hint() != null && !q.hint().isBlank()) {
@@ -98,26 +109,43 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
   @Override
   public Task<MultipleChoiceQuestion, Answer> create(Spec spec) {
     GenerationSettings settings = new GenerationSettings(1, 1, spec.maxNewTokens(), 1.0);
-    return Task.of("1", MultipleChoiceQuestion.class, Answer.class, (model, context) -> {
-      MultipleChoiceChat chat = model.require(MultipleChoiceChat.class);
-      return TaskSession.<MultipleChoiceQuestion, Answer>of(batch -> {
-        List<ChatRequest> requests = new ArrayList<>();
-        for (MultipleChoiceQuestion q : batch) {
-          requests.add(new ChatRequest(q.image() == null ? null : q.image().load(), prompt(q, spec.instruction()),
-              q.letters()));
-        }
-        List<String> predictions = chat.answer(requests, settings);
-        List<Answer> out = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          MultipleChoiceQuestion q = batch.get(i);
-          out.add(new Answer(q.id(), q.questionIndex(), q.options(), predictions.get(i), q.answer(), q.category(),
-              q.l2Category()));
-        }
-        return out;
-      }, records -> {
-        return outcome(records, spec, context.seed());
-      }, () -> { });
-    });
+    return Task.of(
+        "1",
+        MultipleChoiceQuestion.class,
+        Answer.class,
+        (model, context) -> {
+          MultipleChoiceChat chat = model.require(MultipleChoiceChat.class);
+          return TaskSession.<MultipleChoiceQuestion, Answer>of(
+              batch -> {
+                List<ChatRequest> requests = new ArrayList<>();
+                for (MultipleChoiceQuestion q : batch) {
+                  requests.add(
+                      new ChatRequest(
+                          q.image() == null ? null : q.image().load(),
+                          prompt(q, spec.instruction()),
+                          q.letters()));
+                }
+                List<String> predictions = chat.answer(requests, settings);
+                List<Answer> out = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                  MultipleChoiceQuestion q = batch.get(i);
+                  out.add(
+                      new Answer(
+                          q.id(),
+                          q.questionIndex(),
+                          q.options(),
+                          predictions.get(i),
+                          q.answer(),
+                          q.category(),
+                          q.l2Category()));
+                }
+                return out;
+              },
+              records -> {
+                return outcome(records, spec, context.seed());
+              },
+              () -> {});
+        });
   }
 
   static TaskOutcome outcome(List<Answer> records, Spec spec, long seed) {
@@ -135,7 +163,10 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
       items.add(new McqItem(index, choices, a.prediction(), a.category(), a.l2Category(), "dev"));
       answers.put(index, a.answer());
     }
-    ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS : new ScoreOptions(spec.resamples(), seed, 0.95);
+    ScoreOptions options =
+        spec.resamples() == 0
+            ? ScoreOptions.NO_INTERVALS
+            : new ScoreOptions(spec.resamples(), seed, 0.95);
     ScoreTable table = MultipleChoiceScoring.score(items, answers, spec.circular(), options);
     List<MetricValue> all = Outcomes.metrics(table, name -> true, "");
     List<MetricValue> metrics = new ArrayList<>();
@@ -151,7 +182,8 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
       if (m.name().equals("Overall")) {
         metrics.add(m);
       } else {
-        categories.add(new CategoryBreakdown(m.name(), counts.getOrDefault(m.name(), 0L), List.of(m)));
+        categories.add(
+            new CategoryBreakdown(m.name(), counts.getOrDefault(m.name(), 0L), List.of(m)));
       }
     }
     return new TaskOutcome("Overall", metrics, categories);

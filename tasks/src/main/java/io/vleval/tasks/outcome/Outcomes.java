@@ -18,8 +18,14 @@ public final class Outcomes {
   private Outcomes() {}
 
   public static MetricValue metric(io.vleval.tasks.metrics.MetricValue m, String unit) {
-    ConfidenceInterval ci = m.interval() == null ? null
-        : new ConfidenceInterval(m.interval().lower(), m.interval().upper(), m.interval().level(), m.interval().resamples());
+    ConfidenceInterval ci =
+        m.interval() == null
+            ? null
+            : new ConfidenceInterval(
+                m.interval().lower(),
+                m.interval().upper(),
+                m.interval().level(),
+                m.interval().resamples());
     return new MetricValue(m.name(), m.value(), Direction.HIGHER_IS_BETTER, unit, ci);
   }
 
@@ -34,7 +40,8 @@ public final class Outcomes {
     return out;
   }
 
-  public static TaskOutcome of(String headline, List<MetricValue> metrics, List<CategoryBreakdown> categories) {
+  public static TaskOutcome of(
+      String headline, List<MetricValue> metrics, List<CategoryBreakdown> categories) {
     return new TaskOutcome(headline, metrics, categories);
   }
 }

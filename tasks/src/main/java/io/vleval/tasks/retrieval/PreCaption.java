@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * CLIP_benchmark's {@code pre_caption} for COCO and Flickr captions: lower case, each of
- * {@code . ! " ( ) * # : ; ~} replaced by a space, whitespace collapsed, stripped, at most 50 words.
+ * CLIP_benchmark's {@code pre_caption} for COCO and Flickr captions: lower case, each of {@code . !
+ * " ( ) * # : ; ~} replaced by a space, whitespace collapsed, stripped, at most 50 words.
  */
 public final class PreCaption {
   private PreCaption() {}

@@ -1,2 +1,5 @@
-/** Zero-shot image-text retrieval (CLIP_benchmark protocol): Recall@K in both directions, any language. */
+/**
+ * Zero-shot image-text retrieval (CLIP_benchmark protocol): Recall@K in both directions, any
+ * language.
+ */
 package io.vleval.tasks.retrieval;

@@ -1,9 +1,9 @@
 package io.vleval.tasks.segmentation;
 
+import io.vleval.api.error.VlevalException;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
-import io.vleval.api.model.Model;
 import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.result.CategoryBreakdown;
@@ -33,25 +33,30 @@ import java.util.Set;
 /**
  * Semantic segmentation in the paper's linear-probing setting: frozen dense patch features, a
  * BatchNorm + linear head (the 1x1-conv FCN head of the reference) trained on the training split,
- * per-patch logits bilinearly resized to the label's resolution (align_corners=False), argmax,
- * then mmsegmentation's per-class areas accumulated over the split: aAcc, mIoU, mAcc and per-class
+ * per-patch logits bilinearly resized to the label's resolution (align_corners=False), argmax, then
+ * mmsegmentation's per-class areas accumulated over the split: aAcc, mIoU, mAcc and per-class
  * IoU/Acc. Inference is {@code whole} (the image squashed to the model's input) or {@code slide}
- * (the reference's test mode: windows of the input size over the image resized so its short side
- * is the input size, stride 2/3 of it by default, logits averaged where windows overlap).
+ * (the reference's test mode: windows of the input size over the image resized so its short side is
+ * the input size, stride 2/3 of it by default, logits averaged where windows overlap).
  *
  * <p>Differences from the reference, for CPU budgets: the head is trained with the linear-probe
- * recipe (SGD, Nesterov) on patch features labelled by the label at each patch centre, rather
- * than with AdamW for 80k iterations on upsampled logits; no training augmentation.
+ * recipe (SGD, Nesterov) on patch features labelled by the label at each patch centre, rather than
+ * with AdamW for 80k iterations on upsampled logits; no training augmentation.
  */
 public final class SegmentationProvider implements TaskProvider<SegmentationProvider.Spec> {
 
   /** Inference modes. */
-  public enum Mode { WHOLE, SLIDE }
+  public enum Mode {
+    WHOLE,
+    SLIDE
+  }
 
   /** Protocol settings. */
   public record Spec(
       @Doc("whole (default) or slide") Mode mode,
-      @Doc("slide stride as a fraction of the window (default 0.639, i.e. 322/504 as the reference)") Double strideFraction,
+      @Doc(
+              "slide stride as a fraction of the window (default 0.639, i.e. 322/504 as the reference)")
+          Double strideFraction,
       @Doc("head training epochs (default 20)") Integer epochs,
       @Doc("head batch size in patches (default 1024)") Integer batchSize,
       @Doc("head peak learning rate (default 0.1)") Double learningRate,
@@ -64,13 +69,20 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
       learningRate = learningRate == null ? 0.1 : learningRate;
       resamples = resamples == null ? 1000 : resamples;
       if (strideFraction <= 0 || strideFraction > 1) {
-        throw new IllegalArgumentException("stride_fraction must be in (0, 1], got " + strideFraction);
+        throw new IllegalArgumentException(
+            "stride_fraction must be in (0, 1], got " + strideFraction);
       }
     }
   }
 
   /** One image's per-class areas (enough to recompute every metric). */
-  public record Areas(String sampleId, long[] intersect, long[] union, long[] predicted, long[] label, double pixelAccuracy)
+  public record Areas(
+      String sampleId,
+      long[] intersect,
+      long[] union,
+      long[] predicted,
+      long[] label,
+      double pixelAccuracy)
       implements SampleRecord {}
 
   @Override
@@ -105,63 +117,103 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public Task<SegmentationPair, Areas> create(Spec spec) {
-    return Task.of("1", SegmentationPair.class, Areas.class, (model, context) -> {
-      DenseFeatureExtractor extractor = model.require(DenseFeatureExtractor.class);
-      int classes = context.evaluation().classNames().size();
-      Dataset<?> train = context.training().orElseThrow(
-          () -> new IllegalStateException("semantic-segmentation needs a training dataset; the planner checks it"));
-      LinearHead head = trainHead(train, extractor, classes, spec, context);
-      return TaskSession.<SegmentationPair, Areas>of(batch -> {
-        List<Areas> out = new ArrayList<>();
-        for (SegmentationPair pair : batch) {
-          RgbImage image = pair.image().load();
-          LabelMap label = pair.labels().load();
-          float[][] logits = spec.mode() == Mode.WHOLE ? whole(image, extractor, head, classes, label)
-              : slide(image, extractor, head, classes, label, spec.strideFraction());
-          int[] pred = LogitMaps.argmax(logits, label.width() * label.height());
-          int[] gt = new int[pred.length];
-          for (int i = 0; i < gt.length; i++) {
-            gt[i] = label.values()[i] & 0xFF;
-          }
-          // labels arrive already reduced by the loader (reduce_zero_label is a dataset setting)
-          ClassAreas a = SegmentationMetrics.intersectAndUnion(pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
-          long hit = 0;
-          long all = 0;
-          for (int c = 0; c < classes; c++) {
-            hit += a.intersect()[c];
-            all += a.label()[c];
-          }
-          out.add(new Areas(pair.id(), a.intersect(), a.union(), a.predLabel(), a.label(),
-              all == 0 ? Double.NaN : (double) hit / all));
-        }
-        return out;
-      }, records -> {
-        ClassAreas[] perImage = new ClassAreas[records.size()];
-        for (int i = 0; i < perImage.length; i++) {
-          Areas r = records.get(i);
-          perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
-        }
-        ScoreOptions options = spec.resamples() == 0 ? ScoreOptions.NO_INTERVALS
-            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-        ScoreTable table = SegmentationScoring.score(perImage, classes, options);
-        List<MetricValue> metrics = Outcomes.metrics(table, name -> !name.contains("."), "");
-        List<CategoryBreakdown> categories = new ArrayList<>();
-        List<String> names = context.evaluation().classNames();
-        ClassAreas total = ClassAreas.sum(perImage, null, classes);
-        for (int c = 0; c < classes; c++) {
-          int cls = c;
-          List<MetricValue> perClass = Outcomes.metrics(table, name -> name.equals("IoU." + cls) || name.equals("Acc." + cls), "");
-          categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
-        }
-        return new TaskOutcome("mIoU", metrics, categories);
-      }, () -> head.close());
-    });
+    return Task.of(
+        "1",
+        SegmentationPair.class,
+        Areas.class,
+        (model, context) -> {
+          DenseFeatureExtractor extractor = model.require(DenseFeatureExtractor.class);
+          int classes = context.evaluation().classNames().size();
+          Dataset<?> train =
+              context
+                  .training()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "semantic-segmentation needs a training dataset; the planner checks it"));
+          LinearHead head = trainHead(train, extractor, classes, spec, context);
+          return TaskSession.<SegmentationPair, Areas>of(
+              batch -> {
+                List<Areas> out = new ArrayList<>();
+                for (SegmentationPair pair : batch) {
+                  RgbImage image = pair.image().load();
+                  LabelMap label = pair.labels().load();
+                  float[][] logits =
+                      spec.mode() == Mode.WHOLE
+                          ? whole(image, extractor, head, classes, label)
+                          : slide(image, extractor, head, classes, label, spec.strideFraction());
+                  int[] pred = LogitMaps.argmax(logits, label.width() * label.height());
+                  int[] gt = new int[pred.length];
+                  for (int i = 0; i < gt.length; i++) {
+                    gt[i] = label.values()[i] & 0xFF;
+                  }
+                  // labels arrive already reduced by the loader (reduce_zero_label is a dataset
+                  // setting)
+                  ClassAreas a =
+                      SegmentationMetrics.intersectAndUnion(
+                          pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
+                  long hit = 0;
+                  long all = 0;
+                  for (int c = 0; c < classes; c++) {
+                    hit += a.intersect()[c];
+                    all += a.label()[c];
+                  }
+                  out.add(
+                      new Areas(
+                          pair.id(),
+                          a.intersect(),
+                          a.union(),
+                          a.predLabel(),
+                          a.label(),
+                          all == 0 ? Double.NaN : (double) hit / all));
+                }
+                return out;
+              },
+              records -> {
+                ClassAreas[] perImage = new ClassAreas[records.size()];
+                for (int i = 0; i < perImage.length; i++) {
+                  Areas r = records.get(i);
+                  perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
+                }
+                ScoreOptions options =
+                    spec.resamples() == 0
+                        ? ScoreOptions.NO_INTERVALS
+                        : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+                ScoreTable table = SegmentationScoring.score(perImage, classes, options);
+                List<MetricValue> metrics =
+                    Outcomes.metrics(table, name -> !name.contains("."), "");
+                List<CategoryBreakdown> categories = new ArrayList<>();
+                List<String> names = context.evaluation().classNames();
+                ClassAreas total = ClassAreas.sum(perImage, null, classes);
+                for (int c = 0; c < classes; c++) {
+                  int cls = c;
+                  List<MetricValue> perClass =
+                      Outcomes.metrics(
+                          table,
+                          name -> name.equals("IoU." + cls) || name.equals("Acc." + cls),
+                          "");
+                  categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
+                }
+                return new TaskOutcome("mIoU", metrics, categories);
+              },
+              () -> head.close());
+        });
   }
 
   /** Logits [class][pixel] at the label's resolution, the image squashed to the model's input. */
-  static float[][] whole(RgbImage image, DenseFeatureExtractor extractor, LinearHead head, int classes, LabelMap label) {
+  static float[][] whole(
+      RgbImage image,
+      DenseFeatureExtractor extractor,
+      LinearHead head,
+      int classes,
+      LabelMap label) {
     DenseFeatures f = extractor.extract(List.of(image)).get(0);
-    return LogitMaps.bilinear(patchLogits(f, head, classes), f.gridHeight(), f.gridWidth(), label.height(), label.width());
+    return LogitMaps.bilinear(
+        patchLogits(f, head, classes),
+        f.gridHeight(),
+        f.gridWidth(),
+        label.height(),
+        label.width());
   }
 
   static float[][] patchLogits(DenseFeatures f, LinearHead head, int classes) {
@@ -182,11 +234,16 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   /**
    * Sliding windows: the image is resized (bilinearly here, on pixels) so its short side is the
-   * model's input size; windows of that size at the given stride cover it; each window's logits
-   * are resized to the window and averaged where windows overlap; the result is resized to the
-   * label's resolution.
+   * model's input size; windows of that size at the given stride cover it; each window's logits are
+   * resized to the window and averaged where windows overlap; the result is resized to the label's
+   * resolution.
    */
-  static float[][] slide(RgbImage image, DenseFeatureExtractor extractor, LinearHead head, int classes, LabelMap label,
+  static float[][] slide(
+      RgbImage image,
+      DenseFeatureExtractor extractor,
+      LinearHead head,
+      int classes,
+      LabelMap label,
       double strideFraction) {
     int s = extractor.inputSize();
     double scale = (double) s / Math.min(image.width(), image.height());
@@ -200,7 +257,8 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
       for (int left : starts(w, s, stride)) {
         RgbImage window = crop(resized, left, top, s, s);
         DenseFeatures f = extractor.extract(List.of(window)).get(0);
-        float[][] logits = LogitMaps.bilinear(patchLogits(f, head, classes), f.gridHeight(), f.gridWidth(), s, s);
+        float[][] logits =
+            LogitMaps.bilinear(patchLogits(f, head, classes), f.gridHeight(), f.gridWidth(), s, s);
         for (int y = 0; y < s; y++) {
           for (int x = 0; x < s; x++) {
             int o = (top + y) * w + left + x;
@@ -233,7 +291,8 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
   private static RgbImage crop(RgbImage image, int left, int top, int cw, int ch) {
     byte[] out = new byte[cw * ch * 3];
     for (int y = 0; y < ch; y++) {
-      System.arraycopy(image.rgb(), ((top + y) * image.width() + left) * 3, out, y * cw * 3, cw * 3);
+      System.arraycopy(
+          image.rgb(), ((top + y) * image.width() + left) * 3, out, y * cw * 3, cw * 3);
     }
     return new RgbImage(cw, ch, out);
   }
@@ -255,7 +314,11 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
     return new RgbImage(w, h, out);
   }
 
-  private static LinearHead trainHead(Dataset<?> train, DenseFeatureExtractor extractor, int classes, Spec spec,
+  private static LinearHead trainHead(
+      Dataset<?> train,
+      DenseFeatureExtractor extractor,
+      int classes,
+      Spec spec,
       TaskContext context) {
     List<float[]> features = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
@@ -275,12 +338,16 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
             for (int gy = 0; gy < f.gridHeight(); gy++) {
               for (int gx = 0; gx < f.gridWidth(); gx++) {
                 // the label at the patch's centre, in label coordinates
-                int x = Math.min(label.width() - 1, (int) ((gx + 0.5) * label.width() / f.gridWidth()));
-                int y = Math.min(label.height() - 1, (int) ((gy + 0.5) * label.height() / f.gridHeight()));
+                int x =
+                    Math.min(label.width() - 1, (int) ((gx + 0.5) * label.width() / f.gridWidth()));
+                int y =
+                    Math.min(
+                        label.height() - 1, (int) ((gy + 0.5) * label.height() / f.gridHeight()));
                 int l = label.at(x, y);
                 if (l < classes) {
                   float[] v = new float[f.channels()];
-                  System.arraycopy(f.values(), (gy * f.gridWidth() + gx) * f.channels(), v, 0, f.channels());
+                  System.arraycopy(
+                      f.values(), (gy * f.gridWidth() + gx) * f.channels(), v, 0, f.channels());
                   features.add(v);
                   labels.add(l);
                 }
@@ -292,10 +359,15 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
       }
     }
     if (features.isEmpty()) {
-      throw new io.vleval.api.error.VlevalException("the segmentation training split has no labelled pixel "
-          + "(every label is the ignore index)");
+      throw new VlevalException(
+          "the segmentation training split has no labelled pixel "
+              + "(every label is the ignore index)");
     }
-    return LinearHead.train(features.toArray(new float[0][]), labels.stream().mapToInt(Integer::intValue).toArray(),
-        classes, new LinearHead.Settings(spec.epochs(), spec.batchSize(), spec.learningRate(), 1, 0.0, 5.0, context.seed()));
+    return LinearHead.train(
+        features.toArray(new float[0][]),
+        labels.stream().mapToInt(Integer::intValue).toArray(),
+        classes,
+        new LinearHead.Settings(
+            spec.epochs(), spec.batchSize(), spec.learningRate(), 1, 0.0, 5.0, context.seed()));
   }
 }

@@ -1,2 +1,4 @@
-/** Semantic segmentation by linear probing of dense patch features, scored as mmsegmentation does. */
+/**
+ * Semantic segmentation by linear probing of dense patch features, scored as mmsegmentation does.
+ */
 package io.vleval.tasks.segmentation;

@@ -10,11 +10,17 @@ import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Classification metrics (CLIP_benchmark's acc1, acc5, mean per-class recall) and per-class accuracy from records. */
+/**
+ * Classification metrics (CLIP_benchmark's acc1, acc5, mean per-class recall) and per-class
+ * accuracy from records.
+ */
 public final class ClassificationOutcome {
   private ClassificationOutcome() {}
 
-  public static TaskOutcome of(List<ClassPrediction> records, List<String> classNames, ScoreOptions options,
+  public static TaskOutcome of(
+      List<ClassPrediction> records,
+      List<String> classNames,
+      ScoreOptions options,
       boolean withMeanOfTop1AndTop5) {
     int n = records.size();
     int[] ranks = new int[n];
@@ -25,7 +31,8 @@ public final class ClassificationOutcome {
       predicted[i] = records.get(i).predicted();
       target[i] = records.get(i).label();
     }
-    ScoreTable table = ClassificationScoring.scoreRanks(ranks, predicted, target, classNames.size(), options);
+    ScoreTable table =
+        ClassificationScoring.scoreRanks(ranks, predicted, target, classNames.size(), options);
     List<MetricValue> metrics = new ArrayList<>(Outcomes.metrics(table, name -> true, ""));
     if (withMeanOfTop1AndTop5) {
       // Kinetics' headline in the InternVL paper: the mean of top-1 and top-5
@@ -43,8 +50,11 @@ public final class ClassificationOutcome {
         }
       }
       if (support > 0) {
-        categories.add(new CategoryBreakdown(classNames.get(c), support,
-            List.of(MetricValue.higherIsBetter("acc1", (double) hits / support, ""))));
+        categories.add(
+            new CategoryBreakdown(
+                classNames.get(c),
+                support,
+                List.of(MetricValue.higherIsBetter("acc1", (double) hits / support, ""))));
       }
     }
     return new TaskOutcome(withMeanOfTop1AndTop5 ? "mean_top1_top5" : "acc1", metrics, categories);

@@ -20,27 +20,88 @@ public final class PromptTemplates {
   private PromptTemplates() {}
 
   /** OpenAI's 80 ImageNet templates. */
-  public static final List<String> IMAGENET = List.of(
-      "a bad photo of a {c}.", "a photo of many {c}.", "a sculpture of a {c}.", "a photo of the hard to see {c}.",
-      "a low resolution photo of the {c}.", "a rendering of a {c}.", "graffiti of a {c}.", "a bad photo of the {c}.",
-      "a cropped photo of the {c}.", "a tattoo of a {c}.", "the embroidered {c}.", "a photo of a hard to see {c}.",
-      "a bright photo of a {c}.", "a photo of a clean {c}.", "a photo of a dirty {c}.", "a dark photo of the {c}.",
-      "a drawing of a {c}.", "a photo of my {c}.", "the plastic {c}.", "a photo of the cool {c}.",
-      "a close-up photo of a {c}.", "a black and white photo of the {c}.", "a painting of the {c}.",
-      "a painting of a {c}.", "a pixelated photo of the {c}.", "a sculpture of the {c}.", "a bright photo of the {c}.",
-      "a cropped photo of a {c}.", "a plastic {c}.", "a photo of the dirty {c}.", "a jpeg corrupted photo of a {c}.",
-      "a blurry photo of the {c}.", "a photo of the {c}.", "a good photo of the {c}.", "a rendering of the {c}.",
-      "a {c} in a video game.", "a photo of one {c}.", "a doodle of a {c}.", "a close-up photo of the {c}.",
-      "a photo of a {c}.", "the origami {c}.", "the {c} in a video game.", "a sketch of a {c}.", "a doodle of the {c}.",
-      "a origami {c}.", "a low resolution photo of a {c}.", "the toy {c}.", "a rendition of the {c}.",
-      "a photo of the clean {c}.", "a photo of a large {c}.", "a rendition of a {c}.", "a photo of a nice {c}.",
-      "a photo of a weird {c}.", "a blurry photo of a {c}.", "a cartoon {c}.", "art of a {c}.", "a sketch of the {c}.",
-      "a embroidered {c}.", "a pixelated photo of a {c}.", "itap of the {c}.", "a jpeg corrupted photo of the {c}.",
-      "a good photo of a {c}.", "a plushie {c}.", "a photo of the nice {c}.", "a photo of the small {c}.",
-      "a photo of the weird {c}.", "the cartoon {c}.", "art of the {c}.", "a drawing of the {c}.",
-      "a photo of the large {c}.", "a black and white photo of a {c}.", "the plushie {c}.", "a dark photo of a {c}.",
-      "itap of a {c}.", "graffiti of the {c}.", "a toy {c}.", "itap of my {c}.", "a photo of a cool {c}.",
-      "a photo of a small {c}.", "a tattoo of the {c}.");
+  public static final List<String> IMAGENET =
+      List.of(
+          "a bad photo of a {c}.",
+          "a photo of many {c}.",
+          "a sculpture of a {c}.",
+          "a photo of the hard to see {c}.",
+          "a low resolution photo of the {c}.",
+          "a rendering of a {c}.",
+          "graffiti of a {c}.",
+          "a bad photo of the {c}.",
+          "a cropped photo of the {c}.",
+          "a tattoo of a {c}.",
+          "the embroidered {c}.",
+          "a photo of a hard to see {c}.",
+          "a bright photo of a {c}.",
+          "a photo of a clean {c}.",
+          "a photo of a dirty {c}.",
+          "a dark photo of the {c}.",
+          "a drawing of a {c}.",
+          "a photo of my {c}.",
+          "the plastic {c}.",
+          "a photo of the cool {c}.",
+          "a close-up photo of a {c}.",
+          "a black and white photo of the {c}.",
+          "a painting of the {c}.",
+          "a painting of a {c}.",
+          "a pixelated photo of the {c}.",
+          "a sculpture of the {c}.",
+          "a bright photo of the {c}.",
+          "a cropped photo of a {c}.",
+          "a plastic {c}.",
+          "a photo of the dirty {c}.",
+          "a jpeg corrupted photo of a {c}.",
+          "a blurry photo of the {c}.",
+          "a photo of the {c}.",
+          "a good photo of the {c}.",
+          "a rendering of the {c}.",
+          "a {c} in a video game.",
+          "a photo of one {c}.",
+          "a doodle of a {c}.",
+          "a close-up photo of the {c}.",
+          "a photo of a {c}.",
+          "the origami {c}.",
+          "the {c} in a video game.",
+          "a sketch of a {c}.",
+          "a doodle of the {c}.",
+          "a origami {c}.",
+          "a low resolution photo of a {c}.",
+          "the toy {c}.",
+          "a rendition of the {c}.",
+          "a photo of the clean {c}.",
+          "a photo of a large {c}.",
+          "a rendition of a {c}.",
+          "a photo of a nice {c}.",
+          "a photo of a weird {c}.",
+          "a blurry photo of a {c}.",
+          "a cartoon {c}.",
+          "art of a {c}.",
+          "a sketch of the {c}.",
+          "a embroidered {c}.",
+          "a pixelated photo of a {c}.",
+          "itap of the {c}.",
+          "a jpeg corrupted photo of the {c}.",
+          "a good photo of a {c}.",
+          "a plushie {c}.",
+          "a photo of the nice {c}.",
+          "a photo of the small {c}.",
+          "a photo of the weird {c}.",
+          "the cartoon {c}.",
+          "art of the {c}.",
+          "a drawing of the {c}.",
+          "a photo of the large {c}.",
+          "a black and white photo of a {c}.",
+          "the plushie {c}.",
+          "a dark photo of a {c}.",
+          "itap of a {c}.",
+          "graffiti of the {c}.",
+          "a toy {c}.",
+          "itap of my {c}.",
+          "a photo of a cool {c}.",
+          "a photo of a small {c}.",
+          "a tattoo of the {c}.");
 
   /** Templates from a file, or the ImageNet ones when {@code file} is null. */
   public static List<String> load(Path file) {
@@ -64,7 +125,8 @@ public final class PromptTemplates {
         }
       }
     } catch (IOException e) {
-      throw new DatasetFormatException(file.toString(), "", "cannot read templates: " + e.getMessage());
+      throw new DatasetFormatException(
+          file.toString(), "", "cannot read templates: " + e.getMessage());
     }
     if (out.isEmpty()) {
       throw new DatasetFormatException(file.toString(), "", "no templates");
@@ -75,7 +137,8 @@ public final class PromptTemplates {
   private static String check(String template, Path file, String place) {
     String t = template.replace("{}", "{c}");
     if (!t.contains("{c}")) {
-      throw new DatasetFormatException(file.toString(), place, "template '" + template + "' has no {c} placeholder");
+      throw new DatasetFormatException(
+          file.toString(), place, "template '" + template + "' has no {c} placeholder");
     }
     return t;
   }
@@ -91,11 +154,14 @@ public final class PromptTemplates {
         text.lines().filter(l -> !l.isBlank()).forEach(l -> out.add(l.strip()));
       }
     } catch (IOException e) {
-      throw new DatasetFormatException(file.toString(), "", "cannot read class names: " + e.getMessage());
+      throw new DatasetFormatException(
+          file.toString(), "", "cannot read class names: " + e.getMessage());
     }
     if (out.size() != expected) {
-      throw new DatasetFormatException(file.toString(), "", out.size() + " class names for a dataset of " + expected
-          + " classes");
+      throw new DatasetFormatException(
+          file.toString(),
+          "",
+          out.size() + " class names for a dataset of " + expected + " classes");
     }
     return out;
   }

@@ -19,7 +19,8 @@ public final class TextClassifier {
     this.weights = weights;
   }
 
-  public static TextClassifier build(TextEmbedder embedder, List<String> classNames, List<String> templates) {
+  public static TextClassifier build(
+      TextEmbedder embedder, List<String> classNames, List<String> templates) {
     float[][] weights = new float[classNames.size()][];
     List<String> texts = new ArrayList<>();
     for (String name : classNames) {
@@ -29,7 +30,8 @@ public final class TextClassifier {
     }
     List<float[]> embedded = new ArrayList<>();
     for (int i = 0; i < texts.size(); i += TEXT_BATCH) {
-      for (float[] v : embedder.embedTexts(texts.subList(i, Math.min(texts.size(), i + TEXT_BATCH)))) {
+      for (float[] v :
+          embedder.embedTexts(texts.subList(i, Math.min(texts.size(), i + TEXT_BATCH)))) {
         embedded.add(v);
       }
     }

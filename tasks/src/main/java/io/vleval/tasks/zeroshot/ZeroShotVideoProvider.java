@@ -1,7 +1,6 @@
 package io.vleval.tasks.zeroshot;
 
 import io.vleval.api.model.Capability;
-import io.vleval.api.model.Model;
 import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.TaskProvider;
@@ -11,8 +10,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.task.Task;
-import io.vleval.api.task.TaskContext;
-import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +28,8 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
   public record Spec(
       @Doc("frames sampled per clip (default 8; the paper also reports 1)") Integer frames,
       @Doc("templates file; default: OpenAI's 80 ImageNet templates") @MustExist Path templates,
-      @Doc("class display names file (label order); default: the dataset's") @MustExist Path classNames,
+      @Doc("class display names file (label order); default: the dataset's") @MustExist
+          Path classNames,
       @Doc("bootstrap resamples (default 1000; 0 for none)") Integer resamples) {
     public Spec {
       frames = frames == null ? 8 : frames;
@@ -70,27 +68,44 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
   @Override
   public Task<LabelledVideo, ClassPrediction> create(Spec spec) {
     List<String> templates = PromptTemplates.load(spec.templates());
-    return Task.of("1", LabelledVideo.class, ClassPrediction.class, (model, context) -> {
-      List<String> names = spec.classNames() != null
-          ? PromptTemplates.classNames(spec.classNames(), context.evaluation().classNames().size())
-          : context.evaluation().classNames();
-      TextClassifier classifier = TextClassifier.build(model.require(TextEmbedder.class), names, templates);
-      VideoEmbedder videos = model.require(VideoEmbedder.class);
-      return TaskSession.<LabelledVideo, ClassPrediction>of(batch -> {
-        List<List<RgbImage>> clips = new ArrayList<>();
-        for (LabelledVideo v : batch) {
-          clips.add(v.video().frames(spec.frames()));
-        }
-        float[][] embeddings = videos.embedVideos(clips);
-        List<ClassPrediction> out = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          out.add(ClassPrediction.of(batch.get(i).id(), batch.get(i).label(), classifier.logits(embeddings[i], 100f)));
-        }
-        return out;
-      }, records -> {
-        return ClassificationOutcome.of(records, names,
-            ZeroShotClassificationProvider.options(spec.resamples(), context.seed()), true);
-      }, () -> { });
-    });
+    return Task.of(
+        "1",
+        LabelledVideo.class,
+        ClassPrediction.class,
+        (model, context) -> {
+          List<String> names =
+              spec.classNames() != null
+                  ? PromptTemplates.classNames(
+                      spec.classNames(), context.evaluation().classNames().size())
+                  : context.evaluation().classNames();
+          TextClassifier classifier =
+              TextClassifier.build(model.require(TextEmbedder.class), names, templates);
+          VideoEmbedder videos = model.require(VideoEmbedder.class);
+          return TaskSession.<LabelledVideo, ClassPrediction>of(
+              batch -> {
+                List<List<RgbImage>> clips = new ArrayList<>();
+                for (LabelledVideo v : batch) {
+                  clips.add(v.video().frames(spec.frames()));
+                }
+                float[][] embeddings = videos.embedVideos(clips);
+                List<ClassPrediction> out = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                  out.add(
+                      ClassPrediction.of(
+                          batch.get(i).id(),
+                          batch.get(i).label(),
+                          classifier.logits(embeddings[i], 100f)));
+                }
+                return out;
+              },
+              records -> {
+                return ClassificationOutcome.of(
+                    records,
+                    names,
+                    ZeroShotClassificationProvider.options(spec.resamples(), context.seed()),
+                    true);
+              },
+              () -> {});
+        });
   }
 }

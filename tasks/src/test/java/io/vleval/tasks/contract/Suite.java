@@ -13,7 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The tiny synthetic suite (generated once per test JVM) and the weight-free models the task tests run on. */
+/**
+ * The tiny synthetic suite (generated once per test JVM) and the weight-free models the task tests
+ * run on.
+ */
 final class Suite {
   private static Path cache;
 
@@ -32,8 +35,10 @@ final class Suite {
   }
 
   static Dataset<? extends Sample> part(SyntheticDatasetProvider.Part part, String language) {
-    return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(part, Scale.TINY, 3L, language, cache()),
-        new PluginContext(0, cache(), 1));
+    return new SyntheticDatasetProvider()
+        .open(
+            new SyntheticDatasetProvider.Spec(part, Scale.TINY, 3L, language, cache()),
+            new PluginContext(0, cache(), 1));
   }
 
   static Dataset<? extends Sample> part(SyntheticDatasetProvider.Part part) {
@@ -41,10 +46,12 @@ final class Suite {
   }
 
   static Model pixels() {
-    return new PixelBaselineProvider().load(new PixelBaselineProvider.Spec(4), new PluginContext(0, cache(), 1));
+    return new PixelBaselineProvider()
+        .load(new PixelBaselineProvider.Spec(4), new PluginContext(0, cache(), 1));
   }
 
   static Model random() {
-    return new RandomModelProvider().load(new RandomModelProvider.Spec(16, 4), new PluginContext(0, cache(), 1));
+    return new RandomModelProvider()
+        .load(new RandomModelProvider.Spec(16, 4), new PluginContext(0, cache(), 1));
   }
 }

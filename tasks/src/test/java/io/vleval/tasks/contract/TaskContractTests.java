@@ -18,7 +18,9 @@ import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.tasks.zeroshot.ZeroShotClassificationProvider;
 import io.vleval.tasks.zeroshot.ZeroShotVideoProvider;
 import io.vleval.testkit.contract.TaskProviderContractTest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -30,11 +32,15 @@ import org.junit.jupiter.api.Test;
 class TaskContractTests {
 
   static double top1(List<SampleRecord> records) {
-    return records.stream().mapToDouble(r -> ((ClassPrediction) r).correct() ? 1 : 0).average().orElseThrow();
+    return records.stream()
+        .mapToDouble(r -> ((ClassPrediction) r).correct() ? 1 : 0)
+        .average()
+        .orElseThrow();
   }
 
   @Nested
-  class ZeroShotClassification extends TaskProviderContractTest<ZeroShotClassificationProvider.Spec> {
+  class ZeroShotClassification
+      extends TaskProviderContractTest<ZeroShotClassificationProvider.Spec> {
     @Override
     protected TaskProvider<ZeroShotClassificationProvider.Spec> provider() {
       return new ZeroShotClassificationProvider();
@@ -102,10 +108,19 @@ class TaskContractTests {
     void headlineIsTheMeanOfTop1AndTop5() {
       Run run = runOnce(2);
       double top1 = top1(run.records());
-      double top5 = run.records().stream().mapToDouble(r -> ((ClassPrediction) r).rank() < 5 ? 1 : 0).average().orElseThrow();
+      double top5 =
+          run.records().stream()
+              .mapToDouble(r -> ((ClassPrediction) r).rank() < 5 ? 1 : 0)
+              .average()
+              .orElseThrow();
       assertThat(run.outcome().headline()).isEqualTo("mean_top1_top5");
-      assertThat(run.outcome().metrics().stream().filter(m -> m.name().equals("mean_top1_top5")).findFirst().orElseThrow()
-          .value()).isCloseTo((top1 + top5) / 2, within(1e-12));
+      assertThat(
+              run.outcome().metrics().stream()
+                  .filter(m -> m.name().equals("mean_top1_top5"))
+                  .findFirst()
+                  .orElseThrow()
+                  .value())
+          .isCloseTo((top1 + top5) / 2, within(1e-12));
     }
   }
 
@@ -146,7 +161,8 @@ class TaskContractTests {
       Run run = runOnce(4);
       double top1 = top1(run.records());
       assertThat(run.outcome().metrics().get(0).value()).isEqualTo(top1);
-      // 12 classes: chance is 1/12; the pixel layout tells colours apart, so the probe does far better
+      // 12 classes: chance is 1/12; the pixel layout tells colours apart, so the probe does far
+      // better
       assertThat(top1).isGreaterThan(2.0 / 12);
     }
   }
@@ -195,9 +211,16 @@ class TaskContractTests {
           all += a.label()[c];
         }
       }
-      double aAcc = run.outcome().metrics().stream().filter(m -> m.name().equals("aAcc")).findFirst().orElseThrow().value();
+      double aAcc =
+          run.outcome().metrics().stream()
+              .filter(m -> m.name().equals("aAcc"))
+              .findFirst()
+              .orElseThrow()
+              .value();
       assertThat(aAcc).isCloseTo((double) hit / all, within(1e-12));
-      assertThat(run.outcome().categories()).extracting("category").containsExactly("circle", "square", "triangle");
+      assertThat(run.outcome().categories())
+          .extracting("category")
+          .containsExactly("circle", "square", "triangle");
     }
   }
 
@@ -231,7 +254,8 @@ class TaskContractTests {
     @Test
     void imageToTextRecallAtOneFromTheEmbeddings() {
       Run run = runOnce(6);
-      List<RetrievalProvider.Embedded> recs = run.records().stream().map(r -> (RetrievalProvider.Embedded) r).toList();
+      List<RetrievalProvider.Embedded> recs =
+          run.records().stream().map(r -> (RetrievalProvider.Embedded) r).toList();
       int hits = 0;
       for (int i = 0; i < recs.size(); i++) {
         // the best-scoring caption over all captions: is it one of image i's own?
@@ -251,8 +275,12 @@ class TaskContractTests {
         }
         hits += owner == i ? 1 : 0;
       }
-      double i2t1 = run.outcome().metrics().stream().filter(m -> m.name().equals("text_retrieval_recall@1")).findFirst()
-          .orElseThrow().value();
+      double i2t1 =
+          run.outcome().metrics().stream()
+              .filter(m -> m.name().equals("text_retrieval_recall@1"))
+              .findFirst()
+              .orElseThrow()
+              .value();
       assertThat(i2t1).isCloseTo((double) hits / recs.size(), within(1e-6));
     }
   }
@@ -325,16 +353,19 @@ class TaskContractTests {
     @Test
     void circularAccuracyCountsOnlyQuestionsRightInEveryShift() {
       Run run = runOnce(8);
-      java.util.Map<String, Boolean> allRight = new java.util.HashMap<>();
+      Map<String, Boolean> allRight = new HashMap<>();
       for (SampleRecord r : run.records()) {
         MmbenchProvider.Answer a = (MmbenchProvider.Answer) r;
         // the random model answers with a bare letter
         allRight.merge(a.questionIndex(), a.prediction().equals(a.answer()), Boolean::logicalAnd);
       }
-      double expected = allRight.values().stream().mapToDouble(b -> b ? 1 : 0).average().orElseThrow();
+      double expected =
+          allRight.values().stream().mapToDouble(b -> b ? 1 : 0).average().orElseThrow();
       assertThat(run.outcome().metrics().get(0).name()).isEqualTo("Overall");
       assertThat(run.outcome().metrics().get(0).value()).isCloseTo(expected, within(1e-12));
-      assertThat(run.outcome().categories()).extracting("category").contains("attribute_recognition");
+      assertThat(run.outcome().categories())
+          .extracting("category")
+          .contains("attribute_recognition");
     }
   }
 }

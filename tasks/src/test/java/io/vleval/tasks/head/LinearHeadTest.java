@@ -50,7 +50,8 @@ class LinearHeadTest {
     int[] y = new int[60];
     float[][] x = blobs(60, y, 3);
     LinearHead.Settings s = new LinearHead.Settings(3, 16, 0.1, 1, 0.1, 5, 11);
-    try (LinearHead a = LinearHead.train(x, y, 3, s); LinearHead b = LinearHead.train(x, y, 3, s)) {
+    try (LinearHead a = LinearHead.train(x, y, 3, s);
+        LinearHead b = LinearHead.train(x, y, 3, s)) {
       assertThat(b.logits(x)).isDeepEqualTo(a.logits(x));
     }
   }

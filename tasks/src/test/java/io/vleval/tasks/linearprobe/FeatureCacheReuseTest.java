@@ -25,25 +25,32 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A second linear probe of the same model and data, with other head settings, extracts no feature. */
+/**
+ * A second linear probe of the same model and data, with other head settings, extracts no feature.
+ */
 class FeatureCacheReuseTest {
 
   @TempDir Path temp;
 
   private Dataset<? extends Sample> part(SyntheticDatasetProvider.Part p) {
-    return new SyntheticDatasetProvider().open(new SyntheticDatasetProvider.Spec(p, Scale.TINY, 5L, null, temp),
-        new PluginContext(0, temp, 1));
+    return new SyntheticDatasetProvider()
+        .open(
+            new SyntheticDatasetProvider.Spec(p, Scale.TINY, 5L, null, temp),
+            new PluginContext(0, temp, 1));
   }
 
   @SuppressWarnings("unchecked")
   private TaskOutcome probe(FakeModel model, int epochs, Path cache) {
-    Task<LabelledImage, ClassPrediction> task = new LinearProbeProvider()
-        .create(new LinearProbeProvider.Spec(epochs, 16, 0.05, null, null, 0));
-    Dataset<LabelledImage> val = (Dataset<LabelledImage>) part(SyntheticDatasetProvider.Part.CLASSIFICATION_VAL);
+    Task<LabelledImage, ClassPrediction> task =
+        new LinearProbeProvider()
+            .create(new LinearProbeProvider.Spec(epochs, 16, 0.05, null, null, 0));
+    Dataset<LabelledImage> val =
+        (Dataset<LabelledImage>) part(SyntheticDatasetProvider.Part.CLASSIFICATION_VAL);
     Dataset<?> train = part(SyntheticDatasetProvider.Part.CLASSIFICATION_TRAIN);
     List<ClassPrediction> records = new ArrayList<>();
-    try (TaskSession<LabelledImage, ClassPrediction> s = task.start(model,
-        new TaskContext(val.info(), Optional.of(train), 1, cache, 8)); SampleCursor<LabelledImage> c = val.samples()) {
+    try (TaskSession<LabelledImage, ClassPrediction> s =
+            task.start(model, new TaskContext(val.info(), Optional.of(train), 1, cache, 8));
+        SampleCursor<LabelledImage> c = val.samples()) {
       List<LabelledImage> batch = new ArrayList<>();
       while (c.hasNext()) {
         batch.add(c.next());
@@ -77,7 +84,10 @@ class FeatureCacheReuseTest {
     Path dir = Files.createDirectories(temp.resolve("features"));
     FeatureCache cache = new FeatureCache(dir);
     Files.write(cache.file("k"), new byte[] {0x56, 0x4C, 0x46, 0x43, 0, 0x7f, 0, 0, 0, 0, 0, 64});
-    assertThatThrownBy(() -> cache.read("k")).isInstanceOf(VlevalException.class)
-        .hasMessage(cache.file("k") + ": header claims 8323072 x 64 features, more than the file holds; delete it");
+    assertThatThrownBy(() -> cache.read("k"))
+        .isInstanceOf(VlevalException.class)
+        .hasMessage(
+            cache.file("k")
+                + ": header claims 8323072 x 64 features, more than the file holds; delete it");
   }
 }

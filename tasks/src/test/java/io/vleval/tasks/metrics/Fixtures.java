@@ -94,7 +94,8 @@ public final class Fixtures {
   }
 
   /** Asserts |actual - expected| <= abs + rel*|expected|, NaN matching NaN only. */
-  public static void assertClose(String what, double actual, double expected, double abs, double rel) {
+  public static void assertClose(
+      String what, double actual, double expected, double abs, double rel) {
     if (Double.isNaN(expected) || Double.isNaN(actual)) {
       if (Double.isNaN(expected) != Double.isNaN(actual)) {
         throw new AssertionError(what + ": expected " + expected + " but was " + actual);
@@ -103,7 +104,8 @@ public final class Fixtures {
     }
     double diff = Math.abs(actual - expected);
     if (!(diff <= abs + rel * Math.abs(expected))) {
-      throw new AssertionError(what + ": expected " + expected + " but was " + actual + " (diff " + diff + ")");
+      throw new AssertionError(
+          what + ": expected " + expected + " but was " + actual + " (diff " + diff + ")");
     }
   }
 }

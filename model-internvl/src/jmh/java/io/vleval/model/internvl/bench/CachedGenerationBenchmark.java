@@ -3,6 +3,7 @@ package io.vleval.model.internvl.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.model.internvl.generation.Generator;
@@ -37,45 +38,68 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Dai.djl.offline=true"})
 public class CachedGenerationBenchmark {
 
-    static final int PROMPT = 128;
-    static final int NEW_TOKENS = 32;
+  static final int PROMPT = 128;
+  static final int NEW_TOKENS = 32;
 
-    @Param({"true", "false"})
-    public boolean cache;
+  @Param({"true", "false"})
+  public boolean cache;
 
-    private NDManager root;
-    private Decoder decoder;
-    private NDArray prompt;
-    private long[] positions;
+  private NDManager root;
+  private Decoder decoder;
+  private NDArray prompt;
+  private long[] positions;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        root = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        DecoderConfig config = new DecoderConfig(DecoderConfig.Family.INTERNLM2, 4000, 256, 8, 4, 704, 4, 1e-5, 1e6,
-                4096, null, 1, 1, 2, 2, 0, 0, 0);
-        decoder = Decoder.random(config, 0, root);
-        prompt = root.randomNormal(0, 0.5f, new Shape(1, PROMPT, 256), ai.djl.ndarray.types.DataType.FLOAT32);
-        positions = new long[PROMPT];
-        for (int i = 0; i < PROMPT; i++) {
-            positions[i] = i;
-        }
+  @Setup(Level.Trial)
+  public void setUp() {
+    System.setProperty(
+        "ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    root = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    DecoderConfig config =
+        new DecoderConfig(
+            DecoderConfig.Family.INTERNLM2,
+            4000,
+            256,
+            8,
+            4,
+            704,
+            4,
+            1e-5,
+            1e6,
+            4096,
+            null,
+            1,
+            1,
+            2,
+            2,
+            0,
+            0,
+            0);
+    decoder = Decoder.random(config, 0, root);
+    prompt = root.randomNormal(0, 0.5f, new Shape(1, PROMPT, 256), DataType.FLOAT32);
+    positions = new long[PROMPT];
+    for (int i = 0; i < PROMPT; i++) {
+      positions[i] = i;
     }
+  }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        root.close();
-    }
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    root.close();
+  }
 
-    @Benchmark
-    public long generate() {
-        try (NDManager m = root.newSubManager();
-                PromptDecoding state = new PromptDecoding(decoder, prompt, positions, 0, null, cache, m)) {
-            long[] out = Generator.generate(state, new GenerationSettings(1, NEW_TOKENS, NEW_TOKENS, 1.0), Set.of());
-            return out[out.length - 1];
-        }
+  @Benchmark
+  public long generate() {
+    try (NDManager m = root.newSubManager();
+        PromptDecoding state = new PromptDecoding(decoder, prompt, positions, 0, null, cache, m)) {
+      long[] out =
+          Generator.generate(
+              state, new GenerationSettings(1, NEW_TOKENS, NEW_TOKENS, 1.0), Set.of());
+      return out[out.length - 1];
     }
+  }
 }

@@ -35,45 +35,56 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 4, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Dai.djl.offline=true"})
 public class InternVitForwardBenchmark {
 
-    @Param({"16", "14"})
-    public int patch;
+  @Param({"16", "14"})
+  public int patch;
 
-    @Param({"1", "8"})
-    public int batch;
+  @Param({"1", "8"})
+  public int batch;
 
-    private InternVit vit;
-    private float[] pixels;
+  private InternVit vit;
+  private float[] pixels;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        // must precede the engine's start, which reads it once
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        InternVitConfig config = InternVitConfig.builder()
-                .hiddenSize(768).numAttentionHeads(12).intermediateSize(3072).numHiddenLayers(12)
-                .normType(NormType.LAYER_NORM).qkNormalization(false).qkvBias(true)
-                .patchSize(patch).imageSize(224).build();
-        vit = InternVit.random(config, 0);
-        SplittableRandom r = new SplittableRandom(1);
-        pixels = new float[batch * 3 * 224 * 224];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) r.nextGaussian();
-        }
+  @Setup(Level.Trial)
+  public void setUp() {
+    // must precede the engine's start, which reads it once
+    System.setProperty(
+        "ai.djl.pytorch.num_threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    InternVitConfig config =
+        InternVitConfig.builder()
+            .hiddenSize(768)
+            .numAttentionHeads(12)
+            .intermediateSize(3072)
+            .numHiddenLayers(12)
+            .normType(NormType.LAYER_NORM)
+            .qkNormalization(false)
+            .qkvBias(true)
+            .patchSize(patch)
+            .imageSize(224)
+            .build();
+    vit = InternVit.random(config, 0);
+    SplittableRandom r = new SplittableRandom(1);
+    pixels = new float[batch * 3 * 224 * 224];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) r.nextGaussian();
     }
+  }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        vit.close();
-    }
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    vit.close();
+  }
 
-    @Benchmark
-    public float forward() {
-        try (NDManager m = vit.manager().newSubManager()) {
-            NDArray x = m.create(pixels, new Shape(batch, 3, 224, 224));
-            VisionOutput out = vit.forward(x);
-            return out.pooled().getFloat(0, 0);
-        }
+  @Benchmark
+  public float forward() {
+    try (NDManager m = vit.manager().newSubManager()) {
+      NDArray x = m.create(pixels, new Shape(batch, 3, 224, 224));
+      VisionOutput out = vit.forward(x);
+      return out.pooled().getFloat(0, 0);
     }
+  }
 }

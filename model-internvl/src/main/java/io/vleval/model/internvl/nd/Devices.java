@@ -3,6 +3,7 @@ package io.vleval.model.internvl.nd;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.vleval.api.error.VlevalException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,88 +12,99 @@ import java.util.regex.Pattern;
 /** The {@code device:} option of models and training runs, and copies of results to the host. */
 public final class Devices {
 
-    /** What {@code device:} accepts. */
-    public static final Pattern SPEC = Pattern.compile("auto|cpu|gpu:\\d+");
+  /** What {@code device:} accepts. */
+  public static final Pattern SPEC = Pattern.compile("auto|cpu|gpu:\\d+");
 
-    /** What a training run's {@code device:} accepts: {@code auto}, or one device or a comma-separated list. */
-    public static final Pattern TRAINING_SPEC = Pattern.compile("auto|(cpu|gpu:\\d+)(,(cpu|gpu:\\d+))*");
+  /**
+   * What a training run's {@code device:} accepts: {@code auto}, or one device or a comma-separated
+   * list.
+   */
+  public static final Pattern TRAINING_SPEC =
+      Pattern.compile("auto|(cpu|gpu:\\d+)(,(cpu|gpu:\\d+))*");
 
-    private Devices() {}
+  private Devices() {}
 
-    /**
-     * Resolves a device option against what the engine sees.
-     *
-     * @param spec {@code auto} (the first GPU when PyTorch sees one, else the CPU), {@code cpu} or {@code gpu:N}
-     * @return the device
-     * @throws VlevalException when a GPU is asked for that PyTorch does not see
-     */
-    public static Device parse(String spec) {
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
-        if (spec.equals("cpu") || (spec.equals("auto") && gpus == 0)) {
-            return Device.cpu();
-        }
-        if (spec.equals("auto")) {
-            return Device.gpu(0);
-        }
-        int id = Integer.parseInt(spec.substring("gpu:".length()));
-        if (id >= gpus) {
-            throw new VlevalException("device: " + spec + " asked for, but PyTorch sees " + gpus
-                    + " GPU(s) (the CPU build of libtorch sees none); use device: auto or cpu");
-        }
-        return Device.gpu(id);
+  /**
+   * Resolves a device option against what the engine sees.
+   *
+   * @param spec {@code auto} (the first GPU when PyTorch sees one, else the CPU), {@code cpu} or
+   *     {@code gpu:N}
+   * @return the device
+   * @throws VlevalException when a GPU is asked for that PyTorch does not see
+   */
+  public static Device parse(String spec) {
+    int gpus = Engine.getEngine("PyTorch").getGpuCount();
+    if (spec.equals("cpu") || (spec.equals("auto") && gpus == 0)) {
+      return Device.cpu();
     }
-
-    /**
-     * Resolves a training run's {@code device:} option: the devices its replicas train on (data parallelism
-     * when there are several).
-     *
-     * @param spec {@code auto} (every GPU PyTorch sees, else the CPU), or a comma-separated list of {@code cpu}
-     *     and {@code gpu:N}; a device listed twice holds two replicas, which is no faster but checks sharding on
-     *     one device ({@code cpu,cpu}, {@code gpu:0,gpu:0})
-     * @return the devices, the first the one whose replica is updated and saved
-     * @throws VlevalException when a GPU is asked for that PyTorch does not see, or GPUs are mixed with the CPU
-     */
-    public static List<Device> parseTraining(String spec) {
-        if (spec.equals("auto")) {
-            int gpus = Engine.getEngine("PyTorch").getGpuCount();
-            List<Device> all = new ArrayList<>();
-            for (int i = 0; i < gpus; i++) {
-                all.add(Device.gpu(i));
-            }
-            return all.isEmpty() ? List.of(Device.cpu()) : all;
-        }
-        List<Device> out = new ArrayList<>();
-        for (String one : spec.split(",")) {
-            out.add(parse(one));
-        }
-        if (out.stream().map(Device::isGpu).distinct().count() > 1) {
-            throw new VlevalException("device: " + spec + " mixes the CPU and GPUs; train on GPUs or on the CPU");
-        }
-        return out;
+    if (spec.equals("auto")) {
+      return Device.gpu(0);
     }
-
-    /**
-     * The name a run records.
-     *
-     * @param d a device
-     * @return {@code cpu} or {@code gpu:N}
-     */
-    public static String name(Device d) {
-        return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+    int id = Integer.parseInt(spec.substring("gpu:".length()));
+    if (id >= gpus) {
+      throw new VlevalException(
+          "device: "
+              + spec
+              + " asked for, but PyTorch sees "
+              + gpus
+              + " GPU(s) (the CPU build of libtorch sees none); use device: auto or cpu");
     }
+    return Device.gpu(id);
+  }
 
-    /**
-     * Copies an array's values to Java as float32, from any device and float type.
-     *
-     * @param a the array (left as it is)
-     * @return its values, row-major
-     */
-    public static float[] floats(NDArray a) {
-        if (a.getDevice().isGpu() || a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
-            try (NDArray host = Precision.toFloat32(a).toDevice(Device.cpu(), true)) {
-                return host.toFloatArray();
-            }
-        }
-        return a.toFloatArray();
+  /**
+   * Resolves a training run's {@code device:} option: the devices its replicas train on (data
+   * parallelism when there are several).
+   *
+   * @param spec {@code auto} (every GPU PyTorch sees, else the CPU), or a comma-separated list of
+   *     {@code cpu} and {@code gpu:N}; a device listed twice holds two replicas, which is no faster
+   *     but checks sharding on one device ({@code cpu,cpu}, {@code gpu:0,gpu:0})
+   * @return the devices, the first the one whose replica is updated and saved
+   * @throws VlevalException when a GPU is asked for that PyTorch does not see, or GPUs are mixed
+   *     with the CPU
+   */
+  public static List<Device> parseTraining(String spec) {
+    if (spec.equals("auto")) {
+      int gpus = Engine.getEngine("PyTorch").getGpuCount();
+      List<Device> all = new ArrayList<>();
+      for (int i = 0; i < gpus; i++) {
+        all.add(Device.gpu(i));
+      }
+      return all.isEmpty() ? List.of(Device.cpu()) : all;
     }
+    List<Device> out = new ArrayList<>();
+    for (String one : spec.split(",")) {
+      out.add(parse(one));
+    }
+    if (out.stream().map(Device::isGpu).distinct().count() > 1) {
+      throw new VlevalException(
+          "device: " + spec + " mixes the CPU and GPUs; train on GPUs or on the CPU");
+    }
+    return out;
+  }
+
+  /**
+   * The name a run records.
+   *
+   * @param d a device
+   * @return {@code cpu} or {@code gpu:N}
+   */
+  public static String name(Device d) {
+    return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+  }
+
+  /**
+   * Copies an array's values to Java as float32, from any device and float type.
+   *
+   * @param a the array (left as it is)
+   * @return its values, row-major
+   */
+  public static float[] floats(NDArray a) {
+    if (a.getDevice().isGpu() || a.getDataType() != DataType.FLOAT32) {
+      try (NDArray host = Precision.toFloat32(a).toDevice(Device.cpu(), true)) {
+        return host.toFloatArray();
+      }
+    }
+    return a.toFloatArray();
+  }
 }

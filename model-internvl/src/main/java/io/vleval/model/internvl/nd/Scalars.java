@@ -7,80 +7,82 @@ import java.util.function.BinaryOperator;
 /**
  * Arithmetic between an array and a constant that stays correct under autograd.
  *
- * <p>DJL's {@code NDArray.mul(Number)} (and {@code div}, {@code pow}, {@code maximum},
- * {@code minimum}, ... and {@code Activation.swish(x, beta)}, which calls {@code mul(Number)}) wraps
- * the constant in a 0-d tensor, applies the tensor op and closes the constant at once. On the CPU
- * the PyTorch engine creates that tensor with {@code torch::from_blob} over a direct
- * {@code ByteBuffer} that only the Java array keeps alive; the tensor does not own its memory. When
- * the array takes part in autograd, the backward node keeps the constant tensor (the gradient of
- * {@code x * c} is {@code g * c}, of {@code x / c} is {@code g / c}, of {@code max(x, c)} needs
- * {@code c}) — but once the closed Java array is garbage-collected its buffer is freed, and a
- * backward that runs after a GC reads freed memory: wrong or NaN gradients, on random steps, with a
- * finite loss, differently in every JVM (the GC's timing decides), while the forward pass — and so
- * the first loss — is always right.
+ * <p>DJL's {@code NDArray.mul(Number)} (and {@code div}, {@code pow}, {@code maximum}, {@code
+ * minimum}, ... and {@code Activation.swish(x, beta)}, which calls {@code mul(Number)}) wraps the
+ * constant in a 0-d tensor, applies the tensor op and closes the constant at once. On the CPU the
+ * PyTorch engine creates that tensor with {@code torch::from_blob} over a direct {@code ByteBuffer}
+ * that only the Java array keeps alive; the tensor does not own its memory. When the array takes
+ * part in autograd, the backward node keeps the constant tensor (the gradient of {@code x * c} is
+ * {@code g * c}, of {@code x / c} is {@code g / c}, of {@code max(x, c)} needs {@code c}) — but
+ * once the closed Java array is garbage-collected its buffer is freed, and a backward that runs
+ * after a GC reads freed memory: wrong or NaN gradients, on random steps, with a finite loss,
+ * differently in every JVM (the GC's timing decides), while the forward pass — and so the first
+ * loss — is always right.
  *
  * <p>These helpers make the constant with {@code NDManager.full}, which PyTorch allocates and owns,
- * so the graph's reference keeps it alive; the values are bitwise those of the DJL methods. Use them
- * (never the {@code Number} overloads of multiplicative ops) for anything that can be
- * back-propagated. {@code add(Number)} and {@code sub(Number)} are safe: their backward does not read
- * the constant.
+ * so the graph's reference keeps it alive; the values are bitwise those of the DJL methods. Use
+ * them (never the {@code Number} overloads of multiplicative ops) for anything that can be
+ * back-propagated. {@code add(Number)} and {@code sub(Number)} are safe: their backward does not
+ * read the constant.
  */
 public final class Scalars {
 
-    private Scalars() {}
+  private Scalars() {}
 
-    /**
-     * @param x an array
-     * @param c a constant
-     * @return {@code x * c}, in the manager of {@code x}
-     */
-    public static NDArray mul(NDArray x, double c) {
-        return apply(x, c, NDArray::mul);
-    }
+  /**
+   * @param x an array
+   * @param c a constant
+   * @return {@code x * c}, in the manager of {@code x}
+   */
+  public static NDArray mul(NDArray x, double c) {
+    return apply(x, c, NDArray::mul);
+  }
 
-    /**
-     * @param x an array
-     * @param c a constant
-     * @return {@code x / c}, in the manager of {@code x}
-     */
-    public static NDArray div(NDArray x, double c) {
-        return apply(x, c, NDArray::div);
-    }
+  /**
+   * @param x an array
+   * @param c a constant
+   * @return {@code x / c}, in the manager of {@code x}
+   */
+  public static NDArray div(NDArray x, double c) {
+    return apply(x, c, NDArray::div);
+  }
 
-    /**
-     * @param x an array
-     * @param c a constant
-     * @return {@code max(x, c)} elementwise, in the manager of {@code x}
-     */
-    public static NDArray maximum(NDArray x, double c) {
-        return apply(x, c, NDArray::maximum);
-    }
+  /**
+   * @param x an array
+   * @param c a constant
+   * @return {@code max(x, c)} elementwise, in the manager of {@code x}
+   */
+  public static NDArray maximum(NDArray x, double c) {
+    return apply(x, c, NDArray::maximum);
+  }
 
-    /**
-     * SiLU / swish with beta 1, {@code x * sigmoid(x)} (DJL's {@code Activation.swish} multiplies by
-     * beta through {@code mul(Number)}).
-     *
-     * @param x an array
-     * @return {@code x * sigmoid(x)}, in the manager of {@code x}
-     */
-    public static NDArray silu(NDArray x) {
-        return x.getNDArrayInternal().sigmoid().mul(x);
-    }
+  /**
+   * SiLU / swish with beta 1, {@code x * sigmoid(x)} (DJL's {@code Activation.swish} multiplies by
+   * beta through {@code mul(Number)}).
+   *
+   * @param x an array
+   * @return {@code x * sigmoid(x)}, in the manager of {@code x}
+   */
+  public static NDArray silu(NDArray x) {
+    return x.getNDArrayInternal().sigmoid().mul(x);
+  }
 
-    private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
-        try (NDArray k = constant(x, c)) {
-            return op.apply(x, k);
-        }
+  private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
+    try (NDArray k = constant(x, c)) {
+      return op.apply(x, k);
     }
+  }
 
-    /** A 0-d constant of {@code x}'s type and device that PyTorch owns (not a view of a Java buffer). */
-    private static NDArray constant(NDArray x, double c) {
-        NDArray k = x.getManager().full(new Shape(), (float) c, x.getDataType());
-        if (!k.getDevice().equals(x.getDevice())) {
-            NDArray moved = k.toDevice(x.getDevice(), false);
-            k.close();
-            return moved;
-        }
-        return k;
+  /**
+   * A 0-d constant of {@code x}'s type and device that PyTorch owns (not a view of a Java buffer).
+   */
+  private static NDArray constant(NDArray x, double c) {
+    NDArray k = x.getManager().full(new Shape(), (float) c, x.getDataType());
+    if (!k.getDevice().equals(x.getDevice())) {
+      NDArray moved = k.toDevice(x.getDevice(), false);
+      k.close();
+      return moved;
     }
+    return k;
+  }
 }

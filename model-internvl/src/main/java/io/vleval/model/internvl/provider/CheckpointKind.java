@@ -12,28 +12,40 @@ import java.util.List;
 
 /** What a checkpoint holds, from its {@code config.json}'s {@code model_type}. */
 enum CheckpointKind {
-    /** InternViT alone ({@code intern_vit_6b}). */
-    VISION,
-    /** InternVL-C/-G ({@code internvl}). */
-    CONTRASTIVE,
-    /** InternVL-Chat ({@code internvl_chat}). */
-    CHAT,
-    /** InternVL-Chat v1.0, the LLaVA-1.5-codebase models ({@code llava_llama}). */
-    LLAVA_CHAT;
+  /** InternViT alone ({@code intern_vit_6b}). */
+  VISION,
+  /** InternVL-C/-G ({@code internvl}). */
+  CONTRASTIVE,
+  /** InternVL-Chat ({@code internvl_chat}). */
+  CHAT,
+  /** InternVL-Chat v1.0, the LLaVA-1.5-codebase models ({@code llava_llama}). */
+  LLAVA_CHAT;
 
-    /** Reads only {@code model_type}, so that planning stays cheap. */
-    static CheckpointKind of(Path checkpoint) {
-        Path file = checkpoint.resolve("config.json");
-        JsonNode root = JsonFields.read(file);
-        String type = root == null ? "" : root.path("model_type").asText("");
-        return switch (type) {
-            case InternVitConfig.MODEL_TYPE -> VISION;
-            case InternVlCgConfig.MODEL_TYPE -> CONTRASTIVE;
-            case ChatConfig.MODEL_TYPE -> CHAT;
-            case LlavaConfig.MODEL_TYPE -> LLAVA_CHAT;
-            default -> throw new ModelConfigException(file.toString(), List.of("field 'model_type' = '" + type
-                    + "'; expected '" + InternVitConfig.MODEL_TYPE + "', '" + InternVlCgConfig.MODEL_TYPE + "', '"
-                    + ChatConfig.MODEL_TYPE + "' or '" + LlavaConfig.MODEL_TYPE + "'"));
-        };
-    }
+  /** Reads only {@code model_type}, so that planning stays cheap. */
+  static CheckpointKind of(Path checkpoint) {
+    Path file = checkpoint.resolve("config.json");
+    JsonNode root = JsonFields.read(file);
+    String type = root == null ? "" : root.path("model_type").asText("");
+    return switch (type) {
+      case InternVitConfig.MODEL_TYPE -> VISION;
+      case InternVlCgConfig.MODEL_TYPE -> CONTRASTIVE;
+      case ChatConfig.MODEL_TYPE -> CHAT;
+      case LlavaConfig.MODEL_TYPE -> LLAVA_CHAT;
+      default ->
+          throw new ModelConfigException(
+              file.toString(),
+              List.of(
+                  "field 'model_type' = '"
+                      + type
+                      + "'; expected '"
+                      + InternVitConfig.MODEL_TYPE
+                      + "', '"
+                      + InternVlCgConfig.MODEL_TYPE
+                      + "', '"
+                      + ChatConfig.MODEL_TYPE
+                      + "' or '"
+                      + LlavaConfig.MODEL_TYPE
+                      + "'"));
+    };
+  }
 }

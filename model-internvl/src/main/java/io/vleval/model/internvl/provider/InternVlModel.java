@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
@@ -51,6 +51,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A loaded {@code internvl} model: one backend (InternViT, InternVL-C/-G or InternVL-Chat) and the
@@ -67,468 +70,517 @@ import java.util.function.Function;
  */
 final class InternVlModel implements Model {
 
-    private final Map<Class<? extends Capability>, Capability> capabilities;
-    private final ModelInfo info;
-    private final List<AutoCloseable> resources;
+  private final Map<Class<? extends Capability>, Capability> capabilities;
+  private final ModelInfo info;
+  private final List<AutoCloseable> resources;
 
-    private InternVlModel(Map<Class<? extends Capability>, Capability> capabilities, ModelInfo info,
-            List<AutoCloseable> resources) {
-        this.capabilities = Map.copyOf(capabilities);
-        this.info = info;
-        this.resources = resources;
-    }
+  private InternVlModel(
+      Map<Class<? extends Capability>, Capability> capabilities,
+      ModelInfo info,
+      List<AutoCloseable> resources) {
+    this.capabilities = Map.copyOf(capabilities);
+    this.info = info;
+    this.resources = resources;
+  }
 
-    static Model load(InternVlSpec spec, PluginContext context) {
-        Device device = Devices.parse(spec.device());
-        CheckpointKind kind = InternVlProvider.kind(spec);
-        long seed = spec.seed() != null ? spec.seed() : context.seed();
-        String checksum = spec.preset() != null ? presetChecksum(spec.preset(), seed) : checkpointChecksum(spec.checkpoint(), kind);
-        DataType dtype = spec.dtype().dataType();
-        String engine = dtype == DataType.FLOAT32 ? engineName() : engineName() + ", " + spec.dtype().key() + " compute";
-        ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
-        Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
-        List<AutoCloseable> resources = new ArrayList<>();
-        try {
-            switch (kind) {
-                case VISION -> {
-                    InternVit vit = spec.preset() != null
-                            ? InternVit.random(InternVitConfig.preset(spec.preset()), seed, device, dtype)
-                            : InternVit.load(spec.checkpoint(), device, dtype);
-                    resources.add(vit);
-                    int size = spec.imageSize() != null ? spec.imageSize() : vit.config().imageSize();
-                    Vision v = new Vision(vit, vit.manager(), size, spec.batchSize());
-                    ImageEmbedder images = v.embedder(vit.config().hiddenSize(), last -> last.get(":, 0, :"));
-                    caps.put(ImageEmbedder.class, images);
-                    caps.put(DenseFeatureExtractor.class, v.dense());
-                    caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
-                }
-                case CONTRASTIVE -> {
-                    InternVlCg cg = spec.preset() != null
-                            ? InternVlCg.random(Presets.tinyInternVl(), seed, device, dtype)
-                            : InternVlCg.load(spec.checkpoint(), device, dtype);
-                    resources.add(cg);
-                    TextTokenizer tokenizer = tokenizer(spec);
-                    resources.add(0, tokenizer);
-                    int size = spec.imageSize() != null ? spec.imageSize() : cg.config().imageSize();
-                    Vision v = new Vision(cg.vit(), cg.manager(), size, spec.batchSize());
-                    boolean g = spec.head() == InternVlSpec.Head.G;
-                    ImageEmbedder images = v.embedder(cg.config().clipEmbedDim(),
-                            last -> g ? cg.imageEmbedsG(last) : cg.imageEmbedsC(last));
-                    caps.put(ImageEmbedder.class, images);
-                    caps.put(TextEmbedder.class, new ClipTexts(cg, tokenizer, spec.batchSize()));
-                    caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
-                    caps.put(DenseFeatureExtractor.class, v.dense());
-                    if (g) {
-                        caps.put(CaptionGenerator.class, new GCaptions(cg, tokenizer, size));
-                    }
-                }
-                case CHAT -> {
-                    InternVlChat chat = spec.preset() != null
-                            ? InternVlChat.random(Presets.tinyChat(), seed, device, dtype)
-                            : InternVlChat.load(spec.checkpoint(), device, dtype);
-                    resources.add(chat);
-                    TextTokenizer tokenizer = tokenizer(spec);
-                    resources.add(0, tokenizer);
-                    Chat c = new Chat(chat, tokenizer);
-                    caps.put(CaptionGenerator.class, c);
-                    caps.put(MultipleChoiceChat.class, c);
-                }
-                case LLAVA_CHAT -> {
-                    LlavaChat chat = LlavaChat.load(spec.checkpoint(), device, dtype); // no preset is of this kind
-                    resources.add(chat);
-                    TextTokenizer tokenizer = tokenizer(spec);
-                    resources.add(0, tokenizer);
-                    int size = spec.imageSize() != null ? spec.imageSize() : chat.config().imageSize();
-                    LlavaReplies r = new LlavaReplies(chat, tokenizer, size);
-                    caps.put(CaptionGenerator.class, r);
-                    caps.put(MultipleChoiceChat.class, r);
-                }
-                default -> throw new IllegalStateException(kind.toString());
-            }
-        } catch (RuntimeException e) {
-            closeAll(resources);
-            throw e;
+  static Model load(InternVlSpec spec, PluginContext context) {
+    Device device = Devices.parse(spec.device());
+    CheckpointKind kind = InternVlProvider.kind(spec);
+    long seed = spec.seed() != null ? spec.seed() : context.seed();
+    String checksum =
+        spec.preset() != null
+            ? presetChecksum(spec.preset(), seed)
+            : checkpointChecksum(spec.checkpoint(), kind);
+    DataType dtype = spec.dtype().dataType();
+    String engine =
+        dtype == DataType.FLOAT32
+            ? engineName()
+            : engineName() + ", " + spec.dtype().key() + " compute";
+    ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
+    Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      switch (kind) {
+        case VISION -> {
+          InternVit vit =
+              spec.preset() != null
+                  ? InternVit.random(InternVitConfig.preset(spec.preset()), seed, device, dtype)
+                  : InternVit.load(spec.checkpoint(), device, dtype);
+          resources.add(vit);
+          int size = spec.imageSize() != null ? spec.imageSize() : vit.config().imageSize();
+          Vision v = new Vision(vit, vit.manager(), size, spec.batchSize());
+          ImageEmbedder images = v.embedder(vit.config().hiddenSize(), last -> last.get(":, 0, :"));
+          caps.put(ImageEmbedder.class, images);
+          caps.put(DenseFeatureExtractor.class, v.dense());
+          caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
         }
-        return new InternVlModel(caps, info, resources);
-    }
-
-    // ------------------------------------------------------------------ environment
-
-    static String engineName() {
-        Engine engine = Engine.getEngine("PyTorch");
-        return "PyTorch " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
-    }
-
-    private static TextTokenizer tokenizer(InternVlSpec spec) {
-        if (spec.checkpoint() != null) {
-            return TextTokenizer.load(spec.checkpoint());
+        case CONTRASTIVE -> {
+          InternVlCg cg =
+              spec.preset() != null
+                  ? InternVlCg.random(Presets.tinyInternVl(), seed, device, dtype)
+                  : InternVlCg.load(spec.checkpoint(), device, dtype);
+          resources.add(cg);
+          TextTokenizer tokenizer = tokenizer(spec);
+          resources.add(0, tokenizer);
+          int size = spec.imageSize() != null ? spec.imageSize() : cg.config().imageSize();
+          Vision v = new Vision(cg.vit(), cg.manager(), size, spec.batchSize());
+          boolean g = spec.head() == InternVlSpec.Head.G;
+          ImageEmbedder images =
+              v.embedder(
+                  cg.config().clipEmbedDim(),
+                  last -> g ? cg.imageEmbedsG(last) : cg.imageEmbedsC(last));
+          caps.put(ImageEmbedder.class, images);
+          caps.put(TextEmbedder.class, new ClipTexts(cg, tokenizer, spec.batchSize()));
+          caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
+          caps.put(DenseFeatureExtractor.class, v.dense());
+          if (g) {
+            caps.put(CaptionGenerator.class, new GCaptions(cg, tokenizer, size));
+          }
         }
-        try (InputStream in = InternVlModel.class.getResourceAsStream(Presets.TOKENIZER_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + Presets.TOKENIZER_RESOURCE + " is missing from the jar");
-            }
-            return TextTokenizer.fromStream(in, "built-in preset tokenizer");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        case CHAT -> {
+          InternVlChat chat =
+              spec.preset() != null
+                  ? InternVlChat.random(Presets.tinyChat(), seed, device, dtype)
+                  : InternVlChat.load(spec.checkpoint(), device, dtype);
+          resources.add(chat);
+          TextTokenizer tokenizer = tokenizer(spec);
+          resources.add(0, tokenizer);
+          Chat c = new Chat(chat, tokenizer);
+          caps.put(CaptionGenerator.class, c);
+          caps.put(MultipleChoiceChat.class, c);
         }
+        case LLAVA_CHAT -> {
+          LlavaChat chat =
+              LlavaChat.load(spec.checkpoint(), device, dtype); // no preset is of this kind
+          resources.add(chat);
+          TextTokenizer tokenizer = tokenizer(spec);
+          resources.add(0, tokenizer);
+          int size = spec.imageSize() != null ? spec.imageSize() : chat.config().imageSize();
+          LlavaReplies r = new LlavaReplies(chat, tokenizer, size);
+          caps.put(CaptionGenerator.class, r);
+          caps.put(MultipleChoiceChat.class, r);
+        }
+        default -> throw new IllegalStateException(kind.toString());
+      }
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      throw e;
     }
+    return new InternVlModel(caps, info, resources);
+  }
 
-    static String presetChecksum(String preset, long seed) {
-        String config = switch (Presets.kind(preset)) {
-            case VISION -> InternVitConfig.preset(preset).toString();
-            case CONTRASTIVE -> Presets.tinyInternVl().toString();
-            case CHAT -> Presets.tinyChat().toString();
-            case LLAVA_CHAT -> throw new IllegalStateException("no preset is a v1.0 (llava_llama) chat model");
+  // ------------------------------------------------------------------ environment
+
+  static String engineName() {
+    Engine engine = Engine.getEngine("PyTorch");
+    return "PyTorch " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
+  }
+
+  private static TextTokenizer tokenizer(InternVlSpec spec) {
+    if (spec.checkpoint() != null) {
+      return TextTokenizer.load(spec.checkpoint());
+    }
+    try (InputStream in = InternVlModel.class.getResourceAsStream(Presets.TOKENIZER_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "resource " + Presets.TOKENIZER_RESOURCE + " is missing from the jar");
+      }
+      return TextTokenizer.fromStream(in, "built-in preset tokenizer");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String presetChecksum(String preset, long seed) {
+    String config =
+        switch (Presets.kind(preset)) {
+          case VISION -> InternVitConfig.preset(preset).toString();
+          case CONTRASTIVE -> Presets.tinyInternVl().toString();
+          case CHAT -> Presets.tinyChat().toString();
+          case LLAVA_CHAT ->
+              throw new IllegalStateException("no preset is a v1.0 (llava_llama) chat model");
         };
-        return sha256("internvl-preset:" + preset + ":seed=" + seed + ":" + config);
+    return sha256("internvl-preset:" + preset + ":seed=" + seed + ":" + config);
+  }
+
+  /** SHA-256 over the bytes of the checkpoint's safetensors files, in file-name order. */
+  /**
+   * The checksum of what a checkpoint evaluates: its weights, and for a v1.0 chat checkpoint
+   * without its own vision weights also those of the {@code mm_vision_tower} directory they are
+   * read from.
+   */
+  static String checkpointChecksum(Path dir, CheckpointKind kind) {
+    String own = weightsChecksum(dir);
+    if (kind != CheckpointKind.LLAVA_CHAT || !LlavaChat.readsTowerFromItsDirectory(dir)) {
+      return own;
     }
-
-    /** SHA-256 over the bytes of the checkpoint's safetensors files, in file-name order. */
-    /**
-     * The checksum of what a checkpoint evaluates: its weights, and for a v1.0 chat checkpoint without
-     * its own vision weights also those of the {@code mm_vision_tower} directory they are read from.
-     */
-    static String checkpointChecksum(Path dir, CheckpointKind kind) {
-        String own = weightsChecksum(dir);
-        if (kind != CheckpointKind.LLAVA_CHAT || !LlavaChat.readsTowerFromItsDirectory(dir)) {
-            return own;
-        }
-        Path tower = LlavaConfig.fromJson(dir).visionTowerDir();
-        try {
-            byte[] both = MessageDigest.getInstance("SHA-256")
-                    .digest((own + "\n" + weightsChecksum(tower)).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(both);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    Path tower = LlavaConfig.fromJson(dir).visionTowerDir();
+    try {
+      byte[] both =
+          MessageDigest.getInstance("SHA-256")
+              .digest((own + "\n" + weightsChecksum(tower)).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(both);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    static String weightsChecksum(Path dir) {
-        Set<String> files = new TreeSet<>();
-        Path index = dir.resolve(SafetensorsCheckpoint.INDEX_FILE);
-        try {
-            if (Files.isRegularFile(index)) {
-                JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
-                map.elements().forEachRemaining(n -> files.add(n.asText()));
-            } else {
-                files.add(SafetensorsCheckpoint.SINGLE_FILE);
-            }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            for (String f : files) {
-                try (InputStream in = Files.newInputStream(dir.resolve(f))) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        digest.update(buffer, 0, n);
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (IOException e) {
-            throw new VlevalException(dir + ": cannot read the weights to checksum them: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+  static String weightsChecksum(Path dir) {
+    Set<String> files = new TreeSet<>();
+    Path index = dir.resolve(SafetensorsCheckpoint.INDEX_FILE);
+    try {
+      if (Files.isRegularFile(index)) {
+        JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
+        map.elements().forEachRemaining(n -> files.add(n.asText()));
+      } else {
+        files.add(SafetensorsCheckpoint.SINGLE_FILE);
+      }
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 20];
+      for (String f : files) {
+        try (InputStream in = Files.newInputStream(dir.resolve(f))) {
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+          }
         }
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new VlevalException(
+          dir + ": cannot read the weights to checksum them: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    // ------------------------------------------------------------------ shared batching
+  // ------------------------------------------------------------------ shared batching
 
-    static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
-        int per = transform.outputLength();
-        float[] flat = new float[Math.multiplyExact(images.size(), per)];
-        for (int i = 0; i < images.size(); i++) {
-            transform.apply(images.get(i), flat, i * per);
-        }
-        return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+  static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
+    int per = transform.outputLength();
+    float[] flat = new float[Math.multiplyExact(images.size(), per)];
+    for (int i = 0; i < images.size(); i++) {
+      transform.apply(images.get(i), flat, i * per);
     }
+    return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+  }
 
-    static ImageTransform.Mode mode(ImageView view) {
-        return view == ImageView.SQUASH ? ImageTransform.Mode.SQUARE : ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP;
+  static ImageTransform.Mode mode(ImageView view) {
+    return view == ImageView.SQUASH
+        ? ImageTransform.Mode.SQUARE
+        : ImageTransform.Mode.SHORTER_SIDE_THEN_CENTER_CROP;
+  }
+
+  static float[][] rows(NDArray a) {
+    int n = (int) a.getShape().get(0);
+    int d = (int) (a.size() / n);
+    float[] flat = Precision.toFloat32(a).toFloatArray();
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
     }
+    return out;
+  }
 
-    static float[][] rows(NDArray a) {
-        int n = (int) a.getShape().get(0);
-        int d = (int) (a.size() / n);
-        float[] flat = Precision.toFloat32(a).toFloatArray();
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
-        }
-        return out;
-    }
+  /** The vision side shared by every kind with an image tower. */
+  private record Vision(InternVit vit, NDManager owner, int size, int batchSize) {
 
-    /** The vision side shared by every kind with an image tower. */
-    private record Vision(InternVit vit, NDManager owner, int size, int batchSize) {
-
-        ImageEmbedder embedder(int dim, Function<NDArray, NDArray> head) {
-            return new ImageEmbedder() {
-                @Override
-                public int embeddingSize() {
-                    return dim;
-                }
-
-                @Override
-                public float[][] embedImages(List<RgbImage> images, ImageView view) {
-                    ImageTransform t = ImageTransform.imagenet(mode(view), size);
-                    float[][] out = new float[images.size()][];
-                    for (int from = 0; from < images.size(); from += batchSize) {
-                        List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-                        try (NDManager batch = owner.newSubManager()) {
-                            NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
-                            float[][] rows = rows(head.apply(last));
-                            System.arraycopy(rows, 0, out, from, rows.length);
-                        }
-                    }
-                    return out;
-                }
-            };
-        }
-
-        DenseFeatureExtractor dense() {
-            int channels = vit.config().hiddenSize();
-            int grid = size / vit.config().patchSize();
-            return new DenseFeatureExtractor() {
-                @Override
-                public int channels() {
-                    return channels;
-                }
-
-                @Override
-                public int inputSize() {
-                    return size;
-                }
-
-                @Override
-                public List<DenseFeatures> extract(List<RgbImage> images) {
-                    ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
-                    List<DenseFeatures> out = new ArrayList<>();
-                    for (int from = 0; from < images.size(); from += batchSize) {
-                        List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-                        try (NDManager batch = owner.newSubManager()) {
-                            NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
-                            for (float[] tokens : rows(last.get(":, 1:, :"))) {
-                                out.add(new DenseFeatures(grid, grid, channels, tokens)); // row-major, channels last
-                            }
-                        }
-                    }
-                    return out;
-                }
-            };
-        }
-    }
-
-    /** InternVL-C/-G text embeddings. */
-    private record ClipTexts(InternVlCg cg, TextTokenizer tokenizer, int batchSize) implements TextEmbedder {
+    ImageEmbedder embedder(int dim, Function<NDArray, NDArray> head) {
+      return new ImageEmbedder() {
         @Override
         public int embeddingSize() {
-            return cg.config().clipEmbedDim();
+          return dim;
         }
 
         @Override
-        public float[][] embedTexts(List<String> texts) {
-            float[][] out = new float[texts.size()][];
-            long bos = cg.config().qllama().bosTokenId();
-            long eos = cg.config().qllama().eosTokenId();
-            for (int from = 0; from < texts.size(); from += batchSize) {
-                List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
-                long[][] ids = ClipText.encode(tokenizer, chunk, bos, eos);
-                try (NDManager batch = cg.manager().newSubManager()) {
-                    float[][] rows = rows(cg.textEmbeds(cg.textHidden(ids, batch), ids));
-                    System.arraycopy(rows, 0, out, from, rows.length);
-                }
+        public float[][] embedImages(List<RgbImage> images, ImageView view) {
+          ImageTransform t = ImageTransform.imagenet(mode(view), size);
+          float[][] out = new float[images.size()][];
+          for (int from = 0; from < images.size(); from += batchSize) {
+            List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+            try (NDManager batch = owner.newSubManager()) {
+              NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
+              float[][] rows = rows(head.apply(last));
+              System.arraycopy(rows, 0, out, from, rows.length);
             }
-            return out;
+          }
+          return out;
         }
+      };
     }
 
-    /** InternVL-G captioning: queries + "English caption:" prompt, squashed image, key/value cache. */
-    private record GCaptions(InternVlCg cg, TextTokenizer tokenizer, int size) implements CaptionGenerator {
+    DenseFeatureExtractor dense() {
+      int channels = vit.config().hiddenSize();
+      int grid = size / vit.config().patchSize();
+      return new DenseFeatureExtractor() {
         @Override
-        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
-            String text = prompt == null || prompt.isBlank() ? InternVlProvider.G_CAPTION_PROMPT : prompt;
-            long[] body = tokenizer.encode(text, false);
-            long[] ids = new long[body.length + 1];
-            ids[0] = cg.config().qllama().bosTokenId();
-            System.arraycopy(body, 0, ids, 1, body.length);
-            ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
-            List<String> out = new ArrayList<>();
-            for (RgbImage image : images) {
-                try (NDManager batch = cg.manager().newSubManager()) {
-                    NDArray vision = cg.vision(pixels(List.of(image), t, batch));
-                    try (PromptDecoding state = cg.captionState(vision, ids, true, batch)) {
-                        long[] tokens = Generator.generate(state, settings, Set.of((long) cg.config().qllama().eosTokenId()));
-                        out.add(tokenizer.decode(tokens, true).strip());
-                    }
-                }
-            }
-            return out;
+        public int channels() {
+          return channels;
         }
+
+        @Override
+        public int inputSize() {
+          return size;
+        }
+
+        @Override
+        public List<DenseFeatures> extract(List<RgbImage> images) {
+          ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
+          List<DenseFeatures> out = new ArrayList<>();
+          for (int from = 0; from < images.size(); from += batchSize) {
+            List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+            try (NDManager batch = owner.newSubManager()) {
+              NDArray last = vit.forward(pixels(chunk, t, batch)).lastHiddenState();
+              for (float[] tokens : rows(last.get(":, 1:, :"))) {
+                out.add(
+                    new DenseFeatures(grid, grid, channels, tokens)); // row-major, channels last
+              }
+            }
+          }
+          return out;
+        }
+      };
     }
+  }
 
-    /** A chat model's captions and answers: one reply per image or request, in order. */
-    private abstract static class Replies implements CaptionGenerator, MultipleChoiceChat {
-
-        abstract String reply(RgbImage image, String question, GenerationSettings settings);
-
-        @Override
-        public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
-            List<String> out = new ArrayList<>();
-            for (RgbImage image : images) {
-                out.add(reply(image, prompt, settings));
-            }
-            return out;
-        }
-
-        @Override
-        public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
-            List<String> out = new ArrayList<>();
-            for (ChatRequest r : requests) {
-                out.add(reply(r.image(), r.prompt(), settings));
-            }
-            return out;
-        }
-    }
-
-    /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
-    private static final class Chat extends Replies {
-        private final InternVlChat chat;
-        private final TextTokenizer tokenizer;
-        private final ConversationTemplate template;
-        private final Set<Long> stop;
-
-        Chat(InternVlChat chat, TextTokenizer tokenizer) {
-            this.chat = chat;
-            this.tokenizer = tokenizer;
-            this.template = ConversationTemplate.named(chat.config().template());
-            long stopId = tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
-            this.stop = Set.of(stopId);
-        }
-
-        @Override
-        String reply(RgbImage image, String question, GenerationSettings settings) {
-            ChatConfig c = chat.config();
-            List<RgbImage> tiles = List.of();
-            if (image != null) {
-                tiles = c.dynamicImageSize()
-                        ? DynamicTiling.tiles(image, c.minDynamicPatch(), c.maxDynamicPatch(), c.imageSize(), c.useThumbnail())
-                        : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
-                if (!question.contains("<image>")) {
-                    question = "<image>\n" + question;
-                }
-            }
-            String query = template.prompt(question);
-            long context = -1;
-            if (image != null) {
-                context = tokenizer.tokenId("<IMG_CONTEXT>").orElseThrow(() -> new VlevalException(
-                        tokenizer.source() + ": the tokenizer has no <IMG_CONTEXT> token, which InternVL-Chat needs"));
-                String tokens = "<img>" + "<IMG_CONTEXT>".repeat(c.numImageToken() * tiles.size()) + "</img>";
-                query = query.replaceFirst(java.util.regex.Pattern.quote("<image>"), java.util.regex.Matcher.quoteReplacement(tokens));
-            }
-            long[] ids = tokenizer.encode(query, true);
-            try (NDManager batch = chat.manager().newSubManager()) {
-                NDArray imageTokens = null;
-                if (image != null) {
-                    ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, c.imageSize());
-                    imageTokens = chat.extractFeature(pixels(tiles, t, batch));
-                }
-                NDArray embeddings = chat.inputEmbeddings(ids, imageTokens, context, batch);
-                try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
-                    long[] out = Generator.generate(state, settings, stop);
-                    String text = tokenizer.decode(out, true);
-                    int cut = text.indexOf(template.stopString());
-                    return (cut >= 0 ? text.substring(0, cut) : text).strip();
-                }
-            }
-        }
-    }
-
-    /**
-     * InternVL-Chat v1.0 (LLaVA-1.5 codebase), as its evaluation scripts run it: {@code <image>\n} + question in
-     * the {@code vicuna_v1} template, {@code tokenizer_image_token}, pad-to-square + CLIP preprocessing, decoding
-     * stopped at {@code </s>}.
-     */
-    private static final class LlavaReplies extends Replies {
-        private final LlavaChat chat;
-        private final TextTokenizer tokenizer;
-        private final int size;
-        private final ConversationTemplate template = ConversationTemplate.named(LlavaConfig.TEMPLATE);
-        private final Set<Long> stop;
-
-        LlavaReplies(LlavaChat chat, TextTokenizer tokenizer, int size) {
-            this.chat = chat;
-            this.tokenizer = tokenizer;
-            this.size = size;
-            this.stop = Set.of(tokenizer.tokenId(template.stopString()).orElse(chat.llm().config().eosTokenId()));
-        }
-
-        @Override
-        String reply(RgbImage image, String question, GenerationSettings settings) {
-            if (image != null && !question.contains("<image>")) {
-                question = "<image>\n" + question;
-            }
-            long[] ids = LlavaChat.tokenize(tokenizer, template.prompt(question), chat.llm().config().bosTokenId());
-            try (NDManager batch = chat.manager().newSubManager()) {
-                NDArray images = null;
-                if (image != null) {
-                    float[] pixels = chat.pixels(image, size);
-                    images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
-                }
-                NDArray embeddings = chat.inputEmbeddings(ids, images, batch);
-                try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
-                    String text = tokenizer.decode(Generator.generate(state, settings, stop), true);
-                    int cut = text.indexOf(template.stopString());
-                    return (cut >= 0 ? text.substring(0, cut) : text).strip();
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ Model
-
+  /** InternVL-C/-G text embeddings. */
+  private record ClipTexts(InternVlCg cg, TextTokenizer tokenizer, int batchSize)
+      implements TextEmbedder {
     @Override
-    public Set<Class<? extends Capability>> capabilities() {
-        return capabilities.keySet();
+    public int embeddingSize() {
+      return cg.config().clipEmbedDim();
     }
 
     @Override
-    public <C extends Capability> Optional<C> capability(Class<C> type) {
-        return Optional.ofNullable(type.cast(capabilities.get(type)));
+    public float[][] embedTexts(List<String> texts) {
+      float[][] out = new float[texts.size()][];
+      long bos = cg.config().qllama().bosTokenId();
+      long eos = cg.config().qllama().eosTokenId();
+      for (int from = 0; from < texts.size(); from += batchSize) {
+        List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
+        long[][] ids = ClipText.encode(tokenizer, chunk, bos, eos);
+        try (NDManager batch = cg.manager().newSubManager()) {
+          float[][] rows = rows(cg.textEmbeds(cg.textHidden(ids, batch), ids));
+          System.arraycopy(rows, 0, out, from, rows.length);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * InternVL-G captioning: queries + "English caption:" prompt, squashed image, key/value cache.
+   */
+  private record GCaptions(InternVlCg cg, TextTokenizer tokenizer, int size)
+      implements CaptionGenerator {
+    @Override
+    public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+      String text = prompt == null || prompt.isBlank() ? InternVlProvider.G_CAPTION_PROMPT : prompt;
+      long[] body = tokenizer.encode(text, false);
+      long[] ids = new long[body.length + 1];
+      ids[0] = cg.config().qllama().bosTokenId();
+      System.arraycopy(body, 0, ids, 1, body.length);
+      ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, size);
+      List<String> out = new ArrayList<>();
+      for (RgbImage image : images) {
+        try (NDManager batch = cg.manager().newSubManager()) {
+          NDArray vision = cg.vision(pixels(List.of(image), t, batch));
+          try (PromptDecoding state = cg.captionState(vision, ids, true, batch)) {
+            long[] tokens =
+                Generator.generate(
+                    state, settings, Set.of((long) cg.config().qllama().eosTokenId()));
+            out.add(tokenizer.decode(tokens, true).strip());
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A chat model's captions and answers: one reply per image or request, in order. */
+  private abstract static class Replies implements CaptionGenerator, MultipleChoiceChat {
+
+    abstract String reply(RgbImage image, String question, GenerationSettings settings);
+
+    @Override
+    public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+      List<String> out = new ArrayList<>();
+      for (RgbImage image : images) {
+        out.add(reply(image, prompt, settings));
+      }
+      return out;
     }
 
     @Override
-    public ModelInfo info() {
-        return info;
+    public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
+      List<String> out = new ArrayList<>();
+      for (ChatRequest r : requests) {
+        out.add(reply(r.image(), r.prompt(), settings));
+      }
+      return out;
+    }
+  }
+
+  /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
+  private static final class Chat extends Replies {
+    private final InternVlChat chat;
+    private final TextTokenizer tokenizer;
+    private final ConversationTemplate template;
+    private final Set<Long> stop;
+
+    Chat(InternVlChat chat, TextTokenizer tokenizer) {
+      this.chat = chat;
+      this.tokenizer = tokenizer;
+      this.template = ConversationTemplate.named(chat.config().template());
+      long stopId =
+          tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
+      this.stop = Set.of(stopId);
     }
 
     @Override
-    public void close() {
-        closeAll(resources);
+    String reply(RgbImage image, String question, GenerationSettings settings) {
+      ChatConfig c = chat.config();
+      List<RgbImage> tiles = List.of();
+      if (image != null) {
+        tiles =
+            c.dynamicImageSize()
+                ? DynamicTiling.tiles(
+                    image,
+                    c.minDynamicPatch(),
+                    c.maxDynamicPatch(),
+                    c.imageSize(),
+                    c.useThumbnail())
+                : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
+        if (!question.contains("<image>")) {
+          question = "<image>\n" + question;
+        }
+      }
+      String query = template.prompt(question);
+      long context = -1;
+      if (image != null) {
+        context =
+            tokenizer
+                .tokenId("<IMG_CONTEXT>")
+                .orElseThrow(
+                    () ->
+                        new VlevalException(
+                            tokenizer.source()
+                                + ": the tokenizer has no <IMG_CONTEXT> token, which InternVL-Chat needs"));
+        String tokens =
+            "<img>" + "<IMG_CONTEXT>".repeat(c.numImageToken() * tiles.size()) + "</img>";
+        query = query.replaceFirst(Pattern.quote("<image>"), Matcher.quoteReplacement(tokens));
+      }
+      long[] ids = tokenizer.encode(query, true);
+      try (NDManager batch = chat.manager().newSubManager()) {
+        NDArray imageTokens = null;
+        if (image != null) {
+          ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, c.imageSize());
+          imageTokens = chat.extractFeature(pixels(tiles, t, batch));
+        }
+        NDArray embeddings = chat.inputEmbeddings(ids, imageTokens, context, batch);
+        try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
+          long[] out = Generator.generate(state, settings, stop);
+          String text = tokenizer.decode(out, true);
+          int cut = text.indexOf(template.stopString());
+          return (cut >= 0 ? text.substring(0, cut) : text).strip();
+        }
+      }
+    }
+  }
+
+  /**
+   * InternVL-Chat v1.0 (LLaVA-1.5 codebase), as its evaluation scripts run it: {@code <image>\n} +
+   * question in the {@code vicuna_v1} template, {@code tokenizer_image_token}, pad-to-square + CLIP
+   * preprocessing, decoding stopped at {@code </s>}.
+   */
+  private static final class LlavaReplies extends Replies {
+    private final LlavaChat chat;
+    private final TextTokenizer tokenizer;
+    private final int size;
+    private final ConversationTemplate template = ConversationTemplate.named(LlavaConfig.TEMPLATE);
+    private final Set<Long> stop;
+
+    LlavaReplies(LlavaChat chat, TextTokenizer tokenizer, int size) {
+      this.chat = chat;
+      this.tokenizer = tokenizer;
+      this.size = size;
+      this.stop =
+          Set.of(tokenizer.tokenId(template.stopString()).orElse(chat.llm().config().eosTokenId()));
     }
 
-    private static void closeAll(List<AutoCloseable> resources) {
-        RuntimeException first = null;
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                RuntimeException wrapped = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                if (first == null) {
-                    first = wrapped;
-                } else {
-                    first.addSuppressed(wrapped);
-                }
-            }
+    @Override
+    String reply(RgbImage image, String question, GenerationSettings settings) {
+      if (image != null && !question.contains("<image>")) {
+        question = "<image>\n" + question;
+      }
+      long[] ids =
+          LlavaChat.tokenize(
+              tokenizer, template.prompt(question), chat.llm().config().bosTokenId());
+      try (NDManager batch = chat.manager().newSubManager()) {
+        NDArray images = null;
+        if (image != null) {
+          float[] pixels = chat.pixels(image, size);
+          images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
         }
-        resources.clear();
-        if (first != null) {
-            throw first;
+        NDArray embeddings = chat.inputEmbeddings(ids, images, batch);
+        try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
+          String text = tokenizer.decode(Generator.generate(state, settings, stop), true);
+          int cut = text.indexOf(template.stopString());
+          return (cut >= 0 ? text.substring(0, cut) : text).strip();
         }
+      }
     }
+  }
+
+  // ------------------------------------------------------------------ Model
+
+  @Override
+  public Set<Class<? extends Capability>> capabilities() {
+    return capabilities.keySet();
+  }
+
+  @Override
+  public <C extends Capability> Optional<C> capability(Class<C> type) {
+    return Optional.ofNullable(type.cast(capabilities.get(type)));
+  }
+
+  @Override
+  public ModelInfo info() {
+    return info;
+  }
+
+  @Override
+  public void close() {
+    closeAll(resources);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    RuntimeException first = null;
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        RuntimeException wrapped =
+            e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        if (first == null) {
+          first = wrapped;
+        } else {
+          first.addSuppressed(wrapped);
+        }
+      }
+    }
+    resources.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
 }

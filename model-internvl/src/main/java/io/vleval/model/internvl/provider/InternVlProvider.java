@@ -1,7 +1,7 @@
 package io.vleval.model.internvl.provider;
 
-import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.model.ImageEmbedder;
@@ -14,68 +14,83 @@ import io.vleval.api.plugin.PluginContext;
 import java.util.Set;
 
 /**
- * The {@code internvl} model: InternViT, InternVL-C/-G and InternVL-Chat checkpoints (or random-weight
- * presets) on DJL's PyTorch engine. Cheap to construct; {@link #capabilities} reads at most the
- * checkpoint's {@code config.json}; {@link #load} loads the weights.
+ * The {@code internvl} model: InternViT, InternVL-C/-G and InternVL-Chat checkpoints (or
+ * random-weight presets) on DJL's PyTorch engine. Cheap to construct; {@link #capabilities} reads
+ * at most the checkpoint's {@code config.json}; {@link #load} loads the weights.
  *
  * <p>Capabilities by checkpoint kind: InternViT alone → image embedding (the CLS token), dense
  * features, video embedding (mean of frame embeddings); InternVL-C/-G with {@code head: c} → image
  * and text embedding, video embedding, dense features; {@code head: g} → the same plus captioning;
- * InternVL-Chat (v1.5+ {@code internvl_chat} and the v1.0 LLaVA-style {@code llava_llama}) → captioning and
- * multiple-choice chat.
+ * InternVL-Chat (v1.5+ {@code internvl_chat} and the v1.0 LLaVA-style {@code llava_llama}) →
+ * captioning and multiple-choice chat.
  */
 public final class InternVlProvider implements ModelProvider<InternVlSpec> {
 
-    /** The reference InternVL-G captioning decoding: 5 beams, 8 to 30 new tokens, length penalty 1. */
-    public static final GenerationSettings G_CAPTION_SETTINGS = new GenerationSettings(5, 8, 30, 1.0);
+  /**
+   * The reference InternVL-G captioning decoding: 5 beams, 8 to 30 new tokens, length penalty 1.
+   */
+  public static final GenerationSettings G_CAPTION_SETTINGS = new GenerationSettings(5, 8, 30, 1.0);
 
-    /** The reference InternVL-G captioning prompt. */
-    public static final String G_CAPTION_PROMPT = "English caption:";
+  /** The reference InternVL-G captioning prompt. */
+  public static final String G_CAPTION_PROMPT = "English caption:";
 
-    static final Set<Class<? extends Capability>> VISION = Set.of(ImageEmbedder.class, DenseFeatureExtractor.class,
-            VideoEmbedder.class);
-    static final Set<Class<? extends Capability>> HEAD_C = Set.of(ImageEmbedder.class, TextEmbedder.class,
-            VideoEmbedder.class, DenseFeatureExtractor.class);
-    static final Set<Class<? extends Capability>> HEAD_G = Set.of(ImageEmbedder.class, TextEmbedder.class,
-            VideoEmbedder.class, DenseFeatureExtractor.class, CaptionGenerator.class);
-    static final Set<Class<? extends Capability>> CHAT = Set.of(CaptionGenerator.class, MultipleChoiceChat.class);
+  static final Set<Class<? extends Capability>> VISION =
+      Set.of(ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+  static final Set<Class<? extends Capability>> HEAD_C =
+      Set.of(
+          ImageEmbedder.class,
+          TextEmbedder.class,
+          VideoEmbedder.class,
+          DenseFeatureExtractor.class);
+  static final Set<Class<? extends Capability>> HEAD_G =
+      Set.of(
+          ImageEmbedder.class,
+          TextEmbedder.class,
+          VideoEmbedder.class,
+          DenseFeatureExtractor.class,
+          CaptionGenerator.class);
+  static final Set<Class<? extends Capability>> CHAT =
+      Set.of(CaptionGenerator.class, MultipleChoiceChat.class);
 
-    @Override
-    public String type() {
-        return "internvl";
-    }
+  @Override
+  public String type() {
+    return "internvl";
+  }
 
-    @Override
-    public String description() {
-        return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, VideoEmbedder), "
-                + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
-                + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); default preset tiny";
-    }
+  @Override
+  public String description() {
+    return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, VideoEmbedder), "
+        + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
+        + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); default preset tiny";
+  }
 
-    @Override
-    public Class<InternVlSpec> specType() {
-        return InternVlSpec.class;
-    }
+  @Override
+  public Class<InternVlSpec> specType() {
+    return InternVlSpec.class;
+  }
 
-    @Override
-    public Set<Class<? extends Capability>> capabilities(InternVlSpec spec) {
-        return capabilities(kind(spec), spec.head());
-    }
+  @Override
+  public Set<Class<? extends Capability>> capabilities(InternVlSpec spec) {
+    return capabilities(kind(spec), spec.head());
+  }
 
-    static CheckpointKind kind(InternVlSpec spec) {
-        return spec.preset() != null ? Presets.kind(spec.preset()) : CheckpointKind.of(spec.checkpoint());
-    }
+  static CheckpointKind kind(InternVlSpec spec) {
+    return spec.preset() != null
+        ? Presets.kind(spec.preset())
+        : CheckpointKind.of(spec.checkpoint());
+  }
 
-    static Set<Class<? extends Capability>> capabilities(CheckpointKind kind, InternVlSpec.Head head) {
-        return switch (kind) {
-            case VISION -> VISION;
-            case CONTRASTIVE -> head == InternVlSpec.Head.G ? HEAD_G : HEAD_C;
-            case CHAT, LLAVA_CHAT -> CHAT;
-        };
-    }
+  static Set<Class<? extends Capability>> capabilities(
+      CheckpointKind kind, InternVlSpec.Head head) {
+    return switch (kind) {
+      case VISION -> VISION;
+      case CONTRASTIVE -> head == InternVlSpec.Head.G ? HEAD_G : HEAD_C;
+      case CHAT, LLAVA_CHAT -> CHAT;
+    };
+  }
 
-    @Override
-    public Model load(InternVlSpec spec, PluginContext context) {
-        return InternVlModel.load(spec, context);
-    }
+  @Override
+  public Model load(InternVlSpec spec, PluginContext context) {
+    return InternVlModel.load(spec, context);
+  }
 }

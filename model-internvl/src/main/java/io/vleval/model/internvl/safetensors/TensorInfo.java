@@ -14,55 +14,55 @@ import java.util.Arrays;
  */
 public record TensorInfo(String name, SafetensorsDtype dtype, long[] shape, long begin, long end) {
 
-    /** Copies the shape so that the record stays immutable. */
-    public TensorInfo {
-        shape = shape.clone();
-    }
+  /** Copies the shape so that the record stays immutable. */
+  public TensorInfo {
+    shape = shape.clone();
+  }
 
-    @Override
-    public long[] shape() {
-        return shape.clone();
-    }
+  @Override
+  public long[] shape() {
+    return shape.clone();
+  }
 
-    /**
-     * Returns the number of elements (1 for a 0-d tensor).
-     *
-     * @return the element count
-     */
-    public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return n;
+  /**
+   * Returns the number of elements (1 for a 0-d tensor).
+   *
+   * @return the element count
+   */
+  public long elementCount() {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
     }
+    return n;
+  }
 
-    /**
-     * Returns the number of bytes the tensor occupies.
-     *
-     * @return {@code end - begin}
-     */
-    public long byteSize() {
-        return end - begin;
-    }
+  /**
+   * Returns the number of bytes the tensor occupies.
+   *
+   * @return {@code end - begin}
+   */
+  public long byteSize() {
+    return end - begin;
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TensorInfo t
-                && name.equals(t.name)
-                && dtype == t.dtype
-                && Arrays.equals(shape, t.shape)
-                && begin == t.begin
-                && end == t.end;
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TensorInfo t
+        && name.equals(t.name)
+        && dtype == t.dtype
+        && Arrays.equals(shape, t.shape)
+        && begin == t.begin
+        && end == t.end;
+  }
 
-    @Override
-    public int hashCode() {
-        return name.hashCode() * 31 + Arrays.hashCode(shape);
-    }
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + Arrays.hashCode(shape);
+  }
 
-    @Override
-    public String toString() {
-        return name + " " + dtype + Arrays.toString(shape) + " @[" + begin + "," + end + ")";
-    }
+  @Override
+  public String toString() {
+    return name + " " + dtype + Arrays.toString(shape) + " @[" + begin + "," + end + ")";
+  }
 }

@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One pre-norm InternViT block with LayerScale:
- * {@code x += drop_path(ls1 * attn(norm1(x)))}, then {@code x += drop_path(ls2 * mlp(norm2(x)))}.
+ * One pre-norm InternViT block with LayerScale: {@code x += drop_path(ls1 * attn(norm1(x)))}, then
+ * {@code x += drop_path(ls2 * mlp(norm2(x)))}.
  *
  * <p>Attention is one fused qkv projection whose output is {@code [q | k | v]}, each head-major;
  * with {@code qk_normalization} q and k each go through an RMSNorm over the full width (all heads
@@ -31,145 +31,161 @@ import java.util.Map;
  */
 public final class EncoderLayer extends AbstractBlock {
 
-    private static final byte VERSION = 1;
+  private static final byte VERSION = 1;
 
-    private final InternVitConfig config;
-    private final float dropPath;
-    private final Parameter norm1Weight;
-    private final Parameter norm1Bias;
-    private final Parameter qkvWeight;
-    private final Parameter qkvBias;
-    private final Parameter qNorm;
-    private final Parameter kNorm;
-    private final Parameter projWeight;
-    private final Parameter projBias;
-    private final Parameter fc1Weight;
-    private final Parameter fc1Bias;
-    private final Parameter fc2Weight;
-    private final Parameter fc2Bias;
-    private final Parameter norm2Weight;
-    private final Parameter norm2Bias;
-    private final Parameter ls1;
-    private final Parameter ls2;
-    private final Map<String, Parameter> named = new LinkedHashMap<>();
+  private final InternVitConfig config;
+  private final float dropPath;
+  private final Parameter norm1Weight;
+  private final Parameter norm1Bias;
+  private final Parameter qkvWeight;
+  private final Parameter qkvBias;
+  private final Parameter qNorm;
+  private final Parameter kNorm;
+  private final Parameter projWeight;
+  private final Parameter projBias;
+  private final Parameter fc1Weight;
+  private final Parameter fc1Bias;
+  private final Parameter fc2Weight;
+  private final Parameter fc2Bias;
+  private final Parameter norm2Weight;
+  private final Parameter norm2Bias;
+  private final Parameter ls1;
+  private final Parameter ls2;
+  private final Map<String, Parameter> named = new LinkedHashMap<>();
 
-    EncoderLayer(InternVitConfig config, float dropPath) {
-        super(VERSION);
-        this.config = config;
-        this.dropPath = dropPath;
-        boolean layerNorm = config.normType() == NormType.LAYER_NORM;
-        norm1Weight = param("norm1.weight", Parameter.Type.GAMMA);
-        norm1Bias = layerNorm ? param("norm1.bias", Parameter.Type.BETA) : null;
-        qkvWeight = param("attn.qkv.weight", Parameter.Type.WEIGHT);
-        qkvBias = config.qkvBias() ? param("attn.qkv.bias", Parameter.Type.BIAS) : null;
-        qNorm = config.qkNormalization() ? param("attn.q_norm.weight", Parameter.Type.GAMMA) : null;
-        kNorm = config.qkNormalization() ? param("attn.k_norm.weight", Parameter.Type.GAMMA) : null;
-        projWeight = param("attn.proj.weight", Parameter.Type.WEIGHT);
-        projBias = param("attn.proj.bias", Parameter.Type.BIAS);
-        fc1Weight = param("mlp.fc1.weight", Parameter.Type.WEIGHT);
-        fc1Bias = param("mlp.fc1.bias", Parameter.Type.BIAS);
-        fc2Weight = param("mlp.fc2.weight", Parameter.Type.WEIGHT);
-        fc2Bias = param("mlp.fc2.bias", Parameter.Type.BIAS);
-        norm2Weight = param("norm2.weight", Parameter.Type.GAMMA);
-        norm2Bias = layerNorm ? param("norm2.bias", Parameter.Type.BETA) : null;
-        ls1 = param("ls1", Parameter.Type.GAMMA);
-        ls2 = param("ls2", Parameter.Type.GAMMA);
+  EncoderLayer(InternVitConfig config, float dropPath) {
+    super(VERSION);
+    this.config = config;
+    this.dropPath = dropPath;
+    boolean layerNorm = config.normType() == NormType.LAYER_NORM;
+    norm1Weight = param("norm1.weight", Parameter.Type.GAMMA);
+    norm1Bias = layerNorm ? param("norm1.bias", Parameter.Type.BETA) : null;
+    qkvWeight = param("attn.qkv.weight", Parameter.Type.WEIGHT);
+    qkvBias = config.qkvBias() ? param("attn.qkv.bias", Parameter.Type.BIAS) : null;
+    qNorm = config.qkNormalization() ? param("attn.q_norm.weight", Parameter.Type.GAMMA) : null;
+    kNorm = config.qkNormalization() ? param("attn.k_norm.weight", Parameter.Type.GAMMA) : null;
+    projWeight = param("attn.proj.weight", Parameter.Type.WEIGHT);
+    projBias = param("attn.proj.bias", Parameter.Type.BIAS);
+    fc1Weight = param("mlp.fc1.weight", Parameter.Type.WEIGHT);
+    fc1Bias = param("mlp.fc1.bias", Parameter.Type.BIAS);
+    fc2Weight = param("mlp.fc2.weight", Parameter.Type.WEIGHT);
+    fc2Bias = param("mlp.fc2.bias", Parameter.Type.BIAS);
+    norm2Weight = param("norm2.weight", Parameter.Type.GAMMA);
+    norm2Bias = layerNorm ? param("norm2.bias", Parameter.Type.BETA) : null;
+    ls1 = param("ls1", Parameter.Type.GAMMA);
+    ls2 = param("ls2", Parameter.Type.GAMMA);
+  }
+
+  private Parameter param(String name, Parameter.Type type) {
+    Parameter p = addParameter(Params.of(name, type));
+    named.put(name, p);
+    return p;
+  }
+
+  /** Parameters by their HF name without the {@code encoder.layers.N.} prefix. */
+  Map<String, Parameter> named() {
+    return named;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(ps, inputs.singletonOrThrow(), training));
+  }
+
+  NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    NDArray a = attention(ps, norm(ps, x, norm1Weight, norm1Bias, training), training);
+    a = a.mul(Params.value(ps, ls1, x, training));
+    x = x.add(dropPath(a, training));
+    NDArray h = norm(ps, x, norm2Weight, norm2Bias, training);
+    h =
+        Linear.linear(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training))
+            .singletonOrThrow();
+    h = Activation.gelu(h);
+    h =
+        Linear.linear(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training))
+            .singletonOrThrow();
+    h = h.mul(Params.value(ps, ls2, x, training));
+    return x.add(dropPath(h, training));
+  }
+
+  private static NDArray v(ParameterStore ps, Parameter p, NDArray like, boolean training) {
+    return Params.value(ps, p, like, training);
+  }
+
+  private NDArray norm(
+      ParameterStore ps, NDArray x, Parameter weight, Parameter bias, boolean training) {
+    NDArray w = v(ps, weight, x, training);
+    if (config.normType() == NormType.LAYER_NORM) {
+      return LayerNorm.layerNorm(
+              x,
+              new Shape(config.hiddenSize()),
+              w,
+              v(ps, bias, x, training),
+              (float) config.layerNormEps())
+          .singletonOrThrow();
     }
+    return Precision.rmsNorm(x, w, config.layerNormEps());
+  }
 
-    private Parameter param(String name, Parameter.Type type) {
-        Parameter p = addParameter(Params.of(name, type));
-        named.put(name, p);
-        return p;
+  private NDArray attention(ParameterStore ps, NDArray x, boolean training) {
+    Shape s = x.getShape();
+    long b = s.get(0);
+    long n = s.get(1);
+    long c = config.hiddenSize();
+    long heads = config.numAttentionHeads();
+    long hd = config.headDim();
+    NDArray qkv =
+        Linear.linear(x, v(ps, qkvWeight, x, training), v(ps, qkvBias, x, training))
+            .singletonOrThrow();
+    NDList parts = qkv.split(3, 2); // [q | k | v], each [B, N, C], head-major
+    NDArray q = parts.get(0);
+    NDArray k = parts.get(1);
+    NDArray val = parts.get(2);
+    if (qNorm != null) {
+      q = Precision.rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
+      k = Precision.rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
     }
+    q = Scalars.mul(q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3), (float) Math.pow(hd, -0.5));
+    k = k.reshape(b, n, heads, hd).transpose(0, 2, 3, 1); // [B, H, hd, N]
+    val = val.reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
+    NDArray attn = q.matMul(k).softmax(-1); // [B, H, N, N]
+    if (training && config.attentionDropout() > 0) {
+      attn = Dropout.dropout(attn, (float) config.attentionDropout(), true).singletonOrThrow();
+    }
+    NDArray out = attn.matMul(val).transpose(0, 2, 1, 3).reshape(b, n, c);
+    out =
+        Linear.linear(out, v(ps, projWeight, x, training), v(ps, projBias, x, training))
+            .singletonOrThrow();
+    if (training && config.dropout() > 0) {
+      out = Dropout.dropout(out, (float) config.dropout(), true).singletonOrThrow();
+    }
+    return out;
+  }
 
-    /** Parameters by their HF name without the {@code encoder.layers.N.} prefix. */
-    Map<String, Parameter> named() {
-        return named;
+  /** Stochastic depth: zeroes whole samples with probability p and rescales the rest by 1/(1-p). */
+  private NDArray dropPath(NDArray x, boolean training) {
+    if (!training || dropPath <= 0) {
+      return x;
     }
+    float keep = 1 - dropPath;
+    NDArray mask =
+        x.getManager()
+            .randomUniform(
+                0f, 1f, new Shape(x.getShape().get(0), 1, 1), DataType.FLOAT32, x.getDevice())
+            .lt(keep)
+            .toType(x.getDataType(), false)
+            .div(keep);
+    return x.mul(mask);
+  }
 
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(apply(ps, inputs.singletonOrThrow(), training));
-    }
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
 
-    NDArray apply(ParameterStore ps, NDArray x, boolean training) {
-        NDArray a = attention(ps, norm(ps, x, norm1Weight, norm1Bias, training), training);
-        a = a.mul(Params.value(ps, ls1, x, training));
-        x = x.add(dropPath(a, training));
-        NDArray h = norm(ps, x, norm2Weight, norm2Bias, training);
-        h = Linear.linear(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training)).singletonOrThrow();
-        h = Activation.gelu(h);
-        h = Linear.linear(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training)).singletonOrThrow();
-        h = h.mul(Params.value(ps, ls2, x, training));
-        return x.add(dropPath(h, training));
-    }
-
-    private static NDArray v(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        return Params.value(ps, p, like, training);
-    }
-
-    private NDArray norm(ParameterStore ps, NDArray x, Parameter weight, Parameter bias, boolean training) {
-        NDArray w = v(ps, weight, x, training);
-        if (config.normType() == NormType.LAYER_NORM) {
-            return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), w, v(ps, bias, x, training),
-                    (float) config.layerNormEps()).singletonOrThrow();
-        }
-        return Precision.rmsNorm(x, w, config.layerNormEps());
-    }
-
-    private NDArray attention(ParameterStore ps, NDArray x, boolean training) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long n = s.get(1);
-        long c = config.hiddenSize();
-        long heads = config.numAttentionHeads();
-        long hd = config.headDim();
-        NDArray qkv = Linear.linear(x, v(ps, qkvWeight, x, training), v(ps, qkvBias, x, training)).singletonOrThrow();
-        NDList parts = qkv.split(3, 2); // [q | k | v], each [B, N, C], head-major
-        NDArray q = parts.get(0);
-        NDArray k = parts.get(1);
-        NDArray val = parts.get(2);
-        if (qNorm != null) {
-            q = Precision.rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
-            k = Precision.rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
-        }
-        q = Scalars.mul(q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3), (float) Math.pow(hd, -0.5));
-        k = k.reshape(b, n, heads, hd).transpose(0, 2, 3, 1); // [B, H, hd, N]
-        val = val.reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
-        NDArray attn = q.matMul(k).softmax(-1); // [B, H, N, N]
-        if (training && config.attentionDropout() > 0) {
-            attn = Dropout.dropout(attn, (float) config.attentionDropout(), true).singletonOrThrow();
-        }
-        NDArray out = attn.matMul(val).transpose(0, 2, 1, 3).reshape(b, n, c);
-        out = Linear.linear(out, v(ps, projWeight, x, training), v(ps, projBias, x, training)).singletonOrThrow();
-        if (training && config.dropout() > 0) {
-            out = Dropout.dropout(out, (float) config.dropout(), true).singletonOrThrow();
-        }
-        return out;
-    }
-
-    /** Stochastic depth: zeroes whole samples with probability p and rescales the rest by 1/(1-p). */
-    private NDArray dropPath(NDArray x, boolean training) {
-        if (!training || dropPath <= 0) {
-            return x;
-        }
-        float keep = 1 - dropPath;
-        NDArray mask = x.getManager()
-                .randomUniform(0f, 1f, new Shape(x.getShape().get(0), 1, 1), DataType.FLOAT32, x.getDevice())
-                .lt(keep)
-                .toType(x.getDataType(), false)
-                .div(keep);
-        return x.mul(mask);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    public DataType[] getOutputDataTypes() {
-        return new DataType[] {DataType.FLOAT32};
-    }
+  @Override
+  public DataType[] getOutputDataTypes() {
+    return new DataType[] {DataType.FLOAT32};
+  }
 }

@@ -13,19 +13,20 @@ import java.util.List;
  * @param hiddenStates when requested, the embedding output then each block's output (1 + layers
  *     arrays of {@code [B, 1 + h*w, C]}); otherwise empty
  */
-public record VisionOutput(NDArray lastHiddenState, NDArray pooled, NDArray denseFeatures, List<NDArray> hiddenStates) {
+public record VisionOutput(
+    NDArray lastHiddenState, NDArray pooled, NDArray denseFeatures, List<NDArray> hiddenStates) {
 
-    /** Copies the list. */
-    public VisionOutput {
-        hiddenStates = List.copyOf(hiddenStates);
-    }
+  /** Copies the list. */
+  public VisionOutput {
+    hiddenStates = List.copyOf(hiddenStates);
+  }
 
-    /**
-     * Returns the three main outputs as the block's output list.
-     *
-     * @return {@code (lastHiddenState, pooled, denseFeatures)}
-     */
-    public NDList toNDList() {
-        return new NDList(lastHiddenState, pooled, denseFeatures);
-    }
+  /**
+   * Returns the three main outputs as the block's output list.
+   *
+   * @return {@code (lastHiddenState, pooled, denseFeatures)}
+   */
+  public NDList toNDList() {
+    return new NDList(lastHiddenState, pooled, denseFeatures);
+  }
 }

@@ -18,69 +18,86 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden parity of InternVL-Chat (InternViT-300M style + pixel shuffle + mlp1 + InternLM2) with the
- * reference ({@code internvl_chat_internlm2}): every expected tensor within 1e-4, same next-token arg-max.
+ * reference ({@code internvl_chat_internlm2}): every expected tensor within 1e-4, same next-token
+ * arg-max.
  */
 class InternVlChatParityTest {
 
-    static Path caseDir() {
-        Path dir = Fixtures.root().resolve("internvl").resolve("internvl_chat_internlm2");
-        assertThat(dir.resolve("expected.safetensors")).as("fixture case internvl_chat_internlm2").isRegularFile();
-        return dir;
-    }
+  static Path caseDir() {
+    Path dir = Fixtures.root().resolve("internvl").resolve("internvl_chat_internlm2");
+    assertThat(dir.resolve("expected.safetensors"))
+        .as("fixture case internvl_chat_internlm2")
+        .isRegularFile();
+    return dir;
+  }
 
-    @Test
-    void everyExpectedTensorMatches() {
-        Map<String, Double> errors = new TreeMap<>();
-        measure(DataType.FLOAT32, errors, new TreeMap<>());
-        ParityMath.report("internvl_chat_internlm2", errors);
-        assertThat(errors).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
-    }
+  @Test
+  void everyExpectedTensorMatches() {
+    Map<String, Double> errors = new TreeMap<>();
+    measure(DataType.FLOAT32, errors, new TreeMap<>());
+    ParityMath.report("internvl_chat_internlm2", errors);
+    assertThat(errors)
+        .hasSize(6)
+        .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
+  }
 
-    /** {@code dtype: float16}: native half precision within 1e-2 of each tensor's largest reference value, same next token. */
-    @Test
-    void float16ComputeStaysWithinHalfPrecisionOfTheReference() {
-        Map<String, Double> errors = new TreeMap<>();
-        Map<String, Double> relative = new TreeMap<>();
-        measure(DataType.FLOAT16, errors, relative);
-        ParityMath.report("internvl_chat_internlm2_float16", errors);
-        assertThat(relative).hasSize(6).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
-        assertThat(errors.get("logits")).as("really computed in float16").isGreaterThan(1e-5);
-    }
+  /**
+   * {@code dtype: float16}: native half precision within 1e-2 of each tensor's largest reference
+   * value, same next token.
+   */
+  @Test
+  void float16ComputeStaysWithinHalfPrecisionOfTheReference() {
+    Map<String, Double> errors = new TreeMap<>();
+    Map<String, Double> relative = new TreeMap<>();
+    measure(DataType.FLOAT16, errors, relative);
+    ParityMath.report("internvl_chat_internlm2_float16", errors);
+    assertThat(relative)
+        .hasSize(6)
+        .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
+    assertThat(errors.get("logits")).as("really computed in float16").isGreaterThan(1e-5);
+  }
 
-    private static void measure(DataType dtype, Map<String, Double> errors, Map<String, Double> relative) {
-        Path dir = caseDir();
-        try (InternVlChat model = InternVlChat.load(dir, Device.cpu(), dtype);
-                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
-                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
-                NDManager batch = model.manager().newSubManager()) {
-            assertThat(model.config().numImageToken()).isEqualTo(4);
-            NDArray pixels = in.toNDArray("pixel_values", batch);
-            long[] ids = in.longs("input_ids");
-            long context = in.longs("img_context_token_id")[0];
-            NDArray selected = model.selectedHiddenState(pixels);
-            NDArray shuffled = model.pixelShuffle(selected);
-            NDArray vit = model.project(shuffled);
-            NDArray embeds = model.inputEmbeddings(ids, vit, context, batch);
-            NDArray logits = model.logits(embeds);
-            Map<String, NDArray> actual = new LinkedHashMap<>();
-            actual.put("vision_selected_hidden_state", selected);
-            actual.put("pixel_shuffle_output", shuffled);
-            actual.put("vit_embeds", vit);
-            actual.put("inputs_embeds", embeds);
-            actual.put("logits", logits);
-            actual.put("next_token_logits", logits.get(":, -1, :"));
-            for (String key : expected.keys()) {
-                assertThat(actual).as("expected tensor '%s' is one this test computes", key).containsKey(key);
-                NDArray a = actual.get(key);
-                assertThat(a.getShape().getShape()).as(key + " shape").containsExactly(expected.info(key).shape());
-                float[] want = expected.floats(key);
-                float[] got = Precision.toFloat32(a).toFloatArray();
-                errors.put(key, ParityMath.maxAbsError(got, want));
-                relative.put(key, ParityMath.relativeError(got, want));
-            }
-            float[] want = expected.floats("next_token_logits");
-            float[] got = Precision.toFloat32(actual.get("next_token_logits")).toFloatArray();
-            assertThat(ParityMath.argMax(got, 0, got.length)).as("next token").isEqualTo(ParityMath.argMax(want, 0, want.length));
-        }
+  private static void measure(
+      DataType dtype, Map<String, Double> errors, Map<String, Double> relative) {
+    Path dir = caseDir();
+    try (InternVlChat model = InternVlChat.load(dir, Device.cpu(), dtype);
+        SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = model.manager().newSubManager()) {
+      assertThat(model.config().numImageToken()).isEqualTo(4);
+      NDArray pixels = in.toNDArray("pixel_values", batch);
+      long[] ids = in.longs("input_ids");
+      long context = in.longs("img_context_token_id")[0];
+      NDArray selected = model.selectedHiddenState(pixels);
+      NDArray shuffled = model.pixelShuffle(selected);
+      NDArray vit = model.project(shuffled);
+      NDArray embeds = model.inputEmbeddings(ids, vit, context, batch);
+      NDArray logits = model.logits(embeds);
+      Map<String, NDArray> actual = new LinkedHashMap<>();
+      actual.put("vision_selected_hidden_state", selected);
+      actual.put("pixel_shuffle_output", shuffled);
+      actual.put("vit_embeds", vit);
+      actual.put("inputs_embeds", embeds);
+      actual.put("logits", logits);
+      actual.put("next_token_logits", logits.get(":, -1, :"));
+      for (String key : expected.keys()) {
+        assertThat(actual)
+            .as("expected tensor '%s' is one this test computes", key)
+            .containsKey(key);
+        NDArray a = actual.get(key);
+        assertThat(a.getShape().getShape())
+            .as(key + " shape")
+            .containsExactly(expected.info(key).shape());
+        float[] want = expected.floats(key);
+        float[] got = Precision.toFloat32(a).toFloatArray();
+        errors.put(key, ParityMath.maxAbsError(got, want));
+        relative.put(key, ParityMath.relativeError(got, want));
+      }
+      float[] want = expected.floats("next_token_logits");
+      float[] got = Precision.toFloat32(actual.get("next_token_logits")).toFloatArray();
+      assertThat(ParityMath.argMax(got, 0, got.length))
+          .as("next token")
+          .isEqualTo(ParityMath.argMax(want, 0, want.length));
     }
+  }
 }

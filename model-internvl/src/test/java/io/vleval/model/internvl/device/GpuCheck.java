@@ -38,407 +38,590 @@ import io.vleval.model.internvl.vision.InternVit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
- * The GPU check of the InternVL port, run by {@code model-internvl/src/test/gpu/gpu-check.sh} on a machine
- * with a CUDA build of libtorch (not by the test suite: CI has no GPU). For every InternVL fixture it
- * runs the model on {@code gpu:0} in float32 and float16 and prints the error against the float32
- * reference; it times InternViT forward for a ViT-B configuration in both types; and it checks that
- * 50 batches leave the engine's live-array count where it was.
+ * The GPU check of the InternVL port, run by {@code model-internvl/src/test/gpu/gpu-check.sh} on a
+ * machine with a CUDA build of libtorch (not by the test suite: CI has no GPU). For every InternVL
+ * fixture it runs the model on {@code gpu:0} in float32 and float16 and prints the error against
+ * the float32 reference; it times InternViT forward for a ViT-B configuration in both types; and it
+ * checks that 50 batches leave the engine's live-array count where it was.
  *
- * <p>Exit status 1 when a float16 result is further than 1e-2 (relative to the largest reference value)
- * or an arg-max differs; float32 errors are reported, not judged, because cuDNN may run the patch
- * convolution in TF32.
+ * <p>Exit status 1 when a float16 result is further than 1e-2 (relative to the largest reference
+ * value) or an arg-max differs; float32 errors are reported, not judged, because cuDNN may run the
+ * patch convolution in TF32.
  */
 public final class GpuCheck {
 
-    private static final List<String> PROBLEMS = new ArrayList<>();
+  private static final List<String> PROBLEMS = new ArrayList<>();
 
-    private GpuCheck() {}
+  private GpuCheck() {}
 
-    /**
-     * Runs the check.
-     *
-     * @param args the fixture root (holding {@code internvl/}); {@code training-only} second to run only the training part
-     */
-    public static void main(String[] args) throws Exception {
-        Path root = Path.of(args.length > 0 ? args[0] : System.getenv().getOrDefault("VLEVAL_FIXTURES", "../shared/fixtures"));
-        Engine engine = Engine.getEngine("PyTorch");
-        System.out.println("engine " + engine.getEngineName() + " " + engine.getVersion() + ", GPUs " + engine.getGpuCount());
-        Device gpu = engine.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
-        System.out.println("device " + gpu);
-        if (args.length > 1 && args[1].equals("training-only")) { // a quick rehearsal on a machine without a GPU
-            training(Devices.name(gpu));
-            System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
-            System.exit(PROBLEMS.isEmpty() ? 0 : 1);
-        }
-        Path internvl = root.resolve("internvl");
-        try (var dirs = Files.list(internvl)) {
-            for (Path dir : dirs.sorted().toList()) {
-                if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                    continue;
-                }
-                String name = dir.getFileName().toString();
-                for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
-                    if (name.startsWith("vit_")) {
-                        vision(dir, gpu, dtype);
-                    } else if (name.equals("internvl_cg")) {
-                        cg(dir, gpu, dtype);
-                    } else if (name.startsWith("internvl_chat")) {
-                        chat(dir, gpu, dtype);
-                    }
-                }
-            }
-        }
-        provider(internvl.resolve("vit_300m_style"), engine.getGpuCount() > 0 ? "gpu:0" : "cpu");
-        throughput(gpu);
-        memory(gpu);
-        training(Devices.name(gpu));
-        System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
-        System.exit(PROBLEMS.isEmpty() ? 0 : 1);
+  /**
+   * Runs the check.
+   *
+   * @param args the fixture root (holding {@code internvl/}); {@code training-only} second to run
+   *     only the training part
+   */
+  public static void main(String[] args) throws Exception {
+    Path root =
+        Path.of(
+            args.length > 0
+                ? args[0]
+                : System.getenv().getOrDefault("VLEVAL_FIXTURES", "../shared/fixtures"));
+    Engine engine = Engine.getEngine("PyTorch");
+    System.out.println(
+        "engine "
+            + engine.getEngineName()
+            + " "
+            + engine.getVersion()
+            + ", GPUs "
+            + engine.getGpuCount());
+    Device gpu = engine.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+    System.out.println("device " + gpu);
+    if (args.length > 1
+        && args[1].equals("training-only")) { // a quick rehearsal on a machine without a GPU
+      training(Devices.name(gpu));
+      System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
+      System.exit(PROBLEMS.isEmpty() ? 0 : 1);
     }
-
-    private static void vision(Path dir, Device device, DataType dtype) {
-        try (InternVit vit = InternVit.load(dir, device, dtype);
-                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
-                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
-                NDManager batch = vit.manager().newSubManager()) {
-            for (String key : expected.keys()) {
-                if (!key.endsWith("last_hidden_state") && !key.endsWith("pooler_output")) {
-                    continue;
-                }
-                String variant = key.startsWith("hr_") ? "_hr" : key.startsWith("rect_") ? "_rect" : "";
-                var out = vit.forward(in.toNDArray("pixel_values" + variant, batch));
-                compare(dir, dtype, key, key.endsWith("pooler_output") ? out.pooled() : out.lastHiddenState(), expected, false);
-            }
+    Path internvl = root.resolve("internvl");
+    try (var dirs = Files.list(internvl)) {
+      for (Path dir : dirs.sorted().toList()) {
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+          continue;
         }
-    }
-
-    private static void cg(Path dir, Device device, DataType dtype) {
-        try (InternVlCg model = InternVlCg.load(dir, device, dtype);
-                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
-                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
-                NDManager batch = model.manager().newSubManager()) {
-            NDArray vision = model.vision(in.toNDArray("pixel_values", batch));
-            long[][] text = rows(in, "text_input_ids");
-            NDArray textEmbeds = model.textEmbeds(model.textHidden(text, batch), text);
-            NDArray imageC = model.imageEmbedsC(vision);
-            int nq = model.config().qllama().numQueryTokens();
-            NDArray caption = model.qllama().logits(model.captionHidden(vision, rows(in, "caption_prefix_ids"),
-                    rows(in, "caption_attention_mask")).get(":, " + nq + ":, :"));
-            compare(dir, dtype, "vision_last_hidden_state", vision, expected, false);
-            compare(dir, dtype, "image_embeds_c", imageC, expected, false);
-            compare(dir, dtype, "image_embeds_g", model.imageEmbedsG(vision), expected, false);
-            compare(dir, dtype, "text_embeds", textEmbeds, expected, false);
-            compare(dir, dtype, "logits_per_image_c", model.logitsPerImage(imageC, textEmbeds), expected, false);
-            compare(dir, dtype, "caption_next_token_logits", caption.get(":, -1, :"), expected, true);
-        }
-    }
-
-    private static void chat(Path dir, Device device, DataType dtype) {
-        try (InternVlChat model = InternVlChat.load(dir, device, dtype);
-                SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
-                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
-                NDManager batch = model.manager().newSubManager()) {
-            NDArray vit = model.extractFeature(in.toNDArray("pixel_values", batch));
-            NDArray logits = model.logits(model.inputEmbeddings(in.longs("input_ids"), vit, in.longs("img_context_token_id")[0], batch));
-            compare(dir, dtype, "vit_embeds", vit, expected, false);
-            compare(dir, dtype, "logits", logits, expected, false);
-            compare(dir, dtype, "next_token_logits", logits.get(":, -1, :"), expected, true);
-        }
-    }
-
-    private static long[][] rows(SafetensorsFile f, String key) {
-        long[] shape = f.info(key).shape();
-        long[] flat = f.longs(key);
-        int n = (int) shape[1];
-        long[][] out = new long[(int) shape[0]][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = java.util.Arrays.copyOfRange(flat, i * n, (i + 1) * n);
-        }
-        return out;
-    }
-
-    private static void compare(Path dir, DataType dtype, String key, NDArray actual, SafetensorsFile expected, boolean argmax) {
-        String where = dir.getFileName() + " " + dtype + " " + key + " on " + actual.getDevice();
-        if (actual.getDataType() != dtype) {
-            PROBLEMS.add(where + ": computed in " + actual.getDataType());
-        }
-        float[] got = Precision.toFloat32(actual).toDevice(Device.cpu(), false).toFloatArray();
-        float[] want = expected.floats(key);
-        double max = 0;
-        double scale = 0;
-        for (int i = 0; i < want.length; i++) {
-            max = Math.max(max, Math.abs(got[i] - want[i]));
-            scale = Math.max(scale, Math.abs(want[i]));
-        }
-        String note = "";
-        if (argmax) {
-            int rows = (int) expected.info(key).shape()[0];
-            int vocab = want.length / rows;
-            for (int r = 0; r < rows; r++) {
-                if (argMax(got, r * vocab, vocab) != argMax(want, r * vocab, vocab)) {
-                    PROBLEMS.add(where + ": arg-max differs in row " + r);
-                    note = " ARGMAX DIFFERS";
-                }
-            }
-            note = note.isEmpty() ? " argmax equal" : note;
-        }
-        if (dtype == DataType.FLOAT16 && max / scale > 1e-2) {
-            PROBLEMS.add(where + ": relative error " + max / scale);
-        }
-        System.out.printf(Locale.ROOT, "parity\t%s\t%s\t%s\tmax abs %.3e\trelative %.3e%s%n",
-                dir.getFileName(), dtype.name().toLowerCase(Locale.ROOT), key, max, max / scale, note);
-    }
-
-    private static int argMax(float[] v, int from, int n) {
-        int best = from;
-        for (int i = from; i < from + n; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best - from;
-    }
-
-    /** ViT-B (hidden 768, 12 layers, 12 heads, 224 px), random weights: images per second, float32 vs float16. */
-    private static void throughput(Device device) {
-        // the configuration of InternVitForwardBenchmark (the CPU benchmark)
-        InternVitConfig vitB = InternVitConfig.builder()
-                .hiddenSize(768).numAttentionHeads(12).intermediateSize(3072).numHiddenLayers(12)
-                .normType(NormType.LAYER_NORM).qkNormalization(false).qkvBias(true)
-                .patchSize(16).imageSize(224).build();
+        String name = dir.getFileName().toString();
         for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
-            try (InternVit vit = InternVit.random(vitB, 0, device, dtype)) {
-                for (int b : new int[] {1, 8, 64}) {
-                    try (NDManager batch = vit.manager().newSubManager()) {
-                        NDArray pixels = batch.randomNormal(new Shape(b, 3, 224, 224));
-                        for (int i = 0; i < 5; i++) {
-                            sync(vit.forward(pixels).lastHiddenState());
-                        }
-                        int iters = 30;
-                        long t0 = System.nanoTime();
-                        for (int i = 0; i < iters; i++) {
-                            try (NDManager step = batch.newSubManager()) {
-                                NDArray p = pixels.duplicate();
-                                p.attach(step);
-                                sync(vit.forward(p).lastHiddenState());
-                            }
-                        }
-                        double s = (System.nanoTime() - t0) / 1e9;
-                        System.out.printf(Locale.ROOT, "throughput\tViT-B 224\t%s\tbatch %d\t%.1f images/s%n",
-                                dtype.name().toLowerCase(Locale.ROOT), b, iters * b / s);
-                    }
-                }
-            }
+          if (name.startsWith("vit_")) {
+            vision(dir, gpu, dtype);
+          } else if (name.equals("internvl_cg")) {
+            cg(dir, gpu, dtype);
+          } else if (name.startsWith("internvl_chat")) {
+            chat(dir, gpu, dtype);
+          }
         }
+      }
     }
+    provider(internvl.resolve("vit_300m_style"), engine.getGpuCount() > 0 ? "gpu:0" : "cpu");
+    throughput(gpu);
+    memory(gpu);
+    training(Devices.name(gpu));
+    System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
+    System.exit(PROBLEMS.isEmpty() ? 0 : 1);
+  }
 
-    private static void sync(NDArray a) {
-        a.get(0).toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false).toFloatArray(); // waits for the GPU
+  private static void vision(Path dir, Device device, DataType dtype) {
+    try (InternVit vit = InternVit.load(dir, device, dtype);
+        SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = vit.manager().newSubManager()) {
+      for (String key : expected.keys()) {
+        if (!key.endsWith("last_hidden_state") && !key.endsWith("pooler_output")) {
+          continue;
+        }
+        String variant = key.startsWith("hr_") ? "_hr" : key.startsWith("rect_") ? "_rect" : "";
+        var out = vit.forward(in.toNDArray("pixel_values" + variant, batch));
+        compare(
+            dir,
+            dtype,
+            key,
+            key.endsWith("pooler_output") ? out.pooled() : out.lastHiddenState(),
+            expected,
+            false);
+      }
     }
+  }
 
-    /**
-     * The {@code internvl} plugin as a run uses it: {@code device: gpu:0, dtype: float16} against
-     * {@code device: cpu, dtype: float32} on the same images (cosine of the image embeddings), and the
-     * device recorded in the provenance.
-     */
-    private static void provider(Path checkpoint, String device) throws Exception {
-        List<RgbImage> images = new ArrayList<>();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
-        for (int i = 0; i < 3; i++) {
-            byte[] rgb = new byte[90 * 70 * 3];
-            for (int j = 0; j < rgb.length; j++) {
-                rgb[j] = (byte) r.nextInt(256);
-            }
-            images.add(new RgbImage(90, 70, rgb));
-        }
-        Path cache = Files.createTempDirectory("vleval-gpu-check");
-        InternVlProvider provider = new InternVlProvider();
-        try (Model cpu = provider.load(new InternVlSpec(checkpoint, null, "cpu", InternVlSpec.Dtype.FLOAT32, 2, null, null, null),
-                        new PluginContext(0, cache, 1));
-                Model gpu = provider.load(new InternVlSpec(checkpoint, null, device, InternVlSpec.Dtype.FLOAT16, 2, null, null, null),
-                        new PluginContext(0, cache, 1))) {
-            System.out.println("provider\tprovenance " + gpu.info().device() + ", " + gpu.info().engine());
-            if (!gpu.info().device().equals(device)) {
-                PROBLEMS.add("provenance says device " + gpu.info().device() + ", asked " + device);
-            }
-            float[][] a = cpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
-            float[][] b = gpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
-            for (int i = 0; i < a.length; i++) {
-                double dot = 0;
-                double na = 0;
-                double nb = 0;
-                for (int j = 0; j < a[i].length; j++) {
-                    dot += a[i][j] * b[i][j];
-                    na += a[i][j] * a[i][j];
-                    nb += b[i][j] * b[i][j];
-                }
-                double cos = dot / Math.sqrt(na * nb);
-                System.out.printf(Locale.ROOT, "provider\timage %d\tcosine(cpu float32, %s float16) %.6f%n", i, device, cos);
-                if (!(cos > 0.999)) {
-                    PROBLEMS.add("provider image " + i + " cosine " + cos);
-                }
-            }
-        }
+  private static void cg(Path dir, Device device, DataType dtype) {
+    try (InternVlCg model = InternVlCg.load(dir, device, dtype);
+        SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = model.manager().newSubManager()) {
+      NDArray vision = model.vision(in.toNDArray("pixel_values", batch));
+      long[][] text = rows(in, "text_input_ids");
+      NDArray textEmbeds = model.textEmbeds(model.textHidden(text, batch), text);
+      NDArray imageC = model.imageEmbedsC(vision);
+      int nq = model.config().qllama().numQueryTokens();
+      NDArray caption =
+          model
+              .qllama()
+              .logits(
+                  model
+                      .captionHidden(
+                          vision,
+                          rows(in, "caption_prefix_ids"),
+                          rows(in, "caption_attention_mask"))
+                      .get(":, " + nq + ":, :"));
+      compare(dir, dtype, "vision_last_hidden_state", vision, expected, false);
+      compare(dir, dtype, "image_embeds_c", imageC, expected, false);
+      compare(dir, dtype, "image_embeds_g", model.imageEmbedsG(vision), expected, false);
+      compare(dir, dtype, "text_embeds", textEmbeds, expected, false);
+      compare(
+          dir,
+          dtype,
+          "logits_per_image_c",
+          model.logitsPerImage(imageC, textEmbeds),
+          expected,
+          false);
+      compare(dir, dtype, "caption_next_token_logits", caption.get(":, -1, :"), expected, true);
     }
+  }
 
-    /**
-     * Stage 1 (contrastive) of the tiny recipe on the device, on generated pictures (a coloured square on
-     * grey, six colours, "a COLOUR square"): 150 steps of 16, then the stage's own zero-shot and
-     * retrieval metrics. The loss must fall and zero-shot accuracy beat chance (1/6).
-     */
-    private static void training(String device) throws Exception {
-        String[] colours = {"red", "green", "blue", "yellow", "purple", "white"};
-        int[][] rgb = {{220, 30, 30}, {30, 200, 40}, {40, 60, 230}, {240, 220, 30}, {150, 40, 170}, {250, 250, 250}};
-        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-        List<LabelledImage> train = new ArrayList<>();
-        List<LabelledImage> val = new ArrayList<>();
-        List<CaptionedImage> capTrain = new ArrayList<>();
-        List<CaptionedImage> capTest = new ArrayList<>();
-        for (int i = 0; i < 180; i++) {
-            int c = i % colours.length;
-            RgbImage img = square(rgb[c], r);
-            String caption = "a " + colours[c] + " square";
-            if (i < 120) {
-                train.add(new LabelledImage("t" + i, ImageSource.of(img, "t" + i), c));
-                capTrain.add(new CaptionedImage("c" + i, ImageSource.of(img, "c" + i), List.of(caption)));
-            } else {
-                val.add(new LabelledImage("v" + i, ImageSource.of(img, "v" + i), c));
-                capTest.add(new CaptionedImage("d" + i, ImageSource.of(img, "d" + i), List.of(caption)));
+  private static void chat(Path dir, Device device, DataType dtype) {
+    try (InternVlChat model = InternVlChat.load(dir, device, dtype);
+        SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = model.manager().newSubManager()) {
+      NDArray vit = model.extractFeature(in.toNDArray("pixel_values", batch));
+      NDArray logits =
+          model.logits(
+              model.inputEmbeddings(
+                  in.longs("input_ids"), vit, in.longs("img_context_token_id")[0], batch));
+      compare(dir, dtype, "vit_embeds", vit, expected, false);
+      compare(dir, dtype, "logits", logits, expected, false);
+      compare(dir, dtype, "next_token_logits", logits.get(":, -1, :"), expected, true);
+    }
+  }
+
+  private static long[][] rows(SafetensorsFile f, String key) {
+    long[] shape = f.info(key).shape();
+    long[] flat = f.longs(key);
+    int n = (int) shape[1];
+    long[][] out = new long[(int) shape[0]][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Arrays.copyOfRange(flat, i * n, (i + 1) * n);
+    }
+    return out;
+  }
+
+  private static void compare(
+      Path dir,
+      DataType dtype,
+      String key,
+      NDArray actual,
+      SafetensorsFile expected,
+      boolean argmax) {
+    String where = dir.getFileName() + " " + dtype + " " + key + " on " + actual.getDevice();
+    if (actual.getDataType() != dtype) {
+      PROBLEMS.add(where + ": computed in " + actual.getDataType());
+    }
+    float[] got = Precision.toFloat32(actual).toDevice(Device.cpu(), false).toFloatArray();
+    float[] want = expected.floats(key);
+    double max = 0;
+    double scale = 0;
+    for (int i = 0; i < want.length; i++) {
+      max = Math.max(max, Math.abs(got[i] - want[i]));
+      scale = Math.max(scale, Math.abs(want[i]));
+    }
+    String note = "";
+    if (argmax) {
+      int rows = (int) expected.info(key).shape()[0];
+      int vocab = want.length / rows;
+      for (int r = 0; r < rows; r++) {
+        if (argMax(got, r * vocab, vocab) != argMax(want, r * vocab, vocab)) {
+          PROBLEMS.add(where + ": arg-max differs in row " + r);
+          note = " ARGMAX DIFFERS";
+        }
+      }
+      note = note.isEmpty() ? " argmax equal" : note;
+    }
+    if (dtype == DataType.FLOAT16 && max / scale > 1e-2) {
+      PROBLEMS.add(where + ": relative error " + max / scale);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "parity\t%s\t%s\t%s\tmax abs %.3e\trelative %.3e%s%n",
+        dir.getFileName(),
+        dtype.name().toLowerCase(Locale.ROOT),
+        key,
+        max,
+        max / scale,
+        note);
+  }
+
+  private static int argMax(float[] v, int from, int n) {
+    int best = from;
+    for (int i = from; i < from + n; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best - from;
+  }
+
+  /**
+   * ViT-B (hidden 768, 12 layers, 12 heads, 224 px), random weights: images per second, float32 vs
+   * float16.
+   */
+  private static void throughput(Device device) {
+    // the configuration of InternVitForwardBenchmark (the CPU benchmark)
+    InternVitConfig vitB =
+        InternVitConfig.builder()
+            .hiddenSize(768)
+            .numAttentionHeads(12)
+            .intermediateSize(3072)
+            .numHiddenLayers(12)
+            .normType(NormType.LAYER_NORM)
+            .qkNormalization(false)
+            .qkvBias(true)
+            .patchSize(16)
+            .imageSize(224)
+            .build();
+    for (DataType dtype : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+      try (InternVit vit = InternVit.random(vitB, 0, device, dtype)) {
+        for (int b : new int[] {1, 8, 64}) {
+          try (NDManager batch = vit.manager().newSubManager()) {
+            NDArray pixels = batch.randomNormal(new Shape(b, 3, 224, 224));
+            for (int i = 0; i < 5; i++) {
+              sync(vit.forward(pixels).lastHiddenState());
             }
+            int iters = 30;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) {
+              try (NDManager step = batch.newSubManager()) {
+                NDArray p = pixels.duplicate();
+                p.attach(step);
+                sync(vit.forward(p).lastHiddenState());
+              }
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(
+                Locale.ROOT,
+                "throughput\tViT-B 224\t%s\tbatch %d\t%.1f images/s%n",
+                dtype.name().toLowerCase(Locale.ROOT),
+                b,
+                iters * b / s);
+          }
         }
-        List<String> names = java.util.Arrays.stream(colours).map(c -> c + " square").toList();
-        TrainingData data = TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), Training.imageSize());
-        for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
-            trainOnce(device, precision, data);
-        }
-        dataParallel(device, data);
-        // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
-        TrainingData large = TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), 112);
-        for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
-            sftOnce(device, precision, large);
-        }
+      }
     }
+  }
 
-    /**
-     * 150 SFT steps of 16 (text replies, InternViT at a tenth of the rate, 112 px): the loss must fall by a
-     * third and no more than a few steps may be skipped for a float16 overflow.
-     */
-    private static void sftOnce(String device, String precision, TrainingData data) throws Exception {
-        StageSpec stage = new StageSpec("sft", StageKind.SFT, new ModelInitSpec("tiny-chat", null, null, 0L, 64, 2, 112), 150, 16, 1,
-                new OptimizerSpec(1e-3, null, null, 0.0, 1e-4), new ScheduleSpec(5, 0.1), 1.0, null, null, List.of("llm", "vision"),
-                "text");
-        List<String> messages = new ArrayList<>();
-        Training.StageOutcome o = runStage(stage, device, precision, data, messages);
-        double first = o.result().meanLoss(5, false);
-        double last = o.result().meanLoss(5, true);
-        long skipped = messages.stream().filter(m -> m.contains("skipped")).count();
-        System.out.printf(Locale.ROOT, "training\t%s\t%s\tsft 112 px 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t"
-                + "%d skipped\t%s%n", device, precision, first, last, o.result().seconds(), o.result().samplesPerSecond(), skipped,
-                o.metrics());
-        if (!(last < 0.67 * first) || skipped > 5) {
-            PROBLEMS.add("sft on " + device + " in " + precision + ": loss " + first + " -> " + last + ", " + skipped + " skipped");
-        }
+  private static void sync(NDArray a) {
+    a.get(0)
+        .toType(DataType.FLOAT32, false)
+        .toDevice(Device.cpu(), false)
+        .toFloatArray(); // waits for the GPU
+  }
+
+  /**
+   * The {@code internvl} plugin as a run uses it: {@code device: gpu:0, dtype: float16} against
+   * {@code device: cpu, dtype: float32} on the same images (cosine of the image embeddings), and
+   * the device recorded in the provenance.
+   */
+  private static void provider(Path checkpoint, String device) throws Exception {
+    List<RgbImage> images = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(7);
+    for (int i = 0; i < 3; i++) {
+      byte[] rgb = new byte[90 * 70 * 3];
+      for (int j = 0; j < rgb.length; j++) {
+        rgb[j] = (byte) r.nextInt(256);
+      }
+      images.add(new RgbImage(90, 70, rgb));
     }
+    Path cache = Files.createTempDirectory("vleval-gpu-check");
+    InternVlProvider provider = new InternVlProvider();
+    try (Model cpu =
+            provider.load(
+                new InternVlSpec(
+                    checkpoint, null, "cpu", InternVlSpec.Dtype.FLOAT32, 2, null, null, null),
+                new PluginContext(0, cache, 1));
+        Model gpu =
+            provider.load(
+                new InternVlSpec(
+                    checkpoint, null, device, InternVlSpec.Dtype.FLOAT16, 2, null, null, null),
+                new PluginContext(0, cache, 1))) {
+      System.out.println(
+          "provider\tprovenance " + gpu.info().device() + ", " + gpu.info().engine());
+      if (!gpu.info().device().equals(device)) {
+        PROBLEMS.add("provenance says device " + gpu.info().device() + ", asked " + device);
+      }
+      float[][] a =
+          cpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
+      float[][] b =
+          gpu.require(ImageEmbedder.class).embedImages(images, ImageView.SHORTER_SIDE_CENTER_CROP);
+      for (int i = 0; i < a.length; i++) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int j = 0; j < a[i].length; j++) {
+          dot += a[i][j] * b[i][j];
+          na += a[i][j] * a[i][j];
+          nb += b[i][j] * b[i][j];
+        }
+        double cos = dot / Math.sqrt(na * nb);
+        System.out.printf(
+            Locale.ROOT,
+            "provider\timage %d\tcosine(cpu float32, %s float16) %.6f%n",
+            i,
+            device,
+            cos);
+        if (!(cos > 0.999)) {
+          PROBLEMS.add("provider image " + i + " cosine " + cos);
+        }
+      }
+    }
+  }
 
-    /** Runs one stage on a device in a precision, collecting the loop's messages. */
-    private static Training.StageOutcome runStage(StageSpec stage, String device, String precision, TrainingData data,
-            List<String> messages) throws Exception {
-        Path out = Files.createTempDirectory("vleval-gpu-" + stage.name());
-        TrainSpec spec = new TrainSpec(new TrainSettings("gpu", 0L, out, 0, device, precision), null, List.of(stage));
-        return new Training(spec, data, out, new TrainingListener() {
-            @Override
-            public void onStep(StepReport report) {}
+  /**
+   * Stage 1 (contrastive) of the tiny recipe on the device, on generated pictures (a coloured
+   * square on grey, six colours, "a COLOUR square"): 150 steps of 16, then the stage's own
+   * zero-shot and retrieval metrics. The loss must fall and zero-shot accuracy beat chance (1/6).
+   */
+  private static void training(String device) throws Exception {
+    String[] colours = {"red", "green", "blue", "yellow", "purple", "white"};
+    int[][] rgb = {
+      {220, 30, 30}, {30, 200, 40}, {40, 60, 230}, {240, 220, 30}, {150, 40, 170}, {250, 250, 250}
+    };
+    SplittableRandom r = new SplittableRandom(3);
+    List<LabelledImage> train = new ArrayList<>();
+    List<LabelledImage> val = new ArrayList<>();
+    List<CaptionedImage> capTrain = new ArrayList<>();
+    List<CaptionedImage> capTest = new ArrayList<>();
+    for (int i = 0; i < 180; i++) {
+      int c = i % colours.length;
+      RgbImage img = square(rgb[c], r);
+      String caption = "a " + colours[c] + " square";
+      if (i < 120) {
+        train.add(new LabelledImage("t" + i, ImageSource.of(img, "t" + i), c));
+        capTrain.add(new CaptionedImage("c" + i, ImageSource.of(img, "c" + i), List.of(caption)));
+      } else {
+        val.add(new LabelledImage("v" + i, ImageSource.of(img, "v" + i), c));
+        capTest.add(new CaptionedImage("d" + i, ImageSource.of(img, "d" + i), List.of(caption)));
+      }
+    }
+    List<String> names = Arrays.stream(colours).map(c -> c + " square").toList();
+    TrainingData data =
+        TrainingData.of(
+            names, train, val, capTrain, capTest, List.of(), List.of(), Training.imageSize());
+    for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
+      trainOnce(device, precision, data);
+    }
+    dataParallel(device, data);
+    // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
+    TrainingData large =
+        TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), 112);
+    for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
+      sftOnce(device, precision, large);
+    }
+  }
 
-            @Override
-            public void onMessage(String m) {
+  /**
+   * 150 SFT steps of 16 (text replies, InternViT at a tenth of the rate, 112 px): the loss must
+   * fall by a third and no more than a few steps may be skipped for a float16 overflow.
+   */
+  private static void sftOnce(String device, String precision, TrainingData data) throws Exception {
+    StageSpec stage =
+        new StageSpec(
+            "sft",
+            StageKind.SFT,
+            new ModelInitSpec("tiny-chat", null, null, 0L, 64, 2, 112),
+            150,
+            16,
+            1,
+            new OptimizerSpec(1e-3, null, null, 0.0, 1e-4),
+            new ScheduleSpec(5, 0.1),
+            1.0,
+            null,
+            null,
+            List.of("llm", "vision"),
+            "text");
+    List<String> messages = new ArrayList<>();
+    Training.StageOutcome o = runStage(stage, device, precision, data, messages);
+    double first = o.result().meanLoss(5, false);
+    double last = o.result().meanLoss(5, true);
+    long skipped = messages.stream().filter(m -> m.contains("skipped")).count();
+    System.out.printf(
+        Locale.ROOT,
+        "training\t%s\t%s\tsft 112 px 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t"
+            + "%d skipped\t%s%n",
+        device,
+        precision,
+        first,
+        last,
+        o.result().seconds(),
+        o.result().samplesPerSecond(),
+        skipped,
+        o.metrics());
+    if (!(last < 0.67 * first) || skipped > 5) {
+      PROBLEMS.add(
+          "sft on "
+              + device
+              + " in "
+              + precision
+              + ": loss "
+              + first
+              + " -> "
+              + last
+              + ", "
+              + skipped
+              + " skipped");
+    }
+  }
+
+  /** Runs one stage on a device in a precision, collecting the loop's messages. */
+  private static Training.StageOutcome runStage(
+      StageSpec stage, String device, String precision, TrainingData data, List<String> messages)
+      throws Exception {
+    Path out = Files.createTempDirectory("vleval-gpu-" + stage.name());
+    TrainSpec spec =
+        new TrainSpec(
+            new TrainSettings("gpu", 0L, out, 0, device, precision), null, List.of(stage));
+    return new Training(
+            spec,
+            data,
+            out,
+            new TrainingListener() {
+              @Override
+              public void onStep(StepReport report) {}
+
+              @Override
+              public void onMessage(String m) {
                 messages.add(m);
-            }
-        }).run(false).get(0);
-    }
+              }
+            })
+        .run(false)
+        .get(0);
+  }
 
-    /**
-     * Data parallelism on the device: 20 contrastive steps of 16 on one replica, on two replicas of the same
-     * device, and, when PyTorch sees several GPUs, on every GPU ({@code auto}); the losses must agree step by
-     * step (within 1e-3 relative: the replicas add gradients in another order).
-     */
-    private static void dataParallel(String device, TrainingData data) throws Exception {
-        List<String> devices = new ArrayList<>(List.of(device + "," + device));
-        if (Engine.getEngine("PyTorch").getGpuCount() > 1) {
-            devices.add("auto");
-        }
-        StageSpec stage = new StageSpec("dp", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-                20, 16, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(5, 0.1), 1.0, null, null, null);
-        Training.StageOutcome one = runStage(stage, device, "float32", data, new ArrayList<>());
-        for (String replicas : devices) {
-            List<String> messages = new ArrayList<>();
-            Training.StageOutcome o = runStage(stage, replicas, "float32", data, messages);
-            double worst = 0;
-            for (int i = 0; i < one.result().losses().size(); i++) {
-                double a = one.result().losses().get(i);
-                worst = Math.max(worst, Math.abs(o.result().losses().get(i) - a) / Math.max(1, Math.abs(a)));
-            }
-            System.out.printf(Locale.ROOT, "training	data-parallel %s against %s	20 steps of 16	largest relative loss difference %.2e"
-                    + "	%.1f s against %.1f s	%s%n", replicas, device, worst, o.result().seconds(), one.result().seconds(),
-                    messages.stream().filter(m -> m.contains("data-parallel")).findFirst().orElse(""));
-            if (!(worst < 1e-3)) {
-                PROBLEMS.add("data-parallel " + replicas + ": losses differ from one device's by " + worst);
-            }
-        }
+  /**
+   * Data parallelism on the device: 20 contrastive steps of 16 on one replica, on two replicas of
+   * the same device, and, when PyTorch sees several GPUs, on every GPU ({@code auto}); the losses
+   * must agree step by step (within 1e-3 relative: the replicas add gradients in another order).
+   */
+  private static void dataParallel(String device, TrainingData data) throws Exception {
+    List<String> devices = new ArrayList<>(List.of(device + "," + device));
+    if (Engine.getEngine("PyTorch").getGpuCount() > 1) {
+      devices.add("auto");
     }
+    StageSpec stage =
+        new StageSpec(
+            "dp",
+            StageKind.CONTRASTIVE,
+            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+            20,
+            16,
+            1,
+            new OptimizerSpec(2e-3, null, null, null),
+            new ScheduleSpec(5, 0.1),
+            1.0,
+            null,
+            null,
+            null);
+    Training.StageOutcome one = runStage(stage, device, "float32", data, new ArrayList<>());
+    for (String replicas : devices) {
+      List<String> messages = new ArrayList<>();
+      Training.StageOutcome o = runStage(stage, replicas, "float32", data, messages);
+      double worst = 0;
+      for (int i = 0; i < one.result().losses().size(); i++) {
+        double a = one.result().losses().get(i);
+        worst =
+            Math.max(worst, Math.abs(o.result().losses().get(i) - a) / Math.max(1, Math.abs(a)));
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "training	data-parallel %s against %s	20 steps of 16	largest relative loss difference %.2e"
+              + "	%.1f s against %.1f s	%s%n",
+          replicas,
+          device,
+          worst,
+          o.result().seconds(),
+          one.result().seconds(),
+          messages.stream().filter(m -> m.contains("data-parallel")).findFirst().orElse(""));
+      if (!(worst < 1e-3)) {
+        PROBLEMS.add("data-parallel " + replicas + ": losses differ from one device's by " + worst);
+      }
+    }
+  }
 
-    private static void trainOnce(String device, String precision, TrainingData data) throws Exception {
-        StageSpec stage = new StageSpec("c", StageKind.CONTRASTIVE, new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-                150, 16, 1, new OptimizerSpec(2e-3, null, null, null), new ScheduleSpec(10, 0.1), 1.0, null, null, null);
-        List<String> messages = new ArrayList<>();
-        Training.StageOutcome o = runStage(stage, device, precision, data, messages);
-        double first = o.result().meanLoss(5, false);
-        double last = o.result().meanLoss(5, true);
-        double acc = o.metrics().getOrDefault("zero_shot_acc1", Double.NaN);
-        System.out.printf(Locale.ROOT, "training\t%s\t%s\tcontrastive 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t%s%n",
-                device, precision, first, last, o.result().seconds(), o.result().samplesPerSecond(), o.metrics());
-        messages.stream().filter(m -> m.contains("skipped")).forEach(m -> System.out.println("training\t" + m));
-        if (!(last < 0.9 * first) || !(acc > 1.0 / 6)) {
-            PROBLEMS.add("training on " + device + " in " + precision + ": loss " + first + " -> " + last + ", zero-shot " + acc);
-        }
+  private static void trainOnce(String device, String precision, TrainingData data)
+      throws Exception {
+    StageSpec stage =
+        new StageSpec(
+            "c",
+            StageKind.CONTRASTIVE,
+            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+            150,
+            16,
+            1,
+            new OptimizerSpec(2e-3, null, null, null),
+            new ScheduleSpec(10, 0.1),
+            1.0,
+            null,
+            null,
+            null);
+    List<String> messages = new ArrayList<>();
+    Training.StageOutcome o = runStage(stage, device, precision, data, messages);
+    double first = o.result().meanLoss(5, false);
+    double last = o.result().meanLoss(5, true);
+    double acc = o.metrics().getOrDefault("zero_shot_acc1", Double.NaN);
+    System.out.printf(
+        Locale.ROOT,
+        "training\t%s\t%s\tcontrastive 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t%s%n",
+        device,
+        precision,
+        first,
+        last,
+        o.result().seconds(),
+        o.result().samplesPerSecond(),
+        o.metrics());
+    messages.stream()
+        .filter(m -> m.contains("skipped"))
+        .forEach(m -> System.out.println("training\t" + m));
+    if (!(last < 0.9 * first) || !(acc > 1.0 / 6)) {
+      PROBLEMS.add(
+          "training on "
+              + device
+              + " in "
+              + precision
+              + ": loss "
+              + first
+              + " -> "
+              + last
+              + ", zero-shot "
+              + acc);
     }
+  }
 
-    private static RgbImage square(int[] colour, java.util.SplittableRandom r) {
-        int s = 56;
-        byte[] px = new byte[s * s * 3];
-        java.util.Arrays.fill(px, (byte) 110);
-        int side = 16 + r.nextInt(16);
-        int x0 = r.nextInt(s - side);
-        int y0 = r.nextInt(s - side);
-        for (int y = y0; y < y0 + side; y++) {
-            for (int x = x0; x < x0 + side; x++) {
-                for (int k = 0; k < 3; k++) {
-                    px[(y * s + x) * 3 + k] = (byte) colour[k];
-                }
-            }
+  private static RgbImage square(int[] colour, SplittableRandom r) {
+    int s = 56;
+    byte[] px = new byte[s * s * 3];
+    Arrays.fill(px, (byte) 110);
+    int side = 16 + r.nextInt(16);
+    int x0 = r.nextInt(s - side);
+    int y0 = r.nextInt(s - side);
+    for (int y = y0; y < y0 + side; y++) {
+      for (int x = x0; x < x0 + side; x++) {
+        for (int k = 0; k < 3; k++) {
+          px[(y * s + x) * 3 + k] = (byte) colour[k];
         }
-        return new RgbImage(s, s, px);
+      }
     }
+    return new RgbImage(s, s, px);
+  }
 
-    /** 50 batches of the tiny preset in float16: the engine's live-array count must not grow. */
-    private static void memory(Device device) {
-        try (NDManager probe = NDManager.newBaseManager(device, "PyTorch");
-                InternVit vit = InternVit.random(InternVitConfig.preset("tiny"), 1, device, DataType.FLOAT16)) {
-            NDManager engine = probe.getParentManager();
-            int before = engine.getManagedArrays().size();
-            for (int i = 0; i < 50; i++) {
-                try (NDManager batch = vit.manager().newSubManager()) {
-                    vit.forward(batch.randomNormal(new Shape(4, 3, 56, 56)));
-                }
-            }
-            int after = engine.getManagedArrays().size();
-            System.out.println("memory\tlive arrays before " + before + ", after 50 float16 batches " + after);
-            if (after != before) {
-                PROBLEMS.add("live arrays grew from " + before + " to " + after);
-            }
+  /** 50 batches of the tiny preset in float16: the engine's live-array count must not grow. */
+  private static void memory(Device device) {
+    try (NDManager probe = NDManager.newBaseManager(device, "PyTorch");
+        InternVit vit =
+            InternVit.random(InternVitConfig.preset("tiny"), 1, device, DataType.FLOAT16)) {
+      NDManager engine = probe.getParentManager();
+      int before = engine.getManagedArrays().size();
+      for (int i = 0; i < 50; i++) {
+        try (NDManager batch = vit.manager().newSubManager()) {
+          vit.forward(batch.randomNormal(new Shape(4, 3, 56, 56)));
         }
+      }
+      int after = engine.getManagedArrays().size();
+      System.out.println(
+          "memory\tlive arrays before " + before + ", after 50 float16 batches " + after);
+      if (after != before) {
+        PROBLEMS.add("live arrays grew from " + before + " to " + after);
+      }
     }
+  }
 }

@@ -5,81 +5,95 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each helper computes what the DJL method computes, bitwise, and its backward pass still reads the
- * right constant after a GC has freed every unreferenced Java buffer (DJL's {@code mul(Number)} etc.
- * do not: see the class comment of {@link Scalars}).
+ * right constant after a GC has freed every unreferenced Java buffer (DJL's {@code mul(Number)}
+ * etc. do not: see the class comment of {@link Scalars}).
  */
 class ScalarsTest {
 
-    private static final float[] X = {-2f, -0.5f, 1e-13f, 0.25f, 3f};
+  private static final float[] X = {-2f, -0.5f, 1e-13f, 0.25f, 3f};
 
-    @Test
-    void mul() throws Exception {
-        check(x -> Scalars.mul(x, 0.125), x -> x.mul(0.125f), new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f});
+  @Test
+  void mul() throws Exception {
+    check(
+        x -> Scalars.mul(x, 0.125),
+        x -> x.mul(0.125f),
+        new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f});
+  }
+
+  @Test
+  void div() throws Exception {
+    check(
+        x -> Scalars.div(x, 8),
+        x -> x.div(8f),
+        new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f});
+  }
+
+  @Test
+  void maximum() throws Exception {
+    check(x -> Scalars.maximum(x, 1e-12), x -> x.maximum(1e-12f), new float[] {0f, 0f, 0f, 1f, 1f});
+  }
+
+  @Test
+  void silu() throws Exception {
+    float[] g = new float[X.length];
+    for (int i = 0; i < X.length; i++) {
+      double s = 1 / (1 + Math.exp(-X[i]));
+      g[i] = (float) (s * (1 + X[i] * (1 - s)));
     }
-
-    @Test
-    void div() throws Exception {
-        check(x -> Scalars.div(x, 8), x -> x.div(8f), new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f});
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      assertThat(Scalars.silu(m.create(X)).toFloatArray())
+          .containsExactly(Activation.swish(m.create(X), 1f).toFloatArray());
     }
-
-    @Test
-    void maximum() throws Exception {
-        check(x -> Scalars.maximum(x, 1e-12), x -> x.maximum(1e-12f), new float[] {0f, 0f, 0f, 1f, 1f});
+    float[] got = gradientAfterGc(Scalars::silu);
+    for (int i = 0; i < X.length; i++) {
+      assertThat(got[i]).isCloseTo(g[i], Offset.offset(1e-6f));
     }
+  }
 
-    @Test
-    void silu() throws Exception {
-        float[] g = new float[X.length];
-        for (int i = 0; i < X.length; i++) {
-            double s = 1 / (1 + Math.exp(-X[i]));
-            g[i] = (float) (s * (1 + X[i] * (1 - s)));
+  private static void check(UnaryOperator<NDArray> op, UnaryOperator<NDArray> djl, float[] grad)
+      throws Exception {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      assertThat(op.apply(m.create(X)).toFloatArray())
+          .containsExactly(djl.apply(m.create(X)).toFloatArray());
+    }
+    assertThat(gradientAfterGc(op)).containsExactly(grad);
+  }
+
+  /**
+   * d sum(op(x)) / dx, with a GC (and the freed memory reused with NaN) between forward and
+   * backward.
+   */
+  private static float[] gradientAfterGc(UnaryOperator<NDArray> op) throws Exception {
+    List<ByteBuffer> poison = new ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray x = m.create(X);
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray y = op.apply(x).sum();
+        for (int i = 0; i < 5; i++) {
+          System.gc();
+          Thread.sleep(20);
         }
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            assertThat(Scalars.silu(m.create(X)).toFloatArray())
-                    .containsExactly(ai.djl.nn.Activation.swish(m.create(X), 1f).toFloatArray());
+        for (int i = 0; i < 20_000; i++) {
+          poison.add(
+              ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, Float.NaN));
         }
-        float[] got = gradientAfterGc(Scalars::silu);
-        for (int i = 0; i < X.length; i++) {
-            assertThat(got[i]).isCloseTo(g[i], org.assertj.core.data.Offset.offset(1e-6f));
-        }
+        gc.backward(y);
+      }
+      assertThat(poison).hasSize(20_000);
+      return x.getGradient().toFloatArray();
     }
-
-    private static void check(UnaryOperator<NDArray> op, UnaryOperator<NDArray> djl, float[] grad) throws Exception {
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            assertThat(op.apply(m.create(X)).toFloatArray()).containsExactly(djl.apply(m.create(X)).toFloatArray());
-        }
-        assertThat(gradientAfterGc(op)).containsExactly(grad);
-    }
-
-    /** d sum(op(x)) / dx, with a GC (and the freed memory reused with NaN) between forward and backward. */
-    private static float[] gradientAfterGc(UnaryOperator<NDArray> op) throws Exception {
-        List<ByteBuffer> poison = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            NDArray x = m.create(X);
-            x.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = op.apply(x).sum();
-                for (int i = 0; i < 5; i++) {
-                    System.gc();
-                    Thread.sleep(20);
-                }
-                for (int i = 0; i < 20_000; i++) {
-                    poison.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, Float.NaN));
-                }
-                gc.backward(y);
-            }
-            assertThat(poison).hasSize(20_000);
-            return x.getGradient().toFloatArray();
-        }
-    }
+  }
 }

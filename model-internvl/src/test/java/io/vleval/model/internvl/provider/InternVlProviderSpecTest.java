@@ -16,6 +16,7 @@ import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.RgbImage;
 import io.vleval.testkit.Fixtures;
 import io.vleval.testkit.SpecYaml;
 import io.vleval.testkit.fake.FakeImages;
@@ -27,140 +28,205 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Spec defaults and refusals, capabilities per checkpoint kind and head, provenance, and memory. */
+/**
+ * Spec defaults and refusals, capabilities per checkpoint kind and head, provenance, and memory.
+ */
 class InternVlProviderSpecTest {
 
-    @TempDir Path temp;
+  @TempDir Path temp;
 
-    static Path fixture(String name) {
-        return Fixtures.root().resolve("internvl").resolve(name);
-    }
+  static Path fixture(String name) {
+    return Fixtures.root().resolve("internvl").resolve(name);
+  }
 
-    InternVlSpec bind(String yaml) {
-        return new SpecYaml(temp).bind(InternVlSpec.class, yaml);
-    }
+  InternVlSpec bind(String yaml) {
+    return new SpecYaml(temp).bind(InternVlSpec.class, yaml);
+  }
 
-    @Test
-    void defaultsAreMeaningful() {
-        InternVlSpec spec = new InternVlSpec(null, null, null, null, null, null, null, null);
-        assertThat(spec.preset()).isEqualTo("tiny");
-        assertThat(spec.device()).isEqualTo("auto");
-        assertThat(spec.dtype()).isEqualTo(InternVlSpec.Dtype.FLOAT32);
-        assertThat(spec.batchSize()).isEqualTo(8);
-        assertThat(spec.head()).isEqualTo(InternVlSpec.Head.C);
-        assertThat(new InternVlProvider().capabilities(spec))
-                .containsExactlyInAnyOrder(ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
-    }
+  @Test
+  void defaultsAreMeaningful() {
+    InternVlSpec spec = new InternVlSpec(null, null, null, null, null, null, null, null);
+    assertThat(spec.preset()).isEqualTo("tiny");
+    assertThat(spec.device()).isEqualTo("auto");
+    assertThat(spec.dtype()).isEqualTo(InternVlSpec.Dtype.FLOAT32);
+    assertThat(spec.batchSize()).isEqualTo(8);
+    assertThat(spec.head()).isEqualTo(InternVlSpec.Head.C);
+    assertThat(new InternVlProvider().capabilities(spec))
+        .containsExactlyInAnyOrder(
+            ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+  }
 
-    @Test
-    void refusesWhatItCannotDoNamingTheKey() {
-        assertThatThrownBy(() -> bind("preset: tiny\ndtype: bfloat16\n")).hasMessageContaining("'dtype' = bfloat16")
-                .hasMessageContaining("use float16");
-        assertThatThrownBy(() -> bind("preset: tiny\ncheckpoint: .\n")).hasMessageContaining("either 'checkpoint' or 'preset'");
-        assertThatThrownBy(() -> bind("preset: huge\n")).hasMessageContaining("'preset' = 'huge'").hasMessageContaining("tiny-chat");
-        assertThatThrownBy(() -> bind("checkpoint: nowhere\n")).hasMessageContaining("checkpoint");
-        assertThatThrownBy(() -> bind("batch_size: 0\n")).hasMessageContaining("batch_size");
-    }
+  @Test
+  void refusesWhatItCannotDoNamingTheKey() {
+    assertThatThrownBy(() -> bind("preset: tiny\ndtype: bfloat16\n"))
+        .hasMessageContaining("'dtype' = bfloat16")
+        .hasMessageContaining("use float16");
+    assertThatThrownBy(() -> bind("preset: tiny\ncheckpoint: .\n"))
+        .hasMessageContaining("either 'checkpoint' or 'preset'");
+    assertThatThrownBy(() -> bind("preset: huge\n"))
+        .hasMessageContaining("'preset' = 'huge'")
+        .hasMessageContaining("tiny-chat");
+    assertThatThrownBy(() -> bind("checkpoint: nowhere\n")).hasMessageContaining("checkpoint");
+    assertThatThrownBy(() -> bind("batch_size: 0\n")).hasMessageContaining("batch_size");
+  }
 
-    @Test
-    void capabilitiesComeFromTheConfigAndTheHead() {
-        InternVlProvider p = new InternVlProvider();
-        assertThat(p.capabilities(bind("checkpoint: " + fixture("vit_6b_style") + "\n")))
-                .containsExactlyInAnyOrder(ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
-        assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\n")))
-                .containsExactlyInAnyOrder(ImageEmbedder.class, TextEmbedder.class, VideoEmbedder.class, DenseFeatureExtractor.class);
-        assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\nhead: g\n")))
-                .contains(CaptionGenerator.class, TextEmbedder.class);
-        assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_chat_internlm2") + "\n")))
-                .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
-    }
+  @Test
+  void capabilitiesComeFromTheConfigAndTheHead() {
+    InternVlProvider p = new InternVlProvider();
+    assertThat(p.capabilities(bind("checkpoint: " + fixture("vit_6b_style") + "\n")))
+        .containsExactlyInAnyOrder(
+            ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\n")))
+        .containsExactlyInAnyOrder(
+            ImageEmbedder.class,
+            TextEmbedder.class,
+            VideoEmbedder.class,
+            DenseFeatureExtractor.class);
+    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\nhead: g\n")))
+        .contains(CaptionGenerator.class, TextEmbedder.class);
+    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_chat_internlm2") + "\n")))
+        .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+  }
 
-    @Test
-    void loadsAVisionCheckpointAndRecordsWeightsChecksumEngineAndDevice() throws Exception {
-        Path dir = fixture("vit_300m_style");
-        try (Model model = new InternVlProvider().load(bind("checkpoint: " + dir + "\ndevice: cpu\nbatch_size: 2\n"),
+  @Test
+  void loadsAVisionCheckpointAndRecordsWeightsChecksumEngineAndDevice() throws Exception {
+    Path dir = fixture("vit_300m_style");
+    try (Model model =
+        new InternVlProvider()
+            .load(
+                bind("checkpoint: " + dir + "\ndevice: cpu\nbatch_size: 2\n"),
                 new PluginContext(0, temp, 1))) {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(dir.resolve("model.safetensors"))));
-            assertThat(model.info().checksum()).isEqualTo(sha);
-            assertThat(model.info().engine()).startsWith("PyTorch 2.7.1 (DJL 0.36.0");
-            assertThat(model.info().device()).isEqualTo("cpu");
-            List<DenseFeatures> dense = model.require(DenseFeatureExtractor.class)
-                    .extract(List.of(FakeImages.solid(1, 30), FakeImages.solid(2, 70), FakeImages.solid(3, 56)));
-            assertThat(dense).hasSize(3).allSatisfy(f -> {
+      String sha =
+          HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(Files.readAllBytes(dir.resolve("model.safetensors"))));
+      assertThat(model.info().checksum()).isEqualTo(sha);
+      assertThat(model.info().engine()).startsWith("PyTorch 2.7.1 (DJL 0.36.0");
+      assertThat(model.info().device()).isEqualTo("cpu");
+      List<DenseFeatures> dense =
+          model
+              .require(DenseFeatureExtractor.class)
+              .extract(
+                  List.of(
+                      FakeImages.solid(1, 30), FakeImages.solid(2, 70), FakeImages.solid(3, 56)));
+      assertThat(dense)
+          .hasSize(3)
+          .allSatisfy(
+              f -> {
                 assertThat(f.gridHeight()).isEqualTo(4);
                 assertThat(f.channels()).isEqualTo(64);
-            });
-            float[][] e = model.require(ImageEmbedder.class).embedImages(
-                    List.of(FakeImages.solid(1, 30), FakeImages.solid(2, 70), FakeImages.solid(3, 56)), ImageView.SQUASH);
-            // batching (2 + 1) does not change results
-            float[] alone = model.require(ImageEmbedder.class).embedImages(List.of(FakeImages.solid(3, 56)), ImageView.SQUASH)[0];
-            assertThat(e[2]).usingComparatorWithPrecision(1e-5f).containsExactly(alone);
-        }
+              });
+      float[][] e =
+          model
+              .require(ImageEmbedder.class)
+              .embedImages(
+                  List.of(
+                      FakeImages.solid(1, 30), FakeImages.solid(2, 70), FakeImages.solid(3, 56)),
+                  ImageView.SQUASH);
+      // batching (2 + 1) does not change results
+      float[] alone =
+          model.require(ImageEmbedder.class)
+              .embedImages(List.of(FakeImages.solid(3, 56)), ImageView.SQUASH)[0];
+      assertThat(e[2]).usingComparatorWithPrecision(1e-5f).containsExactly(alone);
     }
+  }
 
-    @Test
-    void float16ComputesEveryCapabilityCloseToFloat32AndSaysSo() {
-        String cg = "preset: tiny-internvl\nhead: g\nbatch_size: 2\n";
-        List<io.vleval.api.sample.RgbImage> images = List.of(FakeImages.solid(1, 40), FakeImages.solid(2, 70), FakeImages.solid(3, 56));
-        List<String> texts = List.of("a red circle", "两个方块", "x");
-        try (Model full = new InternVlProvider().load(bind(cg), new PluginContext(0, temp, 1));
-                Model half = new InternVlProvider().load(bind(cg + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
-            assertThat(full.info().engine()).doesNotContain("float16");
-            assertThat(half.info().engine()).endsWith(", float16 compute");
-            float[][] a = full.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
-            float[][] b = half.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
-            float[][] ta = full.require(TextEmbedder.class).embedTexts(texts);
-            float[][] tb = half.require(TextEmbedder.class).embedTexts(texts);
-            for (int i = 0; i < 3; i++) {
-                assertThat(cosine(a[i], b[i])).as("image %d", i).isGreaterThan(0.999).isLessThan(1.0);
-                assertThat(cosine(ta[i], tb[i])).as("text %d", i).isGreaterThan(0.999);
-            }
-            DenseFeatures dense = half.require(DenseFeatureExtractor.class).extract(images.subList(0, 1)).get(0);
-            assertThat(dense.channels()).isEqualTo(64);
-            assertThat(half.require(CaptionGenerator.class).caption(images.subList(0, 1), "English caption:",
-                    new GenerationSettings(2, 1, 3, 1.0))).hasSize(1);
-        }
-        String chat = "preset: tiny-chat\n";
-        List<ChatRequest> questions = List.of(new ChatRequest(FakeImages.solid(4, 90), "A or B?", List.of("A", "B")));
-        try (Model full = new InternVlProvider().load(bind(chat), new PluginContext(0, temp, 1));
-                Model half = new InternVlProvider().load(bind(chat + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
-            assertThat(half.require(MultipleChoiceChat.class).answer(questions, GenerationSettings.greedy(3)))
-                    .isEqualTo(full.require(MultipleChoiceChat.class).answer(questions, GenerationSettings.greedy(3)));
-        }
+  @Test
+  void float16ComputesEveryCapabilityCloseToFloat32AndSaysSo() {
+    String cg = "preset: tiny-internvl\nhead: g\nbatch_size: 2\n";
+    List<RgbImage> images =
+        List.of(FakeImages.solid(1, 40), FakeImages.solid(2, 70), FakeImages.solid(3, 56));
+    List<String> texts = List.of("a red circle", "两个方块", "x");
+    try (Model full = new InternVlProvider().load(bind(cg), new PluginContext(0, temp, 1));
+        Model half =
+            new InternVlProvider()
+                .load(bind(cg + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
+      assertThat(full.info().engine()).doesNotContain("float16");
+      assertThat(half.info().engine()).endsWith(", float16 compute");
+      float[][] a = full.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
+      float[][] b = half.require(ImageEmbedder.class).embedImages(images, ImageView.SQUASH);
+      float[][] ta = full.require(TextEmbedder.class).embedTexts(texts);
+      float[][] tb = half.require(TextEmbedder.class).embedTexts(texts);
+      for (int i = 0; i < 3; i++) {
+        assertThat(cosine(a[i], b[i])).as("image %d", i).isGreaterThan(0.999).isLessThan(1.0);
+        assertThat(cosine(ta[i], tb[i])).as("text %d", i).isGreaterThan(0.999);
+      }
+      DenseFeatures dense =
+          half.require(DenseFeatureExtractor.class).extract(images.subList(0, 1)).get(0);
+      assertThat(dense.channels()).isEqualTo(64);
+      assertThat(
+              half.require(CaptionGenerator.class)
+                  .caption(
+                      images.subList(0, 1),
+                      "English caption:",
+                      new GenerationSettings(2, 1, 3, 1.0)))
+          .hasSize(1);
     }
+    String chat = "preset: tiny-chat\n";
+    List<ChatRequest> questions =
+        List.of(new ChatRequest(FakeImages.solid(4, 90), "A or B?", List.of("A", "B")));
+    try (Model full = new InternVlProvider().load(bind(chat), new PluginContext(0, temp, 1));
+        Model half =
+            new InternVlProvider()
+                .load(bind(chat + "dtype: float16\n"), new PluginContext(0, temp, 1))) {
+      assertThat(
+              half.require(MultipleChoiceChat.class)
+                  .answer(questions, GenerationSettings.greedy(3)))
+          .isEqualTo(
+              full.require(MultipleChoiceChat.class)
+                  .answer(questions, GenerationSettings.greedy(3)));
+    }
+  }
 
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
     }
+    return dot / Math.sqrt(na * nb);
+  }
 
-    @Test
-    void batchesReleaseEveryArray() {
-        try (NDManager probe = NDManager.newBaseManager("PyTorch");
-                Model cg = new InternVlProvider().load(bind("preset: tiny-internvl\nhead: g\nbatch_size: 2\n"),
-                        new PluginContext(1, temp, 1));
-                Model chat = new InternVlProvider().load(bind("preset: tiny-chat\n"), new PluginContext(1, temp, 1))) {
-            NDManager engine = probe.getParentManager();
-            int before = engine.getManagedArrays().size();
-            for (int i = 0; i < 3; i++) {
-                cg.require(ImageEmbedder.class).embedImages(List.of(FakeImages.solid(i, 40), FakeImages.solid(i + 1, 20),
-                        FakeImages.solid(i + 2, 33)), ImageView.SHORTER_SIDE_CENTER_CROP);
-                cg.require(TextEmbedder.class).embedTexts(List.of("a red circle", "两个方块", "x"));
-                cg.require(CaptionGenerator.class).caption(List.of(FakeImages.solid(i, 30)), "English caption:",
-                        new GenerationSettings(2, 1, 3, 1.0));
-                cg.require(DenseFeatureExtractor.class).extract(List.of(FakeImages.solid(i, 30)));
-                chat.require(MultipleChoiceChat.class).answer(List.of(new ChatRequest(FakeImages.solid(i, 90), "A or B?",
-                        List.of("A", "B")), new ChatRequest(null, "no image", List.of())), GenerationSettings.greedy(3));
-                assertThat(engine.getManagedArrays()).as("live arrays after round %d", i).hasSize(before);
-            }
-        }
+  @Test
+  void batchesReleaseEveryArray() {
+    try (NDManager probe = NDManager.newBaseManager("PyTorch");
+        Model cg =
+            new InternVlProvider()
+                .load(
+                    bind("preset: tiny-internvl\nhead: g\nbatch_size: 2\n"),
+                    new PluginContext(1, temp, 1));
+        Model chat =
+            new InternVlProvider()
+                .load(bind("preset: tiny-chat\n"), new PluginContext(1, temp, 1))) {
+      NDManager engine = probe.getParentManager();
+      int before = engine.getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        cg.require(ImageEmbedder.class)
+            .embedImages(
+                List.of(
+                    FakeImages.solid(i, 40),
+                    FakeImages.solid(i + 1, 20),
+                    FakeImages.solid(i + 2, 33)),
+                ImageView.SHORTER_SIDE_CENTER_CROP);
+        cg.require(TextEmbedder.class).embedTexts(List.of("a red circle", "两个方块", "x"));
+        cg.require(CaptionGenerator.class)
+            .caption(
+                List.of(FakeImages.solid(i, 30)),
+                "English caption:",
+                new GenerationSettings(2, 1, 3, 1.0));
+        cg.require(DenseFeatureExtractor.class).extract(List.of(FakeImages.solid(i, 30)));
+        chat.require(MultipleChoiceChat.class)
+            .answer(
+                List.of(
+                    new ChatRequest(FakeImages.solid(i, 90), "A or B?", List.of("A", "B")),
+                    new ChatRequest(null, "no image", List.of())),
+                GenerationSettings.greedy(3));
+        assertThat(engine.getManagedArrays()).as("live arrays after round %d", i).hasSize(before);
+      }
     }
+  }
 }

@@ -26,71 +26,77 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultilingualTextEmbeddingTest {
 
-    static final List<String> TEXTS = List.of("一只猫的照片", "a photo of a cat", "фото кошки", "صورة قطة", "小狗在草地上");
+  static final List<String> TEXTS =
+      List.of("一只猫的照片", "a photo of a cat", "фото кошки", "صورة قطة", "小狗在草地上");
 
-    @TempDir Path temp;
+  @TempDir Path temp;
 
-    Path checkpoint() throws IOException {
-        Path fixture = Fixtures.root().resolve("internvl").resolve("internvl_cg");
-        Path dir = Files.createDirectories(temp.resolve("internvl-cg-multilingual"));
-        Files.copy(fixture.resolve("config.json"), dir.resolve("config.json"));
-        Files.copy(fixture.resolve("model.safetensors"), dir.resolve("model.safetensors"));
-        try (InputStream in = getClass().getResourceAsStream("/tokenizers/multilingual/tokenizer.json")) {
-            Files.copy(in, dir.resolve("tokenizer.json"));
-        }
-        return dir;
+  Path checkpoint() throws IOException {
+    Path fixture = Fixtures.root().resolve("internvl").resolve("internvl_cg");
+    Path dir = Files.createDirectories(temp.resolve("internvl-cg-multilingual"));
+    Files.copy(fixture.resolve("config.json"), dir.resolve("config.json"));
+    Files.copy(fixture.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+    try (InputStream in =
+        getClass().getResourceAsStream("/tokenizers/multilingual/tokenizer.json")) {
+      Files.copy(in, dir.resolve("tokenizer.json"));
     }
+    return dir;
+  }
 
-    @Test
-    void tokenizerCoversEveryScriptAndRoundTrips() throws IOException {
-        try (TextTokenizer t = TextTokenizer.load(checkpoint())) {
-            for (String text : TEXTS) {
-                long[] ids = t.encode(ClipText.PREFIX + text, false);
-                assertThat(ids).as(text).doesNotContain(0L).hasSizeGreaterThan(text.length());
-                assertThat(t.decode(ids, true)).isEqualTo(ClipText.PREFIX + text);
-            }
-            long[][] rows = ClipText.encode(t, List.of("一只猫", "a photo of a cat"), 1, 2);
-            assertThat(rows[0]).startsWith(1).endsWith(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-            assertThat(rows[0][15]).isEqualTo(2); // BOS, ▁, 10 prefix characters, 3 characters, then EOS
-            assertThat(rows[1]).startsWith(1).endsWith(2);
-        }
+  @Test
+  void tokenizerCoversEveryScriptAndRoundTrips() throws IOException {
+    try (TextTokenizer t = TextTokenizer.load(checkpoint())) {
+      for (String text : TEXTS) {
+        long[] ids = t.encode(ClipText.PREFIX + text, false);
+        assertThat(ids).as(text).doesNotContain(0L).hasSizeGreaterThan(text.length());
+        assertThat(t.decode(ids, true)).isEqualTo(ClipText.PREFIX + text);
+      }
+      long[][] rows = ClipText.encode(t, List.of("一只猫", "a photo of a cat"), 1, 2);
+      assertThat(rows[0]).startsWith(1).endsWith(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      assertThat(rows[0][15]).isEqualTo(2); // BOS, ▁, 10 prefix characters, 3 characters, then EOS
+      assertThat(rows[1]).startsWith(1).endsWith(2);
     }
+  }
 
-    @Test
-    void embedsNonLatinTextThroughTheProvider() throws IOException {
-        Path dir = checkpoint();
-        InternVlSpec spec = new InternVlSpec(dir, null, "cpu", null, 8, null, null, null);
-        float[][] batched;
-        float[][] single = new float[TEXTS.size()][];
-        try (Model model = new InternVlProvider().load(spec, new PluginContext(0, temp, 1))) {
-            TextEmbedder text = model.require(TextEmbedder.class);
-            batched = text.embedTexts(TEXTS);
-            for (int i = 0; i < TEXTS.size(); i++) {
-                single[i] = text.embedTexts(List.of(TEXTS.get(i)))[0];
-            }
-        }
-        // right padding must not change a text's embedding
-        for (int i = 0; i < TEXTS.size(); i++) {
-            assertThat(batched[i]).hasSize(32).usingComparatorWithPrecision(1e-5f).containsExactly(single[i]);
-        }
-        assertThat(batched[0]).isNotEqualTo(batched[4]);
-        // and it is what the model computes from the ids directly
-        try (InternVlCg cg = InternVlCg.load(dir, Device.cpu()); TextTokenizer t = TextTokenizer.load(dir);
-                NDManager batch = cg.manager().newSubManager()) {
-            long[][] ids = ClipText.encode(t, List.of(TEXTS.get(0)), 1, 2);
-            float[] direct = cg.textEmbeds(cg.textHidden(ids, batch), ids).toFloatArray();
-            assertThat(batched[0]).usingComparatorWithPrecision(1e-5f).containsExactly(direct);
-        }
+  @Test
+  void embedsNonLatinTextThroughTheProvider() throws IOException {
+    Path dir = checkpoint();
+    InternVlSpec spec = new InternVlSpec(dir, null, "cpu", null, 8, null, null, null);
+    float[][] batched;
+    float[][] single = new float[TEXTS.size()][];
+    try (Model model = new InternVlProvider().load(spec, new PluginContext(0, temp, 1))) {
+      TextEmbedder text = model.require(TextEmbedder.class);
+      batched = text.embedTexts(TEXTS);
+      for (int i = 0; i < TEXTS.size(); i++) {
+        single[i] = text.embedTexts(List.of(TEXTS.get(i)))[0];
+      }
     }
+    // right padding must not change a text's embedding
+    for (int i = 0; i < TEXTS.size(); i++) {
+      assertThat(batched[i])
+          .hasSize(32)
+          .usingComparatorWithPrecision(1e-5f)
+          .containsExactly(single[i]);
+    }
+    assertThat(batched[0]).isNotEqualTo(batched[4]);
+    // and it is what the model computes from the ids directly
+    try (InternVlCg cg = InternVlCg.load(dir, Device.cpu());
+        TextTokenizer t = TextTokenizer.load(dir);
+        NDManager batch = cg.manager().newSubManager()) {
+      long[][] ids = ClipText.encode(t, List.of(TEXTS.get(0)), 1, 2);
+      float[] direct = cg.textEmbeds(cg.textHidden(ids, batch), ids).toFloatArray();
+      assertThat(batched[0]).usingComparatorWithPrecision(1e-5f).containsExactly(direct);
+    }
+  }
 
-    @Test
-    void aSentencePieceOnlyCheckpointIsRefusedInOneLine() throws IOException {
-        Path dir = Files.createDirectories(temp.resolve("sp-only"));
-        Files.writeString(dir.resolve("tokenizer.model"), "not read");
-        assertThatThrownBy(() -> TextTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessageContaining("only a SentencePiece tokenizer.model")
-                .hasMessageContaining("tokenizer.json")
-                .hasMessageNotContaining("\n");
-    }
+  @Test
+  void aSentencePieceOnlyCheckpointIsRefusedInOneLine() throws IOException {
+    Path dir = Files.createDirectories(temp.resolve("sp-only"));
+    Files.writeString(dir.resolve("tokenizer.model"), "not read");
+    assertThatThrownBy(() -> TextTokenizer.load(dir))
+        .isInstanceOf(TokenizerException.class)
+        .hasMessageContaining("only a SentencePiece tokenizer.model")
+        .hasMessageContaining("tokenizer.json")
+        .hasMessageNotContaining("\n");
+  }
 }

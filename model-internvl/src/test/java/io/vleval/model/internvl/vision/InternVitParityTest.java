@@ -31,79 +31,90 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class InternVitParityTest {
 
-    private static final double TOLERANCE = 1e-4;
-    private static final Pattern NAME = Pattern.compile("(hr_|rect_)?(last_hidden_state|pooler_output|position_embedding|hidden_states\\.(\\d+))");
+  private static final double TOLERANCE = 1e-4;
+  private static final Pattern NAME =
+      Pattern.compile(
+          "(hr_|rect_)?(last_hidden_state|pooler_output|position_embedding|hidden_states\\.(\\d+))");
 
-    /** Cases are selected by what their config says, so composite InternVL cases are left alone. */
-    static List<Path> visionCases() throws IOException {
-        List<Path> cases = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(Fixtures.internvl())) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path config = dir.resolve("config.json");
-                if (!Files.isRegularFile(config)) {
-                    continue;
-                }
-                JsonNode root = new ObjectMapper().readTree(config.toFile());
-                if (InternVitConfig.MODEL_TYPE.equals(root.path("model_type").asText())) {
-                    cases.add(dir);
-                }
-            }
+  /** Cases are selected by what their config says, so composite InternVL cases are left alone. */
+  static List<Path> visionCases() throws IOException {
+    List<Path> cases = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Fixtures.internvl())) {
+      for (Path dir : dirs.sorted().toList()) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+          continue;
         }
-        return cases;
-    }
-
-    @Test
-    void discoversTheKnownVisionCasesAndOnlyThose() throws IOException {
-        List<String> names = visionCases().stream().map(p -> p.getFileName().toString()).toList();
-        assertThat(names).contains("vit_300m_style", "vit_300m_style_f16", "vit_6b_style", "vit_6b_style_bf16")
-                .doesNotContain("internvl_cg", "internvl_chat_internlm2");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("visionCases")
-    void matchesReference(Path dir) {
-        Map<String, Double> errors = new TreeMap<>();
-        try (InternVit vit = InternVit.load(dir, Device.cpu());
-                SafetensorsFile inputs = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
-                SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
-                NDManager batch = vit.manager().newSubManager()) {
-            Map<String, VisionOutput> outputs = new TreeMap<>();
-            for (String key : expected.keys()) {
-                Matcher m = NAME.matcher(key);
-                assertThat(m.matches()).as("expected tensor '%s' is one this test knows how to check", key).isTrue();
-                String variant = m.group(1) == null ? "" : m.group(1);
-                String input = "pixel_values" + (variant.isEmpty() ? "" : "_" + variant.substring(0, variant.length() - 1));
-                NDArray pixels = inputs.toNDArray(input, batch);
-                VisionOutput out = outputs.computeIfAbsent(input, k -> vit.forward(pixels, true));
-                NDArray actual;
-                switch (m.group(2).replaceAll("\\.\\d+$", "")) {
-                    case "last_hidden_state" -> actual = out.lastHiddenState();
-                    case "pooler_output" -> actual = out.pooled();
-                    case "position_embedding" -> {
-                        long p = vit.config().patchSize();
-                        Shape s = pixels.getShape();
-                        actual = vit.positionEmbedding((int) (s.get(2) / p), (int) (s.get(3) / p), batch);
-                    }
-                    default -> actual = out.hiddenStates().get(Integer.parseInt(m.group(3)));
-                }
-                assertThat(actual.getShape().getShape()).as(key).containsExactly(expected.info(key).shape());
-                float[] want = expected.floats(key);
-                float[] got = actual.toFloatArray();
-                double max = 0;
-                for (int i = 0; i < want.length; i++) {
-                    max = Math.max(max, Math.abs(want[i] - got[i]));
-                }
-                errors.put(key, max);
-            }
-            // the dense grid is the patch tokens, channels first
-            VisionOutput out = outputs.get("pixel_values");
-            Shape dense = out.denseFeatures().getShape();
-            assertThat(dense.get(1)).isEqualTo(vit.config().hiddenSize());
-            assertThat(out.denseFeatures().get(":, :, 0, 1").toFloatArray())
-                    .containsExactly(out.lastHiddenState().get(":, 2, :").toFloatArray());
+        JsonNode root = new ObjectMapper().readTree(config.toFile());
+        if (InternVitConfig.MODEL_TYPE.equals(root.path("model_type").asText())) {
+          cases.add(dir);
         }
-        double worst = errors.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        ParityReport.record(dir.getFileName().toString(), worst, errors.size());
-        assertThat(errors).as("max abs error per expected tensor").allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
+      }
     }
+    return cases;
+  }
+
+  @Test
+  void discoversTheKnownVisionCasesAndOnlyThose() throws IOException {
+    List<String> names = visionCases().stream().map(p -> p.getFileName().toString()).toList();
+    assertThat(names)
+        .contains("vit_300m_style", "vit_300m_style_f16", "vit_6b_style", "vit_6b_style_bf16")
+        .doesNotContain("internvl_cg", "internvl_chat_internlm2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("visionCases")
+  void matchesReference(Path dir) {
+    Map<String, Double> errors = new TreeMap<>();
+    try (InternVit vit = InternVit.load(dir, Device.cpu());
+        SafetensorsFile inputs = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = vit.manager().newSubManager()) {
+      Map<String, VisionOutput> outputs = new TreeMap<>();
+      for (String key : expected.keys()) {
+        Matcher m = NAME.matcher(key);
+        assertThat(m.matches())
+            .as("expected tensor '%s' is one this test knows how to check", key)
+            .isTrue();
+        String variant = m.group(1) == null ? "" : m.group(1);
+        String input =
+            "pixel_values"
+                + (variant.isEmpty() ? "" : "_" + variant.substring(0, variant.length() - 1));
+        NDArray pixels = inputs.toNDArray(input, batch);
+        VisionOutput out = outputs.computeIfAbsent(input, k -> vit.forward(pixels, true));
+        NDArray actual;
+        switch (m.group(2).replaceAll("\\.\\d+$", "")) {
+          case "last_hidden_state" -> actual = out.lastHiddenState();
+          case "pooler_output" -> actual = out.pooled();
+          case "position_embedding" -> {
+            long p = vit.config().patchSize();
+            Shape s = pixels.getShape();
+            actual = vit.positionEmbedding((int) (s.get(2) / p), (int) (s.get(3) / p), batch);
+          }
+          default -> actual = out.hiddenStates().get(Integer.parseInt(m.group(3)));
+        }
+        assertThat(actual.getShape().getShape())
+            .as(key)
+            .containsExactly(expected.info(key).shape());
+        float[] want = expected.floats(key);
+        float[] got = actual.toFloatArray();
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+          max = Math.max(max, Math.abs(want[i] - got[i]));
+        }
+        errors.put(key, max);
+      }
+      // the dense grid is the patch tokens, channels first
+      VisionOutput out = outputs.get("pixel_values");
+      Shape dense = out.denseFeatures().getShape();
+      assertThat(dense.get(1)).isEqualTo(vit.config().hiddenSize());
+      assertThat(out.denseFeatures().get(":, :, 0, 1").toFloatArray())
+          .containsExactly(out.lastHiddenState().get(":, 2, :").toFloatArray());
+    }
+    double worst = errors.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    ParityReport.record(dir.getFileName().toString(), worst, errors.size());
+    assertThat(errors)
+        .as("max abs error per expected tensor")
+        .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
+  }
 }

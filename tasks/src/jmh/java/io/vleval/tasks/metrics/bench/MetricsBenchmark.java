@@ -27,15 +27,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The workloads of {@code shared/reference/PERFORMANCE.md}, with inputs already in memory as there: CIDEr-D, BLEU-1..4,
- * ROUGE-L and PTB tokenization on 5,000 images x 5 references; Recall@1/5/10 on a 25,000 x 5,000 score matrix; mIoU
- * over 500 label maps of 512 x 512 with 150 classes.
+ * The workloads of {@code shared/reference/PERFORMANCE.md}, with inputs already in memory as there:
+ * CIDEr-D, BLEU-1..4, ROUGE-L and PTB tokenization on 5,000 images x 5 references; Recall@1/5/10 on
+ * a 25,000 x 5,000 score matrix; mIoU over 500 label maps of 512 x 512 with 150 classes.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx8g"})
 public class MetricsBenchmark {
 
   private static final String[] WORDS = words(2000);
@@ -93,7 +95,11 @@ public class MetricsBenchmark {
         }
         String p = sentence(r, false);
         tokenized.add(new CaptionSample(Integer.toString(i), refs, p));
-        raw.add(new CaptionSample(Integer.toString(i), rawRefs, Character.toUpperCase(p.charAt(0)) + p.substring(1) + "."));
+        raw.add(
+            new CaptionSample(
+                Integer.toString(i),
+                rawRefs,
+                Character.toUpperCase(p.charAt(0)) + p.substring(1) + "."));
       }
     }
   }
@@ -121,7 +127,9 @@ public class MetricsBenchmark {
     }
   }
 
-  /** 500 label/prediction pairs of 512 x 512, ADE20K conventions (labels 0..150, reduce_zero_label). */
+  /**
+   * 500 label/prediction pairs of 512 x 512, ADE20K conventions (labels 0..150, reduce_zero_label).
+   */
   @State(Scope.Benchmark)
   public static class Segmentation {
     List<int[]> predictions;

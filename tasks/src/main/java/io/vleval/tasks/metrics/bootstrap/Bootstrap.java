@@ -3,6 +3,7 @@ package io.vleval.tasks.metrics.bootstrap;
 import io.vleval.tasks.metrics.ConfidenceInterval;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -20,6 +21,7 @@ public final class Bootstrap {
 
   /** Default number of resamples. */
   public static final int DEFAULT_RESAMPLES = 1000;
+
   /** Default coverage. */
   public static final double DEFAULT_LEVEL = 0.95;
 
@@ -79,14 +81,17 @@ public final class Bootstrap {
       return out;
     }
     double[][] values = new double[resamples][];
-    IntStream.range(0, resamples).parallel().forEach(r -> {
-      SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + r);
-      int[] sample = new int[unitCount];
-      for (int i = 0; i < unitCount; i++) {
-        sample[i] = random.nextInt(unitCount);
-      }
-      values[r] = statistic.compute(sample);
-    });
+    IntStream.range(0, resamples)
+        .parallel()
+        .forEach(
+            r -> {
+              SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + r);
+              int[] sample = new int[unitCount];
+              for (int i = 0; i < unitCount; i++) {
+                sample[i] = random.nextInt(unitCount);
+              }
+              values[r] = statistic.compute(sample);
+            });
     int metrics = values[0].length;
     ConfidenceInterval[] out = new ConfidenceInterval[metrics];
     double alpha = (1 - level) / 2;
@@ -95,7 +100,8 @@ public final class Bootstrap {
       int finite = 0;
       for (double[] v : values) {
         if (v.length != metrics) {
-          throw new IllegalStateException("statistic returned " + v.length + " values, expected " + metrics);
+          throw new IllegalStateException(
+              "statistic returned " + v.length + " values, expected " + metrics);
         }
         if (!Double.isNaN(v[m])) {
           column[finite++] = v[m];
@@ -103,29 +109,38 @@ public final class Bootstrap {
       }
       double[] sorted = Arrays.copyOf(column, finite);
       Arrays.sort(sorted);
-      out[m] = new ConfidenceInterval(percentile(sorted, alpha), percentile(sorted, 1 - alpha), level, resamples, seed);
+      out[m] =
+          new ConfidenceInterval(
+              percentile(sorted, alpha), percentile(sorted, 1 - alpha), level, resamples, seed);
     }
     return out;
   }
 
   /** Interval for a single statistic. */
-  public ConfidenceInterval interval(int unitCount, java.util.function.ToDoubleFunction<int[]> statistic) {
+  public ConfidenceInterval interval(int unitCount, ToDoubleFunction<int[]> statistic) {
     return intervals(unitCount, units -> new double[] {statistic.applyAsDouble(units)})[0];
   }
 
-  /** Interval for the mean of per-unit values (e.g. 0/1 hits or per-image scores); NaN values count as NaN units. */
+  /**
+   * Interval for the mean of per-unit values (e.g. 0/1 hits or per-image scores); NaN values count
+   * as NaN units.
+   */
   public ConfidenceInterval meanInterval(double[] perUnit) {
     double[] copy = perUnit.clone();
-    return interval(copy.length, units -> {
-      double sum = 0;
-      for (int u : units) {
-        sum += copy[u];
-      }
-      return sum / units.length;
-    });
+    return interval(
+        copy.length,
+        units -> {
+          double sum = 0;
+          for (int u : units) {
+            sum += copy[u];
+          }
+          return sum / units.length;
+        });
   }
 
-  /** {@code numpy.percentile(sorted, q * 100)} with linear interpolation; NaN for an empty array. */
+  /**
+   * {@code numpy.percentile(sorted, q * 100)} with linear interpolation; NaN for an empty array.
+   */
   static double percentile(double[] sorted, double q) {
     if (sorted.length == 0) {
       return Double.NaN;

@@ -4,44 +4,54 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * BLEU-1..4 exactly as coco-caption's {@code bleu_scorer.py} computes it with option {@code closest}.
+ * BLEU-1..4 exactly as coco-caption's {@code bleu_scorer.py} computes it with option {@code
+ * closest}.
  *
- * <p>Per image: c<sub>n</sub> = &Sigma;<sub>g</sub> min(count<sub>hyp</sub>(g), max<sub>r</sub> count<sub>r</sub>(g))
- * over hypothesis n-grams g, guess<sub>n</sub> = max(0, len<sub>hyp</sub> - n + 1), effective reference length = the
- * reference length closest to len<sub>hyp</sub> (ties: the shorter). Corpus statistics are sums over images. Then
+ * <p>Per image: c<sub>n</sub> = &Sigma;<sub>g</sub> min(count<sub>hyp</sub>(g), max<sub>r</sub>
+ * count<sub>r</sub>(g)) over hypothesis n-grams g, guess<sub>n</sub> = max(0, len<sub>hyp</sub> - n
+ * + 1), effective reference length = the reference length closest to len<sub>hyp</sub> (ties: the
+ * shorter). Corpus statistics are sums over images. Then
+ *
  * <pre>
  *   Bleu_k = (&Pi;<sub>n&le;k</sub> (c<sub>n</sub> + 1e-15) / (guess<sub>n</sub> + 1e-9))<sup>1/k</sup> &middot; BP,
  *   BP = exp(1 - 1/ratio) if ratio &lt; 1 else 1,  ratio = (testlen + 1e-15) / (reflen + 1e-9)
  * </pre>
- * both per image (sentence BLEU) and for the corpus, which is therefore not a mean of per-image scores. Tokens are
- * whitespace-separated. Reproduces {@code fixtures/metrics/captioning.json} (pycocoevalcap) to ~1e-12.
+ *
+ * both per image (sentence BLEU) and for the corpus, which is therefore not a mean of per-image
+ * scores. Tokens are whitespace-separated. Reproduces {@code fixtures/metrics/captioning.json}
+ * (pycocoevalcap) to ~1e-12.
  */
 public final class Bleu {
 
   /** Highest n-gram order. */
   public static final int MAX_N = 4;
+
   private static final double TINY = 1e-15;
   private static final double SMALL = 1e-9;
 
   private Bleu() {}
 
   /**
-   * Scores already tokenized captions (tokens separated by whitespace). Images are independent until the final sum,
-   * so each image's n-grams are counted with its own small vocabulary, in parallel.
+   * Scores already tokenized captions (tokens separated by whitespace). Images are independent
+   * until the final sum, so each image's n-grams are counted with its own small vocabulary, in
+   * parallel.
    */
   public static BleuScores score(List<CaptionSample> tokenized) {
     BleuStatistics[] statistics = new BleuStatistics[tokenized.size()];
     double[][] perImage = new double[tokenized.size()][];
-    IntStream.range(0, statistics.length).parallel().forEach(i -> {
-      CaptionSample s = tokenized.get(i);
-      NgramIndex local = new NgramIndex(1 + s.references().size());
-      SentenceNgrams[] references = new SentenceNgrams[s.references().size()];
-      for (int r = 0; r < references.length; r++) {
-        references[r] = local.encode(s.references().get(r));
-      }
-      statistics[i] = statistics(local.encode(s.prediction()), references);
-      perImage[i] = bleu(statistics[i]);
-    });
+    IntStream.range(0, statistics.length)
+        .parallel()
+        .forEach(
+            i -> {
+              CaptionSample s = tokenized.get(i);
+              NgramIndex local = new NgramIndex(1 + s.references().size());
+              SentenceNgrams[] references = new SentenceNgrams[s.references().size()];
+              for (int r = 0; r < references.length; r++) {
+                references[r] = local.encode(s.references().get(r));
+              }
+              statistics[i] = statistics(local.encode(s.prediction()), references);
+              perImage[i] = bleu(statistics[i]);
+            });
     List<BleuStatistics> perImageStatistics = List.of(statistics);
     BleuStatistics total = sum(perImageStatistics, null);
     return new BleuScores(bleu(total), perImage, total, perImageStatistics);

@@ -11,4 +11,7 @@ import java.util.List;
  * @param perImageStatistics per image statistics (for resampling)
  */
 public record BleuScores(
-    double[] corpus, double[][] perImage, BleuStatistics corpusStatistics, List<BleuStatistics> perImageStatistics) {}
+    double[] corpus,
+    double[][] perImage,
+    BleuStatistics corpusStatistics,
+    List<BleuStatistics> perImageStatistics) {}

@@ -5,8 +5,9 @@ import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.List;
 
 /**
- * Runs coco-caption's evaluation ({@code COCOEvalCap.evaluate()} without METEOR and SPICE): optional PTB
- * tokenization, then {@link Bleu}, {@link RougeL} and {@link CiderD} on the same tokenized corpus.
+ * Runs coco-caption's evaluation ({@code COCOEvalCap.evaluate()} without METEOR and SPICE):
+ * optional PTB tokenization, then {@link Bleu}, {@link RougeL} and {@link CiderD} on the same
+ * tokenized corpus.
  */
 public final class CaptionMetrics {
 
@@ -14,14 +15,15 @@ public final class CaptionMetrics {
 
   /**
    * @param samples one entry per image, in the order the scores should be reported
-   * @param tokenize whether to run {@link PtbTokenizer} first (as COCOEvalCap does); false scores the strings as
-   *     given
+   * @param tokenize whether to run {@link PtbTokenizer} first (as COCOEvalCap does); false scores
+   *     the strings as given
    */
   public static CaptionScores evaluate(List<CaptionSample> samples, boolean tokenize) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("no captions to score");
     }
-    List<CaptionSample> tokenized = tokenize ? PtbTokenizer.tokenizeAll(samples) : List.copyOf(samples);
+    List<CaptionSample> tokenized =
+        tokenize ? PtbTokenizer.tokenizeAll(samples) : List.copyOf(samples);
     CaptionCorpus corpus = new CaptionCorpus(tokenized);
     return new CaptionScores(
         tokenized.stream().map(CaptionSample::imageId).toList(),
@@ -31,23 +33,27 @@ public final class CaptionMetrics {
   }
 
   /**
-   * Bootstrap intervals resampling images, in {@link CaptionScores#METRICS} order: corpus BLEU is recomputed from the
-   * resampled images' summed statistics; ROUGE-L and CIDEr-D are means of the resampled per-image values (CIDEr-D's
-   * document frequencies stay those of the full corpus).
+   * Bootstrap intervals resampling images, in {@link CaptionScores#METRICS} order: corpus BLEU is
+   * recomputed from the resampled images' summed statistics; ROUGE-L and CIDEr-D are means of the
+   * resampled per-image values (CIDEr-D's document frequencies stay those of the full corpus).
    */
   public static ConfidenceInterval[] intervals(CaptionScores scores, Bootstrap bootstrap) {
     List<BleuStatistics> statistics = scores.bleu().perImageStatistics();
     double[] rouge = scores.rougeL();
     double[] cider = scores.cider();
-    return bootstrap.intervals(statistics.size(), units -> {
-      double[] bleu = Bleu.bleu(Bleu.sum(statistics, units));
-      double r = 0;
-      double c = 0;
-      for (int u : units) {
-        r += rouge[u];
-        c += cider[u];
-      }
-      return new double[] {bleu[0], bleu[1], bleu[2], bleu[3], r / units.length, c / units.length};
-    });
+    return bootstrap.intervals(
+        statistics.size(),
+        units -> {
+          double[] bleu = Bleu.bleu(Bleu.sum(statistics, units));
+          double r = 0;
+          double c = 0;
+          for (int u : units) {
+            r += rouge[u];
+            c += cider[u];
+          }
+          return new double[] {
+            bleu[0], bleu[1], bleu[2], bleu[3], r / units.length, c / units.length
+          };
+        });
   }
 }

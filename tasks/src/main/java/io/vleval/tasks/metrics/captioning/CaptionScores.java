@@ -12,10 +12,12 @@ import java.util.Map;
  * @param rougeL per-image ROUGE-L
  * @param cider per-image CIDEr-D
  */
-public record CaptionScores(List<String> imageIds, BleuScores bleu, double[] rougeL, double[] cider) {
+public record CaptionScores(
+    List<String> imageIds, BleuScores bleu, double[] rougeL, double[] cider) {
 
   /** Metric names in coco-caption's order. */
-  public static final List<String> METRICS = List.of("Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr");
+  public static final List<String> METRICS =
+      List.of("Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr");
 
   /** Corpus values: Bleu_1..4 (corpus BLEU), ROUGE_L and CIDEr (means of per-image values). */
   public Map<String, Double> corpus() {

@@ -1,11 +1,14 @@
 package io.vleval.tasks.metrics.captioning;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * CIDEr-D, the metric coco-caption's {@code cider_scorer.py} reports as "CIDEr".
  *
- * <p>With N images and df(g) = number of images whose <em>references</em> contain n-gram g (predictions never count):
+ * <p>With N images and df(g) = number of images whose <em>references</em> contain n-gram g
+ * (predictions never count):
+ *
  * <pre>
  *   v<sub>n</sub>(s)[g] = tf<sub>s</sub>(g) &middot; (log N - log max(1, df(g)))        (one vector per order n = 1..4)
  *   sim<sub>n</sub>(h, r) = &Sigma;<sub>g &isin; h</sub> min(v<sub>n</sub>(h)[g], v<sub>n</sub>(r)[g]) &middot; v<sub>n</sub>(r)[g]
@@ -13,9 +16,10 @@ import java.util.List;
  *                 &middot; e<sup>-(&delta;&sup2;)/(2&middot;6&sup2;)</sup>,  &delta; = bigrams(h) - bigrams(r)
  *   CIDEr-D(image) = 10 &middot; (1/|R|) &Sigma;<sub>r &isin; R</sub> (1/4) &Sigma;<sub>n</sub> sim<sub>n</sub>(h, r)
  * </pre>
- * The length in &delta; is the number of bigrams (tokens - 1, or 0), as the reference counts it. The corpus score is
- * the plain mean of per-image scores; a one-image corpus scores 0 (idf = 0). Reproduces
- * {@code fixtures/metrics/captioning.json} (pycocoevalcap).
+ *
+ * The length in &delta; is the number of bigrams (tokens - 1, or 0), as the reference counts it.
+ * The corpus score is the plain mean of per-image scores; a one-image corpus scores 0 (idf = 0).
+ * Reproduces {@code fixtures/metrics/captioning.json} (pycocoevalcap).
  */
 public final class CiderD {
 
@@ -63,40 +67,43 @@ public final class CiderD {
     }
     double refLen = Math.log((double) images);
     double[] scores = new double[images];
-    java.util.stream.IntStream.range(0, images).parallel().forEach(i -> {
-      Vectors h = new Vectors(corpus.hypotheses[i], logDf, refLen);
-      double[] score = new double[orders];
-      for (SentenceNgrams ref : corpus.references[i]) {
-        Vectors r = new Vectors(ref, logDf, refLen);
-        double delta = h.length - r.length;
-        double penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
-        for (int o = 0; o < orders; o++) {
-          double val = 0;
-          int[] hIds = h.ids[o];
-          int[] rIds = r.ids[o];
-          int a = 0;
-          int b = 0;
-          while (a < hIds.length && b < rIds.length) {
-            if (hIds[a] < rIds[b]) {
-              a++;
-            } else if (hIds[a] > rIds[b]) {
-              b++;
-            } else {
-              val += Math.min(h.values[o][a], r.values[o][b]) * r.values[o][b];
-              a++;
-              b++;
-            }
-          }
-          if (h.norms[o] != 0 && r.norms[o] != 0) {
-            val /= h.norms[o] * r.norms[o];
-          }
-          score[o] += val * penalty;
-        }
-      }
-      double mean = (score[0] + score[1] + score[2] + score[3]) / orders;
-      mean /= corpus.references[i].length;
-      scores[i] = mean * 10.0;
-    });
+    IntStream.range(0, images)
+        .parallel()
+        .forEach(
+            i -> {
+              Vectors h = new Vectors(corpus.hypotheses[i], logDf, refLen);
+              double[] score = new double[orders];
+              for (SentenceNgrams ref : corpus.references[i]) {
+                Vectors r = new Vectors(ref, logDf, refLen);
+                double delta = h.length - r.length;
+                double penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA * SIGMA));
+                for (int o = 0; o < orders; o++) {
+                  double val = 0;
+                  int[] hIds = h.ids[o];
+                  int[] rIds = r.ids[o];
+                  int a = 0;
+                  int b = 0;
+                  while (a < hIds.length && b < rIds.length) {
+                    if (hIds[a] < rIds[b]) {
+                      a++;
+                    } else if (hIds[a] > rIds[b]) {
+                      b++;
+                    } else {
+                      val += Math.min(h.values[o][a], r.values[o][b]) * r.values[o][b];
+                      a++;
+                      b++;
+                    }
+                  }
+                  if (h.norms[o] != 0 && r.norms[o] != 0) {
+                    val /= h.norms[o] * r.norms[o];
+                  }
+                  score[o] += val * penalty;
+                }
+              }
+              double mean = (score[0] + score[1] + score[2] + score[3]) / orders;
+              mean /= corpus.references[i].length;
+              scores[i] = mean * 10.0;
+            });
     return scores;
   }
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Interns the n-grams (orders 1..4) of a corpus as dense ids per order: a word gets an id, and an order-k n-gram is
- * the pair (id of its first k-1 words, id of its last word). Exact (no hashing collisions), allocation-light.
+ * Interns the n-grams (orders 1..4) of a corpus as dense ids per order: a word gets an id, and an
+ * order-k n-gram is the pair (id of its first k-1 words, id of its last word). Exact (no hashing
+ * collisions), allocation-light.
  */
 final class NgramIndex {
 

@@ -3,7 +3,9 @@ package io.vleval.tasks.metrics.captioning;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Python's {@code str.split()} and {@code str.split(" ")}, which the coco-caption scorers rely on. */
+/**
+ * Python's {@code str.split()} and {@code str.split(" ")}, which the coco-caption scorers rely on.
+ */
 final class PythonText {
 
   private PythonText() {}
@@ -28,7 +30,10 @@ final class PythonText {
     return out;
   }
 
-  /** {@code s.split(" ")}: every single space separates, so empty tokens survive (an empty string is one token). */
+  /**
+   * {@code s.split(" ")}: every single space separates, so empty tokens survive (an empty string is
+   * one token).
+   */
   static List<String> splitSpace(String s) {
     List<String> out = new ArrayList<>();
     int start = 0;
@@ -45,8 +50,25 @@ final class PythonText {
   /** Python's {@code str.isspace()} for one BMP character. */
   static boolean isSpace(char c) {
     return switch (c) {
-      case '\t', '\n', '\u000b', '\f', '\r', '\u001c', '\u001d', '\u001e', '\u001f', ' ', '\u0085', '\u00a0',
-          '\u1680', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000' -> true;
+      case '\t',
+          '\n',
+          '\u000b',
+          '\f',
+          '\r',
+          '\u001c',
+          '\u001d',
+          '\u001e',
+          '\u001f',
+          ' ',
+          '\u0085',
+          '\u00a0',
+          '\u1680',
+          '\u2028',
+          '\u2029',
+          '\u202f',
+          '\u205f',
+          '\u3000' ->
+          true;
       default -> c >= '\u2000' && c <= '\u200a';
     };
   }

@@ -7,11 +7,16 @@ import java.util.Map;
 /**
  * ROUGE-L as coco-caption's {@code rouge.py} computes it.
  *
- * <p>Tokens come from {@code split(" ")} (a double space yields an empty token; an empty caption is one empty token).
- * For hypothesis h and references r<sub>j</sub>: P = max<sub>j</sub> LCS(h, r<sub>j</sub>)/|h|, R =
- * max<sub>j</sub> LCS(h, r<sub>j</sub>)/|r<sub>j</sub>| (maximised separately), and
- * <pre>  ROUGE-L = (1 + &beta;&sup2;) P R / (R + &beta;&sup2; P),  &beta; = 1.2,  0 if P or R is 0.</pre>
- * The corpus score is the mean of per-image scores. Reproduces {@code fixtures/metrics/captioning.json}.
+ * <p>Tokens come from {@code split(" ")} (a double space yields an empty token; an empty caption is
+ * one empty token). For hypothesis h and references r<sub>j</sub>: P = max<sub>j</sub> LCS(h,
+ * r<sub>j</sub>)/|h|, R = max<sub>j</sub> LCS(h, r<sub>j</sub>)/|r<sub>j</sub>| (maximised
+ * separately), and
+ *
+ * <pre>  ROUGE-L = (1 + &beta;&sup2;) P R / (R + &beta;&sup2; P),  &beta; = 1.2,  0 if P or R is 0.
+ * </pre>
+ *
+ * The corpus score is the mean of per-image scores. Reproduces {@code
+ * fixtures/metrics/captioning.json}.
  */
 public final class RougeL {
 
@@ -21,7 +26,9 @@ public final class RougeL {
 
   /** Per-image ROUGE-L of already tokenized captions. */
   public static double[] perImage(List<CaptionSample> tokenized) {
-    return tokenized.parallelStream().mapToDouble(s -> score(s.prediction(), s.references())).toArray();
+    return tokenized.parallelStream()
+        .mapToDouble(s -> score(s.prediction(), s.references()))
+        .toArray();
   }
 
   /** ROUGE-L of one hypothesis against its references. */
@@ -62,7 +69,8 @@ public final class RougeL {
     int[] current = new int[b.length + 1];
     for (int i = 1; i <= a.length; i++) {
       for (int j = 1; j <= b.length; j++) {
-        current[j] = a[i - 1] == b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+        current[j] =
+            a[i - 1] == b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
       }
       int[] t = previous;
       previous = current;

@@ -1,7 +1,8 @@
 package io.vleval.tasks.metrics.captioning;
 
 /**
- * The n-gram counts of one whitespace-tokenized sentence, per order, as sorted unique ids with counts.
+ * The n-gram counts of one whitespace-tokenized sentence, per order, as sorted unique ids with
+ * counts.
  *
  * @param length number of tokens
  * @param ids per order (index 0 = unigrams), the sorted distinct n-gram ids

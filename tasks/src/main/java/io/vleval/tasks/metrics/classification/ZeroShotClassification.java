@@ -4,17 +4,20 @@ import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 
 /**
- * Zero-shot classification accuracy as CLIP_benchmark's {@code zeroshot_classification.py} reports it.
+ * Zero-shot classification accuracy as CLIP_benchmark's {@code zeroshot_classification.py} reports
+ * it.
  *
  * <ul>
- *   <li>top-k accuracy = (1/n) &Sigma;<sub>i</sub> [rank<sub>i</sub> &lt; k], where rank<sub>i</sub> =
- *       #{j : l<sub>ij</sub> &gt; l<sub>i,t<sub>i</sub></sub>} + #{j &lt; t<sub>i</sub> : l<sub>ij</sub> =
- *       l<sub>i,t<sub>i</sub></sub>} (CLIP_benchmark's {@code accuracy()} uses {@code torch.topk}, whose order
- *       among equal logits is unspecified; ties are broken here by lowest class index, deterministically).
- *       Top-5 is only computed when the dataset has at least 5 classes (otherwise NaN, as the reference).
- *   <li>mean per-class recall = scikit-learn {@code balanced_accuracy_score(target, argmax(logits))}: the mean
- *       over classes that occur in the targets of (#correct argmax predictions of the class / #samples of the
- *       class); argmax takes the first maximal index; classes without samples are excluded even when predicted.
+ *   <li>top-k accuracy = (1/n) &Sigma;<sub>i</sub> [rank<sub>i</sub> &lt; k], where
+ *       rank<sub>i</sub> = #{j : l<sub>ij</sub> &gt; l<sub>i,t<sub>i</sub></sub>} + #{j &lt;
+ *       t<sub>i</sub> : l<sub>ij</sub> = l<sub>i,t<sub>i</sub></sub>} (CLIP_benchmark's {@code
+ *       accuracy()} uses {@code torch.topk}, whose order among equal logits is unspecified; ties
+ *       are broken here by lowest class index, deterministically). Top-5 is only computed when the
+ *       dataset has at least 5 classes (otherwise NaN, as the reference).
+ *   <li>mean per-class recall = scikit-learn {@code balanced_accuracy_score(target,
+ *       argmax(logits))}: the mean over classes that occur in the targets of (#correct argmax
+ *       predictions of the class / #samples of the class); argmax takes the first maximal index;
+ *       classes without samples are excluded even when predicted.
  * </ul>
  *
  * Reproduces the CLIP_benchmark numbers in {@code fixtures/metrics/zeroshot_classification.json}.
@@ -39,39 +42,50 @@ public final class ZeroShotClassification {
     return new ClassificationScores(top1, top5, recall, n);
   }
 
-  /**
-   * Bootstrap intervals for {top1, top5, meanPerClassRecall}, resampling samples.
-   */
-  public static ConfidenceInterval[] intervals(float[][] logits, int[] target, int numClasses, Bootstrap bootstrap) {
+  /** Bootstrap intervals for {top1, top5, meanPerClassRecall}, resampling samples. */
+  public static ConfidenceInterval[] intervals(
+      float[][] logits, int[] target, int numClasses, Bootstrap bootstrap) {
     validate(logits, target, numClasses);
     int[] ranks = targetRanks(logits, target);
     int[] predictions = argmax(logits);
-    return bootstrap.intervals(target.length, units -> new double[] {
-        hitFraction(ranks, 1, units),
-        numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
-        meanPerClassRecall(target, predictions, numClasses, units)});
+    return bootstrap.intervals(
+        target.length,
+        units ->
+            new double[] {
+              hitFraction(ranks, 1, units),
+              numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
+              meanPerClassRecall(target, predictions, numClasses, units)
+            });
   }
 
   /**
    * The same scores from per-sample summaries, as a task records them (logits of a 1000-class
    * dataset are too big to keep per sample): the target's rank and the argmax prediction.
    */
-  public static ClassificationScores evaluateRanks(int[] ranks, int[] predictions, int[] target, int numClasses) {
+  public static ClassificationScores evaluateRanks(
+      int[] ranks, int[] predictions, int[] target, int numClasses) {
     if (ranks.length != target.length || predictions.length != target.length) {
       throw new IllegalArgumentException("ranks, predictions and targets differ in length");
     }
     double top1 = hitFraction(ranks, 1, null);
     double top5 = numClasses >= 5 ? hitFraction(ranks, 5, null) : Double.NaN;
-    return new ClassificationScores(top1, top5, meanPerClassRecall(target, predictions, numClasses, null), target.length);
+    return new ClassificationScores(
+        top1, top5, meanPerClassRecall(target, predictions, numClasses, null), target.length);
   }
 
-  /** Bootstrap intervals for {top1, top5, meanPerClassRecall} from per-sample ranks and predictions. */
+  /**
+   * Bootstrap intervals for {top1, top5, meanPerClassRecall} from per-sample ranks and predictions.
+   */
   public static ConfidenceInterval[] intervalsFromRanks(
       int[] ranks, int[] predictions, int[] target, int numClasses, Bootstrap bootstrap) {
-    return bootstrap.intervals(target.length, units -> new double[] {
-        hitFraction(ranks, 1, units),
-        numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
-        meanPerClassRecall(target, predictions, numClasses, units)});
+    return bootstrap.intervals(
+        target.length,
+        units ->
+            new double[] {
+              hitFraction(ranks, 1, units),
+              numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
+              meanPerClassRecall(target, predictions, numClasses, units)
+            });
   }
 
   /** Rank of a target among one sample's logits, ties broken by lowest class index (0 = top-1). */
@@ -87,7 +101,9 @@ public final class ZeroShotClassification {
     return rank;
   }
 
-  /** Rank of each sample's target among its logits, ties broken by lowest class index (0 = top-1). */
+  /**
+   * Rank of each sample's target among its logits, ties broken by lowest class index (0 = top-1).
+   */
   public static int[] targetRanks(float[][] logits, int[] target) {
     int[] ranks = new int[target.length];
     for (int i = 0; i < target.length; i++) {
@@ -123,11 +139,13 @@ public final class ZeroShotClassification {
   }
 
   /**
-   * scikit-learn {@code balanced_accuracy_score}: mean recall over the classes present in {@code target}.
+   * scikit-learn {@code balanced_accuracy_score}: mean recall over the classes present in {@code
+   * target}.
    *
    * @param units sample indices to use (with repetitions), or {@code null} for all samples
    */
-  public static double meanPerClassRecall(int[] target, int[] predictions, int numClasses, int[] units) {
+  public static double meanPerClassRecall(
+      int[] target, int[] predictions, int numClasses, int[] units) {
     int size = numClasses;
     for (int p : predictions) {
       size = Math.max(size, p + 1);
@@ -177,11 +195,21 @@ public final class ZeroShotClassification {
       int width = logits[i].length;
       if (target[i] < 0 || target[i] >= width) {
         throw new IllegalArgumentException(
-            "target[" + i + "] = " + target[i] + " is outside [0, " + width + ") of its logits row");
+            "target["
+                + i
+                + "] = "
+                + target[i]
+                + " is outside [0, "
+                + width
+                + ") of its logits row");
       }
       if (numClasses >= 5 && width < 5) {
-        throw new IllegalArgumentException("logits row " + i + " has " + width
-            + " columns but top-5 needs at least 5 (torch.topk refuses k > width)");
+        throw new IllegalArgumentException(
+            "logits row "
+                + i
+                + " has "
+                + width
+                + " columns but top-5 needs at least 5 (torch.topk refuses k > width)");
       }
     }
   }

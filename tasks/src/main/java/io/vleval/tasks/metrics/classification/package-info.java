@@ -1,2 +1,5 @@
-/** Zero-shot classification metrics (top-1, top-5, mean per-class recall) with CLIP_benchmark semantics. */
+/**
+ * Zero-shot classification metrics (top-1, top-5, mean per-class recall) with CLIP_benchmark
+ * semantics.
+ */
 package io.vleval.tasks.metrics.classification;

@@ -7,27 +7,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
- * VLMEvalKit's {@code report_acc}: accuracy per split, overall, per level-2 category (abbreviated with MMBench's map)
- * and per category, each group's names sorted alphabetically, all in one column map.
+ * VLMEvalKit's {@code report_acc}: accuracy per split, overall, per level-2 category (abbreviated
+ * with MMBench's map) and per category, each group's names sorted alphabetically, all in one column
+ * map.
  *
- * <p>Accuracy = mean of hits of the rows in the split (and group); NaN where a split has no such row. Splits are in
- * sorted order (the reference uses Python set order, which is arbitrary for several splits). A column name that
- * occurs both as level-2 category and category holds the category's values, as in the reference's dict.
+ * <p>Accuracy = mean of hits of the rows in the split (and group); NaN where a split has no such
+ * row. Splits are in sorted order (the reference uses Python set order, which is arbitrary for
+ * several splits). A column name that occurs both as level-2 category and category holds the
+ * category's values, as in the reference's dict.
  *
  * @param splits the splits, aligned with every column's values
  * @param columns column name to one accuracy per split, in report order
  */
 public record AccuracyReport(List<String> splits, Map<String, double[]> columns) {
 
-  private static final Map<String, String> MMB_ABBREVIATIONS = Map.of(
-      "coarse_perception", "CP",
-      "finegrained_perception (instance-level)", "FP-S",
-      "finegrained_perception (cross-instance)", "FP-C",
-      "logic_reasoning", "LR",
-      "relation_reasoning", "RR",
-      "attribute_reasoning", "AR");
+  private static final Map<String, String> MMB_ABBREVIATIONS =
+      Map.of(
+          "coarse_perception", "CP",
+          "finegrained_perception (instance-level)", "FP-S",
+          "finegrained_perception (cross-instance)", "FP-C",
+          "logic_reasoning", "LR",
+          "relation_reasoning", "RR",
+          "attribute_reasoning", "AR");
 
   /** Builds the report over rows and their hits (aligned). */
   public static AccuracyReport of(List<McqItem> rows, int[] hits) {
@@ -35,24 +39,27 @@ public record AccuracyReport(List<String> splits, Map<String, double[]> columns)
   }
 
   /**
-   * Bootstrap intervals resampling rows (circular groups or vanilla rows), one per column and split in report
-   * order (columns outer, splits inner).
+   * Bootstrap intervals resampling rows (circular groups or vanilla rows), one per column and split
+   * in report order (columns outer, splits inner).
    */
-  public static ConfidenceInterval[] intervals(List<McqItem> rows, int[] hits, Bootstrap bootstrap) {
+  public static ConfidenceInterval[] intervals(
+      List<McqItem> rows, int[] hits, Bootstrap bootstrap) {
     AccuracyReport full = compute(rows, hits, null);
-    return bootstrap.intervals(rows.size(), units -> {
-      AccuracyReport r = compute(rows, hits, units);
-      double[] out = new double[full.columns.size() * full.splits.size()];
-      int k = 0;
-      for (String column : full.columns.keySet()) {
-        double[] values = r.columns.get(column);
-        for (int s = 0; s < full.splits.size(); s++) {
-          int at = values == null ? -1 : r.splits.indexOf(full.splits.get(s));
-          out[k++] = at < 0 ? Double.NaN : values[at];
-        }
-      }
-      return out;
-    });
+    return bootstrap.intervals(
+        rows.size(),
+        units -> {
+          AccuracyReport r = compute(rows, hits, units);
+          double[] out = new double[full.columns.size() * full.splits.size()];
+          int k = 0;
+          for (String column : full.columns.keySet()) {
+            double[] values = r.columns.get(column);
+            for (int s = 0; s < full.splits.size(); s++) {
+              int at = values == null ? -1 : r.splits.indexOf(full.splits.get(s));
+              out[k++] = at < 0 ? Double.NaN : values[at];
+            }
+          }
+          return out;
+        });
   }
 
   private static AccuracyReport compute(List<McqItem> allRows, int[] allHits, int[] units) {
@@ -67,20 +74,25 @@ public record AccuracyReport(List<String> splits, Map<String, double[]> columns)
       rows.add(allRows.get(i));
       hits.add(allHits[i]);
     }
-    List<String> splits = new ArrayList<>(new TreeSet<>(allRows.stream().map(McqItem::split).toList()));
+    List<String> splits =
+        new ArrayList<>(new TreeSet<>(allRows.stream().map(McqItem::split).toList()));
     Map<String, double[]> columns = new LinkedHashMap<>();
     columns.put("Overall", accuracy(rows, hits, splits, r -> true));
     boolean hasL2 = allRows.stream().anyMatch(r -> r.l2Category() != null);
     if (hasL2) {
-      for (String ability : new TreeSet<>(allRows.stream().map(r -> String.valueOf(r.l2Category())).toList())) {
-        columns.put(MMB_ABBREVIATIONS.getOrDefault(ability, ability),
+      for (String ability :
+          new TreeSet<>(allRows.stream().map(r -> String.valueOf(r.l2Category())).toList())) {
+        columns.put(
+            MMB_ABBREVIATIONS.getOrDefault(ability, ability),
             accuracy(rows, hits, splits, r -> ability.equals(String.valueOf(r.l2Category()))));
       }
     }
     boolean hasCategory = allRows.stream().anyMatch(r -> r.category() != null);
     if (hasCategory) {
-      for (String ability : new TreeSet<>(allRows.stream().map(r -> String.valueOf(r.category())).toList())) {
-        columns.put(MMB_ABBREVIATIONS.getOrDefault(ability, ability),
+      for (String ability :
+          new TreeSet<>(allRows.stream().map(r -> String.valueOf(r.category())).toList())) {
+        columns.put(
+            MMB_ABBREVIATIONS.getOrDefault(ability, ability),
             accuracy(rows, hits, splits, r -> ability.equals(String.valueOf(r.category()))));
       }
     }
@@ -88,7 +100,7 @@ public record AccuracyReport(List<String> splits, Map<String, double[]> columns)
   }
 
   private static double[] accuracy(
-      List<McqItem> rows, List<Integer> hits, List<String> splits, java.util.function.Predicate<McqItem> in) {
+      List<McqItem> rows, List<Integer> hits, List<String> splits, Predicate<McqItem> in) {
     double[] out = new double[splits.size()];
     for (int s = 0; s < splits.size(); s++) {
       long sum = 0;

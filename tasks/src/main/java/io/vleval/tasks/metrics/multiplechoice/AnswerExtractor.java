@@ -9,27 +9,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rule-based answer extraction, a port of VLMEvalKit's {@code can_infer}, {@code can_infer_option} and
- * {@code can_infer_text} ({@code vlmeval/utils/matching_util.py}), used with the {@code exact_matching} judge.
+ * Rule-based answer extraction, a port of VLMEvalKit's {@code can_infer}, {@code can_infer_option}
+ * and {@code can_infer_text} ({@code vlmeval/utils/matching_util.py}), used with the {@code
+ * exact_matching} judge.
  *
  * <ol>
- *   <li>Option letters: {@code "Failed to obtain answer via API"} gives no answer; a known refusal phrase gives
- *       {@code Z}. Otherwise the characters {@code .()[],:;!*#{}} become spaces and the text is split on whitespace;
- *       if exactly one choice letter occurs as a token, it is the answer when its first occurrence is among the last
- *       four tokens ({@code index > len - 5}); if none occurs and a token {@code Z} does, the answer is {@code Z}.
- *       Then {@code (correct )?answer is **X**} (case-insensitive, X in A-D and a choice) gives X.
- *   <li>Option texts: the lower-cased answer must be at most twice as long as all option texts together, and exactly
- *       one lower-cased option text must occur in it as a substring.
+ *   <li>Option letters: {@code "Failed to obtain answer via API"} gives no answer; a known refusal
+ *       phrase gives {@code Z}. Otherwise the characters {@code .()[],:;!*#{}} become spaces and
+ *       the text is split on whitespace; if exactly one choice letter occurs as a token, it is the
+ *       answer when its first occurrence is among the last four tokens ({@code index > len - 5});
+ *       if none occurs and a token {@code Z} does, the answer is {@code Z}. Then {@code (correct
+ *       )?answer is **X**} (case-insensitive, X in A-D and a choice) gives X.
+ *   <li>Option texts: the lower-cased answer must be at most twice as long as all option texts
+ *       together, and exactly one lower-cased option text must occur in it as a substring.
  * </ol>
+ *
  * Reproduces the {@code extraction_cases} of {@code fixtures/metrics/mmbench.json}.
  */
 public final class AnswerExtractor {
 
-  private static final List<String> REFUSALS = List.of(
-      "Sorry, I can't help with images of people yet.",
-      "I can't process this file.",
-      "I'm sorry, but without the image provided",
-      "Cannot determine the answer");
+  private static final List<String> REFUSALS =
+      List.of(
+          "Sorry, I can't help with images of people yet.",
+          "I can't process this file.",
+          "I'm sorry, but without the image provided",
+          "Cannot determine the answer");
   private static final String API_FAILURE = "Failed to obtain answer via API";
   private static final String SEPARATORS = ".()[],:;!*#{}";
   private static final Pattern VERBOSE_ANSWER =
@@ -86,7 +90,10 @@ public final class AnswerExtractor {
     return Optional.empty();
   }
 
-  /** {@code can_infer_text}: the single option whose lower-cased text occurs in the lower-cased answer. */
+  /**
+   * {@code can_infer_text}: the single option whose lower-cased text occurs in the lower-cased
+   * answer.
+   */
   public static Optional<String> canInferText(String answer, Map<String, String> choices) {
     String lower = answer.toLowerCase(Locale.ROOT);
     long total = 0;
@@ -129,8 +136,25 @@ public final class AnswerExtractor {
 
   private static boolean isSpace(char c) {
     return switch (c) {
-      case '\t', '\n', '\u000b', '\f', '\r', '\u001c', '\u001d', '\u001e', '\u001f', ' ', '\u0085', '\u00a0',
-          '\u1680', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000' -> true;
+      case '\t',
+          '\n',
+          '\u000b',
+          '\f',
+          '\r',
+          '\u001c',
+          '\u001d',
+          '\u001e',
+          '\u001f',
+          ' ',
+          '\u0085',
+          '\u00a0',
+          '\u1680',
+          '\u2028',
+          '\u2029',
+          '\u202f',
+          '\u205f',
+          '\u3000' ->
+          true;
       default -> c >= '\u2000' && c <= '\u200a';
     };
   }

@@ -12,14 +12,18 @@ import java.util.Optional;
  * {@code mcq_vanilla_eval} as {@code ImageMCQDataset.evaluate} runs them.
  *
  * <ul>
- *   <li>Circular: rows are sorted by index; rows whose index is not in the answer key are dropped; each row with
- *       {@code index < 1e6} (a "main" row) opens the group of rows with the same {@code index mod 1e6}. Walking the
- *       group in index order, a row whose extracted answer ({@link AnswerExtractor#canInfer}) differs from its key
- *       fails the group at once (also {@code Z}); if all rows extracted their key the group hits; if some row
- *       extracted nothing the group fails (exact matching has no LLM fallback). Accuracy = mean of group hits.
- *   <li>Vanilla: every row scores 1 if its extracted answer (or {@code Z} when nothing is extracted) equals its key.
+ *   <li>Circular: rows are sorted by index; rows whose index is not in the answer key are dropped;
+ *       each row with {@code index < 1e6} (a "main" row) opens the group of rows with the same
+ *       {@code index mod 1e6}. Walking the group in index order, a row whose extracted answer
+ *       ({@link AnswerExtractor#canInfer}) differs from its key fails the group at once (also
+ *       {@code Z}); if all rows extracted their key the group hits; if some row extracted nothing
+ *       the group fails (exact matching has no LLM fallback). Accuracy = mean of group hits.
+ *   <li>Vanilla: every row scores 1 if its extracted answer (or {@code Z} when nothing is
+ *       extracted) equals its key.
  * </ul>
- * Reproduces the {@code circular_groups} and {@code vanilla_rows} of {@code fixtures/metrics/mmbench.json}.
+ *
+ * Reproduces the {@code circular_groups} and {@code vanilla_rows} of {@code
+ * fixtures/metrics/mmbench.json}.
  */
 public final class McqEvaluation {
 
@@ -27,7 +31,10 @@ public final class McqEvaluation {
 
   private McqEvaluation() {}
 
-  /** The result of an evaluation: one outcome per scored unit and the rows the report is computed over. */
+  /**
+   * The result of an evaluation: one outcome per scored unit and the rows the report is computed
+   * over.
+   */
   public record Result(List<GroupResult> outcomes, List<McqItem> reportRows) {
 
     /** Hits aligned with {@link #reportRows()}. */
@@ -67,24 +74,36 @@ public final class McqEvaluation {
     for (McqItem row : sorted) {
       Optional<String> extracted = AnswerExtractor.canInfer(row.prediction(), row.choices());
       String option = extracted.orElse("Z");
-      String log = extracted.isPresent()
-          ? row.prediction()
-          : "Failed in Prefetch, no GPT-based answer matching under `exact_matching` policy.";
+      String log =
+          extracted.isPresent()
+              ? row.prediction()
+              : "Failed in Prefetch, no GPT-based answer matching under `exact_matching` policy.";
       int hit = option.equals(answers.get(row.index())) ? 1 : 0;
       outcomes.add(new GroupResult(row.index(), hit, "Match Log: " + log + ". "));
     }
     return new Result(outcomes, sorted);
   }
 
-  private static GroupResult evaluateGroup(long groupIndex, List<McqItem> group, Map<Long, String> answers) {
+  private static GroupResult evaluateGroup(
+      long groupIndex, List<McqItem> group, Map<Long, String> answers) {
     boolean allMatched = true;
     for (int i = 0; i < group.size(); i++) {
       McqItem row = group.get(i);
       String truth = answers.get(row.index());
       Optional<String> extracted = AnswerExtractor.canInfer(row.prediction(), row.choices());
       if (extracted.isPresent() && !extracted.get().equals(truth)) {
-        return new GroupResult(groupIndex, 0, "Failed in Prefetching Rolling " + i + ": Answer is " + truth
-            + ", Prediction is " + row.prediction() + ", Pre-fetched is " + extracted.get() + ". ");
+        return new GroupResult(
+            groupIndex,
+            0,
+            "Failed in Prefetching Rolling "
+                + i
+                + ": Answer is "
+                + truth
+                + ", Prediction is "
+                + row.prediction()
+                + ", Pre-fetched is "
+                + extracted.get()
+                + ". ");
       }
       if (extracted.isEmpty()) {
         allMatched = false;
@@ -92,7 +111,9 @@ public final class McqEvaluation {
     }
     return allMatched
         ? new GroupResult(groupIndex, 1, "Succeed During Pre-fetching")
-        : new GroupResult(groupIndex, 0,
+        : new GroupResult(
+            groupIndex,
+            0,
             "Failed in Prefetch, no GPT-based answer matching under `exact_matching` policy.");
   }
 

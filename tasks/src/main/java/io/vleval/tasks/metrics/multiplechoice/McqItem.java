@@ -10,13 +10,20 @@ import java.util.Objects;
  *
  * @param index the row's index; circular copies are {@code base + k * 1,000,000}
  * @param choices option letter to option text, in letter order, missing options left out
- * @param prediction the model's answer text as VLMEvalKit sees it after loading (an empty cell is {@code "nan"})
+ * @param prediction the model's answer text as VLMEvalKit sees it after loading (an empty cell is
+ *     {@code "nan"})
  * @param category fine category, or {@code null} when the data has no such column
  * @param l2Category coarse (level-2) category, or {@code null} when the data has no such column
- * @param split dataset split; {@code "none"} when the data has no split column (as VLMEvalKit's report does)
+ * @param split dataset split; {@code "none"} when the data has no split column (as VLMEvalKit's
+ *     report does)
  */
 public record McqItem(
-    long index, Map<String, String> choices, String prediction, String category, String l2Category, String split) {
+    long index,
+    Map<String, String> choices,
+    String prediction,
+    String category,
+    String l2Category,
+    String split) {
 
   public McqItem {
     choices = Collections.unmodifiableMap(new LinkedHashMap<>(choices));

@@ -2,27 +2,32 @@ package io.vleval.tasks.metrics.retrieval;
 
 import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Zero-shot image-text retrieval Recall@K as CLIP_benchmark's {@code zeroshot_retrieval.py} computes it.
+ * Zero-shot image-text retrieval Recall@K as CLIP_benchmark's {@code zeroshot_retrieval.py}
+ * computes it.
  *
  * <p>With scores s (texts x images) and t's image i(t):
- * <ul>
- *   <li>text &rarr; image ({@code image_retrieval_recall@K}) = (1/T) &Sigma;<sub>t</sub> [rank<sub>t</sub> &lt; K],
- *       rank<sub>t</sub> = #{j : s<sub>t,j</sub> &gt; s<sub>t,i(t)</sub>} + #{j &lt; i(t) : s<sub>t,j</sub> =
- *       s<sub>t,i(t)</sub>};
- *   <li>image &rarr; text ({@code text_retrieval_recall@K}) = (1/I) &Sigma;<sub>i</sub> [min over texts u of i of
- *       rank<sub>u</sub> &lt; K] ("at least one positive in the top K"); images without texts are misses and stay in
- *       the denominator (the reference's 0/0 = NaN &gt; 0 is false).
- * </ul>
- * The reference ranks with {@code torch.topk}, whose order among equal scores is unspecified; here ties are broken by
- * lowest index. Recalls are returned as the float32 means the reference produces. A K larger than the gallery is
- * rejected, as {@code torch.topk} rejects it.
  *
- * <p>Ranks are counted, not sorted: one multithreaded pass over the score matrix counts, for every text, the images
- * scoring above its positive, and for every image, the texts scoring above its best positive text. Reproduces
- * {@code fixtures/metrics/retrieval.json}.
+ * <ul>
+ *   <li>text &rarr; image ({@code image_retrieval_recall@K}) = (1/T) &Sigma;<sub>t</sub>
+ *       [rank<sub>t</sub> &lt; K], rank<sub>t</sub> = #{j : s<sub>t,j</sub> &gt;
+ *       s<sub>t,i(t)</sub>} + #{j &lt; i(t) : s<sub>t,j</sub> = s<sub>t,i(t)</sub>};
+ *   <li>image &rarr; text ({@code text_retrieval_recall@K}) = (1/I) &Sigma;<sub>i</sub> [min over
+ *       texts u of i of rank<sub>u</sub> &lt; K] ("at least one positive in the top K"); images
+ *       without texts are misses and stay in the denominator (the reference's 0/0 = NaN &gt; 0 is
+ *       false).
+ * </ul>
+ *
+ * The reference ranks with {@code torch.topk}, whose order among equal scores is unspecified; here
+ * ties are broken by lowest index. Recalls are returned as the float32 means the reference
+ * produces. A K larger than the gallery is rejected, as {@code torch.topk} rejects it.
+ *
+ * <p>Ranks are counted, not sorted: one multithreaded pass over the score matrix counts, for every
+ * text, the images scoring above its positive, and for every image, the texts scoring above its
+ * best positive text. Reproduces {@code fixtures/metrics/retrieval.json}.
  */
 public final class ZeroShotRetrieval {
 
@@ -44,15 +49,17 @@ public final class ZeroShotRetrieval {
       t2i[k] = float32Mean(ranks.textRanks(), ks[k]);
       i2t[k] = float32Mean(ranks.imageRanks(), ks[k]);
     }
-    return new RetrievalScores(ks.clone(), t2i, i2t, textImageIndex.length, ranks.imageRanks().length);
+    return new RetrievalScores(
+        ks.clone(), t2i, i2t, textImageIndex.length, ranks.imageRanks().length);
   }
 
   /**
-   * Bootstrap intervals resampling images (each image carries its texts' hits), for the metrics in this order:
-   * image_retrieval_recall@K for each K, text_retrieval_recall@K for each K, mean recall. The score matrix (the
-   * galleries) stays fixed; only the set of queries is resampled.
+   * Bootstrap intervals resampling images (each image carries its texts' hits), for the metrics in
+   * this order: image_retrieval_recall@K for each K, text_retrieval_recall@K for each K, mean
+   * recall. The score matrix (the galleries) stays fixed; only the set of queries is resampled.
    */
-  public static ConfidenceInterval[] intervals(RetrievalRanks ranks, int[] ks, Bootstrap bootstrap) {
+  public static ConfidenceInterval[] intervals(
+      RetrievalRanks ranks, int[] ks, Bootstrap bootstrap) {
     int images = ranks.imageRanks().length;
     checkKs(ks, images, ranks.textRanks().length);
     // per image: number of its texts and, per K, how many of them hit
@@ -65,27 +72,29 @@ public final class ZeroShotRetrieval {
         textHits[k][i] += ranks.textRanks()[t] < ks[k] ? 1 : 0;
       }
     }
-    return bootstrap.intervals(images, units -> {
-      double[] out = new double[2 * ks.length + 1];
-      long texts = 0;
-      for (int u : units) {
-        texts += textCount[u];
-      }
-      double sum = 0;
-      for (int k = 0; k < ks.length; k++) {
-        long t2i = 0;
-        long i2t = 0;
-        for (int u : units) {
-          t2i += textHits[k][u];
-          i2t += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
-        }
-        out[k] = texts == 0 ? Double.NaN : (double) t2i / texts;
-        out[ks.length + k] = (double) i2t / units.length;
-        sum += out[k] + out[ks.length + k];
-      }
-      out[2 * ks.length] = sum / (2.0 * ks.length);
-      return out;
-    });
+    return bootstrap.intervals(
+        images,
+        units -> {
+          double[] out = new double[2 * ks.length + 1];
+          long texts = 0;
+          for (int u : units) {
+            texts += textCount[u];
+          }
+          double sum = 0;
+          for (int k = 0; k < ks.length; k++) {
+            long t2i = 0;
+            long i2t = 0;
+            for (int u : units) {
+              t2i += textHits[k][u];
+              i2t += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
+            }
+            out[k] = texts == 0 ? Double.NaN : (double) t2i / texts;
+            out[ks.length + k] = (double) i2t / units.length;
+            sum += out[k] + out[ks.length + k];
+          }
+          out[2 * ks.length] = sum / (2.0 * ks.length);
+          return out;
+        });
   }
 
   /** Counts the ranks of every query's positives in one parallel pass over {@code scores}. */
@@ -93,7 +102,11 @@ public final class ZeroShotRetrieval {
     int texts = scores.length;
     if (texts != textImageIndex.length) {
       throw new IllegalArgumentException(
-          "scores has " + texts + " rows (texts) but textImageIndex has " + textImageIndex.length + " entries");
+          "scores has "
+              + texts
+              + " rows (texts) but textImageIndex has "
+              + textImageIndex.length
+              + " entries");
     }
     if (texts == 0) {
       throw new IllegalArgumentException("no texts: scores is empty");
@@ -113,7 +126,7 @@ public final class ZeroShotRetrieval {
     // best positive text of each image: highest score, lowest text index among equals
     int[] bestText = new int[images];
     float[] threshold = new float[images];
-    java.util.Arrays.fill(bestText, -1);
+    Arrays.fill(bestText, -1);
     for (int t = 0; t < texts; t++) {
       int i = textImageIndex[t];
       float v = scores[t][i];
@@ -124,10 +137,20 @@ public final class ZeroShotRetrieval {
     }
     int[] textRanks = new int[texts];
     int tasks = (texts + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    int[] imageRanks = IntStream.range(0, tasks).parallel()
-        .mapToObj(task -> countBlock(scores, textImageIndex, bestText, threshold, textRanks,
-            task * ROWS_PER_TASK, Math.min(texts, (task + 1) * ROWS_PER_TASK)))
-        .reduce(new int[images], ZeroShotRetrieval::addInto);
+    int[] imageRanks =
+        IntStream.range(0, tasks)
+            .parallel()
+            .mapToObj(
+                task ->
+                    countBlock(
+                        scores,
+                        textImageIndex,
+                        bestText,
+                        threshold,
+                        textRanks,
+                        task * ROWS_PER_TASK,
+                        Math.min(texts, (task + 1) * ROWS_PER_TASK)))
+            .reduce(new int[images], ZeroShotRetrieval::addInto);
     for (int i = 0; i < images; i++) {
       if (bestText[i] < 0) {
         imageRanks[i] = Integer.MAX_VALUE;
@@ -136,8 +159,14 @@ public final class ZeroShotRetrieval {
     return new RetrievalRanks(textRanks, imageRanks, textImageIndex.clone());
   }
 
-  private static int[] countBlock(float[][] scores, int[] textImageIndex, int[] bestText, float[] threshold,
-      int[] textRanks, int from, int to) {
+  private static int[] countBlock(
+      float[][] scores,
+      int[] textImageIndex,
+      int[] bestText,
+      float[] threshold,
+      int[] textRanks,
+      int from,
+      int to) {
     int images = threshold.length;
     int[] above = new int[images];
     for (int u = from; u < to; u++) {
@@ -174,22 +203,25 @@ public final class ZeroShotRetrieval {
   }
 
   /**
-   * The reference pipeline's score matrix: L2-normalise both embedding sets in float32, then texts x images dot
-   * products (accumulated in double, rounded to float32).
+   * The reference pipeline's score matrix: L2-normalise both embedding sets in float32, then texts
+   * x images dot products (accumulated in double, rounded to float32).
    */
   public static float[][] cosineScores(float[][] imageEmbeddings, float[][] textEmbeddings) {
     float[][] images = normalise(imageEmbeddings);
     float[][] texts = normalise(textEmbeddings);
     float[][] out = new float[texts.length][images.length];
-    IntStream.range(0, texts.length).parallel().forEach(t -> {
-      for (int i = 0; i < images.length; i++) {
-        double dot = 0;
-        for (int d = 0; d < texts[t].length; d++) {
-          dot += texts[t][d] * images[i][d];
-        }
-        out[t][i] = (float) dot;
-      }
-    });
+    IntStream.range(0, texts.length)
+        .parallel()
+        .forEach(
+            t -> {
+              for (int i = 0; i < images.length; i++) {
+                double dot = 0;
+                for (int d = 0; d < texts[t].length; d++) {
+                  dot += texts[t][d] * images[i][d];
+                }
+                out[t][i] = (float) dot;
+              }
+            });
     return out;
   }
 
@@ -223,12 +255,20 @@ public final class ZeroShotRetrieval {
         throw new IllegalArgumentException("k must be >= 1, got " + k);
       }
       if (k > images) {
-        throw new IllegalArgumentException("k=" + k + " exceeds the image gallery size " + images
-            + " (the reference's torch.topk raises 'selected index k out of range')");
+        throw new IllegalArgumentException(
+            "k="
+                + k
+                + " exceeds the image gallery size "
+                + images
+                + " (the reference's torch.topk raises 'selected index k out of range')");
       }
       if (k > texts) {
-        throw new IllegalArgumentException("k=" + k + " exceeds the text gallery size " + texts
-            + " (the reference's torch.topk raises 'selected index k out of range')");
+        throw new IllegalArgumentException(
+            "k="
+                + k
+                + " exceeds the text gallery size "
+                + texts
+                + " (the reference's torch.topk raises 'selected index k out of range')");
       }
     }
   }

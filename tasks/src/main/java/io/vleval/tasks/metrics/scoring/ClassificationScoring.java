@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** {@code vleval score classification}: CLIP_benchmark acc1, acc5 and mean per-class recall from logits. */
+/**
+ * {@code vleval score classification}: CLIP_benchmark acc1, acc5 and mean per-class recall from
+ * logits.
+ */
 public final class ClassificationScoring {
 
   /** Metric names, as CLIP_benchmark reports them. */
@@ -19,28 +22,34 @@ public final class ClassificationScoring {
 
   /**
    * @param predictions JSON object with {@code "logits"}: n x C numbers
-   * @param references JSON object with {@code "target"} (n class indices) and {@code "n_classes"}; may be the same
-   *     file as {@code predictions}
+   * @param references JSON object with {@code "target"} (n class indices) and {@code "n_classes"};
+   *     may be the same file as {@code predictions}
    */
   public static ScoreTable score(Path predictions, Path references, ScoreOptions options) {
     Map<String, Object> p = JsonFiles.objectWithMatrices(predictions, List.of("logits"));
     float[][] logits = (float[][]) p.get("logits");
     if (logits == null) {
-      throw new ScoreInputException(predictions, "key \"logits\"", "missing (expected n x C numbers)");
+      throw new ScoreInputException(
+          predictions, "key \"logits\"", "missing (expected n x C numbers)");
     }
     JsonNode refs = JsonFiles.tree(references);
     int[] target = JsonFiles.intArray(refs.get("target"), references, "target");
     JsonNode classes = refs.get("n_classes");
     if (classes == null || !classes.isIntegralNumber() || classes.intValue() < 1) {
-      throw new ScoreInputException(references, "key \"n_classes\"", "missing or not a positive integer");
+      throw new ScoreInputException(
+          references, "key \"n_classes\"", "missing or not a positive integer");
     }
     if (target.length != logits.length) {
-      throw new ScoreInputException(references, "key \"target\"",
+      throw new ScoreInputException(
+          references,
+          "key \"target\"",
           target.length + " targets but " + predictions + " has " + logits.length + " logits rows");
     }
     for (int i = 0; i < target.length; i++) {
       if (target[i] < 0 || target[i] >= logits[i].length) {
-        throw new ScoreInputException(references, "key \"target\"[" + i + "]",
+        throw new ScoreInputException(
+            references,
+            "key \"target\"[" + i + "]",
             "class " + target[i] + " is outside [0, " + logits[i].length + ") of the logits");
       }
     }
@@ -48,20 +57,42 @@ public final class ClassificationScoring {
   }
 
   /** Scores in-memory logits. */
-  public static ScoreTable score(float[][] logits, int[] target, int numClasses, ScoreOptions options) {
+  public static ScoreTable score(
+      float[][] logits, int[] target, int numClasses, ScoreOptions options) {
     ClassificationScores s = ZeroShotClassification.evaluate(logits, target, numClasses);
-    ConfidenceInterval[] intervals = options.bootstrap()
-        .map(b -> ZeroShotClassification.intervals(logits, target, numClasses, b)).orElse(null);
-    return Tables.table("classification", "sample", target.length, METRICS,
-        new double[] {s.top1(), s.top5(), s.meanPerClassRecall()}, intervals);
+    ConfidenceInterval[] intervals =
+        options
+            .bootstrap()
+            .map(b -> ZeroShotClassification.intervals(logits, target, numClasses, b))
+            .orElse(null);
+    return Tables.table(
+        "classification",
+        "sample",
+        target.length,
+        METRICS,
+        new double[] {s.top1(), s.top5(), s.meanPerClassRecall()},
+        intervals);
   }
 
   /** Scores per-sample target ranks and argmax predictions (what a task records per sample). */
-  public static ScoreTable scoreRanks(int[] ranks, int[] predictions, int[] target, int numClasses, ScoreOptions options) {
-    ClassificationScores s = ZeroShotClassification.evaluateRanks(ranks, predictions, target, numClasses);
-    ConfidenceInterval[] intervals = options.bootstrap()
-        .map(b -> ZeroShotClassification.intervalsFromRanks(ranks, predictions, target, numClasses, b)).orElse(null);
-    return Tables.table("classification", "sample", target.length, METRICS,
-        new double[] {s.top1(), s.top5(), s.meanPerClassRecall()}, intervals);
+  public static ScoreTable scoreRanks(
+      int[] ranks, int[] predictions, int[] target, int numClasses, ScoreOptions options) {
+    ClassificationScores s =
+        ZeroShotClassification.evaluateRanks(ranks, predictions, target, numClasses);
+    ConfidenceInterval[] intervals =
+        options
+            .bootstrap()
+            .map(
+                b ->
+                    ZeroShotClassification.intervalsFromRanks(
+                        ranks, predictions, target, numClasses, b))
+            .orElse(null);
+    return Tables.table(
+        "classification",
+        "sample",
+        target.length,
+        METRICS,
+        new double[] {s.top1(), s.top5(), s.meanPerClassRecall()},
+        intervals);
   }
 }

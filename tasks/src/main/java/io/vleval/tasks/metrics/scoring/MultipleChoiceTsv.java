@@ -4,13 +4,16 @@ import io.vleval.tasks.metrics.multiplechoice.McqItem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads MMBench TSVs as VLMEvalKit loads them: the dataset TSV gives the answer key, the predictions TSV gives rows
- * whose empty or NA-like prediction becomes the string {@code "nan"} (pandas NaN through {@code str()}).
+ * Reads MMBench TSVs as VLMEvalKit loads them: the dataset TSV gives the answer key, the
+ * predictions TSV gives rows whose empty or NA-like prediction becomes the string {@code "nan"}
+ * (pandas NaN through {@code str()}).
  */
 public final class MultipleChoiceTsv {
 
@@ -32,7 +35,10 @@ public final class MultipleChoiceTsv {
     return answers;
   }
 
-  /** Prediction rows in file order (columns {@code index}, {@code prediction}, options, optional categories). */
+  /**
+   * Prediction rows in file order (columns {@code index}, {@code prediction}, options, optional
+   * categories).
+   */
   public static List<McqItem> predictions(Path predictions) {
     List<PandasTsv.Row> rows = PandasTsv.read(predictions);
     requireColumns(rows, predictions, "index", "prediction");
@@ -40,11 +46,12 @@ public final class MultipleChoiceTsv {
     boolean hasCategory = PandasTsv.hasColumn(rows, "category");
     boolean hasL2 = PandasTsv.hasColumn(rows, "l2-category");
     List<McqItem> items = new ArrayList<>(rows.size());
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    Set<Long> seen = new HashSet<>();
     for (PandasTsv.Row row : rows) {
       long index = index(row, predictions);
       if (!seen.add(index)) {
-        throw new ScoreInputException(predictions, "line " + row.line(), "duplicate index " + index);
+        throw new ScoreInputException(
+            predictions, "line " + row.line(), "duplicate index " + index);
       }
       Map<String, String> choices = new LinkedHashMap<>();
       for (String letter : LETTERS) {
@@ -54,10 +61,14 @@ public final class MultipleChoiceTsv {
         }
       }
       String prediction = row.get("prediction");
-      items.add(new McqItem(index, choices, prediction == null ? "nan" : prediction,
-          hasCategory ? String.valueOf(row.get("category")) : null,
-          hasL2 ? String.valueOf(row.get("l2-category")) : null,
-          hasSplit ? String.valueOf(row.get("split")) : "none"));
+      items.add(
+          new McqItem(
+              index,
+              choices,
+              prediction == null ? "nan" : prediction,
+              hasCategory ? String.valueOf(row.get("category")) : null,
+              hasL2 ? String.valueOf(row.get("l2-category")) : null,
+              hasSplit ? String.valueOf(row.get("split")) : "none"));
     }
     return items;
   }
@@ -78,15 +89,19 @@ public final class MultipleChoiceTsv {
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new ScoreInputException(file, "line " + row.line() + " column \"index\"",
-          "expected an integer, found \"" + v + "\"", e);
+      throw new ScoreInputException(
+          file,
+          "line " + row.line() + " column \"index\"",
+          "expected an integer, found \"" + v + "\"",
+          e);
     }
   }
 
   private static String required(PandasTsv.Row row, String column, Path file) {
     String v = row.get(column);
     if (v == null) {
-      throw new ScoreInputException(file, "line " + row.line() + " column \"" + column + "\"", "missing value");
+      throw new ScoreInputException(
+          file, "line " + row.line() + " column \"" + column + "\"", "missing value");
     }
     return v;
   }

@@ -11,20 +11,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a TSV file the way VLMEvalKit's {@code pd.read_csv(f, sep='\t')} does: a header row, tab-separated fields, a
- * field that starts with {@code "} is quoted (may hold tabs and newlines, {@code ""} is a quote), and pandas' default
- * missing-value strings ({@code ""}, {@code nan}, {@code NA}, {@code None}, {@code null}, ...) read as missing
- * ({@code null}). Numeric type inference of pandas is not reproduced: values stay strings.
+ * Reads a TSV file the way VLMEvalKit's {@code pd.read_csv(f, sep='\t')} does: a header row,
+ * tab-separated fields, a field that starts with {@code "} is quoted (may hold tabs and newlines,
+ * {@code ""} is a quote), and pandas' default missing-value strings ({@code ""}, {@code nan},
+ * {@code NA}, {@code None}, {@code null}, ...) read as missing ({@code null}). Numeric type
+ * inference of pandas is not reproduced: values stay strings.
  */
 final class PandasTsv {
 
-  private static final Set<String> NA_VALUES = Set.of(
-      "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
-      "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
+  private static final Set<String> NA_VALUES =
+      Set.of(
+          "",
+          "#N/A",
+          "#N/A N/A",
+          "#NA",
+          "-1.#IND",
+          "-1.#QNAN",
+          "-NaN",
+          "-nan",
+          "1.#IND",
+          "1.#QNAN",
+          "<NA>",
+          "N/A",
+          "NA",
+          "NULL",
+          "NaN",
+          "None",
+          "n/a",
+          "nan",
+          "null");
 
   private PandasTsv() {}
 
-  /** A parsed row: column to value ({@code null} = missing), and its 1-based line number for messages. */
+  /**
+   * A parsed row: column to value ({@code null} = missing), and its 1-based line number for
+   * messages.
+   */
   record Row(int line, Map<String, String> values) {
     String get(String column) {
       return values.get(column);
@@ -36,7 +58,8 @@ final class PandasTsv {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ScoreInputException(file, "whole file", "not readable as UTF-8 text: " + JsonFiles.oneLine(e), e);
+      throw new ScoreInputException(
+          file, "whole file", "not readable as UTF-8 text: " + JsonFiles.oneLine(e), e);
     }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -114,7 +137,9 @@ final class PandasTsv {
     for (int r = 1; r < records.size(); r++) {
       List<String> values = records.get(r);
       if (values.size() != header.size()) {
-        throw new ScoreInputException(file, "line " + lines.get(r),
+        throw new ScoreInputException(
+            file,
+            "line " + lines.get(r),
             values.size() + " fields but the header has " + header.size());
       }
       Map<String, String> map = new LinkedHashMap<>();

@@ -20,39 +20,57 @@ public final class RetrievalScoring {
   private RetrievalScoring() {}
 
   /**
-   * @param predictions JSON object with {@code "scores"} (texts x images) or with {@code "image_embeddings"} and
-   *     {@code "text_embeddings"} (then scores are cosine similarities)
-   * @param references JSON object with {@code "texts_image_index"} (the image of each text) and optionally
-   *     {@code "k"} (default [1, 5, 10]); may be the same file as {@code predictions}
+   * @param predictions JSON object with {@code "scores"} (texts x images) or with {@code
+   *     "image_embeddings"} and {@code "text_embeddings"} (then scores are cosine similarities)
+   * @param references JSON object with {@code "texts_image_index"} (the image of each text) and
+   *     optionally {@code "k"} (default [1, 5, 10]); may be the same file as {@code predictions}
    */
   public static ScoreTable score(Path predictions, Path references, ScoreOptions options) {
-    Map<String, Object> p = JsonFiles.objectWithMatrices(
-        predictions, List.of("scores", "image_embeddings", "text_embeddings"));
+    Map<String, Object> p =
+        JsonFiles.objectWithMatrices(
+            predictions, List.of("scores", "image_embeddings", "text_embeddings"));
     float[][] scores = (float[][]) p.get("scores");
     if (scores == null) {
       float[][] images = (float[][]) p.get("image_embeddings");
       float[][] texts = (float[][]) p.get("text_embeddings");
       if (images == null || texts == null) {
-        throw new ScoreInputException(predictions, "top level",
+        throw new ScoreInputException(
+            predictions,
+            "top level",
             "expected key \"scores\" (texts x images) or both \"image_embeddings\" and \"text_embeddings\"");
       }
       if (images.length > 0 && texts.length > 0 && images[0].length != texts[0].length) {
-        throw new ScoreInputException(predictions, "key \"text_embeddings\"",
+        throw new ScoreInputException(
+            predictions,
+            "key \"text_embeddings\"",
             "dimension " + texts[0].length + " differs from image_embeddings' " + images[0].length);
       }
       scores = ZeroShotRetrieval.cosineScores(images, texts);
     }
-    Map<String, Object> r = references.equals(predictions) ? p
-        : JsonFiles.objectWithMatrices(references, List.of("scores", "image_embeddings", "text_embeddings"));
-    int[] index = JsonFiles.intArray((JsonNode) r.get("texts_image_index"), references, "texts_image_index");
+    Map<String, Object> r =
+        references.equals(predictions)
+            ? p
+            : JsonFiles.objectWithMatrices(
+                references, List.of("scores", "image_embeddings", "text_embeddings"));
+    int[] index =
+        JsonFiles.intArray((JsonNode) r.get("texts_image_index"), references, "texts_image_index");
     if (index.length != scores.length) {
-      throw new ScoreInputException(references, "key \"texts_image_index\"",
-          index.length + " entries but " + predictions + " has " + scores.length + " texts (score rows)");
+      throw new ScoreInputException(
+          references,
+          "key \"texts_image_index\"",
+          index.length
+              + " entries but "
+              + predictions
+              + " has "
+              + scores.length
+              + " texts (score rows)");
     }
     int images = scores.length == 0 ? 0 : scores[0].length;
     for (int t = 0; t < index.length; t++) {
       if (index[t] < 0 || index[t] >= images) {
-        throw new ScoreInputException(references, "key \"texts_image_index\"[" + t + "]",
+        throw new ScoreInputException(
+            references,
+            "key \"texts_image_index\"[" + t + "]",
             "image " + index[t] + " is outside [0, " + images + ")");
       }
     }
@@ -60,15 +78,24 @@ public final class RetrievalScoring {
     int[] ks = k == null ? DEFAULT_KS.clone() : JsonFiles.intArray(k, references, "k");
     for (int i = 0; i < ks.length; i++) {
       if (ks[i] < 1 || ks[i] > images || ks[i] > index.length) {
-        throw new ScoreInputException(references, "key \"k\"[" + i + "]",
-            "k=" + ks[i] + " must be in [1, min(images=" + images + ", texts=" + index.length + ")]");
+        throw new ScoreInputException(
+            references,
+            "key \"k\"[" + i + "]",
+            "k="
+                + ks[i]
+                + " must be in [1, min(images="
+                + images
+                + ", texts="
+                + index.length
+                + ")]");
       }
     }
     return score(scores, index, ks, options);
   }
 
   /** Scores an in-memory texts x images matrix. */
-  public static ScoreTable score(float[][] scores, int[] textImageIndex, int[] ks, ScoreOptions options) {
+  public static ScoreTable score(
+      float[][] scores, int[] textImageIndex, int[] ks, ScoreOptions options) {
     RetrievalScores s = ZeroShotRetrieval.evaluate(scores, textImageIndex, ks);
     List<String> names = new ArrayList<>();
     double[] values = new double[2 * ks.length + 1];
@@ -82,10 +109,15 @@ public final class RetrievalScoring {
     }
     names.add("mean_recall");
     values[2 * ks.length] = s.meanRecall();
-    ConfidenceInterval[] intervals = options.bootstrap().map(b -> {
-      RetrievalRanks ranks = ZeroShotRetrieval.ranks(scores, textImageIndex);
-      return ZeroShotRetrieval.intervals(ranks, ks, b);
-    }).orElse(null);
+    ConfidenceInterval[] intervals =
+        options
+            .bootstrap()
+            .map(
+                b -> {
+                  RetrievalRanks ranks = ZeroShotRetrieval.ranks(scores, textImageIndex);
+                  return ZeroShotRetrieval.intervals(ranks, ks, b);
+                })
+            .orElse(null);
     return Tables.table("retrieval", "image", s.images(), names, values, intervals);
   }
 }

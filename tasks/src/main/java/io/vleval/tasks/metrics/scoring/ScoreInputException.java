@@ -4,8 +4,8 @@ import io.vleval.api.error.VlevalException;
 import java.nio.file.Path;
 
 /**
- * Bad input to {@code vleval score}: the message names the file, the place in it (row, key, index) and what is
- * wrong, on one line.
+ * Bad input to {@code vleval score}: the message names the file, the place in it (row, key, index)
+ * and what is wrong, on one line.
  */
 public class ScoreInputException extends VlevalException {
 

@@ -13,7 +13,9 @@ import java.util.Optional;
 public record ScoreOptions(int resamples, long seed, double level) {
 
   /** 1000 resamples, seed 0, 95%. */
-  public static final ScoreOptions DEFAULT = new ScoreOptions(Bootstrap.DEFAULT_RESAMPLES, 0L, Bootstrap.DEFAULT_LEVEL);
+  public static final ScoreOptions DEFAULT =
+      new ScoreOptions(Bootstrap.DEFAULT_RESAMPLES, 0L, Bootstrap.DEFAULT_LEVEL);
+
   /** Point estimates only. */
   public static final ScoreOptions NO_INTERVALS = new ScoreOptions(0, 0L, Bootstrap.DEFAULT_LEVEL);
 

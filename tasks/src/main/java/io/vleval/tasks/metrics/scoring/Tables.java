@@ -12,14 +12,20 @@ final class Tables {
   private Tables() {}
 
   static ScoreTable table(
-      String family, String unit, int units, List<String> names, double[] values, ConfidenceInterval[] intervals) {
+      String family,
+      String unit,
+      int units,
+      List<String> names,
+      double[] values,
+      ConfidenceInterval[] intervals) {
     if (names.size() != values.length || (intervals != null && intervals.length != values.length)) {
       throw new IllegalStateException(
           "misaligned metrics: " + names.size() + " names, " + values.length + " values");
     }
     List<MetricValue> metrics = new ArrayList<>(names.size());
     for (int i = 0; i < values.length; i++) {
-      metrics.add(new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
+      metrics.add(
+          new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable(family, unit, units, metrics);
   }

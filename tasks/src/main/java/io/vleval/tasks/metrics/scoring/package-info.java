@@ -1,2 +1,5 @@
-/** Entry points of {@code vleval score}: read predictions and references from documented file formats and return a {@link io.vleval.tasks.metrics.ScoreTable}. */
+/**
+ * Entry points of {@code vleval score}: read predictions and references from documented file
+ * formats and return a {@link io.vleval.tasks.metrics.ScoreTable}.
+ */
 package io.vleval.tasks.metrics.scoring;

@@ -1,7 +1,8 @@
 package io.vleval.tasks.metrics.segmentation;
 
 /**
- * Per-class pixel areas of one image or a whole dataset, as mmsegmentation's {@code intersect_and_union} returns them.
+ * Per-class pixel areas of one image or a whole dataset, as mmsegmentation's {@code
+ * intersect_and_union} returns them.
  *
  * @param intersect pixels where prediction = label = class
  * @param union pred + label - intersect
@@ -12,7 +13,8 @@ public record ClassAreas(long[] intersect, long[] union, long[] predLabel, long[
 
   /** All-zero areas for {@code numClasses} classes. */
   public static ClassAreas zeros(int numClasses) {
-    return new ClassAreas(new long[numClasses], new long[numClasses], new long[numClasses], new long[numClasses]);
+    return new ClassAreas(
+        new long[numClasses], new long[numClasses], new long[numClasses], new long[numClasses]);
   }
 
   public int numClasses() {

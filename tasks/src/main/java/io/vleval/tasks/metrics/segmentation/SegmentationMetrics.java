@@ -8,14 +8,16 @@ import java.util.stream.IntStream;
 /**
  * Semantic segmentation metrics as mmsegmentation 1.x's {@code IoUMetric} computes them.
  *
- * <p>Per image ({@code intersect_and_union}): if {@code reduceZeroLabel}, the label map alone is transformed 0 &rarr;
- * 255, l &rarr; l - 1, 254 &rarr; 255; pixels whose label equals {@code ignoreIndex} are dropped from both maps; per
- * class c in [0, C): intersect<sub>c</sub> = #{pred = label = c}, pred<sub>c</sub> = #{pred = c}, label<sub>c</sub> =
- * #{label = c}, union<sub>c</sub> = pred<sub>c</sub> + label<sub>c</sub> - intersect<sub>c</sub>; values outside [0, C)
- * fall in no bin (their pixel still counts for the other map). Areas are summed over the dataset, then
- * ({@code total_area_to_metrics}): IoU = I/U, Acc = Recall = I/L, Dice = 2I/(P+L), Precision = I/P, F = 2&middot;Pr&middot;Re/(Pr+Re),
- * aAcc = &Sigma;I/&Sigma;L; each mean skips NaN classes (nanmean). Computed in float64; reproduces
- * {@code fixtures/metrics/segmentation.json} ({@code per_class_float64} to 1e-12, the float32 reference to 1e-6).
+ * <p>Per image ({@code intersect_and_union}): if {@code reduceZeroLabel}, the label map alone is
+ * transformed 0 &rarr; 255, l &rarr; l - 1, 254 &rarr; 255; pixels whose label equals {@code
+ * ignoreIndex} are dropped from both maps; per class c in [0, C): intersect<sub>c</sub> = #{pred =
+ * label = c}, pred<sub>c</sub> = #{pred = c}, label<sub>c</sub> = #{label = c}, union<sub>c</sub> =
+ * pred<sub>c</sub> + label<sub>c</sub> - intersect<sub>c</sub>; values outside [0, C) fall in no
+ * bin (their pixel still counts for the other map). Areas are summed over the dataset, then ({@code
+ * total_area_to_metrics}): IoU = I/U, Acc = Recall = I/L, Dice = 2I/(P+L), Precision = I/P, F =
+ * 2&middot;Pr&middot;Re/(Pr+Re), aAcc = &Sigma;I/&Sigma;L; each mean skips NaN classes (nanmean).
+ * Computed in float64; reproduces {@code fixtures/metrics/segmentation.json} ({@code
+ * per_class_float64} to 1e-12, the float32 reference to 1e-6).
  */
 public final class SegmentationMetrics {
 
@@ -39,7 +41,8 @@ public final class SegmentationMetrics {
     if (numClasses < 1) {
       throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
     }
-    // one joint histogram of (label bin, prediction bin), with bin numClasses for out-of-range values: a single
+    // one joint histogram of (label bin, prediction bin), with bin numClasses for out-of-range
+    // values: a single
     // increment per pixel; the areas are its diagonal, column and row sums
     int stride = numClasses + 1;
     int[] joint = new int[stride * stride];
@@ -82,14 +85,27 @@ public final class SegmentationMetrics {
 
   /** Per-image areas of a dataset, computed in parallel over images. */
   public static ClassAreas[] perImageAreas(
-      List<int[]> predictions, List<int[]> labels, int numClasses, int ignoreIndex, boolean reduceZeroLabel) {
+      List<int[]> predictions,
+      List<int[]> labels,
+      int numClasses,
+      int ignoreIndex,
+      boolean reduceZeroLabel) {
     if (predictions.size() != labels.size()) {
       throw new IllegalArgumentException(
           predictions.size() + " prediction maps but " + labels.size() + " label maps");
     }
     ClassAreas[] out = new ClassAreas[predictions.size()];
-    IntStream.range(0, out.length).parallel().forEach(i ->
-        out[i] = intersectAndUnion(predictions.get(i), labels.get(i), numClasses, ignoreIndex, reduceZeroLabel));
+    IntStream.range(0, out.length)
+        .parallel()
+        .forEach(
+            i ->
+                out[i] =
+                    intersectAndUnion(
+                        predictions.get(i),
+                        labels.get(i),
+                        numClasses,
+                        ignoreIndex,
+                        reduceZeroLabel));
     return out;
   }
 
@@ -125,14 +141,17 @@ public final class SegmentationMetrics {
   }
 
   /**
-   * Bootstrap intervals resampling images, in {@link SegmentationScores#SUMMARY} order; each resample re-sums the
-   * per-image areas.
+   * Bootstrap intervals resampling images, in {@link SegmentationScores#SUMMARY} order; each
+   * resample re-sums the per-image areas.
    */
-  public static ConfidenceInterval[] intervals(ClassAreas[] perImage, int numClasses, Bootstrap bootstrap) {
-    return bootstrap.intervals(perImage.length, units -> {
-      SegmentationScores s = fromAreas(ClassAreas.sum(perImage, units, numClasses));
-      return s.summary().values().stream().mapToDouble(Double::doubleValue).toArray();
-    });
+  public static ConfidenceInterval[] intervals(
+      ClassAreas[] perImage, int numClasses, Bootstrap bootstrap) {
+    return bootstrap.intervals(
+        perImage.length,
+        units -> {
+          SegmentationScores s = fromAreas(ClassAreas.sum(perImage, units, numClasses));
+          return s.summary().values().stream().mapToDouble(Double::doubleValue).toArray();
+        });
   }
 
   /** Mean of the non-NaN values ({@code numpy.nanmean}); NaN when all are NaN. */

@@ -17,11 +17,21 @@ import java.util.Map;
  * @param aAcc &Sigma; intersect / &Sigma; label over all classes
  */
 public record SegmentationScores(
-    ClassAreas areas, double[] iou, double[] acc, double[] dice, double[] precision, double[] recall, double[] fscore,
+    ClassAreas areas,
+    double[] iou,
+    double[] acc,
+    double[] dice,
+    double[] precision,
+    double[] recall,
+    double[] fscore,
     double aAcc) {
 
-  /** Summary names in mmsegmentation's order; values are fractions (mmsegmentation reports them x100, rounded). */
-  public static final List<String> SUMMARY = List.of("aAcc", "mIoU", "mAcc", "mDice", "mFscore", "mPrecision", "mRecall");
+  /**
+   * Summary names in mmsegmentation's order; values are fractions (mmsegmentation reports them
+   * x100, rounded).
+   */
+  public static final List<String> SUMMARY =
+      List.of("aAcc", "mIoU", "mAcc", "mDice", "mFscore", "mPrecision", "mRecall");
 
   public double mIoU() {
     return SegmentationMetrics.nanMean(iou);

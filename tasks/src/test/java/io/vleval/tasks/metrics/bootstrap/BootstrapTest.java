@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vleval.tasks.metrics.ConfidenceInterval;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class BootstrapTest {
   @Test
   void fewerSamplesGiveAWiderInterval() {
     double[] big = normal(1000, 3);
-    double[] small = java.util.Arrays.copyOf(big, 50);
+    double[] small = Arrays.copyOf(big, 50);
     Bootstrap b = Bootstrap.withSeed(5);
     assertThat(b.meanInterval(small).width()).isGreaterThan(2 * b.meanInterval(big).width());
   }
@@ -70,7 +71,8 @@ class BootstrapTest {
   void nanResamplesAreLeftOutAndAllNanGivesNan() {
     ConfidenceInterval allNan = Bootstrap.withSeed(1).interval(10, units -> Double.NaN);
     assertThat(allNan.lower()).isNaN();
-    ConfidenceInterval some = Bootstrap.withSeed(1).interval(10, units -> units[0] == 0 ? Double.NaN : 1.0);
+    ConfidenceInterval some =
+        Bootstrap.withSeed(1).interval(10, units -> units[0] == 0 ? Double.NaN : 1.0);
     assertThat(some.lower()).isEqualTo(1.0);
     assertThat(some.upper()).isEqualTo(1.0);
   }
@@ -84,7 +86,9 @@ class BootstrapTest {
 
   @Test
   void rejectsBadSettings() {
-    assertThatThrownBy(() -> new Bootstrap(0, 1, 0.95)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Bootstrap(10, 1, 1.0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Bootstrap(0, 1, 0.95))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Bootstrap(10, 1, 1.0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,60 +21,89 @@ class CaptioningFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> scorersOnReferenceTokens() {
-    return Fixtures.cases("captioning.json").stream().map(c -> dynamicTest(c.get("name").asText(), () -> {
-      JsonNode scored = c.get("tokenize").asBoolean() ? c.get("tokenized") : c.get("input");
-      CaptionScores scores = CaptionMetrics.evaluate(samples(scored), false);
-      assertMatches(c, scores, true);
-    }));
+    return Fixtures.cases("captioning.json").stream()
+        .map(
+            c ->
+                dynamicTest(
+                    c.get("name").asText(),
+                    () -> {
+                      JsonNode scored =
+                          c.get("tokenize").asBoolean() ? c.get("tokenized") : c.get("input");
+                      CaptionScores scores = CaptionMetrics.evaluate(samples(scored), false);
+                      assertMatches(c, scores, true);
+                    }));
   }
 
   @TestFactory
   Stream<DynamicNode> ptbTokenizerMatchesReference() {
     return Fixtures.cases("captioning.json").stream()
         .filter(c -> c.get("tokenize").asBoolean())
-        .map(c -> dynamicTest(c.get("name").asText(), () -> {
-          JsonNode input = c.get("input");
-          JsonNode tokenized = c.get("tokenized");
-          for (int i = 0; i < input.size(); i++) {
-            assertThat(PtbTokenizer.tokenize(input.get(i).get("prediction").asText()))
-                .as("prediction of image %s", input.get(i).get("image_id"))
-                .isEqualTo(tokenized.get(i).get("prediction").asText());
-            for (int r = 0; r < input.get(i).get("references").size(); r++) {
-              assertThat(PtbTokenizer.tokenize(input.get(i).get("references").get(r).asText()))
-                  .as("reference %d of image %s", r, input.get(i).get("image_id"))
-                  .isEqualTo(tokenized.get(i).get("references").get(r).asText());
-            }
-          }
-        }));
+        .map(
+            c ->
+                dynamicTest(
+                    c.get("name").asText(),
+                    () -> {
+                      JsonNode input = c.get("input");
+                      JsonNode tokenized = c.get("tokenized");
+                      for (int i = 0; i < input.size(); i++) {
+                        assertThat(PtbTokenizer.tokenize(input.get(i).get("prediction").asText()))
+                            .as("prediction of image %s", input.get(i).get("image_id"))
+                            .isEqualTo(tokenized.get(i).get("prediction").asText());
+                        for (int r = 0; r < input.get(i).get("references").size(); r++) {
+                          assertThat(
+                                  PtbTokenizer.tokenize(
+                                      input.get(i).get("references").get(r).asText()))
+                              .as("reference %d of image %s", r, input.get(i).get("image_id"))
+                              .isEqualTo(tokenized.get(i).get("references").get(r).asText());
+                        }
+                      }
+                    }));
   }
 
   @TestFactory
   Stream<DynamicNode> fullPipelineFromRawText() {
-    return Fixtures.cases("captioning.json").stream().map(c -> dynamicTest(c.get("name").asText(), () -> {
-      CaptionScores scores = CaptionMetrics.evaluate(samples(c.get("input")), c.get("tokenize").asBoolean());
-      assertMatches(c, scores, false);
-    }));
+    return Fixtures.cases("captioning.json").stream()
+        .map(
+            c ->
+                dynamicTest(
+                    c.get("name").asText(),
+                    () -> {
+                      CaptionScores scores =
+                          CaptionMetrics.evaluate(
+                              samples(c.get("input")), c.get("tokenize").asBoolean());
+                      assertMatches(c, scores, false);
+                    }));
   }
 
   private static void assertMatches(JsonNode c, CaptionScores scores, boolean perImageToo) {
     JsonNode expected = c.get("expected");
     for (Map.Entry<String, Double> e : scores.corpus().entrySet()) {
-      assertClose("corpus " + e.getKey(), e.getValue(), Fixtures.number(expected.get("corpus").get(e.getKey())),
-          ABS, REL);
+      assertClose(
+          "corpus " + e.getKey(),
+          e.getValue(),
+          Fixtures.number(expected.get("corpus").get(e.getKey())),
+          ABS,
+          REL);
     }
     JsonNode counts = expected.get("bleu_corpus_counts");
     BleuStatistics total = scores.bleu().corpusStatistics();
     assertThat(total.testLength()).as("testlen").isEqualTo(counts.get("testlen").longValue());
     assertThat(total.refLength()).as("reflen").isEqualTo(counts.get("reflen").longValue());
     assertThat(total.guess()).as("guess").containsExactly(Fixtures.longArray(counts.get("guess")));
-    assertThat(total.correct()).as("correct").containsExactly(Fixtures.longArray(counts.get("correct")));
+    assertThat(total.correct())
+        .as("correct")
+        .containsExactly(Fixtures.longArray(counts.get("correct")));
     if (perImageToo) {
       JsonNode perImage = expected.get("per_image");
       assertThat(perImage.size()).isEqualTo(scores.imageIds().size());
       for (int i = 0; i < perImage.size(); i++) {
         for (Map.Entry<String, Double> e : scores.perImage(i).entrySet()) {
-          assertClose("image " + i + " " + e.getKey(), e.getValue(),
-              Fixtures.number(perImage.get(i).get(e.getKey())), ABS, REL);
+          assertClose(
+              "image " + i + " " + e.getKey(),
+              e.getValue(),
+              Fixtures.number(perImage.get(i).get(e.getKey())),
+              ABS,
+              REL);
         }
       }
     }

@@ -41,21 +41,36 @@ class ClassificationFixtureTest {
     int numClasses = c.get("n_classes").intValue();
     ClassificationScores s = ZeroShotClassification.evaluate(logits, target, numClasses);
     JsonNode expected = c.get("expected");
-    assertThat(ZeroShotClassification.argmax(logits)).containsExactly(Fixtures.intArray(c.get("expected_argmax_pred")));
-    assertClose("mean_per_class_recall", s.meanPerClassRecall(),
-        Fixtures.number(expected.get("mean_per_class_recall")), ABS, 0);
+    assertThat(ZeroShotClassification.argmax(logits))
+        .containsExactly(Fixtures.intArray(c.get("expected_argmax_pred")));
+    assertClose(
+        "mean_per_class_recall",
+        s.meanPerClassRecall(),
+        Fixtures.number(expected.get("mean_per_class_recall")),
+        ABS,
+        0);
     checkTopK(c, "acc1", s.top1());
     checkTopK(c, "acc5", s.top5());
   }
 
-  /** Tie-free: the reference value; tie-sensitive: lowest-index tie breaking and within the bounds. */
+  /**
+   * Tie-free: the reference value; tie-sensitive: lowest-index tie breaking and within the bounds.
+   */
   private static void checkTopK(JsonNode c, String metric, double actual) {
     double expected = Fixtures.number(c.get("expected").get(metric));
     JsonNode ties = c.path("tie_analysis").get(metric);
     if (c.path("tie_sensitive").asBoolean() && ties != null) {
-      assertClose(metric + " (stable_lowest_index)", actual, ties.get("stable_lowest_index").doubleValue(), ABS, 0);
-      assertThat(actual).as(metric + " within tie bounds")
-          .isBetween(ties.get("pessimistic").doubleValue() - ABS, ties.get("optimistic").doubleValue() + ABS);
+      assertClose(
+          metric + " (stable_lowest_index)",
+          actual,
+          ties.get("stable_lowest_index").doubleValue(),
+          ABS,
+          0);
+      assertThat(actual)
+          .as(metric + " within tie bounds")
+          .isBetween(
+              ties.get("pessimistic").doubleValue() - ABS,
+              ties.get("optimistic").doubleValue() + ABS);
     } else {
       assertClose(metric, actual, expected, ABS, 0);
     }

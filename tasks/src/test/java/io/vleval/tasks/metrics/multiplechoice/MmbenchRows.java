@@ -1,23 +1,27 @@
 package io.vleval.tasks.metrics.multiplechoice;
 
+import io.vleval.tasks.metrics.scoring.MultipleChoiceTsv;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Test-side access to the TSV rows, through the public scoring reader (vanilla rows = every prediction row). */
+/**
+ * Test-side access to the TSV rows, through the public scoring reader (vanilla rows = every
+ * prediction row).
+ */
 final class MmbenchRows {
 
   private MmbenchRows() {}
 
   static Map<Long, McqItem> items(Path predictions) {
     Map<Long, McqItem> out = new LinkedHashMap<>();
-    for (McqItem item : io.vleval.tasks.metrics.scoring.MultipleChoiceTsv.predictions(predictions)) {
+    for (McqItem item : MultipleChoiceTsv.predictions(predictions)) {
       out.put(item.index(), item);
     }
     return out;
   }
 
   static Map<Long, String> answers(Path dataset) {
-    return io.vleval.tasks.metrics.scoring.MultipleChoiceTsv.answers(dataset);
+    return MultipleChoiceTsv.answers(dataset);
   }
 }

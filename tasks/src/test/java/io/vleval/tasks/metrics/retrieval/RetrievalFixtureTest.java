@@ -18,7 +18,8 @@ class RetrievalFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> cases() {
-    return Fixtures.cases("retrieval.json").stream().map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
+    return Fixtures.cases("retrieval.json").stream()
+        .map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
   }
 
   /** The case's score matrix (texts x images) as the reference saw it. */
@@ -59,8 +60,10 @@ class RetrievalFixtureTest {
     verify(c, s, ks);
     if (c.has("image_embeddings")) {
       // our own normalise + matmul must give the same recalls as the reference's matrix
-      float[][] own = ZeroShotRetrieval.cosineScores(
-          Fixtures.floatMatrix(c.get("image_embeddings")), Fixtures.floatMatrix(c.get("text_embeddings")));
+      float[][] own =
+          ZeroShotRetrieval.cosineScores(
+              Fixtures.floatMatrix(c.get("image_embeddings")),
+              Fixtures.floatMatrix(c.get("text_embeddings")));
       verify(c, ZeroShotRetrieval.evaluate(own, index, ks), ks);
     }
   }
@@ -75,9 +78,17 @@ class RetrievalFixtureTest {
   private static void check(JsonNode c, String metric, double actual) {
     JsonNode ties = c.path("tie_analysis").get(metric);
     if (c.path("tie_sensitive").asBoolean() && ties != null) {
-      assertClose(metric + " (stable_lowest_index)", actual, ties.get("stable_lowest_index").doubleValue(), ABS, 0);
-      assertThat(actual).as(metric + " within tie bounds")
-          .isBetween(ties.get("pessimistic").doubleValue() - ABS, ties.get("optimistic").doubleValue() + ABS);
+      assertClose(
+          metric + " (stable_lowest_index)",
+          actual,
+          ties.get("stable_lowest_index").doubleValue(),
+          ABS,
+          0);
+      assertThat(actual)
+          .as(metric + " within tie bounds")
+          .isBetween(
+              ties.get("pessimistic").doubleValue() - ABS,
+              ties.get("optimistic").doubleValue() + ABS);
     } else {
       assertClose(metric, actual, Fixtures.number(c.get("expected").get(metric)), ABS, 0);
     }

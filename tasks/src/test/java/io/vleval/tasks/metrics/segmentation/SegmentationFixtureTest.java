@@ -19,7 +19,8 @@ class SegmentationFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> cases() {
-    return Fixtures.cases("segmentation.json").stream().map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
+    return Fixtures.cases("segmentation.json").stream()
+        .map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
   }
 
   static List<int[]> maps(JsonNode c, String inline, String files) {
@@ -42,26 +43,53 @@ class SegmentationFixtureTest {
     int numClasses = c.get("num_classes").intValue();
     List<int[]> predictions = maps(c, "predictions", "prediction_files");
     List<int[]> labels = maps(c, "labels", "label_files");
-    ClassAreas[] perImage = SegmentationMetrics.perImageAreas(predictions, labels, numClasses,
-        c.get("ignore_index").intValue(), c.get("reduce_zero_label").asBoolean());
+    ClassAreas[] perImage =
+        SegmentationMetrics.perImageAreas(
+            predictions,
+            labels,
+            numClasses,
+            c.get("ignore_index").intValue(),
+            c.get("reduce_zero_label").asBoolean());
     JsonNode e = c.get("expected");
     if (e.has("per_image_areas")) {
       for (int i = 0; i < perImage.length; i++) {
         JsonNode areas = e.get("per_image_areas").get(i);
-        assertThat(perImage[i].intersect()).as("image %d intersect", i).containsExactly(Fixtures.longArray(areas.get("intersect")));
-        assertThat(perImage[i].union()).as("image %d union", i).containsExactly(Fixtures.longArray(areas.get("union")));
-        assertThat(perImage[i].predLabel()).as("image %d pred_label", i).containsExactly(Fixtures.longArray(areas.get("pred_label")));
-        assertThat(perImage[i].label()).as("image %d label", i).containsExactly(Fixtures.longArray(areas.get("label")));
+        assertThat(perImage[i].intersect())
+            .as("image %d intersect", i)
+            .containsExactly(Fixtures.longArray(areas.get("intersect")));
+        assertThat(perImage[i].union())
+            .as("image %d union", i)
+            .containsExactly(Fixtures.longArray(areas.get("union")));
+        assertThat(perImage[i].predLabel())
+            .as("image %d pred_label", i)
+            .containsExactly(Fixtures.longArray(areas.get("pred_label")));
+        assertThat(perImage[i].label())
+            .as("image %d label", i)
+            .containsExactly(Fixtures.longArray(areas.get("label")));
       }
     }
     SegmentationScores s = SegmentationMetrics.evaluate(perImage, numClasses);
-    assertThat(s.areas().intersect()).containsExactly(Fixtures.longArray(e.get("total_area_intersect")));
+    assertThat(s.areas().intersect())
+        .containsExactly(Fixtures.longArray(e.get("total_area_intersect")));
     assertThat(s.areas().union()).containsExactly(Fixtures.longArray(e.get("total_area_union")));
-    assertThat(s.areas().predLabel()).containsExactly(Fixtures.longArray(e.get("total_area_pred_label")));
+    assertThat(s.areas().predLabel())
+        .containsExactly(Fixtures.longArray(e.get("total_area_pred_label")));
     assertThat(s.areas().label()).containsExactly(Fixtures.longArray(e.get("total_area_label")));
 
-    Map<String, double[]> perClass = Map.of("IoU", s.iou(), "Acc", s.acc(), "Dice", s.dice(),
-        "Precision", s.precision(), "Recall", s.recall(), "Fscore", s.fscore());
+    Map<String, double[]> perClass =
+        Map.of(
+            "IoU",
+            s.iou(),
+            "Acc",
+            s.acc(),
+            "Dice",
+            s.dice(),
+            "Precision",
+            s.precision(),
+            "Recall",
+            s.recall(),
+            "Fscore",
+            s.fscore());
     for (Map.Entry<String, double[]> m : perClass.entrySet()) {
       double[] f64 = Fixtures.doubleArray(e.get("per_class_float64").get(m.getKey()));
       double[] f32 = Fixtures.doubleArray(e.get("per_class_reference_float32").get(m.getKey()));
@@ -71,13 +99,29 @@ class SegmentationFixtureTest {
       }
     }
     assertClose("aAcc float64", s.aAcc(), Fixtures.number(e.get("aAcc_float64")), 1e-12, 0);
-    assertClose("aAcc float32", s.aAcc(), Fixtures.number(e.get("aAcc_reference_float32")), 1e-6, 0);
+    assertClose(
+        "aAcc float32", s.aAcc(), Fixtures.number(e.get("aAcc_reference_float32")), 1e-6, 0);
     Map<String, Double> summary = s.summary();
-    e.get("mean_float64").fields().forEachRemaining(m ->
-        assertClose(m.getKey() + " float64", summary.get(m.getKey()), Fixtures.number(m.getValue()), 1e-12, 0));
-    e.get("summary_reference_rounded").fields().forEachRemaining(m ->
-        assertClose(m.getKey() + " rounded", round2(summary.get(m.getKey()) * 100),
-            Fixtures.number(m.getValue()), 0.01 + 1e-9, 0));
+    e.get("mean_float64")
+        .fields()
+        .forEachRemaining(
+            m ->
+                assertClose(
+                    m.getKey() + " float64",
+                    summary.get(m.getKey()),
+                    Fixtures.number(m.getValue()),
+                    1e-12,
+                    0));
+    e.get("summary_reference_rounded")
+        .fields()
+        .forEachRemaining(
+            m ->
+                assertClose(
+                    m.getKey() + " rounded",
+                    round2(summary.get(m.getKey()) * 100),
+                    Fixtures.number(m.getValue()),
+                    0.01 + 1e-9,
+                    0));
   }
 
   private static double round2(double v) {

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * One copy of the model being trained, on its device, with the objective that reads it. Under data
- * parallelism every replica computes a shard of each micro-batch; the first one also holds the optimizer
- * state, applies the update and is checkpointed, and the others receive its weights after each step.
+ * parallelism every replica computes a shard of each micro-batch; the first one also holds the
+ * optimizer state, applies the update and is checkpointed, and the others receive its weights after
+ * each step.
  *
  * @param model the model
  * @param trainable the weights that train, by the model's parameter names

@@ -15,5 +15,13 @@ import java.util.Map;
  * @param elapsedSeconds time since the stage (or its resumption) began
  * @param parts named loss components, averaged over micro-batches
  */
-public record StepReport(String stage, int step, int totalSteps, double loss, double learningRate, double gradNorm,
-        double samplesPerSecond, double elapsedSeconds, Map<String, Double> parts) {}
+public record StepReport(
+    String stage,
+    int step,
+    int totalSteps,
+    double loss,
+    double learningRate,
+    double gradNorm,
+    double samplesPerSecond,
+    double elapsedSeconds,
+    Map<String, Double> parts) {}

@@ -1,2 +1,5 @@
-/** The training YAML as records ({@code vleval train CONFIG}): run settings, data, stages, optimizer and schedule. */
+/**
+ * The training YAML as records ({@code vleval train CONFIG}): run settings, data, stages, optimizer
+ * and schedule.
+ */
 package io.vleval.model.internvl.train.spec;

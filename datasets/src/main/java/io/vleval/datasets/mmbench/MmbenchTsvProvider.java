@@ -14,11 +14,13 @@ import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Fingerprint;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -99,6 +102,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     Set<String> referenced = new HashSet<>();
     Set<String> categories = new TreeSet<>();
     long rows = 0;
+    long lastLine = 1;
     try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
         CSVParser p = parser(in)) {
       for (String column : List.of("index", "question", "A", "B", "image")) {
@@ -124,9 +128,14 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         if (r.isSet("category") && !isNan(r.get("category"))) {
           categories.add(r.get("category"));
         }
+        lastLine = p.getCurrentLineNumber();
       }
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      throw new DatasetFormatException(tsv.toString(), "", "cannot parse TSV: " + e.getMessage());
+    } catch (CharacterCodingException e) {
+      throw new DatasetFormatException(tsv.toString(), "", "not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new DatasetFormatException(tsv.toString(), "", "cannot read: " + FailureText.of(e), e);
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw malformed(tsv, rows + 1, lastLine + 1, e);
     }
     if (rows == 0) {
       throw new DatasetFormatException(tsv.toString(), "", "no rows");
@@ -152,7 +161,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       }
     } catch (IOException e) {
       throw new VlevalException(
-          shared + ": cannot cache shared MMBench images: " + e.getMessage(), e);
+          shared + ": cannot cache shared MMBench images: " + FailureText.of(e), e);
     }
     DatasetInfo info = new DatasetInfo(fingerprint, rows, List.of(), tsv.toString());
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
@@ -170,6 +179,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     private final CSVParser parser;
     private final Iterator<CSVRecord> rows;
     private final Map<String, Integer> seen = new HashMap<>();
+    private long lastLine = 1;
 
     RowCursor(Path tsv, Path shared, Set<String> withImage, ImageDecoder decoder) {
       this.tsv = tsv;
@@ -180,7 +190,8 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         this.reader = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
         this.parser = parser(reader);
       } catch (IOException e) {
-        throw new DatasetFormatException(tsv.toString(), "", "cannot read: " + e.getMessage());
+        throw new DatasetFormatException(
+            tsv.toString(), "", "cannot read: " + FailureText.of(e), e);
       }
       this.rows = parser.iterator();
     }
@@ -190,10 +201,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         return rows.hasNext();
       } catch (UncheckedIOException | IllegalStateException e) {
-        throw new DatasetFormatException(
-            tsv.toString(),
-            "line " + parser.getCurrentLineNumber(),
-            "cannot parse TSV: " + e.getMessage());
+        throw malformed(tsv, parser.getRecordNumber() + 1, lastLine + 1, e);
       }
     }
 
@@ -203,6 +211,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         throw new NoSuchElementException();
       }
       CSVRecord r = rows.next();
+      lastLine = parser.getCurrentLineNumber();
       String place = "row " + r.getRecordNumber() + " (index " + field(r, "index") + ")";
       String index = field(r, "index");
       String id = isNan(index) ? "row-" + r.getRecordNumber() : index;
@@ -252,12 +261,12 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
               "image refers to row index " + image + ", which has no image of its own");
         }
         Path file = shared.resolve(image + ".b64");
-        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + " " + place);
+        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + ": " + place);
       } else if (isNan(image)) {
         source = null;
       } else {
         String base64 = image;
-        source = lazy(() -> readBase64(base64, id, place), tsv + " " + place);
+        source = lazy(() -> readBase64(base64, id, place), tsv + ": " + place);
       }
       long questionIndex;
       try {
@@ -283,10 +292,15 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         bytes = Base64.getMimeDecoder().decode(base64);
       } catch (IllegalArgumentException e) {
+        // never echo the field: say what it is not
         throw DatasetFormatException.forSample(
-            id, tsv.toString(), place, "image is not valid base64: " + e.getMessage());
+            id,
+            tsv.toString(),
+            place,
+            "image is not valid base64, expected the image file's bytes in base64 (A-Z, a-z, 0-9,"
+                + " +, / and = padding)");
       }
-      return decoder.decode(bytes, tsv + " " + place);
+      return decoder.decode(bytes, tsv + ": " + place);
     }
 
     private static String field(CSVRecord r, String column) {
@@ -299,7 +313,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         parser.close();
         reader.close();
       } catch (IOException e) {
-        throw new VlevalException(tsv + ": cannot close: " + e.getMessage(), e);
+        throw new VlevalException(tsv + ": cannot close: " + FailureText.of(e), e);
       }
     }
   }
@@ -316,7 +330,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         try {
           return loader.load();
         } catch (IOException e) {
-          throw new VlevalException(origin + ": cannot read image: " + e.getMessage(), e);
+          throw new VlevalException(origin + ": cannot read image: " + FailureText.of(e), e);
         }
       }
 
@@ -325,5 +339,29 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         return origin;
       }
     };
+  }
+
+  /**
+   * A TSV whose quoting breaks the parse: the rows after it cannot be told apart, so the file is
+   * refused, naming the row where it goes wrong.
+   */
+  private static DatasetFormatException malformed(
+      Path tsv, long row, long fromLine, RuntimeException e) {
+    Throwable cause = e.getCause();
+    String place = "row " + row + " (from line " + fromLine + ")";
+    if (cause instanceof CharacterCodingException) {
+      return new DatasetFormatException(tsv.toString(), place, "not UTF-8 text", e);
+    }
+    if (cause instanceof IOException io && !(cause instanceof CSVException)) {
+      return new DatasetFormatException(
+          tsv.toString(), place, "cannot read: " + FailureText.of(io), e);
+    }
+    return new DatasetFormatException(
+        tsv.toString(),
+        place,
+        "malformed TSV: a quoted field is not closed, or a character follows its closing quote;"
+            + " expected tab-separated fields, a field holding a tab, a line break or a quote"
+            + " written as \"...\" with inner quotes doubled",
+        e);
   }
 }

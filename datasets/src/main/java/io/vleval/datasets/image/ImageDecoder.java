@@ -337,8 +337,8 @@ public final class ImageDecoder {
                   + name
                   + " file"
               : format == Format.JPEG && !endsWithEoi(bytes)
-                  ? "truncated or corrupt JPEG image: it does not end with the end-of-image marker (FF"
-                      + " D9) and the decoder reports: "
+                  ? "truncated or corrupt JPEG image: it does not end with the end-of-image"
+                      + " marker (FF D9) and the decoder reports: "
                       + FailureText.of(e)
                       + "; expected a complete JPEG file"
                   : "corrupt or unsupported "

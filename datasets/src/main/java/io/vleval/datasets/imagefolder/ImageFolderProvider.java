@@ -150,8 +150,13 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
       throw new DatasetFormatException(
           root.toString(), "", "cannot list class folders: " + FailureText.of(e));
     }
+    if (all.isEmpty()) {
+      throw new DatasetFormatException(
+          root.toString(), "", "no class folders (expected root/<class>/<image>)");
+    }
+    List<String> chosen = subsetFile == null ? all : subset(subsetFile, all, root);
     List<String> outside = new ArrayList<>();
-    for (String folder : all) {
+    for (String folder : chosen) {
       if (!dataset.staysInside(root.resolve(folder))) {
         outside.add(folder);
       }
@@ -170,13 +175,11 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
               + " out of the dataset root; class folders (and links to them) must stay inside"
               + " the root: point 'root' at the folder that really holds them");
     }
-    if (all.isEmpty()) {
-      throw new DatasetFormatException(
-          root.toString(), "", "no class folders (expected root/<class>/<image>)");
-    }
-    if (subsetFile == null) {
-      return all;
-    }
+    return chosen;
+  }
+
+  /** The class folders a {@code class_subset} file names, in its order. */
+  private static List<String> subset(Path subsetFile, List<String> all, Path root) {
     List<String> subset = new ArrayList<>();
     List<String> lines;
     try {

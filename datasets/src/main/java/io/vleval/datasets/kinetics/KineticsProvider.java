@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * named {@code <youtube_id>_<start:06d>_<end:06d>.<ext>} in one folder. Labels are indexed in
  * sorted order of the label names. Clips listed but missing on disk are left out, counted, and
  * reported in the results' provenance, as users of the public releases expect (a few percent are
- * gone). How many frames are sampled is the task's protocol setting; see {@link
+ * gone). The CSV is read one clip a line; a malformed row (wrong field count, broken quotes, empty
+ * label or id, times that are not whole seconds or do not increase, a clip listed twice) is a
+ * malformed sample raised when the cursor reaches it, so {@code on_error} decides what happens. How
+ * many frames are sampled is the task's protocol setting; see {@link
  * io.vleval.datasets.video.FrameSampling}.
  */
 public final class KineticsProvider implements DatasetProvider<KineticsProvider.Spec> {
@@ -290,8 +293,21 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
           csv.toString(), "line 1", "malformed CSV header: unbalanced or misplaced double quotes");
     }
     Map<String, Integer> columns = new LinkedHashMap<>();
+    List<String> repeated = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      columns.putIfAbsent(names.get(i).strip(), i);
+      String name = names.get(i).strip();
+      if (columns.putIfAbsent(name, i) != null && REQUIRED.contains(name)) {
+        repeated.add(name);
+      }
+    }
+    if (!repeated.isEmpty()) {
+      throw new DatasetFormatException(
+          csv.toString(),
+          "line 1",
+          "column '"
+              + String.join("', '", repeated)
+              + (repeated.size() == 1 ? "' appears" : "' appear")
+              + " more than once; expected each of label,youtube_id,time_start,time_end once");
     }
     List<String> absent = REQUIRED.stream().filter(c -> !columns.containsKey(c)).toList();
     if (!absent.isEmpty()) {

@@ -76,15 +76,31 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     return MultipleChoiceQuestion.class;
   }
 
-  static CSVParser parser(Reader in) throws IOException {
-    return CSVFormat.TDF
-        .builder()
-        .setHeader()
-        .setSkipHeaderRecord(true)
-        .setIgnoreSurroundingSpaces(false)
-        .setNullString(null)
-        .get()
-        .parse(in);
+  /**
+   * A parser of the TSV's rows. An unnamed column (pandas writes one for its index) is allowed;
+   * other header problems are a format error naming the file.
+   */
+  static CSVParser parser(Reader in, Path tsv) throws IOException {
+    try {
+      return CSVFormat.TDF
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .setIgnoreSurroundingSpaces(false)
+          .setNullString(null)
+          .setAllowMissingColumnNames(true)
+          .get()
+          .parse(in);
+    } catch (IllegalArgumentException e) {
+      throw new DatasetFormatException(
+          tsv.toString(),
+          "line 1",
+          "malformed header: "
+              + FailureText.plain(e.getMessage())
+              + " (expected index, question, hint, A, B, C, D, answer, category, l2-category,"
+              + " split, image)",
+          e);
+    }
   }
 
   static boolean isNan(String v) {
@@ -104,7 +120,24 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     long rows = 0;
     long lastLine = 1;
     try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-        CSVParser p = parser(in)) {
+        CSVParser p = parser(in, tsv)) {
+      Set<String> named = new HashSet<>();
+      Set<String> repeated = new TreeSet<>();
+      for (String name : p.getHeaderNames()) {
+        if (!name.isEmpty() && !named.add(name)) {
+          repeated.add(name);
+        }
+      }
+      if (!repeated.isEmpty()) {
+        throw new DatasetFormatException(
+            tsv.toString(),
+            "line 1",
+            "malformed header: "
+                + (repeated.size() == 1 ? "column " : "columns ")
+                + String.join(", ", repeated.stream().map(c -> "'" + c + "'").toList())
+                + (repeated.size() == 1 ? " appears" : " appear")
+                + " more than once; expected each column once");
+      }
       for (String column : List.of("index", "question", "A", "B", "image")) {
         if (!p.getHeaderMap().containsKey(column)) {
           throw new DatasetFormatException(
@@ -148,7 +181,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     try {
       Files.createDirectories(shared);
       try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-          CSVParser p = parser(in)) {
+          CSVParser p = parser(in, tsv)) {
         for (CSVRecord r : p) {
           String index = r.isSet("index") ? r.get("index").strip() : "";
           Path file = shared.resolve(index + ".b64");
@@ -188,7 +221,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       this.decoder = decoder;
       try {
         this.reader = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-        this.parser = parser(reader);
+        this.parser = parser(reader, tsv);
       } catch (IOException e) {
         throw new DatasetFormatException(
             tsv.toString(), "", "cannot read: " + FailureText.of(e), e);

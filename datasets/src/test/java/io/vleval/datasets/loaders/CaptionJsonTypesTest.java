@@ -123,6 +123,25 @@ class CaptionJsonTypesTest {
   }
 
   @Test
+  void karpathyEntriesThatAreNotObjectsAreNamed() throws IOException {
+    Path file =
+        write(
+            "dataset_coco.json",
+            "{\"images\": [null, 5, {\"split\": \"test\", \"filename\": \"a.jpg\","
+                + " \"sentences\": [{\"raw\": \"a\"}]}]}");
+    assertThat(walk(karpathy(file, null)))
+        .containsExactly(
+            "! images-0 "
+                + file
+                + ": images[0]: expected an image object (split, filename, sentences), found null",
+            "! images-1 "
+                + file
+                + ": images[1]: expected an image object (split, filename, sentences), found the"
+                + " integer 5",
+            "a.jpg");
+  }
+
+  @Test
   void karpathyWithNoImageInTheSplitsNamesTheSplitsItHas() throws IOException {
     Path file =
         write(

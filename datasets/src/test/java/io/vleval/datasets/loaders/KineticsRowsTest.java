@@ -135,6 +135,11 @@ class KineticsRowsTest {
             csv
                 + ": line 1: missing columns 'youtube_id', 'time_start' (expected"
                 + " label,youtube_id,time_start,time_end,split)");
+    assertThatThrownBy(() -> open("label,youtube_id,time_start,time_end,label\nx,y,1,2,z\n"))
+        .hasMessage(
+            csv
+                + ": line 1: column 'label' appears more than once; expected each of"
+                + " label,youtube_id,time_start,time_end once");
     assertThatThrownBy(() -> open("label,youtube_id,time_start,time_end,split\n"))
         .hasMessage(csv + ": lists no clips (a header and no rows); expected one clip a row");
     Files.write(csv, new byte[] {'l', 'a', (byte) 0xC3, '\n'});

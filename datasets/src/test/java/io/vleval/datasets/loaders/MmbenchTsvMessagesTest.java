@@ -48,6 +48,24 @@ class MmbenchTsvMessagesTest {
   }
 
   @Test
+  void anUnnamedColumnIsAllowedAndARepeatedOneIsAFormatError() throws IOException {
+    Path file = temp.resolve("mm.tsv");
+    Files.writeString(file, "\tindex\tquestion\tA\tB\timage\n7\t0\tq\tx\ty\t\n");
+    assertThat(
+            new MmbenchTsvProvider()
+                .open(new MmbenchTsvProvider.Spec(file), context())
+                .info()
+                .size())
+        .isEqualTo(1);
+    Files.writeString(file, "index\tquestion\tA\tB\tA\timage\n0\tq\tx\ty\tz\t\n");
+    assertThatThrownBy(
+            () -> new MmbenchTsvProvider().open(new MmbenchTsvProvider.Spec(file), context()))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessageStartingWith(file + ": line 1: malformed header: ")
+        .hasMessageNotContaining("Exception");
+  }
+
+  @Test
   void base64ThatIsNotAnImageIsNotEchoed() throws IOException {
     Path file = temp.resolve("mm.tsv");
     String secret = java.util.Base64.getEncoder().encodeToString("root:x:0:0:hidden".getBytes());

@@ -88,6 +88,17 @@ class SymlinkConfinementTest {
   }
 
   @Test
+  void aClassFolderThatLeadsOutButIsNotInTheSubsetIsLeftAlone() throws IOException {
+    Symlinks.create(root.resolve("etc"), outside);
+    Path subset = temp.resolve("subset.txt");
+    Files.writeString(subset, "cat\n");
+    Dataset<LabelledImage> d =
+        new ImageFolderProvider()
+            .open(new ImageFolderProvider.Spec(root, null, subset, null), context());
+    assertThat(walk(d)).containsExactly("cat/a.jpg");
+  }
+
+  @Test
   void anImageThatLeadsOutIsRefusedWhenReachedAndNothingOfItIsRead() {
     Symlinks.create(root.resolve("cat/b.jpg"), outside.resolve("passwd.jpg"));
     Dataset<LabelledImage> d = imageFolder();

@@ -10,8 +10,10 @@ import io.vleval.api.sample.SegmentationPair;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Cursors;
+import io.vleval.datasets.layout.DatasetRoot;
 import io.vleval.datasets.layout.FileImageSource;
 import io.vleval.datasets.layout.FileLabelMapSource;
 import io.vleval.datasets.layout.Fingerprint;
@@ -77,7 +79,8 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
 
   @Override
   public Dataset<SegmentationPair> open(Spec spec, PluginContext context) {
-    Path root = spec.root().toAbsolutePath().normalize();
+    DatasetRoot dataset = new DatasetRoot(spec.root());
+    Path root = dataset.path();
     String split = spec.split().name().toLowerCase(Locale.ROOT);
     Path images = root.resolve("images").resolve(split);
     Path annotations = root.resolve("annotations").resolve(split);
@@ -95,18 +98,21 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
           list.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().toList()) {
         String name = f.getFileName().toString();
         stems.add(name.substring(0, name.length() - 4));
-        fp.addFileEntry(root, f);
         Path label = annotations.resolve(name.substring(0, name.length() - 4) + ".png");
-        if (Files.isRegularFile(label)) {
-          fp.addFileEntry(root, label);
+        // nothing outside the root is read, not even its size: such files are refused when reached
+        for (Path file : List.of(f, label)) {
+          if (Files.isRegularFile(file) && dataset.staysInside(file)) {
+            fp.addFileEntry(root, file);
+          }
         }
       }
     } catch (IOException e) {
       throw new DatasetFormatException(
-          images.toString(), "", "cannot list images: " + e.getMessage());
+          images.toString(), "", "cannot list images: " + FailureText.of(e), e);
     }
     if (stems.isEmpty()) {
-      throw new DatasetFormatException(images.toString(), "", "no .jpg images");
+      throw new DatasetFormatException(
+          images.toString(), "", "no .jpg images (expected ADE_<split>_<n>.jpg files)");
     }
     List<String> names = new ArrayList<>();
     if (spec.classNames() != null) {
@@ -118,13 +124,16 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
         }
       } catch (IOException e) {
         throw new DatasetFormatException(
-            spec.classNames().toString(), "", "cannot read: " + e.getMessage());
+            spec.classNames().toString(), "", "cannot read: " + FailureText.of(e), e);
       }
       if (names.size() != spec.numClasses()) {
         throw new DatasetFormatException(
             spec.classNames().toString(),
             "",
-            names.size() + " class names for num_classes " + spec.numClasses());
+            names.size()
+                + " class names for num_classes "
+                + spec.numClasses()
+                + "; expected one name per line, one per class");
       }
     } else {
       for (int c = 0; c < spec.numClasses(); c++) {
@@ -142,11 +151,12 @@ public final class Ade20kProvider implements DatasetProvider<Ade20kProvider.Spec
               stems.size(),
               i -> {
                 String stem = stems.get(i);
+                Path image = dataset.confine(images.resolve(stem + ".jpg"), stem);
+                Path label = dataset.confine(annotations.resolve(stem + ".png"), stem);
                 return new SegmentationPair(
                     stem,
-                    new FileImageSource(images.resolve(stem + ".jpg"), stem, decoder),
-                    new FileLabelMapSource(
-                        annotations.resolve(stem + ".png"), stem, spec.reduceZeroLabel(), decoder));
+                    new FileImageSource(image, stem, decoder),
+                    new FileLabelMapSource(label, stem, spec.reduceZeroLabel(), decoder));
               });
         });
   }

@@ -13,6 +13,8 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
+import io.vleval.datasets.failure.JsonKinds;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Cursors;
 import io.vleval.datasets.layout.DatasetRoot;
@@ -20,6 +22,7 @@ import io.vleval.datasets.layout.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,55 +70,110 @@ public final class CocoCaptionsProvider implements DatasetProvider<CocoCaptionsP
     } catch (JsonProcessingException e) {
       throw new DatasetFormatException(
           file.toString(),
-          "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-          "invalid JSON: " + e.getOriginalMessage());
+          e.getLocation() == null
+              ? ""
+              : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
+          "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
+          e);
     } catch (IOException e) {
-      throw new DatasetFormatException(file.toString(), "", "cannot read: " + e.getMessage());
+      throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }
-    JsonNode imageList = root.get("images");
-    JsonNode annotationList = root.get("annotations");
+    JsonNode imageList = root == null ? null : root.get("images");
+    JsonNode annotationList = root == null ? null : root.get("annotations");
     if (imageList == null
         || !imageList.isArray()
         || annotationList == null
         || !annotationList.isArray()) {
       throw new DatasetFormatException(
-          file.toString(), "", "expected lists 'images' and 'annotations' (COCO caption format)");
+          file.toString(),
+          "",
+          "expected an object with lists 'images' and 'annotations' (COCO caption format), found "
+              + (root == null || !root.isObject()
+                  ? JsonKinds.of(root)
+                  : "'images' as "
+                      + JsonKinds.of(imageList)
+                      + " and 'annotations' as "
+                      + JsonKinds.of(annotationList)));
     }
     Map<String, List<String>> captions = new LinkedHashMap<>();
-    List<String[]> broken = new ArrayList<>();
+    List<String> broken = new ArrayList<>();
+    int brokenCount = 0;
     for (int i = 0; i < annotationList.size(); i++) {
       JsonNode a = annotationList.get(i);
-      if (!a.hasNonNull("image_id") || !a.path("caption").isTextual()) {
-        broken.add(
-            new String[] {"annotations[" + i + "]", "needs 'image_id' and a text 'caption'"});
+      String problem = annotationProblem(a);
+      if (problem != null) {
+        if (brokenCount++ < SHOWN) {
+          broken.add("annotations[" + i + "]: " + problem);
+        }
         continue;
       }
       captions
-          .computeIfAbsent(a.get("image_id").asText(), k -> new ArrayList<>())
+          .computeIfAbsent(JsonKinds.id(a.get("image_id")), k -> new ArrayList<>())
           .add(a.get("caption").asText());
     }
-    if (!broken.isEmpty()) {
-      String[] first = broken.get(0);
+    if (brokenCount > 0) {
+      // an annotation that cannot be read cannot be given to its image: the file is refused,
+      // naming every such annotation
       throw new DatasetFormatException(
           file.toString(),
-          first[0],
-          first[1]
-              + (broken.size() > 1 ? " (and " + (broken.size() - 1) + " more annotations)" : ""));
+          "",
+          brokenCount
+              + (brokenCount == 1 ? " malformed annotation: " : " malformed annotations: ")
+              + String.join("; ", broken)
+              + (brokenCount > SHOWN ? "; and " + (brokenCount - SHOWN) + " more" : ""));
     }
     List<CaptionEntry> entries = new ArrayList<>();
+    Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < imageList.size(); i++) {
       JsonNode img = imageList.get(i);
       String place = "images[" + i + "]";
-      if (!img.hasNonNull("id") || !img.path("file_name").isTextual()) {
-        entries.add(CaptionEntry.broken("images-" + i, place, "needs 'id' and 'file_name'"));
+      if (!img.isObject()) {
+        entries.add(
+            CaptionEntry.broken(
+                "images-" + i,
+                place,
+                "expected an image object (id, file_name), found " + JsonKinds.of(img)));
         continue;
       }
-      String id = img.get("id").asText();
+      String id = JsonKinds.id(img.get("id"));
+      if (id == null) {
+        entries.add(
+            CaptionEntry.broken(
+                "images-" + i,
+                place + ".id",
+                img.hasNonNull("id")
+                    ? "'id' must be an integer or a string, found " + JsonKinds.of(img.get("id"))
+                    : "missing 'id', expected the image id (an integer)"));
+        continue;
+      }
+      JsonNode fileName = img.get("file_name");
+      if (fileName == null || fileName.isNull() || !fileName.isTextual()) {
+        entries.add(
+            CaptionEntry.broken(
+                id,
+                place + ".file_name",
+                fileName == null || fileName.isNull()
+                    ? "missing 'file_name', expected the image's file name (a string)"
+                    : "'file_name' must be a string, found " + JsonKinds.of(fileName)));
+        continue;
+      }
+      Integer first = firstIndex.putIfAbsent(id, i);
+      if (first != null) {
+        entries.add(
+            CaptionEntry.broken(
+                id + "#" + i,
+                place,
+                "image id " + id + " is listed again (first at images[" + first + "])"));
+        continue;
+      }
       List<String> texts = captions.getOrDefault(id, List.of());
       entries.add(
           texts.isEmpty()
-              ? CaptionEntry.broken(id, place, "image " + id + " has no caption in 'annotations'")
-              : new CaptionEntry(id, img.get("file_name").asText(), texts, place, null));
+              ? CaptionEntry.broken(
+                  id,
+                  place,
+                  "image " + id + " has no caption in 'annotations', expected one or more")
+              : new CaptionEntry(id, fileName.asText(), texts, place, null));
     }
     Fingerprint fp = new Fingerprint("coco-captions/1").addFileContent(file);
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
@@ -126,5 +184,30 @@ public final class CocoCaptionsProvider implements DatasetProvider<CocoCaptionsP
         () ->
             Cursors.indexed(
                 entries.size(), i -> entries.get(i).toSample(images, file.toString(), decoder)));
+  }
+
+  /** How many malformed annotations the message names; the rest are counted. */
+  private static final int SHOWN = 20;
+
+  /** Why an annotation cannot be read, or {@code null}. */
+  private static String annotationProblem(JsonNode a) {
+    if (!a.isObject()) {
+      return "expected an object with 'image_id' and 'caption', found " + JsonKinds.of(a);
+    }
+    JsonNode imageId = a.get("image_id");
+    if (imageId == null || imageId.isNull()) {
+      return "missing 'image_id', expected the id of an image in 'images'";
+    }
+    if (JsonKinds.id(imageId) == null) {
+      return "'image_id' must be an integer or a string, found " + JsonKinds.of(imageId);
+    }
+    JsonNode caption = a.get("caption");
+    if (caption == null || caption.isNull()) {
+      return "missing 'caption', expected the caption text";
+    }
+    if (!caption.isTextual()) {
+      return "'caption' must be a string, found " + JsonKinds.of(caption);
+    }
+    return null;
   }
 }

@@ -1,8 +1,11 @@
 package io.vleval.datasets.image;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.datasets.failure.FailureText;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -12,11 +15,9 @@ import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -152,10 +153,9 @@ public final class ImageDecoder {
                 + " accepted for an image");
       }
       return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new DatasetFormatException(file.toString(), null, "no such file", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new DatasetFormatException(
+          file.toString(), null, "cannot read the image file: " + FailureText.of(e), e);
     }
   }
 
@@ -191,14 +191,38 @@ public final class ImageDecoder {
       if (b.length == 0) {
         throw new DatasetFormatException(origin, null, "empty file, expected a JPEG or PNG image");
       }
-      StringBuilder head = new StringBuilder();
-      for (int i = 0; i < Math.min(8, b.length); i++) {
-        head.append(String.format(Locale.ROOT, "%02x", b[i] & 0xFF));
-      }
+      // Never echo the file's bytes: it may be anything (a link to a private file included).
+      String other = otherImageFormat(b);
       throw new DatasetFormatException(
           origin,
           null,
-          "unsupported image format (first bytes " + head + "), expected a JPEG or PNG image");
+          other != null
+              ? "a " + other + " image, which is not read; expected a JPEG or PNG image"
+              : "not a JPEG or PNG image: it starts with neither the JPEG signature (FF D8 FF)"
+                  + " nor the PNG signature (89 50 4E 47 0D 0A 1A 0A)");
+    }
+
+    /** The name of a common image format the file's signature shows, or {@code null}. */
+    private static String otherImageFormat(byte[] b) {
+      if (startsWith(b, "GIF87a") || startsWith(b, "GIF89a")) {
+        return "GIF";
+      }
+      if (startsWith(b, "BM") && b.length >= 14) {
+        return "BMP";
+      }
+      if (startsWith(b, "RIFF") && b.length >= 12 && new String(b, 8, 4, US_ASCII).equals("WEBP")) {
+        return "WebP";
+      }
+      if (startsWith(b, "II*\0") || startsWith(b, "MM\0*")) {
+        return "TIFF";
+      }
+      return null;
+    }
+
+    private static boolean startsWith(byte[] b, String ascii) {
+      byte[] prefix = ascii.getBytes(US_ASCII);
+      return b.length >= prefix.length
+          && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
     }
   }
 
@@ -286,9 +310,11 @@ public final class ImageDecoder {
                   null,
                   "truncated "
                       + format.imageIoName.toUpperCase(Locale.ROOT)
-                      + " image ("
-                      + warning
-                      + ")"),
+                      + " image: the decoder reports '"
+                      + FailureText.plain(warning)
+                      + "' after "
+                      + bytes.length
+                      + " bytes; expected a complete file"),
               false);
         }
         // PIL accepts such files too (libjpeg warnings such as extraneous bytes before a marker).
@@ -300,15 +326,35 @@ public final class ImageDecoder {
     } catch (IOException | RuntimeException e) {
       // ImageIO readers report corrupt data as IIOException, EOFException, or as runtime
       // exceptions thrown from deep inside the codec (array bounds, CMM errors).
-      String what = e instanceof EOFException ? "truncated " : "corrupt, truncated or unsupported ";
-      throw new Attempt(
-          new DatasetFormatException(
-              origin,
-              null,
-              what + format.imageIoName.toUpperCase(Locale.ROOT) + " image: " + describe(e),
-              e),
-          true);
+      String name = format.imageIoName.toUpperCase(Locale.ROOT);
+      String problem =
+          FailureText.isTruncation(e)
+              ? "truncated "
+                  + name
+                  + " image: the file ends before the image data does ("
+                  + bytes.length
+                  + " bytes); expected a complete "
+                  + name
+                  + " file"
+              : format == Format.JPEG && !endsWithEoi(bytes)
+                  ? "truncated or corrupt JPEG image: it does not end with the end-of-image"
+                      + " marker (FF D9) and the decoder reports: "
+                      + FailureText.of(e)
+                      + "; expected a complete JPEG file"
+                  : "corrupt or unsupported "
+                      + name
+                      + " image (the decoder reports: "
+                      + FailureText.of(e)
+                      + "); expected a "
+                      + name
+                      + " file that an image viewer opens";
+      throw new Attempt(new DatasetFormatException(origin, null, problem, e), true);
     }
+  }
+
+  /** Whether a JPEG's last bytes are its end-of-image marker, as a complete file's are. */
+  private static boolean endsWithEoi(byte[] b) {
+    return b.length >= 2 && (b[b.length - 2] & 0xFF) == 0xFF && (b[b.length - 1] & 0xFF) == 0xD9;
   }
 
   /**
@@ -334,22 +380,6 @@ public final class ImageDecoder {
   private static boolean isTruncation(String warning) {
     String w = warning.toLowerCase(Locale.ROOT);
     return w.contains("premature end") || w.contains("truncated") || w.contains("missing eoi");
-  }
-
-  /** One line: the exception's message and its causes', without line breaks. */
-  private static String describe(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null && sb.length() < 300; t = t.getCause()) {
-      if (sb.length() > 0) {
-        sb.append(": ");
-      }
-      String msg = t.getMessage();
-      sb.append(msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg.strip());
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return sb.toString().replaceAll("\\s+", " ");
   }
 
   static void checkSize(int w, int h, String origin) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.DatasetFormatException;
+import io.vleval.datasets.failure.FailureText;
+import io.vleval.datasets.failure.JsonKinds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ final class ClassNames {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new DatasetFormatException(
-          file.toString(), "", "cannot read class names: " + e.getMessage());
+          file.toString(), "", "cannot read class names: " + FailureText.of(e), e);
     }
     String trimmed = text.strip();
     List<String> names = new ArrayList<>();
@@ -35,14 +37,17 @@ final class ClassNames {
       } catch (JsonProcessingException e) {
         throw new DatasetFormatException(
             file.toString(),
-            "line " + e.getLocation().getLineNr(),
-            "invalid JSON: " + e.getOriginalMessage());
+            e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr(),
+            "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
+            e);
       }
       if (json.isArray()) {
         for (int i = 0; i < json.size(); i++) {
           if (!json.get(i).isTextual()) {
             throw new DatasetFormatException(
-                file.toString(), "item " + i, "class names must be strings");
+                file.toString(),
+                "item " + i,
+                "class names must be strings, found " + JsonKinds.of(json.get(i)));
           }
           names.add(json.get(i).asText());
         }
@@ -53,7 +58,12 @@ final class ClassNames {
             throw new DatasetFormatException(
                 file.toString(),
                 "key '" + folder + "'",
-                "no display name for class folder '" + folder + "'");
+                name == null
+                    ? "no display name for class folder '" + folder + "'"
+                    : "the display name of class folder '"
+                        + folder
+                        + "' must be a string, found "
+                        + JsonKinds.of(name));
           }
           names.add(name.asText());
         }

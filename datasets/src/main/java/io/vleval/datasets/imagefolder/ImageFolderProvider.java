@@ -10,8 +10,10 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Cursors;
+import io.vleval.datasets.layout.DatasetRoot;
 import io.vleval.datasets.layout.FileImageSource;
 import io.vleval.datasets.layout.Fingerprint;
 import java.io.IOException;
@@ -71,8 +73,9 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
 
   @Override
   public Dataset<LabelledImage> open(Spec spec, PluginContext context) {
-    Path root = spec.root().toAbsolutePath().normalize();
-    List<String> folders = classFolders(root, spec.classSubset());
+    DatasetRoot dataset = new DatasetRoot(spec.root());
+    Path root = dataset.path();
+    List<String> folders = classFolders(dataset, spec.classSubset());
     List<String> names =
         spec.classNames() != null ? ClassNames.read(spec.classNames(), folders) : folders;
     // the listing is names only (a few tens of bytes an image), never pixels
@@ -89,16 +92,27 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
                 .toList()) {
           files.add(f);
           labels.add(label);
-          fp.addFileEntry(root, f);
+          if (dataset.staysInside(f)) {
+            fp.addFileEntry(root, f);
+          } else {
+            // refused when reached; nothing outside the root is read, not even its size
+            fp.add(root.relativize(f).toString().replace('\\', '/'));
+          }
         }
       } catch (IOException e) {
         throw new DatasetFormatException(
-            dir.toString(), "", "cannot list class folder: " + e.getMessage());
+            dir.toString(), "", "cannot list class folder: " + FailureText.of(e));
       }
     }
     if (files.isEmpty()) {
       throw new DatasetFormatException(
-          root.toString(), "", "no images found in " + folders.size() + " class folders");
+          root.toString(),
+          "",
+          "no images found in "
+              + folders.size()
+              + " class folders (expected files ending in "
+              + String.join(", ", EXTENSIONS.stream().sorted().toList())
+              + ")");
     }
     names.forEach(fp::add);
     ImageDecoder decoder =
@@ -114,8 +128,8 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
               files.size(),
               i -> {
                 String id = root.relativize(files.get(i)).toString().replace('\\', '/');
-                return new LabelledImage(
-                    id, new FileImageSource(files.get(i), id, decoder), labels.get(i));
+                Path file = dataset.confine(files.get(i), id);
+                return new LabelledImage(id, new FileImageSource(file, id, decoder), labels.get(i));
               });
         });
   }
@@ -126,39 +140,66 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
     return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
-  private static List<String> classFolders(Path root, Path subsetFile) {
+  private static List<String> classFolders(DatasetRoot dataset, Path subsetFile) {
+    Path root = dataset.path();
     List<String> all;
     try (Stream<Path> list = Files.list(root)) {
+      // sorted as strings, as torchvision sorts the folder names
       all = list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new DatasetFormatException(
-          root.toString(), "", "cannot list class folders: " + e.getMessage());
+          root.toString(), "", "cannot list class folders: " + FailureText.of(e));
     }
     if (all.isEmpty()) {
       throw new DatasetFormatException(
           root.toString(), "", "no class folders (expected root/<class>/<image>)");
     }
-    if (subsetFile == null) {
-      return all;
-    }
-    List<String> subset = new ArrayList<>();
-    try {
-      List<String> lines = Files.readAllLines(subsetFile);
-      for (int i = 0; i < lines.size(); i++) {
-        String folder = lines.get(i).strip();
-        if (folder.isEmpty()) {
-          continue;
-        }
-        if (!all.contains(folder)) {
-          throw new DatasetFormatException(
-              subsetFile.toString(),
-              "line " + (i + 1),
-              "class folder '" + folder + "' does not exist under " + root);
-        }
-        subset.add(folder);
+    List<String> chosen = subsetFile == null ? all : subset(subsetFile, all, root);
+    List<String> outside = new ArrayList<>();
+    for (String folder : chosen) {
+      if (!dataset.staysInside(root.resolve(folder))) {
+        outside.add(folder);
       }
+    }
+    if (!outside.isEmpty()) {
+      throw new DatasetFormatException(
+          root.toString(),
+          "",
+          (outside.size() == 1
+                  ? "class folder '" + outside.get(0) + "' is a symbolic link that leads"
+                  : outside.size()
+                      + " class folders are symbolic links that lead ("
+                      + String.join(", ", outside.subList(0, Math.min(10, outside.size())))
+                      + (outside.size() > 10 ? " and " + (outside.size() - 10) + " more" : "")
+                      + ")")
+              + " out of the dataset root; class folders (and links to them) must stay inside"
+              + " the root: point 'root' at the folder that really holds them");
+    }
+    return chosen;
+  }
+
+  /** The class folders a {@code class_subset} file names, in its order. */
+  private static List<String> subset(Path subsetFile, List<String> all, Path root) {
+    List<String> subset = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(subsetFile);
     } catch (IOException e) {
-      throw new DatasetFormatException(subsetFile.toString(), "", "cannot read: " + e.getMessage());
+      throw new DatasetFormatException(
+          subsetFile.toString(), "", "cannot read: " + FailureText.of(e), e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String folder = lines.get(i).strip();
+      if (folder.isEmpty()) {
+        continue;
+      }
+      if (!all.contains(folder)) {
+        throw new DatasetFormatException(
+            subsetFile.toString(),
+            "line " + (i + 1),
+            "class folder '" + folder + "' does not exist under " + root);
+      }
+      subset.add(folder);
     }
     return subset;
   }

@@ -1,6 +1,7 @@
 package io.vleval.datasets.layout;
 
 import io.vleval.api.error.VlevalException;
+import io.vleval.datasets.failure.FailureText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class Fingerprint {
     try {
       return add(root.relativize(file).toString().replace('\\', '/')).add(Files.size(file));
     } catch (IOException e) {
-      throw new VlevalException(file + ": cannot read its size: " + e.getMessage(), e);
+      throw new VlevalException(file + ": cannot read its size: " + FailureText.of(e), e);
     }
   }
 
@@ -55,7 +56,7 @@ public final class Fingerprint {
         digest.update(buffer, 0, n);
       }
     } catch (IOException e) {
-      throw new VlevalException(file + ": cannot read: " + e.getMessage(), e);
+      throw new VlevalException(file + ": cannot read: " + FailureText.of(e), e);
     }
     digest.update((byte) 0);
     return this;

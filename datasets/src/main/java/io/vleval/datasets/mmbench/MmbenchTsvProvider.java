@@ -14,11 +14,13 @@ import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Fingerprint;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -73,15 +76,31 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     return MultipleChoiceQuestion.class;
   }
 
-  static CSVParser parser(Reader in) throws IOException {
-    return CSVFormat.TDF
-        .builder()
-        .setHeader()
-        .setSkipHeaderRecord(true)
-        .setIgnoreSurroundingSpaces(false)
-        .setNullString(null)
-        .get()
-        .parse(in);
+  /**
+   * A parser of the TSV's rows. An unnamed column (pandas writes one for its index) is allowed;
+   * other header problems are a format error naming the file.
+   */
+  static CSVParser parser(Reader in, Path tsv) throws IOException {
+    try {
+      return CSVFormat.TDF
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .setIgnoreSurroundingSpaces(false)
+          .setNullString(null)
+          .setAllowMissingColumnNames(true)
+          .get()
+          .parse(in);
+    } catch (IllegalArgumentException e) {
+      throw new DatasetFormatException(
+          tsv.toString(),
+          "line 1",
+          "malformed header: "
+              + FailureText.plain(e.getMessage())
+              + " (expected index, question, hint, A, B, C, D, answer, category, l2-category,"
+              + " split, image)",
+          e);
+    }
   }
 
   static boolean isNan(String v) {
@@ -99,8 +118,26 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     Set<String> referenced = new HashSet<>();
     Set<String> categories = new TreeSet<>();
     long rows = 0;
+    long lastLine = 1;
     try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-        CSVParser p = parser(in)) {
+        CSVParser p = parser(in, tsv)) {
+      Set<String> named = new HashSet<>();
+      Set<String> repeated = new TreeSet<>();
+      for (String name : p.getHeaderNames()) {
+        if (!name.isEmpty() && !named.add(name)) {
+          repeated.add(name);
+        }
+      }
+      if (!repeated.isEmpty()) {
+        throw new DatasetFormatException(
+            tsv.toString(),
+            "line 1",
+            "malformed header: "
+                + (repeated.size() == 1 ? "column " : "columns ")
+                + String.join(", ", repeated.stream().map(c -> "'" + c + "'").toList())
+                + (repeated.size() == 1 ? " appears" : " appear")
+                + " more than once; expected each column once");
+      }
       for (String column : List.of("index", "question", "A", "B", "image")) {
         if (!p.getHeaderMap().containsKey(column)) {
           throw new DatasetFormatException(
@@ -124,9 +161,14 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         if (r.isSet("category") && !isNan(r.get("category"))) {
           categories.add(r.get("category"));
         }
+        lastLine = p.getCurrentLineNumber();
       }
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      throw new DatasetFormatException(tsv.toString(), "", "cannot parse TSV: " + e.getMessage());
+    } catch (CharacterCodingException e) {
+      throw new DatasetFormatException(tsv.toString(), "", "not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new DatasetFormatException(tsv.toString(), "", "cannot read: " + FailureText.of(e), e);
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw malformed(tsv, rows + 1, lastLine + 1, e);
     }
     if (rows == 0) {
       throw new DatasetFormatException(tsv.toString(), "", "no rows");
@@ -139,7 +181,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     try {
       Files.createDirectories(shared);
       try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-          CSVParser p = parser(in)) {
+          CSVParser p = parser(in, tsv)) {
         for (CSVRecord r : p) {
           String index = r.isSet("index") ? r.get("index").strip() : "";
           Path file = shared.resolve(index + ".b64");
@@ -152,7 +194,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       }
     } catch (IOException e) {
       throw new VlevalException(
-          shared + ": cannot cache shared MMBench images: " + e.getMessage(), e);
+          shared + ": cannot cache shared MMBench images: " + FailureText.of(e), e);
     }
     DatasetInfo info = new DatasetInfo(fingerprint, rows, List.of(), tsv.toString());
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
@@ -170,6 +212,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     private final CSVParser parser;
     private final Iterator<CSVRecord> rows;
     private final Map<String, Integer> seen = new HashMap<>();
+    private long lastLine = 1;
 
     RowCursor(Path tsv, Path shared, Set<String> withImage, ImageDecoder decoder) {
       this.tsv = tsv;
@@ -178,9 +221,10 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       this.decoder = decoder;
       try {
         this.reader = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
-        this.parser = parser(reader);
+        this.parser = parser(reader, tsv);
       } catch (IOException e) {
-        throw new DatasetFormatException(tsv.toString(), "", "cannot read: " + e.getMessage());
+        throw new DatasetFormatException(
+            tsv.toString(), "", "cannot read: " + FailureText.of(e), e);
       }
       this.rows = parser.iterator();
     }
@@ -190,10 +234,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         return rows.hasNext();
       } catch (UncheckedIOException | IllegalStateException e) {
-        throw new DatasetFormatException(
-            tsv.toString(),
-            "line " + parser.getCurrentLineNumber(),
-            "cannot parse TSV: " + e.getMessage());
+        throw malformed(tsv, parser.getRecordNumber() + 1, lastLine + 1, e);
       }
     }
 
@@ -203,6 +244,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         throw new NoSuchElementException();
       }
       CSVRecord r = rows.next();
+      lastLine = parser.getCurrentLineNumber();
       String place = "row " + r.getRecordNumber() + " (index " + field(r, "index") + ")";
       String index = field(r, "index");
       String id = isNan(index) ? "row-" + r.getRecordNumber() : index;
@@ -252,12 +294,12 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
               "image refers to row index " + image + ", which has no image of its own");
         }
         Path file = shared.resolve(image + ".b64");
-        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + " " + place);
+        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + ": " + place);
       } else if (isNan(image)) {
         source = null;
       } else {
         String base64 = image;
-        source = lazy(() -> readBase64(base64, id, place), tsv + " " + place);
+        source = lazy(() -> readBase64(base64, id, place), tsv + ": " + place);
       }
       long questionIndex;
       try {
@@ -283,10 +325,15 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       try {
         bytes = Base64.getMimeDecoder().decode(base64);
       } catch (IllegalArgumentException e) {
+        // never echo the field: say what it is not
         throw DatasetFormatException.forSample(
-            id, tsv.toString(), place, "image is not valid base64: " + e.getMessage());
+            id,
+            tsv.toString(),
+            place,
+            "image is not valid base64, expected the image file's bytes in base64 (A-Z, a-z, 0-9,"
+                + " +, / and = padding)");
       }
-      return decoder.decode(bytes, tsv + " " + place);
+      return decoder.decode(bytes, tsv + ": " + place);
     }
 
     private static String field(CSVRecord r, String column) {
@@ -299,7 +346,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         parser.close();
         reader.close();
       } catch (IOException e) {
-        throw new VlevalException(tsv + ": cannot close: " + e.getMessage(), e);
+        throw new VlevalException(tsv + ": cannot close: " + FailureText.of(e), e);
       }
     }
   }
@@ -316,7 +363,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         try {
           return loader.load();
         } catch (IOException e) {
-          throw new VlevalException(origin + ": cannot read image: " + e.getMessage(), e);
+          throw new VlevalException(origin + ": cannot read image: " + FailureText.of(e), e);
         }
       }
 
@@ -325,5 +372,29 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         return origin;
       }
     };
+  }
+
+  /**
+   * A TSV whose quoting breaks the parse: the rows after it cannot be told apart, so the file is
+   * refused, naming the row where it goes wrong.
+   */
+  private static DatasetFormatException malformed(
+      Path tsv, long row, long fromLine, RuntimeException e) {
+    Throwable cause = e.getCause();
+    String place = "row " + row + " (from line " + fromLine + ")";
+    if (cause instanceof CharacterCodingException) {
+      return new DatasetFormatException(tsv.toString(), place, "not UTF-8 text", e);
+    }
+    if (cause instanceof IOException io && !(cause instanceof CSVException)) {
+      return new DatasetFormatException(
+          tsv.toString(), place, "cannot read: " + FailureText.of(io), e);
+    }
+    return new DatasetFormatException(
+        tsv.toString(),
+        place,
+        "malformed TSV: a quoted field is not closed, or a character follows its closing quote;"
+            + " expected tab-separated fields, a field holding a tab, a line break or a quote"
+            + " written as \"...\" with inner quotes doubled",
+        e);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.datasets.failure.FailureText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -150,10 +151,11 @@ public final class SyntheticSuite {
         throw r;
       }
       throw new VlevalException(
-          out + ": writing the synthetic suite failed: " + cause.getMessage(), cause);
+          out + ": writing the synthetic suite failed: " + FailureText.of(cause), cause);
     } catch (IOException e) {
       cleanUp(tmp, e);
-      throw new VlevalException(out + ": writing the synthetic suite failed: " + e.getMessage(), e);
+      throw new VlevalException(
+          out + ": writing the synthetic suite failed: " + FailureText.of(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cleanUp(tmp, e);
@@ -198,7 +200,7 @@ public final class SyntheticSuite {
                 scene.render(),
                 dir.resolve(split)
                     .resolve(folder)
-                    .resolve(String.format("%s_%06d.jpg", split, ++n)));
+                    .resolve(String.format(Locale.ROOT, "%s_%06d.jpg", split, ++n)));
           }
         }
       }
@@ -226,7 +228,7 @@ public final class SyntheticSuite {
       for (int i = 1; i <= count; i++) {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + composer.random().nextInt(4), wh[0], wh[1]);
-        String stem = String.format("%s%08d", prefix, i);
+        String stem = String.format(Locale.ROOT, "%s%08d", prefix, i);
         ImageFiles.writeJpeg(
             scene.render(), ade.resolve("images").resolve(split).resolve(stem + ".jpg"));
         ImageFiles.writePng(
@@ -320,7 +322,7 @@ public final class SyntheticSuite {
           };
       for (int i = 0; i < count; i++) {
         SceneComposer.Pair pair = composer.pair();
-        String file = String.format("synth_%s_%06d.jpg", split, imgId);
+        String file = String.format(Locale.ROOT, "synth_%s_%06d.jpg", split, imgId);
         ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
         List<Map<String, Object>> sentences = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
@@ -461,7 +463,7 @@ public final class SyntheticSuite {
             }
             int start = composer.random().nextInt(300);
             int end = start + 10;
-            String file = String.format("%s_%06d_%06d.mp4", id, start, end);
+            String file = String.format(Locale.ROOT, "%s_%06d_%06d.mp4", id, start, end);
             VideoFiles.writeMp4(
                 clip(composer, videoClass, 16),
                 dir.resolve("videos").resolve(split).resolve(file),
@@ -602,7 +604,7 @@ public final class SyntheticSuite {
     List<String> chinese = new ArrayList<>();
     for (int i = 0; i < scale.xtdImages; i++) {
       SceneComposer.Pair pair = composer.pair();
-      String file = String.format("xtd_%06d.jpg", i);
+      String file = String.format(Locale.ROOT, "xtd_%06d.jpg", i);
       ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
       names.add(file);
       english.add(captionsOf(pair).get(0));

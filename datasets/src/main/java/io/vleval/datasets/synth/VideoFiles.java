@@ -1,6 +1,7 @@
 package io.vleval.datasets.synth;
 
 import io.vleval.api.sample.RgbImage;
+import io.vleval.datasets.failure.FailureText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class VideoFiles {
       }
       recorder.stop();
     } catch (FrameRecorder.Exception e) {
-      throw new IOException(file + ": cannot write video: " + e.getMessage(), e);
+      throw new IOException(file + ": cannot write video: " + FailureText.of(e), e);
     }
   }
 }

@@ -2,13 +2,18 @@ package io.vleval.datasets.video;
 
 import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.datasets.failure.FailureText;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -26,6 +31,10 @@ public final class VideoDecoder {
 
   /** Frames larger than this (either side) are refused before decoding. */
   public static final int MAX_SIDE = 8192;
+
+  /** JavaCV's {@code "avformat_open_input() error -1094995529: Could not open input ..."}. */
+  private static final Pattern FFMPEG_CALL =
+      Pattern.compile("^\\s*[a-z0-9_]+\\(\\) error(?: (-?\\d{1,10}))?\\s*:?\\s*");
 
   public List<RgbImage> sample(Path file, int frames, String sampleId) {
     if (!Files.isRegularFile(file)) {
@@ -56,7 +65,12 @@ public final class VideoDecoder {
       grabber.stop();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       throw DatasetFormatException.forSample(
-          sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
+          sampleId,
+          file.toString(),
+          "",
+          "cannot decode the video: "
+              + describe(e, file)
+              + "; expected a video FFmpeg can decode (MP4, WebM, MKV...)");
     }
     if (out.size() != frames) {
       throw DatasetFormatException.forSample(
@@ -79,23 +93,31 @@ public final class VideoDecoder {
             sampleId,
             file.toString(),
             "",
-            "no decodable video stream of a sane size ("
+            "no video stream of a usable size (found "
                 + grabber.getImageWidth()
                 + "x"
                 + grabber.getImageHeight()
-                + ")");
+                + "; expected 1 to "
+                + MAX_SIDE
+                + " px a side)");
       }
       int n = 0;
       while (grabber.grabImage() != null) {
         if (++n > MAX_FRAMES) {
           throw DatasetFormatException.forSample(
-              sampleId, file.toString(), "", "more than " + MAX_FRAMES + " frames");
+              sampleId,
+              file.toString(),
+              "",
+              "more than " + MAX_FRAMES + " frames; expected a clip of at most that many");
         }
       }
       grabber.stop();
       if (n == 0) {
         throw DatasetFormatException.forSample(
-            sampleId, file.toString(), "", "no decodable frame (truncated or corrupt video)");
+            sampleId,
+            file.toString(),
+            "",
+            "no frame decodes (a truncated or corrupt video); expected at least one frame");
       }
       return n;
     } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -103,7 +125,12 @@ public final class VideoDecoder {
         throw d;
       }
       throw DatasetFormatException.forSample(
-          sampleId, file.toString(), "", "cannot decode video: " + oneLine(e));
+          sampleId,
+          file.toString(),
+          "",
+          "cannot decode the video: "
+              + describe(e, file)
+              + "; expected a video FFmpeg can decode (MP4, WebM, MKV...)");
     }
   }
 
@@ -125,9 +152,73 @@ public final class VideoDecoder {
     return new RgbImage(w, h, rgb);
   }
 
-  private static String oneLine(Exception e) {
-    String m = String.valueOf(e.getMessage());
+  /**
+   * What FFmpeg (through JavaCV) reported, in plain words: the failing step and FFmpeg's own text
+   * for its error code, without JavaCV's hints to developers ("Has setFormat() been called?") or
+   * the file name repeated.
+   */
+  static String describe(Exception e, Path file) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    if (nl >= 0) {
+      m = m.substring(0, nl);
+    }
+    m =
+        FailureText.plain(m)
+            .replace(" \"" + file + "\"", "")
+            .replace("\"" + file + "\"", "the file");
+    Matcher call = FFMPEG_CALL.matcher(m);
+    if (call.find()) {
+      String code = call.group(1);
+      String what = m.substring(call.end()).strip();
+      StringBuilder sb = new StringBuilder(lowerFirst(stripEnd(what)));
+      if (code != null) {
+        long value = Long.parseLong(code);
+        String ffmpeg =
+            value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
+                ? ffmpegError((int) value)
+                : "";
+        sb.append(" (FFmpeg error ").append(code);
+        if (!ffmpeg.isEmpty()) {
+          sb.append(": ").append(lowerFirst(ffmpeg));
+        }
+        sb.append(')');
+      }
+      return sb.toString();
+    }
+    String plain = lowerFirst(stripEnd(m));
+    return plain.isEmpty() ? FailureText.of(e) : plain;
+  }
+
+  private static String ffmpegError(int code) {
+    try (BytePointer buffer = new BytePointer(256)) {
+      if (avutil.av_strerror(code, buffer, buffer.capacity()) < 0) {
+        return "";
+      }
+      byte[] text = new byte[(int) buffer.capacity()];
+      buffer.get(text);
+      int end = 0;
+      while (end < text.length && text[end] != 0) {
+        end++;
+      }
+      return new String(text, 0, end, StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  private static String stripEnd(String s) {
+    String t = s.strip();
+    while (t.endsWith(".") || t.endsWith(":") || t.endsWith("!")) {
+      t = t.substring(0, t.length() - 1).strip();
+    }
+    return t;
+  }
+
+  private static String lowerFirst(String s) {
+    if (s.length() > 1
+        && Character.isUpperCase(s.charAt(0))
+        && Character.isLowerCase(s.charAt(1))) {
+      return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+    return s;
   }
 }

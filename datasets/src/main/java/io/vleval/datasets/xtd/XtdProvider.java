@@ -10,13 +10,14 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.MustExist;
 import io.vleval.api.spec.Required;
+import io.vleval.datasets.failure.FailureText;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.Cursors;
 import io.vleval.datasets.layout.DatasetRoot;
 import io.vleval.datasets.layout.FileImageSource;
 import io.vleval.datasets.layout.Fingerprint;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,14 +121,15 @@ public final class XtdProvider implements DatasetProvider<XtdProvider.Spec> {
       }
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).isBlank()) {
-          throw new DatasetFormatException(file.toString(), "line " + (i + 1), "empty line");
+          throw new DatasetFormatException(
+              file.toString(), "line " + (i + 1), "empty line, expected one entry a line");
         }
       }
       return lines.stream().map(String::strip).toList();
-    } catch (MalformedInputException e) {
-      throw new DatasetFormatException(file.toString(), "", "not UTF-8 text");
+    } catch (CharacterCodingException e) {
+      throw new DatasetFormatException(file.toString(), "", "not UTF-8 text", e);
     } catch (IOException e) {
-      throw new DatasetFormatException(file.toString(), "", "cannot read: " + e.getMessage());
+      throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }
   }
 }

@@ -342,7 +342,7 @@ class ImageDecoderTest {
   @Test
   void unsupportedAndEmptyFiles() throws IOException {
     Path gif = write(smoothImage(8, 8), "gif", "x.gif");
-    assertOneLineError(gif, "unsupported image format");
+    assertOneLineError(gif, "a GIF image, which is not read; expected a JPEG or PNG image");
     Path empty = tmp.resolve("empty.png");
     Files.write(empty, new byte[0]);
     assertOneLineError(empty, "empty");

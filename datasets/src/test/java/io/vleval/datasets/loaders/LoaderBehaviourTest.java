@@ -297,7 +297,8 @@ class LoaderBehaviourTest {
     try (SampleCursor<CaptionedImage> c = d.samples()) {
       assertThatThrownBy(c::next)
           .isInstanceOf(DatasetFormatException.class)
-          .hasMessage(file + ": images[0].sentences: missing or empty 'sentences'")
+          .hasMessage(
+              file + ": images[0].sentences: 'sentences' is empty, expected at least one caption")
           .satisfies(e -> assertThat(((DatasetFormatException) e).sampleId()).isEqualTo("x.jpg"));
       assertThat(c.next().id()).isEqualTo("y.jpg");
     }
@@ -383,10 +384,16 @@ class LoaderBehaviourTest {
   void badCsvRowsAreNamed() throws IOException {
     Path csv = temp.resolve("val.csv");
     Files.writeString(csv, "label,youtube_id,time_start,time_end,split\ngrowing,abc,ten,20,val\n");
-    assertThatThrownBy(
-            () ->
-                new KineticsProvider().open(new KineticsProvider.Spec(csv, temp, null), context()))
-        .hasMessage(csv + ": line 2: time_start and time_end must be whole seconds");
+    Dataset<LabelledVideo> d =
+        new KineticsProvider().open(new KineticsProvider.Spec(csv, temp, null), context());
+    try (SampleCursor<LabelledVideo> c = d.samples()) {
+      assertThatThrownBy(c::next)
+          .isInstanceOf(DatasetFormatException.class)
+          .hasMessage(
+              csv
+                  + ": row 1 (line 2): time_start is 'ten', expected a whole number of seconds"
+                  + " from 0");
+    }
   }
 
   // ---- MMBench ----

@@ -322,7 +322,7 @@ public final class Runner {
             order.add(e.id());
             if (e.listingError() != null) {
               if (onError != OnError.SKIP) {
-                throw e.listingError();
+                throw ListingProblems.of(evaluation, entry.dataset(), e.listingError());
               }
               if (!failed.containsKey(e.id())) {
                 // an entry the loader could not even list: recorded once, then left alone on resume

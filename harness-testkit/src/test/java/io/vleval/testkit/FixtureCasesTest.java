@@ -56,6 +56,11 @@ class FixtureCasesTest {
     assertThatThrownBy(() -> cases.require("internvl/vision", List.of()))
         .isInstanceOf(TestAbortedException.class)
         .hasMessageContaining("deliberately lacks");
+    assertThatThrownBy(() -> cases.require("internvl/vision with hr inputs", List.of()))
+        .as("a listed kind covers its narrower selections")
+        .isInstanceOf(TestAbortedException.class);
+    assertThatThrownBy(() -> cases.require("internvl/visionary", List.of()))
+        .isInstanceOf(AssertionError.class);
     assertThatThrownBy(() -> cases.require("preprocess", List.of("case00")))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("case00");
@@ -64,15 +69,17 @@ class FixtureCasesTest {
   }
 
   @Test
-  void theDefaultRootIsTheRepositorysFixturesFolder() {
-    // Surefire sets vleval.repoRoot; the vendored root holds the three areas
-    if (System.getenv(Fixtures.ENV) == null) {
-      assertThat(Fixtures.root())
-          .isEqualTo(
-              Path.of(System.getProperty("vleval.repoRoot")).resolve("fixtures").normalize());
+  void theRootIsTheEnvironmentsElseTheRepositorysFixturesFolder() {
+    String env = System.getenv(Fixtures.ENV);
+    if (env != null && !env.isBlank()) {
+      assertThat(Fixtures.root()).isEqualTo(Path.of(env));
+    } else {
+      // Surefire sets vleval.repoRoot; the vendored root holds the three areas
+      Path root = Path.of(System.getProperty("vleval.repoRoot")).resolve("fixtures").normalize();
+      assertThat(Fixtures.root()).isEqualTo(root);
+      assertThat(root.resolve("internvl")).isDirectory();
+      assertThat(root.resolve("metrics")).isDirectory();
+      assertThat(root.resolve("preprocess")).isDirectory();
     }
-    assertThat(Fixtures.root().resolve("internvl")).isDirectory();
-    assertThat(Fixtures.root().resolve("metrics")).isDirectory();
-    assertThat(Fixtures.root().resolve("preprocess")).isDirectory();
   }
 }

@@ -185,7 +185,7 @@ public final class FixtureCases {
               + " has no case of kind '"
               + kind
               + "'; a fidelity check must not pass without cases: add one, or list '"
-              + kind
+              + kind.split(" with ", 2)[0]
               + "' in "
               + root.resolve(ABSENT_KINDS)
               + " if the root deliberately lacks it");

@@ -7,7 +7,6 @@ import io.vleval.testkit.FixtureCases;
 import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +21,8 @@ class MetricFixtureFilesTest {
   @Test
   void everyJsonFileIsOfAFamilyTheTestsCheck() {
     FixtureCases root = FixtureCases.of();
-    List<Path> files = root.files("metrics", "json");
-    assertThat(files).as("JSON files under %s", root.area("metrics")).isNotEmpty();
-    for (Path file : files) {
+    // no files is no error here: each family's own tests fail when it has no case
+    for (Path file : root.files("metrics", "json")) {
       JsonNode json = Fixtures.read(file);
       assertThat(json.path("family").asText())
           .as("'family' of %s", root.relative(file))

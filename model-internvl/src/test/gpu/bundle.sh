@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what the GPU check needs into one archive for a GPU machine that has a CUDA PyTorch but no Java:
 # a jlink'ed Java 17 runtime (with the JNI headers), the module's classes and DJL jars, the InternVL
-# fixtures, and DJL 0.36.0's JNI sources (from a DJL git checkout; nothing of it is kept in this repo).
+# cases of the fixture root (VLEVAL_FIXTURES, else the repository's fixtures/), and DJL 0.36.0's JNI sources (from a DJL git checkout; nothing of it is kept in this repo).
 #   model-internvl/src/test/gpu/bundle.sh DJL_GIT_DIR [OUT.tar.xz]
 # Then, on the GPU machine: mkdir b && tar -xJf OUT.tar.xz -C b && bash b/run-on-gpu.sh
 set -euo pipefail
@@ -11,20 +11,22 @@ out=$(realpath -m "${2:-$root/target/gpu-check.tar.xz}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
-mvn -q -o -pl model-internvl -am test-compile
+mvn -q -o -pl model-internvl -am test-compile -Dspotless.check.skip=true
 mvn -q -o -pl model-internvl dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
 mkdir -p "$work/b/lib" "$work/b/classes/test/io/vleval/model/internvl/device" "$work/b/native/api" "$work/b/native/build/include" "$work/b/fixtures"
 # only what GpuCheck loads: no CPU libtorch (the machine's own is used), no video; the tokenizers jar
 # keeps only its linux-x86_64 library (the training part tokenizes captions)
-tr ':' '\n' < "$work/cp.txt" | grep -E '/(api-0\.36\.0|gson|jna-|commons-(compress|io|csv|codec)|pytorch-engine|jackson-(databind|core|annotations)|slf4j-api)[^/]*\.jar$' \
+tr ':' '\n' < "$work/cp.txt" | grep -E '/(api-0\.36\.0|gson|jna-|commons-(compress|io|csv|codec)|pytorch-engine|jackson-(databind|core|annotations)|slf4j-api|opentest4j)[^/]*\.jar$' \
   | xargs -I{} cp {} "$work/b/lib/"
 tok=$(tr ':' '\n' < "$work/cp.txt" | grep -E '/tokenizers-[^/]*\.jar$')
 cp "$tok" "$work/b/lib/tokenizers.jar"
 zip -q -d "$work/b/lib/tokenizers.jar" 'native/lib/win-*' 'native/lib/osx-*' 'native/lib/linux-aarch64/*' '*.json' > /dev/null
 cp -r model-internvl/target/classes "$work/b/classes/main"
 cp model-internvl/target/test-classes/io/vleval/model/internvl/device/*.class "$work/b/classes/test/io/vleval/model/internvl/device/"
-for m in harness-api preprocess; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
-fixtures=${VLEVAL_FIXTURES:-$root/../shared/fixtures}
+# the case discovery GpuCheck sorts the fixture folders with (InternVlCases, and the test kit's FixtureCases)
+cp model-internvl/target/test-classes/io/vleval/model/internvl/InternVlCases*.class "$work/b/classes/test/io/vleval/model/internvl/"
+for m in harness-api preprocess harness-testkit; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
+fixtures=${VLEVAL_FIXTURES:-$root/fixtures}
 cp -r "$fixtures/internvl" "$work/b/fixtures/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$work/b/jre"

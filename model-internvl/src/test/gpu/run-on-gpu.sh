@@ -19,5 +19,5 @@ grep -E "error|Error" $OUT/make.log | head -40
 [ $rc -eq 0 ] || { echo "make failed rc=$rc"; exit 3; }
 cp libdjl_torch.so "$TORCH/lib/libdjl_torch.so"
 export PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu$CUV
-CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/preprocess:$B/lib/*"
+CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/preprocess:$B/classes/harness-testkit:$B/lib/*"
 timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures "$@" 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt

@@ -2,16 +2,26 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.api.model.Capability;
+import io.vleval.api.model.CaptionGenerator;
+import io.vleval.api.model.DenseFeatureExtractor;
+import io.vleval.api.model.MultipleChoiceChat;
+import io.vleval.api.model.TextEmbedder;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticSuite;
-import io.vleval.testkit.Fixtures;
+import io.vleval.model.internvl.provider.InternVlProvider;
+import io.vleval.model.internvl.provider.InternVlSpec;
+import io.vleval.testkit.FixtureCases;
+import io.vleval.testkit.FixtureTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,9 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The configs for the paper's real benchmarks in {@code examples/} validate with {@code vleval
  * validate}, run as users run it (a separate JVM with {@code DATA} and {@code CKPT} set), against a
- * synthetic tree in the public layouts standing in for the data and the fixtures' configs standing
- * in for the checkpoints.
+ * synthetic tree in the public layouts standing in for the data and configs of the fixture root's
+ * InternVL cases standing in for the checkpoints: for each checkpoint the examples name, the first
+ * case (in folder order) that has the capabilities the examples ask of it, as the {@code internvl}
+ * plugin reads them from the case's config.json.
  */
+@FixtureTest
 class ExamplesTest {
 
   @TempDir static Path temp;
@@ -58,10 +71,42 @@ class ExamplesTest {
     link(data.resolve("mmbench/MMBench_DEV_EN.tsv"), suite.resolve("mmbench/mmbench_dev_en.tsv"));
     link(data.resolve("xtd"), suite.resolve("xtd"));
     ckpt = Files.createDirectories(temp.resolve("ckpt"));
-    Path fixtures = Fixtures.root().resolve("internvl");
-    checkpoint("InternViT-6B-224px", fixtures.resolve("vit_6b_style/config.json"));
-    checkpoint("InternVL-14B-224px", fixtures.resolve("internvl_cg/config.json"));
-    checkpoint("InternVL-Chat", fixtures.resolve("internvl_chat_internlm2/config.json"));
+    // a vision tower: image embedding and dense features, no text
+    checkpoint(
+        "InternViT-6B-224px",
+        standIn(
+            "internvl/vision",
+            c -> c.contains(DenseFeatureExtractor.class) && !c.contains(TextEmbedder.class),
+            null));
+    // InternVL-C/-G: text embedding with head c, captioning with head g
+    checkpoint(
+        "InternVL-14B-224px",
+        standIn(
+            "internvl/contrastive",
+            c -> c.contains(CaptionGenerator.class) && c.contains(TextEmbedder.class),
+            InternVlSpec.Head.G));
+    checkpoint(
+        "InternVL-Chat", standIn("internvl/chat", c -> c.contains(MultipleChoiceChat.class), null));
+  }
+
+  /**
+   * The config.json of the first InternVL case of the fixture root whose capabilities (with the
+   * given head) pass the test; fails when there is none (unless the root lacks the kind).
+   */
+  private static Path standIn(
+      String kind, Predicate<Set<Class<? extends Capability>>> fits, InternVlSpec.Head head) {
+    FixtureCases cases = FixtureCases.of();
+    InternVlProvider provider = new InternVlProvider();
+    List<String> found = new ArrayList<>();
+    for (Path dir : cases.folders("internvl")) {
+      if (Files.isRegularFile(dir.resolve("config.json"))
+          && fits.test(
+              provider.capabilities(
+                  new InternVlSpec(dir, null, null, null, null, head, null, null)))) {
+        found.add(cases.relative(dir));
+      }
+    }
+    return cases.root().resolve(cases.require(kind, found).get(0)).resolve("config.json");
   }
 
   private static void link(Path at, Path target) throws IOException {

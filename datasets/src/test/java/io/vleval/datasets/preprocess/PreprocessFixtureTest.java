@@ -10,58 +10,72 @@ import io.vleval.api.sample.RgbImage;
 import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.preprocess.ImageTransform;
 import io.vleval.preprocess.PilResample;
-import io.vleval.testkit.Fixtures;
+import io.vleval.testkit.FixtureCases;
+import io.vleval.testkit.FixtureTest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestReporter;
 
 /**
  * Golden parity with the reference pipeline (torchvision 0.14 on PIL 9.4): one dynamic test per
- * case listed in {@code preprocess/cases.json}, with the tolerance its README states. The fixture
- * root is {@code $VLEVAL_FIXTURES}, else {@code <repoRoot>/../shared/fixtures}; a missing root
- * fails, it is never skipped.
+ * case of the fixture root's {@code preprocess/}, with the tolerance its README states. The cases
+ * are those listed by every index file there (any {@code *.json} with a {@code cases} array; file
+ * names in it are relative to the index), so a case added to any root is tested. A root without
+ * preprocessing cases fails, unless it lists the kind {@code preprocess} in {@code
+ * absent-kinds.txt} (see {@link FixtureCases}).
  */
+@FixtureTest
 class PreprocessFixtureTest {
 
-  static Path fixtureRoot() {
-    Path root = Fixtures.root();
-    if (!Files.isDirectory(root.resolve("preprocess"))) {
-      fail(
-          "golden fixtures not found: "
-              + root.resolve("preprocess")
-              + " is not a directory (set VLEVAL_FIXTURES)");
+  /** One case of an index file: the folder its files are in, and its entry. */
+  record Case(Path dir, JsonNode entry, String label) {
+    @Override
+    public String toString() {
+      return label;
     }
-    return root;
+  }
+
+  static List<Case> cases() throws IOException {
+    FixtureCases root = FixtureCases.of();
+    List<Case> out = new ArrayList<>();
+    for (Path index : root.files("preprocess", "json")) {
+      JsonNode cases = new ObjectMapper().readTree(index.toFile()).path("cases");
+      if (!cases.isArray()) {
+        continue;
+      }
+      for (JsonNode c : cases) {
+        out.add(
+            new Case(
+                index.getParent(),
+                c,
+                c.path("case").asText()
+                    + " "
+                    + c.path("mode").asText()
+                    + " "
+                    + c.path("width").asInt()
+                    + "x"
+                    + c.path("height").asInt()
+                    + "->"
+                    + c.path("size").asInt()
+                    + " ["
+                    + root.relative(index)
+                    + "]"));
+      }
+    }
+    return root.require("preprocess", out);
   }
 
   @TestFactory
-  List<DynamicTest> everyGoldenCase(TestReporter reporter) throws IOException {
-    Path dir = fixtureRoot().resolve("preprocess");
-    JsonNode cases = new ObjectMapper().readTree(dir.resolve("cases.json").toFile()).path("cases");
-    assertThat(cases.isArray() && cases.size() > 0).as("cases.json lists cases").isTrue();
-    List<DynamicTest> tests = new ArrayList<>();
-    for (JsonNode c : cases) {
-      tests.add(
-          DynamicTest.dynamicTest(
-              c.path("case").asText()
-                  + " "
-                  + c.path("mode").asText()
-                  + " "
-                  + c.path("width").asInt()
-                  + "x"
-                  + c.path("height").asInt()
-                  + "->"
-                  + c.path("size").asInt(),
-              () -> check(dir, c, reporter)));
-    }
-    return tests;
+  Stream<DynamicTest> everyGoldenCase(TestReporter reporter) throws IOException {
+    return DynamicTest.stream(
+        cases().stream(), Case::toString, c -> check(c.dir(), c.entry(), reporter));
   }
 
   private static void check(Path dir, JsonNode c, TestReporter reporter) throws IOException {

@@ -6,68 +6,82 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import io.vleval.testkit.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden parity of InternVL-Chat (InternViT-300M style + pixel shuffle + mlp1 + InternLM2) with the
- * reference ({@code internvl_chat_internlm2}): every expected tensor within 1e-4, same next-token
- * arg-max.
+ * Golden parity of InternVL-Chat (InternViT + pixel shuffle + mlp1 + the LLM) with the reference,
+ * on every InternVL-Chat case of the fixture root: every expected tensor within 1e-4, same
+ * next-token arg-max.
  */
+@FixtureTest
 class InternVlChatParityTest {
 
-  static Path caseDir() {
-    Path dir = Fixtures.root().resolve("internvl").resolve("internvl_chat_internlm2");
-    assertThat(dir.resolve("expected.safetensors"))
-        .as("fixture case internvl_chat_internlm2")
-        .isRegularFile();
-    return dir;
+  static List<InternVlCases.Case> cases() {
+    return InternVlCases.of(InternVlCases.Kind.CHAT);
   }
 
-  @Test
-  void everyExpectedTensorMatches() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyExpectedTensorMatches(InternVlCases.Case c) {
     Map<String, Double> errors = new TreeMap<>();
-    measure(DataType.FLOAT32, errors, new TreeMap<>());
-    ParityMath.report("internvl_chat_internlm2", errors);
-    assertThat(errors)
-        .hasSize(6)
-        .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
+    measure(c, DataType.FLOAT32, errors, new TreeMap<>());
+    ParityMath.report(c.name(), errors);
+    assertThat(errors.keySet()).as("checked tensors").isEqualTo(c.expected());
+    assertThat(errors).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-4));
   }
 
   /**
    * {@code dtype: float16}: native half precision within 1e-2 of each tensor's largest reference
    * value, same next token.
    */
-  @Test
-  void float16ComputeStaysWithinHalfPrecisionOfTheReference() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void float16ComputeStaysWithinHalfPrecisionOfTheReference(InternVlCases.Case c) {
     Map<String, Double> errors = new TreeMap<>();
     Map<String, Double> relative = new TreeMap<>();
-    measure(DataType.FLOAT16, errors, relative);
-    ParityMath.report("internvl_chat_internlm2_float16", errors);
-    assertThat(relative)
-        .hasSize(6)
-        .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
+    measure(c, DataType.FLOAT16, errors, relative);
+    ParityMath.report(c.name() + "_float16", errors);
+    assertThat(relative.keySet()).isEqualTo(c.expected());
+    assertThat(relative).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
     assertThat(errors.get("logits")).as("really computed in float16").isGreaterThan(1e-5);
   }
 
   private static void measure(
-      DataType dtype, Map<String, Double> errors, Map<String, Double> relative) {
-    Path dir = caseDir();
+      InternVlCases.Case c,
+      DataType dtype,
+      Map<String, Double> errors,
+      Map<String, Double> relative) {
+    Path dir = c.dir();
     try (InternVlChat model = InternVlChat.load(dir, Device.cpu(), dtype);
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
         SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
         NDManager batch = model.manager().newSubManager()) {
-      assertThat(model.config().numImageToken()).isEqualTo(4);
       NDArray pixels = in.toNDArray("pixel_values", batch);
       long[] ids = in.longs("input_ids");
       long context = in.longs("img_context_token_id")[0];
+      // the prompt holds num_image_token context tokens per tile, as the reference computes it
+      String reference = expected.metadata().get("num_image_token");
+      if (reference != null) {
+        assertThat(model.config().numImageToken())
+            .as("num_image_token")
+            .isEqualTo(Integer.parseInt(reference));
+      }
+      long tiles = pixels.getShape().get(0);
+      assertThat(Arrays.stream(ids).filter(id -> id == context).count())
+          .as("image context tokens of the prompt")
+          .isEqualTo(tiles * model.config().numImageToken());
       NDArray selected = model.selectedHiddenState(pixels);
       NDArray shuffled = model.pixelShuffle(selected);
       NDArray vit = model.project(shuffled);

@@ -6,30 +6,32 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import io.vleval.testkit.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden parity of InternVL-C/-G with the reference PyTorch code ({@code internvl_cg}): every
- * expected tensor within 1e-4 max abs, exact position ids, identical next-token arg-max.
+ * Golden parity of InternVL-C/-G with the reference PyTorch code, on every InternVL-C/-G case of
+ * the fixture root: every expected tensor within 1e-4 max abs, exact position ids, identical
+ * next-token arg-max.
  */
+@FixtureTest
 class InternVlCgParityTest {
 
   static final double TOLERANCE = 1e-4;
 
-  static Path caseDir() {
-    Path dir = Fixtures.root().resolve("internvl").resolve("internvl_cg");
-    assertThat(dir.resolve("expected.safetensors")).as("fixture case internvl_cg").isRegularFile();
-    return dir;
+  static List<InternVlCases.Case> cases() {
+    return InternVlCases.of(InternVlCases.Kind.CONTRASTIVE);
   }
 
   static long[][] rows(SafetensorsFile f, String key) {
@@ -43,11 +45,13 @@ class InternVlCgParityTest {
     return out;
   }
 
-  @Test
-  void everyExpectedTensorMatches() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyExpectedTensorMatches(InternVlCases.Case c) {
     Map<String, Double> errors = new TreeMap<>();
-    measure(DataType.FLOAT32, errors, new TreeMap<>());
-    ParityMath.report("internvl_cg", errors);
+    measure(c, DataType.FLOAT32, errors, new TreeMap<>());
+    ParityMath.report(c.name(), errors);
+    assertThat(errors.keySet()).as("checked tensors").containsAll(c.expected());
     assertThat(errors).allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
   }
 
@@ -55,12 +59,13 @@ class InternVlCgParityTest {
    * {@code dtype: float16}: native half precision within 1e-2 of each tensor's largest reference
    * value, same argmax.
    */
-  @Test
-  void float16ComputeStaysWithinHalfPrecisionOfTheReference() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void float16ComputeStaysWithinHalfPrecisionOfTheReference(InternVlCases.Case c) {
     Map<String, Double> errors = new TreeMap<>();
     Map<String, Double> relative = new TreeMap<>();
-    measure(DataType.FLOAT16, errors, relative);
-    ParityMath.report("internvl_cg_float16", errors);
+    measure(c, DataType.FLOAT16, errors, relative);
+    ParityMath.report(c.name() + "_float16", errors);
     assertThat(relative)
         .hasSameSizeAs(errors)
         .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(1e-2));
@@ -69,29 +74,26 @@ class InternVlCgParityTest {
 
   /**
    * Runs every output of the case in a compute type; fills max abs and relative (to max
-   * |reference|) errors.
+   * |reference|) errors of every float tensor, and checks the position ids exactly.
    */
   private static void measure(
-      DataType dtype, Map<String, Double> errors, Map<String, Double> relative) {
-    Path dir = caseDir();
+      InternVlCases.Case c,
+      DataType dtype,
+      Map<String, Double> errors,
+      Map<String, Double> relative) {
+    Path dir = c.dir();
     try (InternVlCg model = InternVlCg.load(dir, Device.cpu(), dtype);
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
         SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
         NDManager batch = model.manager().newSubManager()) {
       NDArray pixels = in.toNDArray("pixel_values", batch);
       long[][] text = rows(in, "text_input_ids");
-      long[][] prefix = rows(in, "caption_prefix_ids");
-      long[][] prefixMask = rows(in, "caption_attention_mask");
       NDArray vision = model.vision(pixels);
       NDArray imageC = model.imageEmbedsC(vision);
       NDArray imageG = model.imageEmbedsG(vision);
       NDArray textHidden = model.textHidden(text, batch);
       NDArray textEmbeds = model.textEmbeds(textHidden, text);
       int nq = model.config().qllama().numQueryTokens();
-      NDArray captionLogits =
-          model
-              .qllama()
-              .logits(model.captionHidden(vision, prefix, prefixMask).get(":, " + nq + ":, :"));
       Map<String, NDArray> actual = new LinkedHashMap<>();
       actual.put("vision_last_hidden_state", vision);
       actual.put("image_embeds_c", imageC);
@@ -103,18 +105,28 @@ class InternVlCgParityTest {
       actual.put("qllama_query_hidden_state", model.queryOutputs(vision));
       actual.put("logits_per_image_g", model.logitsPerImage(imageG, textEmbeds));
       actual.put("logits_per_text_g", model.logitsPerImage(imageG, textEmbeds).transpose());
-      actual.put("caption_logits", captionLogits);
-      actual.put("caption_next_token_logits", captionLogits.get(":, -1, :"));
-      Set<String> keys = expected.keys();
-      assertThat(keys).as("expected tensors of internvl_cg").contains("caption_position_ids");
-      for (String key : keys) {
+      long[][] prefixMask = null;
+      if (c.hasCaptioning()) {
+        long[][] prefix = rows(in, "caption_prefix_ids");
+        prefixMask = rows(in, "caption_attention_mask");
+        NDArray captionLogits =
+            model
+                .qllama()
+                .logits(model.captionHidden(vision, prefix, prefixMask).get(":, " + nq + ":, :"));
+        actual.put("caption_logits", captionLogits);
+        actual.put("caption_next_token_logits", captionLogits.get(":, -1, :"));
+      }
+      for (String key : expected.keys()) {
         if (key.equals("caption_position_ids")) {
+          assertThat(prefixMask).as("caption inputs for " + key).isNotNull();
           long[] want = expected.longs(key);
           long[] got =
               Arrays.stream(InternVlCg.captionPositions(prefixMask, nq))
                   .flatMapToLong(Arrays::stream)
                   .toArray();
           assertThat(got).as(key).containsExactly(want);
+          errors.put(key, 0.0);
+          relative.put(key, 0.0);
           continue;
         }
         assertThat(actual)

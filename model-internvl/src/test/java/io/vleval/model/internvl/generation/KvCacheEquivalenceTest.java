@@ -6,24 +6,29 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.chat.InternVlChat;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.llm.PromptDecoding;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import io.vleval.testkit.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Generation with the key/value cache gives token for token what re-running the whole sequence at
- * every step gives, on the fixtures' tiny models: InternVL-G captioning (queries, cross-attention
- * in the prefill) and InternVL-Chat with InternLM2 (grouped-query attention, image tokens).
+ * every step gives, on the tiny models of the fixture root: InternVL-G captioning (queries,
+ * cross-attention in the prefill) on every InternVL-C/-G case with captioning inputs, and
+ * InternVL-Chat (grouped-query attention, image tokens) on every InternVL-Chat case.
  */
+@FixtureTest
 class KvCacheEquivalenceTest {
 
   static List<GenerationSettings> settings() {
@@ -35,19 +40,36 @@ class KvCacheEquivalenceTest {
         new GenerationSettings(4, 0, 10, 2.0));
   }
 
-  static Path fixture(String name) {
-    return Fixtures.root().resolve("internvl").resolve(name);
+  static Stream<Arguments> captioningCases() {
+    return combine(
+        InternVlCases.of(
+            InternVlCases.Kind.CONTRASTIVE,
+            InternVlCases.Case::hasCaptioning,
+            InternVlCases.Kind.CONTRASTIVE.id() + " with captioning inputs"));
   }
 
-  @ParameterizedTest(name = "InternVL-G caption {0}")
-  @MethodSource("settings")
-  void internVlGCaptioning(GenerationSettings settings) {
-    Path dir = fixture("internvl_cg");
+  static Stream<Arguments> chatCases() {
+    return combine(InternVlCases.of(InternVlCases.Kind.CHAT));
+  }
+
+  private static Stream<Arguments> combine(List<InternVlCases.Case> cases) {
+    return cases.stream().flatMap(c -> settings().stream().map(s -> Arguments.of(c, s)));
+  }
+
+  @ParameterizedTest(name = "InternVL-G caption {0} {1}")
+  @MethodSource("captioningCases")
+  void internVlGCaptioning(InternVlCases.Case c, GenerationSettings settings) {
+    Path dir = c.dir();
     try (InternVlCg model = InternVlCg.load(dir, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
         NDManager batch = model.manager().newSubManager()) {
       NDArray pixels = in.toNDArray("pixel_values", batch).get("0:1");
-      long[] prompt = Arrays.copyOf(in.longs("caption_prefix_ids"), 5);
+      // the first prompt of the case, without its padding
+      long[] ids = in.longs("caption_prefix_ids");
+      long[] mask = in.longs("caption_attention_mask");
+      int width = (int) in.info("caption_prefix_ids").shape()[1];
+      long[] prompt =
+          IntStream.range(0, width).filter(i -> mask[i] == 1).mapToLong(i -> ids[i]).toArray();
       NDArray vision = model.vision(pixels);
       Set<Long> stop = Set.of((long) model.config().qllama().eosTokenId());
       long[] cached;
@@ -65,10 +87,10 @@ class KvCacheEquivalenceTest {
     }
   }
 
-  @ParameterizedTest(name = "InternVL-Chat {0}")
-  @MethodSource("settings")
-  void internVlChat(GenerationSettings settings) {
-    Path dir = fixture("internvl_chat_internlm2");
+  @ParameterizedTest(name = "InternVL-Chat {0} {1}")
+  @MethodSource("chatCases")
+  void internVlChat(InternVlCases.Case c, GenerationSettings settings) {
+    Path dir = c.dir();
     try (InternVlChat model = InternVlChat.load(dir, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
         NDManager batch = model.manager().newSubManager()) {

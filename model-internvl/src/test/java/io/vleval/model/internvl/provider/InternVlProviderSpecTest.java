@@ -17,7 +17,8 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
-import io.vleval.testkit.Fixtures;
+import io.vleval.model.internvl.InternVlCases;
+import io.vleval.testkit.FixtureTest;
 import io.vleval.testkit.SpecYaml;
 import io.vleval.testkit.fake.FakeImages;
 import java.nio.file.Files;
@@ -25,8 +26,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Spec defaults and refusals, capabilities per checkpoint kind and head, provenance, and memory.
@@ -34,10 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 class InternVlProviderSpecTest {
 
   @TempDir Path temp;
-
-  static Path fixture(String name) {
-    return Fixtures.root().resolve("internvl").resolve(name);
-  }
 
   InternVlSpec bind(String yaml) {
     return new SpecYaml(temp).bind(InternVlSpec.class, yaml);
@@ -70,27 +72,55 @@ class InternVlProviderSpecTest {
     assertThatThrownBy(() -> bind("batch_size: 0\n")).hasMessageContaining("batch_size");
   }
 
-  @Test
-  void capabilitiesComeFromTheConfigAndTheHead() {
+  /** Every case of the fixture root, by kind: what its config.json makes of it, per head. */
+  @FixtureTest
+  @TestFactory
+  Stream<DynamicTest> capabilitiesComeFromTheConfigAndTheHead() {
     InternVlProvider p = new InternVlProvider();
-    assertThat(p.capabilities(bind("checkpoint: " + fixture("vit_6b_style") + "\n")))
-        .containsExactlyInAnyOrder(
-            ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
-    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\n")))
-        .containsExactlyInAnyOrder(
-            ImageEmbedder.class,
-            TextEmbedder.class,
-            VideoEmbedder.class,
-            DenseFeatureExtractor.class);
-    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_cg") + "\nhead: g\n")))
-        .contains(CaptionGenerator.class, TextEmbedder.class);
-    assertThat(p.capabilities(bind("checkpoint: " + fixture("internvl_chat_internlm2") + "\n")))
-        .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+    Stream<DynamicTest> vision =
+        DynamicTest.stream(
+            InternVlCases.of(InternVlCases.Kind.VISION).stream(),
+            c -> "vision " + c,
+            c ->
+                assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
+                    .containsExactlyInAnyOrder(
+                        ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class));
+    Stream<DynamicTest> contrastive =
+        DynamicTest.stream(
+            InternVlCases.of(InternVlCases.Kind.CONTRASTIVE).stream(),
+            c -> "InternVL-C/-G " + c,
+            c -> {
+              assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
+                  .containsExactlyInAnyOrder(
+                      ImageEmbedder.class,
+                      TextEmbedder.class,
+                      VideoEmbedder.class,
+                      DenseFeatureExtractor.class);
+              assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\nhead: g\n")))
+                  .contains(CaptionGenerator.class, TextEmbedder.class);
+            });
+    Stream<DynamicTest> chat =
+        DynamicTest.stream(
+            InternVlCases.of(InternVlCases.Kind.CHAT).stream(),
+            c -> "InternVL-Chat " + c,
+            c ->
+                assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
+                    .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class));
+    return Stream.of(vision, contrastive, chat).flatMap(t -> t);
   }
 
-  @Test
-  void loadsAVisionCheckpointAndRecordsWeightsChecksumEngineAndDevice() throws Exception {
-    Path dir = fixture("vit_300m_style");
+  static List<InternVlCases.Case> visionCases() {
+    return InternVlCases.of(InternVlCases.Kind.VISION);
+  }
+
+  @FixtureTest
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("visionCases")
+  void loadsAVisionCheckpointAndRecordsWeightsChecksumEngineAndDevice(InternVlCases.Case c)
+      throws Exception {
+    Path dir = c.dir();
+    int grid = c.config().path("image_size").asInt() / c.config().path("patch_size").asInt();
+    int width = c.config().path("hidden_size").asInt();
     try (Model model =
         new InternVlProvider()
             .load(
@@ -114,8 +144,8 @@ class InternVlProviderSpecTest {
           .hasSize(3)
           .allSatisfy(
               f -> {
-                assertThat(f.gridHeight()).isEqualTo(4);
-                assertThat(f.channels()).isEqualTo(64);
+                assertThat(f.gridHeight()).isEqualTo(grid);
+                assertThat(f.channels()).isEqualTo(width);
               });
       float[][] e =
           model

@@ -8,21 +8,26 @@ import ai.djl.ndarray.NDManager;
 import io.vleval.api.model.Model;
 import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.plugin.PluginContext;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
-import io.vleval.testkit.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Text embedding of non-Latin scripts end to end: the {@code internvl_cg} fixture weights with a
- * character-level tokenizer.json of our own (test resources), loaded through the provider.
+ * Text embedding of non-Latin scripts end to end: the weights of every InternVL-C/-G case of the
+ * fixture root whose vocabulary holds the ids of these texts, with a character-level tokenizer.json
+ * of our own (test resources), loaded through the provider.
  */
 class MultilingualTextEmbeddingTest {
 
@@ -31,21 +36,49 @@ class MultilingualTextEmbeddingTest {
 
   @TempDir Path temp;
 
-  Path checkpoint() throws IOException {
-    Path fixture = Fixtures.root().resolve("internvl").resolve("internvl_cg");
-    Path dir = Files.createDirectories(temp.resolve("internvl-cg-multilingual"));
-    Files.copy(fixture.resolve("config.json"), dir.resolve("config.json"));
-    Files.copy(fixture.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+  /** The InternVL-C/-G cases whose QLLaMA vocabulary holds every id of {@link #TEXTS}. */
+  static List<InternVlCases.Case> cases() throws IOException {
+    Path dir = Files.createTempDirectory("multilingual-tokenizer");
+    long highest = 0;
+    try {
+      copyTokenizer(dir);
+      try (TextTokenizer t = TextTokenizer.load(dir)) {
+        for (long[] row : ClipText.encode(t, TEXTS, 1, 2)) {
+          highest = Math.max(highest, Arrays.stream(row).max().orElse(0));
+        }
+      }
+    } finally {
+      Files.delete(dir.resolve("tokenizer.json"));
+      Files.delete(dir);
+    }
+    long needed = highest + 1;
+    return InternVlCases.of(
+        InternVlCases.Kind.CONTRASTIVE,
+        c -> c.config().path("qllama_config").path("vocab_size").asLong() >= needed,
+        InternVlCases.Kind.CONTRASTIVE.id() + " with a vocabulary of at least " + needed + " ids");
+  }
+
+  private static void copyTokenizer(Path dir) throws IOException {
     try (InputStream in =
-        getClass().getResourceAsStream("/tokenizers/multilingual/tokenizer.json")) {
+        MultilingualTextEmbeddingTest.class.getResourceAsStream(
+            "/tokenizers/multilingual/tokenizer.json")) {
       Files.copy(in, dir.resolve("tokenizer.json"));
     }
+  }
+
+  /** A checkpoint folder with the case's config and weights and the test tokenizer. */
+  Path checkpoint(InternVlCases.Case c) throws IOException {
+    Path dir = Files.createDirectories(temp.resolve(c.name() + "-multilingual"));
+    Files.copy(c.dir().resolve("config.json"), dir.resolve("config.json"));
+    Files.copy(c.dir().resolve("model.safetensors"), dir.resolve("model.safetensors"));
+    copyTokenizer(dir);
     return dir;
   }
 
   @Test
   void tokenizerCoversEveryScriptAndRoundTrips() throws IOException {
-    try (TextTokenizer t = TextTokenizer.load(checkpoint())) {
+    copyTokenizer(temp);
+    try (TextTokenizer t = TextTokenizer.load(temp)) {
       for (String text : TEXTS) {
         long[] ids = t.encode(ClipText.PREFIX + text, false);
         assertThat(ids).as(text).doesNotContain(0L).hasSizeGreaterThan(text.length());
@@ -58,9 +91,12 @@ class MultilingualTextEmbeddingTest {
     }
   }
 
-  @Test
-  void embedsNonLatinTextThroughTheProvider() throws IOException {
-    Path dir = checkpoint();
+  @FixtureTest
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void embedsNonLatinTextThroughTheProvider(InternVlCases.Case c) throws IOException {
+    Path dir = checkpoint(c);
+    int embedDim = c.config().path("clip_embed_dim").asInt();
     InternVlSpec spec = new InternVlSpec(dir, null, "cpu", null, 8, null, null, null);
     float[][] batched;
     float[][] single = new float[TEXTS.size()][];
@@ -74,7 +110,7 @@ class MultilingualTextEmbeddingTest {
     // right padding must not change a text's embedding
     for (int i = 0; i < TEXTS.size(); i++) {
       assertThat(batched[i])
-          .hasSize(32)
+          .hasSize(embedDim)
           .usingComparatorWithPrecision(1e-5f)
           .containsExactly(single[i]);
     }

@@ -6,9 +6,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.ParityMath;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import java.io.IOException;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code dtype: float16}: every stand-alone InternViT case computed natively in half precision
- * lands within float16's error of the float32 reference, and really is computed in half precision.
+ * {@code dtype: float16}: every stand-alone InternViT case of the fixture root computed natively in
+ * half precision lands within float16's error of the float32 reference, and really is computed in
+ * half precision.
  *
  * <p>The fixtures hold float32 references only; their README expects native half precision to land
  * at the 1e-2 level. The bound is relative to the largest reference value of each tensor.
  */
+@FixtureTest
 class HalfPrecisionParityTest {
 
   /**
@@ -31,13 +34,14 @@ class HalfPrecisionParityTest {
    */
   private static final double RELATIVE_TOLERANCE = 1e-2;
 
-  static List<Path> visionCases() throws IOException {
+  static List<InternVlCases.Case> visionCases() {
     return InternVitParityTest.visionCases();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("visionCases")
-  void float16ComputeStaysWithinHalfPrecisionOfTheReference(Path dir) {
+  void float16ComputeStaysWithinHalfPrecisionOfTheReference(InternVlCases.Case c) {
+    Path dir = c.dir();
     Map<String, Double> relative = new TreeMap<>();
     double smallest = Double.MAX_VALUE;
     try (InternVit vit = InternVit.load(dir, Device.cpu(), DataType.FLOAT16);

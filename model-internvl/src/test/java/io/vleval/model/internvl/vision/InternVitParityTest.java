@@ -6,29 +6,24 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vleval.model.internvl.config.InternVitConfig;
+import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Golden parity with the reference PyTorch InternViT: every expected tensor of every stand-alone
- * InternViT case (native grid, higher-resolution and non-square grids with interpolated position
- * embeddings, F16 and BF16 weights) within 1e-4 max abs.
+ * InternViT case of the fixture root (native grid, higher-resolution and non-square grids with
+ * interpolated position embeddings, any stored weight type) within 1e-4 max abs.
  */
+@FixtureTest
 class InternVitParityTest {
 
   private static final double TOLERANCE = 1e-4;
@@ -36,35 +31,15 @@ class InternVitParityTest {
       Pattern.compile(
           "(hr_|rect_)?(last_hidden_state|pooler_output|position_embedding|hidden_states\\.(\\d+))");
 
-  /** Cases are selected by what their config says, so composite InternVL cases are left alone. */
-  static List<Path> visionCases() throws IOException {
-    List<Path> cases = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(Fixtures.internvl())) {
-      for (Path dir : dirs.sorted().toList()) {
-        Path config = dir.resolve("config.json");
-        if (!Files.isRegularFile(config)) {
-          continue;
-        }
-        JsonNode root = new ObjectMapper().readTree(config.toFile());
-        if (InternVitConfig.MODEL_TYPE.equals(root.path("model_type").asText())) {
-          cases.add(dir);
-        }
-      }
-    }
-    return cases;
-  }
-
-  @Test
-  void discoversTheKnownVisionCasesAndOnlyThose() throws IOException {
-    List<String> names = visionCases().stream().map(p -> p.getFileName().toString()).toList();
-    assertThat(names)
-        .contains("vit_300m_style", "vit_300m_style_f16", "vit_6b_style", "vit_6b_style_bf16")
-        .doesNotContain("internvl_cg", "internvl_chat_internlm2");
+  /** Every stand-alone InternViT case of the fixture root (composite cases are left alone). */
+  static List<InternVlCases.Case> visionCases() {
+    return InternVlCases.of(InternVlCases.Kind.VISION);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("visionCases")
-  void matchesReference(Path dir) {
+  void matchesReference(InternVlCases.Case c) {
+    Path dir = c.dir();
     Map<String, Double> errors = new TreeMap<>();
     try (InternVit vit = InternVit.load(dir, Device.cpu());
         SafetensorsFile inputs = SafetensorsFile.open(dir.resolve("inputs.safetensors"));

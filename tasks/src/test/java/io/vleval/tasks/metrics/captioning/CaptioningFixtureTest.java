@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.tasks.metrics.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of {@code captioning.json}: scorers, tokenizer and the full COCOEvalCap pipeline. */
+/**
+ * Every captioning case of the fixture root (every file with {@code family: captioning}): scorers,
+ * tokenizer and the full COCOEvalCap pipeline.
+ */
+@FixtureTest
 class CaptioningFixtureTest {
 
   private static final double ABS = 1e-9;
@@ -21,12 +26,13 @@ class CaptioningFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> scorersOnReferenceTokens() {
-    return Fixtures.cases("captioning.json").stream()
+    return Fixtures.cases("captioning").stream()
         .map(
-            c ->
+            f ->
                 dynamicTest(
-                    c.get("name").asText(),
+                    f.toString(),
                     () -> {
+                      JsonNode c = f.json();
                       JsonNode scored =
                           c.get("tokenize").asBoolean() ? c.get("tokenized") : c.get("input");
                       CaptionScores scores = CaptionMetrics.evaluate(samples(scored), false);
@@ -36,13 +42,14 @@ class CaptioningFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> ptbTokenizerMatchesReference() {
-    return Fixtures.cases("captioning.json").stream()
-        .filter(c -> c.get("tokenize").asBoolean())
+    return Fixtures.cases("captioning").stream()
+        .filter(f -> f.json().get("tokenize").asBoolean())
         .map(
-            c ->
+            f ->
                 dynamicTest(
-                    c.get("name").asText(),
+                    f.toString(),
                     () -> {
+                      JsonNode c = f.json();
                       JsonNode input = c.get("input");
                       JsonNode tokenized = c.get("tokenized");
                       for (int i = 0; i < input.size(); i++) {
@@ -62,12 +69,13 @@ class CaptioningFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> fullPipelineFromRawText() {
-    return Fixtures.cases("captioning.json").stream()
+    return Fixtures.cases("captioning").stream()
         .map(
-            c ->
+            f ->
                 dynamicTest(
-                    c.get("name").asText(),
+                    f.toString(),
                     () -> {
+                      JsonNode c = f.json();
                       CaptionScores scores =
                           CaptionMetrics.evaluate(
                               samples(c.get("input")), c.get("tokenize").asBoolean());

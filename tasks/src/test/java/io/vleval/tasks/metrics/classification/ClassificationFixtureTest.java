@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.tasks.metrics.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of {@code zeroshot_classification.json}. */
+/** Every case of every file with {@code family: zeroshot_classification} in the fixture root. */
+@FixtureTest
 class ClassificationFixtureTest {
 
   private static final double ABS = 1e-9;
 
   @TestFactory
   Stream<DynamicNode> cases() {
-    return Fixtures.cases("zeroshot_classification.json").stream()
-        .map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
+    return Fixtures.cases("zeroshot_classification").stream()
+        .map(c -> dynamicTest(c.toString(), () -> check(c)));
   }
 
   static float[][] logits(JsonNode c) {
@@ -35,7 +37,8 @@ class ClassificationFixtureTest {
     return ints;
   }
 
-  private static void check(JsonNode c) {
+  private static void check(Fixtures.Case f) {
+    JsonNode c = f.json();
     float[][] logits = logits(c);
     int[] target = Fixtures.intArray(c.get("target"));
     int numClasses = c.get("n_classes").intValue();

@@ -2,6 +2,7 @@ package io.vleval.tasks.metrics.multiplechoice;
 
 import static io.vleval.tasks.metrics.Fixtures.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.MultipleChoiceScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
+import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,15 +24,21 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * {@code mmbench.json}: every extraction case, every row, every circular group and both reports.
+ * Every MMBench fixture file of the fixture root ({@code family: mmbench}, with the TSV pair found
+ * by content): every extraction case, every row, every circular group and both reports.
  */
+@FixtureTest
 class MmbenchFixtureTest {
 
   private static final double ABS = 1e-12;
 
   @TestFactory
   Stream<DynamicNode> extractionCases() {
-    JsonNode root = Fixtures.metricsJson("mmbench.json");
+    return Fixtures.mmbench().stream()
+        .map(m -> dynamicContainer(m.toString(), extractionCases(m.json())));
+  }
+
+  private static Stream<DynamicNode> extractionCases(JsonNode root) {
     List<DynamicNode> tests = new ArrayList<>();
     JsonNode cases = root.get("extraction_cases");
     for (int i = 0; i < cases.size(); i++) {
@@ -69,9 +77,14 @@ class MmbenchFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> predictionRowsAndReports() {
-    JsonNode root = Fixtures.metricsJson("mmbench.json");
-    Path predictions = Fixtures.metrics().resolve(root.get("files").get("prediction_tsv").asText());
-    Path dataset = Fixtures.metrics().resolve(root.get("files").get("dataset_tsv").asText());
+    return Fixtures.mmbench().stream()
+        .map(m -> dynamicContainer(m.toString(), predictionRowsAndReports(m)));
+  }
+
+  private static Stream<DynamicNode> predictionRowsAndReports(Fixtures.Mmbench fixture) {
+    JsonNode root = fixture.json();
+    Path predictions = fixture.predictions();
+    Path dataset = fixture.dataset();
     JsonNode expected = root.get("expected");
     List<DynamicNode> tests = new ArrayList<>();
     tests.add(

@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.tasks.metrics.Fixtures;
+import io.vleval.testkit.FixtureTest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of {@code retrieval.json}. */
+/** Every case of every file with {@code family: retrieval} in the fixture root. */
+@FixtureTest
 class RetrievalFixtureTest {
 
   private static final double ABS = 1e-6;
 
   @TestFactory
   Stream<DynamicNode> cases() {
-    return Fixtures.cases("retrieval.json").stream()
-        .map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
+    return Fixtures.cases("retrieval").stream().map(c -> dynamicTest(c.toString(), () -> check(c)));
   }
 
   /** The case's score matrix (texts x images) as the reference saw it. */
@@ -45,7 +46,8 @@ class RetrievalFixtureTest {
     return out;
   }
 
-  private static void check(JsonNode c) {
+  private static void check(Fixtures.Case f) {
+    JsonNode c = f.json();
     float[][] scores = scores(c);
     int[] index = Fixtures.intArray(c.get("texts_image_index"));
     int[] ks = Fixtures.intArray(c.get("k_list"));

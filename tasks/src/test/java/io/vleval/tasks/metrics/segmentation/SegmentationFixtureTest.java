@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.tasks.metrics.Fixtures;
 import io.vleval.tasks.metrics.scoring.LabelMaps;
+import io.vleval.testkit.FixtureTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every case of {@code segmentation.json}, inline arrays and PNG files alike. */
+/**
+ * Every case of every file with {@code family: segmentation} in the fixture root: inline arrays and
+ * PNG files (relative to the case's file) alike.
+ */
+@FixtureTest
 class SegmentationFixtureTest {
 
   @TestFactory
   Stream<DynamicNode> cases() {
-    return Fixtures.cases("segmentation.json").stream()
-        .map(c -> dynamicTest(c.get("name").asText(), () -> check(c)));
+    return Fixtures.cases("segmentation").stream()
+        .map(c -> dynamicTest(c.toString(), () -> check(c)));
   }
 
-  static List<int[]> maps(JsonNode c, String inline, String files) {
+  /** The case's label or prediction maps, inline or from PNG files beside its fixture file. */
+  static List<int[]> maps(Fixtures.Case f, String inline, String files) {
+    JsonNode c = f.json();
     List<int[]> out = new ArrayList<>();
     if (c.has(inline)) {
       for (JsonNode image : c.get(inline)) {
@@ -32,17 +39,18 @@ class SegmentationFixtureTest {
         out.add(values.stream().mapToInt(Integer::intValue).toArray());
       }
     } else {
-      for (JsonNode f : c.get(files)) {
-        out.add(LabelMaps.read(Fixtures.metrics().resolve(f.asText())).values());
+      for (JsonNode file : c.get(files)) {
+        out.add(LabelMaps.read(f.resolve(file.asText())).values());
       }
     }
     return out;
   }
 
-  private static void check(JsonNode c) {
+  private static void check(Fixtures.Case f) {
+    JsonNode c = f.json();
     int numClasses = c.get("num_classes").intValue();
-    List<int[]> predictions = maps(c, "predictions", "prediction_files");
-    List<int[]> labels = maps(c, "labels", "label_files");
+    List<int[]> predictions = maps(f, "predictions", "prediction_files");
+    List<int[]> labels = maps(f, "labels", "label_files");
     ClassAreas[] perImage =
         SegmentationMetrics.perImageAreas(
             predictions,

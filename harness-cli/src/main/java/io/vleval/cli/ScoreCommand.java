@@ -70,7 +70,7 @@ final class ScoreCommand implements Runnable {
         names = "--resamples",
         defaultValue = "1000",
         description =
-            "Bootstrap resamples for the 95% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
+            "Bootstrap resamples for the 95%% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
     int resamples;
 
     @Option(

@@ -288,6 +288,41 @@ class GateAndReportCommandsTest {
   }
 
   @Test
+  void reportAllureRewritesTheResultsOfARunMadeWithTheAllureReporter() throws Exception {
+    Path run = run("twice", 8, "", "[{type: allure}]", ExitCode.OK);
+    Path results = run.resolve("allure-results");
+    Files.writeString(results.resolve("0000-other-tool-result.json"), "{\"name\": \"theirs\"}");
+    for (int i = 0; i < 2; i++) {
+      Cli.Result r = Cli.run("report", "allure", run.toString(), "--single-file");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(run.resolve("allure-report/index.html")).isRegularFile();
+    }
+    assertThat(results.resolve("0000-other-tool-result.json")).hasContent("{\"name\": \"theirs\"}");
+    assertThat(results).isDirectoryContaining("glob:**-result.json");
+
+    // a file vleval did not write under a name it needs is neither overwritten nor deleted
+    Files.writeString(results.resolve(".vleval-files"), "");
+    Files.writeString(results.resolve("environment.properties"), "ci.job=nightly\n");
+    Cli.Result refused = Cli.run("report", "allure", run.toString());
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(refused.err().lines().toList())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("error: " + results + ": holds ")
+        .contains("that vleval did not write and would overwrite")
+        .contains("environment.properties");
+    assertThat(results.resolve("environment.properties")).hasContent("ci.job=nightly");
+
+    // nor is a report folder that is not an Allure report
+    Path notes = Files.createDirectories(temp.resolve("notes"));
+    Files.writeString(notes.resolve("todo.txt"), "keep");
+    Files.delete(results.resolve("environment.properties"));
+    Cli.Result mine = Cli.run("report", "allure", run.toString(), "-o", notes.toString());
+    assertThat(mine.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(mine.err()).contains("exists and is not an Allure report (it holds todo.txt)");
+    assertThat(notes.resolve("todo.txt")).hasContent("keep");
+  }
+
+  @Test
   void theCommittedQuickstartBaselinePassesItsGatesAndRendersAnAllureReport() throws Exception {
     Path baseline = Path.of(System.getProperty("vleval.repoRoot"), "examples", "baselines");
     Path copy = Files.createDirectories(temp.resolve("quickstart"));

@@ -89,7 +89,7 @@ public final class AllureResults {
     Path staging = folder.stage();
     try {
       render(run, staging, attachSamples);
-      folder.publish(staging);
+      folder.publish(staging, run.result().runId());
     } catch (AllureResultsWriteException e) {
       throw new VlevalException(
           staging + ": cannot write the Allure results: " + e.getMessage(), e);

@@ -14,17 +14,20 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * An Allure results folder that vleval shares with whoever else writes there (Allure folders
- * commonly gather several producers' results, and CI copies a {@code history/} folder in). vleval
- * records the names of the files it wrote in {@value #MANIFEST}; writing again replaces those files
- * and removes the ones the new results no longer have, writes beside every other file, and refuses
- * to overwrite a file it did not write (unless the new file has exactly the same bytes, which loses
- * nothing). It never deletes a file it has no record of writing.
+ * commonly gather several producers' results, several runs' among them, and CI copies a {@code
+ * history/} folder in). vleval records the files it wrote in {@value #MANIFEST}, each with the run
+ * it came from; writing a run again replaces that run's files and removes the ones its new results
+ * no longer have, writes beside every other file, and refuses to overwrite a file vleval did not
+ * write (unless the new file has exactly the same bytes, which loses nothing). It never deletes a
+ * file it has no record of writing, nor another run's.
  *
  * <p>New results are first written completely into a staging folder inside the results folder, so a
  * failure while rendering them leaves the folder as it was; then each file is moved into place with
@@ -32,7 +35,7 @@ import java.util.stream.Stream;
  */
 final class ResultsFolder {
 
-  /** The names of the files vleval wrote into the folder, one per line. */
+  /** The files vleval wrote into the folder, one per line: the name, a tab, the run's id. */
   static final String MANIFEST = ".vleval-files";
 
   private static final String STAGING_PREFIX = ".vleval-staging-";
@@ -56,20 +59,21 @@ final class ResultsFolder {
 
   /**
    * Moves every file of {@code staging} into the folder, replacing the files vleval wrote before,
-   * removes those of vleval's earlier files that the new results do not have, and deletes the
-   * staging folder.
+   * and removes those of {@code run}'s earlier files that the new results do not have.
    *
+   * @param runId the id of the run the results come from
    * @throws VlevalException naming the files it would overwrite that vleval did not write; then
    *     nothing in the folder has changed
    */
-  void publish(Path staging) {
+  void publish(Path staging, String runId) {
+    String run = String.valueOf(runId);
     Set<String> fresh = names(staging);
-    Set<String> previous = manifest();
+    Map<String, String> previous = manifest();
     List<String> foreign = new ArrayList<>();
     for (String name : fresh) {
       Path target = directory.resolve(name);
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-          && !previous.contains(name)
+          && !previous.containsKey(name)
           && !sameBytes(target, staging.resolve(name))) {
         foreign.add(name);
       }
@@ -87,16 +91,18 @@ final class ResultsFolder {
               + MANIFEST
               + ", so move them away or write the Allure results to another folder");
     }
-    // the manifest names every file that may be ours while files move, so an interrupted write is
-    // still recognised as ours next time
-    Set<String> during = new TreeSet<>(previous);
-    during.addAll(fresh);
-    writeManifest(during);
+    // the manifest names every file that may be ours before any moves, so that an interrupted write
+    // is still recognised as ours next time
+    Map<String, String> after = new TreeMap<>(previous);
+    fresh.forEach(name -> after.put(name, run));
+    writeManifest(after);
     for (String name : fresh) {
       move(staging.resolve(name), directory.resolve(name));
     }
-    for (String name : previous) {
-      if (!fresh.contains(name)) {
+    for (Map.Entry<String, String> entry : previous.entrySet()) {
+      String name = entry.getKey();
+      if (entry.getValue().equals(run) && !fresh.contains(name)) {
+        after.remove(name);
         Path stale = directory.resolve(name);
         try {
           if (Files.isRegularFile(stale, LinkOption.NOFOLLOW_LINKS)) {
@@ -108,7 +114,11 @@ final class ResultsFolder {
         }
       }
     }
-    writeManifest(fresh);
+    // forget files someone else has removed since
+    after
+        .keySet()
+        .removeIf(name -> !Files.exists(directory.resolve(name), LinkOption.NOFOLLOW_LINKS));
+    writeManifest(after);
   }
 
   /** Deletes a staging folder and what is in it (only files vleval just wrote there). */
@@ -126,18 +136,20 @@ final class ResultsFolder {
     }
   }
 
-  private Set<String> manifest() {
+  /** File name to the id of the run that wrote it. */
+  private Map<String, String> manifest() {
     Path file = directory.resolve(MANIFEST);
     if (!Files.isRegularFile(file)) {
-      return Set.of();
+      return Map.of();
     }
     try {
-      Set<String> out = new TreeSet<>();
+      Map<String, String> out = new TreeMap<>();
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String name = line.strip();
+        int tab = line.indexOf('\t');
+        String name = tab < 0 ? line : line.substring(0, tab);
         // only plain names of this folder: a hand-edited manifest cannot point elsewhere
         if (!name.isEmpty() && isPlainName(name)) {
-          out.add(name);
+          out.put(name, tab < 0 ? "" : line.substring(tab + 1));
         }
       }
       return out;
@@ -154,12 +166,14 @@ final class ResultsFolder {
         && !name.equals(MANIFEST);
   }
 
-  private void writeManifest(Set<String> names) {
+  private void writeManifest(Map<String, String> files) {
     StringBuilder out = new StringBuilder();
-    for (String n : names) {
-      out.append(n).append('\n');
-    }
+    files.forEach((name, run) -> out.append(name).append('\t').append(oneLine(run)).append('\n'));
     OutputFiles.write(directory.resolve(MANIFEST), out.toString());
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
   }
 
   private static Set<String> names(Path staging) {

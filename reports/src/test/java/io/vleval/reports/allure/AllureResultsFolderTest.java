@@ -54,7 +54,10 @@ class AllureResultsFolderTest {
     assertThat(first).containsKey(ResultsFolder.MANIFEST).containsKey("environment.properties");
     assertThat(first.get(ResultsFolder.MANIFEST).lines().toList())
         .containsExactlyElementsOf(
-            first.keySet().stream().filter(k -> !k.equals(ResultsFolder.MANIFEST)).toList());
+            first.keySet().stream()
+                .filter(k -> !k.equals(ResultsFolder.MANIFEST))
+                .map(k -> k + "\trun-1")
+                .toList());
   }
 
   @Test
@@ -82,6 +85,24 @@ class AllureResultsFolderTest {
       assertThat(top.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.startsWith(".vleval-staging-"));
     }
+  }
+
+  @Test
+  void twoRunsShareAFolderWithoutRemovingEachOthersResults() throws Exception {
+    FinishedRun other =
+        FinishedRun.read(TestRuns.write(temp.resolve("other"), TestRuns.result("run-2", 40), null));
+    AllureResults.write(run, out, true);
+    Map<String, String> first = files(out);
+    AllureResults.write(other, out, true);
+    AllureResults.write(other, out, false);
+    Map<String, String> both = files(out);
+    for (String name : first.keySet()) {
+      if (name.endsWith("-result.json") || name.endsWith("-attachment.jsonl")) {
+        assertThat(both).as(name).containsEntry(name, first.get(name));
+      }
+    }
+    assertThat(both.keySet().stream().filter(k -> k.endsWith("-result.json")).count())
+        .isEqualTo(2 * first.keySet().stream().filter(k -> k.endsWith("-result.json")).count());
   }
 
   @Test

@@ -204,6 +204,65 @@ class GateAndReportCommandsTest {
   }
 
   @Test
+  void aNullBaselineValueFailsTheGateInsteadOfReadingAsZero() throws Exception {
+    Path base = run("nb-base", 8, "", "[]", ExitCode.OK);
+    Path json = base.resolve("results.json");
+    String text = Files.readString(json);
+    String nulled = text.replaceAll("\"value\" : [-0-9.E]+", "\"value\" : null");
+    assertThat(nulled).isNotEqualTo(text);
+    Files.writeString(json, nulled);
+    Path rules = temp.resolve("nb-gates.yaml");
+    Files.writeString(rules, "gates:\n  rules:\n    - task: acc\n      max_drop: 0.5\n");
+    Path cur = run("nb-cur", 8, "", "[]", ExitCode.OK);
+    Cli.Result r =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.toString(),
+            "--current",
+            cur.toString(),
+            "--gates",
+            rules.toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.GATE_FAILED);
+    assertThat(r.out())
+        .contains(
+            "FAIL rnd/acc/accuracy: metric 'accuracy' of task 'acc' on model 'rnd' is null in the"
+                + " baseline")
+        .contains("2 of 2 gates FAILED");
+
+    // the same baseline named in a run config's gates: section
+    Path inRun =
+        run(
+            "nb-run",
+            8,
+            """
+        gates:
+          baseline: runs/nb-base
+          rules:
+            - task: acc
+              max_drop: 0.5
+        """,
+            "[]",
+            ExitCode.GATE_FAILED);
+    assertThat(inRun.resolve("gates.json")).content().contains("is null in the baseline");
+
+    // a name the gate matches on left null is refused as a whole, naming the place
+    Files.writeString(json, text.replaceFirst("\"model\" : \"[^\"]+\"", "\"model\" : null"));
+    Cli.Result broken =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.toString(),
+            "--current",
+            cur.toString(),
+            "--gates",
+            rules.toString());
+    assertThat(broken.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(broken.err().strip())
+        .startsWith("error: " + json + ": tasks[0].model is null; expected a name");
+  }
+
+  @Test
   void gateReadsTheRulesFromTheCurrentRunsConfigByDefault() throws Exception {
     Path base = run("b2", 8, "", "[]", ExitCode.OK);
     Path cur =

@@ -108,4 +108,22 @@ class CheckpointKeysTest {
         .contains("; missing: " + e.missing().get(0))
         .contains("; unexpected: " + qformer.get(0));
   }
+
+  @Test
+  void aVisionCheckpointWithoutItsClassTokenKeyListsBothSides() throws Exception {
+    Path dir = renamed("vit_300m_style", k -> k.replaceFirst("^embeddings\\.", "embed."));
+    List<String> embed = keys(dir).stream().filter(k -> k.startsWith("embed.")).toList();
+
+    CheckpointMismatchException e = load(dir);
+
+    assertThat(e).as("a mismatch is reported").isNotNull();
+    assertThat(e.unexpected()).containsExactlyElementsOf(embed);
+    assertThat(e.missing())
+        .containsExactlyElementsOf(
+            embed.stream().map(k -> "embeddings." + k.substring(6)).toList());
+    assertThat(e.getMessage())
+        .contains("checkpoint does not fit the InternViT config (")
+        .contains(embed.size() + " missing, " + embed.size() + " unexpected")
+        .contains("; missing: embeddings.class_embedding, ");
+  }
 }

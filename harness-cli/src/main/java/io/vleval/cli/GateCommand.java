@@ -3,11 +3,10 @@ package io.vleval.cli;
 import io.vleval.api.config.GatesSpec;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.result.GateReport;
-import io.vleval.api.result.RunResult;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.gate.GateEvaluator;
+import io.vleval.core.gate.GateInput;
 import io.vleval.core.plugin.PluginRegistry;
-import io.vleval.core.run.ResultFiles;
 import io.vleval.reports.junit.GateJUnitXml;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +77,8 @@ final class GateCommand implements Callable<Integer> {
               + ": has no gates: section; add one (see README, 'Regression gates')"
               + " or pass --gates FILE");
     }
-    RunResult base = ResultFiles.read(baseline);
-    RunResult cur = ResultFiles.read(current);
+    GateInput base = GateInput.read(baseline);
+    GateInput cur = GateInput.read(current);
     GateReport report = GateEvaluator.evaluate(spec, cur, base, baseline.toString());
     Path xml = junit != null ? junit : runDir.resolve("gates.xml");
     GateJUnitXml.write(report, xml);

@@ -49,7 +49,7 @@ public final class Main {
 
   static int handle(Exception e, Console console, boolean verbose) {
     if (e instanceof VlevalException) {
-      console.err().println("error: " + e.getMessage());
+      printError(console.err(), e.getMessage());
       if (verbose) {
         e.printStackTrace(console.err());
       }
@@ -65,6 +65,16 @@ public final class Main {
     }
     console.err().flush();
     return ExitCode.INTERNAL_ERROR;
+  }
+
+  /**
+   * Prints a user error: one problem per line (validation reports several at once), each line
+   * marked {@code error:}.
+   */
+  static void printError(PrintWriter err, String message) {
+    for (String line : String.valueOf(message).split("\n", -1)) {
+      err.println("error: " + line);
+    }
   }
 
   private static void configureLogging(boolean verbose) {

@@ -3,6 +3,7 @@ package io.vleval.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vleval.api.error.VlevalException;
 import io.vleval.api.files.AtomicFiles;
 import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
@@ -13,6 +14,8 @@ import io.vleval.tasks.metrics.scoring.RetrievalScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.metrics.scoring.SegmentationScoring;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +73,7 @@ final class ScoreCommand implements Runnable {
         names = "--resamples",
         defaultValue = "1000",
         description =
-            "Bootstrap resamples for the 95% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
+            "Bootstrap resamples for the 95%% confidence intervals; 0 for none (default ${DEFAULT-VALUE}).")
     int resamples;
 
     @Option(
@@ -88,6 +91,58 @@ final class ScoreCommand implements Runnable {
       }
       return resamples == 0 ? ScoreOptions.NO_INTERVALS : new ScoreOptions(resamples, seed, 0.95);
     }
+  }
+
+  /** What one input argument must be: a file or a folder, described for messages. */
+  record Input(Path path, String label, boolean folder, String expected) {
+    static Input file(Path path, String label, String expected) {
+      return new Input(path, label, false, expected);
+    }
+
+    static Input folder(Path path, String label, String expected) {
+      return new Input(path, label, true, expected);
+    }
+  }
+
+  /**
+   * Checks that every input exists, is of the right kind and can be read, before any is parsed, so
+   * that a mistyped path is reported as such (not as a file in a bad format), all at once, one line
+   * each: {@code FILE (LABEL): what is wrong; expected WHAT}.
+   */
+  static void checkInputs(Input... inputs) {
+    List<String> problems = new ArrayList<>();
+    for (Input in : inputs) {
+      String problem = problem(in);
+      if (problem != null) {
+        problems.add(
+            in.path() + " (" + in.label() + "): " + problem + "; expected " + in.expected());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new VlevalException(String.join("\n", problems));
+    }
+  }
+
+  private static String problem(Input in) {
+    Path p = in.path();
+    if (!Files.exists(p)) {
+      return Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+          ? "is a broken symbolic link"
+          : "does not exist";
+    }
+    if (in.folder() && !Files.isDirectory(p)) {
+      return "is a file, not a folder";
+    }
+    if (!in.folder() && Files.isDirectory(p)) {
+      return "is a folder, not a file";
+    }
+    if (!in.folder() && !Files.isRegularFile(p)) {
+      return "is not a regular file";
+    }
+    if (!Files.isReadable(p)) {
+      return "cannot be read (permission denied)";
+    }
+    return null;
   }
 
   static int print(ScoreTable table, Output output, Console console) {
@@ -167,6 +222,9 @@ final class ScoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkInputs(
+          Input.file(predictions, "PREDICTIONS", "a COCO results JSON file"),
+          Input.file(references, "REFERENCES", "a COCO captions JSON file"));
       return print(
           CaptionScoring.score(predictions, references, !noTokenize, output.options()),
           output,
@@ -197,6 +255,9 @@ final class ScoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkInputs(
+          Input.file(predictions, "PREDICTIONS", "a JSON file of scores or embeddings"),
+          Input.file(references, "REFERENCES", "a JSON file with texts_image_index"));
       return print(
           RetrievalScoring.score(predictions, references, output.options()),
           output,
@@ -224,6 +285,9 @@ final class ScoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkInputs(
+          Input.file(predictions, "PREDICTIONS", "a JSON file with logits"),
+          Input.file(references, "REFERENCES", "a JSON file with target and n_classes"));
       return print(
           ClassificationScoring.score(predictions, references, output.options()),
           output,
@@ -266,6 +330,9 @@ final class ScoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkInputs(
+          Input.folder(predictions, "PREDICTION_DIR", "a folder of predicted label PNGs"),
+          Input.folder(labels, "LABEL_DIR", "a folder of ground-truth label PNGs"));
       return print(
           SegmentationScoring.score(
               predictions, labels, numClasses, ignoreIndex, !noReduce, output.options()),
@@ -300,6 +367,9 @@ final class ScoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkInputs(
+          Input.file(predictions, "PREDICTIONS", "a TSV file of predictions"),
+          Input.file(dataset, "DATASET", "the MMBench TSV file"));
       return print(
           MultipleChoiceScoring.score(predictions, dataset, !vanilla, output.options()),
           output,

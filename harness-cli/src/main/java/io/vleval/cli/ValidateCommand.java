@@ -61,7 +61,7 @@ final class ValidateCommand implements Callable<Integer> {
           throw e;
         }
         // with several files, report each failing one and go on, so one run shows every problem
-        parent.console.err().println("error: " + e.getMessage());
+        Main.printError(parent.console.err(), e.getMessage());
         failed++;
       }
     }

@@ -2,8 +2,16 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Help, version, list and usage errors. */
 class CommandLineTest {
@@ -21,6 +29,58 @@ class CommandLineTest {
       assertThat(sub.out()).startsWith("Usage: vleval " + command);
     }
     assertThat(Cli.run("run", "--help").out()).contains("--resume", "--out", "--verbose");
+  }
+
+  /**
+   * Every command's {@code --help}, found by walking the command tree (so a command added later is
+   * covered), prints its usage and nothing else: picocli reports a description it cannot format (an
+   * unescaped {@code %}) as a warning on {@link System#err}, which is captured here.
+   */
+  @Test
+  void everyCommandsHelpPrintsWithoutPicocliWarnings() {
+    List<List<String>> commands = new ArrayList<>();
+    collect(
+        new CommandLine(
+            new VlevalCommand(
+                new Console(
+                    new PrintWriter(new StringWriter()),
+                    new PrintWriter(new StringWriter()),
+                    false))),
+        new ArrayList<>(),
+        commands);
+    assertThat(commands)
+        .contains(List.of(), List.of("score", "captioning"), List.of("report", "allure"))
+        .hasSizeGreaterThan(15);
+    PrintStream original = System.err;
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    try {
+      for (List<String> command : commands) {
+        List<String> args = new ArrayList<>(command);
+        args.add("--help");
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        String name = String.join(" ", command);
+        assertThat(r.exitCode()).as(name).isZero();
+        assertThat(r.out()).as(name).startsWith(("Usage: vleval " + name).strip());
+        assertThat(r.err()).as(name).isEmpty();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).as(name).isEmpty();
+      }
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(Cli.run("score", "captioning", "--help").out())
+        .contains("Bootstrap resamples for the 95% confidence intervals");
+  }
+
+  private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
+    out.add(List.copyOf(path));
+    for (var e : cli.getSubcommands().entrySet()) {
+      if (e.getKey().equals(e.getValue().getCommandName())) {
+        List<String> sub = new ArrayList<>(path);
+        sub.add(e.getKey());
+        collect(e.getValue(), sub, out);
+      }
+    }
   }
 
   @Test

@@ -204,6 +204,65 @@ class GateAndReportCommandsTest {
   }
 
   @Test
+  void aNullBaselineValueFailsTheGateInsteadOfReadingAsZero() throws Exception {
+    Path base = run("nb-base", 8, "", "[]", ExitCode.OK);
+    Path json = base.resolve("results.json");
+    String text = Files.readString(json);
+    String nulled = text.replaceAll("\"value\" : [-0-9.E]+", "\"value\" : null");
+    assertThat(nulled).isNotEqualTo(text);
+    Files.writeString(json, nulled);
+    Path rules = temp.resolve("nb-gates.yaml");
+    Files.writeString(rules, "gates:\n  rules:\n    - task: acc\n      max_drop: 0.5\n");
+    Path cur = run("nb-cur", 8, "", "[]", ExitCode.OK);
+    Cli.Result r =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.toString(),
+            "--current",
+            cur.toString(),
+            "--gates",
+            rules.toString());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCode.GATE_FAILED);
+    assertThat(r.out())
+        .contains(
+            "FAIL rnd/acc/accuracy: metric 'accuracy' of task 'acc' on model 'rnd' is null in the"
+                + " baseline")
+        .contains("2 of 2 gates FAILED");
+
+    // the same baseline named in a run config's gates: section
+    Path inRun =
+        run(
+            "nb-run",
+            8,
+            """
+        gates:
+          baseline: runs/nb-base
+          rules:
+            - task: acc
+              max_drop: 0.5
+        """,
+            "[]",
+            ExitCode.GATE_FAILED);
+    assertThat(inRun.resolve("gates.json")).content().contains("is null in the baseline");
+
+    // a name the gate matches on left null is refused as a whole, naming the place
+    Files.writeString(json, text.replaceFirst("\"model\" : \"[^\"]+\"", "\"model\" : null"));
+    Cli.Result broken =
+        Cli.run(
+            "gate",
+            "--baseline",
+            base.toString(),
+            "--current",
+            cur.toString(),
+            "--gates",
+            rules.toString());
+    assertThat(broken.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(broken.err().strip())
+        .startsWith("error: " + json + ": tasks[0].model is null; expected a name");
+  }
+
+  @Test
   void gateReadsTheRulesFromTheCurrentRunsConfigByDefault() throws Exception {
     Path base = run("b2", 8, "", "[]", ExitCode.OK);
     Path cur =
@@ -285,6 +344,41 @@ class GateAndReportCommandsTest {
         .content()
         .contains("\"failed\":1")
         .contains("\"passed\":1");
+  }
+
+  @Test
+  void reportAllureRewritesTheResultsOfARunMadeWithTheAllureReporter() throws Exception {
+    Path run = run("twice", 8, "", "[{type: allure}]", ExitCode.OK);
+    Path results = run.resolve("allure-results");
+    Files.writeString(results.resolve("0000-other-tool-result.json"), "{\"name\": \"theirs\"}");
+    for (int i = 0; i < 2; i++) {
+      Cli.Result r = Cli.run("report", "allure", run.toString(), "--single-file");
+      assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+      assertThat(run.resolve("allure-report/index.html")).isRegularFile();
+    }
+    assertThat(results.resolve("0000-other-tool-result.json")).hasContent("{\"name\": \"theirs\"}");
+    assertThat(results).isDirectoryContaining("glob:**-result.json");
+
+    // a file vleval did not write under a name it needs is neither overwritten nor deleted
+    Files.writeString(results.resolve(".vleval-files"), "");
+    Files.writeString(results.resolve("environment.properties"), "ci.job=nightly\n");
+    Cli.Result refused = Cli.run("report", "allure", run.toString());
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(refused.err().lines().toList())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("error: " + results + ": holds ")
+        .contains("that vleval did not write and would overwrite")
+        .contains("environment.properties");
+    assertThat(results.resolve("environment.properties")).hasContent("ci.job=nightly");
+
+    // nor is a report folder that is not an Allure report
+    Path notes = Files.createDirectories(temp.resolve("notes"));
+    Files.writeString(notes.resolve("todo.txt"), "keep");
+    Files.delete(results.resolve("environment.properties"));
+    Cli.Result mine = Cli.run("report", "allure", run.toString(), "-o", notes.toString());
+    assertThat(mine.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(mine.err()).contains("exists and is not an Allure report (it holds todo.txt)");
+    assertThat(notes.resolve("todo.txt")).hasContent("keep");
   }
 
   @Test

@@ -198,4 +198,71 @@ class ScoreCommandTest {
     assertThat(r.err().lines().toList()).hasSize(1);
     assertThat(r.err()).startsWith("error: " + p + ": ");
   }
+
+  @Test
+  void aMissingInputSaysItDoesNotExistForEveryFamily() throws IOException {
+    Path ok = temp.resolve("ok.json");
+    Files.writeString(ok, "{}");
+    Path missing = temp.resolve("missing.json");
+    for (String family : new String[] {"captioning", "retrieval", "classification", "mmbench"}) {
+      Cli.Result r = Cli.run("score", family, missing.toString(), ok.toString());
+      assertThat(r.exitCode()).as(family).isEqualTo(ExitCode.USER_ERROR);
+      assertThat(r.err().lines().toList())
+          .as(family)
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("error: " + missing + " (PREDICTIONS): does not exist; expected a")
+          .doesNotContain("UTF-8")
+          .doesNotContain("JSON: ");
+    }
+    // both missing: both reported, one line each
+    Cli.Result both =
+        Cli.run("score", "mmbench", missing.toString(), temp.resolve("dataset.tsv").toString());
+    assertThat(both.err().lines().toList())
+        .containsExactly(
+            "error: "
+                + missing
+                + " (PREDICTIONS): does not exist; expected a TSV file of predictions",
+            "error: "
+                + temp.resolve("dataset.tsv")
+                + " (DATASET): does not exist; expected the MMBench TSV file");
+  }
+
+  @Test
+  void aFolderAFileWhereAFolderIsExpectedAndBadUtf8AreToldApart() throws IOException {
+    Path folder = Files.createDirectories(temp.resolve("folder"));
+    Path tsv = temp.resolve("bad.tsv");
+    Files.write(tsv, new byte[] {'i', 'n', 'd', 'e', 'x', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
+    Cli.Result dir = Cli.run("score", "mmbench", folder.toString(), tsv.toString());
+    assertThat(dir.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(dir.err().strip())
+        .isEqualTo(
+            "error: "
+                + folder
+                + " (PREDICTIONS): is a folder, not a file; expected a TSV file of predictions");
+    Cli.Result utf8 = Cli.run("score", "mmbench", tsv.toString(), tsv.toString());
+    assertThat(utf8.exitCode()).isEqualTo(ExitCode.USER_ERROR);
+    assertThat(utf8.err()).startsWith("error: " + tsv + ": ").contains("UTF-8");
+    Cli.Result seg =
+        Cli.run("score", "segmentation", tsv.toString(), temp.resolve("labels").toString());
+    assertThat(seg.err().lines().toList())
+        .containsExactly(
+            "error: "
+                + tsv
+                + " (PREDICTION_DIR): is a file, not a folder; expected a folder of predicted label PNGs",
+            "error: "
+                + temp.resolve("labels")
+                + " (LABEL_DIR): does not exist; expected a folder of ground-truth label PNGs");
+  }
+
+  @Test
+  void anUnreadableInputSaysSo() throws IOException {
+    Path locked = temp.resolve("locked.json");
+    Files.writeString(locked, "{}");
+    Files.setPosixFilePermissions(locked, java.util.Set.of());
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        Files.isReadable(locked), "running as root: every file is readable");
+    Cli.Result r = Cli.run("score", "classification", locked.toString(), locked.toString());
+    assertThat(r.err())
+        .startsWith("error: " + locked + " (PREDICTIONS): cannot be read (permission denied)");
+  }
 }

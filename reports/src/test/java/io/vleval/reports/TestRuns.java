@@ -137,6 +137,72 @@ public final class TestRuns {
   }
 
   /**
+   * The quickstart's shape: four models by {@code count} tasks, with the quickstart's task, metric
+   * and dataset names (its eight tasks, then again with a suffix), intervals on every score.
+   */
+  public static RunResult manyTasks(String runId, double shift, int count) {
+    String[][] tasks = {
+      {"zero-shot", "zero-shot-classification", "acc1", "shapes-val"},
+      {"linear-probe", "linear-probe", "acc1", "shapes-val"},
+      {"segmentation", "semantic-segmentation", "mIoU", "scenes-val"},
+      {"video", "zero-shot-video-classification", "acc1_acc5_mean", "clips-val"},
+      {"retrieval", "retrieval", "mean_recall", "captions-test"},
+      {"retrieval-zh", "retrieval", "mean_recall", "xtd-zh"},
+      {"captioning", "captioning", "CIDEr", "captions-test"},
+      {"mmbench", "mmbench", "circular_accuracy", "questions"}
+    };
+    String[] models = {"tiny-internvl", "tiny-internvl-chat", "random", "pixels"};
+    List<TaskResult> results = new java.util.ArrayList<>();
+    List<DatasetProvenance> datasets = new java.util.ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      String[] base = tasks[t % tasks.length];
+      String suffix = t < tasks.length ? "" : "-" + (t / tasks.length + 1);
+      String[] task = {base[0] + suffix, base[1], base[2], base[3] + suffix};
+      if (datasets.stream().noneMatch(d -> d.name().equals(task[3]))) {
+        datasets.add(
+            new DatasetProvenance(task[3], "synthetic", "fp-" + task[3], 120, "/d", List.of()));
+      }
+      for (int i = 0; i < models.length; i++) {
+        double v = 0.123456 * (t + 1) + 0.0731 * i + shift;
+        results.add(
+            new TaskResult(
+                task[0],
+                task[1],
+                "1",
+                models[i],
+                task[3],
+                task[2],
+                List.of(
+                    new MetricValue(
+                        task[2],
+                        v,
+                        Direction.HIGHER_IS_BETTER,
+                        "",
+                        new ConfidenceInterval(v - 0.0312, v + 0.0287, 0.95, 1000))),
+                List.of(),
+                120,
+                0,
+                1,
+                100));
+      }
+    }
+    List<ModelProvenance> modelProvenance = new java.util.ArrayList<>();
+    for (String m : models) {
+      modelProvenance.add(new ModelProvenance(m, "internvl", "sha256:" + m, "java", "cpu"));
+    }
+    return new RunResult(
+        RunResult.SCHEMA_VERSION,
+        runId,
+        "quickstart",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:01:00Z",
+        "run: {name: quickstart}\n",
+        "cd".repeat(32),
+        new Provenance("0.1.0", "Java 17", "Linux amd64", 0, modelProvenance, datasets),
+        results);
+  }
+
+  /**
    * Writes a run directory: results.json, samples with hostile captions, and optionally gates.json.
    */
   public static Path write(Path dir, RunResult result, GateReport gates) throws IOException {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,6 +49,22 @@ public final class GateEvaluator {
    */
   public static GateReport evaluate(
       GatesSpec gates, RunResult current, RunResult baseline, String baselineLabel) {
+    return evaluate(
+        gates,
+        GateInput.of(current),
+        baseline == null ? null : GateInput.of(baseline),
+        baselineLabel);
+  }
+
+  /**
+   * As {@link #evaluate(GatesSpec, RunResult, RunResult, String)}, for runs read from files: a
+   * value the file left {@code null} or out fails its gate as NaN does.
+   *
+   * @param baseline the baseline run, or {@code null}
+   * @param baselineLabel how messages and the report name the baseline (its path)
+   */
+  public static GateReport evaluate(
+      GatesSpec gates, GateInput current, GateInput baseline, String baselineLabel) {
     List<GateResult> out = new ArrayList<>();
     for (GateRuleSpec rule : gates.rules()) {
       out.addAll(apply(rule, current, baseline));
@@ -57,7 +74,10 @@ public final class GateEvaluator {
 
   private record Pair(String model, String task) {}
 
-  private static List<GateResult> apply(GateRuleSpec rule, RunResult current, RunResult baseline) {
+  private static List<GateResult> apply(
+      GateRuleSpec rule, GateInput currentInput, GateInput baselineInput) {
+    RunResult current = currentInput.result();
+    RunResult baseline = baselineInput == null ? null : baselineInput.result();
     Set<Pair> pairs = new LinkedHashSet<>();
     for (TaskResult t : current.tasks()) {
       if (matches(rule, t)) {
@@ -99,8 +119,8 @@ public final class GateEvaluator {
               p,
               find(current, p),
               baseline == null ? null : find(baseline, p),
-              current,
-              baseline));
+              currentInput,
+              baselineInput));
     }
     return out;
   }
@@ -110,8 +130,8 @@ public final class GateEvaluator {
       Pair p,
       TaskResult cur,
       TaskResult base,
-      RunResult current,
-      RunResult baseline) {
+      GateInput current,
+      GateInput baseline) {
     String metric =
         rule.metric() != null ? rule.metric() : cur != null ? cur.headline() : base.headline();
     String where = "'" + metric + "' of task '" + p.task() + "' on model '" + p.model() + "'";
@@ -133,6 +153,13 @@ public final class GateEvaluator {
               + where
               + " is missing from the current run; the task has "
               + String.join(", ", cur.metrics().stream().map(MetricValue::name).toList()));
+    } else if (current.gap(p.model(), p.task(), metric, "value").isPresent()) {
+      failures.add(
+          "metric "
+              + where
+              + " "
+              + noValue(current.gap(p.model(), p.task(), metric, "value").get())
+              + " in the current run, so it cannot be checked");
     } else if (Double.isNaN(c.value())) {
       failures.add("metric " + where + " is NaN in the current run");
     } else {
@@ -154,7 +181,7 @@ public final class GateEvaluator {
       }
     }
     if (rule.needsBaseline()) {
-      compare(rule, where, cur, c, base, b, current, baseline, failures, notes);
+      compare(rule, p, metric, where, cur, c, base, b, current, baseline, failures, notes);
     }
     boolean passed = failures.isEmpty();
     return new GateResult(
@@ -164,21 +191,36 @@ public final class GateEvaluator {
         metric,
         passed,
         String.join("; ", passed ? notes : failures),
-        c == null ? null : c.value(),
-        b == null ? null : b.value());
+        c == null || current.gap(p.model(), p.task(), metric, "value").isPresent()
+            ? null
+            : c.value(),
+        b == null
+                || baseline == null
+                || baseline.gap(p.model(), p.task(), metric, "value").isPresent()
+            ? null
+            : b.value());
+  }
+
+  /** How a message says that a file gave no number: it was {@code null}, or the key was absent. */
+  private static String noValue(String gap) {
+    return gap.equals("null") ? "is null" : "has no value";
   }
 
   private static void compare(
       GateRuleSpec rule,
+      Pair p,
+      String metric,
       String where,
       TaskResult cur,
       MetricValue c,
       TaskResult base,
       MetricValue b,
-      RunResult current,
-      RunResult baseline,
+      GateInput currentInput,
+      GateInput baselineInput,
       List<String> failures,
       List<String> notes) {
+    RunResult current = currentInput.result();
+    RunResult baseline = baselineInput == null ? null : baselineInput.result();
     if (baseline == null) {
       failures.add(
           "max_drop needs a baseline: set 'baseline' in the gates section or pass --baseline");
@@ -195,6 +237,17 @@ public final class GateEvaluator {
               + where
               + " is missing from the baseline; the baseline's task has "
               + String.join(", ", base.metrics().stream().map(MetricValue::name).toList()));
+      return;
+    }
+    Optional<String> baseGap = baselineInput.gap(p.model(), p.task(), metric, "value");
+    if (baseGap.isPresent()) {
+      failures.add(
+          "metric "
+              + where
+              + " "
+              + noValue(baseGap.get())
+              + " in the baseline, so there is nothing to compare against; fix the baseline or"
+              + " make a new one");
       return;
     }
     if (Double.isNaN(b.value())) {
@@ -224,7 +277,17 @@ public final class GateEvaluator {
                 + " now; a drop is only meaningful on the same data, so make a new baseline");
       }
     }
-    if (c == null || Double.isNaN(c.value())) {
+    if (c == null
+        || Double.isNaN(c.value())
+        || currentInput.gap(p.model(), p.task(), metric, "value").isPresent()) {
+      return; // already failed above
+    }
+    if (c.direction() == null) {
+      failures.add(
+          "metric "
+              + where
+              + " has no direction in the current run (null); expected higher_is_better or"
+              + " lower_is_better, without which a drop cannot be told from a gain");
       return;
     }
     double drop =
@@ -266,7 +329,19 @@ public final class GateEvaluator {
       return;
     }
     ConfidenceInterval ci = c.interval();
-    if (ci == null) {
+    List<String> unknownBounds = new ArrayList<>();
+    for (String bound : new String[] {"lower", "upper", "level"}) {
+      currentInput
+          .gap(p.model(), p.task(), metric, "interval." + bound)
+          .ifPresent(g -> unknownBounds.add(bound + " " + noValue(g)));
+    }
+    if (ci != null && !unknownBounds.isEmpty()) {
+      failures.add(
+          message
+              + " (the current run's interval is incomplete: its "
+              + String.join(", ", unknownBounds)
+              + ", so the drop counts as significant)");
+    } else if (ci == null) {
       failures.add(
           message
               + " (no confidence interval in the current run, so the drop counts as significant)");
@@ -316,7 +391,7 @@ public final class GateEvaluator {
     return run.provenance().datasets().stream()
         .filter(d -> Objects.equals(d.name(), dataset))
         .map(DatasetProvenance::fingerprint)
-        .filter(Objects::nonNull)
+        .filter(f -> f != null && !f.isBlank())
         .findFirst()
         .orElse(null);
   }

@@ -30,6 +30,7 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.core.config.NormalizedConfig;
 import io.vleval.core.gate.GateEvaluator;
+import io.vleval.core.gate.GateInput;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.provenance.HarnessVersion;
 import java.io.IOException;
@@ -86,10 +87,10 @@ public final class Runner {
   public RunOutcome execute(RunConfig config, RunOptions options) {
     // read the baseline first: a broken baseline should stop the run before hours of work, not
     // after
-    RunResult baseline =
+    GateInput baseline =
         config.gates().isEmpty() || config.gates().baseline() == null
             ? null
-            : ResultFiles.read(config.gates().baseline());
+            : GateInput.read(config.gates().baseline());
     NormalizedConfig normalized = NormalizedConfig.of(config);
     Instant started = Instant.now();
     Path runDir = prepareRunDirectory(config, options, normalized, started);
@@ -162,7 +163,7 @@ public final class Runner {
       gates =
           GateEvaluator.evaluate(
               config.gates(),
-              result,
+              GateInput.of(result),
               baseline,
               config.gates().baseline() == null ? null : config.gates().baseline().toString());
       ResultFiles.writeGates(gates, runDir);

@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * Binds YAML nodes onto spec records, strictly: unknown keys, wrong types and missing required keys
- * are all reported, with their place, before anything runs. Paths are resolved against the config
- * file's folder after {@code ${VAR}} (or {@code ${VAR:-default}}) expansion.
+ * are all reported, with their place, before anything runs. A key whose value is {@code null}
+ * ({@code ~}, or nothing) is treated as absent, for every type. Paths are resolved against the
+ * config file's folder after {@code ${VAR}} (or {@code ${VAR:-default}}) expansion; an empty or
+ * blank path (after expansion) is an error, since it would resolve to the config's folder.
  */
 public final class SpecBinder {
 
@@ -188,6 +190,19 @@ public final class SpecBinder {
       if (node instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {
         String expanded = expand(s.text(), node.mark(), key, what, problems);
         if (expanded == null) {
+          return null;
+        }
+        if (expanded.isBlank()) {
+          // resolved, an empty path would be the config's own folder: never what was meant
+          problems.add(
+              node.mark(),
+              "'"
+                  + key
+                  + "' in "
+                  + what
+                  + " is an empty path"
+                  + (s.text().equals(expanded) ? "" : " ('" + s.text() + "' expands to nothing)")
+                  + "; name a file or folder, or leave the key out");
           return null;
         }
         try {

@@ -1,9 +1,11 @@
 package io.vleval.core.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vleval.api.config.GateRuleSpec;
 import io.vleval.api.config.GatesSpec;
+import io.vleval.api.error.VlevalException;
 import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.api.result.DatasetProvenance;
 import io.vleval.api.result.Direction;
@@ -12,6 +14,7 @@ import io.vleval.api.result.GateResult;
 import io.vleval.api.result.MetricValue;
 import io.vleval.api.result.ModelProvenance;
 import io.vleval.api.result.Provenance;
+import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import java.util.List;
@@ -249,5 +252,103 @@ class GateEvaluatorTest {
     GateReport r =
         GateEvaluator.evaluate(rule(null, 1.0, null, false), run("abc", acc(80, null)), null, null);
     assertThat(only(r).message()).contains("needs a baseline");
+  }
+
+  /** {@code run} as its results.json, with {@code from} replaced by {@code to}, read back. */
+  private static GateInput file(RunResult run, String from, String to) {
+    String json = ResultCodec.json(run, true);
+    assertThat(json).contains(from);
+    return GateInput.parse(json.replace(from, to), "results.json");
+  }
+
+  @Test
+  void aNullBaselineValueFailsClosedInsteadOfReadingAsZero() {
+    GateInput base = file(BASELINE, "\"value\" : 80.0", "\"value\" : null");
+    GateReport r =
+        GateEvaluator.evaluate(
+            rule(null, 1.0, null, false), GateInput.of(run("abc", acc(79.5, null))), base, "b");
+    assertThat(r.passed()).isFalse();
+    assertThat(only(r).message())
+        .isEqualTo(
+            "metric 'top1' of task 'zs' on model 'm' is null in the baseline, so there is nothing"
+                + " to compare against; fix the baseline or make a new one");
+    assertThat(only(r).baseline()).isNull();
+    // a value key left out is the same
+    GateInput absent = file(BASELINE, "\"value\" : 80.0,", "");
+    assertThat(
+            only(GateEvaluator.evaluate(
+                    rule(null, 1.0, null, false),
+                    GateInput.of(run("abc", acc(79.5, null))),
+                    absent,
+                    "b"))
+                .message())
+        .contains("'top1' of task 'zs' on model 'm' has no value in the baseline");
+  }
+
+  @Test
+  void aNullValueInTheCurrentRunFailsEvenAFloorOfZero() {
+    GateInput cur = file(run("abc", acc(80, null)), "\"value\" : 80.0", "\"value\" : null");
+    GateReport r = GateEvaluator.evaluate(rule(0.0, null, null, false), cur, null, null);
+    assertThat(r.passed()).isFalse();
+    assertThat(only(r).message())
+        .isEqualTo(
+            "metric 'top1' of task 'zs' on model 'm' is null in the current run, so it cannot be"
+                + " checked");
+    assertThat(only(r).current()).isNull();
+  }
+
+  @Test
+  void aNullIntervalBoundDoesNotExcuseADrop() {
+    // [null, 82] read as [0, 82] would hold the baseline 80 and forgive the drop
+    GateInput cur =
+        file(
+            run("abc", acc(70, new ConfidenceInterval(68, 72, 0.95, 1000))),
+            "\"lower\" : 68.0",
+            "\"lower\" : null");
+    GateReport r =
+        GateEvaluator.evaluate(rule(null, 0.5, null, true), cur, GateInput.of(BASELINE), "b");
+    assertThat(r.passed()).isFalse();
+    assertThat(only(r).message())
+        .contains("drop 10")
+        .contains("the current run's interval is incomplete: its lower is null");
+  }
+
+  @Test
+  void aNullDirectionCannotTurnADropIntoAGain() {
+    RunResult lowerIsBetter =
+        run("abc", new MetricValue("top1", 90, Direction.LOWER_IS_BETTER, "%", null));
+    GateInput cur = file(lowerIsBetter, "\"LOWER_IS_BETTER\"", "null");
+    GateReport r =
+        GateEvaluator.evaluate(rule(null, 1.0, null, false), cur, GateInput.of(BASELINE), "b");
+    assertThat(r.passed()).isFalse();
+    assertThat(only(r).message()).contains("has no direction in the current run (null)");
+  }
+
+  @Test
+  void blankFingerprintsDoNotShowTheSameData() {
+    GateInput base = file(BASELINE, "\"fingerprint\" : \"abc\"", "\"fingerprint\" : \"\"");
+    GateInput cur =
+        file(run("abc", acc(80, null)), "\"fingerprint\" : \"abc\"", "\"fingerprint\" : null");
+    GateReport r = GateEvaluator.evaluate(rule(null, 1.0, null, false), cur, base, "b");
+    assertThat(r.passed()).isFalse();
+    assertThat(only(r).message()).contains("dataset 'val' has no fingerprint in the current run");
+    GateReport blankOnly =
+        GateEvaluator.evaluate(
+            rule(null, 1.0, null, false), GateInput.of(run("", acc(80, null))), base, "b");
+    assertThat(only(blankOnly).message()).contains("has no fingerprint in the current run");
+  }
+
+  @Test
+  void aFileWithoutTheNamesAGateMatchesOnIsRefusedNamingThePlace() {
+    assertThatThrownBy(() -> file(BASELINE, "\"model\" : \"m\"", "\"model\" : null"))
+        .isInstanceOf(VlevalException.class)
+        .hasMessage(
+            "results.json: tasks[0].model is null; expected a name, as in every results.json"
+                + " vleval writes, so the gates cannot read this file");
+    assertThatThrownBy(() -> file(BASELINE, "\"name\" : \"top1\",", ""))
+        .hasMessageStartingWith("results.json: tasks[0].metrics[0].name is missing;");
+    assertThatThrownBy(
+            () -> file(BASELINE, "\"provenance\" : {", "\"provenance\" : null, \"x\" : {"))
+        .hasMessageStartingWith("results.json: provenance is null; expected the run's provenance");
   }
 }

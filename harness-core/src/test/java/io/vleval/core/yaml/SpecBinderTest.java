@@ -85,6 +85,24 @@ class SpecBinderTest {
   }
 
   @Test
+  void anEmptyPathIsAnErrorAndANullOneIsAbsent() {
+    // "" would resolve to the config's own folder, and pass any existence check
+    assertThatThrownBy(() -> bind("name: x\nroot: \"\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "s.yaml:2:7: 'root' in the spec is an empty path; name a file or folder, or leave the"
+                + " key out");
+    assertThatThrownBy(() -> bind("name: x\nroot: '  '\n")).hasMessageContaining("empty path");
+    assertThatThrownBy(() -> bind("name: x\nroot: ${EMPTY:-}\n"))
+        .hasMessageContaining(
+            "'root' in the spec is an empty path ('${EMPTY:-}' expands to nothing)");
+    assertThat(bind("name: x\nroot: ~\n").root()).isNull();
+    assertThat(bind("name: x\nroot: null\n").root()).isNull();
+    // a key with no value at all reads as an empty text here, so it is an empty path too
+    assertThatThrownBy(() -> bind("name: x\nroot:\n")).hasMessageContaining("empty path");
+  }
+
+  @Test
   void everyProblemIsCollected() {
     assertThatThrownBy(() -> bind("count: x\nmode: crop\ninner: 5\ncolour: red\ntags: a\n"))
         .isInstanceOf(ConfigException.class)

@@ -1,14 +1,19 @@
 package io.vleval.reports.allure;
 
 import io.vleval.api.error.VlevalException;
+import io.vleval.reports.run.OutputFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,7 +33,28 @@ public final class AllureReport {
   /** Where {@code vleval report allure} puts the HTML report by default. */
   public static final String REPORT_FOLDER = "allure-report";
 
+  /** The file that marks a report folder as vleval's, so that a rewrite may replace it. */
+  public static final String MARKER = ".vleval-allure-report";
+
   private static final long TIMEOUT_MINUTES = 10;
+
+  /**
+   * The names at the top of an Allure report folder (the multi-file and single-file layouts), so
+   * that a report made before vleval marked its own is recognised and replaced.
+   */
+  private static final Set<String> REPORT_ENTRIES =
+      Set.of(
+          "index.html",
+          "app.js",
+          "styles.css",
+          "favicon.ico",
+          "data",
+          "export",
+          "history",
+          "plugin",
+          "plugins",
+          "widgets",
+          MARKER);
 
   private final Path home;
 
@@ -72,7 +98,11 @@ public final class AllureReport {
   }
 
   /**
-   * Generates the report from {@code results} into {@code output} (replaced if present).
+   * Generates the report from {@code results} into {@code output}. The report is rendered into a
+   * staging folder beside {@code output} and then moved into place, replacing {@code output} only
+   * when it is absent, empty, or an Allure report (one vleval wrote, marked by {@value #MARKER}, or
+   * a folder holding nothing but Allure's report files); any other folder is refused, so that a
+   * mistyped {@code -o} never deletes anything.
    *
    * @param singleFile one self-contained {@code index.html} instead of a folder of files
    * @return the report's {@code index.html}
@@ -81,6 +111,86 @@ public final class AllureReport {
     if (!Files.isDirectory(results)) {
       throw new VlevalException(results + ": no Allure results folder");
     }
+    Path target = output.toAbsolutePath().normalize();
+    Path parent = target.getParent();
+    if (parent == null) {
+      throw new VlevalException(output + ": cannot hold a report; name a folder below it");
+    }
+    checkReplaceable(target);
+    Path staging;
+    try {
+      Files.createDirectories(parent);
+      staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".vleval-");
+    } catch (IOException e) {
+      throw new VlevalException(
+          parent + ": cannot create a folder for the report: " + e.getMessage(), e);
+    }
+    try {
+      Path rendered = staging.resolve("report");
+      render(results, rendered, singleFile);
+      OutputFiles.write(
+          rendered.resolve(MARKER), "an Allure report written by vleval; replaced on rewrite\n");
+      replace(target, rendered);
+      return target.resolve("index.html");
+    } finally {
+      ResultsFolder.discard(staging);
+    }
+  }
+
+  /** Refuses an output folder that holds anything but an Allure report. */
+  private static void checkReplaceable(Path target) {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new VlevalException(
+          target + ": exists and is not a folder; name a new or empty folder for the report");
+    }
+    Set<String> names = new TreeSet<>();
+    try (Stream<Path> inside = Files.list(target)) {
+      inside.forEach(p -> names.add(p.getFileName().toString()));
+    } catch (IOException e) {
+      throw new VlevalException(target + ": cannot list: " + e.getMessage(), e);
+    }
+    if (names.isEmpty() || names.contains(MARKER)) {
+      return;
+    }
+    List<String> other = names.stream().filter(n -> !REPORT_ENTRIES.contains(n)).toList();
+    if (other.isEmpty() && names.contains("index.html")) {
+      return;
+    }
+    List<String> shown = other.isEmpty() ? List.copyOf(names) : other;
+    throw new VlevalException(
+        target
+            + ": exists and is not an Allure report (it holds "
+            + String.join(", ", shown.subList(0, Math.min(5, shown.size())))
+            + (shown.size() > 5 ? ", ..." : "")
+            + "); vleval replaces only a folder holding an Allure report, so name a new or empty"
+            + " folder with -o, or move this one away");
+  }
+
+  /** Replaces {@code target} (checked by {@link #checkReplaceable}) with {@code rendered}. */
+  private static void replace(Path target, Path rendered) {
+    try {
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        checkReplaceable(target);
+        Path old =
+            Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Files.move(target, old.resolve("report"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(rendered, target, StandardCopyOption.ATOMIC_MOVE);
+        ResultsFolder.discard(old);
+      } else {
+        Files.move(rendered, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new VlevalException(target + ": cannot put the report in place: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs Allure's generator, writing a report into {@code output}, a folder that does not exist.
+   */
+  private void render(Path results, Path output, boolean singleFile) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         new ArrayList<>(
@@ -95,7 +205,6 @@ public final class AllureReport {
                     + home.resolve("lib").resolve("config"),
                 "io.qameta.allure.CommandLine",
                 "generate",
-                "--clean",
                 "-o",
                 output.toAbsolutePath().toString()));
     if (singleFile) {
@@ -132,7 +241,6 @@ public final class AllureReport {
                 + ": "
                 + out.strip());
       }
-      return index;
     } catch (IOException e) {
       throw new VlevalException(
           "cannot run Allure's report generator from " + home + ": " + e.getMessage(), e);

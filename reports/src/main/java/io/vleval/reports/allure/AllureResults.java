@@ -4,6 +4,7 @@ import static io.vleval.reports.html.Html.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.qameta.allure.AllureResultsWriteException;
 import io.qameta.allure.FileSystemResultsWriter;
 import io.qameta.allure.model.Attachment;
 import io.qameta.allure.model.Label;
@@ -76,17 +77,29 @@ public final class AllureResults {
   private AllureResults() {}
 
   /**
-   * Writes {@code run}'s Allure results into {@code directory} (created if needed).
+   * Writes {@code run}'s Allure results into {@code directory} (created if needed), replacing the
+   * files an earlier write left there and writing beside anyone else's (see {@link ResultsFolder}).
    *
    * @param attachSamples whether to attach the per-sample records
+   * @throws VlevalException when the folder holds a file vleval did not write under a name the
+   *     results need; the folder is then left as it was
    */
   public static void write(FinishedRun run, Path directory, boolean attachSamples) {
+    ResultsFolder folder = new ResultsFolder(directory);
+    Path staging = folder.stage();
     try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
+      render(run, staging, attachSamples);
+      folder.publish(staging, run.result().runId());
+    } catch (AllureResultsWriteException e) {
       throw new VlevalException(
-          directory + ": cannot create the Allure results folder: " + e.getMessage(), e);
+          staging + ": cannot write the Allure results: " + e.getMessage(), e);
+    } finally {
+      ResultsFolder.discard(staging);
     }
+  }
+
+  /** Writes every result file into {@code directory}, an empty folder. */
+  private static void render(FinishedRun run, Path directory, boolean attachSamples) {
     RunResult result = run.result();
     FileSystemResultsWriter writer = new FileSystemResultsWriter(directory);
     Optional<GateReport> gates = run.gates();

@@ -171,7 +171,10 @@ public final class Leaderboard {
   private static void board(
       StringBuilder out, List<Row> rows, List<Column> cols, FinishedRun baseline) {
     out.append(
-            "<section id=\"board\">\n<table class=\"sortable board\" id=\"leaderboard\">\n<thead><tr>")
+            "<section id=\"board\">\n"
+                // a wide board (many tasks) scrolls sideways inside this box, never the page
+                + "<div class=\"table-box\" role=\"region\" aria-label=\"scores\" tabindex=\"0\">\n"
+                + "<table class=\"sortable board\" id=\"leaderboard\">\n<thead><tr>")
         .append(
             "<th scope=\"col\" data-type=\"text\"><button type=\"button\" class=\"sort\">model</button></th>");
     boolean manyRuns = rows.stream().anyMatch(Row::showRun);
@@ -188,9 +191,9 @@ public final class Leaderboard {
           .append(text(c.headline()))
           .append(c.unit().isEmpty() ? "" : " (" + text(c.unit()) + ")")
           .append(c.direction() == Direction.LOWER_IS_BETTER ? ", lower is better" : "")
-          .append(" on ")
+          .append(" on <span class=\"nowrap\">")
           .append(text(c.dataset()))
-          .append("</span></button></th>");
+          .append("</span></span></button></th>");
     }
     out.append("</tr></thead>\n<tbody>\n");
     for (int r = 0; r < rows.size(); r++) {
@@ -259,7 +262,7 @@ public final class Leaderboard {
       }
       out.append("</tr>\n");
     }
-    out.append("</tbody>\n</table>\n</section>\n");
+    out.append("</tbody>\n</table>\n</div>\n</section>\n");
   }
 
   private static String delta(MetricValue m, MetricValue base) {

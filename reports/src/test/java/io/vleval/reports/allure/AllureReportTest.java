@@ -64,4 +64,34 @@ class AllureReportTest {
         .isInstanceOf(VlevalException.class)
         .hasMessageContaining("no Allure results folder");
   }
+
+  @Test
+  void regeneratingReplacesItsOwnReportAndRefusesAnyOtherFolder() throws Exception {
+    Path run = TestRuns.write(temp.resolve("run"), TestRuns.result("run-1", 0), TestRuns.gates());
+    Path results = run.resolve("allure-results");
+    AllureResults.write(FinishedRun.read(run), results, true);
+    AllureReport report = new AllureReport(home());
+    Path out = temp.resolve("report");
+    report.generate(results, out, false);
+    assertThat(out.resolve(AllureReport.MARKER)).isRegularFile();
+    // again into the same folder, then as a single file: the earlier report is replaced
+    assertThat(report.generate(results, out, false)).isRegularFile();
+    assertThat(report.generate(results, out, true)).isRegularFile();
+    assertThat(out.resolve("data")).doesNotExist();
+
+    // a folder of the user's is never deleted
+    Path mine = Files.createDirectories(temp.resolve("mine"));
+    Files.writeString(mine.resolve("notes.txt"), "keep me");
+    assertThatThrownBy(() -> report.generate(results, mine, false))
+        .isInstanceOf(VlevalException.class)
+        .hasMessageStartingWith(mine.toAbsolutePath() + ": exists and is not an Allure report")
+        .hasMessageContaining("(it holds notes.txt)");
+    assertThat(mine.resolve("notes.txt")).hasContent("keep me");
+    try (var left = Files.list(temp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+    }
+    // an empty folder is fine
+    Path empty = Files.createDirectories(temp.resolve("empty"));
+    assertThat(report.generate(results, empty, true)).isRegularFile();
+  }
 }

@@ -144,6 +144,84 @@ class LeaderboardBrowserTest {
         .anySatisfy(url -> assertThat(url).isEqualTo(page.toUri().toString()));
   }
 
+  /**
+   * Eight tasks at a 1,400-pixel window (the quickstart's leaderboard against a baseline), and
+   * sixteen: every score cell lies inside the table's box, or the box scrolls sideways on its own
+   * while the page does not, and scrolling it to the end brings the last column into view.
+   */
+  @Test
+  void manyTasksFitOrScrollInsideTheirBox() throws Exception {
+    for (int tasks : new int[] {8, 16}) {
+      FinishedRun run =
+          FinishedRun.read(
+              TestRuns.write(
+                  temp.resolve("q" + tasks), TestRuns.manyTasks("quickstart-1", 0, tasks), null));
+      FinishedRun base =
+          FinishedRun.read(
+              TestRuns.write(
+                  temp.resolve("b" + tasks),
+                  TestRuns.manyTasks("quickstart-0", 0.0123, tasks),
+                  null));
+      Path wide = temp.resolve(tasks + "-tasks.html");
+      Files.writeString(wide, Leaderboard.render(List.of(run), base, Leaderboard.Options.DEFAULT));
+      driver.get(wide.toUri().toString());
+      assertFitsOrScrolls(tasks, "leaderboard-" + tasks + "-tasks");
+    }
+  }
+
+  private void assertFitsOrScrolls(int tasks, String screenshot) throws Exception {
+    JavascriptExecutor js = driver;
+    assertThat(js.executeScript("return document.querySelectorAll('#leaderboard thead th').length"))
+        .isEqualTo(tasks + 1L);
+    assertThat(js.executeScript("return window.innerWidth")).isEqualTo(1400L);
+    String measure =
+        """
+        const table = document.getElementById('leaderboard');
+        const box = table.parentElement;
+        const b = box.getBoundingClientRect();
+        const overflowX = getComputedStyle(box).overflowX;
+        const beyond = [...table.querySelectorAll('th, td')]
+            .filter(c => c.getBoundingClientRect().right > b.right + 0.5).length;
+        const last = table.querySelector('thead th:last-child').getBoundingClientRect();
+        return {boxRight: b.right, boxLeft: b.left, viewport: document.documentElement.clientWidth,
+            pageWidth: document.documentElement.scrollWidth, beyond: beyond,
+            scrolls: (overflowX === 'auto' || overflowX === 'scroll')
+                && box.scrollWidth > box.clientWidth,
+            lastRight: last.right, lastLeft: last.left};
+        """;
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) js.executeScript(measure);
+    Browser.screenshot(driver, screenshot + ".png");
+    String what = tasks + " tasks: " + m;
+    assertThat(((Number) m.get("boxRight")).doubleValue())
+        .as("the table's box lies within the window; %s", what)
+        .isLessThanOrEqualTo(((Number) m.get("viewport")).doubleValue());
+    assertThat(((Number) m.get("pageWidth")).longValue())
+        .as("the page itself does not scroll sideways; %s", what)
+        .isLessThanOrEqualTo(((Number) m.get("viewport")).longValue());
+    if (tasks > 8) {
+      assertThat(((Number) m.get("beyond")).longValue())
+          .as("so many columns cannot fit: this case checks the scrolling; %s", what)
+          .isPositive();
+    }
+    if (((Number) m.get("beyond")).longValue() > 0) {
+      assertThat(m.get("scrolls"))
+          .as("cells lie beyond the box's right edge, so the box must scroll; %s", what)
+          .isEqualTo(true);
+      js.executeScript(
+          "const box = document.getElementById('leaderboard').parentElement;"
+              + " box.scrollLeft = box.scrollWidth;");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> end = (Map<String, Object>) js.executeScript(measure);
+      Browser.screenshot(driver, screenshot + "-scrolled.png");
+      assertThat(((Number) end.get("lastRight")).doubleValue())
+          .as("scrolled to the end, the last column is in view; %s", end)
+          .isLessThanOrEqualTo(((Number) end.get("boxRight")).doubleValue() + 0.5);
+      assertThat(((Number) end.get("lastLeft")).doubleValue())
+          .isGreaterThanOrEqualTo(((Number) end.get("boxLeft")).doubleValue());
+    }
+  }
+
   private int headerIndex(WebElement th) {
     List<WebElement> all = driver.findElements(By.cssSelector("#leaderboard thead th"));
     return all.indexOf(th);

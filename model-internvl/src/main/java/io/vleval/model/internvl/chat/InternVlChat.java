@@ -16,13 +16,14 @@ import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
-import io.vleval.model.internvl.vision.CheckpointMismatchException;
 import io.vleval.model.internvl.vision.InternVit;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import io.vleval.model.internvl.vision.VisionOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -123,14 +124,31 @@ public final class InternVlChat implements AutoCloseable {
         stray.add(k);
       }
     }
-    if (!stray.isEmpty()) {
-      throw new CheckpointMismatchException(
-          tensors.fileOf(stray.get(0)).toString(),
-          "the InternVL-Chat layout",
-          List.of(),
-          stray,
-          List.of());
-    }
+    // every component's differences at once, before any weight is copied
+    int visionCount = config.vision().parameterShapes().size();
+    int mlpCount = mlpShapes(config).size();
+    int llmCount = config.llm().parameterShapes().size();
+    TensorMismatch.unexpected(stray)
+        .plus(InternVit.check(config.vision(), tensors, "vision_model."))
+        .plus(Weights.check(tensors, "mlp1.", mlpShapes(config), k -> false))
+        .plus(Decoder.check(config.llm(), tensors, "language_model."))
+        .throwIfAny(
+            TensorMismatch.describe(tensors),
+            "the InternVL-Chat architecture of its config.json, which expects "
+                + (visionCount + mlpCount + llmCount)
+                + " tensors: "
+                + visionCount
+                + " under vision_model. (InternViT, "
+                + config.vision().numHiddenLayers()
+                + " layers), "
+                + mlpCount
+                + " under mlp1., "
+                + llmCount
+                + " under language_model. ("
+                + config.llm().family().name().toLowerCase(Locale.ROOT)
+                + ", "
+                + config.llm().numHiddenLayers()
+                + " layers)");
     InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device, dtype);
     NDManager m = NDManager.newBaseManager(device, "PyTorch");
     try {

@@ -17,11 +17,13 @@ import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.model.internvl.vision.InternVit;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import io.vleval.preprocess.ImageTransform;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -109,6 +111,37 @@ public final class LlavaChat implements AutoCloseable {
     LlavaConfig config = LlavaConfig.fromJson(dir);
     try (SafetensorsCheckpoint tensors = SafetensorsCheckpoint.open(dir)) {
       boolean towerInside = tensors.keys().stream().anyMatch(k -> k.startsWith(VISION_PREFIX));
+      // the decoder owns every other key: hide the tower's and the projector's from it
+      TensorSource decoderKeys =
+          TensorSource.filtered(
+              tensors, k -> !k.startsWith(VISION_PREFIX) && !k.startsWith(PROJECTOR_PREFIX));
+      // every component's differences at once, before any weight is copied
+      int visionCount = towerInside ? config.vision().parameterShapes().size() : 0;
+      int projectorCount = projectorShapes(config).size();
+      int llmCount = config.llm().parameterShapes().size();
+      (towerInside ? InternVit.check(config.vision(), tensors, VISION_PREFIX) : TensorMismatch.NONE)
+          .plus(Weights.check(tensors, PROJECTOR_PREFIX, projectorShapes(config), k -> false))
+          .plus(Decoder.check(config.llm(), decoderKeys, ""))
+          .throwIfAny(
+              TensorMismatch.describe(tensors),
+              "the LLaVA-style InternVL-Chat v1.0 architecture of its config.json, which expects "
+                  + (visionCount + projectorCount + llmCount)
+                  + " tensors: "
+                  + (towerInside
+                      ? visionCount + " under " + VISION_PREFIX + " (InternViT), "
+                      : "(the vision tower from " + config.visionTowerDir() + ") ")
+                  + projectorCount
+                  + " under "
+                  + PROJECTOR_PREFIX
+                  + " (mlp"
+                  + config.projectorDepth()
+                  + "x_gelu), "
+                  + llmCount
+                  + " for the "
+                  + config.llm().family().name().toLowerCase(Locale.ROOT)
+                  + " decoder ("
+                  + config.llm().numHiddenLayers()
+                  + " layers)");
       InternVit vit =
           towerInside
               ? InternVit.fromTensors(config.vision(), tensors, VISION_PREFIX, device, dtype)
@@ -123,14 +156,7 @@ public final class LlavaChat implements AutoCloseable {
                 k -> false,
                 "the mm_projector (mlp" + config.projectorDepth() + "x_gelu)",
                 m);
-        // the decoder owns every other key: hide the tower's and the projector's from it
-        Decoder llm =
-            Decoder.load(
-                config.llm(),
-                TensorSource.filtered(
-                    tensors, k -> !k.startsWith(VISION_PREFIX) && !k.startsWith(PROJECTOR_PREFIX)),
-                "",
-                m);
+        Decoder llm = Decoder.load(config.llm(), decoderKeys, "", m);
         mlp.cast(dtype, Set.of());
         llm.cast(dtype);
         return new LlavaChat(config, m, vit, llm, mlp);

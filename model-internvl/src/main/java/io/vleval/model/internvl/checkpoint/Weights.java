@@ -8,6 +8,7 @@ import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.TensorInfo;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.CheckpointMismatchException;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,28 +36,18 @@ public final class Weights {
   }
 
   /**
-   * Loads the tensors {@code prefix + key} for every key of {@code expected}.
+   * Compares the tensors {@code prefix + key} with {@code expected}, loading nothing: keys under
+   * {@code prefix} that are not expected (nor {@code ignored}), expected keys that are absent, and
+   * present ones of the wrong shape or a non-float type.
    *
    * @param source the checkpoint
    * @param prefix the component's key prefix, e.g. {@code "qllama."}
    * @param expected canonical key → shape
-   * @param ignored keys (prefix removed) that may be present and are skipped, e.g. rotary buffers
-   * @param component what is being loaded, for the message
-   * @param manager owner of the arrays
-   * @return the weights
-   * @throws CheckpointMismatchException listing every problem
+   * @param ignored keys (prefix removed) that may be present and are skipped
+   * @return the differences, with full key names
    */
-  public static Weights load(
-      TensorSource source,
-      String prefix,
-      Map<String, long[]> expected,
-      Predicate<String> ignored,
-      String component,
-      NDManager manager) {
-    String where =
-        source.keys().isEmpty()
-            ? "checkpoint"
-            : source.fileOf(source.keys().iterator().next()).toString();
+  public static TensorMismatch check(
+      TensorSource source, String prefix, Map<String, long[]> expected, Predicate<String> ignored) {
     List<String> unexpected = new ArrayList<>();
     List<String> misShaped = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -90,9 +81,33 @@ public final class Weights {
         missing.add(prefix + k);
       }
     }
-    if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
-      throw new CheckpointMismatchException(where, component, missing, unexpected, misShaped);
-    }
+    return new TensorMismatch(missing, unexpected, misShaped);
+  }
+
+  /**
+   * Loads the tensors {@code prefix + key} for every key of {@code expected}.
+   *
+   * @param source the checkpoint
+   * @param prefix the component's key prefix, e.g. {@code "qllama."}
+   * @param expected canonical key → shape
+   * @param ignored keys (prefix removed) that may be present and are skipped, e.g. rotary buffers
+   * @param component what is being loaded, for the message
+   * @param manager owner of the arrays
+   * @return the weights
+   * @throws CheckpointMismatchException listing every problem
+   */
+  public static Weights load(
+      TensorSource source,
+      String prefix,
+      Map<String, long[]> expected,
+      Predicate<String> ignored,
+      String component,
+      NDManager manager) {
+    String where =
+        source.keys().isEmpty()
+            ? "checkpoint"
+            : source.fileOf(source.keys().iterator().next()).toString();
+    check(source, prefix, expected, ignored).throwIfAny(where, component);
     Map<String, NDArray> arrays = new LinkedHashMap<>();
     try {
       for (String k : expected.keySet()) {

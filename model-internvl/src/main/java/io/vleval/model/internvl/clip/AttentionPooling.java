@@ -9,6 +9,7 @@ import ai.djl.nn.norm.LayerNorm;
 import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,19 @@ public final class AttentionPooling {
     m.put("cross_attn.proj.weight", new long[] {out, width});
     m.put("cross_attn.proj.bias", new long[] {out});
     return m;
+  }
+
+  /**
+   * Compares the block's tensors under {@code prefix} with its shapes, loading nothing.
+   *
+   * @param tensors the checkpoint
+   * @param prefix e.g. {@code "clip_projector."}
+   * @param width the token width
+   * @param out the embedding width
+   * @return the missing, unexpected and mis-shaped keys
+   */
+  public static TensorMismatch check(TensorSource tensors, String prefix, int width, int out) {
+    return Weights.check(tensors, prefix, parameterShapes(width, out), k -> false);
   }
 
   /**

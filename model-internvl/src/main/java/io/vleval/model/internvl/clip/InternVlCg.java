@@ -13,8 +13,8 @@ import io.vleval.model.internvl.llm.PromptDecoding;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
-import io.vleval.model.internvl.vision.CheckpointMismatchException;
 import io.vleval.model.internvl.vision.InternVit;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,16 +142,46 @@ public final class InternVlCg implements AutoCloseable {
         stray.add(k);
       }
     }
-    if (!stray.isEmpty()) {
-      String where = tensors.fileOf(stray.get(0)).toString();
-      throw new CheckpointMismatchException(
-          where, "the InternVL-C/-G layout", List.of(), stray, List.of());
-    }
+    // every component's differences at once, before any weight is copied
+    int vw = config.vision().hiddenSize();
+    int qw = config.qllama().hiddenSize();
+    int visionCount = config.vision().parameterShapes().size();
+    int qllamaCount = config.qllama().parameterShapes().size();
+    int poolingCount = AttentionPooling.parameterShapes(vw, config.clipEmbedDim()).size();
+    int pooling2Count = AttentionPooling.parameterShapes(qw, config.clipEmbedDim()).size();
+    TensorMismatch.unexpected(stray)
+        .plus(InternVit.check(config.vision(), tensors, "vision_model."))
+        .plus(Decoder.check(config.qllama(), tensors, "qllama."))
+        .plus(AttentionPooling.check(tensors, "clip_projector.", vw, config.clipEmbedDim()))
+        .plus(AttentionPooling.check(tensors, "clip_projector2.", qw, config.clipEmbedDim()))
+        .plus(
+            Weights.check(
+                TensorSource.filtered(tensors, HEAD_KEYS::contains),
+                "",
+                headShapes(config),
+                k -> false))
+        .throwIfAny(
+            TensorMismatch.describe(tensors),
+            "the InternVL-C/-G architecture of its config.json, which expects "
+                + (visionCount + qllamaCount + poolingCount + pooling2Count + HEAD_KEYS.size())
+                + " tensors: "
+                + visionCount
+                + " under vision_model. (InternViT, "
+                + config.vision().numHiddenLayers()
+                + " layers), "
+                + qllamaCount
+                + " under qllama. ("
+                + config.qllama().numHiddenLayers()
+                + " layers), "
+                + poolingCount
+                + " under clip_projector., "
+                + pooling2Count
+                + " under clip_projector2., and "
+                + String.join(", ", HEAD_KEYS)
+                + " (itm_head.* may be present and is skipped)");
     InternVit vit = InternVit.fromTensors(config.vision(), tensors, "vision_model.", device, dtype);
     NDManager m = NDManager.newBaseManager(device, "PyTorch");
     try {
-      int vw = config.vision().hiddenSize();
-      int qw = config.qllama().hiddenSize();
       Decoder qllama = Decoder.load(config.qllama(), tensors, "qllama.", m);
       AttentionPooling c =
           AttentionPooling.load(

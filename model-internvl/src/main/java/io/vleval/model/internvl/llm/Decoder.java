@@ -12,6 +12,7 @@ import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
+import io.vleval.model.internvl.vision.TensorMismatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,23 @@ public final class Decoder implements AutoCloseable {
   }
 
   /**
+   * Compares the decoder's tensors under {@code prefix} with {@code config}, loading nothing.
+   *
+   * @param config the architecture
+   * @param tensors the checkpoint
+   * @param prefix the key prefix, e.g. {@code "language_model."}
+   * @return the missing, unexpected and mis-shaped keys
+   */
+  public static TensorMismatch check(DecoderConfig config, TensorSource tensors, String prefix) {
+    return Weights.check(tensors, prefix, config.parameterShapes(), Decoder::isBuffer);
+  }
+
+  /** Rotary-embedding buffers some checkpoints carry: recomputed here, so skipped. */
+  private static boolean isBuffer(String key) {
+    return key.endsWith("rotary_emb.inv_freq");
+  }
+
+  /**
    * Loads a decoder from a checkpoint.
    *
    * @param config the architecture
@@ -68,7 +86,7 @@ public final class Decoder implements AutoCloseable {
               tensors,
               prefix,
               config.parameterShapes(),
-              k -> k.endsWith("rotary_emb.inv_freq"),
+              Decoder::isBuffer,
               "the " + config.family() + " decoder config",
               m);
       return new Decoder(config, m, fuse(config, raw));

@@ -61,7 +61,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
   public String description() {
     return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, VideoEmbedder), "
         + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
-        + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); default preset tiny";
+        + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); checkpoint or preset required";
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.Locale;
  * Options of the {@code internvl} model (YAML keys in snake_case).
  *
  * @param checkpoint a HuggingFace-layout checkpoint directory; exclusive with {@code preset}
- * @param preset a named architecture with seeded random weights; {@code tiny} when neither key is
- *     given
+ * @param preset a named architecture with seeded random weights; one of the two must be given, so
+ *     that random weights are only ever evaluated when asked for by name
  * @param device {@code auto} (a GPU when the engine sees one, else the CPU), {@code cpu} or {@code
  *     gpu:N}
  * @param dtype compute type: {@code float32} or {@code float16}; {@code bfloat16} is refused (see
@@ -28,8 +28,8 @@ public record InternVlSpec(
             "HuggingFace-layout checkpoint directory (config.json, *.safetensors, tokenizer.json); exclusive with preset")
         Path checkpoint,
     @Doc(
-            "random-weight architecture: tiny (default when no checkpoint), internvit-300m-448px, internvit-6b-224px, "
-                + "internvit-6b-448px, tiny-internvl (C/G), tiny-chat")
+            "seeded random weights instead of a checkpoint (one of the two is required): tiny, internvit-300m-448px, "
+                + "internvit-6b-224px, internvit-6b-448px, tiny-internvl (C/G), tiny-chat")
         String preset,
     @Doc("auto (default: a GPU if PyTorch sees one, else cpu), cpu or gpu:N") String device,
     @Doc(
@@ -41,9 +41,6 @@ public record InternVlSpec(
     @Doc("input side in pixels (default: the checkpoint's); position embeddings are interpolated")
         Integer imageSize,
     @Doc("seed of a preset's random weights (default: the run seed)") Long seed) {
-
-  /** The preset used when neither {@code checkpoint} nor {@code preset} is given. */
-  public static final String DEFAULT_PRESET = "tiny";
 
   /**
    * Compute types. Weights of any stored type (F32, F16, BF16) are decoded to float32 and cast once
@@ -96,7 +93,12 @@ public record InternVlSpec(
       throw new IllegalArgumentException("give either 'checkpoint' or 'preset', not both");
     }
     if (checkpoint == null && preset == null) {
-      preset = DEFAULT_PRESET;
+      // never fall back to random weights: a model named like a real one would score at chance
+      throw new IllegalArgumentException(
+          "neither 'checkpoint' nor 'preset' is set; give 'checkpoint' (a HuggingFace-layout"
+              + " checkpoint folder) or, for seeded random weights, 'preset' (one of "
+              + String.join(", ", Presets.names())
+              + ")");
     }
     if (preset != null && !Presets.names().contains(preset)) {
       throw new IllegalArgumentException(

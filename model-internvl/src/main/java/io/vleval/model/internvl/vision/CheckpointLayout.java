@@ -88,8 +88,8 @@ public enum CheckpointLayout {
    *
    * @param keys all checkpoint keys
    * @param source the checkpoint, for messages
-   * @return the layout and prefix
-   * @throws CheckpointMismatchException when no or several vision towers are found
+   * @return the layout and prefix; the HF layout at the root when no class-token key is found
+   * @throws CheckpointMismatchException when several vision towers are found
    */
   static Detected detect(Set<String> keys, String source) {
     List<Detected> found = new ArrayList<>();
@@ -103,16 +103,17 @@ public enum CheckpointLayout {
     if (found.size() == 1) {
       return found.get(0);
     }
+    if (found.isEmpty()) {
+      // no tower at all: compare the whole file with the HF layout, so that the caller lists every
+      // missing and every unexpected key
+      return new Detected(HF, "");
+    }
     Set<String> markers = new TreeSet<>();
     found.forEach(d -> markers.add(d.prefix() + d.layout().marker));
     throw new CheckpointMismatchException(
         source,
-        found.isEmpty()
-            ? List.of("embeddings.class_embedding (or timm-style cls_token)")
-            : List.of(),
-        found.isEmpty()
-            ? List.of()
-            : List.of("several InternViT towers " + markers + "; pass the prefix explicitly"),
+        List.of(),
+        List.of("several InternViT towers " + markers + "; pass the prefix explicitly"),
         List.of());
   }
 }

@@ -4,12 +4,16 @@ import io.vleval.api.error.VlevalException;
 import java.util.List;
 
 /**
- * A checkpoint whose tensors do not fit the model: the message lists the missing, unexpected and
- * mis-shaped keys (each list capped at 20 entries, with the total).
+ * A checkpoint whose tensors do not fit the model. The one-line message names the checkpoint file
+ * and what the architecture expected, then gives the count of missing, unexpected and mis-shaped
+ * keys and the first {@value #SHOWN} of each, sorted; the accessors hold every key, sorted.
  */
 public class CheckpointMismatchException extends VlevalException {
 
   private static final long serialVersionUID = 1L;
+
+  /** How many keys of each list the message shows. */
+  static final int SHOWN = 8;
 
   /** Keys the model needs that the checkpoint lacks. */
   private final List<String> missing;
@@ -48,10 +52,14 @@ public class CheckpointMismatchException extends VlevalException {
       List<String> missing,
       List<String> unexpected,
       List<String> misShaped) {
-    super(message(source, component, missing, unexpected, misShaped));
-    this.missing = List.copyOf(missing);
-    this.unexpected = List.copyOf(unexpected);
-    this.misShaped = List.copyOf(misShaped);
+    super(message(source, component, sorted(missing), sorted(unexpected), sorted(misShaped)));
+    this.missing = sorted(missing);
+    this.unexpected = sorted(unexpected);
+    this.misShaped = sorted(misShaped);
+  }
+
+  private static List<String> sorted(List<String> keys) {
+    return keys.stream().sorted().toList();
   }
 
   private static String message(
@@ -62,6 +70,14 @@ public class CheckpointMismatchException extends VlevalException {
       List<String> misShaped) {
     StringBuilder sb =
         new StringBuilder(source).append(": checkpoint does not fit ").append(component);
+    sb.append("; ")
+        .append(missing.size())
+        .append(" missing, ")
+        .append(unexpected.size())
+        .append(" unexpected");
+    if (!misShaped.isEmpty()) {
+      sb.append(", ").append(misShaped.size()).append(" mis-shaped");
+    }
     part(sb, "missing", missing);
     part(sb, "unexpected", unexpected);
     part(sb, "mis-shaped", misShaped);
@@ -72,10 +88,10 @@ public class CheckpointMismatchException extends VlevalException {
     if (keys.isEmpty()) {
       return;
     }
-    sb.append("; ").append(keys.size()).append(' ').append(what).append(": ");
-    sb.append(String.join(", ", keys.subList(0, Math.min(20, keys.size()))));
-    if (keys.size() > 20) {
-      sb.append(", …");
+    sb.append("; ").append(what).append(": ");
+    sb.append(String.join(", ", keys.subList(0, Math.min(SHOWN, keys.size()))));
+    if (keys.size() > SHOWN) {
+      sb.append(" and ").append(keys.size() - SHOWN).append(" more");
     }
   }
 

@@ -225,6 +225,43 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
         tensors.keys().isEmpty()
             ? "checkpoint"
             : tensors.fileOf(tensors.keys().iterator().next()).toString();
+    Plan plan = plan(config, tensors, prefix, source);
+    plan.mismatch()
+        .throwIfAny(
+            source,
+            "the InternViT config (" + config.parameterShapes().size() + " tensors expected)");
+    Map<String, String> sourceKey = plan.sourceKey();
+    InternVit vit = new InternVit(config, device, dtype);
+    try {
+      for (Map.Entry<String, String> e : sourceKey.entrySet()) {
+        NDArray decoded = tensors.toNDArray(e.getValue(), vit.manager);
+        vit.byKey.get(e.getKey()).setArray(Precision.castWeight(decoded, dtype, e.getValue()));
+      }
+    } catch (RuntimeException ex) {
+      vit.close();
+      throw ex;
+    }
+    return vit;
+  }
+
+  /** Which checkpoint key feeds each canonical parameter, and what does not fit. */
+  private record Plan(Map<String, String> sourceKey, TensorMismatch mismatch) {}
+
+  /**
+   * Compares the vision tower under {@code prefix} with {@code config}, loading nothing, so that a
+   * composite model can report its tower's differences together with its other components'.
+   *
+   * @param config the architecture
+   * @param tensors the tensors
+   * @param prefix the key prefix of the vision tower (e.g. {@code "vision_model."})
+   * @return the missing, unexpected and mis-shaped keys of the tower
+   */
+  public static TensorMismatch check(InternVitConfig config, TensorSource tensors, String prefix) {
+    return plan(config, tensors, prefix, "checkpoint").mismatch();
+  }
+
+  private static Plan plan(
+      InternVitConfig config, TensorSource tensors, String prefix, String source) {
     CheckpointLayout layout;
     if (prefix == null) {
       CheckpointLayout.Detected d = CheckpointLayout.detect(tensors.keys(), source);
@@ -274,20 +311,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
         missing.add(prefix + (layout == CheckpointLayout.HF ? k : timmName(k)));
       }
     }
-    if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
-      throw new CheckpointMismatchException(source, missing, unexpected, misShaped);
-    }
-    InternVit vit = new InternVit(config, device, dtype);
-    try {
-      for (Map.Entry<String, String> e : sourceKey.entrySet()) {
-        NDArray decoded = tensors.toNDArray(e.getValue(), vit.manager);
-        vit.byKey.get(e.getKey()).setArray(Precision.castWeight(decoded, dtype, e.getValue()));
-      }
-    } catch (RuntimeException ex) {
-      vit.close();
-      throw ex;
-    }
-    return vit;
+    return new Plan(sourceKey, new TensorMismatch(missing, unexpected, misShaped));
   }
 
   private static String timmName(String canonical) {

@@ -47,8 +47,7 @@ class InternVlProviderSpecTest {
 
   @Test
   void defaultsAreMeaningful() {
-    InternVlSpec spec = new InternVlSpec(null, null, null, null, null, null, null, null);
-    assertThat(spec.preset()).isEqualTo("tiny");
+    InternVlSpec spec = new InternVlSpec(null, "tiny", null, null, null, null, null, null);
     assertThat(spec.device()).isEqualTo("auto");
     assertThat(spec.dtype()).isEqualTo(InternVlSpec.Dtype.FLOAT32);
     assertThat(spec.batchSize()).isEqualTo(8);
@@ -69,7 +68,26 @@ class InternVlProviderSpecTest {
         .hasMessageContaining("'preset' = 'huge'")
         .hasMessageContaining("tiny-chat");
     assertThatThrownBy(() -> bind("checkpoint: nowhere\n")).hasMessageContaining("checkpoint");
-    assertThatThrownBy(() -> bind("batch_size: 0\n")).hasMessageContaining("batch_size");
+    assertThatThrownBy(() -> bind("preset: tiny\nbatch_size: 0\n"))
+        .hasMessageContaining("batch_size");
+  }
+
+  @Test
+  void aModelNamesItsWeightsRandomOnesOnlyByPreset() {
+    // no silent fallback to random weights: a model named like a real one would score at chance
+    for (String yaml :
+        new String[] {"device: cpu\n", "checkpoint: null\n", "checkpoint: ~\npreset: ~\n"}) {
+      assertThatThrownBy(() -> bind(yaml))
+          .as(yaml)
+          .hasMessageContaining("neither 'checkpoint' nor 'preset' is set")
+          .hasMessageContaining("give 'checkpoint' (a HuggingFace-layout checkpoint folder)")
+          .hasMessageContaining("'preset' (one of tiny, ");
+    }
+    // an empty checkpoint is not the config's own folder
+    assertThatThrownBy(() -> bind("checkpoint: \"\"\n"))
+        .hasMessageContaining("'checkpoint'")
+        .hasMessageContaining("is an empty path");
+    assertThat(bind("preset: tiny\n").preset()).isEqualTo("tiny");
   }
 
   /** Every case of the fixture root, by kind: what its config.json makes of it, per head. */

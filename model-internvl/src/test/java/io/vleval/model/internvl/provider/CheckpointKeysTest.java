@@ -1,0 +1,129 @@
+package io.vleval.model.internvl.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.model.internvl.safetensors.SafetensorsFile;
+import io.vleval.model.internvl.safetensors.SafetensorsWriter;
+import io.vleval.model.internvl.safetensors.TensorInfo;
+import io.vleval.model.internvl.vision.CheckpointMismatchException;
+import io.vleval.testkit.SpecYaml;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A checkpoint whose key names do not fit its config.json is refused before anything loads, with
+ * one message that names the file, what the config's architecture expects, and both the missing and
+ * the unexpected keys (counts, then the first few of each, sorted).
+ */
+class CheckpointKeysTest {
+
+  @TempDir Path temp;
+
+  /** A copy of a golden checkpoint with every key renamed by {@code rename}. */
+  private Path renamed(String fixture, UnaryOperator<String> rename) throws Exception {
+    Path from = InternVlProviderSpecTest.fixture(fixture);
+    Path to = Files.createDirectories(temp.resolve(fixture));
+    Files.copy(from.resolve("config.json"), to.resolve("config.json"));
+    SafetensorsWriter out = new SafetensorsWriter();
+    try (SafetensorsFile in = SafetensorsFile.open(from.resolve("model.safetensors"))) {
+      for (String key : in.keys()) {
+        TensorInfo info = in.info(key);
+        ByteBuffer raw = in.raw(key);
+        byte[] bytes = new byte[raw.remaining()];
+        raw.get(bytes);
+        out.add(rename.apply(key), info.dtype(), info.shape(), bytes);
+      }
+    }
+    out.write(to.resolve("model.safetensors"));
+    return to;
+  }
+
+  private static List<String> keys(Path dir) {
+    try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+      return f.keys().stream().sorted().toList();
+    }
+  }
+
+  private CheckpointMismatchException load(Path dir) {
+    InternVlSpec spec =
+        new SpecYaml(temp).bind(InternVlSpec.class, "checkpoint: " + dir + "\ndevice: cpu\n");
+    return catchThrowableOfType(
+        CheckpointMismatchException.class,
+        () -> new InternVlProvider().load(spec, new PluginContext(0, temp, 1)).close());
+  }
+
+  @Test
+  void aChatCheckpointUnderAnExtraPrefixListsMissingAndUnexpectedKeys() throws Exception {
+    Path dir = renamed("internvl_chat_internlm2", k -> "model." + k);
+    List<String> expected =
+        keys(InternVlProviderSpecTest.fixture("internvl_chat_internlm2")).stream()
+            .filter(k -> !k.endsWith("rotary_emb.inv_freq"))
+            .toList();
+    int n = expected.size();
+
+    CheckpointMismatchException e = load(dir);
+
+    assertThat(e).as("a mismatch is reported").isNotNull();
+    assertThat(e.missing()).containsExactlyElementsOf(expected);
+    assertThat(e.unexpected()).containsExactlyElementsOf(keys(dir)).isSorted();
+    assertThat(e.getMessage())
+        .doesNotContain("\n")
+        .startsWith(
+            dir.resolve("model.safetensors")
+                + ": checkpoint does not fit the InternVL-Chat architecture of its config.json,"
+                + " which expects "
+                + n
+                + " tensors: ")
+        .contains(" under vision_model. (InternViT, ", " under mlp1., ", " under language_model. (")
+        .contains("; " + n + " missing, " + keys(dir).size() + " unexpected; ")
+        .contains("; missing: " + String.join(", ", expected.subList(0, 8)) + " and ")
+        .contains("; unexpected: " + String.join(", ", keys(dir).subList(0, 8)) + " and ");
+  }
+
+  @Test
+  void aContrastiveCheckpointWithARenamedComponentListsBothSides() throws Exception {
+    Path dir = renamed("internvl_cg", k -> k.replaceFirst("^qllama\\.", "qformer."));
+    List<String> qformer = keys(dir).stream().filter(k -> k.startsWith("qformer.")).toList();
+    assertThat(qformer).isNotEmpty();
+
+    CheckpointMismatchException e = load(dir);
+
+    assertThat(e).as("a mismatch is reported").isNotNull();
+    assertThat(e.unexpected()).containsExactlyElementsOf(qformer);
+    assertThat(e.missing())
+        .isNotEmpty()
+        .allSatisfy(k -> assertThat(k).startsWith("qllama."))
+        .isSorted();
+    assertThat(e.getMessage())
+        .contains("checkpoint does not fit the InternVL-C/-G architecture of its config.json")
+        .contains(" under qllama. (")
+        .contains(e.missing().size() + " missing, " + qformer.size() + " unexpected")
+        .contains("; missing: " + e.missing().get(0))
+        .contains("; unexpected: " + qformer.get(0));
+  }
+
+  @Test
+  void aVisionCheckpointWithoutItsClassTokenKeyListsBothSides() throws Exception {
+    Path dir = renamed("vit_300m_style", k -> k.replaceFirst("^embeddings\\.", "embed."));
+    List<String> embed = keys(dir).stream().filter(k -> k.startsWith("embed.")).toList();
+
+    CheckpointMismatchException e = load(dir);
+
+    assertThat(e).as("a mismatch is reported").isNotNull();
+    assertThat(e.unexpected()).containsExactlyElementsOf(embed);
+    assertThat(e.missing())
+        .containsExactlyElementsOf(
+            embed.stream().map(k -> "embeddings." + k.substring(6)).toList());
+    assertThat(e.getMessage())
+        .contains("checkpoint does not fit the InternViT config (")
+        .contains(embed.size() + " missing, " + embed.size() + " unexpected")
+        .contains("; missing: embeddings.class_embedding, ");
+  }
+}

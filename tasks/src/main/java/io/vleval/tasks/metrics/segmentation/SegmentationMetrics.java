@@ -3,6 +3,7 @@ package io.vleval.tasks.metrics.segmentation;
 import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -146,12 +147,30 @@ public final class SegmentationMetrics {
    */
   public static ConfidenceInterval[] intervals(
       ClassAreas[] perImage, int numClasses, Bootstrap bootstrap) {
+    return intervals(
+        perImage,
+        numClasses,
+        bootstrap,
+        s -> s.summary().values().stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * Bootstrap intervals resampling images for any metrics read from the re-summed scores (the
+   * summary, per-class values...). BCa, with the exact jackknife in linear time: the dataset's
+   * areas minus one image's. Where BCa excludes its own estimate, as for class-wise means over a
+   * few images whose resamples lose classes, the interval is the jackknife normal interval (see
+   * {@link Bootstrap}).
+   */
+  public static ConfidenceInterval[] intervals(
+      ClassAreas[] perImage,
+      int numClasses,
+      Bootstrap bootstrap,
+      Function<SegmentationScores, double[]> metrics) {
+    ClassAreas total = ClassAreas.sum(perImage, null, numClasses);
     return bootstrap.intervals(
         perImage.length,
-        units -> {
-          SegmentationScores s = fromAreas(ClassAreas.sum(perImage, units, numClasses));
-          return s.summary().values().stream().mapToDouble(Double::doubleValue).toArray();
-        });
+        units -> metrics.apply(fromAreas(ClassAreas.sum(perImage, units, numClasses))),
+        unit -> metrics.apply(fromAreas(total.minus(perImage[unit]))));
   }
 
   /** Mean of the non-NaN values ({@code numpy.nanmean}); NaN when all are NaN. */

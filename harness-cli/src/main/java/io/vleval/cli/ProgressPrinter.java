@@ -94,6 +94,9 @@ final class ProgressPrinter implements RunListener {
                 headline.unit(),
                 counts(result),
                 result.wallSeconds()));
+    for (String warning : result.warnings()) {
+      console.err().println("[" + result.model() + "] " + result.task() + ": warning: " + warning);
+    }
     console.err().flush();
   }
 

@@ -35,11 +35,13 @@ public record TaskResult(
     double samplesPerSecond,
     long skippedCount,
     long failedCount,
-    TaskStatus status) {
+    TaskStatus status,
+    List<String> warnings) {
 
   public TaskResult {
     metrics = List.copyOf(metrics);
     categories = List.copyOf(categories);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
     status = status == null ? TaskStatus.SCORED : status;
     if (skippedCount == 0 && failedCount == 0 && errorCount > 0) {
       // written before skipped and failed samples were told apart
@@ -76,7 +78,8 @@ public record TaskResult(
         samplesPerSecond,
         errorCount,
         0,
-        TaskStatus.SCORED);
+        TaskStatus.SCORED,
+        List.of());
   }
 
   /** Whether the task has scores ({@link TaskStatus#SCORED}). */

@@ -376,7 +376,8 @@ public final class Runner {
           throughput,
           skippedCount,
           failedCount,
-          outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED);
+          outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
+          outcome == null ? List.of() : outcome.warnings());
     }
   }
 

@@ -84,6 +84,31 @@ public final class SegmentationMetrics {
     return new ClassAreas(intersect, union, predArea, labelArea);
   }
 
+  /**
+   * Label pixels that {@link #intersectAndUnion} leaves out of every class: those whose value
+   * (after the reduce-zero-label step) is neither the ignore index nor in [0, C). As in
+   * mmsegmentation ({@code torch.histc} over [0, C - 1]), such a pixel counts for no label area,
+   * while its prediction still counts for the predicted class's area and union, which lowers that
+   * class's IoU: a label map with such values is usually corrupt, or read with the wrong {@code
+   * num_classes} or {@code reduce_zero_label}.
+   *
+   * @param label ground-truth value per pixel, before the reduce-zero-label step
+   */
+  public static long outOfRangeLabelPixels(
+      int[] label, int numClasses, int ignoreIndex, boolean reduceZeroLabel) {
+    long count = 0;
+    for (int value : label) {
+      int l = value;
+      if (reduceZeroLabel) {
+        l = (l == 0 || l == 255) ? 255 : l - 1;
+      }
+      if (l != ignoreIndex && Integer.compareUnsigned(l, numClasses) >= 0) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Per-image areas of a dataset, computed in parallel over images. */
   public static ClassAreas[] perImageAreas(
       List<int[]> predictions,

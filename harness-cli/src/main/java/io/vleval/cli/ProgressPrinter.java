@@ -75,21 +75,64 @@ final class ProgressPrinter implements RunListener {
     if (console.interactive()) {
       console.err().println();
     }
+    if (!result.scored()) {
+      console.err().println(noScore(result));
+      console.err().flush();
+      return;
+    }
     MetricValue headline = result.metric(result.headline());
     console
         .err()
         .println(
             String.format(
                 Locale.ROOT,
-                "[%s] %s: %s = %.4f%s (%d samples, %.1f s)",
+                "[%s] %s: %s = %.4f%s (%s, %.1f s)",
                 result.model(),
                 result.task(),
                 headline.name(),
                 headline.value(),
                 headline.unit(),
-                result.sampleCount(),
+                counts(result),
                 result.wallSeconds()));
+    for (String warning : result.warnings()) {
+      console.err().println("[" + result.model() + "] " + result.task() + ": warning: " + warning);
+    }
     console.err().flush();
+  }
+
+  /** How many samples were scored, and how many were skipped or failed when there were any. */
+  static String counts(TaskResult result) {
+    String scored = result.sampleCount() + " samples";
+    if (result.skippedCount() == 0 && result.failedCount() == 0) {
+      return scored;
+    }
+    return scored
+        + ", "
+        + result.skippedCount()
+        + " skipped (unreadable), "
+        + result.failedCount()
+        + " failed";
+  }
+
+  /** The line that says a task has no score, with its counts. */
+  static String noScore(TaskResult result) {
+    return "["
+        + result.model()
+        + "] "
+        + result.task()
+        + ": NO SCORE: none of the "
+        + result.seenCount()
+        + " samples of dataset '"
+        + result.dataset()
+        + "' could be scored ("
+        + result.skippedCount()
+        + " skipped as unreadable, "
+        + result.failedCount()
+        + " failed under on_error: skip; reasons in samples/"
+        + result.model()
+        + "/"
+        + result.task()
+        + ".errors.jsonl)";
   }
 
   private static String bar(long done, long total) {

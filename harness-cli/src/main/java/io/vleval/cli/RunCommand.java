@@ -2,6 +2,7 @@ package io.vleval.cli;
 
 import io.vleval.api.config.RunConfig;
 import io.vleval.api.result.RunResult;
+import io.vleval.api.result.TaskResult;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.run.RunOptions;
@@ -9,6 +10,7 @@ import io.vleval.core.run.RunOutcome;
 import io.vleval.core.run.Runner;
 import io.vleval.reports.junit.GateJUnitXml;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +27,9 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run a config: validate it, evaluate each task on each model, write the run directory",
       "(config.yaml, samples/, results.json, results.csv, reporter outputs). With a gates: section it",
-      "also writes gates.json and gates.xml (JUnit) and exits 1 when a gate fails."
+      "also writes gates.json and gates.xml (JUnit) and exits 1 when a gate fails. A task with no",
+      "scorable sample (all unreadable or failed under on_error: skip) is recorded with status",
+      "NO_SCORE and makes the run exit 2."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -61,16 +65,32 @@ final class RunCommand implements Callable<Integer> {
             .execute(runConfig, new RunOptions(out, resume));
     RunResult result = outcome.result();
     ResultTable.print(result, console.out());
-    if (outcome.gates() == null) {
-      return ExitCode.OK;
+    if (outcome.gates() != null) {
+      Path xml = outcome.runDirectory().resolve("gates.xml");
+      GateJUnitXml.write(outcome.gates(), xml);
+      GatePrinter.print(outcome.gates(), console.out());
+      console
+          .err()
+          .println(
+              "gates: " + outcome.runDirectory().resolve("gates.json") + ", JUnit report: " + xml);
     }
-    Path xml = outcome.runDirectory().resolve("gates.xml");
-    GateJUnitXml.write(outcome.gates(), xml);
-    GatePrinter.print(outcome.gates(), console.out());
-    console
-        .err()
-        .println(
-            "gates: " + outcome.runDirectory().resolve("gates.json") + ", JUnit report: " + xml);
+    List<TaskResult> unscored = outcome.unscored();
+    if (!unscored.isEmpty()) {
+      // the data could not be scored: results are written, but the run is not a success
+      for (TaskResult t : unscored) {
+        console.err().println("error: " + ProgressPrinter.noScore(t));
+      }
+      console
+          .err()
+          .println(
+              "error: "
+                  + unscored.size()
+                  + " of "
+                  + result.tasks().size()
+                  + " task runs have no score; results are in "
+                  + outcome.runDirectory().resolve("results.json"));
+      return ExitCode.USER_ERROR;
+    }
     return outcome.passed() ? ExitCode.OK : ExitCode.GATE_FAILED;
   }
 }

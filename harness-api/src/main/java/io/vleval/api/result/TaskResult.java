@@ -8,9 +8,17 @@ import java.util.List;
  * @param task the task's name in the config
  * @param type the task's plugin type
  * @param version the task's protocol version
- * @param errorCount samples skipped with {@code on_error: skip}
+ * @param headline the metric leaderboards show first; {@code null} when the task has no score
+ * @param sampleCount samples scored
+ * @param errorCount samples left out under {@code on_error: skip}: {@code skippedCount +
+ *     failedCount}
  * @param wallSeconds time spent in this task, feature extraction included
  * @param samplesPerSecond throughput over the samples processed in this run (resumed ones excluded)
+ * @param skippedCount samples left out because they could not be read (the dataset's entry or its
+ *     image, labels or video)
+ * @param failedCount samples left out because the task or the model failed on them
+ * @param status {@link TaskStatus#NO_SCORE} when no sample could be scored; then {@code metrics} is
+ *     empty ({@code null} in a file written before it existed reads as {@code SCORED})
  */
 public record TaskResult(
     String task,
@@ -24,11 +32,64 @@ public record TaskResult(
     long sampleCount,
     long errorCount,
     double wallSeconds,
-    double samplesPerSecond) {
+    double samplesPerSecond,
+    long skippedCount,
+    long failedCount,
+    TaskStatus status,
+    List<String> warnings) {
 
   public TaskResult {
     metrics = List.copyOf(metrics);
     categories = List.copyOf(categories);
+    warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    status = status == null ? TaskStatus.SCORED : status;
+    if (skippedCount == 0 && failedCount == 0 && errorCount > 0) {
+      // written before skipped and failed samples were told apart
+      skippedCount = errorCount;
+    }
+  }
+
+  /** A scored task whose left-out samples were all unreadable. */
+  public TaskResult(
+      String task,
+      String type,
+      String version,
+      String model,
+      String dataset,
+      String headline,
+      List<MetricValue> metrics,
+      List<CategoryBreakdown> categories,
+      long sampleCount,
+      long errorCount,
+      double wallSeconds,
+      double samplesPerSecond) {
+    this(
+        task,
+        type,
+        version,
+        model,
+        dataset,
+        headline,
+        metrics,
+        categories,
+        sampleCount,
+        errorCount,
+        wallSeconds,
+        samplesPerSecond,
+        errorCount,
+        0,
+        TaskStatus.SCORED,
+        List.of());
+  }
+
+  /** Whether the task has scores ({@link TaskStatus#SCORED}). */
+  public boolean scored() {
+    return status == TaskStatus.SCORED;
+  }
+
+  /** Samples the dataset held: scored, skipped and failed. */
+  public long seenCount() {
+    return sampleCount + skippedCount + failedCount;
   }
 
   public MetricValue metric(String name) {

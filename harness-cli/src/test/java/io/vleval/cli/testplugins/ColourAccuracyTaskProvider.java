@@ -1,5 +1,6 @@
 package io.vleval.cli.testplugins;
 
+import io.vleval.api.error.VlevalException;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Test task: predicts {@code argmax(embedding) % classes} and scores accuracy. It counts every
  * sample it processes, and throws after {@code vleval.test.crashAfter} samples when that system
- * property is set (to simulate a run that dies half way without changing the config).
+ * property is set (to simulate a run that dies half way without changing the config); the model
+ * "fails" on the sample named by {@code vleval.test.failSample}.
  */
 public final class ColourAccuracyTaskProvider
     implements TaskProvider<ColourAccuracyTaskProvider.Spec> {
@@ -98,6 +100,9 @@ public final class ColourAccuracyTaskProvider
             }
             List<RgbImage> images = new ArrayList<>();
             for (LabelledImage s : batch) {
+              if (s.id().equals(System.getProperty("vleval.test.failSample"))) {
+                throw new VlevalException("simulated model failure on sample " + s.id());
+              }
               images.add(s.image().load());
             }
             float[][] e = embedder.embedImages(images, ImageView.SQUASH);

@@ -133,7 +133,11 @@ public final class GateEvaluator {
       GateInput current,
       GateInput baseline) {
     String metric =
-        rule.metric() != null ? rule.metric() : cur != null ? cur.headline() : base.headline();
+        rule.metric() != null
+            ? rule.metric()
+            : cur != null && cur.headline() != null
+                ? cur.headline()
+                : base != null && base.headline() != null ? base.headline() : "headline";
     String where = "'" + metric + "' of task '" + p.task() + "' on model '" + p.model() + "'";
     List<String> failures = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -147,6 +151,19 @@ public final class GateEvaluator {
               + p.model()
               + "' is missing from the current run"
               + " (it is in the baseline)");
+    } else if (!cur.scored()) {
+      failures.add(
+          "task '"
+              + p.task()
+              + "' on model '"
+              + p.model()
+              + "' has no score: none of its "
+              + cur.seenCount()
+              + " samples could be scored ("
+              + cur.skippedCount()
+              + " unreadable, "
+              + cur.failedCount()
+              + " failed, skipped under on_error: skip)");
     } else if (c == null) {
       failures.add(
           "metric "

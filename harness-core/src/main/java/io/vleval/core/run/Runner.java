@@ -7,6 +7,7 @@ import io.vleval.api.config.OnError;
 import io.vleval.api.config.ReporterEntry;
 import io.vleval.api.config.RunConfig;
 import io.vleval.api.config.TaskEntry;
+import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.files.AtomicFiles;
 import io.vleval.api.model.Model;
@@ -22,6 +23,7 @@ import io.vleval.api.result.ModelProvenance;
 import io.vleval.api.result.Provenance;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
+import io.vleval.api.result.TaskStatus;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
@@ -327,7 +329,8 @@ public final class Runner {
               }
               if (!failed.containsKey(e.id())) {
                 // an entry the loader could not even list: recorded once, then left alone on resume
-                SampleError err = new SampleError(e.id(), e.listingError().getMessage());
+                SampleError err =
+                    new SampleError(e.id(), e.listingError().getMessage(), SampleError.UNREADABLE);
                 errors.append(List.of(err));
                 failed.put(e.id(), err);
               }
@@ -352,7 +355,11 @@ public final class Runner {
           inOrder.add(r);
         }
       }
-      TaskOutcome outcome = session.finish(inOrder);
+      long failedCount = failed.values().stream().filter(SampleError::failed).count();
+      long skippedCount = failed.size() - failedCount;
+      // a task with no scorable sample has no score: it is not asked to compute one from nothing
+      // (which would be NaN or an error), and its result says so
+      TaskOutcome outcome = inOrder.isEmpty() ? null : session.finish(inOrder);
       double wall = (System.nanoTime() - t0) / 1e9;
       double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
       return new TaskResult(
@@ -361,13 +368,17 @@ public final class Runner {
           task.version(),
           modelEntry.name(),
           entry.dataset(),
-          outcome.headline(),
-          outcome.metrics(),
-          outcome.categories(),
+          outcome == null ? null : outcome.headline(),
+          outcome == null ? List.of() : outcome.metrics(),
+          outcome == null ? List.of() : outcome.categories(),
           inOrder.size(),
           failed.size(),
           wall,
-          throughput);
+          throughput,
+          skippedCount,
+          failedCount,
+          outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
+          outcome == null ? List.of() : outcome.warnings());
     }
   }
 
@@ -394,7 +405,14 @@ public final class Runner {
           log.append(one);
           done.put(s.id(), one.get(0));
         } catch (VlevalException single) {
-          SampleError err = new SampleError(s.id(), single.getMessage());
+          // the sample's data could not be read, or the task or model failed on it
+          SampleError err =
+              new SampleError(
+                  s.id(),
+                  single.getMessage(),
+                  single instanceof DatasetFormatException
+                      ? SampleError.UNREADABLE
+                      : SampleError.FAILED);
           errors.append(List.of(err));
           failed.put(s.id(), err);
         }

@@ -75,14 +75,20 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
     }
   }
 
-  /** One image's per-class areas (enough to recompute every metric). */
+  /**
+   * One image's per-class areas (enough to recompute every metric).
+   *
+   * @param outOfRangeLabels label pixels whose value is neither a class nor the ignore index (255);
+   *     as in mmsegmentation they count for no class's label area, while their predictions count
+   */
   public record Areas(
       String sampleId,
       long[] intersect,
       long[] union,
       long[] predicted,
       long[] label,
-      double pixelAccuracy)
+      double pixelAccuracy,
+      long outOfRangeLabels)
       implements SampleRecord {}
 
   @Override
@@ -165,7 +171,9 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
                           a.union(),
                           a.predLabel(),
                           a.label(),
-                          all == 0 ? Double.NaN : (double) hit / all));
+                          all == 0 ? Double.NaN : (double) hit / all,
+                          SegmentationMetrics.outOfRangeLabelPixels(
+                              gt, classes, SegmentationMetrics.IGNORE_INDEX, false)));
                 }
                 return out;
               },
@@ -194,10 +202,42 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
                           "");
                   categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
                 }
-                return new TaskOutcome("mIoU", metrics, categories);
+                return new TaskOutcome(
+                    "mIoU", metrics, categories, outOfRangeWarning(records, classes));
               },
               () -> head.close());
         });
+  }
+
+  /**
+   * The warning for label values outside the classes, or none: how many images and pixels hold them
+   * (mmsegmentation's arithmetic is kept, so they lower the IoU of the classes predicted there).
+   */
+  static List<String> outOfRangeWarning(List<Areas> records, int classes) {
+    long images = 0;
+    long pixels = 0;
+    for (Areas r : records) {
+      if (r.outOfRangeLabels() > 0) {
+        images++;
+        pixels += r.outOfRangeLabels();
+      }
+    }
+    if (images == 0) {
+      return List.of();
+    }
+    return List.of(
+        images
+            + " of "
+            + records.size()
+            + " label maps hold values outside the classes [0, "
+            + classes
+            + ") other than the ignore index "
+            + SegmentationMetrics.IGNORE_INDEX
+            + " ("
+            + pixels
+            + " pixels); as in mmsegmentation they count for no class, but their predictions"
+            + " still do, which lowers those classes' IoU; check the label maps and the"
+            + " dataset's num_classes and reduce_zero_label");
   }
 
   /** Logits [class][pixel] at the label's resolution, the image squashed to the model's input. */

@@ -4,6 +4,7 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.tasks.embedding.Vectors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The zero-shot classifier as CLIP_benchmark builds it: per class, every template filled with the
@@ -17,6 +18,28 @@ public final class TextClassifier {
 
   private TextClassifier(float[][] weights) {
     this.weights = weights;
+  }
+
+  /**
+   * A classifier built on first use, once: its templates are loaded and its class-name texts
+   * embedded only when a sample needs classifying, so a resumed run whose samples are all recorded
+   * never encodes them. Thread-safe.
+   *
+   * @param templates loads the templates ({@code {c}} stands for the class name)
+   */
+  public static Supplier<TextClassifier> lazily(
+      TextEmbedder embedder, List<String> classNames, Supplier<List<String>> templates) {
+    return new Supplier<>() {
+      private TextClassifier built;
+
+      @Override
+      public synchronized TextClassifier get() {
+        if (built == null) {
+          built = build(embedder, classNames, templates.get());
+        }
+        return built;
+      }
+    };
   }
 
   public static TextClassifier build(

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Zero-shot image classification as CLIP_benchmark runs it for InternVL-C/-G: a text classifier
@@ -81,7 +82,6 @@ public final class ZeroShotClassificationProvider
 
   @Override
   public Task<LabelledImage, ClassPrediction> create(Spec spec) {
-    List<String> templates = PromptTemplates.load(spec.templates());
     return Task.of(
         "1",
         LabelledImage.class,
@@ -92,8 +92,12 @@ public final class ZeroShotClassificationProvider
                   ? PromptTemplates.classNames(
                       spec.classNames(), context.evaluation().classNames().size())
                   : context.evaluation().classNames();
-          TextClassifier classifier =
-              TextClassifier.build(model.require(TextEmbedder.class), names, templates);
+          // built with the first batch: a resumed run with every sample recorded needs none
+          Supplier<TextClassifier> classifier =
+              TextClassifier.lazily(
+                  model.require(TextEmbedder.class),
+                  names,
+                  () -> PromptTemplates.load(spec.templates()));
           ImageEmbedder images = model.require(ImageEmbedder.class);
           return TaskSession.<LabelledImage, ClassPrediction>of(
               batch -> {
@@ -108,7 +112,7 @@ public final class ZeroShotClassificationProvider
                       ClassPrediction.of(
                           batch.get(i).id(),
                           batch.get(i).label(),
-                          classifier.logits(embeddings[i], 100f)));
+                          classifier.get().logits(embeddings[i], 100f)));
                 }
                 return out;
               },

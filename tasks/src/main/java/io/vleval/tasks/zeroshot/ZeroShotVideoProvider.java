@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Zero-shot video classification (Kinetics): F frames sampled uniformly as the reference MSR-VTT
@@ -67,7 +68,6 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
 
   @Override
   public Task<LabelledVideo, ClassPrediction> create(Spec spec) {
-    List<String> templates = PromptTemplates.load(spec.templates());
     return Task.of(
         "1",
         LabelledVideo.class,
@@ -78,8 +78,12 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
                   ? PromptTemplates.classNames(
                       spec.classNames(), context.evaluation().classNames().size())
                   : context.evaluation().classNames();
-          TextClassifier classifier =
-              TextClassifier.build(model.require(TextEmbedder.class), names, templates);
+          // built with the first batch: a resumed run with every sample recorded needs none
+          Supplier<TextClassifier> classifier =
+              TextClassifier.lazily(
+                  model.require(TextEmbedder.class),
+                  names,
+                  () -> PromptTemplates.load(spec.templates()));
           VideoEmbedder videos = model.require(VideoEmbedder.class);
           return TaskSession.<LabelledVideo, ClassPrediction>of(
               batch -> {
@@ -94,7 +98,7 @@ public final class ZeroShotVideoProvider implements TaskProvider<ZeroShotVideoPr
                       ClassPrediction.of(
                           batch.get(i).id(),
                           batch.get(i).label(),
-                          classifier.logits(embeddings[i], 100f)));
+                          classifier.get().logits(embeddings[i], 100f)));
                 }
                 return out;
               },

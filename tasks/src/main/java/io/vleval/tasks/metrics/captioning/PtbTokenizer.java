@@ -4,22 +4,41 @@ import edu.stanford.nlp.ling.CoreLabel;
 import edu.stanford.nlp.process.CoreLabelTokenFactory;
 import edu.stanford.nlp.process.PTBTokenizer;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * coco-caption's caption tokenizer: Stanford CoreNLP 3.4.1's {@code PTBTokenizer} with {@code
- * -preserveLines -lowerCase}, followed by coco-caption's removal of punctuation tokens.
+ * coco-caption's caption tokenizer: Stanford CoreNLP 3.4.1's {@code PTBTokenizer} command line with
+ * {@code -preserveLines -lowerCase}, followed by coco-caption's removal of punctuation tokens.
  *
- * <p>Steps, as {@code pycocoevalcap/tokenizer/ptbtokenizer.py} does them: newlines inside a caption
- * become spaces; the caption, followed by a line end as in the reference's one-caption-per-line
- * file, is tokenized by CoreNLP's PTB lexer (in-process, one caption at a time; characters the
- * lexer cannot tokenize, such as emoji, are dropped silently); each token is lower-cased with
- * {@link Locale#ENGLISH}; tokens in {@code '' ' `` ` -LRB- -RRB- -LCB- -RCB- . ? ! , : - -- ... ;}
- * are removed. Since removal follows lower-casing, brackets survive as {@code -lrb-}/{@code -rrb-},
- * exactly as in the reference. Output tokens are joined by single spaces. Checked against the
- * {@code tokenized} fields of {@code fixtures/metrics/captioning.json}.
+ * <p>{@code pycocoevalcap/tokenizer/ptbtokenizer.py} tokenizes a whole call at once (COCOEvalCap
+ * makes two: every reference caption, then every prediction, images in the order of the ground
+ * truth): it replaces newlines inside each caption by spaces, joins the captions with {@code '\n'}
+ * (so the last one has no line end after it), writes them to one file and runs the command line on
+ * it; output line {@code i} is caption {@code i}. What the lexer makes of a caption can depend on
+ * its neighbours: an emoticon needs a character after it ({@code "a dog :)"} is {@code :-rrb-}
+ * inside a call but {@code : -rrb-} at its very end), and a few rules look past the line end
+ * ({@code "etc."} before a capitalised next line is followed by a sentence-final period). {@link
+ * #tokenizeCall} therefore lexes the call's text as the reference file, in one pass with the
+ * command line's options ({@code tokenizeNLs}, tokens lower-cased with {@link Locale#ENGLISH}), and
+ * gives each token to the caption its first character comes from. Each caption's tokens are then
+ * joined by spaces and filtered as the reference does: {@code ' '.join(w for w in
+ * line.rstrip().split(' ') if w not in PUNCTUATIONS)} with {@code PUNCTUATIONS = '' ' `` ` -LRB-
+ * -RRB- -LCB- -RCB- . ? ! , : - -- ... ;}. Since removal follows lower-casing, brackets survive as
+ * {@code -lrb-}/{@code -rrb-}, exactly as in the reference. Characters the lexer cannot tokenize
+ * (emoji) are dropped, as the command line drops them.
+ *
+ * <p>One departure: a caption holding a character that CoreNLP reads as a line break ({@code \r},
+ * vertical tab, form feed, U+2028, U+2029) becomes several lines in the reference and shifts every
+ * later caption of the call onto the wrong image; here its tokens stay together on its own line.
+ *
+ * <p>Checked against the command line itself on tricky captions (emoticons, URLs, times, quotes,
+ * brackets, ellipses, non-ASCII, several sentences, each alone, between neighbours and in long
+ * calls): {@code src/test/resources/ptb/ptb_cli_reference.json}, made by {@code
+ * src/test/fixture-gen/ptb_cli_reference.py}.
  */
 public final class PtbTokenizer {
 
@@ -29,43 +48,112 @@ public final class PtbTokenizer {
           "--", "...", ";");
 
   /**
-   * Delete untokenizable characters without logging, as the reference's default does (it only
-   * logs).
+   * The command line's options under {@code -preserveLines}; untokenizable characters are deleted
+   * without logging (the command line logs the first one and deletes them all).
    */
-  private static final String OPTIONS = "untokenizable=noneDelete";
+  private static final String OPTIONS = "tokenizeNLs,untokenizable=noneDelete";
 
   private PtbTokenizer() {}
 
-  /** Tokenizes one caption. */
+  /**
+   * Tokenizes one caption followed by a line end, as the reference does for a caption inside a call
+   * whose next line is empty. Scores use {@link #tokenizeCall}, since the reference's tokens for a
+   * caption can depend on its place in the call.
+   */
   public static String tokenize(String caption) {
-    // the reference writes one caption per line, so the lexer sees a line end after each caption;
-    // some rules
-    // (emoticons such as ":)") need that right context and do not fire at end of input
-    String line = caption.replace('\n', ' ') + "\n";
+    return tokenizeCall(List.of(caption, "")).get(0);
+  }
+
+  /**
+   * Tokenizes the captions of one reference call (one caption per line, in this order), returning
+   * the tokenized captions in the same order.
+   */
+  public static List<String> tokenizeCall(List<String> captions) {
+    int n = captions.size();
+    if (n == 0) {
+      return List.of();
+    }
+    StringBuilder text = new StringBuilder();
+    int[] starts = new int[n];
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        text.append('\n');
+      }
+      starts[i] = text.length();
+      text.append(captions.get(i).replace('\n', ' '));
+    }
+    List<StringBuilder> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      lines.add(new StringBuilder());
+    }
+    String newline = PTBTokenizer.getNewlineToken();
     PTBTokenizer<CoreLabel> tokenizer =
-        new PTBTokenizer<>(new StringReader(line), new CoreLabelTokenFactory(), OPTIONS);
-    StringBuilder out = new StringBuilder(line.length() + 8);
+        new PTBTokenizer<>(new StringReader(text.toString()), new CoreLabelTokenFactory(), OPTIONS);
     while (tokenizer.hasNext()) {
-      String word = tokenizer.next().word().toLowerCase(Locale.ENGLISH);
+      CoreLabel token = tokenizer.next();
+      String word = token.word();
+      if (word.equals(newline)) {
+        // a caption boundary, or a line break inside a caption (kept on the caption's line)
+        continue;
+      }
+      int at = Arrays.binarySearch(starts, token.beginPosition());
+      int line = at >= 0 ? at : -at - 2;
+      StringBuilder out = lines.get(line);
+      if (out.length() > 0) {
+        out.append(' ');
+      }
+      out.append(word.toLowerCase(Locale.ENGLISH));
+    }
+    List<String> tokenized = new ArrayList<>(n);
+    for (StringBuilder line : lines) {
+      tokenized.add(removePunctuation(line));
+    }
+    return tokenized;
+  }
+
+  /** {@code ' '.join(w for w in line.rstrip().split(' ') if w not in PUNCTUATIONS)}. */
+  private static String removePunctuation(CharSequence line) {
+    int end = line.length();
+    while (end > 0 && PythonText.isSpace(line.charAt(end - 1))) {
+      end--;
+    }
+    StringBuilder out = new StringBuilder(end);
+    boolean first = true;
+    for (String word : PythonText.splitSpace(line.subSequence(0, end).toString())) {
       if (!PUNCTUATIONS.contains(word)) {
-        if (out.length() > 0) {
+        if (!first) {
           out.append(' ');
         }
         out.append(word);
+        first = false;
       }
     }
     return out.toString();
   }
 
-  /** Tokenizes every caption (references and prediction) of every sample, in parallel. */
+  /**
+   * Tokenizes every caption of every sample as COCOEvalCap does: one call with all reference
+   * captions (sample by sample, in order), one with all predictions; the two run concurrently.
+   */
   public static List<CaptionSample> tokenizeAll(List<CaptionSample> samples) {
-    return samples.parallelStream()
-        .map(
-            s ->
-                new CaptionSample(
-                    s.imageId(),
-                    s.references().stream().map(PtbTokenizer::tokenize).toList(),
-                    tokenize(s.prediction())))
-        .toList();
+    List<String> references = new ArrayList<>();
+    List<String> predictions = new ArrayList<>(samples.size());
+    for (CaptionSample s : samples) {
+      references.addAll(s.references());
+      predictions.add(s.prediction());
+    }
+    List<List<String>> calls =
+        List.of(references, predictions).parallelStream().map(PtbTokenizer::tokenizeCall).toList();
+    List<String> refs = calls.get(0);
+    List<String> preds = calls.get(1);
+    List<CaptionSample> out = new ArrayList<>(samples.size());
+    int r = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      CaptionSample s = samples.get(i);
+      int k = s.references().size();
+      out.add(new CaptionSample(s.imageId(), refs.subList(r, r + k), preds.get(i)));
+      r += k;
+    }
+    return out;
   }
 }

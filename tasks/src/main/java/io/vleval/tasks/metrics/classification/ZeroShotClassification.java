@@ -48,14 +48,7 @@ public final class ZeroShotClassification {
     validate(logits, target, numClasses);
     int[] ranks = targetRanks(logits, target);
     int[] predictions = argmax(logits);
-    return bootstrap.intervals(
-        target.length,
-        units ->
-            new double[] {
-              hitFraction(ranks, 1, units),
-              numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
-              meanPerClassRecall(target, predictions, numClasses, units)
-            });
+    return intervalsFromRanks(ranks, predictions, target, numClasses, bootstrap);
   }
 
   /**
@@ -75,17 +68,62 @@ public final class ZeroShotClassification {
 
   /**
    * Bootstrap intervals for {top1, top5, meanPerClassRecall} from per-sample ranks and predictions.
+   * BCa, with the exact jackknife in linear time: accuracies in closed form {@code (hits - hit_j) /
+   * (n - 1)}, mean per-class recall from the per-class counts minus sample {@code j}'s.
    */
   public static ConfidenceInterval[] intervalsFromRanks(
       int[] ranks, int[] predictions, int[] target, int numClasses, Bootstrap bootstrap) {
+    int n = target.length;
+    int size = numClasses;
+    for (int p : predictions) {
+      size = Math.max(size, p + 1);
+    }
+    long[] support = new long[size];
+    long[] correct = new long[size];
+    long hits1 = 0;
+    long hits5 = 0;
+    for (int i = 0; i < n; i++) {
+      support[target[i]]++;
+      correct[target[i]] += predictions[i] == target[i] ? 1 : 0;
+      hits1 += ranks[i] < 1 ? 1 : 0;
+      hits5 += ranks[i] < 5 ? 1 : 0;
+    }
+    double recallSum = 0;
+    int present = 0;
+    for (int c = 0; c < size; c++) {
+      if (support[c] > 0) {
+        recallSum += (double) correct[c] / support[c];
+        present++;
+      }
+    }
+    long top1Hits = hits1;
+    long top5Hits = hits5;
+    double recallTotal = recallSum;
+    int classes = present;
     return bootstrap.intervals(
-        target.length,
+        n,
         units ->
             new double[] {
               hitFraction(ranks, 1, units),
               numClasses >= 5 ? hitFraction(ranks, 5, units) : Double.NaN,
               meanPerClassRecall(target, predictions, numClasses, units)
-            });
+            },
+        j -> {
+          int t = target[j];
+          int hit = predictions[j] == t ? 1 : 0;
+          double sum = recallTotal - (double) correct[t] / support[t];
+          int k = classes;
+          if (support[t] > 1) {
+            sum += (double) (correct[t] - hit) / (support[t] - 1);
+          } else {
+            k--;
+          }
+          return new double[] {
+            (double) (top1Hits - (ranks[j] < 1 ? 1 : 0)) / (n - 1),
+            numClasses >= 5 ? (double) (top5Hits - (ranks[j] < 5 ? 1 : 0)) / (n - 1) : Double.NaN,
+            k == 0 ? Double.NaN : sum / k
+          };
+        });
   }
 
   /** Rank of a target among one sample's logits, ties broken by lowest class index (0 = top-1). */

@@ -57,6 +57,7 @@ public final class ZeroShotRetrieval {
    * Bootstrap intervals resampling images (each image carries its texts' hits), for the metrics in
    * this order: image_retrieval_recall@K for each K, text_retrieval_recall@K for each K, mean
    * recall. The score matrix (the galleries) stays fixed; only the set of queries is resampled.
+   * BCa, with the exact jackknife in linear time (totals minus one image's texts and hits).
    */
   public static ConfidenceInterval[] intervals(
       RetrievalRanks ranks, int[] ks, Bootstrap bootstrap) {
@@ -72,29 +73,56 @@ public final class ZeroShotRetrieval {
         textHits[k][i] += ranks.textRanks()[t] < ks[k] ? 1 : 0;
       }
     }
+    // totals over all images, for the exact jackknife in linear time
+    long allTexts = ranks.textRanks().length;
+    long[] allT2i = new long[ks.length];
+    long[] allI2t = new long[ks.length];
+    for (int k = 0; k < ks.length; k++) {
+      for (int u = 0; u < images; u++) {
+        allT2i[k] += textHits[k][u];
+        allI2t[k] += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
+      }
+    }
     return bootstrap.intervals(
         images,
         units -> {
-          double[] out = new double[2 * ks.length + 1];
           long texts = 0;
           for (int u : units) {
             texts += textCount[u];
           }
-          double sum = 0;
+          long[] t2i = new long[ks.length];
+          long[] i2t = new long[ks.length];
           for (int k = 0; k < ks.length; k++) {
-            long t2i = 0;
-            long i2t = 0;
             for (int u : units) {
-              t2i += textHits[k][u];
-              i2t += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
+              t2i[k] += textHits[k][u];
+              i2t[k] += ranks.imageRanks()[u] < ks[k] ? 1 : 0;
             }
-            out[k] = texts == 0 ? Double.NaN : (double) t2i / texts;
-            out[ks.length + k] = (double) i2t / units.length;
-            sum += out[k] + out[ks.length + k];
           }
-          out[2 * ks.length] = sum / (2.0 * ks.length);
-          return out;
+          return recalls(t2i, i2t, texts, units.length);
+        },
+        unit -> {
+          long[] t2i = new long[ks.length];
+          long[] i2t = new long[ks.length];
+          for (int k = 0; k < ks.length; k++) {
+            t2i[k] = allT2i[k] - textHits[k][unit];
+            i2t[k] = allI2t[k] - (ranks.imageRanks()[unit] < ks[k] ? 1 : 0);
+          }
+          return recalls(t2i, i2t, allTexts - textCount[unit], images - 1);
         });
+  }
+
+  /** text-to-image recalls per K, image-to-text recalls per K, their mean; NaN over no queries. */
+  private static double[] recalls(long[] t2i, long[] i2t, long texts, long images) {
+    int ks = t2i.length;
+    double[] out = new double[2 * ks + 1];
+    double sum = 0;
+    for (int k = 0; k < ks; k++) {
+      out[k] = texts == 0 ? Double.NaN : (double) t2i[k] / texts;
+      out[ks + k] = images == 0 ? Double.NaN : (double) i2t[k] / images;
+      sum += out[k] + out[ks + k];
+    }
+    out[2 * ks] = sum / (2.0 * ks);
+    return out;
   }
 
   /** Counts the ranks of every query's positives in one parallel pass over {@code scores}. */

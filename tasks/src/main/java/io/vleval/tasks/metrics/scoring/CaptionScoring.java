@@ -9,8 +9,10 @@ import io.vleval.tasks.metrics.captioning.CaptionScores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code vleval score captioning}: coco-caption BLEU-1..4, ROUGE-L and CIDEr-D from a COCO results
@@ -63,14 +65,32 @@ public final class CaptionScoring {
       refs.computeIfAbsent(imageId(a, references, i), k -> new ArrayList<>())
           .add(caption(a, references, i));
     }
-    List<CaptionSample> samples = new ArrayList<>(predicted.size());
-    for (Map.Entry<String, String> e : predicted.entrySet()) {
-      List<String> r = refs.get(e.getKey());
-      if (r == null) {
+    for (String id : predicted.keySet()) {
+      if (!refs.containsKey(id)) {
         throw new ScoreInputException(
-            references, "image_id " + e.getKey(), "no reference caption for this predicted image");
+            references, "image_id " + id, "no reference caption for this predicted image");
       }
-      samples.add(new CaptionSample(e.getKey(), r, e.getValue()));
+    }
+    // COCOEvalCap takes the images in the ground truth's order ("images", else the annotations'),
+    // which decides the captions' order in its tokenizer calls
+    Set<String> order = new LinkedHashSet<>();
+    JsonNode images = refRoot.isObject() ? refRoot.get("images") : null;
+    if (images != null && images.isArray()) {
+      for (JsonNode image : images) {
+        JsonNode id = image.get("id");
+        if (id != null && predicted.containsKey(id.asText())) {
+          order.add(id.asText());
+        }
+      }
+    }
+    for (String id : refs.keySet()) {
+      if (predicted.containsKey(id)) {
+        order.add(id);
+      }
+    }
+    List<CaptionSample> samples = new ArrayList<>(predicted.size());
+    for (String id : order) {
+      samples.add(new CaptionSample(id, refs.get(id), predicted.get(id)));
     }
     if (samples.isEmpty()) {
       throw new ScoreInputException(predictions, "top level", "no predictions");

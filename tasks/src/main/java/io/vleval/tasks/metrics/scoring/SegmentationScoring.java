@@ -103,12 +103,11 @@ public final class SegmentationScoring {
                   ConfidenceInterval[] summary =
                       SegmentationMetrics.intervals(perImage, numClasses, b);
                   ConfidenceInterval[] perClass =
-                      b.intervals(
-                          perImage.length,
-                          units -> {
-                            SegmentationScores r =
-                                SegmentationMetrics.fromAreas(
-                                    ClassAreas.sum(perImage, units, numClasses));
+                      SegmentationMetrics.intervals(
+                          perImage,
+                          numClasses,
+                          b,
+                          r -> {
                             double[] out = new double[2 * numClasses];
                             System.arraycopy(r.iou(), 0, out, 0, numClasses);
                             System.arraycopy(r.acc(), 0, out, numClasses, numClasses);

@@ -31,6 +31,18 @@ public record ClassAreas(long[] intersect, long[] union, long[] predLabel, long[
     }
   }
 
+  /** A new instance holding this minus {@code other}, e.g. a dataset without one image. */
+  public ClassAreas minus(ClassAreas other) {
+    ClassAreas out = zeros(intersect.length);
+    for (int c = 0; c < intersect.length; c++) {
+      out.intersect[c] = intersect[c] - other.intersect[c];
+      out.union[c] = union[c] - other.union[c];
+      out.predLabel[c] = predLabel[c] - other.predLabel[c];
+      out.label[c] = label[c] - other.label[c];
+    }
+    return out;
+  }
+
   /** The sum of the given images' areas (with repetitions), e.g. a bootstrap resample. */
   public static ClassAreas sum(ClassAreas[] perImage, int[] units, int numClasses) {
     ClassAreas total = zeros(numClasses);

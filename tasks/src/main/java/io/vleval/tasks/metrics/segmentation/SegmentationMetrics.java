@@ -3,6 +3,7 @@ package io.vleval.tasks.metrics.segmentation;
 import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -83,6 +84,31 @@ public final class SegmentationMetrics {
     return new ClassAreas(intersect, union, predArea, labelArea);
   }
 
+  /**
+   * Label pixels that {@link #intersectAndUnion} leaves out of every class: those whose value
+   * (after the reduce-zero-label step) is neither the ignore index nor in [0, C). As in
+   * mmsegmentation ({@code torch.histc} over [0, C - 1]), such a pixel counts for no label area,
+   * while its prediction still counts for the predicted class's area and union, which lowers that
+   * class's IoU: a label map with such values is usually corrupt, or read with the wrong {@code
+   * num_classes} or {@code reduce_zero_label}.
+   *
+   * @param label ground-truth value per pixel, before the reduce-zero-label step
+   */
+  public static long outOfRangeLabelPixels(
+      int[] label, int numClasses, int ignoreIndex, boolean reduceZeroLabel) {
+    long count = 0;
+    for (int value : label) {
+      int l = value;
+      if (reduceZeroLabel) {
+        l = (l == 0 || l == 255) ? 255 : l - 1;
+      }
+      if (l != ignoreIndex && Integer.compareUnsigned(l, numClasses) >= 0) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Per-image areas of a dataset, computed in parallel over images. */
   public static ClassAreas[] perImageAreas(
       List<int[]> predictions,
@@ -146,12 +172,30 @@ public final class SegmentationMetrics {
    */
   public static ConfidenceInterval[] intervals(
       ClassAreas[] perImage, int numClasses, Bootstrap bootstrap) {
+    return intervals(
+        perImage,
+        numClasses,
+        bootstrap,
+        s -> s.summary().values().stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * Bootstrap intervals resampling images for any metrics read from the re-summed scores (the
+   * summary, per-class values...). BCa, with the exact jackknife in linear time: the dataset's
+   * areas minus one image's. Where BCa excludes its own estimate, as for class-wise means over a
+   * few images whose resamples lose classes, the interval is the jackknife normal interval (see
+   * {@link Bootstrap}).
+   */
+  public static ConfidenceInterval[] intervals(
+      ClassAreas[] perImage,
+      int numClasses,
+      Bootstrap bootstrap,
+      Function<SegmentationScores, double[]> metrics) {
+    ClassAreas total = ClassAreas.sum(perImage, null, numClasses);
     return bootstrap.intervals(
         perImage.length,
-        units -> {
-          SegmentationScores s = fromAreas(ClassAreas.sum(perImage, units, numClasses));
-          return s.summary().values().stream().mapToDouble(Double::doubleValue).toArray();
-        });
+        units -> metrics.apply(fromAreas(ClassAreas.sum(perImage, units, numClasses))),
+        unit -> metrics.apply(fromAreas(total.minus(perImage[unit]))));
   }
 
   /** Mean of the non-NaN values ({@code numpy.nanmean}); NaN when all are NaN. */

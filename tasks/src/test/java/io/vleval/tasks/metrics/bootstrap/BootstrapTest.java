@@ -2,10 +2,14 @@ package io.vleval.tasks.metrics.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.vleval.tasks.metrics.ConfidenceInterval;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BootstrapTest {
@@ -68,13 +72,131 @@ class BootstrapTest {
   }
 
   @Test
-  void nanResamplesAreLeftOutAndAllNanGivesNan() {
+  void nanResamplesAreLeftOutAndANanEstimateGivesNan() {
     ConfidenceInterval allNan = Bootstrap.withSeed(1).interval(10, units -> Double.NaN);
     assertThat(allNan.lower()).isNaN();
+    assertThat(allNan.upper()).isNaN();
+    // NaN in the resamples whose last draw is unit 0; the estimate (units 0..9) is 1
     ConfidenceInterval some =
-        Bootstrap.withSeed(1).interval(10, units -> units[0] == 0 ? Double.NaN : 1.0);
+        Bootstrap.withSeed(1)
+            .interval(10, units -> units[units.length - 1] == 0 ? Double.NaN : 1.0);
     assertThat(some.lower()).isEqualTo(1.0);
     assertThat(some.upper()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aHeavyTailedMeanLiesInsideItsSkewedInterval() {
+    Random r = new Random(11);
+    for (int trial = 0; trial < 20; trial++) {
+      double[] x = new double[30];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = Math.exp(2 * r.nextGaussian());
+      }
+      ConfidenceInterval ci = new Bootstrap(1000, trial, 0.95).meanInterval(x);
+      assertThat(ci.contains(mean(x))).as("trial %d: %s, mean %s", trial, ci, mean(x)).isTrue();
+      // right-skewed data: the interval reaches further above the mean than below it
+      assertThat(ci.upper() - mean(x)).isGreaterThan(mean(x) - ci.lower());
+    }
+  }
+
+  @Test
+  void aRatioOfSumsLiesInsideItsInterval() {
+    Random r = new Random(12);
+    for (int trial = 0; trial < 20; trial++) {
+      int n = 8 + trial;
+      double[] x = new double[n];
+      double[] y = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = Math.exp(1.5 * r.nextGaussian());
+        y[i] = 0.1 + r.nextDouble();
+      }
+      ToDoubleFunction<int[]> ratio =
+          units -> {
+            double sx = 0;
+            double sy = 0;
+            for (int u : units) {
+              sx += x[u];
+              sy += y[u];
+            }
+            return sx / sy;
+          };
+      double point = ratio.applyAsDouble(IntStream.range(0, n).toArray());
+      ConfidenceInterval ci = new Bootstrap(1000, trial, 0.95).interval(n, ratio);
+      assertThat(ci.contains(point)).as("trial %d: %s, ratio %s", trial, ci, point).isTrue();
+    }
+  }
+
+  @Test
+  void theClosedFormJackknifeOfAMeanGivesTheDeleteOneInterval() {
+    double[] x = new double[150];
+    Random r = new Random(13);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextDouble() < 0.1 ? 50 * r.nextDouble() : r.nextDouble();
+    }
+    Bootstrap b = Bootstrap.withSeed(3);
+    ConfidenceInterval closedForm = b.meanInterval(x);
+    ConfidenceInterval deleteOne =
+        b.interval(
+            x.length,
+            units -> {
+              double s = 0;
+              for (int u : units) {
+                s += x[u];
+              }
+              return s / units.length;
+            });
+    assertThat(closedForm.lower()).isCloseTo(deleteOne.lower(), within(1e-12));
+    assertThat(closedForm.upper()).isCloseTo(deleteOne.upper(), within(1e-12));
+  }
+
+  @Test
+  void largeSetsLeaveOutGroupsSoTheJackknifeCostIsBounded() {
+    int n = 25_000;
+    double[] x = new double[n];
+    Random r = new Random(14);
+    for (int i = 0; i < n; i++) {
+      x[i] = -Math.log(r.nextDouble()) * -Math.log(r.nextDouble());
+    }
+    AtomicInteger calls = new AtomicInteger();
+    ResampledStatistic mean =
+        units -> {
+          calls.incrementAndGet();
+          double s = 0;
+          for (int u : units) {
+            s += x[u];
+          }
+          return new double[] {s / units.length};
+        };
+    Bootstrap b = new Bootstrap(300, 4, 0.95);
+    ConfidenceInterval grouped = b.intervals(n, mean)[0];
+    assertThat(calls.get()).isEqualTo(300 + 1 + Bootstrap.JACKKNIFE_GROUPS);
+    double[][] groups = b.jackknife(n, mean, null, 1);
+    assertThat(groups).hasNumberOfRows(Bootstrap.JACKKNIFE_GROUPS);
+
+    // the grouped acceleration estimates the delete-1 one (closed form for a mean)
+    double sum = Arrays.stream(x).sum();
+    double[] deleteOne = new double[n];
+    for (int i = 0; i < n; i++) {
+      deleteOne[i] = (sum - x[i]) / (n - 1);
+    }
+    double exact = Bootstrap.acceleration(deleteOne);
+    double[] groupValues = Arrays.stream(groups).mapToDouble(g -> g[0]).toArray();
+    assertThat(exact).isGreaterThan(0.003);
+    assertThat(Bootstrap.acceleration(groupValues)).isCloseTo(exact, within(0.5 * exact));
+    // and the grouped standard error the delete-1 one
+    assertThat(Bootstrap.jackknifeStandardError(groupValues))
+        .isCloseTo(
+            Bootstrap.jackknifeStandardError(deleteOne),
+            within(0.15 * Bootstrap.jackknifeStandardError(deleteOne)));
+
+    calls.set(0);
+    ConfidenceInterval exactInterval = b.meanInterval(x);
+    assertThat(exactInterval.contains(sum / n)).isTrue();
+    assertThat(grouped.contains(sum / n)).isTrue();
+    assertThat(grouped.lower())
+        .isCloseTo(exactInterval.lower(), within(0.05 * exactInterval.width()));
+    assertThat(grouped.upper())
+        .isCloseTo(exactInterval.upper(), within(0.05 * exactInterval.width()));
   }
 
   @Test

@@ -35,7 +35,10 @@ public final class ResultCodec {
     "unit",
     "samples",
     "wall_seconds",
-    "samples_per_second"
+    "samples_per_second",
+    "status",
+    "skipped",
+    "failed"
   };
 
   private ResultCodec() {}
@@ -65,7 +68,9 @@ public final class ResultCodec {
   }
 
   /**
-   * {@code results.csv}: one row per task and metric, the flat view spreadsheets and pandas read.
+   * {@code results.csv}: one row per task and metric, the flat view spreadsheets and pandas read. A
+   * task with no score still has its row (status {@code no_score}, metric and value empty), so the
+   * file never looks complete without it.
    */
   public static String csv(RunResult result, char delimiter) {
     StringWriter out = new StringWriter();
@@ -73,6 +78,27 @@ public final class ResultCodec {
         new CSVPrinter(
             out, CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader(CSV_HEADER).get())) {
       for (TaskResult t : result.tasks()) {
+        String status = t.status().name().toLowerCase(Locale.ROOT);
+        if (t.metrics().isEmpty()) {
+          csv.printRecord(
+              result.runId(),
+              t.model(),
+              t.task(),
+              t.type(),
+              t.dataset(),
+              "",
+              "",
+              "",
+              "",
+              "",
+              "",
+              t.sampleCount(),
+              t.wallSeconds(),
+              t.samplesPerSecond(),
+              status,
+              t.skippedCount(),
+              t.failedCount());
+        }
         for (MetricValue m : t.metrics()) {
           csv.printRecord(
               result.runId(),
@@ -88,7 +114,10 @@ public final class ResultCodec {
               m.unit(),
               t.sampleCount(),
               t.wallSeconds(),
-              t.samplesPerSecond());
+              t.samplesPerSecond(),
+              status,
+              t.skippedCount(),
+              t.failedCount());
         }
       }
     } catch (IOException e) {

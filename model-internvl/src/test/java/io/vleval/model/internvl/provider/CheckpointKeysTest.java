@@ -4,32 +4,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vleval.api.plugin.PluginContext;
+import io.vleval.model.internvl.InternVlCases;
+import io.vleval.model.internvl.InternVlCases.Case;
+import io.vleval.model.internvl.InternVlCases.Kind;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.model.internvl.safetensors.SafetensorsWriter;
 import io.vleval.model.internvl.safetensors.TensorInfo;
 import io.vleval.model.internvl.vision.CheckpointMismatchException;
+import io.vleval.testkit.FixtureTest;
 import io.vleval.testkit.SpecYaml;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A checkpoint whose key names do not fit its config.json is refused before anything loads, with
  * one message that names the file, what the config's architecture expects, and both the missing and
- * the unexpected keys (counts, then the first few of each, sorted).
+ * the unexpected keys (counts, then the first few of each, sorted). Runs on every golden case of
+ * each kind, whatever its folder is called.
  */
+@FixtureTest
 class CheckpointKeysTest {
 
   @TempDir Path temp;
 
+  static List<Case> chatCases() {
+    return InternVlCases.of(Kind.CHAT);
+  }
+
+  static List<Case> contrastiveCases() {
+    return InternVlCases.of(Kind.CONTRASTIVE);
+  }
+
+  static List<Case> visionCases() {
+    return InternVlCases.of(Kind.VISION);
+  }
+
   /** A copy of a golden checkpoint with every key renamed by {@code rename}. */
-  private Path renamed(String fixture, UnaryOperator<String> rename) throws Exception {
-    Path from = InternVlProviderSpecTest.fixture(fixture);
-    Path to = Files.createDirectories(temp.resolve(fixture));
+  private Path renamed(Case fixture, UnaryOperator<String> rename) throws Exception {
+    Path from = fixture.dir();
+    Path to = Files.createDirectories(temp.resolve(fixture.name()));
     Files.copy(from.resolve("config.json"), to.resolve("config.json"));
     SafetensorsWriter out = new SafetensorsWriter();
     try (SafetensorsFile in = SafetensorsFile.open(from.resolve("model.safetensors"))) {
@@ -59,13 +78,13 @@ class CheckpointKeysTest {
         () -> new InternVlProvider().load(spec, new PluginContext(0, temp, 1)).close());
   }
 
-  @Test
-  void aChatCheckpointUnderAnExtraPrefixListsMissingAndUnexpectedKeys() throws Exception {
-    Path dir = renamed("internvl_chat_internlm2", k -> "model." + k);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("chatCases")
+  void aChatCheckpointUnderAnExtraPrefixListsMissingAndUnexpectedKeys(Case fixture)
+      throws Exception {
+    Path dir = renamed(fixture, k -> "model." + k);
     List<String> expected =
-        keys(InternVlProviderSpecTest.fixture("internvl_chat_internlm2")).stream()
-            .filter(k -> !k.endsWith("rotary_emb.inv_freq"))
-            .toList();
+        keys(fixture.dir()).stream().filter(k -> !k.endsWith("rotary_emb.inv_freq")).toList();
     int n = expected.size();
 
     CheckpointMismatchException e = load(dir);
@@ -87,9 +106,10 @@ class CheckpointKeysTest {
         .contains("; unexpected: " + String.join(", ", keys(dir).subList(0, 8)) + " and ");
   }
 
-  @Test
-  void aContrastiveCheckpointWithARenamedComponentListsBothSides() throws Exception {
-    Path dir = renamed("internvl_cg", k -> k.replaceFirst("^qllama\\.", "qformer."));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contrastiveCases")
+  void aContrastiveCheckpointWithARenamedComponentListsBothSides(Case fixture) throws Exception {
+    Path dir = renamed(fixture, k -> k.replaceFirst("^qllama\\.", "qformer."));
     List<String> qformer = keys(dir).stream().filter(k -> k.startsWith("qformer.")).toList();
     assertThat(qformer).isNotEmpty();
 
@@ -109,9 +129,10 @@ class CheckpointKeysTest {
         .contains("; unexpected: " + qformer.get(0));
   }
 
-  @Test
-  void aVisionCheckpointWithoutItsClassTokenKeyListsBothSides() throws Exception {
-    Path dir = renamed("vit_300m_style", k -> k.replaceFirst("^embeddings\\.", "embed."));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("visionCases")
+  void aVisionCheckpointWithoutItsClassTokenKeyListsBothSides(Case fixture) throws Exception {
+    Path dir = renamed(fixture, k -> k.replaceFirst("^embeddings\\.", "embed."));
     List<String> embed = keys(dir).stream().filter(k -> k.startsWith("embed.")).toList();
 
     CheckpointMismatchException e = load(dir);

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vleval.testkit.Fixtures;
+import io.vleval.tasks.metrics.Fixtures;
+import io.vleval.tasks.metrics.Fixtures.Mmbench;
+import io.vleval.testkit.FixtureTest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code vleval score}: each family through the real command, on inputs whose scores are known. */
 class ScoreCommandTest {
@@ -146,47 +152,54 @@ class ScoreCommandTest {
     assertThat(metric(reduced, "aAcc")).isEqualTo(0.0);
   }
 
-  @Test
-  void mmbenchOnThePublicFixture() throws IOException {
-    Path dir = Fixtures.root().resolve("metrics");
-    Cli.Result r =
-        Cli.run(
-            "score",
-            "mmbench",
-            dir.resolve("mmbench_public_predictions.tsv").toString(),
-            dir.resolve("mmbench_public.tsv").toString(),
-            "--json",
-            "--resamples",
-            "0");
-    JsonNode j = json(r);
-    JsonNode expected =
-        new ObjectMapper()
-            .readTree(dir.resolve("mmbench.json").toFile())
-            .get("expected")
-            .get("circular_report_acc");
-    assertThat(metric(j, "Overall")).isEqualTo(expected.get("Overall").get(0).asDouble());
-    assertThat(metric(j, "attribute_recognition"))
-        .isEqualTo(expected.get("attribute_recognition").get(0).asDouble());
-    JsonNode vanilla =
+  static List<Mmbench> mmbenchCases() {
+    return Fixtures.mmbench();
+  }
+
+  /**
+   * Every MMBench golden case of the fixture root, found by content: {@code vleval score mmbench}
+   * reports every overall and per-category accuracy of the reference's circular and vanilla
+   * evaluations.
+   */
+  @FixtureTest
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mmbenchCases")
+  void mmbenchOnEveryGoldenCase(Mmbench c) throws IOException {
+    JsonNode expected = c.json().get("expected");
+    assertReports(
         json(
             Cli.run(
                 "score",
                 "mmbench",
-                dir.resolve("mmbench_public_predictions.tsv").toString(),
-                dir.resolve("mmbench_public.tsv").toString(),
+                c.predictions().toString(),
+                c.dataset().toString(),
+                "--json",
+                "--resamples",
+                "0")),
+        expected.get("circular_report_acc"));
+    assertReports(
+        json(
+            Cli.run(
+                "score",
+                "mmbench",
+                c.predictions().toString(),
+                c.dataset().toString(),
                 "--vanilla",
                 "--json",
                 "--resamples",
-                "0"));
-    assertThat(metric(vanilla, "Overall"))
-        .isEqualTo(
-            new ObjectMapper()
-                .readTree(dir.resolve("mmbench.json").toFile())
-                .get("expected")
-                .get("vanilla_report_acc")
-                .get("Overall")
-                .get(0)
-                .asDouble());
+                "0")),
+        expected.get("vanilla_report_acc"));
+  }
+
+  /** Every accuracy of a reference report (all but its {@code split}) is a metric of the table. */
+  private static void assertReports(JsonNode table, JsonNode report) {
+    List<String> names = new ArrayList<>();
+    report.fieldNames().forEachRemaining(names::add);
+    names.remove("split");
+    assertThat(names).contains("Overall");
+    for (String name : names) {
+      assertThat(metric(table, name)).as(name).isEqualTo(report.get(name).get(0).asDouble());
+    }
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.vleval.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,10 @@ import org.opentest4j.TestAbortedException;
  * </ol>
  */
 public final class FixtureCases {
+
+  // Only the command line prints (ArchitectureTest); the test log gets these lines through the
+  // platform logger.
+  private static final Logger LOG = System.getLogger(FixtureCases.class.getName());
 
   /** The file of a root that names the kinds it deliberately lacks. */
   public static final String ABSENT_KINDS = "absent-kinds.txt";
@@ -176,7 +182,7 @@ public final class FixtureCases {
                 + ABSENT_KINDS
                 + "); its tests do not run";
         // Surefire does not count an aborted test source, so the build log says it here.
-        System.out.println("fixtures " + root + ": " + kind + ": absent by declaration, skipped");
+        LOG.log(Level.INFO, "fixtures " + root + ": " + kind + ": absent by declaration, skipped");
         throw new TestAbortedException(reason);
       }
       throw new AssertionError(
@@ -204,7 +210,8 @@ public final class FixtureCases {
               + names(cases));
     }
     // The build log is where a reader checks which root and which cases a fixture test ran.
-    System.out.println(
+    LOG.log(
+        Level.INFO,
         "fixtures " + root + ": " + kind + ": " + cases.size() + " case(s): " + names(cases));
     return new ArrayList<>(cases);
   }

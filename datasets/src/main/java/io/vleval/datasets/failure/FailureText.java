@@ -118,7 +118,11 @@ public final class FailureText {
     return false;
   }
 
-  private static String lowerFirst(String s) {
+  /**
+   * @return {@code s} with its first letter lower-cased when it starts a sentence-cased word (not
+   *     an acronym), so a library's message reads as the second half of ours
+   */
+  public static String lowerFirst(String s) {
     if (s.length() > 1
         && Character.isUpperCase(s.charAt(0))
         && Character.isLowerCase(s.charAt(1))) {

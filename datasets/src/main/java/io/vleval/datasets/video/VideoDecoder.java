@@ -64,13 +64,7 @@ public final class VideoDecoder {
       }
       grabber.stop();
     } catch (FrameGrabber.Exception | RuntimeException e) {
-      throw DatasetFormatException.forSample(
-          sampleId,
-          file.toString(),
-          "",
-          "cannot decode the video: "
-              + describe(e, file)
-              + "; expected a video FFmpeg can decode (MP4, WebM, MKV...)");
+      throw undecodable(sampleId, file, e);
     }
     if (out.size() != frames) {
       throw DatasetFormatException.forSample(
@@ -124,13 +118,7 @@ public final class VideoDecoder {
       if (e instanceof DatasetFormatException d) {
         throw d;
       }
-      throw DatasetFormatException.forSample(
-          sampleId,
-          file.toString(),
-          "",
-          "cannot decode the video: "
-              + describe(e, file)
-              + "; expected a video FFmpeg can decode (MP4, WebM, MKV...)");
+      throw undecodable(sampleId, file, e);
     }
   }
 
@@ -171,7 +159,7 @@ public final class VideoDecoder {
     if (call.find()) {
       String code = call.group(1);
       String what = m.substring(call.end()).strip();
-      StringBuilder sb = new StringBuilder(lowerFirst(stripEnd(what)));
+      StringBuilder sb = new StringBuilder(FailureText.lowerFirst(stripEnd(what)));
       if (code != null) {
         long value = Long.parseLong(code);
         String ffmpeg =
@@ -180,13 +168,13 @@ public final class VideoDecoder {
                 : "";
         sb.append(" (FFmpeg error ").append(code);
         if (!ffmpeg.isEmpty()) {
-          sb.append(": ").append(lowerFirst(ffmpeg));
+          sb.append(": ").append(FailureText.lowerFirst(ffmpeg));
         }
         sb.append(')');
       }
       return sb.toString();
     }
-    String plain = lowerFirst(stripEnd(m));
+    String plain = FailureText.lowerFirst(stripEnd(m));
     return plain.isEmpty() ? FailureText.of(e) : plain;
   }
 
@@ -213,12 +201,13 @@ public final class VideoDecoder {
     return t;
   }
 
-  private static String lowerFirst(String s) {
-    if (s.length() > 1
-        && Character.isUpperCase(s.charAt(0))
-        && Character.isLowerCase(s.charAt(1))) {
-      return Character.toLowerCase(s.charAt(0)) + s.substring(1);
-    }
-    return s;
+  private static DatasetFormatException undecodable(String sampleId, Path file, Exception e) {
+    return DatasetFormatException.forSample(
+        sampleId,
+        file.toString(),
+        "",
+        "cannot decode the video: "
+            + describe(e, file)
+            + "; expected a video FFmpeg can decode (MP4, WebM, MKV...)");
   }
 }

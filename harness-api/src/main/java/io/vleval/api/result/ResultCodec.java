@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vleval.api.error.VlevalException;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -78,46 +82,11 @@ public final class ResultCodec {
         new CSVPrinter(
             out, CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader(CSV_HEADER).get())) {
       for (TaskResult t : result.tasks()) {
-        String status = t.status().name().toLowerCase(Locale.ROOT);
         if (t.metrics().isEmpty()) {
-          csv.printRecord(
-              result.runId(),
-              t.model(),
-              t.task(),
-              t.type(),
-              t.dataset(),
-              "",
-              "",
-              "",
-              "",
-              "",
-              "",
-              t.sampleCount(),
-              t.wallSeconds(),
-              t.samplesPerSecond(),
-              status,
-              t.skippedCount(),
-              t.failedCount());
+          csv.printRecord(row(result, t, null));
         }
         for (MetricValue m : t.metrics()) {
-          csv.printRecord(
-              result.runId(),
-              t.model(),
-              t.task(),
-              t.type(),
-              t.dataset(),
-              m.name(),
-              m.value(),
-              m.interval() == null ? "" : m.interval().lower(),
-              m.interval() == null ? "" : m.interval().upper(),
-              m.direction().name().toLowerCase(Locale.ROOT),
-              m.unit(),
-              t.sampleCount(),
-              t.wallSeconds(),
-              t.samplesPerSecond(),
-              status,
-              t.skippedCount(),
-              t.failedCount());
+          csv.printRecord(row(result, t, m));
         }
       }
     } catch (IOException e) {
@@ -125,6 +94,58 @@ public final class ResultCodec {
     }
     return out.toString();
   }
+
+  /** One CSV row of a task: its metric {@code m}, or empty metric columns when {@code null}. */
+  private static Object[] row(RunResult result, TaskResult t, MetricValue m) {
+    boolean ci = m != null && m.interval() != null;
+    return new Object[] {
+      result.runId(),
+      t.model(),
+      t.task(),
+      t.type(),
+      t.dataset(),
+      m == null ? "" : m.name(),
+      m == null ? "" : m.value(),
+      ci ? m.interval().lower() : "",
+      ci ? m.interval().upper() : "",
+      m == null ? "" : m.direction().name().toLowerCase(Locale.ROOT),
+      m == null ? "" : m.unit(),
+      t.sampleCount(),
+      t.wallSeconds(),
+      t.samplesPerSecond(),
+      t.status().name().toLowerCase(Locale.ROOT),
+      t.skippedCount(),
+      t.failedCount()
+    };
+  }
+
+  /**
+   * Reads the text of a {@code results.json}, or of the one in a run directory.
+   *
+   * @return the file read and its text
+   * @throws VlevalException when the file is missing or cannot be read, naming it
+   */
+  public static ResultsText readText(Path fileOrRunDirectory) {
+    Path file =
+        Files.isDirectory(fileOrRunDirectory)
+            ? fileOrRunDirectory.resolve("results.json")
+            : fileOrRunDirectory;
+    try {
+      return new ResultsText(file, Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new VlevalException(file + ": not found (is this a finished run directory?)");
+    } catch (IOException e) {
+      throw new VlevalException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A results file's text.
+   *
+   * @param file the file it was read from
+   * @param json its content
+   */
+  public record ResultsText(Path file, String json) {}
 
   /**
    * Parses {@code results.json} text, refusing a {@code schemaVersion} this harness does not know.

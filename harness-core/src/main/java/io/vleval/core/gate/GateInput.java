@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +25,6 @@ import java.util.Optional;
 public final class GateInput {
 
   /** The results file of a run directory (the runner's {@code ResultFiles.JSON}). */
-  private static final String RESULTS_JSON = "results.json";
-
   private record Key(String model, String task, String metric, String field) {}
 
   private final RunResult result;
@@ -53,19 +47,8 @@ public final class GateInput {
    *     provenance, naming the file and the place in it
    */
   public static GateInput read(Path fileOrRunDirectory) {
-    Path file =
-        Files.isDirectory(fileOrRunDirectory)
-            ? fileOrRunDirectory.resolve(RESULTS_JSON)
-            : fileOrRunDirectory;
-    String json;
-    try {
-      json = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new VlevalException(file + ": not found (is this a finished run directory?)");
-    } catch (IOException e) {
-      throw new VlevalException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    return parse(json, file.toString());
+    ResultCodec.ResultsText text = ResultCodec.readText(fileOrRunDirectory);
+    return parse(text.json(), text.file().toString());
   }
 
   /**

@@ -5,9 +5,7 @@ import io.vleval.api.result.GateReport;
 import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -33,17 +31,10 @@ public record FinishedRun(RunResult result, Path directory) {
    * run directory).
    */
   public static FinishedRun read(Path dirOrFile) {
-    Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("results.json") : dirOrFile;
-    String json;
-    try {
-      json = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new VlevalException(file + ": not found (is this a finished run directory?)");
-    } catch (IOException e) {
-      throw new VlevalException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    ResultCodec.ResultsText text = ResultCodec.readText(dirOrFile);
     return new FinishedRun(
-        ResultCodec.parse(json, file.toString()), file.toAbsolutePath().getParent());
+        ResultCodec.parse(text.json(), text.file().toString()),
+        text.file().toAbsolutePath().getParent());
   }
 
   /** The gates of this run, when it had a {@code gates:} section. */

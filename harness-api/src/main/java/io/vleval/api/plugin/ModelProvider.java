@@ -1,7 +1,9 @@
 package io.vleval.api.plugin;
 
+import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.Model;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,12 +16,25 @@ import java.util.Set;
  *       #specType()}.
  *   <li>Return from {@link #capabilities(Record)} what the model will offer for that spec, without
  *       loading anything: the planner uses it to refuse incompatible tasks early.
+ *   <li>Where the model has a transformer image backbone, return its shape from {@link
+ *       #backboneShape(Record)} (read from the checkpoint's configuration, never its weights), so
+ *       protocols that read given blocks are checked at validation.
  *   <li>Load weights in {@link #load(Record, PluginContext)}, never in the constructor.
  * </ol>
  */
 public interface ModelProvider<S extends Record> extends Plugin<S> {
 
   Set<Class<? extends Capability>> capabilities(S spec);
+
+  /**
+   * The shape of the model's image backbone for this spec, read without loading weights; empty when
+   * the model has none or cannot tell before loading.
+   *
+   * @throws io.vleval.api.error.VlevalException when the configuration it reads is unreadable
+   */
+  default Optional<BackboneShape> backboneShape(S spec) {
+    return Optional.empty();
+  }
 
   Model load(S spec, PluginContext context);
 }

@@ -1,9 +1,11 @@
 package io.vleval.api.plugin;
 
+import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.Capability;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,6 +27,19 @@ public interface TaskProvider<S extends Record> extends Plugin<S> {
   Class<? extends Sample> sampleType();
 
   Set<Class<? extends Capability>> requiredCapabilities(S spec);
+
+  /**
+   * What this spec asks of a model's backbone that one of this shape cannot serve (a block beyond
+   * its depth, an input side that is not a multiple of its patch), each as one line saying what the
+   * spec asks and what the backbone allows; checked at validation, before anything loads. The
+   * planner adds the task's and the model's names.
+   *
+   * @param shape the backbone of a model the task runs on
+   * @return the problems, none when the spec fits
+   */
+  default List<String> checkBackbone(S spec, BackboneShape shape) {
+    return List.of();
+  }
 
   /** Whether the task needs a {@code train_dataset} (linear probing, segmentation heads). */
   default boolean needsTrainingData(S spec) {

@@ -1,6 +1,7 @@
 package io.vleval.cli.testplugins;
 
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
@@ -34,7 +35,9 @@ public final class ColourAccuracyTaskProvider
   public static final AtomicInteger PROCESSED = new AtomicInteger();
 
   /** Options. */
-  public record Spec(@Doc("number of classes (default 3)") Integer classes) {
+  public record Spec(
+      @Doc("number of classes (default 3)") Integer classes,
+      @Doc("a backbone block the task says it reads (checked at validation only)") Integer block) {
     public Spec {
       classes = classes == null ? 3 : classes;
     }
@@ -67,6 +70,20 @@ public final class ColourAccuracyTaskProvider
   @Override
   public Set<Class<? extends Capability>> requiredCapabilities(Spec spec) {
     return Set.of(ImageEmbedder.class);
+  }
+
+  @Override
+  public List<String> checkBackbone(Spec spec, BackboneShape shape) {
+    if (spec.block() == null || (spec.block() >= 0 && spec.block() < shape.depth())) {
+      return List.of();
+    }
+    return List.of(
+        "it reads block "
+            + spec.block()
+            + ", but the backbone has "
+            + shape.depth()
+            + " blocks; allowed 0 to "
+            + (shape.depth() - 1));
   }
 
   @Override

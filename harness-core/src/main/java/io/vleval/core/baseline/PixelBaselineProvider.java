@@ -1,5 +1,8 @@
 package io.vleval.core.baseline;
 
+import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
+import io.vleval.api.model.BlockFeatures;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +49,7 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
           ImageEmbedder.class,
           TextEmbedder.class,
           DenseFeatureExtractor.class,
+          BlockFeatureExtractor.class,
           VideoEmbedder.class);
 
   @Override
@@ -138,10 +143,93 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
             texts,
             DenseFeatureExtractor.class,
             dense,
+            BlockFeatureExtractor.class,
+            new ColourBlocks(),
             VideoEmbedder.class,
             VideoEmbedder.pooling(images));
     return new BaselineModel(
         caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
+  }
+
+  /**
+   * One "block" of colour tokens: a 14-pixel patch's token is its mean colour (centred), the class
+   * token the image's mean colour, so block-reading protocols (linear probe, segmentation heads)
+   * have a no-learning reference to beat.
+   */
+  private static final class ColourBlocks implements BlockFeatureExtractor {
+    private static final int PATCH = 14;
+
+    @Override
+    public int depth() {
+      return 1;
+    }
+
+    @Override
+    public int channels() {
+      return 3;
+    }
+
+    @Override
+    public int patchSize() {
+      return PATCH;
+    }
+
+    @Override
+    public int inputSize() {
+      return 16 * PATCH;
+    }
+
+    @Override
+    public List<List<BlockFeatures>> extract(
+        List<RgbImage> batch, ImageView view, int side, List<Integer> blocks) {
+      if (side < 1 || side % PATCH != 0) {
+        throw new IllegalArgumentException(
+            "input side " + side + " is not a multiple of the " + PATCH + " px patch");
+      }
+      for (int b : blocks) {
+        if (b != 0) {
+          throw new IllegalArgumentException("block " + b + " is outside 0..0");
+        }
+      }
+      int grid = side / PATCH;
+      List<List<BlockFeatures>> out = new ArrayList<>(batch.size());
+      for (RgbImage image : batch) {
+        RgbImage seen = view == ImageView.SHORTER_SIDE_CENTER_CROP ? centreSquare(image) : image;
+        float[] patches = layout(seen, grid, grid);
+        float[] cls = layout(seen, 1, 1);
+        for (int d = 0; d < patches.length; d++) {
+          patches[d] -= 0.5f;
+        }
+        for (int d = 0; d < cls.length; d++) {
+          cls[d] -= 0.5f;
+        }
+        BlockFeatures block = new BlockFeatures(0, cls, new DenseFeatures(grid, grid, 3, patches));
+        List<BlockFeatures> perImage = new ArrayList<>(blocks.size());
+        for (int i = 0; i < blocks.size(); i++) {
+          perImage.add(block);
+        }
+        out.add(perImage);
+      }
+      return out;
+    }
+
+    /** The central square of an image, as a centre crop after a shorter-side resize sees it. */
+    private static RgbImage centreSquare(RgbImage image) {
+      int side = Math.min(image.width(), image.height());
+      int x0 = (image.width() - side) / 2;
+      int y0 = (image.height() - side) / 2;
+      byte[] rgb = new byte[side * side * 3];
+      for (int y = 0; y < side; y++) {
+        System.arraycopy(
+            image.rgb(), ((y0 + y) * image.width() + x0) * 3, rgb, y * side * 3, side * 3);
+      }
+      return new RgbImage(side, side, rgb);
+    }
+  }
+
+  @Override
+  public Optional<BackboneShape> backboneShape(Spec spec) {
+    return Optional.of(new BackboneShape(1, 3, ColourBlocks.PATCH, 16 * ColourBlocks.PATCH));
   }
 
   static float[] layout(RgbImage image, int rows, int cols) {

@@ -10,6 +10,8 @@ import io.vleval.api.config.ReporterEntry;
 import io.vleval.api.config.RunConfig;
 import io.vleval.api.config.RunSettings;
 import io.vleval.api.config.TaskEntry;
+import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.Capability;
 import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.ModelProvider;
@@ -31,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -587,6 +590,8 @@ public final class ConfigLoader {
                 + String.join(", ", modelNames));
         continue;
       }
+      ModelEntry model =
+          models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
       Set<Class<? extends Capability>> has = modelCaps.get(modelName);
       Set<String> missing = new LinkedHashSet<>();
       for (Class<? extends Capability> c : needed) {
@@ -595,8 +600,6 @@ public final class ConfigLoader {
         }
       }
       if (!missing.isEmpty()) {
-        ModelEntry model =
-            models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
         problems.add(
             m.mark(),
             what
@@ -607,8 +610,29 @@ public final class ConfigLoader {
                 + "' ("
                 + model.type()
                 + ") does not have; list the task's models with 'models:' to leave it out");
+        continue;
+      }
+      for (String problem : backboneProblems(provider, task.spec(), model)) {
+        problems.add(
+            m.mark(),
+            what + " cannot run on model '" + modelName + "' (" + model.type() + "): " + problem);
       }
     }
+  }
+
+  /**
+   * What the task's protocol asks of the model's backbone that it cannot serve; nothing when the
+   * model does not say its shape before loading.
+   */
+  private List<String> backboneProblems(TaskProvider<?> task, Record taskSpec, ModelEntry model) {
+    ModelProvider<?> provider = (ModelProvider<?>) registry.model(model.type());
+    Optional<BackboneShape> shape;
+    try {
+      shape = backboneShape(provider, model.spec());
+    } catch (VlevalException e) {
+      return List.of("its configuration cannot be read: " + e.getMessage());
+    }
+    return shape.isEmpty() ? List.of() : checkBackbone(task, taskSpec, shape.get());
   }
 
   private void checkDataset(
@@ -666,6 +690,16 @@ public final class ConfigLoader {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Set<Class<? extends Capability>> capabilities(ModelProvider provider, Record spec) {
     return Set.copyOf(provider.capabilities(spec));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Optional<BackboneShape> backboneShape(ModelProvider provider, Record spec) {
+    return provider.backboneShape(spec);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static List<String> checkBackbone(TaskProvider provider, Record spec, BackboneShape shape) {
+    return List.copyOf(provider.checkBackbone(spec, shape));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

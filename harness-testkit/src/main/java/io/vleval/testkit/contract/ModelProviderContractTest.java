@@ -2,6 +2,9 @@ package io.vleval.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
+import io.vleval.api.model.BlockFeatures;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
@@ -19,6 +22,7 @@ import io.vleval.api.sample.RgbImage;
 import io.vleval.testkit.fake.FakeImages;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** What every model plugin promises. */
@@ -80,6 +84,46 @@ public abstract class ModelProviderContractTest<S extends Record> extends Plugin
                 DenseFeatures f = e.extract(images).get(0);
                 assertThat(f.channels()).isEqualTo(e.channels());
               });
+      model
+          .capability(BlockFeatureExtractor.class)
+          .ifPresent(
+              e -> {
+                int side = 2 * e.patchSize();
+                List<Integer> blocks = List.of(e.depth() - 1, 0);
+                List<List<BlockFeatures>> f = e.extract(images, ImageView.SQUASH, side, blocks);
+                assertThat(f).hasSize(images.size());
+                for (List<BlockFeatures> perImage : f) {
+                  assertThat(perImage)
+                      .extracting(BlockFeatures::block)
+                      .containsExactlyElementsOf(blocks);
+                  for (BlockFeatures b : perImage) {
+                    assertThat(b.classToken()).hasSize(e.channels());
+                    assertThat(b.patches().gridHeight()).isEqualTo(2);
+                    assertThat(b.patches().gridWidth()).isEqualTo(2);
+                  }
+                }
+              });
+    }
+  }
+
+  /**
+   * A backbone shape read before loading (for validation) is the one the loaded model has: depth,
+   * channels, patch and input size of its {@link BlockFeatureExtractor}.
+   */
+  @Test
+  void backboneShapeAgreesWithTheLoadedModel() {
+    S spec = exampleSpec();
+    Optional<BackboneShape> shape = provider().backboneShape(spec);
+    try (Model model = provider().load(spec, context(3))) {
+      Optional<BlockFeatureExtractor> blocks = model.capability(BlockFeatureExtractor.class);
+      assertThat(shape.isPresent())
+          .as("a backbone shape is given exactly when the model offers block features")
+          .isEqualTo(blocks.isPresent());
+      blocks.ifPresent(
+          e ->
+              assertThat(shape.orElseThrow())
+                  .isEqualTo(
+                      new BackboneShape(e.depth(), e.channels(), e.patchSize(), e.inputSize())));
     }
   }
 
@@ -94,6 +138,16 @@ public abstract class ModelProviderContractTest<S extends Record> extends Plugin
         .capability(TextEmbedder.class)
         .ifPresent(e -> out.add(e.embedTexts(List.of("a red circle", "two squares"))));
     model.capability(DenseFeatureExtractor.class).ifPresent(e -> out.add(e.extract(images)));
+    model
+        .capability(BlockFeatureExtractor.class)
+        .ifPresent(
+            e ->
+                out.add(
+                    e.extract(
+                        images,
+                        ImageView.SHORTER_SIDE_CENTER_CROP,
+                        e.patchSize() * 2,
+                        List.of(e.depth() - 1))));
     model.capability(VideoEmbedder.class).ifPresent(e -> out.add(e.embedVideos(List.of(images))));
     model
         .capability(CaptionGenerator.class)

@@ -1,5 +1,7 @@
 package io.vleval.testkit.fake;
 
+import io.vleval.api.model.BlockFeatureExtractor;
+import io.vleval.api.model.BlockFeatures;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
@@ -40,6 +42,7 @@ public final class FakeModel implements Model {
             ImageEmbedder.class,
             TextEmbedder.class,
             DenseFeatureExtractor.class,
+            BlockFeatureExtractor.class,
             VideoEmbedder.class,
             CaptionGenerator.class,
             MultipleChoiceChat.class));
@@ -110,6 +113,56 @@ public final class FakeModel implements Model {
             return out;
           }
         };
+    // Two "blocks" of 8-px patches: block 0's tokens are the patch's mean colour, block 1's the
+    // image's mean colour; the class token is the image's mean colour in both.
+    BlockFeatureExtractor blocks =
+        new BlockFeatureExtractor() {
+          @Override
+          public int depth() {
+            return 2;
+          }
+
+          @Override
+          public int channels() {
+            return SIZE;
+          }
+
+          @Override
+          public int patchSize() {
+            return 8;
+          }
+
+          @Override
+          public int inputSize() {
+            return 32;
+          }
+
+          @Override
+          public List<List<BlockFeatures>> extract(
+              List<RgbImage> batch, ImageView view, int side, List<Integer> wanted) {
+            int grid = side / 8;
+            List<List<BlockFeatures>> out = new ArrayList<>();
+            for (RgbImage image : batch) {
+              imagesEmbedded.incrementAndGet();
+              float[] mean = meanColour(image);
+              List<BlockFeatures> perImage = new ArrayList<>();
+              for (int b : wanted) {
+                float[] tokens = new float[grid * grid * SIZE];
+                for (int r = 0; r < grid; r++) {
+                  for (int c = 0; c < grid; c++) {
+                    float[] t = b == 0 ? patchColour(image, r, c, grid) : mean;
+                    System.arraycopy(t, 0, tokens, (r * grid + c) * SIZE, SIZE);
+                  }
+                }
+                perImage.add(
+                    new BlockFeatures(
+                        b, mean.clone(), new DenseFeatures(grid, grid, SIZE, tokens)));
+              }
+              out.add(perImage);
+            }
+            return out;
+          }
+        };
     CaptionGenerator captions =
         (batch, prompt, settings) -> {
           List<String> out = new ArrayList<>();
@@ -138,6 +191,8 @@ public final class FakeModel implements Model {
             texts,
             DenseFeatureExtractor.class,
             dense,
+            BlockFeatureExtractor.class,
+            blocks,
             VideoEmbedder.class,
             VideoEmbedder.pooling(images),
             CaptionGenerator.class,
@@ -147,6 +202,27 @@ public final class FakeModel implements Model {
     for (Class<? extends Capability> c : offered) {
       capabilities.put(c, all.get(c));
     }
+  }
+
+  /** Mean RGB in [0,1] of one cell of a {@code grid x grid} split, padded to {@link #SIZE}. */
+  static float[] patchColour(RgbImage image, int row, int col, int grid) {
+    float[] v = new float[SIZE];
+    int x0 = col * image.width() / grid;
+    int x1 = Math.max(x0 + 1, (col + 1) * image.width() / grid);
+    int y0 = row * image.height() / grid;
+    int y1 = Math.max(y0 + 1, (row + 1) * image.height() / grid);
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        for (int c = 0; c < 3; c++) {
+          v[c] += image.channel(x, y, c);
+        }
+      }
+    }
+    float n = (float) (x1 - x0) * (y1 - y0) * 255f;
+    for (int c = 0; c < 3; c++) {
+      v[c] /= n;
+    }
+    return v;
   }
 
   /** Mean RGB in [0,1], padded with zeros to {@link #SIZE}. */

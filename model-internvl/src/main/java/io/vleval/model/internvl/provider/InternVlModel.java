@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.BlockFeatureExtractor;
+import io.vleval.api.model.BlockFeatures;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
@@ -112,6 +114,7 @@ final class InternVlModel implements Model {
           ImageEmbedder images = v.embedder(vit.config().hiddenSize(), last -> last.get(":, 0, :"));
           caps.put(ImageEmbedder.class, images);
           caps.put(DenseFeatureExtractor.class, v.dense());
+          caps.put(BlockFeatureExtractor.class, v.blocks());
           caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
         }
         case CONTRASTIVE -> {
@@ -133,6 +136,7 @@ final class InternVlModel implements Model {
           caps.put(TextEmbedder.class, new ClipTexts(cg, tokenizer, spec.batchSize()));
           caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
           caps.put(DenseFeatureExtractor.class, v.dense());
+          caps.put(BlockFeatureExtractor.class, v.blocks());
           if (g) {
             caps.put(CaptionGenerator.class, new GCaptions(cg, tokenizer, size));
           }
@@ -312,6 +316,73 @@ final class InternVlModel implements Model {
               float[][] rows = rows(head.apply(last));
               System.arraycopy(rows, 0, out, from, rows.length);
             }
+          }
+          return out;
+        }
+      };
+    }
+
+    BlockFeatureExtractor blocks() {
+      InternVitConfig config = vit.config();
+      return new BlockFeatureExtractor() {
+        @Override
+        public int depth() {
+          return config.numHiddenLayers();
+        }
+
+        @Override
+        public int channels() {
+          return config.hiddenSize();
+        }
+
+        @Override
+        public int patchSize() {
+          return config.patchSize();
+        }
+
+        @Override
+        public int inputSize() {
+          return size;
+        }
+
+        @Override
+        public List<List<BlockFeatures>> extract(
+            List<RgbImage> images, ImageView view, int side, List<Integer> blocks) {
+          if (side < 1 || side % config.patchSize() != 0) {
+            throw new IllegalArgumentException(
+                "input side "
+                    + side
+                    + " is not a multiple of the "
+                    + config.patchSize()
+                    + " px patch");
+          }
+          int[] wanted = blocks.stream().mapToInt(Integer::intValue).toArray();
+          int c = config.hiddenSize();
+          int grid = side / config.patchSize();
+          ImageTransform t = ImageTransform.imagenet(mode(view), side);
+          List<List<BlockFeatures>> out = new ArrayList<>(images.size());
+          for (int from = 0; from < images.size(); from += batchSize) {
+            List<RgbImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
+            List<List<BlockFeatures>> perImage = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+              perImage.add(new ArrayList<>(wanted.length));
+            }
+            try (NDManager batch = owner.newSubManager()) {
+              List<NDArray> states = vit.blockOutputs(pixels(chunk, t, batch), wanted);
+              for (int k = 0; k < wanted.length; k++) {
+                float[][] tokens = rows(states.get(k));
+                for (int i = 0; i < tokens.length; i++) {
+                  float[] cls = Arrays.copyOfRange(tokens[i], 0, c);
+                  float[] patches = Arrays.copyOfRange(tokens[i], c, tokens[i].length);
+                  perImage
+                      .get(i)
+                      .add(
+                          new BlockFeatures(
+                              wanted[k], cls, new DenseFeatures(grid, grid, c, patches)));
+                }
+              }
+            }
+            out.addAll(perImage);
           }
           return out;
         }

@@ -1,5 +1,7 @@
 package io.vleval.model.internvl.provider;
 
+import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.DenseFeatureExtractor;
@@ -11,6 +13,9 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.ModelProvider;
 import io.vleval.api.plugin.PluginContext;
+import io.vleval.model.internvl.clip.InternVlCgConfig;
+import io.vleval.model.internvl.config.InternVitConfig;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,19 +40,25 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
   public static final String G_CAPTION_PROMPT = "English caption:";
 
   static final Set<Class<? extends Capability>> VISION =
-      Set.of(ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+      Set.of(
+          ImageEmbedder.class,
+          DenseFeatureExtractor.class,
+          BlockFeatureExtractor.class,
+          VideoEmbedder.class);
   static final Set<Class<? extends Capability>> HEAD_C =
       Set.of(
           ImageEmbedder.class,
           TextEmbedder.class,
           VideoEmbedder.class,
-          DenseFeatureExtractor.class);
+          DenseFeatureExtractor.class,
+          BlockFeatureExtractor.class);
   static final Set<Class<? extends Capability>> HEAD_G =
       Set.of(
           ImageEmbedder.class,
           TextEmbedder.class,
           VideoEmbedder.class,
           DenseFeatureExtractor.class,
+          BlockFeatureExtractor.class,
           CaptionGenerator.class);
   static final Set<Class<? extends Capability>> CHAT =
       Set.of(CaptionGenerator.class, MultipleChoiceChat.class);
@@ -59,7 +70,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
 
   @Override
   public String description() {
-    return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, VideoEmbedder), "
+    return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, BlockFeatureExtractor, VideoEmbedder), "
         + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
         + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); checkpoint or preset required";
   }
@@ -72,6 +83,37 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
   @Override
   public Set<Class<? extends Capability>> capabilities(InternVlSpec spec) {
     return capabilities(kind(spec), spec.head());
+  }
+
+  /**
+   * InternViT's shape, from the checkpoint's {@code config.json} (its {@code vision_config} for
+   * InternVL-C/-G) or the preset, for the kinds that offer {@link BlockFeatureExtractor}; {@code
+   * image_size} overrides the input side.
+   */
+  @Override
+  public Optional<BackboneShape> backboneShape(InternVlSpec spec) {
+    CheckpointKind kind = kind(spec);
+    InternVitConfig vit =
+        switch (kind) {
+          case VISION ->
+              spec.preset() != null
+                  ? InternVitConfig.preset(spec.preset())
+                  : InternVitConfig.fromJson(spec.checkpoint().resolve("config.json"));
+          case CONTRASTIVE ->
+              spec.preset() != null
+                  ? Presets.tinyInternVl().vision()
+                  : InternVlCgConfig.fromJson(spec.checkpoint().resolve("config.json")).vision();
+          case CHAT, LLAVA_CHAT -> null;
+        };
+    if (vit == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BackboneShape(
+            vit.numHiddenLayers(),
+            vit.hiddenSize(),
+            vit.patchSize(),
+            spec.imageSize() != null ? spec.imageSize() : vit.imageSize()));
   }
 
   static CheckpointKind kind(InternVlSpec spec) {

@@ -353,6 +353,38 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
   }
 
   /**
+   * Runs the blocks up to the last requested one (inference) and returns the requested blocks'
+   * outputs, before any final norm: the features the reference's linear probe and segmentation
+   * heads read. Later blocks are not run.
+   *
+   * @param pixels normalized pixels {@code [B, C, H, W]}; the outputs belong to its manager
+   * @param blocks 0-based block indices, each in {@code [0, num_hidden_layers)}
+   * @return per requested block, in the order asked, {@code [B, 1 + h*w, C]} (CLS token first)
+   */
+  public List<NDArray> blockOutputs(NDArray pixels, int... blocks) {
+    int last = -1;
+    for (int b : blocks) {
+      if (b < 0 || b >= layers.size()) {
+        throw new IllegalArgumentException(
+            "block " + b + " is outside 0.." + (layers.size() - 1) + " of this InternViT");
+      }
+      last = Math.max(last, b);
+    }
+    ParameterStore ps = new ParameterStore(pixels.getManager(), false);
+    NDArray x = embeddings.embed(ps, inputPixels(pixels), false);
+    NDArray[] outputs = new NDArray[layers.size()];
+    for (int i = 0; i <= last; i++) {
+      x = layers.get(i).apply(ps, x, false);
+      outputs[i] = x;
+    }
+    List<NDArray> out = new ArrayList<>(blocks.length);
+    for (int b : blocks) {
+      out.add(outputs[b]);
+    }
+    return out;
+  }
+
+  /**
    * Runs the model on already-preprocessed pixels held in Java arrays; all native memory of the
    * pass is released before returning.
    *
@@ -426,19 +458,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
   private VisionOutput run(
       ParameterStore ps, NDArray pixels, boolean training, boolean keepHidden) {
     Shape in = pixels.getShape();
-    if (in.dimension() != 4 || in.get(1) != config.numChannels()) {
-      throw new IllegalArgumentException(
-          "pixels must be [B, " + config.numChannels() + ", H, W], got " + in);
-    }
-    if (in.get(2) < config.patchSize() || in.get(3) < config.patchSize()) {
-      throw new IllegalArgumentException(
-          "pixels " + in + " are smaller than one " + config.patchSize() + "-pixel patch");
-    }
-    NDArray x = Precision.cast(pixels, dtype);
-    if (!x.getDevice().equals(manager.getDevice())) {
-      x = x.toDevice(manager.getDevice(), false);
-    }
-    x = embeddings.embed(ps, x, training);
+    NDArray x = embeddings.embed(ps, inputPixels(pixels), training);
     List<NDArray> hidden = keepHidden ? new ArrayList<>() : List.of();
     if (keepHidden) {
       hidden.add(x);
@@ -455,6 +475,24 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     NDArray pooled = x.get(":, 0, :");
     NDArray dense = x.get(":, 1:, :").transpose(0, 2, 1).reshape(b, config.hiddenSize(), h, w);
     return new VisionOutput(x, pooled, dense, hidden);
+  }
+
+  /** Checks the pixels' shape and brings them to the compute type and the model's device. */
+  private NDArray inputPixels(NDArray pixels) {
+    Shape in = pixels.getShape();
+    if (in.dimension() != 4 || in.get(1) != config.numChannels()) {
+      throw new IllegalArgumentException(
+          "pixels must be [B, " + config.numChannels() + ", H, W], got " + in);
+    }
+    if (in.get(2) < config.patchSize() || in.get(3) < config.patchSize()) {
+      throw new IllegalArgumentException(
+          "pixels " + in + " are smaller than one " + config.patchSize() + "-pixel patch");
+    }
+    NDArray x = Precision.cast(pixels, dtype);
+    if (!x.getDevice().equals(manager.getDevice())) {
+      x = x.toDevice(manager.getDevice(), false);
+    }
+    return x;
   }
 
   @Override

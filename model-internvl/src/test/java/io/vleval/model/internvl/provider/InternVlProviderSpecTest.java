@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
@@ -54,7 +57,10 @@ class InternVlProviderSpecTest {
     assertThat(spec.head()).isEqualTo(InternVlSpec.Head.C);
     assertThat(new InternVlProvider().capabilities(spec))
         .containsExactlyInAnyOrder(
-            ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class);
+            ImageEmbedder.class,
+            DenseFeatureExtractor.class,
+            BlockFeatureExtractor.class,
+            VideoEmbedder.class);
   }
 
   @Test
@@ -99,21 +105,30 @@ class InternVlProviderSpecTest {
         DynamicTest.stream(
             InternVlCases.of(InternVlCases.Kind.VISION).stream(),
             c -> "vision " + c,
-            c ->
-                assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
-                    .containsExactlyInAnyOrder(
-                        ImageEmbedder.class, DenseFeatureExtractor.class, VideoEmbedder.class));
+            c -> {
+              InternVlSpec spec = bind("checkpoint: " + c.dir() + "\n");
+              assertThat(p.capabilities(spec))
+                  .containsExactlyInAnyOrder(
+                      ImageEmbedder.class,
+                      DenseFeatureExtractor.class,
+                      BlockFeatureExtractor.class,
+                      VideoEmbedder.class);
+              assertThat(p.backboneShape(spec)).contains(shape(c.config()));
+            });
     Stream<DynamicTest> contrastive =
         DynamicTest.stream(
             InternVlCases.of(InternVlCases.Kind.CONTRASTIVE).stream(),
             c -> "InternVL-C/-G " + c,
             c -> {
-              assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
+              InternVlSpec spec = bind("checkpoint: " + c.dir() + "\n");
+              assertThat(p.capabilities(spec))
                   .containsExactlyInAnyOrder(
                       ImageEmbedder.class,
                       TextEmbedder.class,
                       VideoEmbedder.class,
-                      DenseFeatureExtractor.class);
+                      DenseFeatureExtractor.class,
+                      BlockFeatureExtractor.class);
+              assertThat(p.backboneShape(spec)).contains(shape(c.config().path("vision_config")));
               assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\nhead: g\n")))
                   .contains(CaptionGenerator.class, TextEmbedder.class);
             });
@@ -121,10 +136,22 @@ class InternVlProviderSpecTest {
         DynamicTest.stream(
             InternVlCases.of(InternVlCases.Kind.CHAT).stream(),
             c -> "InternVL-Chat " + c,
-            c ->
-                assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\n")))
-                    .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class));
+            c -> {
+              InternVlSpec spec = bind("checkpoint: " + c.dir() + "\n");
+              assertThat(p.capabilities(spec))
+                  .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+              assertThat(p.backboneShape(spec)).isEmpty();
+            });
     return Stream.of(vision, contrastive, chat).flatMap(t -> t);
+  }
+
+  /** The InternViT shape a {@code config.json} (or its {@code vision_config}) declares. */
+  private static BackboneShape shape(JsonNode vit) {
+    return new BackboneShape(
+        vit.path("num_hidden_layers").asInt(),
+        vit.path("hidden_size").asInt(),
+        vit.path("patch_size").asInt(),
+        vit.path("image_size").asInt());
   }
 
   static List<InternVlCases.Case> visionCases() {

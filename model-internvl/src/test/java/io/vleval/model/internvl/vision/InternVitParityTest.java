@@ -92,4 +92,49 @@ class InternVitParityTest {
         .as("max abs error per expected tensor")
         .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(TOLERANCE));
   }
+
+  /**
+   * {@code blockOutputs} returns the reference's {@code hidden_states[k + 1]} for block {@code k}
+   * (the features the probes read), in the order asked, running no block past the last one asked.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("visionCases")
+  void blockOutputsAreTheReferenceHiddenStates(InternVlCases.Case c) {
+    Path dir = c.dir();
+    try (InternVit vit = InternVit.load(dir, Device.cpu());
+        SafetensorsFile inputs = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
+        SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"));
+        NDManager batch = vit.manager().newSubManager()) {
+      int depth = vit.config().numHiddenLayers();
+      int[] blocks = new int[depth];
+      for (int k = 0; k < depth; k++) {
+        blocks[k] = depth - 1 - k; // last block first: the order asked is the order returned
+      }
+      NDArray pixels = inputs.toNDArray("pixel_values", batch);
+      List<NDArray> got = vit.blockOutputs(pixels, blocks);
+      assertThat(got).hasSize(depth);
+      int checked = 0;
+      for (int i = 0; i < depth; i++) {
+        String key = "hidden_states." + (blocks[i] + 1);
+        if (!expected.keys().contains(key)) {
+          continue;
+        }
+        float[] want = expected.floats(key);
+        float[] have = got.get(i).toFloatArray();
+        assertThat(have).as(key).hasSameSizeAs(want);
+        double max = 0;
+        for (int j = 0; j < want.length; j++) {
+          max = Math.max(max, Math.abs(want[j] - have[j]));
+        }
+        assertThat(max)
+            .as("max abs error of block %d against %s", blocks[i], key)
+            .isLessThanOrEqualTo(TOLERANCE);
+        checked++;
+      }
+      assertThat(checked).as("blocks with a reference hidden state in %s", c).isPositive();
+      assertThat(vit.blockOutputs(pixels, 0).get(0).toFloatArray())
+          .as("a request for block 0 alone gives block 0")
+          .containsExactly(got.get(depth - 1).toFloatArray());
+    }
+  }
 }

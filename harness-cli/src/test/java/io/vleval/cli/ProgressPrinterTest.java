@@ -38,7 +38,8 @@ class ProgressPrinterTest {
         skipped,
         failed,
         TaskStatus.SCORED,
-        warnings);
+        warnings,
+        null);
   }
 
   @Test

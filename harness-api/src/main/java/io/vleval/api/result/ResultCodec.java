@@ -42,7 +42,8 @@ public final class ResultCodec {
     "samples_per_second",
     "status",
     "skipped",
-    "failed"
+    "failed",
+    "protocol"
   };
 
   private ResultCodec() {}
@@ -115,7 +116,8 @@ public final class ResultCodec {
       t.samplesPerSecond(),
       t.status().name().toLowerCase(Locale.ROOT),
       t.skippedCount(),
-      t.failedCount()
+      t.failedCount(),
+      t.protocol() == null ? "" : t.protocol()
     };
   }
 

@@ -1,5 +1,6 @@
 package io.vleval.api.result;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -19,6 +20,11 @@ import java.util.List;
  * @param failedCount samples left out because the task or the model failed on them
  * @param status {@link TaskStatus#NO_SCORE} when no sample could be scored; then {@code metrics} is
  *     empty ({@code null} in a file written before it existed reads as {@code SCORED})
+ * @param warnings what the task noticed about its data (e.g. labels outside the classes)
+ * @param protocol which protocol produced the scores: {@code reference} for the reference
+ *     evaluation code's protocol, else the name of a recorded faster variant (e.g. {@code
+ *     cached-features}); {@code null} when the task does not say (results written before it
+ *     existed)
  */
 public record TaskResult(
     String task,
@@ -36,7 +42,8 @@ public record TaskResult(
     long skippedCount,
     long failedCount,
     TaskStatus status,
-    List<String> warnings) {
+    List<String> warnings,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String protocol) {
 
   public TaskResult {
     metrics = List.copyOf(metrics);
@@ -79,7 +86,8 @@ public record TaskResult(
         errorCount,
         0,
         TaskStatus.SCORED,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** Whether the task has scores ({@link TaskStatus#SCORED}). */

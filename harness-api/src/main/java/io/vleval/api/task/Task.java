@@ -10,6 +10,16 @@ public interface Task<T extends Sample, R extends SampleRecord> {
   /** Bumped when a change to the protocol changes scores; recorded with every result. */
   String version();
 
+  /**
+   * Which protocol this configured task runs, recorded with every result and shown beside its
+   * scores: {@code reference} when it is the reference evaluation code's protocol, else the name of
+   * the faster variant the config chose (e.g. {@code cached-features}), so a score never passes for
+   * the paper's when it was obtained otherwise. {@code null} when the task does not say.
+   */
+  default String protocol() {
+    return null;
+  }
+
   Class<T> sampleType();
 
   Class<R> recordType();

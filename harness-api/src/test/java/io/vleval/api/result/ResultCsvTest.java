@@ -29,7 +29,8 @@ class ResultCsvTest {
         metrics.isEmpty() ? 9 : 2,
         metrics.isEmpty() ? 1 : 0,
         status,
-        List.of());
+        List.of(),
+        "reference");
   }
 
   @Test

@@ -378,7 +378,8 @@ public final class Runner {
           skippedCount,
           failedCount,
           outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
-          outcome == null ? List.of() : outcome.warnings());
+          outcome == null ? List.of() : outcome.warnings(),
+          task.protocol());
     }
   }
 

@@ -47,6 +47,9 @@ import java.util.Set;
  */
 public final class Leaderboard {
 
+  /** The protocol name of a score obtained as the reference evaluation code obtains it. */
+  private static final String REFERENCE = "reference";
+
   /**
    * How to render.
    *
@@ -239,6 +242,14 @@ public final class Leaderboard {
               .append(fmt(m.interval().upper(), m.unit()))
               .append("]</span>");
         }
+        if (t.protocol() != null) {
+          // which protocol gave the score: the reference's, or a named faster variant
+          out.append("<span class=\"proto")
+              .append(REFERENCE.equals(t.protocol()) ? "" : " variant")
+              .append("\">")
+              .append(text(t.protocol()))
+              .append("</span>");
+        }
         MetricValue base = baselineMetric(baseline, t, m.name());
         if (base != null) {
           out.append(delta(m, base));
@@ -316,6 +327,7 @@ public final class Leaderboard {
         .append(text(t.type()))
         .append(" (version ")
         .append(text(t.version()))
+        .append(t.protocol() == null ? "" : ", protocol " + text(t.protocol()))
         .append("), dataset ")
         .append(text(t.dataset()))
         .append(", run ")

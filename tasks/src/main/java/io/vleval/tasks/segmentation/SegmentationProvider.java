@@ -1,17 +1,14 @@
 package io.vleval.tasks.segmentation;
 
-import io.vleval.api.error.VlevalException;
+import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.DenseFeatureExtractor;
-import io.vleval.api.model.DenseFeatures;
-import io.vleval.api.plugin.Dataset;
+import io.vleval.api.model.Model;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.result.CategoryBreakdown;
 import io.vleval.api.result.MetricValue;
-import io.vleval.api.sample.LabelMap;
-import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.Sample;
-import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.sample.SegmentationPair;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.task.SampleRecord;
@@ -19,7 +16,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
-import io.vleval.tasks.head.LinearHead;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.metrics.scoring.SegmentationScoring;
@@ -28,50 +24,288 @@ import io.vleval.tasks.metrics.segmentation.SegmentationMetrics;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Semantic segmentation in the paper's linear-probing setting: frozen dense patch features, a
- * BatchNorm + linear head (the 1x1-conv FCN head of the reference) trained on the training split,
- * per-patch logits bilinearly resized to the label's resolution (align_corners=False), argmax, then
- * mmsegmentation's per-class areas accumulated over the split: aAcc, mIoU, mAcc and per-class
- * IoU/Acc. Inference is {@code whole} (the image squashed to the model's input) or {@code slide}
- * (the reference's test mode: windows of the input size over the image resized so its short side is
- * the input size, stride 2/3 of it by default, logits averaged where windows overlap).
+ * Semantic segmentation as InternVL's ADE20K evaluation runs it (mmsegmentation v0.30.0 with
+ * InternVL's configs), scored as mmsegmentation does: per-class areas accumulated over the split,
+ * then aAcc, mIoU, mAcc and per-class IoU/Acc.
  *
- * <p>Differences from the reference, for CPU budgets: the head is trained with the linear-probe
- * recipe (SGD, Nesterov) on patch features labelled by the label at each patch centre, rather than
- * with AdamW for 80k iterations on upsampled logits; no training augmentation.
+ * <p>The default ({@code recipe: reference}) trains a head on a frozen backbone's block features
+ * for a fixed number of iterations with the reference's augmentation, optimiser and schedule, and
+ * predicts with the reference's sliding windows:
+ *
+ * <ul>
+ *   <li>{@code head: linear} (linear probing; paper 47.2 mIoU): one block (the fourth from the end,
+ *       44 of InternViT-6B's 48) into BatchNorm + 1x1 conv; weight decay 0.
+ *   <li>{@code head: upernet} (head tuning; 54.9): four blocks (the last of each quarter: 11, 23,
+ *       35, 47) through the up/down-sampling pyramid into UperNet (1536 channels) with an auxiliary
+ *       FCN head on level 1 (loss weight 0.4); weight decay 0.05.
+ *   <li>{@code fraction} (few-shot): the linear head on the last block, trained on a seeded share
+ *       of the training set for the few-shot config's iterations. The reference's few-shot rows
+ *       also fine-tune the backbone; here it stays frozen, recorded as protocol {@code
+ *       frozen-backbone-few-shot}.
+ * </ul>
+ *
+ * <p>Everything else follows the configs: 80k iterations of 16 images; the training pipeline of
+ * {@link io.vleval.tasks.segmentation.pipeline.TrainTransform} (resize to 2016 x 504 times U[0.5,
+ * 2], crop 504 with cat_max_ratio 0.75, flip, photometric distortion, pad); AdamW (0.9, 0.999),
+ * base rate 4e-5, poly decay to 0 after 1500 linear warm-up iterations; logits upsampled bilinearly
+ * to the crop and cross entropy with ignore index 255; sliding-window inference ({@link
+ * io.vleval.tasks.segmentation.decode.SlideInference}).
+ *
+ * <p>{@code recipe: patch-probe} is the fast variant of {@link PatchProbe}, recorded as protocol
+ * {@code patch-probe}.
  */
 public final class SegmentationProvider implements TaskProvider<SegmentationProvider.Spec> {
 
-  /** Inference modes. */
+  /** The training recipe. */
+  public enum Recipe {
+    /** The reference protocol. */
+    REFERENCE,
+    /** Patch-centre labels, SGD head on cached dense features: fast, not the reference's. */
+    PATCH_PROBE
+  }
+
+  /** The head trained in the reference recipe. */
+  public enum Head {
+    LINEAR,
+    UPERNET
+  }
+
+  /** Inference modes of the patch-probe recipe. */
   public enum Mode {
     WHOLE,
     SLIDE
   }
 
+  /**
+   * A few-shot setting of the reference: the share of the training set, and the iterations and
+   * warm-up of its config.
+   */
+  public record FewShot(String fraction, int divisor, int iterations, int warmupIterations) {}
+
+  /** The reference's few-shot configs (configs/intern_vit_6b/few_shot/*.py). */
+  public static final Map<String, FewShot> FEW_SHOT =
+      Map.of(
+          "1/16", new FewShot("1/16", 16, 5_000, 100),
+          "1/8", new FewShot("1/8", 8, 10_000, 200),
+          "1/4", new FewShot("1/4", 4, 20_000, 400),
+          "1/2", new FewShot("1/2", 2, 40_000, 800),
+          "1/1", new FewShot("1/1", 1, 80_000, 1_500));
+
   /** Protocol settings. */
   public record Spec(
-      @Doc("whole (default) or slide") Mode mode,
+      @Doc(
+              "reference (default): the reference protocol (augmented crops, AdamW, sliding windows);"
+                  + " patch-probe: the fast variant (patch-centre labels, SGD on cached features)")
+          Recipe recipe,
+      @Doc("linear (default; linear probing) or upernet (head tuning)") Head head,
+      @Doc(
+              "the block the linear head reads, 0-based, negative counting from the end (default:"
+                  + " the fourth from the end, 44 of InternViT-6B's 48; with fraction, the last)")
+          Integer block,
+      @Doc(
+              "the four blocks UperNet reads (default: the last of each quarter, 11, 23, 35, 47"
+                  + " of 48)")
+          List<Integer> blocks,
+      @Doc("UperNet and auxiliary head channels (default 1536)") Integer headChannels,
+      @Doc(
+              "training crop and sliding window side in pixels, a multiple of the patch (default 36"
+                  + " patches: 504 for InternViT's 14 px patch)")
+          Integer cropSize,
+      @Doc("[long, short] scale of the training and test resize (default [4 x crop, crop])")
+          List<Integer> scale,
       @Doc(
               "slide stride as a fraction of the window (default 0.639, i.e. 322/504 as the reference)")
           Double strideFraction,
-      @Doc("head training epochs (default 20)") Integer epochs,
-      @Doc("head batch size in patches (default 1024)") Integer batchSize,
-      @Doc("head peak learning rate (default 0.1)") Double learningRate,
+      @Doc("training iterations (default 80000; with fraction, the few-shot config's)")
+          Integer iterations,
+      @Doc("images per iteration (default 16); patch-probe: patches per head batch (default 1024)")
+          Integer batchSize,
+      @Doc("AdamW base learning rate (default 4e-5); patch-probe: SGD peak rate (default 0.1)")
+          Double learningRate,
+      @Doc("AdamW weight decay (default 0 for linear, 0.05 for upernet and few-shot)")
+          Double weightDecay,
+      @Doc("linear warm-up iterations (default 1500; with fraction, the few-shot config's)")
+          Integer warmupIterations,
+      @Doc("few-shot share of the training set: 1/16, 1/8, 1/4, 1/2 or 1/1 (default: none)")
+          String fraction,
+      @Doc("patch-probe only: whole (default) or slide") Mode mode,
+      @Doc("patch-probe only: head training epochs (default 20)") Integer epochs,
       @Doc("bootstrap resamples over images (default 1000; 0 for none)") Integer resamples) {
     public Spec {
-      mode = mode == null ? Mode.WHOLE : mode;
+      recipe = recipe == null ? Recipe.REFERENCE : recipe;
       strideFraction = strideFraction == null ? 322.0 / 504 : strideFraction;
-      epochs = epochs == null ? 20 : epochs;
-      batchSize = batchSize == null ? 1024 : batchSize;
-      learningRate = learningRate == null ? 0.1 : learningRate;
       resamples = resamples == null ? 1000 : resamples;
       if (strideFraction <= 0 || strideFraction > 1) {
         throw new IllegalArgumentException(
             "stride_fraction must be in (0, 1], got " + strideFraction);
       }
+      if (resamples < 0) {
+        throw new IllegalArgumentException("resamples must be at least 0, got " + resamples);
+      }
+      if (recipe == Recipe.PATCH_PROBE) {
+        onlyFor("reference", "head", head, "block", block, "blocks", blocks);
+        onlyFor("reference", "head_channels", headChannels, "crop_size", cropSize, "scale", scale);
+        onlyFor(
+            "reference",
+            "iterations",
+            iterations,
+            "weight_decay",
+            weightDecay,
+            "warmup_iterations",
+            warmupIterations);
+        onlyFor("reference", "fraction", fraction);
+        mode = mode == null ? Mode.WHOLE : mode;
+        epochs = epochs == null ? 20 : epochs;
+        batchSize = batchSize == null ? 1024 : batchSize;
+        learningRate = learningRate == null ? 0.1 : learningRate;
+        positive("epochs", epochs);
+      } else {
+        onlyFor("patch-probe", "mode", mode, "epochs", epochs);
+        head = head == null ? Head.LINEAR : head;
+        if (head == Head.LINEAR) {
+          if (blocks != null || headChannels != null) {
+            throw new IllegalArgumentException(
+                (blocks != null ? "blocks" : "head_channels")
+                    + " applies to head upernet; head linear reads one block, set with 'block'");
+          }
+        } else {
+          if (block != null) {
+            throw new IllegalArgumentException(
+                "block applies to head linear; head upernet reads four, set with 'blocks'");
+          }
+          if (fraction != null) {
+            throw new IllegalArgumentException(
+                "fraction applies to head linear (the reference's few-shot rows train the linear"
+                    + " head)");
+          }
+          if (blocks != null && blocks.size() != 4) {
+            throw new IllegalArgumentException(
+                "blocks must list 4 blocks (one per pyramid level), got " + blocks.size());
+          }
+          headChannels = headChannels == null ? 1536 : headChannels;
+          positive("head_channels", headChannels);
+        }
+        FewShot few = null;
+        if (fraction != null) {
+          few = FEW_SHOT.get(fraction.strip());
+          if (few == null) {
+            throw new IllegalArgumentException(
+                "fraction must be one of 1/16, 1/8, 1/4, 1/2, 1/1, got '" + fraction + "'");
+          }
+          fraction = few.fraction();
+        }
+        if (cropSize != null) {
+          positive("crop_size", cropSize);
+        }
+        if (scale != null) {
+          scale = List.copyOf(scale);
+          if (scale.size() != 2 || scale.get(0) < 1 || scale.get(1) < 1) {
+            throw new IllegalArgumentException(
+                "scale must be two positive sides [long, short], got " + scale);
+          }
+        }
+        iterations = iterations == null ? (few == null ? 80_000 : few.iterations()) : iterations;
+        positive("iterations", iterations);
+        warmupIterations =
+            warmupIterations == null
+                ? (few == null ? 1_500 : few.warmupIterations())
+                : warmupIterations;
+        if (warmupIterations < 0) {
+          throw new IllegalArgumentException(
+              "warmup_iterations must be at least 0, got " + warmupIterations);
+        }
+        batchSize = batchSize == null ? 16 : batchSize;
+        if (head == Head.UPERNET && batchSize < 2) {
+          throw new IllegalArgumentException(
+              "batch_size must be at least 2 for head upernet (its 1x1 pooling branch is"
+                  + " batch-normalised over the batch), got "
+                  + batchSize);
+        }
+        learningRate = learningRate == null ? 4e-5 : learningRate;
+        weightDecay =
+            weightDecay == null ? (head == Head.UPERNET || few != null ? 0.05 : 0.0) : weightDecay;
+        if (weightDecay < 0) {
+          throw new IllegalArgumentException("weight_decay must be at least 0, got " + weightDecay);
+        }
+      }
+      positive("batch_size", batchSize);
+      if (learningRate <= 0) {
+        throw new IllegalArgumentException("learning_rate must be positive, got " + learningRate);
+      }
+    }
+
+    private static void onlyFor(String recipe, Object... keysAndValues) {
+      for (int i = 0; i < keysAndValues.length; i += 2) {
+        if (keysAndValues[i + 1] != null) {
+          throw new IllegalArgumentException(
+              keysAndValues[i] + " applies to recipe " + recipe + " only");
+        }
+      }
+    }
+
+    private static void positive(String key, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+      }
+    }
+
+    /** The few-shot setting, or null. */
+    public FewShot fewShot() {
+      return fraction == null ? null : FEW_SHOT.get(fraction);
+    }
+
+    /**
+     * The protocol recorded with the scores: {@code reference}, {@code frozen-backbone-few-shot}
+     * (the reference's few-shot settings on a frozen backbone) or {@code patch-probe}.
+     */
+    public String protocol() {
+      if (recipe == Recipe.PATCH_PROBE) {
+        return "patch-probe";
+      }
+      return fraction != null ? "frozen-backbone-few-shot" : "reference";
+    }
+
+    /** The linear head's block for a backbone of {@code depth} blocks, before range checks. */
+    public int linearBlock(int depth) {
+      int b = block != null ? block : (fraction != null ? depth - 1 : Math.max(0, depth - 4));
+      return b < 0 ? depth + b : b;
+    }
+
+    /** UperNet's four blocks for a backbone of {@code depth} blocks, before range checks. */
+    public List<Integer> uperBlocks(int depth) {
+      List<Integer> out = new ArrayList<>();
+      for (int k = 1; k <= 4; k++) {
+        int b = blocks != null ? blocks.get(k - 1) : (depth * k + 3) / 4 - 1;
+        out.add(b < 0 ? depth + b : b);
+      }
+      return out;
+    }
+
+    /** The blocks the head reads from a backbone of {@code depth} blocks. */
+    public List<Integer> headBlocks(int depth) {
+      return head == Head.LINEAR ? List.of(linearBlock(depth)) : uperBlocks(depth);
+    }
+
+    /** The crop side for a backbone with {@code patch}-pixel patches: 36 patches unless set. */
+    public int crop(int patch) {
+      return cropSize != null ? cropSize : 36 * patch;
+    }
+
+    /**
+     * The [long, short] resize scale for a crop of {@code crop} pixels: [4 crop, crop] unless set.
+     */
+    public List<Integer> scale(int crop) {
+      return scale != null ? scale : List.of(4 * crop, crop);
+    }
+
+    /** The slide stride in pixels for a crop of {@code crop} pixels. */
+    public int stride(int crop) {
+      return Math.max(1, (int) Math.round(crop * strideFraction));
     }
   }
 
@@ -98,7 +332,9 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public String description() {
-    return "semantic segmentation, linear probe on dense features (mmsegmentation metrics: aAcc, mIoU, mAcc)";
+    return "semantic segmentation as the reference trains and tests heads on frozen backbone blocks"
+        + " (linear probing, UperNet head tuning, few-shot; or the fast patch-probe recipe);"
+        + " mmsegmentation metrics: aAcc, mIoU, mAcc";
   }
 
   @Override
@@ -113,7 +349,52 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public Set<Class<? extends Capability>> requiredCapabilities(Spec spec) {
-    return Set.of(DenseFeatureExtractor.class);
+    return spec.recipe() == Recipe.PATCH_PROBE
+        ? Set.of(DenseFeatureExtractor.class)
+        : Set.of(BlockFeatureExtractor.class);
+  }
+
+  /**
+   * The blocks the head reads must exist (a negative block counts from the end) and the crop must
+   * be whole patches.
+   */
+  @Override
+  public List<String> checkBackbone(Spec spec, BackboneShape shape) {
+    if (spec.recipe() == Recipe.PATCH_PROBE) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    int depth = shape.depth();
+    List<Integer> asked =
+        spec.head() == Head.LINEAR
+            ? List.of(spec.block() != null ? spec.block() : spec.linearBlock(depth))
+            : (spec.blocks() != null ? spec.blocks() : spec.uperBlocks(depth));
+    for (int b : asked) {
+      int resolved = b < 0 ? depth + b : b;
+      if (resolved < 0 || resolved >= depth) {
+        problems.add(
+            "it reads block "
+                + b
+                + ", but the backbone has "
+                + depth
+                + (depth == 1 ? " block" : " blocks")
+                + "; allowed 0 to "
+                + (depth - 1)
+                + (b < 0 ? " (or -" + depth + " to -1 from the end)" : ""));
+      }
+    }
+    if (spec.cropSize() != null && spec.cropSize() % shape.patchSize() != 0) {
+      int lower = Math.max(1, spec.cropSize() / shape.patchSize()) * shape.patchSize();
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "its crop_size %d is not a multiple of the backbone's %d px patch; use %d or %d",
+              spec.cropSize(),
+              shape.patchSize(),
+              lower,
+              lower + shape.patchSize()));
+    }
+    return problems;
   }
 
   @Override
@@ -123,90 +404,102 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public Task<SegmentationPair, Areas> create(Spec spec) {
-    return Task.of(
-        "1",
-        SegmentationPair.class,
-        Areas.class,
-        (model, context) -> {
-          DenseFeatureExtractor extractor = model.require(DenseFeatureExtractor.class);
-          int classes = context.evaluation().classNames().size();
-          Dataset<?> train =
-              context
-                  .training()
-                  .orElseThrow(
-                      () ->
-                          new IllegalStateException(
-                              "semantic-segmentation needs a training dataset; the planner checks it"));
-          LinearHead head = trainHead(train, extractor, classes, spec, context);
-          return TaskSession.<SegmentationPair, Areas>of(
-              batch -> {
-                List<Areas> out = new ArrayList<>();
-                for (SegmentationPair pair : batch) {
-                  RgbImage image = pair.image().load();
-                  LabelMap label = pair.labels().load();
-                  float[][] logits =
-                      spec.mode() == Mode.WHOLE
-                          ? whole(image, extractor, head, classes, label)
-                          : slide(image, extractor, head, classes, label, spec.strideFraction());
-                  int[] pred = LogitMaps.argmax(logits, label.width() * label.height());
-                  int[] gt = new int[pred.length];
-                  for (int i = 0; i < gt.length; i++) {
-                    gt[i] = label.values()[i] & 0xFF;
-                  }
-                  // labels arrive already reduced by the loader (reduce_zero_label is a dataset
-                  // setting)
-                  ClassAreas a =
-                      SegmentationMetrics.intersectAndUnion(
-                          pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
-                  long hit = 0;
-                  long all = 0;
-                  for (int c = 0; c < classes; c++) {
-                    hit += a.intersect()[c];
-                    all += a.label()[c];
-                  }
-                  out.add(
-                      new Areas(
-                          pair.id(),
-                          a.intersect(),
-                          a.union(),
-                          a.predLabel(),
-                          a.label(),
-                          all == 0 ? Double.NaN : (double) hit / all,
-                          SegmentationMetrics.outOfRangeLabelPixels(
-                              gt, classes, SegmentationMetrics.IGNORE_INDEX, false)));
-                }
-                return out;
-              },
-              records -> {
-                ClassAreas[] perImage = new ClassAreas[records.size()];
-                for (int i = 0; i < perImage.length; i++) {
-                  Areas r = records.get(i);
-                  perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
-                }
-                ScoreOptions options =
-                    spec.resamples() == 0
-                        ? ScoreOptions.NO_INTERVALS
-                        : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
-                ScoreTable table = SegmentationScoring.score(perImage, classes, options);
-                List<MetricValue> metrics =
-                    Outcomes.metrics(table, name -> !name.contains("."), "");
-                List<CategoryBreakdown> categories = new ArrayList<>();
-                List<String> names = context.evaluation().classNames();
-                ClassAreas total = ClassAreas.sum(perImage, null, classes);
-                for (int c = 0; c < classes; c++) {
-                  int cls = c;
-                  List<MetricValue> perClass =
-                      Outcomes.metrics(
-                          table,
-                          name -> name.equals("IoU." + cls) || name.equals("Acc." + cls),
-                          "");
-                  categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
-                }
-                return new TaskOutcome(
-                    "mIoU", metrics, categories, outOfRangeWarning(records, classes));
-              },
-              () -> head.close());
-        });
+    return new Task<>() {
+      @Override
+      public String version() {
+        // the patch-probe recipe gives the scores it always gave
+        return spec.recipe() == Recipe.PATCH_PROBE ? "1" : "2";
+      }
+
+      @Override
+      public String protocol() {
+        return spec.protocol();
+      }
+
+      @Override
+      public Class<SegmentationPair> sampleType() {
+        return SegmentationPair.class;
+      }
+
+      @Override
+      public Class<Areas> recordType() {
+        return Areas.class;
+      }
+
+      @Override
+      public TaskSession<SegmentationPair, Areas> start(Model model, TaskContext context) {
+        int classes = context.evaluation().classNames().size();
+        Predictor predictor =
+            spec.recipe() == Recipe.PATCH_PROBE
+                ? Predictor.patchProbe(spec, model, context, classes)
+                : ReferenceProtocol.predictor(spec, model, context, classes);
+        return TaskSession.of(
+            batch -> {
+              List<Areas> out = new ArrayList<>();
+              for (SegmentationPair pair : batch) {
+                out.add(areas(pair, predictor, classes));
+              }
+              return out;
+            },
+            records -> outcome(records, spec, context, classes),
+            predictor::close);
+      }
+    };
+  }
+
+  private static Areas areas(SegmentationPair pair, Predictor predictor, int classes) {
+    io.vleval.api.sample.RgbImage image = pair.image().load();
+    io.vleval.api.sample.LabelMap label = pair.labels().load();
+    int[] pred = predictor.predict(image, label);
+    int[] gt = new int[pred.length];
+    for (int i = 0; i < gt.length; i++) {
+      gt[i] = label.values()[i] & 0xFF;
+    }
+    // labels arrive already reduced by the loader (reduce_zero_label is a dataset setting)
+    ClassAreas a =
+        SegmentationMetrics.intersectAndUnion(
+            pred, gt, classes, SegmentationMetrics.IGNORE_INDEX, false);
+    long hit = 0;
+    long all = 0;
+    for (int c = 0; c < classes; c++) {
+      hit += a.intersect()[c];
+      all += a.label()[c];
+    }
+    return new Areas(
+        pair.id(),
+        a.intersect(),
+        a.union(),
+        a.predLabel(),
+        a.label(),
+        all == 0 ? Double.NaN : (double) hit / all,
+        SegmentationMetrics.outOfRangeLabelPixels(
+            gt, classes, SegmentationMetrics.IGNORE_INDEX, false));
+  }
+
+  private static TaskOutcome outcome(
+      List<Areas> records, Spec spec, TaskContext context, int classes) {
+    ClassAreas[] perImage = new ClassAreas[records.size()];
+    for (int i = 0; i < perImage.length; i++) {
+      Areas r = records.get(i);
+      perImage[i] = new ClassAreas(r.intersect(), r.union(), r.predicted(), r.label());
+    }
+    ScoreOptions options =
+        spec.resamples() == 0
+            ? ScoreOptions.NO_INTERVALS
+            : new ScoreOptions(spec.resamples(), context.seed(), 0.95);
+    ScoreTable table = SegmentationScoring.score(perImage, classes, options);
+    List<MetricValue> metrics = Outcomes.metrics(table, name -> !name.contains("."), "");
+    List<CategoryBreakdown> categories = new ArrayList<>();
+    List<String> names = context.evaluation().classNames();
+    ClassAreas total = ClassAreas.sum(perImage, null, classes);
+    for (int c = 0; c < classes; c++) {
+      int cls = c;
+      List<MetricValue> perClass =
+          Outcomes.metrics(
+              table, name -> name.equals("IoU." + cls) || name.equals("Acc." + cls), "");
+      categories.add(new CategoryBreakdown(names.get(c), total.label()[c], perClass));
+    }
+    return new TaskOutcome("mIoU", metrics, categories, outOfRangeWarning(records, classes));
   }
 
   /**
@@ -238,176 +531,5 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
             + " pixels); as in mmsegmentation they count for no class, but their predictions"
             + " still do, which lowers those classes' IoU; check the label maps and the"
             + " dataset's num_classes and reduce_zero_label");
-  }
-
-  /** Logits [class][pixel] at the label's resolution, the image squashed to the model's input. */
-  static float[][] whole(
-      RgbImage image,
-      DenseFeatureExtractor extractor,
-      LinearHead head,
-      int classes,
-      LabelMap label) {
-    DenseFeatures f = extractor.extract(List.of(image)).get(0);
-    return LogitMaps.bilinear(
-        patchLogits(f, head, classes),
-        f.gridHeight(),
-        f.gridWidth(),
-        label.height(),
-        label.width());
-  }
-
-  static float[][] patchLogits(DenseFeatures f, LinearHead head, int classes) {
-    int cells = f.gridHeight() * f.gridWidth();
-    float[][] rows = new float[cells][f.channels()];
-    for (int i = 0; i < cells; i++) {
-      System.arraycopy(f.values(), i * f.channels(), rows[i], 0, f.channels());
-    }
-    float[][] logits = head.logits(rows);
-    float[][] byClass = new float[classes][cells];
-    for (int i = 0; i < cells; i++) {
-      for (int c = 0; c < classes; c++) {
-        byClass[c][i] = logits[i][c];
-      }
-    }
-    return byClass;
-  }
-
-  /**
-   * Sliding windows: the image is resized (bilinearly here, on pixels) so its short side is the
-   * model's input size; windows of that size at the given stride cover it; each window's logits are
-   * resized to the window and averaged where windows overlap; the result is resized to the label's
-   * resolution.
-   */
-  static float[][] slide(
-      RgbImage image,
-      DenseFeatureExtractor extractor,
-      LinearHead head,
-      int classes,
-      LabelMap label,
-      double strideFraction) {
-    int s = extractor.inputSize();
-    double scale = (double) s / Math.min(image.width(), image.height());
-    int w = Math.max(s, (int) Math.round(image.width() * scale));
-    int h = Math.max(s, (int) Math.round(image.height() * scale));
-    RgbImage resized = resize(image, w, h);
-    int stride = Math.max(1, (int) Math.round(s * strideFraction));
-    float[][] sum = new float[classes][w * h];
-    int[] count = new int[w * h];
-    for (int top : starts(h, s, stride)) {
-      for (int left : starts(w, s, stride)) {
-        RgbImage window = crop(resized, left, top, s, s);
-        DenseFeatures f = extractor.extract(List.of(window)).get(0);
-        float[][] logits =
-            LogitMaps.bilinear(patchLogits(f, head, classes), f.gridHeight(), f.gridWidth(), s, s);
-        for (int y = 0; y < s; y++) {
-          for (int x = 0; x < s; x++) {
-            int o = (top + y) * w + left + x;
-            count[o]++;
-            for (int c = 0; c < classes; c++) {
-              sum[c][o] += logits[c][y * s + x];
-            }
-          }
-        }
-      }
-    }
-    for (int c = 0; c < classes; c++) {
-      for (int i = 0; i < sum[c].length; i++) {
-        sum[c][i] /= count[i];
-      }
-    }
-    return LogitMaps.bilinear(sum, h, w, label.height(), label.width());
-  }
-
-  /** Window origins along one side: every stride, the last one flush with the end (as mmseg). */
-  static List<Integer> starts(int length, int window, int stride) {
-    List<Integer> out = new ArrayList<>();
-    int grids = Math.max(length - window + stride - 1, 0) / stride + 1;
-    for (int i = 0; i < grids; i++) {
-      out.add(Math.max(Math.min(i * stride + window, length) - window, 0));
-    }
-    return out;
-  }
-
-  private static RgbImage crop(RgbImage image, int left, int top, int cw, int ch) {
-    byte[] out = new byte[cw * ch * 3];
-    for (int y = 0; y < ch; y++) {
-      System.arraycopy(
-          image.rgb(), ((top + y) * image.width() + left) * 3, out, y * cw * 3, cw * 3);
-    }
-    return new RgbImage(cw, ch, out);
-  }
-
-  private static RgbImage resize(RgbImage image, int w, int h) {
-    float[][] channels = new float[3][image.width() * image.height()];
-    for (int i = 0; i < image.width() * image.height(); i++) {
-      for (int c = 0; c < 3; c++) {
-        channels[c][i] = image.rgb()[i * 3 + c] & 0xFF;
-      }
-    }
-    float[][] r = LogitMaps.bilinear(channels, image.height(), image.width(), h, w);
-    byte[] out = new byte[w * h * 3];
-    for (int i = 0; i < w * h; i++) {
-      for (int c = 0; c < 3; c++) {
-        out[i * 3 + c] = (byte) Math.max(0, Math.min(255, Math.round(r[c][i])));
-      }
-    }
-    return new RgbImage(w, h, out);
-  }
-
-  private static LinearHead trainHead(
-      Dataset<?> train,
-      DenseFeatureExtractor extractor,
-      int classes,
-      Spec spec,
-      TaskContext context) {
-    List<float[]> features = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    List<SegmentationPair> batch = new ArrayList<>();
-    try (SampleCursor<?> cursor = train.samples()) {
-      while (cursor.hasNext()) {
-        batch.add((SegmentationPair) cursor.next());
-        if (batch.size() == context.batchSize() || !cursor.hasNext()) {
-          List<RgbImage> images = new ArrayList<>();
-          for (SegmentationPair p : batch) {
-            images.add(p.image().load());
-          }
-          List<DenseFeatures> dense = extractor.extract(images);
-          for (int b = 0; b < batch.size(); b++) {
-            LabelMap label = batch.get(b).labels().load();
-            DenseFeatures f = dense.get(b);
-            for (int gy = 0; gy < f.gridHeight(); gy++) {
-              for (int gx = 0; gx < f.gridWidth(); gx++) {
-                // the label at the patch's centre, in label coordinates
-                int x =
-                    Math.min(label.width() - 1, (int) ((gx + 0.5) * label.width() / f.gridWidth()));
-                int y =
-                    Math.min(
-                        label.height() - 1, (int) ((gy + 0.5) * label.height() / f.gridHeight()));
-                int l = label.at(x, y);
-                if (l < classes) {
-                  float[] v = new float[f.channels()];
-                  System.arraycopy(
-                      f.values(), (gy * f.gridWidth() + gx) * f.channels(), v, 0, f.channels());
-                  features.add(v);
-                  labels.add(l);
-                }
-              }
-            }
-          }
-          batch.clear();
-        }
-      }
-    }
-    if (features.isEmpty()) {
-      throw new VlevalException(
-          "the segmentation training split has no labelled pixel "
-              + "(every label is the ignore index)");
-    }
-    return LinearHead.train(
-        features.toArray(new float[0][]),
-        labels.stream().mapToInt(Integer::intValue).toArray(),
-        classes,
-        new LinearHead.Settings(
-            spec.epochs(), spec.batchSize(), spec.learningRate(), 1, 0.0, 5.0, context.seed()));
   }
 }

@@ -1,4 +1,5 @@
 /**
- * Semantic segmentation by linear probing of dense patch features, scored as mmsegmentation does.
+ * Semantic segmentation as InternVL's ADE20K evaluation runs it (heads trained on frozen backbone
+ * blocks, sliding-window inference) and a fast patch-probe variant, scored as mmsegmentation does.
  */
 package io.vleval.tasks.segmentation;

@@ -51,7 +51,7 @@ class SegmentationLabelRangeTest extends TaskProviderContractTest<SegmentationPr
 
   @Override
   protected String exampleSpecYaml() {
-    return "epochs: 3\nresamples: 20\n";
+    return "recipe: patch-probe\nepochs: 3\nresamples: 20\n";
   }
 
   @Override

@@ -176,7 +176,7 @@ class TaskContractTests {
 
     @Override
     protected String exampleSpecYaml() {
-      return "mode: slide\nepochs: 5\nresamples: 20\n";
+      return "recipe: patch-probe\nmode: slide\nepochs: 5\nresamples: 20\n";
     }
 
     @Override
@@ -221,6 +221,84 @@ class TaskContractTests {
       assertThat(run.outcome().categories())
           .extracting("category")
           .containsExactly("circle", "square", "triangle");
+    }
+  }
+
+  /** The reference recipe at a tiny scale: augmented crops, AdamW, sliding windows. */
+  @Nested
+  class SegmentationReference extends TaskProviderContractTest<SegmentationProvider.Spec> {
+    @Override
+    protected TaskProvider<SegmentationProvider.Spec> provider() {
+      return new SegmentationProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "crop_size: 56\niterations: 6\nbatch_size: 4\nlearning_rate: 0.01\n"
+          + "warmup_iterations: 2\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("head: fcn\n", "head");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.SEGMENTATION_VAL);
+    }
+
+    @Override
+    protected Optional<Dataset<?>> trainingDataset() {
+      return Optional.of(Suite.part(Part.SEGMENTATION_TRAIN));
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    @Test
+    void recordsTheReferenceProtocol() {
+      assertThat(provider().create(exampleSpec()).protocol()).isEqualTo("reference");
+      Run run = runOnce(5);
+      assertThat(run.records()).hasSize(20);
+      assertThat(run.outcome().headline()).isEqualTo("mIoU");
+    }
+  }
+
+  /** Head tuning at a tiny scale: pyramid, UperNet and the auxiliary head on the pixel blocks. */
+  @Nested
+  class SegmentationUperNet extends TaskProviderContractTest<SegmentationProvider.Spec> {
+    @Override
+    protected TaskProvider<SegmentationProvider.Spec> provider() {
+      return new SegmentationProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "head: upernet\nhead_channels: 8\ncrop_size: 56\niterations: 4\nbatch_size: 2\n"
+          + "learning_rate: 0.01\nwarmup_iterations: 1\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("head: upernet\nblocks: [0, 0]\n", "blocks");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.SEGMENTATION_VAL);
+    }
+
+    @Override
+    protected Optional<Dataset<?>> trainingDataset() {
+      return Optional.of(Suite.part(Part.SEGMENTATION_TRAIN));
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
     }
   }
 

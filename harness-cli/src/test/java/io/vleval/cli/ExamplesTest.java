@@ -2,15 +2,19 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.api.config.TaskEntry;
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.model.TextEmbedder;
+import io.vleval.core.config.ConfigLoader;
+import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticSuite;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
+import io.vleval.tasks.segmentation.SegmentationProvider;
 import io.vleval.testkit.FixtureCases;
 import io.vleval.testkit.FixtureTest;
 import java.io.IOException;
@@ -164,6 +168,8 @@ class ExamplesTest {
             "imagenet-linear-probe.yaml",
             "imagenet-zero-shot.yaml",
             "ade20k-linear-probe.yaml",
+            "ade20k-head-tuning.yaml",
+            "ade20k-few-shot.yaml",
             "kinetics400-zero-shot.yaml",
             "flickr30k-coco-retrieval.yaml",
             "coco-nocaps-captioning.yaml",
@@ -172,6 +178,53 @@ class ExamplesTest {
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())
         .isEqualTo(configs.size());
+  }
+
+  /**
+   * On InternViT-6B's shape (48 blocks of 3200 channels, 14 px patches), the ADE20K examples
+   * resolve to the reference configs' settings: block 44 for linear probing, 11/23/35/47 for head
+   * tuning, the last block for few-shot, 504 px crops at stride 322, the 2016 x 504 scale, and 80k
+   * iterations (the few-shot configs' 5k to 80k).
+   */
+  @Test
+  void theAde20kExamplesResolveToTheReferenceSettingsOnInternVit6b() {
+    ConfigLoader loader =
+        new ConfigLoader(
+            PluginRegistry.discover(ExamplesTest.class.getClassLoader()),
+            name ->
+                switch (name) {
+                  case "DATA" -> data.toString();
+                  case "CKPT" -> ckpt.toString();
+                  default -> null;
+                });
+    Path dir = Path.of(System.getProperty("vleval.repoRoot"), "examples");
+    List<SegmentationProvider.Spec> specs = new ArrayList<>();
+    for (String file :
+        List.of("ade20k-linear-probe.yaml", "ade20k-head-tuning.yaml", "ade20k-few-shot.yaml")) {
+      for (TaskEntry t : loader.load(dir.resolve(file)).tasks()) {
+        specs.add((SegmentationProvider.Spec) t.spec());
+      }
+    }
+    SegmentationProvider.Spec linear = specs.get(0);
+    SegmentationProvider.Spec upernet = specs.get(1);
+    assertThat(linear.protocol()).isEqualTo("reference");
+    assertThat(linear.headBlocks(48)).containsExactly(44);
+    assertThat(upernet.protocol()).isEqualTo("reference");
+    assertThat(upernet.headBlocks(48)).containsExactly(11, 23, 35, 47);
+    assertThat(upernet.headChannels()).isEqualTo(1536);
+    for (SegmentationProvider.Spec s : List.of(linear, upernet)) {
+      int crop = s.crop(14);
+      assertThat(crop).isEqualTo(504);
+      assertThat(s.stride(crop)).isEqualTo(322);
+      assertThat(s.scale(crop)).containsExactly(2016, 504);
+      assertThat(s.iterations()).isEqualTo(80_000);
+      assertThat(s.batchSize()).isEqualTo(16);
+    }
+    List<SegmentationProvider.Spec> fewShot = specs.subList(2, specs.size());
+    assertThat(fewShot)
+        .extracting(SegmentationProvider.Spec::iterations)
+        .containsExactly(5_000, 10_000, 20_000, 40_000, 80_000);
+    assertThat(fewShot).allSatisfy(s -> assertThat(s.headBlocks(48)).containsExactly(47));
   }
 
   @Test

@@ -106,7 +106,7 @@ class SkippedSamplesTest {
           - {name: linear-probe, type: linear-probe, dataset: shapes-val,
              train_dataset: shapes-train, epochs: 2, models: [pixels]}
           - {name: segmentation, type: semantic-segmentation, dataset: scenes-val,
-             train_dataset: scenes-train, epochs: 2, models: [pixels]}
+             train_dataset: scenes-train, recipe: patch-probe, epochs: 2, models: [pixels]}
           - {name: video, type: zero-shot-video-classification, dataset: clips-val,
              models: [pixels]}
           - {name: retrieval, type: retrieval, dataset: captions-test, models: [pixels]}

@@ -8,6 +8,8 @@ import io.vleval.api.model.Model;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.result.CategoryBreakdown;
 import io.vleval.api.result.MetricValue;
+import io.vleval.api.sample.LabelMap;
+import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SegmentationPair;
 import io.vleval.api.spec.Doc;
@@ -448,8 +450,8 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
   }
 
   private static Areas areas(SegmentationPair pair, Predictor predictor, int classes) {
-    io.vleval.api.sample.RgbImage image = pair.image().load();
-    io.vleval.api.sample.LabelMap label = pair.labels().load();
+    RgbImage image = pair.image().load();
+    LabelMap label = pair.labels().load();
     int[] pred = predictor.predict(image, label);
     int[] gt = new int[pred.length];
     for (int i = 0; i < gt.length; i++) {

@@ -1,6 +1,7 @@
 package io.vleval.tasks.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import ai.djl.ndarray.NDArray;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
 class OptimizerFixtureTest {
   private static final JsonNode FIXTURE = Reference.load("optimizer_reference.json");
 
-  /** Largest parameter difference over all steps of all cases, for the README. */
+  /** The largest parameter difference allowed over all steps of a case. */
   static final double TOLERANCE = 1e-6;
 
   private static PolyLrSchedule schedule(JsonNode c) {
@@ -57,8 +58,7 @@ class OptimizerFixtureTest {
                 for (JsonNode p : s.get("points")) {
                   assertThat(schedule.at(p.get("iteration").longValue()))
                       .as("iteration %d", p.get("iteration").longValue())
-                      .isCloseTo(
-                          p.get("lr").doubleValue(), org.assertj.core.api.Assertions.within(1e-18));
+                      .isCloseTo(p.get("lr").doubleValue(), within(1e-18));
                 }
               }));
     }
@@ -103,9 +103,7 @@ class OptimizerFixtureTest {
         for (JsonNode step : c.get("steps")) {
           long it = step.get("iteration").longValue();
           double lr = schedule.at(it);
-          assertThat(lr)
-              .isCloseTo(
-                  step.get("lr").doubleValue(), org.assertj.core.api.Assertions.within(1e-18));
+          assertThat(lr).isCloseTo(step.get("lr").doubleValue(), within(1e-18));
           try (NDManager grads = manager.newSubManager()) {
             List<NDArray> g = new ArrayList<>();
             for (String name : order) {

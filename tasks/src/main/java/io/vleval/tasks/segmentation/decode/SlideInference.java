@@ -3,6 +3,7 @@ package io.vleval.tasks.segmentation.decode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.tasks.segmentation.pipeline.CvResize;
@@ -82,7 +83,7 @@ public record SlideInference(
       }
       NDArray mean = preds.div(scope.create(count, new Shape(1, h, w)));
       NDArray out = Ops.bilinear(mean.expandDims(0), height, width).get(0).argMax(0);
-      long[] classes = out.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+      long[] classes = out.toType(DataType.INT64, false).toLongArray();
       int[] result = new int[classes.length];
       for (int i = 0; i < result.length; i++) {
         result[i] = (int) classes[i];

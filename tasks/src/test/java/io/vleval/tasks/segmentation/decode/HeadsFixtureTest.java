@@ -1,6 +1,7 @@
 package io.vleval.tasks.segmentation.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import ai.djl.engine.Engine;
@@ -127,15 +128,13 @@ class HeadsFixtureTest {
           NDArray auxLoss =
               SegmentationLoss.of(new DecodeHead.Outputs(aux, List.of()), labels, ls[2], ls[3]);
           assertThat((double) auxLoss.getFloat() * 0.4)
-              .isCloseTo(
-                  eval.get("aux_loss").doubleValue(), org.assertj.core.api.Assertions.within(LOSS));
+              .isCloseTo(eval.get("aux_loss").doubleValue(), within(LOSS));
         }
         DecodeHead.Outputs out = head.forward(blocks, false, new SplittableRandom(0));
         close(out.logits().toFloatArray(), eval.get("logits"), OUTPUTS, "eval logits");
         NDArray loss = SegmentationLoss.of(out, labels, ls[2], ls[3]);
         assertThat((double) loss.getFloat())
-            .isCloseTo(
-                eval.get("loss").doubleValue(), org.assertj.core.api.Assertions.within(LOSS));
+            .isCloseTo(eval.get("loss").doubleValue(), within(LOSS));
       }
       JsonNode train = c.get("train");
       try (DecodeHead head = head(manager, c, 0.0)) {
@@ -151,8 +150,7 @@ class HeadsFixtureTest {
             gc.backward(loss);
           }
           assertThat((double) loss.getFloat())
-              .isCloseTo(
-                  train.get("loss").doubleValue(), org.assertj.core.api.Assertions.within(LOSS));
+              .isCloseTo(train.get("loss").doubleValue(), within(LOSS));
           JsonNode grads = train.get("grads");
           assertThat(grads.size()).isEqualTo(head.params().parameters().size());
           for (Map.Entry<String, NDArray> p : head.params().parameters().entrySet()) {

@@ -19,7 +19,6 @@ import io.vleval.tasks.metrics.retrieval.DualSoftmax;
 import io.vleval.tasks.metrics.retrieval.RetrievalRanks;
 import io.vleval.tasks.metrics.retrieval.ZeroShotRetrieval;
 import io.vleval.tasks.metrics.scoring.RetrievalScoring;
-import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,37 +139,22 @@ public final class VideoRetrievalProvider implements TaskProvider<VideoRetrieval
   }
 
   static TaskOutcome outcome(List<Embedded> records, Spec spec, long seed) {
-    List<float[]> textRows = new ArrayList<>();
-    List<Integer> owner = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      for (float[] t : records.get(i).texts()) {
-        textRows.add(t);
-        owner.add(i);
-      }
-    }
-    float[][] scores = new float[textRows.size()][records.size()];
-    for (int t = 0; t < textRows.size(); t++) {
-      for (int v = 0; v < records.size(); v++) {
-        scores[t][v] = Vectors.dot(textRows.get(t), records.get(v).video());
-      }
-    }
-    int[] index = owner.stream().mapToInt(Integer::intValue).toArray();
-    int[] ks =
-        spec.ks().stream()
-            .mapToInt(Integer::intValue)
-            .filter(k -> k <= records.size() && k <= textRows.size())
-            .toArray();
+    ScoreMatrix m =
+        ScoreMatrix.of(
+            records.stream().map(Embedded::video).toList(),
+            records.stream().map(Embedded::texts).toList());
     RetrievalRanks ranks =
         spec.dualSoftmax()
-            ? DualSoftmax.ranks(scores, index)
-            : ZeroShotRetrieval.ranks(scores, index);
-    ScoreOptions options =
-        spec.resamples() == 0
-            ? ScoreOptions.NO_INTERVALS
-            : new ScoreOptions(spec.resamples(), seed, 0.95);
+            ? DualSoftmax.ranks(m.scores(), m.textIndex())
+            : ZeroShotRetrieval.ranks(m.scores(), m.textIndex());
     ScoreTable table =
         RetrievalScoring.score(
-            ranks, ks, options, "video", "t2v_retrieval_recall", "v2t_retrieval_recall");
+            ranks,
+            m.ks(spec.ks()),
+            ScoreMatrix.options(spec.resamples(), seed),
+            "video",
+            "t2v_retrieval_recall",
+            "v2t_retrieval_recall");
     List<MetricValue> metrics = Outcomes.metrics(table, name -> true, "");
     return new TaskOutcome("mean_recall", metrics, List.of());
   }

@@ -108,8 +108,11 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
     }
   }
 
-  /** The entries of the file, and which well-formed ones name a clip that is not on disk. */
-  private record Listing(List<Entry> entries, List<Boolean> missing) {}
+  /**
+   * The entries of the file, how many name a clip that is not on disk (malformed entries, counted
+   * apart) and how many videos are listed more than once.
+   */
+  private record Listing(List<Entry> entries, int missing, int repeated) {}
 
   @Override
   public Dataset<CaptionedVideo> open(Spec spec, PluginContext context) {
@@ -118,27 +121,9 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
     Fingerprint fp =
         new Fingerprint("msrvtt/1").addFileContent(file).add(spec.frameSampling().name());
     Listing listing = read(file, videos, fp);
-    long wellFormed = 0;
-    long missing = 0;
-    List<Entry> resolved = new ArrayList<>();
-    for (int i = 0; i < listing.entries().size(); i++) {
-      Entry e = listing.entries().get(i);
-      if (listing.missing().get(i)) {
-        missing++;
-        resolved.add(
-            Entry.broken(
-                e.id(),
-                e.place(),
-                "video file '"
-                    + e.relative()
-                    + "' not found under "
-                    + videos.path()
-                    + "; expected the clip the entry names"));
-      } else {
-        wellFormed += e.problem() == null ? 1 : 0;
-        resolved.add(e);
-      }
-    }
+    List<Entry> entries = listing.entries();
+    long wellFormed = entries.stream().filter(e -> e.problem() == null).count();
+    int missing = listing.missing();
     if (missing > 0 && wellFormed == 0) {
       throw new DatasetFormatException(
           file.toString(),
@@ -151,17 +136,10 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
               + " (the reference's --video-root, e.g. MSRVTT/videos/all)");
     }
     List<String> warnings = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
-    int repeated = 0;
-    for (Entry e : resolved) {
-      if (e.relative() != null && seen.merge(e.relative(), 1, Integer::sum) == 2) {
-        repeated++;
-      }
-    }
-    if (repeated > 0) {
+    if (listing.repeated() > 0) {
       String w =
-          repeated
-              + (repeated == 1 ? " video is" : " videos are")
+          listing.repeated()
+              + (listing.repeated() == 1 ? " video is" : " videos are")
               + " listed more than once in "
               + file.getFileName()
               + "; as in the reference, each entry is its own gallery item, with its own"
@@ -182,7 +160,7 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
       LOG.warn(w);
     }
     DatasetInfo info =
-        new DatasetInfo(fp.hex(), resolved.size(), List.of(), videos.path().toString(), warnings);
+        new DatasetInfo(fp.hex(), entries.size(), List.of(), videos.path().toString(), warnings);
     VideoDecoder decoder = new VideoDecoder();
     FrameSampling.Rule rule = spec.frameSampling();
     return Dataset.of(
@@ -190,9 +168,9 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
         info,
         () ->
             Cursors.indexed(
-                resolved.size(),
+                entries.size(),
                 i -> {
-                  Entry e = resolved.get(i);
+                  Entry e = entries.get(i);
                   if (e.problem() != null) {
                     throw DatasetFormatException.forSample(
                         e.id(), file.toString(), e.place(), e.problem());
@@ -217,8 +195,8 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
   private static Listing read(Path file, DatasetRoot videos, Fingerprint fp) {
     ObjectMapper mapper = new ObjectMapper();
     List<Entry> out = new ArrayList<>();
-    List<Boolean> missing = new ArrayList<>();
     Map<String, Integer> occurrences = new HashMap<>();
+    int missing = 0;
     try (JsonParser p = new JsonFactory(mapper).createParser(file.toFile())) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_ARRAY) {
@@ -235,17 +213,24 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
         int i = index++;
         String place = "[" + i + "] (line " + at.getLineNr() + ")";
         Entry e = entry(node, i, place, videos, occurrences);
-        boolean absent = false;
         if (e.problem() == null) {
           Path clip = videos.path().resolve(e.relative()).normalize();
           if (Files.isRegularFile(clip)) {
             fp.addFileEntry(videos.path(), clip);
           } else {
-            absent = true;
+            missing++;
+            e =
+                Entry.broken(
+                    e.id(),
+                    place,
+                    "video file '"
+                        + e.relative()
+                        + "' not found under "
+                        + videos.path()
+                        + "; expected the clip the entry names");
           }
         }
         out.add(e);
-        missing.add(absent);
       }
       if (out.isEmpty()) {
         throw new DatasetFormatException(
@@ -262,7 +247,8 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }
-    return new Listing(out, missing);
+    int repeated = (int) occurrences.values().stream().filter(n -> n > 1).count();
+    return new Listing(out, missing, repeated);
   }
 
   private static Entry entry(

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
  * Frame sampling against the reference MSR-VTT script: {@code
  * tasks/src/test/resources/msrvtt/frame_indices.json} (made by {@code
  * tasks/src/test/fixture-gen/msrvtt_reference.py} from {@code test_msrvtt.py} itself) holds, for
- * clip lengths 1 to 120 and longer and frame counts 1 to 32, the frame ids the script computes and
- * whether its assertion stops it on the clip. The file lives with the tasks module's other
- * reference fixtures and is read here from the repository.
+ * clip lengths 1 to 120 and longer and ten frame counts from 1 to 32, the frame ids the script
+ * computes and whether its assertion stops it on the clip. The file lives with the tasks module's
+ * other reference fixtures and is read here from the repository.
  */
 class FrameSamplingReferenceTest {
 

@@ -57,8 +57,11 @@ class ExamplesTest {
     }
     Files.writeString(imagenetR.resolve("wnids.txt"), "red_circle\nblue_square\ngreen_triangle\n");
     link(data.resolve("ADEChallengeData2016"), suite.resolve("ADEChallengeData2016"));
-    link(data.resolve("kinetics400/val.csv"), suite.resolve("kinetics/val.csv"));
-    link(data.resolve("kinetics400/videos/val"), suite.resolve("kinetics/videos/val"));
+    for (String kinetics : List.of("kinetics400", "kinetics600", "kinetics700")) {
+      link(data.resolve(kinetics + "/val.csv"), suite.resolve("kinetics/val.csv"));
+      link(data.resolve(kinetics + "/videos/val"), suite.resolve("kinetics/videos/val"));
+    }
+    link(data.resolve("MSRVTT"), suite.resolve("msrvtt"));
     link(
         data.resolve("flickr30k/dataset_flickr30k.json"),
         suite.resolve("captions/dataset_coco.json"));
@@ -165,6 +168,9 @@ class ExamplesTest {
             "imagenet-zero-shot.yaml",
             "ade20k-linear-probe.yaml",
             "kinetics400-zero-shot.yaml",
+            "kinetics600-zero-shot.yaml",
+            "kinetics700-zero-shot.yaml",
+            "msrvtt-retrieval.yaml",
             "flickr30k-coco-retrieval.yaml",
             "coco-nocaps-captioning.yaml",
             "mmbench.yaml");

@@ -11,13 +11,27 @@ import java.util.Optional;
  * @param evaluation the dataset being evaluated (its samples come through {@link
  *     TaskSession#process})
  * @param training the training split, for tasks that fit a head (linear probing, segmentation)
- * @param seed the task's seed, derived from the run's
+ * @param seed the task's seed, derived from the run's, the task's and the model's names
  * @param cacheDirectory where reusable artefacts (cached features) may be kept
  * @param batchSize how many samples the runner passes per call
+ * @param runSeed the run's own seed, for choices every model of the run must share (the few-shot
+ *     subset of a training set)
  */
 public record TaskContext(
     DatasetInfo evaluation,
     Optional<Dataset<?>> training,
     long seed,
     Path cacheDirectory,
-    int batchSize) {}
+    int batchSize,
+    long runSeed) {
+
+  /** A context whose run seed is the task's seed. */
+  public TaskContext(
+      DatasetInfo evaluation,
+      Optional<Dataset<?>> training,
+      long seed,
+      Path cacheDirectory,
+      int batchSize) {
+    this(evaluation, training, seed, cacheDirectory, batchSize, seed);
+  }
+}

@@ -108,8 +108,28 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
         folderLabels.add(i);
       }
     }
-    List<String> names =
-        spec.classNames() != null ? ClassNames.read(spec.classNames(), classes) : classes;
+    List<String> names;
+    if (spec.indexFolders() && spec.classNames() != null) {
+      // the names of every index, present in the tree or not; each folder's index must have one
+      names = ClassNames.read(spec.classNames(), null);
+      int max = folderLabels.stream().mapToInt(Integer::intValue).max().orElse(-1);
+      if (max >= names.size()) {
+        throw new DatasetFormatException(
+            root.toString(),
+            "class folder '" + folders.get(folders.size() - 1) + "'",
+            "names label "
+                + max
+                + ", but "
+                + spec.classNames()
+                + " names "
+                + names.size()
+                + " classes (0 to "
+                + (names.size() - 1)
+                + ")");
+      }
+    } else {
+      names = spec.classNames() != null ? ClassNames.read(spec.classNames(), classes) : classes;
+    }
     // the listing is names only (a few tens of bytes an image), never pixels
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();

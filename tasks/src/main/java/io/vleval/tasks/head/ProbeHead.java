@@ -410,6 +410,11 @@ public final class ProbeHead implements AutoCloseable {
     return out;
   }
 
+  /** The arrays the head's manager holds, for leak checks. */
+  int managedArrays() {
+    return manager.getManagedArrays().size();
+  }
+
   /** The names of the trained parameters, in order. */
   public List<String> parameterNames() {
     return new ArrayList<>(params.keySet());

@@ -64,4 +64,24 @@ class ProbeHeadTest {
       }
     }
   }
+
+  @Test
+  void stepsAndEvaluationsLeaveNoArrayBehind() {
+    float[][] t = new float[8][3];
+    for (int i = 0; i < 8; i++) {
+      t[i][i % 3] = 1;
+    }
+    for (int pooling : new int[] {0, 2}) {
+      try (ProbeHead h = ProbeHead.create(8, 3, pooling, 4)) {
+        int d = pooling > 0 ? 8 * 5 : 8;
+        h.step(random(8, d, 0), t, 0.1, new ProbeHead.StepSettings(0.9, 0.01, 5));
+        int after1 = h.managedArrays();
+        for (int s = 1; s < 20; s++) {
+          h.step(random(8, d, s), t, 0.1, new ProbeHead.StepSettings(0.9, 0.01, 5));
+          h.logits(random(3, d, 100 + s));
+        }
+        assertThat(h.managedArrays()).as("pooling " + pooling).isEqualTo(after1);
+      }
+    }
+  }
 }

@@ -429,7 +429,10 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
                     side,
                     channels > 0 ? spec.poolingHeads() : 0,
                     channels,
-                    context.seed()));
+                    context.seed()),
+                share.isAll()
+                    ? train.info().location()
+                    : train.info().location() + " (its " + share + " share)");
       } else {
         cached = trainCached(samples, subset, classes);
       }

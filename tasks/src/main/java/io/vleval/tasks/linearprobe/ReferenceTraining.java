@@ -49,13 +49,24 @@ final class ReferenceTraining {
 
   private ReferenceTraining() {}
 
+  /**
+   * Trains a head.
+   *
+   * @param where the training set's location, for messages
+   */
   static ProbeHead train(
-      List<LabelledImage> train, int classes, ProbeFeature.Source source, Settings s) {
+      List<LabelledImage> train,
+      int classes,
+      ProbeFeature.Source source,
+      Settings s,
+      String where) {
     int n = train.size();
     long steps = n / s.batchSize();
     if (steps == 0) {
       throw new VlevalException(
-          "linear-probe: the training set has "
+          "linear-probe: the training set "
+              + where
+              + " has "
               + n
               + " images, fewer than batch_size "
               + s.batchSize()

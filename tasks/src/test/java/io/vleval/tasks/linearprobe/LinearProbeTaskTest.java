@@ -310,8 +310,9 @@ class LinearProbeTaskTest {
                     new TaskContext(val.info(), Optional.of(train), 3, temp.resolve("c"), 8)))
         .isInstanceOf(VlevalException.class)
         .hasMessage(
-            "linear-probe: the training set has 96 images, fewer than batch_size 128; the"
-                + " reference drops incomplete batches, so no step would be taken: lower"
-                + " batch_size");
+            "linear-probe: the training set "
+                + train.info().location()
+                + " has 96 images, fewer than batch_size 128; the reference drops incomplete"
+                + " batches, so no step would be taken: lower batch_size");
   }
 }

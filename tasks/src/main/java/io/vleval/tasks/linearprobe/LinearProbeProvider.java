@@ -303,7 +303,7 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
     };
   }
 
-  /** The head, trained on first use and shared by the sessions of every evaluation dataset. */
+  /** The head, trained when the task starts and shared by the sessions of every evaluation set. */
   private static final class Probe {
     private final Spec spec;
     private final Model model;

@@ -304,7 +304,8 @@ public final class Runner {
                 seed,
                 cache,
                 entry.batchSize(),
-                config.run().seed()))) {
+                config.run().seed(),
+                further.values().stream().map(d -> d.info()).toList()))) {
       rows.add(
           stream(
               config,

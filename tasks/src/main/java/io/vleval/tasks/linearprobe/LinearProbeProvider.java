@@ -293,6 +293,11 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
                             "linear-probe needs a training dataset; the planner checks it"));
         Probe probe = new Probe(spec, model, train, context);
         try {
+          // a further dataset whose classes the head would not know fails before any training
+          for (DatasetInfo other : context.further()) {
+            ClassMapping.of(
+                other.classNames(), probe.classes(), other.location(), train.info().location());
+          }
           probe.train();
           return new Session(probe, context.evaluation(), true);
         } catch (RuntimeException e) {

@@ -176,6 +176,23 @@ class LinearProbeTaskTest {
           .hasMessageStartingWith("memory: class 'purple hexagon' (label 0) is not among the 12")
           .hasMessageContaining("matched to the head's by name");
     }
+    // told of it when it starts, the task refuses it before training
+    FakeModel model = new FakeModel();
+    assertThatThrownBy(
+            () ->
+                task.start(
+                    model,
+                    new TaskContext(
+                        val.info(),
+                        Optional.of(train),
+                        3,
+                        temp.resolve("c"),
+                        8,
+                        3,
+                        List.of(odd.info()))))
+        .isInstanceOf(VlevalException.class)
+        .hasMessageContaining("'purple hexagon'");
+    assertThat(model.imagesEmbedded()).isZero();
   }
 
   @Test

@@ -11,8 +11,8 @@ out=$(realpath -m "${2:-$root/target/gpu-check.tar.xz}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
-mvn -q -o -pl model-internvl -am test-compile -Dspotless.check.skip=true
-mvn -q -o -pl model-internvl dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
+# in the reactor, so that the modules resolve to their target/classes (model-internvl, built last, writes cp.txt last)
+mvn -q -o -pl model-internvl -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dspotless.check.skip=true
 mkdir -p "$work/b/lib" "$work/b/classes/test/io/vleval/model/internvl/device" "$work/b/native/api" "$work/b/native/build/include" "$work/b/fixtures"
 # only what GpuCheck loads: no CPU libtorch (the machine's own is used), no video; the tokenizers jar
 # keeps only its linux-x86_64 library (the training part tokenizes captions)
@@ -25,7 +25,10 @@ cp -r model-internvl/target/classes "$work/b/classes/main"
 cp model-internvl/target/test-classes/io/vleval/model/internvl/device/*.class "$work/b/classes/test/io/vleval/model/internvl/device/"
 # the case discovery GpuCheck sorts the fixture folders with (InternVlCases, and the test kit's FixtureCases)
 cp model-internvl/target/test-classes/io/vleval/model/internvl/InternVlCases*.class "$work/b/classes/test/io/vleval/model/internvl/"
-for m in harness-api preprocess harness-testkit; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
+# the fine-tuning run of the trainable-backbone part
+mkdir -p "$work/b/classes/test/io/vleval/model/internvl/provider"
+cp model-internvl/target/test-classes/io/vleval/model/internvl/provider/FineTuningRun*.class "$work/b/classes/test/io/vleval/model/internvl/provider/"
+for m in harness-api harness-api-djl preprocess harness-testkit; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
 fixtures=${VLEVAL_FIXTURES:-$root/fixtures}
 cp -r "$fixtures/internvl" "$work/b/fixtures/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, on a machine with a CUDA build of PyTorch (python3 -c "import torch") and no Java: builds
 # DJL 0.36.0's JNI against that libtorch, puts it beside libtorch, then runs GpuCheck on gpu:0 (see README.md).
-# Arguments go to GpuCheck after the fixture root: "training-only" runs only its training part.
+# Arguments go to GpuCheck after the fixture root: "training-only" runs only its training part,
+# "backbone-only" only its trainable-backbone part.
 set -uo pipefail
 B=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -19,5 +20,5 @@ grep -E "error|Error" $OUT/make.log | head -40
 [ $rc -eq 0 ] || { echo "make failed rc=$rc"; exit 3; }
 cp libdjl_torch.so "$TORCH/lib/libdjl_torch.so"
 export PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu$CUV
-CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/preprocess:$B/classes/harness-testkit:$B/lib/*"
+CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/harness-api-djl:$B/classes/preprocess:$B/classes/harness-testkit:$B/lib/*"
 timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures "$@" 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt

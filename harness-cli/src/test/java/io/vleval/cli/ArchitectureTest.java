@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,44 @@ class ArchitectureTest {
   }
 
   @Test
+  void theApiStaysFreeOfDjlWhichOnlyItsDjlModuleHandsOver() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.api..")
+        .and()
+        .resideOutsideOfPackage("io.vleval.api.djl..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("ai.djl..", "io.vleval.api.djl..")
+        .check(classes);
+    // harness-api-djl: one floor above harness-api, using nothing of the harness but it
+    ArchRuleDefinition.classes()
+        .that()
+        .resideInAPackage("io.vleval.api.djl..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("io.vleval.api..", "ai.djl..", "java..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheModelAndTaskModulesAndAboveUseTheDjlCapabilities() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.vleval.core..",
+            "io.vleval.preprocess..",
+            "io.vleval.datasets..",
+            "io.vleval.reports..",
+            "io.vleval.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.api.djl..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void pluginModulesSeeOnlyTheApi() {
     noClasses()
         .that()
@@ -98,6 +137,7 @@ class ArchitectureTest {
   void theRulesSeeTheHarnessClasses() {
     Assertions.assertThat(classes.contain("io.vleval.core.run.Runner")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.api.djl.TrainableBackbone")).isTrue();
   }
 
   @Test

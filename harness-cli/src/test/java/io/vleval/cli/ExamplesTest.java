@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -60,9 +62,13 @@ class ExamplesTest {
       link(imagenetR.resolve(folder), suite.resolve("classification/val").resolve(folder));
     }
     Files.writeString(imagenetR.resolve("wnids.txt"), "red_circle\nblue_square\ngreen_triangle\n");
+    imagenetVariants(suite.resolve("classification/val"));
     link(data.resolve("ADEChallengeData2016"), suite.resolve("ADEChallengeData2016"));
-    link(data.resolve("kinetics400/val.csv"), suite.resolve("kinetics/val.csv"));
-    link(data.resolve("kinetics400/videos/val"), suite.resolve("kinetics/videos/val"));
+    for (String kinetics : List.of("kinetics400", "kinetics600", "kinetics700")) {
+      link(data.resolve(kinetics + "/val.csv"), suite.resolve("kinetics/val.csv"));
+      link(data.resolve(kinetics + "/videos/val"), suite.resolve("kinetics/videos/val"));
+    }
+    link(data.resolve("MSRVTT"), suite.resolve("msrvtt"));
     link(
         data.resolve("flickr30k/dataset_flickr30k.json"),
         suite.resolve("captions/dataset_coco.json"));
@@ -91,6 +97,43 @@ class ExamplesTest {
             InternVlSpec.Head.G));
     checkpoint(
         "InternVL-Chat", standIn("internvl/chat", c -> c.contains(MultipleChoiceChat.class), null));
+  }
+
+  /**
+   * Stand-ins for the linear probe's domain-generalisation sets: ImageNet-ReaL's {@code real.json}
+   * (one list of accepted labels per val image, in file-name order), ImageNetV2's class folders
+   * named by label index with {@code wnids.txt} naming them, and ImageNet-A and -Sketch trees
+   * (class folders of the val split; ImageNet-A with a subset of them).
+   */
+  private static void imagenetVariants(Path val) throws IOException {
+    List<String> folders;
+    try (Stream<Path> s = Files.list(val)) {
+      folders = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    Files.write(data.resolve("imagenet/wnids.txt"), folders);
+    List<String> images = new ArrayList<>();
+    Map<String, Integer> label = new HashMap<>();
+    for (int c = 0; c < folders.size(); c++) {
+      link(
+          data.resolve("imagenetv2/ImageNetV2-matched-frequency").resolve(Integer.toString(c)),
+          val.resolve(folders.get(c)));
+      link(data.resolve("imagenet-sketch").resolve(folders.get(c)), val.resolve(folders.get(c)));
+      if (c % 4 == 0) {
+        link(data.resolve("imagenet-a").resolve(folders.get(c)), val.resolve(folders.get(c)));
+      }
+      try (Stream<Path> s = Files.list(val.resolve(folders.get(c)))) {
+        for (Path f : s.toList()) {
+          images.add(f.getFileName().toString());
+          label.put(f.getFileName().toString(), c);
+        }
+      }
+    }
+    images.sort(null);
+    StringBuilder real = new StringBuilder("[");
+    for (int i = 0; i < images.size(); i++) {
+      real.append(i == 0 ? "[" : ",[").append(label.get(images.get(i))).append(']');
+    }
+    Files.writeString(data.resolve("imagenet/real.json"), real.append("]\n"));
   }
 
   /**
@@ -166,11 +209,16 @@ class ExamplesTest {
         .extracting(p -> p.getFileName().toString())
         .contains(
             "imagenet-linear-probe.yaml",
+            "imagenet-linear-probe-dg.yaml",
+            "imagenet-linear-probe-few-shot.yaml",
             "imagenet-zero-shot.yaml",
             "ade20k-linear-probe.yaml",
             "ade20k-head-tuning.yaml",
             "ade20k-few-shot.yaml",
             "kinetics400-zero-shot.yaml",
+            "kinetics600-zero-shot.yaml",
+            "kinetics700-zero-shot.yaml",
+            "msrvtt-retrieval.yaml",
             "flickr30k-coco-retrieval.yaml",
             "coco-nocaps-captioning.yaml",
             "mmbench.yaml");

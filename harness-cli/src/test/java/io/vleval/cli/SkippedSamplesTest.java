@@ -104,7 +104,7 @@ class SkippedSamplesTest {
         tasks:
           - {name: zero-shot, type: zero-shot-classification, dataset: shapes-val, models: [pixels]}
           - {name: linear-probe, type: linear-probe, dataset: shapes-val,
-             train_dataset: shapes-train, epochs: 2, models: [pixels]}
+             train_dataset: shapes-train, epochs: 2, batch_size: 16, models: [pixels]}
           - {name: segmentation, type: semantic-segmentation, dataset: scenes-val,
              train_dataset: scenes-train, recipe: patch-probe, epochs: 2, models: [pixels]}
           - {name: video, type: zero-shot-video-classification, dataset: clips-val,

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Reads class display names: a JSON list (aligned with the label order), a JSON object mapping
- * folder name to display name, or a text file with one name per line (aligned).
+ * folder name to display name, or a text file with one name per line (aligned). With no folders
+ * given (index folders), a list of any length, which then defines the classes.
  */
 final class ClassNames {
   private ClassNames() {}
@@ -52,6 +53,13 @@ final class ClassNames {
           names.add(json.get(i).asText());
         }
       } else {
+        if (folders == null) {
+          throw new DatasetFormatException(
+              file.toString(),
+              "",
+              "index_folders needs the class names as a list in label order (a JSON list or one"
+                  + " name per line), not a map");
+        }
         for (String folder : folders) {
           JsonNode name = json.get(folder);
           if (name == null || !name.isTextual()) {
@@ -76,7 +84,7 @@ final class ClassNames {
         }
       }
     }
-    if (names.size() != folders.size()) {
+    if (folders != null && names.size() != folders.size()) {
       throw new DatasetFormatException(
           file.toString(),
           "",

@@ -45,9 +45,29 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
           @MustExist
           Path classSubset,
       @Doc("apply EXIF orientation to JPEGs (default true; PIL's loader does not)")
-          Boolean exifOrientation) {
+          Boolean exifOrientation,
+      @Doc(
+              "class folders are named by their label index (0, 1, ...: ImageNetV2's layout);"
+                  + " class_names then lists the names by index (default false)")
+          Boolean indexFolders,
+      @Doc(
+              "ImageNet-ReaL's real.json: per image in file-name order, the labels that count as"
+                  + " correct; images with none are left out")
+          @MustExist
+          Path realLabels) {
     public Spec {
       exifOrientation = exifOrientation == null ? Boolean.TRUE : exifOrientation;
+      indexFolders = indexFolders == null ? Boolean.FALSE : indexFolders;
+      if (indexFolders && classSubset != null) {
+        throw new IllegalArgumentException(
+            "index_folders and class_subset do not go together: index folders are labelled by"
+                + " their names, a subset by its file's order");
+      }
+    }
+
+    /** The options of a plain class-folder tree. */
+    public Spec(Path root, Path classNames, Path classSubset, Boolean exifOrientation) {
+      this(root, classNames, classSubset, exifOrientation, null, null);
     }
   }
 
@@ -76,14 +96,50 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
     DatasetRoot dataset = new DatasetRoot(spec.root());
     Path root = dataset.path();
     List<String> folders = classFolders(dataset, spec.classSubset());
-    List<String> names =
-        spec.classNames() != null ? ClassNames.read(spec.classNames(), folders) : folders;
+    // the label of each listed folder; with index folders, the folder's number
+    List<Integer> folderLabels = new ArrayList<>();
+    List<String> classes = folders;
+    if (spec.indexFolders()) {
+      folders = IndexFolders.sort(folders, root);
+      folders.forEach(f -> folderLabels.add(Integer.parseInt(f)));
+      classes = IndexFolders.names(folderLabels);
+    } else {
+      for (int i = 0; i < folders.size(); i++) {
+        folderLabels.add(i);
+      }
+    }
+    List<String> names;
+    if (spec.indexFolders() && spec.classNames() != null) {
+      // the names of every index, present in the tree or not; each folder's index must have one
+      names = ClassNames.read(spec.classNames(), null);
+      int max = folderLabels.stream().mapToInt(Integer::intValue).max().orElse(-1);
+      if (max >= names.size()) {
+        throw new DatasetFormatException(
+            root.toString(),
+            "class folder '" + folders.get(folders.size() - 1) + "'",
+            "names label "
+                + max
+                + ", but "
+                + spec.classNames()
+                + " names "
+                + names.size()
+                + " classes (0 to "
+                + (names.size() - 1)
+                + ")");
+      }
+    } else {
+      names = spec.classNames() != null ? ClassNames.read(spec.classNames(), classes) : classes;
+    }
     // the listing is names only (a few tens of bytes an image), never pixels
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     Fingerprint fp = new Fingerprint("imagefolder/1");
-    for (int label = 0; label < folders.size(); label++) {
-      Path dir = root.resolve(folders.get(label));
+    if (spec.indexFolders()) {
+      fp.add("index_folders");
+    }
+    for (int k = 0; k < folders.size(); k++) {
+      int label = folderLabels.get(k);
+      Path dir = root.resolve(folders.get(k));
       try (Stream<Path> list = Files.list(dir)) {
         for (Path f :
             list.filter(Files::isRegularFile)
@@ -115,21 +171,57 @@ public final class ImageFolderProvider implements DatasetProvider<ImageFolderPro
               + ")");
     }
     names.forEach(fp::add);
+    List<String> warnings = new ArrayList<>();
+    List<List<Integer>> accepted = null;
+    if (spec.realLabels() != null) {
+      fp.add("real_labels").addFileContent(spec.realLabels());
+      RealLabels real = RealLabels.read(spec.realLabels(), names.size());
+      accepted = real.perFile(files, spec.realLabels());
+      List<Path> kept = new ArrayList<>();
+      List<Integer> keptLabels = new ArrayList<>();
+      List<List<Integer>> keptAccepted = new ArrayList<>();
+      for (int i = 0; i < files.size(); i++) {
+        if (!accepted.get(i).isEmpty()) {
+          kept.add(files.get(i));
+          keptLabels.add(labels.get(i));
+          keptAccepted.add(accepted.get(i));
+        }
+      }
+      if (kept.size() < files.size()) {
+        warnings.add(
+            (files.size() - kept.size())
+                + " of "
+                + files.size()
+                + " images have no label in "
+                + spec.realLabels().getFileName()
+                + " and are left out, as ImageNet-ReaL's evaluation leaves them out");
+      }
+      files = kept;
+      labels = keptLabels;
+      accepted = keptAccepted;
+    }
     ImageDecoder decoder =
         spec.exifOrientation()
             ? ImageDecoder.create()
             : ImageDecoder.create().ignoringExifOrientation();
-    DatasetInfo info = new DatasetInfo(fp.hex(), files.size(), names, root.toString());
+    DatasetInfo info = new DatasetInfo(fp.hex(), files.size(), names, root.toString(), warnings);
+    List<Path> listed = files;
+    List<Integer> listedLabels = labels;
+    List<List<Integer>> listedAccepted = accepted;
     return Dataset.of(
         LabelledImage.class,
         info,
         () -> {
           return Cursors.indexed(
-              files.size(),
+              listed.size(),
               i -> {
-                String id = root.relativize(files.get(i)).toString().replace('\\', '/');
-                Path file = dataset.confine(files.get(i), id);
-                return new LabelledImage(id, new FileImageSource(file, id, decoder), labels.get(i));
+                String id = root.relativize(listed.get(i)).toString().replace('\\', '/');
+                Path file = dataset.confine(listed.get(i), id);
+                return new LabelledImage(
+                    id,
+                    new FileImageSource(file, id, decoder),
+                    listedLabels.get(i),
+                    listedAccepted == null ? List.of() : listedAccepted.get(i));
               });
         });
   }

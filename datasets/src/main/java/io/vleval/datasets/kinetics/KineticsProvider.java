@@ -39,15 +39,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kinetics-400/600/700: the CSV ({@code label,youtube_id,time_start,time_end,split}) and clips
- * named {@code <youtube_id>_<start:06d>_<end:06d>.<ext>} in one folder. Labels are indexed in
- * sorted order of the label names. Clips listed but missing on disk are left out, counted, and
- * reported in the results' provenance, as users of the public releases expect (a few percent are
- * gone). The CSV is read one clip a line; a malformed row (wrong field count, broken quotes, empty
- * label or id, times that are not whole seconds or do not increase, a clip listed twice) is a
- * malformed sample raised when the cursor reaches it, so {@code on_error} decides what happens. How
- * many frames are sampled is the task's protocol setting; see {@link
- * io.vleval.datasets.video.FrameSampling}.
+ * Kinetics-400/600/700: the CSV ({@code label,youtube_id,time_start,time_end,split}, the same
+ * columns in the three releases; other columns such as the 2017 release's {@code is_cc} are
+ * ignored) and clips named {@code <youtube_id>_<start:06d>_<end:06d>.<ext>}, in the videos folder
+ * itself or in a folder per class ({@code <label>/}, or the label with its spaces as underscores,
+ * as the Kinetics-700-2020 archives unpack). Labels are indexed in sorted order of the label names.
+ * Clips listed but missing on disk are left out, counted, and reported in the results' provenance,
+ * as users of the public releases expect (a few percent are gone). The CSV is read one clip a line;
+ * a malformed row (wrong field count, broken quotes, empty label or id, times that are not whole
+ * seconds or do not increase, a clip listed twice) is a malformed sample raised when the cursor
+ * reaches it, so {@code on_error} decides what happens. How many frames are sampled is the task's
+ * protocol setting; see {@link io.vleval.datasets.video.FrameSampling}.
  */
 public final class KineticsProvider implements DatasetProvider<KineticsProvider.Spec> {
 
@@ -76,7 +78,7 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
 
   @Override
   public String description() {
-    return "Kinetics CSV + clips (<youtube_id>_<start>_<end>.mp4), missing clips counted";
+    return "Kinetics-400/600/700 CSV + clips (<youtube_id>_<start>_<end>.mp4, flat or in class folders), missing clips counted";
   }
 
   @Override
@@ -190,6 +192,21 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
           if (Files.isRegularFile(candidate)) {
             found = candidate;
             break;
+          }
+        }
+        // the class-folder layout (videos/<label>/<clip>, as the Kinetics-700-2020 archives
+        // unpack): the label as written, or with its spaces as underscores
+        for (String folder : classFolders(label)) {
+          for (String ext : spec.extensions()) {
+            if (found != null || refusal != null) {
+              break;
+            }
+            String relative = folder + "/" + id + "." + ext;
+            refusal = videos.refusal(relative);
+            Path candidate = videos.path().resolve(relative).normalize();
+            if (refusal == null && Files.isRegularFile(candidate)) {
+              found = candidate;
+            }
           }
         }
         if (refusal != null) {
@@ -319,6 +336,24 @@ public final class KineticsProvider implements DatasetProvider<KineticsProvider.
               + "' (expected label,youtube_id,time_start,time_end,split)");
     }
     return new Header(names, columns);
+  }
+
+  /**
+   * The class folders a clip of {@code label} may sit in: the label as written and with its spaces
+   * as underscores; none for a label that is not one plain folder name.
+   */
+  private static List<String> classFolders(String label) {
+    String name = label.strip();
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.contains("/")
+        || name.contains("\\")
+        || name.indexOf('\0') >= 0) {
+      return List.of();
+    }
+    String underscored = name.replace(' ', '_');
+    return underscored.equals(name) ? List.of(name) : List.of(name, underscored);
   }
 
   /** The fields of one CSV line, or {@code null} when its quotes are malformed. */

@@ -2,9 +2,9 @@ package io.vleval.datasets.synth;
 
 /** How big a synthetic suite is; every part grows together. */
 public enum Scale {
-  TINY(8, 4, 40, 20, 120, 24, 40, 3, 2, 48, 30),
-  SMALL(24, 10, 120, 50, 400, 50, 100, 8, 8, 120, 100),
-  MEDIUM(80, 30, 400, 150, 1500, 200, 500, 24, 24, 400, 300);
+  TINY(8, 4, 40, 20, 120, 24, 40, 3, 2, 48, 30, 12),
+  SMALL(24, 10, 120, 50, 400, 50, 100, 8, 8, 120, 100, 24),
+  MEDIUM(80, 30, 400, 150, 1500, 200, 500, 24, 24, 400, 300, 60);
 
   final int classTrainPerClass;
   final int classValPerClass;
@@ -17,6 +17,7 @@ public enum Scale {
   final int videoValPerClass;
   final int questions;
   final int xtdImages;
+  final int msrvttClips;
 
   Scale(
       int classTrainPerClass,
@@ -29,7 +30,8 @@ public enum Scale {
       int videoTrainPerClass,
       int videoValPerClass,
       int questions,
-      int xtdImages) {
+      int xtdImages,
+      int msrvttClips) {
     this.classTrainPerClass = classTrainPerClass;
     this.classValPerClass = classValPerClass;
     this.segTrain = segTrain;
@@ -41,5 +43,6 @@ public enum Scale {
     this.videoValPerClass = videoValPerClass;
     this.questions = questions;
     this.xtdImages = xtdImages;
+    this.msrvttClips = msrvttClips;
   }
 }

@@ -5,6 +5,7 @@ import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.CaptionedImage;
+import io.vleval.api.sample.CaptionedVideo;
 import io.vleval.api.sample.LabelledImage;
 import io.vleval.api.sample.LabelledVideo;
 import io.vleval.api.sample.MultipleChoiceQuestion;
@@ -17,6 +18,7 @@ import io.vleval.datasets.captions.KarpathyProvider;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.xtd.XtdProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,8 @@ public final class SyntheticDatasetProvider
     VIDEO_TRAIN(LabelledVideo.class),
     VIDEO_VAL(LabelledVideo.class),
     MMBENCH(MultipleChoiceQuestion.class),
-    XTD(CaptionedImage.class);
+    XTD(CaptionedImage.class),
+    MSRVTT(CaptionedVideo.class);
 
     final Class<? extends Sample> sampleType;
 
@@ -54,7 +57,7 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd")
+                  + "mmbench, xtd, msrvtt")
           @Required
           Part part,
       @Doc("tiny, small or medium (default small)") Scale scale,
@@ -193,6 +196,14 @@ public final class SyntheticDatasetProvider
       case XTD ->
           new XtdProvider()
               .open(new XtdProvider.Spec(suite.resolve("xtd"), null, spec.language()), context);
+      case MSRVTT ->
+          new MsrvttProvider()
+              .open(
+                  new MsrvttProvider.Spec(
+                      suite.resolve("msrvtt/msrvtt_test1k.json"),
+                      suite.resolve("msrvtt/videos/all"),
+                      null),
+                  context);
     };
   }
 }

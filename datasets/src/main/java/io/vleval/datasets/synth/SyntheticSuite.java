@@ -43,6 +43,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/kinetics/{train,val}.csv, videos/{train,val}/&lt;id&gt;_&lt;start&gt;_&lt;end&gt;.mp4
  * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
+ * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
  * </pre>
  *
  * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
@@ -59,9 +60,11 @@ public final class SyntheticSuite {
    * classes were bare motions of a random object, which a model that averages frame embeddings
    * cannot tell apart, and are now {@link #VIDEO_CLASSES}, each a fixed object doing its own
    * motion, with 8 validation clips per class at the small scale instead of 4 (24 at medium instead
-   * of 12); every other file is byte-identical to version 2 except {@code suite.json}.
+   * of 12); every other file is byte-identical to version 2 except {@code suite.json}. 4 added the
+   * MSR-VTT part ({@code msrvtt/}); every file of version 3 is byte-identical in version 4 except
+   * the version number in {@code suite.json}.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /**
    * Classes of the video part: each a fixed object doing its own motion, so that, as in Kinetics,
@@ -119,7 +122,8 @@ public final class SyntheticSuite {
               this::captions,
               this::videos,
               this::mmbench,
-              this::xtd);
+              this::xtd,
+              this::msrvtt);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       try {
         List<Future<?>> futures = new ArrayList<>();
@@ -619,6 +623,42 @@ public final class SyntheticSuite {
         dir.resolve("test_1kcaptions_zh.txt"),
         String.join("\n", chinese) + "\n",
         StandardCharsets.UTF_8);
+  }
+
+  // ---- MSR-VTT: the reference script's {video, caption} list + clips ----
+
+  /**
+   * The MSR-VTT part: clips of distinct (colour, shape, motion) objects, drawn from their own
+   * random stream, each with one caption saying what it shows ("a red circle moving left"), listed
+   * as the reference script's metadata file lists the 1k-A test split.
+   */
+  private void msrvtt(Path root) throws IOException {
+    SceneComposer composer = new SceneComposer(stream("msrvtt"));
+    Path dir = root.resolve("msrvtt");
+    List<VideoClass> kinds = new ArrayList<>();
+    for (Colour c : Colour.values()) {
+      for (Shape s : Shape.values()) {
+        for (Motion m : Motion.values()) {
+          kinds.add(new VideoClass(c, s, m));
+        }
+      }
+    }
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (int i = 0; i < scale.msrvttClips; i++) {
+      // a distinct object and motion for every clip: a partial shuffle of all of them
+      int pick = i + composer.random().nextInt(kinds.size() - i);
+      VideoClass kind = kinds.get(pick);
+      kinds.set(pick, kinds.get(i));
+      kinds.set(i, kind);
+      String file = String.format(Locale.ROOT, "video%d.mp4", i);
+      VideoFiles.writeMp4(
+          clip(composer, kind, 16), dir.resolve("videos").resolve("all").resolve(file), 8);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("video", file);
+      entry.put("caption", "a " + kind.label());
+      entries.add(entry);
+    }
+    Files.writeString(dir.resolve("msrvtt_test1k.json"), json().writeValueAsString(entries) + "\n");
   }
 
   private static void cleanUp(Path tmp, Exception cause) {

@@ -20,9 +20,9 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * Decodes the frames of a clip that {@link FrameSampling} picks. Frames are decoded in order and
- * only the chosen ones are kept, so memory stays at the sampled frames whatever the clip's length.
- * Any failure is one line naming the file.
+ * Decodes the frames of a clip that a {@link FrameSampling.Rule} picks. Frames are decoded in order
+ * and only the chosen ones are kept, so memory stays at the sampled frames whatever the clip's
+ * length. Any failure is one line naming the file.
  */
 public final class VideoDecoder {
 
@@ -36,14 +36,27 @@ public final class VideoDecoder {
   private static final Pattern FFMPEG_CALL =
       Pattern.compile("^\\s*[a-z0-9_]+\\(\\) error(?: (-?\\d{1,10}))?\\s*:?\\s*");
 
+  /** The clip's frames by {@link FrameSampling.Rule#CLAMPED}, which never refuses a clip. */
   public List<RgbImage> sample(Path file, int frames, String sampleId) {
+    return sample(file, frames, sampleId, FrameSampling.Rule.CLAMPED);
+  }
+
+  /**
+   * The {@code frames} frames {@code rule} picks from the clip, counted in the frames that really
+   * decode; a clip the rule refuses is a malformed sample naming the file and the reason.
+   */
+  public List<RgbImage> sample(Path file, int frames, String sampleId, FrameSampling.Rule rule) {
     if (!Files.isRegularFile(file)) {
       throw DatasetFormatException.forSample(sampleId, file.toString(), "", "video file not found");
     }
     avutil.av_log_set_level(avutil.AV_LOG_QUIET);
     // first pass: count the frames that really decode (container frame counts can lie)
     int count = countFrames(file, sampleId);
-    int[] wanted = FrameSampling.uniform(count, frames);
+    String refusal = rule.refusal(count, frames);
+    if (refusal != null) {
+      throw DatasetFormatException.forSample(sampleId, file.toString(), "", refusal);
+    }
+    int[] wanted = rule.indices(count, frames);
     List<RgbImage> out = new ArrayList<>(frames);
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         Java2DFrameConverter converter = new Java2DFrameConverter()) {

@@ -178,4 +178,60 @@ class KineticsRowsTest {
       Locale.setDefault(before);
     }
   }
+
+  /**
+   * Kinetics-600 and -700(-2020) list clips with Kinetics-400's columns ({@code
+   * label,youtube_id,time_start,time_end,split}); columns beyond them, as the 2017 release's {@code
+   * is_cc}, are ignored wherever they stand.
+   */
+  @Test
+  void theSixHundredAndSevenHundredCsvsReadAsTheFourHundred() throws IOException {
+    List<String> rows = suiteRows();
+    assertThat(walk(open("label,youtube_id,time_start,time_end,split\n" + String.join("\n", rows))))
+        .hasSize(rows.size())
+        .noneMatch(s -> s.startsWith("!"));
+    List<String> withCc = new ArrayList<>();
+    for (String r : rows) {
+      withCc.add("False," + r);
+    }
+    assertThat(
+            walk(
+                open(
+                    "is_cc,label,youtube_id,time_start,time_end,split\n"
+                        + String.join("\n", withCc))))
+        .hasSize(rows.size())
+        .noneMatch(s -> s.startsWith("!"));
+  }
+
+  /**
+   * The class-folder layout ({@code videos/<label>/<clip>}, as the Kinetics-700-2020 archives
+   * unpack), with the label as written or with its spaces as underscores, reads like the flat one.
+   */
+  @Test
+  void clipsInAFolderPerClassAreFound() throws IOException {
+    Path byClass = temp.resolve("by-class");
+    List<String> rows = suiteRows();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] f = rows.get(i).split(",");
+      String clip =
+          f[1]
+              + "_"
+              + String.format(
+                  Locale.ROOT, "%06d_%06d", Integer.parseInt(f[2]), Integer.parseInt(f[3]))
+              + ".mp4";
+      String folder = i % 2 == 0 ? f[0] : f[0].replace(' ', '_');
+      Files.createDirectories(byClass.resolve(folder));
+      Files.copy(videos.resolve(clip), byClass.resolve(folder).resolve(clip));
+    }
+    Path csv = temp.resolve("val.csv");
+    Files.writeString(
+        csv, "label,youtube_id,time_start,time_end,split\n" + String.join("\n", rows) + "\n");
+    Dataset<LabelledVideo> d =
+        new KineticsProvider().open(new KineticsProvider.Spec(csv, byClass, null), context());
+    assertThat(d.info().warnings()).isEmpty();
+    assertThat(walk(d)).hasSize(rows.size()).noneMatch(s -> s.startsWith("!"));
+    try (SampleCursor<LabelledVideo> c = d.samples()) {
+      assertThat(c.next().video().frames(2)).hasSize(2);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import io.vleval.datasets.captions.KarpathyProvider;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.synth.SuiteFixture;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
 import io.vleval.datasets.synth.SyntheticSuite;
@@ -132,6 +133,34 @@ class LoaderContractTests {
               + suite("kinetics/nope")
               + "\n",
           "videos");
+    }
+  }
+
+  @Nested
+  class Msrvtt extends DatasetProviderContractTest<MsrvttProvider.Spec> {
+    @Override
+    protected DatasetProvider<MsrvttProvider.Spec> provider() {
+      return new MsrvttProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "annotations: "
+          + suite("msrvtt/msrvtt_test1k.json")
+          + "\nvideos: "
+          + suite("msrvtt/videos/all")
+          + "\nframe_sampling: clamped\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec(
+          "annotations: "
+              + suite("msrvtt/msrvtt_test1k.json")
+              + "\nvideos: "
+              + suite("msrvtt/videos/all")
+              + "\nframe_sampling: nearest\n",
+          "frame_sampling");
     }
   }
 

@@ -26,6 +26,7 @@ import io.vleval.core.run.Runner;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.loaders.Symlinks;
+import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.synth.SuiteFixture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +150,7 @@ class MalformedEntriesRunTest {
             List.of(
                 new RandomModelProvider(),
                 new KineticsProvider(),
+                new MsrvttProvider(),
                 new ImageFolderProvider(),
                 new IdsTask()));
     return new Runner(registry, RunListener.SILENT)
@@ -233,6 +235,42 @@ class MalformedEntriesRunTest {
                     + ": row 2 (line 3): expected 5 fields"
                     + " (label,youtube_id,time_start,time_end,split), found 3",
                 csv + ": row 3 (line 4): empty 'label', expected the class name"));
+  }
+
+  @Test
+  void msrvttEntriesThatAreMalformedAreSkippedRecordedAndCountedOrAllNamed() throws IOException {
+    Path list = temp.resolve("msrvtt_test1k.json");
+    Files.writeString(
+        list,
+        String.join(
+            "\n",
+            "[",
+            "  {\"video\": \"video0.mp4\", \"caption\": \"a clip\"},",
+            "  {\"video\": \"video1.mp4\"},",
+            "  {\"video\": \"video2.mp4\", \"caption\": \"another\"},",
+            "  {\"video\": \"video404.mp4\", \"caption\": \"gone\"}",
+            "]"));
+    String dataset =
+        "type: msrvtt, annotations: "
+            + list
+            + ", videos: "
+            + SuiteFixture.tiny().resolve("msrvtt/videos/all");
+
+    TaskResult t = run(dataset, "skip");
+
+    assertThat(t.sampleCount()).isEqualTo(2);
+    assertThat(t.errorCount()).isEqualTo(2);
+    List<String> errors = errors("skip");
+    assertThat(errors.get(0))
+        .contains("\"sampleId\":\"video1.mp4\"")
+        .contains(list + ": [1] (line 3): missing 'caption'");
+    assertThat(errors.get(1))
+        .contains("\"sampleId\":\"video404.mp4\"")
+        .contains(list + ": [3] (line 5): video file 'video404.mp4' not found under");
+    assertThatThrownBy(() -> run(dataset, "fail"))
+        .hasMessageStartingWith(
+            "dataset 'd' has 2 malformed entries:\n" + list + ": [1] (line 3): missing 'caption'")
+        .hasMessageContaining(list + ": [3] (line 5): video file 'video404.mp4' not found");
   }
 
   @Test

@@ -55,9 +55,9 @@ class SyntheticSuiteTest {
   /**
    * Version 3 redrew only the video part, from its own random stream: every other file is the bytes
    * version 2 wrote (this digest was taken from version 2's output for seed 3, tiny, over every
-   * file but {@code suite.json}, whose version number changed, and {@code kinetics/}). Version 2
-   * had been checked the same way against version 1, so every file of version 1 outside the video
-   * part is unchanged too.
+   * file but {@code suite.json}, whose version number changed, and {@code kinetics/}; {@code
+   * msrvtt/} came in version 4). Version 2 had been checked the same way against version 1, so
+   * every file of version 1 outside the video part is unchanged too.
    */
   @Test
   void everyFileOutsideTheVideoPartIsUnchanged() throws Exception {
@@ -67,7 +67,9 @@ class SyntheticSuiteTest {
     try (Stream<Path> files = Files.walk(suite)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String rel = suite.relativize(f).toString();
-        if (!rel.equals("suite.json") && !rel.startsWith("kinetics/")) {
+        if (!rel.equals("suite.json")
+            && !rel.startsWith("kinetics/")
+            && !rel.startsWith("msrvtt/")) {
           Files.createDirectories(v2.resolve(rel).getParent());
           Files.copy(f, v2.resolve(rel));
         }
@@ -75,7 +77,31 @@ class SyntheticSuiteTest {
     }
     assertThat(digest(v2))
         .isEqualTo("208beb31289a43f347e92e093d4d753cebd64e36713f52fb29ea42218b48b792");
-    assertThat(Files.readString(suite.resolve("suite.json"))).contains("\"version\" : 3");
+  }
+
+  /**
+   * Version 4 added the MSR-VTT part, from its own random stream: every file of version 3 is the
+   * bytes version 3 wrote (this digest was taken from version 3's output for seed 3, tiny, over
+   * every file but {@code suite.json}, whose version number changed).
+   */
+  @Test
+  void everyFileOfVersion3IsUnchanged() throws Exception {
+    Path suite = temp.resolve("v4");
+    new SyntheticSuite(3, Scale.TINY).write(suite, 2);
+    Path v3 = temp.resolve("v3-files");
+    try (Stream<Path> files = Files.walk(suite)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = suite.relativize(f).toString();
+        if (!rel.equals("suite.json") && !rel.startsWith("msrvtt/")) {
+          Files.createDirectories(v3.resolve(rel).getParent());
+          Files.copy(f, v3.resolve(rel));
+        }
+      }
+    }
+    assertThat(digest(v3))
+        .isEqualTo("4672bf02d0d3e9e241329d1918fbdd51e3301c17b27bfebd61d42496db7e56f4");
+    assertThat(Files.readString(suite.resolve("suite.json"))).contains("\"version\" : 4");
+    assertThat(suite.resolve("msrvtt/msrvtt_test1k.json")).exists();
   }
 
   /**
@@ -262,6 +288,8 @@ class SyntheticSuiteTest {
     assertThat(s.resolve("kinetics/val.csv")).exists();
     assertThat(s.resolve("mmbench/mmbench_dev_en.tsv")).exists();
     assertThat(s.resolve("xtd/test_1kcaptions_zh.txt")).exists();
+    assertThat(s.resolve("msrvtt/msrvtt_test1k.json")).exists();
+    assertThat(s.resolve("msrvtt/videos/all/video0.mp4")).exists();
     assertThat(s.getParent())
         .isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial"));
   }
@@ -318,5 +346,33 @@ class SyntheticSuiteTest {
     assertThat(SyntheticSuite.classFolders()).hasSize(12).contains("green_square");
     assertThat(Files.readString(SuiteFixture.tiny().resolve("classification/classnames.json")))
         .contains("\"red_circle\" : \"red circle\"");
+  }
+
+  /**
+   * The MSR-VTT part lists its clips as the reference's metadata file does, each caption naming the
+   * clip's object and motion, no two clips alike.
+   */
+  @Test
+  void msrvttCaptionsNameEachClipsObjectAndMotion() throws Exception {
+    JsonNode list =
+        new ObjectMapper()
+            .readTree(SuiteFixture.tiny().resolve("msrvtt/msrvtt_test1k.json").toFile());
+    assertThat(list).hasSize(12);
+    List<String> captions = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode e = list.get(i);
+      assertThat(e.get("video").asText()).isEqualTo("video" + i + ".mp4");
+      assertThat(SuiteFixture.tiny().resolve("msrvtt/videos/all").resolve(e.get("video").asText()))
+          .isRegularFile();
+      captions.add(e.get("caption").asText());
+    }
+    assertThat(captions)
+        .doesNotHaveDuplicates()
+        .allSatisfy(
+            c ->
+                assertThat(c)
+                    .matches(
+                        "a (red|green|blue|yellow) (circle|square|triangle) (moving"
+                            + " (left|right|up|down)|growing|shrinking)"));
   }
 }

@@ -46,5 +46,14 @@ public interface TaskProvider<S extends Record> extends Plugin<S> {
     return false;
   }
 
+  /**
+   * Whether the task takes {@code eval_datasets}: further evaluation datasets scored with what it
+   * prepares once per model (a trained head evaluated on ImageNet and its variants), each its own
+   * result row. Such a task's sessions implement {@link io.vleval.api.task.TaskSession#on}.
+   */
+  default boolean evaluatesFurtherDatasets(S spec) {
+    return false;
+  }
+
   Task<?, ?> create(S spec);
 }

@@ -1,5 +1,6 @@
 package io.vleval.api.task;
 
+import io.vleval.api.plugin.DatasetInfo;
 import io.vleval.api.sample.Sample;
 import java.util.List;
 import java.util.function.Function;
@@ -17,6 +18,19 @@ public interface TaskSession<T extends Sample, R extends SampleRecord> extends A
 
   /** Scores from all records; must depend on nothing but the records and the task's settings. */
   TaskOutcome finish(List<R> records);
+
+  /**
+   * A session scoring one more evaluation dataset (an entry of the task's {@code eval_datasets})
+   * with what this session prepared (a trained head), so every row of the entry comes from the same
+   * preparation. The runner calls it only for tasks whose provider says {@link
+   * io.vleval.api.plugin.TaskProvider#evaluatesFurtherDatasets} and closes the returned session
+   * before this one; closing it must leave this session's state alone.
+   *
+   * @param other the further dataset, whose samples then come through the returned session
+   */
+  default TaskSession<T, R> on(DatasetInfo other) {
+    throw new UnsupportedOperationException("this task is evaluated on one dataset only");
+  }
 
   @Override
   void close();

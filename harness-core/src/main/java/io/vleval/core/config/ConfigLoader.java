@@ -50,7 +50,7 @@ public final class ConfigLoader {
   private static final Set<String> MODEL_KEYS = Set.of("name", "type");
   private static final Set<String> DATASET_KEYS = Set.of("name", "type", "on_error");
   private static final Set<String> TASK_KEYS =
-      Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size");
+      Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size", "eval_datasets");
   private static final Set<String> REPORTER_KEYS = Set.of("type");
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -237,7 +237,8 @@ public final class ConfigLoader {
     }
     List<YamlNode> items =
         m.get("rules") instanceof YamlNode.Sequence seq ? seq.items() : List.of();
-    List<String> taskNames = tasks.stream().map(TaskEntry::name).toList();
+    // a task with eval_datasets yields a row per dataset ('task@dataset'), each gated by its name
+    List<String> taskNames = tasks.stream().flatMap(t -> t.rowNames().stream()).toList();
     List<String> modelNames = models.stream().map(ModelEntry::name).toList();
     for (int i = 0; i < gates.rules().size(); i++) {
       GateRuleSpec rule = gates.rules().get(i);
@@ -489,6 +490,7 @@ public final class ConfigLoader {
           modelsNode.mark(),
           "'models' in " + what + " must be a list of model names, found " + modelsNode.describe());
     }
+    List<String> evalDatasets = names(m, "eval_datasets", "dataset", what, problems);
     int batch = run.batchSize();
     YamlNode batchNode = m.get("batch_size");
     if (batchNode != null) {
@@ -515,7 +517,39 @@ public final class ConfigLoader {
     if (spec == null || dataset == null) {
       return null;
     }
-    return new TaskEntry(name, plugin.type(), dataset, train, models, batch, spec, location(m));
+    return new TaskEntry(
+        name, plugin.type(), dataset, train, models, batch, spec, location(m), evalDatasets);
+  }
+
+  /** A list of entry names under {@code key} ({@code eval_datasets}); empty when absent. */
+  private static List<String> names(
+      YamlNode.Mapping m, String key, String kind, String what, Problems problems) {
+    List<String> names = new ArrayList<>();
+    YamlNode node = m.get(key);
+    if (node instanceof YamlNode.Sequence seq) {
+      for (YamlNode item : seq.items()) {
+        if (item instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {
+          names.add(s.text());
+        } else {
+          problems.add(
+              item.mark(),
+              "'" + key + "' in " + what + " lists " + kind + " names, found " + item.describe());
+        }
+      }
+    } else if (node != null
+        && !(node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      problems.add(
+          node.mark(),
+          "'"
+              + key
+              + "' in "
+              + what
+              + " must be a list of "
+              + kind
+              + " names, found "
+              + node.describe());
+    }
+    return names;
   }
 
   private ReporterEntry reporterEntry(YamlNode.Mapping m, SpecBinder binder, Problems problems) {
@@ -571,6 +605,7 @@ public final class ConfigLoader {
           what
               + " trains a head and needs 'train_dataset' naming a dataset with its training split");
     }
+    checkEvalDatasets(task, provider, what, m, datasetNames, datasetKinds, broken, problems);
     List<String> modelNames = models.stream().map(ModelEntry::name).toList();
     List<String> targets = task.models().isEmpty() ? modelNames : task.models();
     Set<Class<? extends Capability>> needed = required(provider, task.spec());
@@ -616,6 +651,53 @@ public final class ConfigLoader {
         problems.add(
             m.mark(),
             what + " cannot run on model '" + modelName + "' (" + model.type() + "): " + problem);
+      }
+    }
+  }
+
+  /**
+   * {@code eval_datasets}: only for a task that evaluates further datasets with one preparation;
+   * each a defined dataset of the task's sample kind, named once, other than the task's own.
+   */
+  private void checkEvalDatasets(
+      TaskEntry task,
+      TaskProvider<?> provider,
+      String what,
+      YamlNode.Mapping m,
+      List<String> datasetNames,
+      Map<String, Class<? extends Sample>> datasetKinds,
+      Set<String> broken,
+      Problems problems) {
+    if (task.evalDatasets().isEmpty()) {
+      return;
+    }
+    YamlNode node = m.get("eval_datasets");
+    YamlNode.Mark mark = node != null ? node.mark() : m.mark();
+    if (!evaluatesFurther(provider, task.spec())) {
+      problems.add(
+          mark,
+          what
+              + " does not take 'eval_datasets': it is evaluated on its 'dataset' only; give each"
+              + " dataset a task entry of its own");
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (String name : task.evalDatasets()) {
+      if (name.equals(task.dataset())) {
+        problems.add(
+            mark,
+            what
+                + " lists its own dataset '"
+                + name
+                + "' in 'eval_datasets'; it is evaluated there already (the row '"
+                + task.name()
+                + "'): list only the further datasets");
+      } else if (!seen.add(name)) {
+        problems.add(
+            mark, what + " lists dataset '" + name + "' twice in 'eval_datasets'; list it once");
+      } else {
+        checkDataset(
+            name, "eval_datasets", provider, what, m, datasetNames, datasetKinds, broken, problems);
       }
     }
   }
@@ -710,6 +792,11 @@ public final class ConfigLoader {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static Set<Class<? extends Capability>> required(TaskProvider provider, Record spec) {
     return Set.copyOf(provider.requiredCapabilities(spec));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static boolean evaluatesFurther(TaskProvider provider, Record spec) {
+    return provider.evaluatesFurtherDatasets(spec);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

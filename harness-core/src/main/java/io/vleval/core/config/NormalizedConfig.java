@@ -64,6 +64,10 @@ public record NormalizedConfig(String yaml, String sha256) {
         e.put("models", t.models());
       }
       e.put("batch_size", t.batchSize());
+      if (!t.evalDatasets().isEmpty()) {
+        // written only when present, so configs without it keep the hash they always had
+        e.put("eval_datasets", t.evalDatasets());
+      }
       e.putAll(w.toMap(t.spec()));
       tasks.add(e);
     }

@@ -21,7 +21,7 @@ final class Preload {
 
   static Sample of(Sample sample) {
     if (sample instanceof LabelledImage s) {
-      return new LabelledImage(s.id(), image(s.image()), s.label());
+      return new LabelledImage(s.id(), image(s.image()), s.label(), s.acceptedLabels());
     }
     if (sample instanceof SegmentationPair s) {
       return new SegmentationPair(s.id(), image(s.image()), labels(s.labels()));

@@ -102,7 +102,9 @@ public final class Runner {
     Map<String, DatasetProvenance> datasetProvenance = new LinkedHashMap<>();
     int taskRuns = 0;
     for (ModelEntry m : config.models()) {
-      taskRuns += tasksFor(config, m).size();
+      for (TaskEntry t : tasksFor(config, m)) {
+        taskRuns += 1 + t.evalDatasets().size();
+      }
     }
     listener.runStarted(runDir, taskRuns);
     Map<String, Dataset<?>> opened = new LinkedHashMap<>();
@@ -133,9 +135,16 @@ public final class Runner {
             record(datasetProvenance, config.dataset(task.trainDataset()), train);
             training = Optional.of(train);
           }
-          results.add(
-              runTask(config, task, modelEntry, model, evaluation, training, runDir, cache));
-          listener.taskFinished(results.get(results.size() - 1));
+          Map<String, Dataset<?>> further = new LinkedHashMap<>();
+          for (String name : task.evalDatasets()) {
+            Dataset<?> d =
+                opened.computeIfAbsent(name, n -> openDataset(config.dataset(n), context));
+            record(datasetProvenance, config.dataset(name), d);
+            further.put(name, d);
+          }
+          results.addAll(
+              runTask(
+                  config, task, modelEntry, model, evaluation, training, further, runDir, cache));
         }
       }
     }
@@ -265,35 +274,96 @@ public final class Runner {
     provider.report(spec, result, runDir);
   }
 
+  /**
+   * Runs one task entry on one model: its own dataset, then each of its {@code eval_datasets}
+   * through a session derived from the first (one preparation, one trained head), a result row
+   * each.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private TaskResult runTask(
+  private List<TaskResult> runTask(
       RunConfig config,
       TaskEntry entry,
       ModelEntry modelEntry,
       Model model,
       Dataset<?> evaluation,
       Optional<Dataset<?>> training,
+      Map<String, Dataset<?>> further,
       Path runDir,
       Path cache) {
     TaskProvider provider = registry.task(entry.type());
     Task task = provider.create(entry.spec());
     long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
-    Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
-    OnError onError = config.dataset(entry.dataset()).onError();
     long t0 = System.nanoTime();
+    List<TaskResult> rows = new ArrayList<>();
+    try (TaskSession session =
+        task.start(
+            model,
+            new TaskContext(
+                evaluation.info(),
+                training,
+                seed,
+                cache,
+                entry.batchSize(),
+                config.run().seed(),
+                further.values().stream().map(d -> d.info()).toList()))) {
+      rows.add(
+          stream(
+              config,
+              task,
+              session,
+              entry,
+              entry.name(),
+              entry.dataset(),
+              modelEntry,
+              evaluation,
+              runDir,
+              t0));
+      listener.taskFinished(rows.get(0));
+      for (Map.Entry<String, Dataset<?>> d : further.entrySet()) {
+        long t1 = System.nanoTime();
+        try (TaskSession other = session.on(d.getValue().info())) {
+          rows.add(
+              stream(
+                  config,
+                  task,
+                  other,
+                  entry,
+                  entry.rowName(d.getKey()),
+                  d.getKey(),
+                  modelEntry,
+                  d.getValue(),
+                  runDir,
+                  t1));
+        }
+        listener.taskFinished(rows.get(rows.size() - 1));
+      }
+    }
+    return rows;
+  }
+
+  /** Streams one dataset through a session and scores it: one result row. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private TaskResult stream(
+      RunConfig config,
+      Task task,
+      TaskSession session,
+      TaskEntry entry,
+      String row,
+      String datasetName,
+      ModelEntry modelEntry,
+      Dataset<?> evaluation,
+      Path runDir,
+      long t0) {
+    Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
+    OnError onError = config.dataset(datasetName).onError();
     try (SampleLog log =
-            new SampleLog(samplesDir.resolve(entry.name() + ".jsonl"), task.recordType(), lines);
+            new SampleLog(samplesDir.resolve(row + ".jsonl"), task.recordType(), lines);
         SampleLog<SampleError> errors =
-            new SampleLog<>(
-                samplesDir.resolve(entry.name() + ".errors.jsonl"), SampleError.class, lines);
-        TaskSession session =
-            task.start(
-                model,
-                new TaskContext(evaluation.info(), training, seed, cache, entry.batchSize()))) {
+            new SampleLog<>(samplesDir.resolve(row + ".errors.jsonl"), SampleError.class, lines)) {
       Map<String, SampleRecord> done = log.readExisting();
       Map<String, SampleError> failed = errors.readExisting();
       long total = evaluation.info().size();
-      listener.taskStarted(modelEntry.name(), entry.name(), total, done.size() + failed.size());
+      listener.taskStarted(modelEntry.name(), row, total, done.size() + failed.size());
       List<String> order = new ArrayList<>();
       Set<String> seen = new HashSet<>();
       long processed = 0;
@@ -317,7 +387,7 @@ public final class Runner {
               }
               throw new VlevalException(
                   "dataset '"
-                      + entry.dataset()
+                      + datasetName
                       + "' yields sample id '"
                       + e.id()
                       + "' twice; ids must be unique");
@@ -325,7 +395,7 @@ public final class Runner {
             order.add(e.id());
             if (e.listingError() != null) {
               if (onError != OnError.SKIP) {
-                throw ListingProblems.of(evaluation, entry.dataset(), e.listingError());
+                throw ListingProblems.of(evaluation, datasetName, e.listingError());
               }
               if (!failed.containsKey(e.id())) {
                 // an entry the loader could not even list: recorded once, then left alone on resume
@@ -344,7 +414,7 @@ public final class Runner {
             processNanos += System.nanoTime() - b0;
             processed += batch.size();
             progress += batch.size();
-            listener.samplesDone(modelEntry.name(), entry.name(), progress, total);
+            listener.samplesDone(modelEntry.name(), row, progress, total);
           }
         }
       }
@@ -363,11 +433,11 @@ public final class Runner {
       double wall = (System.nanoTime() - t0) / 1e9;
       double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
       return new TaskResult(
-          entry.name(),
+          row,
           entry.type(),
           task.version(),
           modelEntry.name(),
-          entry.dataset(),
+          datasetName,
           outcome == null ? null : outcome.headline(),
           outcome == null ? List.of() : outcome.metrics(),
           outcome == null ? List.of() : outcome.categories(),

@@ -1,5 +1,5 @@
 /**
- * Linear heads trained with DJL on frozen features: batch norm, a linear layer, SGD with Nesterov
- * momentum.
+ * Heads trained with DJL on frozen features: the reference linear probe's BN + linear head (with
+ * its optional attention pooling), its learning-rate schedule, and the simpler cached-feature head.
  */
 package io.vleval.tasks.head;

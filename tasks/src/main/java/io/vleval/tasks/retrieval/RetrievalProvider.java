@@ -17,7 +17,6 @@ import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.embedding.Vectors;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.RetrievalScoring;
-import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,28 +128,16 @@ public final class RetrievalProvider implements TaskProvider<RetrievalProvider.S
   }
 
   static TaskOutcome outcome(List<Embedded> records, Spec spec, long seed) {
-    List<float[]> textRows = new ArrayList<>();
-    List<Integer> owner = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      for (float[] t : records.get(i).texts()) {
-        textRows.add(t);
-        owner.add(i);
-      }
-    }
-    float[][] scores = new float[textRows.size()][records.size()];
-    for (int t = 0; t < textRows.size(); t++) {
-      for (int i = 0; i < records.size(); i++) {
-        scores[t][i] = Vectors.dot(textRows.get(t), records.get(i).image());
-      }
-    }
-    int[] ks =
-        spec.ks().stream().mapToInt(Integer::intValue).filter(k -> k <= records.size()).toArray();
-    int[] index = owner.stream().mapToInt(Integer::intValue).toArray();
-    ScoreOptions options =
-        spec.resamples() == 0
-            ? ScoreOptions.NO_INTERVALS
-            : new ScoreOptions(spec.resamples(), seed, 0.95);
-    ScoreTable table = RetrievalScoring.score(scores, index, ks, options);
+    ScoreMatrix m =
+        ScoreMatrix.of(
+            records.stream().map(Embedded::image).toList(),
+            records.stream().map(Embedded::texts).toList());
+    ScoreTable table =
+        RetrievalScoring.score(
+            m.scores(),
+            m.textIndex(),
+            m.ks(spec.ks()),
+            ScoreMatrix.options(spec.resamples(), seed));
     List<MetricValue> metrics = Outcomes.metrics(table, name -> true, "");
     return new TaskOutcome("mean_recall", metrics, List.of());
   }

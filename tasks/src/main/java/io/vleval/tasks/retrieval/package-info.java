@@ -1,5 +1,5 @@
 /**
- * Zero-shot image-text retrieval (CLIP_benchmark protocol): Recall@K in both directions, any
- * language.
+ * Zero-shot retrieval: image-text (CLIP_benchmark protocol, any language) and text-video (the
+ * reference MSR-VTT script), Recall@K in both directions.
  */
 package io.vleval.tasks.retrieval;

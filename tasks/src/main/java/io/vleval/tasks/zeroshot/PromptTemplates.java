@@ -136,11 +136,85 @@ public final class PromptTemplates {
 
   private static String check(String template, Path file, String place) {
     String t = template.replace("{}", "{c}");
-    if (!t.contains("{c}")) {
+    String problem = formatProblem(t);
+    if (problem != null) {
+      throw new DatasetFormatException(file.toString(), place, problem);
+    }
+    if (fill(t, "").equals(fill(t, "x"))) {
       throw new DatasetFormatException(
           file.toString(), place, "template '" + template + "' has no {c} placeholder");
     }
     return t;
+  }
+
+  /**
+   * The template filled as CLIP_benchmark fills it, Python's {@code template.format(c=name)}: every
+   * {@code {c}} becomes the class name, and a doubled brace becomes a single one.
+   *
+   * @throws IllegalArgumentException for a template {@link #formatProblem} refuses
+   */
+  public static String fill(String template, String className) {
+    String problem = formatProblem(template);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    StringBuilder out = new StringBuilder(template.length() + className.length());
+    for (int i = 0; i < template.length(); ) {
+      char ch = template.charAt(i);
+      if (ch == '{' && template.startsWith("{{", i) || ch == '}') {
+        out.append(ch);
+        i += 2;
+      } else if (ch == '{') {
+        out.append(className);
+        i += 3;
+      } else {
+        out.append(ch);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Why Python's {@code template.format(c=name)} would not fill the template as a template, or
+   * {@code null} when it would: only {@code {c}} fields and doubled braces are accepted (a field of
+   * another name fails in Python; conversions and format specs are not used by any reference
+   * template).
+   */
+  public static String formatProblem(String template) {
+    for (int i = 0; i < template.length(); ) {
+      char ch = template.charAt(i);
+      if (ch == '{') {
+        if (template.startsWith("{{", i)) {
+          i += 2;
+        } else if (template.startsWith("{c}", i)) {
+          i += 3;
+        } else {
+          int close = template.indexOf('}', i);
+          String field = close < 0 ? template.substring(i) : template.substring(i, close + 1);
+          return "template '"
+              + template
+              + "' has the field '"
+              + field
+              + "' at character "
+              + (i + 1)
+              + "; expected only {c} (the class name) and {{ or }} for a literal brace, as"
+              + " Python's str.format(c=name) fills templates";
+        }
+      } else if (ch == '}') {
+        if (!template.startsWith("}}", i)) {
+          return "template '"
+              + template
+              + "' has a single '}' at character "
+              + (i + 1)
+              + "; expected }} for a literal brace, as Python's str.format(c=name) requires";
+        }
+        i += 2;
+      } else {
+        i++;
+      }
+    }
+    return null;
   }
 
   /** Class names from a file: a JSON list or one per line, in label order. */

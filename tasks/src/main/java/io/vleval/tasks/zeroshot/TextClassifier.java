@@ -8,8 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * The zero-shot classifier as CLIP_benchmark builds it: per class, every template filled with the
- * class name, each text embedding L2-normalized, the mean taken and normalized again. Logits are
- * {@code scale x image . class} on the normalized image embedding.
+ * class name (Python's {@code template.format(c=name)}), each text embedding L2-normalized, the
+ * mean taken and normalized again. Logits are {@code scale x image . class} on the normalized image
+ * embedding.
  */
 public final class TextClassifier {
   private static final int TEXT_BATCH = 128;
@@ -48,7 +49,7 @@ public final class TextClassifier {
     List<String> texts = new ArrayList<>();
     for (String name : classNames) {
       for (String t : templates) {
-        texts.add(t.replace("{c}", name));
+        texts.add(PromptTemplates.fill(t, name));
       }
     }
     List<float[]> embedded = new ArrayList<>();

@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  * from class names x templates (the 80 OpenAI ImageNet templates by default), images resized on the
  * shorter side and center-cropped, logits {@code 100 x cos}; top-1, top-5, mean per-class recall,
  * with 95% bootstrap intervals over images and per-class accuracy.
+ *
+ * <p>{@code language} selects CLIP_benchmark's class names and templates of that language, as its
+ * {@code --language} does for ImageNet ({@link LanguageFiles}); {@code class_names} and {@code
+ * templates} files, when given, take the place of the language's. Validation fails when the
+ * language's files are not there. The model's text embedding adds its own prefix ({@code
+ * summarize:} for InternVL) in every language, as the reference's tokenizer does.
  */
 public final class ZeroShotClassificationProvider
     implements TaskProvider<ZeroShotClassificationProvider.Spec> {
@@ -31,13 +37,19 @@ public final class ZeroShotClassificationProvider
   /** Protocol settings, each with the reference default. */
   public record Spec(
       @Doc(
-              "templates file (JSON list or one per line, {c} = class name); default: OpenAI's 80 ImageNet templates")
+              "templates file (JSON list or one per line, {c} = class name); default: OpenAI's 80 ImageNet templates, or the language's")
           @MustExist
           Path templates,
       @Doc(
-              "class display names (JSON list or one per line, label order), e.g. another language; default: the dataset's")
+              "class display names (JSON list or one per line, label order); default: the dataset's, or the language's")
           @MustExist
           Path classNames,
+      @Doc(
+              "CLIP_benchmark's ImageNet class names and templates in en, cn, jp, ar or it (files <lang>_classnames.json and <lang>_zeroshot_classification_templates.json, key imagenet1k)")
+          Language language,
+      @Doc("folder holding the language's two files; default: the ones built into the tasks module")
+          @MustExist
+          Path languageFiles,
       @Doc("how images reach the model: shorter-side-center-crop (default) or squash")
           ImageView imageView,
       @Doc("bootstrap resamples for the confidence intervals (default 1000; 0 for none)")
@@ -47,6 +59,17 @@ public final class ZeroShotClassificationProvider
       resamples = resamples == null ? 1000 : resamples;
       if (resamples < 0) {
         throw new IllegalArgumentException("resamples must be 0 or more");
+      }
+      if (languageFiles != null && language == null) {
+        throw new IllegalArgumentException(
+            "language_files names the folder of a language's files; set language (en, cn, jp, ar"
+                + " or it) too, or leave language_files out");
+      }
+      if (language != null) {
+        String missing = LanguageFiles.missing(language, languageFiles);
+        if (missing != null) {
+          throw new IllegalArgumentException(missing);
+        }
       }
     }
   }
@@ -87,17 +110,26 @@ public final class ZeroShotClassificationProvider
         LabelledImage.class,
         ClassPrediction.class,
         (model, context) -> {
+          int classes = context.evaluation().classNames().size();
+          LanguageFiles language =
+              spec.language() == null
+                  ? null
+                  : LanguageFiles.of(spec.language(), spec.languageFiles());
           List<String> names =
               spec.classNames() != null
-                  ? PromptTemplates.classNames(
-                      spec.classNames(), context.evaluation().classNames().size())
-                  : context.evaluation().classNames();
+                  ? PromptTemplates.classNames(spec.classNames(), classes)
+                  : language != null
+                      ? language.classNames(classes)
+                      : context.evaluation().classNames();
           // built with the first batch: a resumed run with every sample recorded needs none
           Supplier<TextClassifier> classifier =
               TextClassifier.lazily(
                   model.require(TextEmbedder.class),
                   names,
-                  () -> PromptTemplates.load(spec.templates()));
+                  () ->
+                      spec.templates() == null && language != null
+                          ? language.templates()
+                          : PromptTemplates.load(spec.templates()));
           ImageEmbedder images = model.require(ImageEmbedder.class);
           return TaskSession.<LabelledImage, ClassPrediction>of(
               batch -> {

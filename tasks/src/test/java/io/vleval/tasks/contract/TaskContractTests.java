@@ -11,8 +11,10 @@ import io.vleval.api.task.SampleRecord;
 import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.tasks.captioning.CaptioningProvider;
 import io.vleval.tasks.linearprobe.LinearProbeProvider;
+import io.vleval.tasks.linearprobe.ProbePrediction;
 import io.vleval.tasks.mmbench.MmbenchProvider;
 import io.vleval.tasks.retrieval.RetrievalProvider;
+import io.vleval.tasks.retrieval.VideoRetrievalProvider;
 import io.vleval.tasks.segmentation.SegmentationProvider;
 import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.tasks.zeroshot.ZeroShotClassificationProvider;
@@ -133,6 +135,7 @@ class TaskContractTests {
 
     @Override
     protected String exampleSpecYaml() {
+      // the reference protocol (augmented images through the backbone every epoch), tiny
       return "epochs: 30\nbatch_size: 32\nlearning_rate: 0.05\nresamples: 20\n";
     }
 
@@ -157,13 +160,23 @@ class TaskContractTests {
     }
 
     @Test
-    void aTrainedHeadOnColourLayoutsBeatsChanceAndTop1MatchesTheRecords() {
+    void aTrainedHeadOnColourTokensBeatsChanceAndTop1MatchesTheRecords() {
       Run run = runOnce(4);
-      double top1 = top1(run.records());
+      double top1 =
+          run.records().stream()
+              .mapToDouble(r -> ((ProbePrediction) r).correct() ? 1 : 0)
+              .average()
+              .orElseThrow();
+      assertThat(run.outcome().metrics().get(0).name()).isEqualTo("acc1");
       assertThat(run.outcome().metrics().get(0).value()).isEqualTo(top1);
-      // 12 classes: chance is 1/12; the pixel layout tells colours apart, so the probe does far
-      // better
+      // 12 classes (4 colours x 3 shapes): chance is 1/12; the mean colour tells the 4 colours
+      // apart, so the probe does better than chance
       assertThat(top1).isGreaterThan(2.0 / 12);
+    }
+
+    @Test
+    void theProtocolIsTheReference() {
+      assertThat(provider().create(exampleSpec()).protocol()).isEqualTo("reference");
     }
   }
 
@@ -360,6 +373,90 @@ class TaskContractTests {
               .orElseThrow()
               .value();
       assertThat(i2t1).isCloseTo((double) hits / recs.size(), within(1e-6));
+    }
+  }
+
+  @Nested
+  class VideoRetrieval extends TaskProviderContractTest<VideoRetrievalProvider.Spec> {
+    @Override
+    protected TaskProvider<VideoRetrievalProvider.Spec> provider() {
+      return new VideoRetrievalProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "frames: 4\nks: [1, 5]\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("dual_softmax: maybe\n", "dual_softmax");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.MSRVTT);
+    }
+
+    @Override
+    protected Model model() {
+      return Suite.pixels();
+    }
+
+    /**
+     * Text-to-video Recall@1 with dual softmax, recomputed here from the records: each caption's
+     * similarity to each clip, weighted by the softmax over the captions of that clip's column.
+     */
+    @Test
+    void textToVideoRecallAtOneWithDualSoftmaxFromTheEmbeddings() {
+      Run run = runOnce(6);
+      List<VideoRetrievalProvider.Embedded> recs =
+          run.records().stream().map(r -> (VideoRetrievalProvider.Embedded) r).toList();
+      int n = recs.size();
+      double[][] s = new double[n][n];
+      for (int t = 0; t < n; t++) {
+        for (int v = 0; v < n; v++) {
+          float[] a = recs.get(t).texts().get(0);
+          float[] b = recs.get(v).video();
+          for (int d = 0; d < a.length; d++) {
+            s[t][v] += a[d] * b[d];
+          }
+        }
+      }
+      int hits = 0;
+      for (int t = 0; t < n; t++) {
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < n; v++) {
+          double column = 0;
+          for (int u = 0; u < n; u++) {
+            column += Math.exp(s[u][v]);
+          }
+          double score = s[t][v] * Math.exp(s[t][v]) / column;
+          if (score > bestScore) {
+            bestScore = score;
+            best = v;
+          }
+        }
+        hits += best == t ? 1 : 0;
+      }
+      assertThat(recs).hasSize(12).allSatisfy(r -> assertThat(r.texts()).hasSize(1));
+      assertThat(run.outcome().headline()).isEqualTo("mean_recall");
+      double t2v1 =
+          run.outcome().metrics().stream()
+              .filter(m -> m.name().equals("t2v_retrieval_recall@1"))
+              .findFirst()
+              .orElseThrow()
+              .value();
+      assertThat(t2v1).isCloseTo((double) hits / n, within(1e-6));
+      assertThat(run.outcome().metrics())
+          .extracting("name")
+          .containsExactly(
+              "t2v_retrieval_recall@1",
+              "t2v_retrieval_recall@5",
+              "v2t_retrieval_recall@1",
+              "v2t_retrieval_recall@5",
+              "mean_recall");
     }
   }
 

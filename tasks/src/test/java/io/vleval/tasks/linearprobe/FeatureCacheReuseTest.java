@@ -15,7 +15,6 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
-import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.testkit.fake.FakeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A second linear probe of the same model and data, with other head settings, extracts no feature.
+ * A second cached-features linear probe of the same model and data, with other head settings,
+ * extracts no feature.
  */
 class FeatureCacheReuseTest {
 
@@ -41,14 +41,32 @@ class FeatureCacheReuseTest {
 
   @SuppressWarnings("unchecked")
   private TaskOutcome probe(FakeModel model, int epochs, Path cache) {
-    Task<LabelledImage, ClassPrediction> task =
+    Task<LabelledImage, ProbePrediction> task =
         new LinearProbeProvider()
-            .create(new LinearProbeProvider.Spec(epochs, 16, 0.05, null, null, 0));
+            .create(
+                new LinearProbeProvider.Spec(
+                    LinearProbeProvider.Mode.CACHED_FEATURES,
+                    ProbeFeature.EMBEDDING,
+                    null,
+                    null,
+                    null,
+                    null,
+                    epochs,
+                    16,
+                    0.05,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0));
     Dataset<LabelledImage> val =
         (Dataset<LabelledImage>) part(SyntheticDatasetProvider.Part.CLASSIFICATION_VAL);
     Dataset<?> train = part(SyntheticDatasetProvider.Part.CLASSIFICATION_TRAIN);
-    List<ClassPrediction> records = new ArrayList<>();
-    try (TaskSession<LabelledImage, ClassPrediction> s =
+    List<ProbePrediction> records = new ArrayList<>();
+    try (TaskSession<LabelledImage, ProbePrediction> s =
             task.start(model, new TaskContext(val.info(), Optional.of(train), 1, cache, 8));
         SampleCursor<LabelledImage> c = val.samples()) {
       List<LabelledImage> batch = new ArrayList<>();

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.BlockFeatures;
@@ -115,6 +116,7 @@ final class InternVlModel implements Model {
           caps.put(ImageEmbedder.class, images);
           caps.put(DenseFeatureExtractor.class, v.dense());
           caps.put(BlockFeatureExtractor.class, v.blocks());
+          caps.put(TrainableBackbone.class, new InternVitBackbone(vit, size));
           caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
         }
         case CONTRASTIVE -> {
@@ -137,6 +139,7 @@ final class InternVlModel implements Model {
           caps.put(VideoEmbedder.class, VideoEmbedder.pooling(images));
           caps.put(DenseFeatureExtractor.class, v.dense());
           caps.put(BlockFeatureExtractor.class, v.blocks());
+          caps.put(TrainableBackbone.class, new InternVitBackbone(cg.vit(), size));
           if (g) {
             caps.put(CaptionGenerator.class, new GCaptions(cg, tokenizer, size));
           }

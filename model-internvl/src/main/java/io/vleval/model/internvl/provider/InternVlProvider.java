@@ -1,5 +1,6 @@
 package io.vleval.model.internvl.provider;
 
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.Capability;
@@ -24,10 +25,11 @@ import java.util.Set;
  * at most the checkpoint's {@code config.json}; {@link #load} loads the weights.
  *
  * <p>Capabilities by checkpoint kind: InternViT alone → image embedding (the CLS token), dense
- * features, video embedding (mean of frame embeddings); InternVL-C/-G with {@code head: c} → image
- * and text embedding, video embedding, dense features; {@code head: g} → the same plus captioning;
- * InternVL-Chat (v1.5+ {@code internvl_chat} and the v1.0 LLaVA-style {@code llava_llama}) →
- * captioning and multiple-choice chat.
+ * features, block features, a trainable backbone (copies of the InternViT to fine-tune), video
+ * embedding (mean of frame embeddings); InternVL-C/-G with {@code head: c} → image and text
+ * embedding, video embedding, dense and block features and the trainable backbone of its InternViT;
+ * {@code head: g} → the same plus captioning; InternVL-Chat (v1.5+ {@code internvl_chat} and the
+ * v1.0 LLaVA-style {@code llava_llama}) → captioning and multiple-choice chat.
  */
 public final class InternVlProvider implements ModelProvider<InternVlSpec> {
 
@@ -44,6 +46,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
           ImageEmbedder.class,
           DenseFeatureExtractor.class,
           BlockFeatureExtractor.class,
+          TrainableBackbone.class,
           VideoEmbedder.class);
   static final Set<Class<? extends Capability>> HEAD_C =
       Set.of(
@@ -51,7 +54,8 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
           TextEmbedder.class,
           VideoEmbedder.class,
           DenseFeatureExtractor.class,
-          BlockFeatureExtractor.class);
+          BlockFeatureExtractor.class,
+          TrainableBackbone.class);
   static final Set<Class<? extends Capability>> HEAD_G =
       Set.of(
           ImageEmbedder.class,
@@ -59,6 +63,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
           VideoEmbedder.class,
           DenseFeatureExtractor.class,
           BlockFeatureExtractor.class,
+          TrainableBackbone.class,
           CaptionGenerator.class);
   static final Set<Class<? extends Capability>> CHAT =
       Set.of(CaptionGenerator.class, MultipleChoiceChat.class);
@@ -70,7 +75,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
 
   @Override
   public String description() {
-    return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, BlockFeatureExtractor, VideoEmbedder), "
+    return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, BlockFeatureExtractor, TrainableBackbone, VideoEmbedder), "
         + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
         + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); checkpoint or preset required";
   }

@@ -2,6 +2,7 @@ package io.vleval.model.internvl.vision;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -12,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.vleval.api.djl.DropPathMasks;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.NormType;
 import io.vleval.model.internvl.nd.Precision;
@@ -27,7 +29,9 @@ import java.util.Map;
  * with {@code qk_normalization} q and k each go through an RMSNorm over the full width (all heads
  * jointly) before being split into heads; scores are {@code softmax((q * hd^-0.5) k^T)} with no
  * mask. The MLP is {@code fc2(gelu(fc1(x)))} with exact erf GELU. Norms are RMSNorm (weight only)
- * or LayerNorm per {@code norm_type}. Dropout and drop path act only when training.
+ * or LayerNorm per {@code norm_type}. Dropout and drop path act only when training. Drop path is
+ * applied after the layer scale, as the reference's {@code drop_path1(ls1(attn(norm1(x))))} does; a
+ * kept sample's branch is multiplied by {@code 1 / keep}, a dropped one's by 0.
  */
 public final class EncoderLayer extends AbstractBlock {
 
@@ -93,10 +97,32 @@ public final class EncoderLayer extends AbstractBlock {
     return new NDList(apply(ps, inputs.singletonOrThrow(), training));
   }
 
+  /**
+   * The per-sample factors of stochastic depth for one residual branch: {@code [B, 1, 1]} holding 0
+   * (dropped) or {@code 1 / keep} (kept), in the branch's type and on its device, or null when the
+   * branch has no drop path in this pass.
+   */
+  @FunctionalInterface
+  interface BranchMask {
+    NDArray factors(NDArray branch, DropPathMasks.Branch which);
+  }
+
+  /**
+   * As the DJL block runs: drop path, when training, at this layer's configured rate with masks
+   * from the engine's random generator.
+   */
   NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+    return apply(ps, x, training, training && dropPath > 0 ? this::engineFactors : null);
+  }
+
+  /**
+   * One block: {@code x += drop_path(ls1 * attn(norm1(x)))}, then {@code x += drop_path(ls2 *
+   * mlp(norm2(x)))}, drop path as {@code mask} gives it (null: none, bitwise the plain residual).
+   */
+  NDArray apply(ParameterStore ps, NDArray x, boolean training, BranchMask mask) {
     NDArray a = attention(ps, norm(ps, x, norm1Weight, norm1Bias, training), training);
     a = a.mul(Params.value(ps, ls1, x, training));
-    x = x.add(dropPath(a, training));
+    x = x.add(dropPath(a, mask, DropPathMasks.Branch.ATTENTION));
     NDArray h = norm(ps, x, norm2Weight, norm2Bias, training);
     h =
         Linear.linear(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training))
@@ -106,7 +132,7 @@ public final class EncoderLayer extends AbstractBlock {
         Linear.linear(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training))
             .singletonOrThrow();
     h = h.mul(Params.value(ps, ls2, x, training));
-    return x.add(dropPath(h, training));
+    return x.add(dropPath(h, mask, DropPathMasks.Branch.MLP));
   }
 
   private static NDArray v(ParameterStore ps, Parameter p, NDArray like, boolean training) {
@@ -163,20 +189,30 @@ public final class EncoderLayer extends AbstractBlock {
     return out;
   }
 
-  /** Stochastic depth: zeroes whole samples with probability p and rescales the rest by 1/(1-p). */
-  private NDArray dropPath(NDArray x, boolean training) {
-    if (!training || dropPath <= 0) {
-      return x;
-    }
+  /** Stochastic depth (timm's {@code drop_path}): the branch times its per-sample factors. */
+  private static NDArray dropPath(NDArray branch, BranchMask mask, DropPathMasks.Branch which) {
+    NDArray factors = mask == null ? null : mask.factors(branch, which);
+    return factors == null ? branch : branch.mul(factors);
+  }
+
+  /**
+   * Factors drawn from the engine's random generator at this layer's configured rate: a sample
+   * keeps the branch when a uniform draw is below {@code 1 - rate}.
+   */
+  private NDArray engineFactors(NDArray branch, DropPathMasks.Branch which) {
     float keep = 1 - dropPath;
-    NDArray mask =
-        x.getManager()
-            .randomUniform(
-                0f, 1f, new Shape(x.getShape().get(0), 1, 1), DataType.FLOAT32, x.getDevice())
+    NDManager m = branch.getManager();
+    NDArray kept =
+        m.randomUniform(
+                0f,
+                1f,
+                new Shape(branch.getShape().get(0), 1, 1),
+                DataType.FLOAT32,
+                branch.getDevice())
             .lt(keep)
-            .toType(x.getDataType(), false)
-            .div(keep);
-    return x.mul(mask);
+            .toType(branch.getDataType(), false);
+    // no gradient flows into the factors, so dividing by a Number constant is safe here
+    return kept.div(keep);
   }
 
   @Override

@@ -10,6 +10,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.vleval.api.djl.DropPath;
+import io.vleval.api.djl.DropPathMasks;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
@@ -70,7 +72,7 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     int depth = config.numHiddenLayers();
     for (int i = 0; i < depth; i++) {
       // stochastic depth rises linearly from 0 to drop_path_rate, as torch.linspace does
-      float rate = depth == 1 ? 0f : (float) (config.dropPathRate() * i / (depth - 1));
+      float rate = new DropPath(config.dropPathRate(), DropPathMasks.KEEP_ALL).blockRate(i, depth);
       EncoderLayer layer = addChildBlock("layer" + i, new EncoderLayer(config, rate));
       String prefix = "encoder.layers." + i + ".";
       layer.named().forEach((k, p) -> keys.put(prefix + k, p));
@@ -362,6 +364,29 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
    * @return per requested block, in the order asked, {@code [B, 1 + h*w, C]} (CLS token first)
    */
   public List<NDArray> blockOutputs(NDArray pixels, int... blocks) {
+    return blockOutputs(
+        new ParameterStore(pixels.getManager(), false), pixels, blocks, false, DropPath.NONE);
+  }
+
+  /**
+   * Runs the blocks up to the last requested one, for inference or training, and returns the
+   * requested blocks' outputs before any final norm. In a training pass drop path follows {@code
+   * dropPath}: block {@code i} drops each residual branch of a sample with probability {@code
+   * dropPath.blockRate(i, depth)}, as the masks say (asked for every block with a non-zero rate, in
+   * order, the attention branch first); blocks with rate 0 have none, so a zero rate gives exactly
+   * the inference pass. Under a gradient collector the outputs are differentiable with respect to
+   * the weights and the pixels.
+   *
+   * @param ps the store the weights are read through
+   * @param pixels normalized pixels {@code [B, C, H, W]}; the outputs belong to its manager
+   * @param blocks 0-based block indices, each in {@code [0, num_hidden_layers)}
+   * @param training whether this is a training pass (drop path, dropout)
+   * @param dropPath the stochastic depth of a training pass; ignored for inference
+   * @return per requested block, in the order asked, {@code [B, 1 + h*w, C]} (CLS token first), in
+   *     the compute type
+   */
+  public List<NDArray> blockOutputs(
+      ParameterStore ps, NDArray pixels, int[] blocks, boolean training, DropPath dropPath) {
     int last = -1;
     for (int b : blocks) {
       if (b < 0 || b >= layers.size()) {
@@ -370,11 +395,13 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
       }
       last = Math.max(last, b);
     }
-    ParameterStore ps = new ParameterStore(pixels.getManager(), false);
-    NDArray x = embeddings.embed(ps, inputPixels(pixels), false);
+    NDArray x = embeddings.embed(ps, inputPixels(pixels), training);
     NDArray[] outputs = new NDArray[layers.size()];
+    int depth = layers.size();
     for (int i = 0; i <= last; i++) {
-      x = layers.get(i).apply(ps, x, false);
+      float rate = training ? dropPath.blockRate(i, depth) : 0f;
+      EncoderLayer.BranchMask mask = rate > 0 ? masks(dropPath.masks(), i, rate) : null;
+      x = layers.get(i).apply(ps, x, training, mask);
       outputs[i] = x;
     }
     List<NDArray> out = new ArrayList<>(blocks.length);
@@ -382,6 +409,32 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
       out.add(outputs[b]);
     }
     return out;
+  }
+
+  /**
+   * Per-sample factors from the caller's masks: 0 for a dropped sample, {@code 1 / keep} in float32
+   * for a kept one (timm divides its Bernoulli draws by {@code keep_prob} in the branch's type).
+   */
+  private static EncoderLayer.BranchMask masks(DropPathMasks masks, int block, float rate) {
+    double keep = 1.0 - rate; // timm: keep_prob = 1 - drop_prob, in double
+    float scale = keep > 0 ? 1f / (float) keep : 0f;
+    return (branch, which) -> {
+      int n = Math.toIntExact(branch.getShape().get(0));
+      boolean[] kept = masks.keep(block, which, n, keep);
+      if (kept.length != n) {
+        throw new IllegalStateException(
+            "drop path masks gave " + kept.length + " decisions for a batch of " + n);
+      }
+      float[] values = new float[n];
+      for (int i = 0; i < n; i++) {
+        values[i] = kept[i] ? scale : 0f;
+      }
+      NDArray factors = branch.getManager().create(values, new Shape(n, 1, 1));
+      factors = Precision.cast(factors, branch.getDataType());
+      return factors.getDevice().equals(branch.getDevice())
+          ? factors
+          : factors.toDevice(branch.getDevice(), false);
+    };
   }
 
   /**
@@ -553,6 +606,62 @@ public final class InternVit extends AbstractBlock implements AutoCloseable {
     Map<String, NDArray> m = new LinkedHashMap<>();
     byKey.forEach((k, p) -> m.put(k, p.getArray()));
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Returns the parameters by canonical HF key (no prefix), in checkpoint order.
+   *
+   * @return key → parameter, owned by the model
+   */
+  public Map<String, Parameter> namedParameters() {
+    return byKey;
+  }
+
+  /**
+   * Makes an independent float32 copy for training at {@code imageSize x imageSize} pixels, on this
+   * model's device: the position embedding is resized once to that grid (bicubic, CLS row kept, as
+   * the reference's segmentation backbone resizes a checkpoint's table when it loads it) and the
+   * resized table is the copy's parameter; every other weight is copied as it is. Every array
+   * requires a gradient. This model is left untouched.
+   *
+   * @param imageSize the input side, a positive multiple of the patch size
+   * @return the copy, owned by the caller
+   * @throws IllegalArgumentException for a side that the patch size does not divide
+   */
+  public InternVit trainableCopy(int imageSize) {
+    if (imageSize < config.patchSize() || imageSize % config.patchSize() != 0) {
+      throw new IllegalArgumentException(
+          "input side "
+              + imageSize
+              + " is not a positive multiple of the "
+              + config.patchSize()
+              + " px patch");
+    }
+    InternVitConfig resized = config.toBuilder().imageSize(imageSize).build();
+    InternVit copy = new InternVit(resized, device(), DataType.FLOAT32);
+    try {
+      int grid = resized.gridSize();
+      for (Map.Entry<String, Parameter> e : byKey.entrySet()) {
+        try (NDManager scratch = manager.newSubManager()) {
+          NDArray source =
+              e.getKey().equals("embeddings.position_embedding")
+                  ? positionEmbedding(grid, grid, scratch)
+                  : e.getValue().getArray();
+          // a new array either way: DJL's toType(same type, copy=true) returns a view of the source
+          NDArray value =
+              source.getDataType() == DataType.FLOAT32
+                  ? source.duplicate()
+                  : source.toType(DataType.FLOAT32, false);
+          value.attach(copy.manager);
+          value.setRequiresGradient(true);
+          copy.byKey.get(e.getKey()).setArray(value);
+        }
+      }
+    } catch (RuntimeException ex) {
+      copy.close();
+      throw ex;
+    }
+    return copy;
   }
 
   /**

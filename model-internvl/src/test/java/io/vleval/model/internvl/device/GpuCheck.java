@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -21,6 +22,7 @@ import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.NormType;
 import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.nd.Precision;
+import io.vleval.model.internvl.provider.FineTuningRun;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
@@ -67,7 +69,7 @@ public final class GpuCheck {
    *
    * @param args the fixture root (holding {@code internvl/}; default {@code VLEVAL_FIXTURES}, else
    *     {@code fixtures} in the working directory, the repository's root); {@code training-only}
-   *     second to run only the training part
+   *     second to run only the training part, {@code backbone-only} only the trainable backbone
    */
   public static void main(String[] args) throws Exception {
     Path root =
@@ -85,6 +87,11 @@ public final class GpuCheck {
             + engine.getGpuCount());
     Device gpu = engine.getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
     System.out.println("device " + gpu);
+    if (args.length > 1 && args[1].equals("backbone-only")) { // the trainable backbone alone
+      trainableBackbone(Devices.name(gpu));
+      System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
+      System.exit(PROBLEMS.isEmpty() ? 0 : 1);
+    }
     if (args.length > 1
         && args[1].equals("training-only")) { // a quick rehearsal on a machine without a GPU
       training(Devices.name(gpu));
@@ -117,6 +124,7 @@ public final class GpuCheck {
     provider(vit.dir(), engine.getGpuCount() > 0 ? "gpu:0" : "cpu");
     throughput(gpu);
     memory(gpu);
+    trainableBackbone(Devices.name(gpu));
     training(Devices.name(gpu));
     System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
     System.exit(PROBLEMS.isEmpty() ? 0 : 1);
@@ -387,6 +395,57 @@ public final class GpuCheck {
    * square on grey, six colours, "a COLOUR square"): 150 steps of 16, then the stage's own
    * zero-shot and retrieval metrics. The loss must fall and zero-shot accuracy beat chance (1/6).
    */
+  /**
+   * The {@code TrainableBackbone} of the {@code internvl} model on the device: a copy trained with
+   * layer-wise decay and drop path ({@link FineTuningRun}), whose loss must fall with a flat
+   * live-array count, and whose loss before training must be the CPU's.
+   */
+  private static void trainableBackbone(String device) throws Exception {
+    Path cache = Files.createTempDirectory("vleval-gpu-check");
+    InternVlProvider provider = new InternVlProvider();
+    double[] before = new double[2];
+    String[] devices = {"cpu", device};
+    for (int k = 0; k < devices.length; k++) {
+      try (Model model =
+          provider.load(
+              new InternVlSpec(null, "tiny", devices[k], null, null, null, null, 7L),
+              new PluginContext(0, cache, 1))) {
+        long t0 = System.nanoTime();
+        FineTuningRun.Result r =
+            FineTuningRun.run(
+                model.require(TrainableBackbone.class), 64, 16, 12, p -> p.layerId() <= 1, 11);
+        before[k] = r.evalBefore();
+        System.out.printf(
+            Locale.ROOT,
+            "backbone	%s	loss %.4f -> %.4f in 12 steps, %.1f s, live arrays %s%n",
+            devices[k],
+            r.evalBefore(),
+            r.evalAfter(),
+            (System.nanoTime() - t0) / 1e9,
+            Arrays.toString(r.liveArrays()));
+        if (!(r.evalAfter() < 0.6 * r.evalBefore())) {
+          PROBLEMS.add("trainable backbone on " + devices[k] + ": the loss did not fall");
+        }
+        if (Arrays.stream(r.liveArrays()).distinct().count() != 1) {
+          PROBLEMS.add("trainable backbone on " + devices[k] + ": live arrays grew");
+        }
+        if (!r.frozenUnchanged() || !r.trainedChanged()) {
+          PROBLEMS.add("trainable backbone on " + devices[k] + ": frozen or trained weights wrong");
+        }
+      }
+    }
+    if (Math.abs(before[0] - before[1]) > 1e-3) {
+      PROBLEMS.add(
+          "trainable backbone: loss before training "
+              + before[1]
+              + " on "
+              + device
+              + ", "
+              + before[0]
+              + " on the CPU");
+    }
+  }
+
   private static void training(String device) throws Exception {
     String[] colours = {"red", "green", "blue", "yellow", "purple", "white"};
     int[][] rgb = {

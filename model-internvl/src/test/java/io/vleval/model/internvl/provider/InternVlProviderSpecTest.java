@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.CaptionGenerator;
@@ -60,6 +61,7 @@ class InternVlProviderSpecTest {
             ImageEmbedder.class,
             DenseFeatureExtractor.class,
             BlockFeatureExtractor.class,
+            TrainableBackbone.class,
             VideoEmbedder.class);
   }
 
@@ -112,6 +114,7 @@ class InternVlProviderSpecTest {
                       ImageEmbedder.class,
                       DenseFeatureExtractor.class,
                       BlockFeatureExtractor.class,
+                      TrainableBackbone.class,
                       VideoEmbedder.class);
               assertThat(p.backboneShape(spec)).contains(shape(c.config()));
             });
@@ -127,7 +130,8 @@ class InternVlProviderSpecTest {
                       TextEmbedder.class,
                       VideoEmbedder.class,
                       DenseFeatureExtractor.class,
-                      BlockFeatureExtractor.class);
+                      BlockFeatureExtractor.class,
+                      TrainableBackbone.class);
               assertThat(p.backboneShape(spec)).contains(shape(c.config().path("vision_config")));
               assertThat(p.capabilities(bind("checkpoint: " + c.dir() + "\nhead: g\n")))
                   .contains(CaptionGenerator.class, TextEmbedder.class);

@@ -41,7 +41,15 @@ public final class ZeroShotRetrieval {
    * @param ks the K values, each at most the number of images and of texts
    */
   public static RetrievalScores evaluate(float[][] scores, int[] textImageIndex, int[] ks) {
-    RetrievalRanks ranks = ranks(scores, textImageIndex);
+    return evaluate(ranks(scores, textImageIndex), ks);
+  }
+
+  /**
+   * The Recall@K values of ranks counted already ({@link #ranks}, or {@link DualSoftmax#ranks}
+   * where each direction has its own score matrix).
+   */
+  public static RetrievalScores evaluate(RetrievalRanks ranks, int[] ks) {
+    int[] textImageIndex = ranks.textImageIndex();
     checkKs(ks, ranks.imageRanks().length, textImageIndex.length);
     double[] t2i = new double[ks.length];
     double[] i2t = new double[ks.length];

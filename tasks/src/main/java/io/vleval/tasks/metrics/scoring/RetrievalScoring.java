@@ -96,28 +96,44 @@ public final class RetrievalScoring {
   /** Scores an in-memory texts x images matrix. */
   public static ScoreTable score(
       float[][] scores, int[] textImageIndex, int[] ks, ScoreOptions options) {
-    RetrievalScores s = ZeroShotRetrieval.evaluate(scores, textImageIndex, ks);
+    return score(
+        ZeroShotRetrieval.ranks(scores, textImageIndex),
+        ks,
+        options,
+        "image",
+        "image_retrieval_recall",
+        "text_retrieval_recall");
+  }
+
+  /**
+   * Scores ranks counted already: {@code <textToGallery>@K} for each K (one query per text), then
+   * {@code <galleryToText>@K} (one query per gallery item), then {@code mean_recall}, with
+   * bootstrap intervals resampling gallery items (each with its texts).
+   *
+   * @param unit what a gallery item is, e.g. {@code image} or {@code video}
+   */
+  public static ScoreTable score(
+      RetrievalRanks ranks,
+      int[] ks,
+      ScoreOptions options,
+      String unit,
+      String textToGallery,
+      String galleryToText) {
+    RetrievalScores s = ZeroShotRetrieval.evaluate(ranks, ks);
     List<String> names = new ArrayList<>();
     double[] values = new double[2 * ks.length + 1];
     for (int i = 0; i < ks.length; i++) {
-      names.add("image_retrieval_recall@" + ks[i]);
+      names.add(textToGallery + "@" + ks[i]);
       values[i] = s.imageRetrievalRecall()[i];
     }
     for (int i = 0; i < ks.length; i++) {
-      names.add("text_retrieval_recall@" + ks[i]);
+      names.add(galleryToText + "@" + ks[i]);
       values[ks.length + i] = s.textRetrievalRecall()[i];
     }
     names.add("mean_recall");
     values[2 * ks.length] = s.meanRecall();
     ConfidenceInterval[] intervals =
-        options
-            .bootstrap()
-            .map(
-                b -> {
-                  RetrievalRanks ranks = ZeroShotRetrieval.ranks(scores, textImageIndex);
-                  return ZeroShotRetrieval.intervals(ranks, ks, b);
-                })
-            .orElse(null);
-    return Tables.table("retrieval", "image", s.images(), names, values, intervals);
+        options.bootstrap().map(b -> ZeroShotRetrieval.intervals(ranks, ks, b)).orElse(null);
+    return Tables.table("retrieval", unit, s.images(), names, values, intervals);
   }
 }

@@ -198,7 +198,7 @@ public final class TrainingLoop {
     if (settings.mixedPrecision()) {
       trainable.forEach(
           (k, w) -> {
-            NDArray m = w.toType(DataType.FLOAT32, true);
+            NDArray m = copyAs(w, DataType.FLOAT32);
             m.attach(masterManager);
             masters.put(k, m);
           });
@@ -414,7 +414,7 @@ public final class TrainingLoop {
         g.attach(sm);
         raw.add(g);
         if (settings.mixedPrecision()) {
-          g = g.toType(DataType.FLOAT32, true);
+          g = copyAs(g, DataType.FLOAT32);
           g.attach(sm);
           g.muli((float) (1 / lossScale));
         }
@@ -471,7 +471,7 @@ public final class TrainingLoop {
               sm);
           NDArray weight = trainable.get(e.getKey());
           NDArray copy =
-              master.toType(weight.getDataType(), true); // float16, or float32 for logit_scale
+              copyAs(master, weight.getDataType()); // float16, or float32 for logit_scale
           copy.attach(sm);
           weight.muli(0).addi(copy);
         } else {
@@ -618,5 +618,14 @@ public final class TrainingLoop {
    */
   public static String logFile() {
     return LOG;
+  }
+
+  /**
+   * A new array holding {@code a} in {@code type}. DJL 0.36's {@code toType(type, true)} returns a
+   * view, not a copy, when {@code a} already has that type, so a float32 master made that way
+   * aliased its weight (and the copy back after each step zeroed the temperature).
+   */
+  private static NDArray copyAs(NDArray a, DataType type) {
+    return a.getDataType() == type ? a.duplicate() : a.toType(type, true);
   }
 }

@@ -1,0 +1,89 @@
+package io.vleval.tasks.metrics.retrieval;
+
+/**
+ * Dual-softmax re-scoring of a text x video similarity matrix, as the reference MSR-VTT script
+ * ({@code video_retrieval/test_msrvtt.py}, {@code use_dsl=True}, its default) applies it before
+ * Recall@K.
+ *
+ * <p>With {@code S} the texts x videos matrix of cosine similarities, the reference ranks
+ *
+ * <ul>
+ *   <li>text &rarr; video on {@code S * S.softmax(dim=0)}: S<sub>t,v</sub> &middot;
+ *       exp(S<sub>t,v</sub>) / &Sigma;<sub>u</sub> exp(S<sub>u,v</sub>), each similarity weighted
+ *       by a softmax over the texts of its video's column ({@link #textToVideo});
+ *   <li>video &rarr; text on {@code S.T * S.T.softmax(dim=0)}: S<sub>t,v</sub> &middot;
+ *       exp(S<sub>t,v</sub>) / &Sigma;<sub>w</sub> exp(S<sub>t,w</sub>), weighted by a softmax over
+ *       the videos of its text's row ({@link #videoToText}, returned in the texts x videos layout,
+ *       so its column v holds video v's row of the reference's matrix).
+ * </ul>
+ *
+ * There is no temperature: the softmax runs on the similarities themselves. Each softmax is
+ * computed as {@code exp(x - max) / sum} in double and rounded to float32, then multiplied by the
+ * float32 similarity in float32, as torch does; {@code tasks/src/test/resources/msrvtt/} holds the
+ * reference's own matrices for a random case.
+ */
+public final class DualSoftmax {
+  private DualSoftmax() {}
+
+  /** Text-to-video scores: each column softmaxed over the texts, times the similarities. */
+  public static float[][] textToVideo(float[][] scores) {
+    int texts = scores.length;
+    int videos = texts == 0 ? 0 : scores[0].length;
+    float[][] out = new float[texts][videos];
+    double[] e = new double[texts];
+    for (int v = 0; v < videos; v++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int t = 0; t < texts; t++) {
+        max = Math.max(max, scores[t][v]);
+      }
+      double sum = 0;
+      for (int t = 0; t < texts; t++) {
+        e[t] = Math.exp(scores[t][v] - max);
+        sum += e[t];
+      }
+      for (int t = 0; t < texts; t++) {
+        out[t][v] = scores[t][v] * (float) (e[t] / sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Video-to-text scores, in the texts x videos layout: each row softmaxed over the videos, times
+   * the similarities.
+   */
+  public static float[][] videoToText(float[][] scores) {
+    float[][] out = new float[scores.length][];
+    for (int t = 0; t < scores.length; t++) {
+      float[] row = scores[t];
+      double max = Double.NEGATIVE_INFINITY;
+      for (float x : row) {
+        max = Math.max(max, x);
+      }
+      double[] e = new double[row.length];
+      double sum = 0;
+      for (int v = 0; v < row.length; v++) {
+        e[v] = Math.exp(row[v] - max);
+        sum += e[v];
+      }
+      out[t] = new float[row.length];
+      for (int v = 0; v < row.length; v++) {
+        out[t][v] = row[v] * (float) (e[v] / sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The ranks Recall@K needs, with dual softmax: each text's rank of its video from {@link
+   * #textToVideo}, each video's best rank of its texts from {@link #videoToText}.
+   *
+   * @param scores texts x videos cosine similarities
+   * @param textVideoIndex the video of each text
+   */
+  public static RetrievalRanks ranks(float[][] scores, int[] textVideoIndex) {
+    RetrievalRanks t2v = ZeroShotRetrieval.ranks(textToVideo(scores), textVideoIndex);
+    RetrievalRanks v2t = ZeroShotRetrieval.ranks(videoToText(scores), textVideoIndex);
+    return new RetrievalRanks(t2v.textRanks(), v2t.imageRanks(), t2v.textImageIndex());
+  }
+}

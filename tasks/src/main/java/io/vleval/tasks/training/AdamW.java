@@ -17,14 +17,22 @@ import java.util.List;
 public final class AdamW implements AutoCloseable {
 
   /**
-   * Parameters sharing a weight decay.
+   * Parameters sharing a weight decay and a learning-rate scale.
    *
    * @param params the parameter arrays, updated in place
    * @param weightDecay the decoupled weight decay
+   * @param lrScale the factor on the step's learning rate (mmcv sets each group's rate to its
+   *     scaled base rate and schedules it alike; layer-wise decay gives backbone layers scales
+   *     below 1, heads 1)
    */
-  public record Group(List<NDArray> params, double weightDecay) {
+  public record Group(List<NDArray> params, double weightDecay, double lrScale) {
     public Group {
       params = List.copyOf(params);
+    }
+
+    /** A group at the step's learning rate. */
+    public Group(List<NDArray> params, double weightDecay) {
+      this(params, weightDecay, 1.0);
     }
   }
 
@@ -73,17 +81,18 @@ public final class AdamW implements AutoCloseable {
     steps++;
     double bias1 = 1 - Math.pow(beta1, steps);
     double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, steps));
-    double stepSize = lr / bias1;
     int k = 0;
     try (NDManager scope = manager.newSubManager()) {
       for (Group g : groups) {
+        double groupLr = lr * g.lrScale();
+        double stepSize = groupLr / bias1;
         for (NDArray p : g.params()) {
           NDArray grad = grads.get(k);
           NDArray[] m = moments.get(k);
           k++;
           scope.tempAttachAll(grad, m[0], m[1]);
           if (g.weightDecay() != 0) {
-            p.muli(1 - lr * g.weightDecay());
+            p.muli(1 - groupLr * g.weightDecay());
           }
           m[0].muli(beta1).addi(grad.mul(1 - beta1));
           m[1].muli(beta2).addi(grad.square().mul(1 - beta2));

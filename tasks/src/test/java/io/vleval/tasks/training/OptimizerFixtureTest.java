@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -63,6 +64,28 @@ class OptimizerFixtureTest {
               }));
     }
     return tests.stream();
+  }
+
+  /** A group's learning-rate scale acts as running that group at the scaled rate. */
+  @Test
+  void aGroupsScaleMultipliesItsRate() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray a = manager.create(new float[] {1f, -2f, 3f});
+      NDArray b = manager.create(new float[] {1f, -2f, 3f});
+      try (AdamW scaled =
+              AdamW.withDefaults(manager, List.of(new AdamW.Group(List.of(a), 0.05, 0.25)));
+          AdamW plain = AdamW.withDefaults(manager, List.of(new AdamW.Group(List.of(b), 0.05)))) {
+        for (int step = 1; step <= 5; step++) {
+          try (NDManager g = manager.newSubManager()) {
+            float[] grad = {0.1f * step, -0.3f, 0.2f / step};
+            scaled.step(0.04, List.of(g.create(grad)));
+            plain.step(0.01, List.of(g.create(grad)));
+          }
+        }
+      }
+      assertThat(Reference.maxAbsDiff(a.toFloatArray(), b.toFloatArray())).isLessThan(1e-7);
+      assertThat(a.toFloatArray()[0]).isNotEqualTo(1f);
+    }
   }
 
   @TestFactory

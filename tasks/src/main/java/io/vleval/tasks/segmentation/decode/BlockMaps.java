@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Where a head's input maps come from. A frozen backbone gives plain arrays ({@link
- * #frozen(BlockFeatureExtractor)}); a trainable backbone would give arrays inside the autograd
- * graph and add its own parameters to the optimiser.
+ * #frozen(BlockFeatureExtractor)}); a trainable one (a {@code TrainableBackbone}'s copy) would give
+ * arrays inside the autograd graph, its parameters joining the head's in the optimiser as groups
+ * with layer-decay learning-rate scales.
  */
 @FunctionalInterface
 public interface BlockMaps {

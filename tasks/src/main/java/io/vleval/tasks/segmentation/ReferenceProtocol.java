@@ -105,7 +105,9 @@ final class ReferenceProtocol {
                 classes,
                 blocks,
                 context.seed());
-    List<SegmentationPair> pairs = subset(trainingPairs(context), spec.fewShot(), context.seed());
+    // the run's seed, so that every model of the run trains on the same share
+    List<SegmentationPair> pairs =
+        subset(trainingPairs(context), spec.fewShot(), context.runSeed());
     List<Integer> scale = spec.scale(crop);
     TrainTransform transform =
         new TrainTransform(scale.get(0), scale.get(1), 0.5, 2.0, crop, 0.75, 0.5, true);

@@ -271,6 +271,20 @@ class TaskContractTests {
       return Suite.pixels();
     }
 
+    /** A resumed run whose samples are all recorded passes no batch, so the head never trains. */
+    @Test
+    void startingASessionDoesNotTrain() {
+      var task = provider().create(exampleSpec());
+      try (Model model = model();
+          var session =
+              task.start(
+                  model,
+                  new io.vleval.api.task.TaskContext(
+                      dataset().info(), Optional.empty(), 1, temp.resolve("cache"), 3))) {
+        assertThat(session).isNotNull();
+      }
+    }
+
     @Test
     void recordsTheReferenceProtocol() {
       assertThat(provider().create(exampleSpec()).protocol()).isEqualTo("reference");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Help, version, list and usage errors. */
@@ -98,7 +99,9 @@ class CommandLineTest {
         .contains("models (")
         .contains("random")
         .contains("pixel-baseline")
-        .contains("capabilities: DenseFeatureExtractor, ImageEmbedder, TextEmbedder, VideoEmbedder")
+        .contains(
+            "capabilities: BlockFeatureExtractor, DenseFeatureExtractor, ImageEmbedder, TextEmbedder,"
+                + " VideoEmbedder")
         .contains("test-colours")
         .contains("test-accuracy")
         .contains("reads LabelledImage samples");
@@ -116,7 +119,7 @@ class CommandLineTest {
   }
 
   @Test
-  void synthWritesTheSuiteAndRefusesUnknownScales(@org.junit.jupiter.api.io.TempDir Path temp) {
+  void synthWritesTheSuiteAndRefusesUnknownScales(@TempDir Path temp) {
     Cli.Result r =
         Cli.run(
             "synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny", "--seed", "3");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -365,7 +366,7 @@ class GateAndReportCommandsTest {
     Cli.Result refused = Cli.run("report", "allure", run.toString());
     assertThat(refused.exitCode()).isEqualTo(ExitCode.USER_ERROR);
     assertThat(refused.err().lines().toList())
-        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .singleElement(InstanceOfAssertFactories.STRING)
         .startsWith("error: " + results + ": holds ")
         .contains("that vleval did not write and would overwrite")
         .contains("environment.properties");

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,10 +116,10 @@ class LinearProbeRowsTest {
     assertThat(result.tasks())
         .extracting(TaskResult::task, TaskResult::dataset, TaskResult::protocol)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("lp", "val", "reference"),
-            org.assertj.core.groups.Tuple.tuple("lp@real", "real", "reference"),
-            org.assertj.core.groups.Tuple.tuple("lp@v2", "v2", "reference"),
-            org.assertj.core.groups.Tuple.tuple("lp@subset", "subset", "reference"));
+            Tuple.tuple("lp", "val", "reference"),
+            Tuple.tuple("lp@real", "real", "reference"),
+            Tuple.tuple("lp@v2", "v2", "reference"),
+            Tuple.tuple("lp@subset", "subset", "reference"));
     Map<String, TaskResult> rows = new HashMap<>();
     result.tasks().forEach(t -> rows.put(t.task(), t));
     assertThat(rows.get("lp").sampleCount()).isEqualTo(48);

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -222,7 +225,7 @@ class ScoreCommandTest {
       assertThat(r.exitCode()).as(family).isEqualTo(ExitCode.USER_ERROR);
       assertThat(r.err().lines().toList())
           .as(family)
-          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .singleElement(InstanceOfAssertFactories.STRING)
           .startsWith("error: " + missing + " (PREDICTIONS): does not exist; expected a")
           .doesNotContain("UTF-8")
           .doesNotContain("JSON: ");
@@ -271,9 +274,8 @@ class ScoreCommandTest {
   void anUnreadableInputSaysSo() throws IOException {
     Path locked = temp.resolve("locked.json");
     Files.writeString(locked, "{}");
-    Files.setPosixFilePermissions(locked, java.util.Set.of());
-    org.junit.jupiter.api.Assumptions.assumeFalse(
-        Files.isReadable(locked), "running as root: every file is readable");
+    Files.setPosixFilePermissions(locked, Set.of());
+    Assumptions.assumeFalse(Files.isReadable(locked), "running as root: every file is readable");
     Cli.Result r = Cli.run("score", "classification", locked.toString(), locked.toString());
     assertThat(r.err())
         .startsWith("error: " + locked + " (PREDICTIONS): cannot be read (permission denied)");

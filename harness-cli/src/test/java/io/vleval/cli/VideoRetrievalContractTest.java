@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -99,8 +100,8 @@ class VideoRetrievalContractTest {
       assertThat(run.outcome().metrics().get(6).value()).isCloseTo(sum / 6, within());
     }
 
-    private static org.assertj.core.data.Offset<Double> within() {
-      return org.assertj.core.data.Offset.offset(1e-12);
+    private static Offset<Double> within() {
+      return Offset.offset(1e-12);
     }
   }
 

@@ -15,6 +15,7 @@ import io.vleval.api.result.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -152,8 +153,8 @@ public final class TestRuns {
       {"mmbench", "mmbench", "circular_accuracy", "questions"}
     };
     String[] models = {"tiny-internvl", "tiny-internvl-chat", "random", "pixels"};
-    List<TaskResult> results = new java.util.ArrayList<>();
-    List<DatasetProvenance> datasets = new java.util.ArrayList<>();
+    List<TaskResult> results = new ArrayList<>();
+    List<DatasetProvenance> datasets = new ArrayList<>();
     for (int t = 0; t < count; t++) {
       String[] base = tasks[t % tasks.length];
       String suffix = t < tasks.length ? "" : "-" + (t / tasks.length + 1);
@@ -186,7 +187,7 @@ public final class TestRuns {
                 100));
       }
     }
-    List<ModelProvenance> modelProvenance = new java.util.ArrayList<>();
+    List<ModelProvenance> modelProvenance = new ArrayList<>();
     for (String m : models) {
       modelProvenance.add(new ModelProvenance(m, "internvl", "sha256:" + m, "java", "cpu"));
     }

@@ -12,6 +12,7 @@ import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +69,7 @@ class MmbenchTsvMessagesTest {
   @Test
   void base64ThatIsNotAnImageIsNotEchoed() throws IOException {
     Path file = temp.resolve("mm.tsv");
-    String secret = java.util.Base64.getEncoder().encodeToString("root:x:0:0:hidden".getBytes());
+    String secret = Base64.getEncoder().encodeToString("root:x:0:0:hidden".getBytes());
     Files.writeString(
         file,
         HEADER

@@ -7,6 +7,7 @@ import io.vleval.api.sample.RgbImage;
 import io.vleval.tasks.head.ProbeHead;
 import io.vleval.tasks.head.WarmupCosineSchedule;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -118,7 +119,7 @@ final class ReferenceTraining {
             "linear-probe: epoch {}/{}: mean loss {}",
             epoch + 1,
             s.epochs(),
-            String.format(java.util.Locale.ROOT, "%.4f", lossSum / steps));
+            String.format(Locale.ROOT, "%.4f", lossSum / steps));
       }
       return head;
     } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.TaskProvider;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.task.SampleRecord;
+import io.vleval.api.task.TaskContext;
 import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.tasks.captioning.CaptioningProvider;
 import io.vleval.tasks.linearprobe.LinearProbeProvider;
@@ -279,7 +280,7 @@ class TaskContractTests {
           var session =
               task.start(
                   model,
-                  new io.vleval.api.task.TaskContext(
+                  new TaskContext(
                       dataset().info(), Optional.empty(), 1, temp.resolve("cache"), 3))) {
         assertThat(session).isNotNull();
       }

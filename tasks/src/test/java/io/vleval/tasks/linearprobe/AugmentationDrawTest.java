@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vleval.api.sample.RgbImage;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,10 +89,9 @@ class AugmentationDrawTest {
       }
       double mean = sum / n;
       double var = sq / n - mean * mean;
-      assertThat(mean).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.01));
+      assertThat(mean).isCloseTo(0.5, Offset.offset(0.01));
       // Var Beta(a, a) = 1 / (4 (2a + 1))
-      assertThat(var)
-          .isCloseTo(1 / (4 * (2 * alpha + 1)), org.assertj.core.data.Offset.offset(0.005));
+      assertThat(var).isCloseTo(1 / (4 * (2 * alpha + 1)), Offset.offset(0.005));
     }
   }
 }

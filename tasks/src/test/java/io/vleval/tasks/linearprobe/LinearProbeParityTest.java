@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,8 +201,8 @@ class LinearProbeParityTest {
             + normWorst);
   }
 
-  private static org.assertj.core.data.Offset<Double> within(double d) {
-    return org.assertj.core.data.Offset.offset(d);
+  private static Offset<Double> within(double d) {
+    return Offset.offset(d);
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
@@ -132,8 +133,7 @@ class VideoRetrievalReferenceTest {
         sum += e.getValue().asDouble();
       }
       assertThat(ours).hasSize(theirs.size() + 1);
-      assertThat(ours.get("mean_recall"))
-          .isCloseTo(sum / theirs.size(), org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(ours.get("mean_recall")).isCloseTo(sum / theirs.size(), Offset.offset(1e-12));
       assertThat(outcome.headline()).isEqualTo("mean_recall");
     }
   }

@@ -7,6 +7,8 @@ import io.vleval.api.sample.RgbImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Base64;
 
 /** Reads the segmentation reference fixtures of {@code src/test/resources/segmentation/}. */
@@ -34,7 +36,7 @@ public final class Reference {
   public static float[] floats(JsonNode a) {
     byte[] b = bytes(a);
     float[] out = new float[b.length / 4];
-    java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
     return out;
   }
 

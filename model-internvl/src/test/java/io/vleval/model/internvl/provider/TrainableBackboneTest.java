@@ -24,6 +24,7 @@ import io.vleval.api.sample.RgbImage;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.vision.InternVit;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -121,7 +122,7 @@ class TrainableBackboneTest {
       assertThat(a).isNotEqualTo(c);
       // rate 1: the last block (rate 1) drops both branches of every sample, so it passes its input
       // through; block 0 (rate 0) draws no mask
-      List<String> drawn = new java.util.ArrayList<>();
+      List<String> drawn = new ArrayList<>();
       DropPathMasks counting =
           (block, branch, samples, keep) -> {
             drawn.add(block + " " + branch + " " + keep);

@@ -2,6 +2,7 @@ package io.vleval.tasks.segmentation.pipeline;
 
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
 
@@ -229,7 +230,7 @@ public record TrainTransform(
       System.arraycopy(PAD_RGB, 0, rgb, i * 3, 3);
     }
     byte[] labels = new byte[pw * ph];
-    java.util.Arrays.fill(labels, (byte) IGNORE);
+    Arrays.fill(labels, (byte) IGNORE);
     for (int r = 0; r < h; r++) {
       System.arraycopy(p.image().rgb(), r * w * 3, rgb, r * pw * 3, w * 3);
       System.arraycopy(p.labels().values(), r * w, labels, r * pw, w);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -134,11 +135,9 @@ class DualSoftmaxReferenceTest {
     double e9 = Math.exp(0.9);
     double e8 = Math.exp(0.8);
     float[][] t2v = DualSoftmax.textToVideo(s);
-    assertThat(t2v[0][0])
-        .isCloseTo((float) (0.9 * e9 / (e9 + e8)), org.assertj.core.data.Offset.offset(1e-7f));
+    assertThat(t2v[0][0]).isCloseTo((float) (0.9 * e9 / (e9 + e8)), Offset.offset(1e-7f));
     float[][] v2t = DualSoftmax.videoToText(s);
     double e1 = Math.exp(0.1);
-    assertThat(v2t[0][0])
-        .isCloseTo((float) (0.9 * e9 / (e9 + e1)), org.assertj.core.data.Offset.offset(1e-7f));
+    assertThat(v2t[0][0]).isCloseTo((float) (0.9 * e9 / (e9 + e1)), Offset.offset(1e-7f));
   }
 }

@@ -10,7 +10,9 @@ Builds, from the reference files themselves (see standins.py for what the stand-
   ViT itself is built tiny and never run), mmseg v0.30.0's UPerHead (pool scales 1, 2, 3, 6) and
   InternVL's FCNHead as the auxiliary head on pyramid level 1 (num_convs=1, loss weight 0.4), with
   configs/_base_/models/upernet_r50.py's settings and SyncBN (run as BatchNorm2d on one device, as
-  mmcv's revert_sync_batchnorm does; SyncBN refuses CPU tensors in training mode).
+  mmcv's revert_sync_batchnorm does; SyncBN refuses CPU tensors in training mode);
+* the full-tuning head: the same, with the auxiliary head on pyramid level 2 (the full-tuning config
+  keeps upernet_r50.py's in_index=2).
 
 Weights are random and non-trivial (conv weights N(0,1)/sqrt(fan_in), norm gains 1 + 0.2 N(0,1),
 biases 0.1 N(0,1), running variances U(0.5, 1.5)). Each case records the weights under the
@@ -129,7 +131,7 @@ def linear_case(ns, seed, channels, classes, grid, patch):
                       'running': running(train, 'decode_head.')}}
 
 
-def upernet_case(ns, seed, channels, head_channels, classes, grid, patch):
+def upernet_case(ns, seed, channels, head_channels, classes, grid, patch, aux_index=1):
     g = torch.Generator().manual_seed(seed)
     with contextlib.redirect_stdout(sys.stderr):
         backbone = ns.InternViT6B(in_chans=3, patch_size=patch, img_size=grid * patch,
@@ -145,7 +147,8 @@ def upernet_case(ns, seed, channels, head_channels, classes, grid, patch):
                                             dropout_ratio=dropout, num_classes=classes,
                                             norm_cfg=SYNC_BN, align_corners=False,
                                             loss_decode=CE))
-        aux = revert_sync_bn(ns.FCNHead(in_channels=channels, in_index=1, channels=head_channels,
+        aux = revert_sync_bn(ns.FCNHead(in_channels=channels, in_index=aux_index,
+                                        channels=head_channels,
                                         num_convs=1, concat_input=False, dropout_ratio=dropout,
                                         num_classes=classes, norm_cfg=SYNC_BN,
                                         align_corners=False,
@@ -180,7 +183,7 @@ def upernet_case(ns, seed, channels, head_channels, classes, grid, patch):
     total = tdecode.losses(tdl, lab)['loss_ce'] + taux.losses(tal, lab)['loss_ce']
     total.backward()
     return {'seed': seed, 'head': 'upernet', 'channels': channels, 'head_channels': head_channels,
-            'classes': classes, 'patch': patch, 'weights': w, 'blocks': [enc(b) for b in blocks],
+            'aux_index': aux_index, 'classes': classes, 'patch': patch, 'weights': w, 'blocks': [enc(b) for b in blocks],
             'labels': enc(lab.float()),
             'eval': {'pyramid': [enc(f) for f in feats], 'logits': enc(dl), 'aux_logits': enc(al),
                      'loss': float(ld), 'aux_loss': float(la)},
@@ -202,7 +205,8 @@ def main():
         ns = standins.load_heads(a.mmseg, a.internvl)
     torch.manual_seed(0)
     cases = [linear_case(ns, 11, 6, 5, 4, 7), linear_case(ns, 12, 4, 3, 5, 6),
-             upernet_case(ns, 21, 6, 8, 5, 6, 7), upernet_case(ns, 22, 4, 6, 3, 4, 5)]
+             upernet_case(ns, 21, 6, 8, 5, 6, 7), upernet_case(ns, 22, 4, 6, 3, 4, 5),
+             upernet_case(ns, 23, 4, 6, 3, 4, 5, aux_index=2)]
     json.dump({'reference': {'mmsegmentation': 'v0.30.0 decode_head.py, psp_head.py, uper_head.py, '
                                                'losses/cross_entropy_loss.py',
                              'internvl': 'segmentation/mmseg_custom/models/decode_heads/fcn_head.py,'

@@ -214,6 +214,7 @@ class ExamplesTest {
             "imagenet-zero-shot.yaml",
             "ade20k-linear-probe.yaml",
             "ade20k-head-tuning.yaml",
+            "ade20k-full-tuning.yaml",
             "ade20k-few-shot.yaml",
             "kinetics400-zero-shot.yaml",
             "kinetics600-zero-shot.yaml",
@@ -231,8 +232,10 @@ class ExamplesTest {
   /**
    * On InternViT-6B's shape (48 blocks of 3200 channels, 14 px patches), the ADE20K examples
    * resolve to the reference configs' settings: block 44 for linear probing, 11/23/35/47 for head
-   * tuning, the last block for few-shot, 504 px crops at stride 322, the 2016 x 504 scale, and 80k
-   * iterations (the few-shot configs' 5k to 80k).
+   * tuning and full tuning, the last block for few-shot, 504 px crops at stride 322, the 2016 x 504
+   * scale, and 80k iterations (the few-shot configs' 5k to 80k); full tuning and the few-shot rows
+   * fine-tune the backbone (layer-wise decay 0.95, drop path 0.4, weight decay 0.05), full tuning
+   * with its auxiliary head on level 2; every row records the reference protocol.
    */
   @Test
   void theAde20kExamplesResolveToTheReferenceSettingsOnInternVit6b() {
@@ -246,33 +249,65 @@ class ExamplesTest {
                   default -> null;
                 });
     Path dir = Path.of(System.getProperty("vleval.repoRoot"), "examples");
-    List<SegmentationProvider.Spec> specs = new ArrayList<>();
+    Map<String, List<SegmentationProvider.Spec>> specs = new HashMap<>();
     for (String file :
-        List.of("ade20k-linear-probe.yaml", "ade20k-head-tuning.yaml", "ade20k-few-shot.yaml")) {
+        List.of(
+            "ade20k-linear-probe.yaml",
+            "ade20k-head-tuning.yaml",
+            "ade20k-full-tuning.yaml",
+            "ade20k-few-shot.yaml")) {
       for (TaskEntry t : loader.load(dir.resolve(file)).tasks()) {
-        specs.add((SegmentationProvider.Spec) t.spec());
+        specs
+            .computeIfAbsent(file, f -> new ArrayList<>())
+            .add((SegmentationProvider.Spec) t.spec());
       }
     }
-    SegmentationProvider.Spec linear = specs.get(0);
-    SegmentationProvider.Spec upernet = specs.get(1);
-    assertThat(linear.protocol()).isEqualTo("reference");
+    SegmentationProvider.Spec linear = specs.get("ade20k-linear-probe.yaml").get(0);
+    SegmentationProvider.Spec upernet = specs.get("ade20k-head-tuning.yaml").get(0);
+    SegmentationProvider.Spec full = specs.get("ade20k-full-tuning.yaml").get(0);
+    List<SegmentationProvider.Spec> fewShot = specs.get("ade20k-few-shot.yaml");
     assertThat(linear.headBlocks(48)).containsExactly(44);
-    assertThat(upernet.protocol()).isEqualTo("reference");
+    assertThat(linear.trainsBackbone()).isFalse();
+    assertThat(linear.weightDecay()).isZero();
     assertThat(upernet.headBlocks(48)).containsExactly(11, 23, 35, 47);
     assertThat(upernet.headChannels()).isEqualTo(1536);
-    for (SegmentationProvider.Spec s : List.of(linear, upernet)) {
+    assertThat(upernet.trainsBackbone()).isFalse();
+    assertThat(upernet.auxiliaryLevel()).isEqualTo(1);
+    assertThat(full.headBlocks(48)).containsExactly(11, 23, 35, 47);
+    assertThat(full.headChannels()).isEqualTo(1536);
+    assertThat(full.trainsBackbone()).isTrue();
+    assertThat(full.auxiliaryLevel()).isEqualTo(2);
+    for (SegmentationProvider.Spec s : List.of(linear, upernet, full)) {
+      assertThat(s.protocol()).isEqualTo("reference");
       int crop = s.crop(14);
       assertThat(crop).isEqualTo(504);
       assertThat(s.stride(crop)).isEqualTo(322);
       assertThat(s.scale(crop)).containsExactly(2016, 504);
       assertThat(s.iterations()).isEqualTo(80_000);
+      assertThat(s.warmupIterations()).isEqualTo(1_500);
       assertThat(s.batchSize()).isEqualTo(16);
+      assertThat(s.learningRate()).isEqualTo(4e-5);
     }
-    List<SegmentationProvider.Spec> fewShot = specs.subList(2, specs.size());
     assertThat(fewShot)
         .extracting(SegmentationProvider.Spec::iterations)
         .containsExactly(5_000, 10_000, 20_000, 40_000, 80_000);
+    assertThat(fewShot)
+        .extracting(SegmentationProvider.Spec::warmupIterations)
+        .containsExactly(100, 200, 400, 800, 1_500);
     assertThat(fewShot).allSatisfy(s -> assertThat(s.headBlocks(48)).containsExactly(47));
+    for (SegmentationProvider.Spec s : concat(List.of(full), fewShot)) {
+      assertThat(s.protocol()).isEqualTo("reference");
+      assertThat(s.trainsBackbone()).isTrue();
+      assertThat(s.layerDecayRate()).isEqualTo(0.95);
+      assertThat(s.dropPathRate()).isEqualTo(0.4);
+      assertThat(s.weightDecay()).isEqualTo(0.05);
+    }
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   @Test

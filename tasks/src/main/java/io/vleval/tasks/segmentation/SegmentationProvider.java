@@ -1,5 +1,6 @@
 package io.vleval.tasks.segmentation;
 
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.model.Capability;
@@ -35,20 +36,25 @@ import java.util.Set;
  * InternVL's configs), scored as mmsegmentation does: per-class areas accumulated over the split,
  * then aAcc, mIoU, mAcc and per-class IoU/Acc.
  *
- * <p>The default ({@code recipe: reference}) trains a head on a frozen backbone's block features
- * for a fixed number of iterations with the reference's augmentation, optimiser and schedule, and
+ * <p>The default ({@code recipe: reference}) trains a head on a backbone's block features for a
+ * fixed number of iterations with the reference's augmentation, optimiser and schedule, and
  * predicts with the reference's sliding windows:
  *
  * <ul>
- *   <li>{@code head: linear} (linear probing; paper 47.2 mIoU): one block (the fourth from the end,
- *       44 of InternViT-6B's 48) into BatchNorm + 1x1 conv; weight decay 0.
- *   <li>{@code head: upernet} (head tuning; 54.9): four blocks (the last of each quarter: 11, 23,
- *       35, 47) through the up/down-sampling pyramid into UperNet (1536 channels) with an auxiliary
- *       FCN head on level 1 (loss weight 0.4); weight decay 0.05.
- *   <li>{@code fraction} (few-shot): the linear head on the last block, trained on a seeded share
- *       of the training set for the few-shot config's iterations. The reference's few-shot rows
- *       also fine-tune the backbone; here it stays frozen, recorded as protocol {@code
- *       frozen-backbone-few-shot}.
+ *   <li>{@code head: linear} (linear probing; paper 47.2 mIoU): one block of the frozen backbone
+ *       (the fourth from the end, 44 of InternViT-6B's 48) into BatchNorm + 1x1 conv; weight decay
+ *       0.
+ *   <li>{@code head: upernet} (head tuning; 54.9): four blocks of the frozen backbone (the last of
+ *       each quarter: 11, 23, 35, 47) through the up/down-sampling pyramid into UperNet (1536
+ *       channels) with an auxiliary FCN head on level 1 (loss weight 0.4); weight decay 0.05.
+ *   <li>{@code head: upernet, backbone: trainable} (full tuning; 58.9): the same head, its
+ *       auxiliary head on level 2, trained together with a float32 copy of the backbone ({@link
+ *       TrainableBackbone}) with layer-wise learning-rate decay 0.95 and drop path 0.4; the loaded
+ *       model is never changed, and the copy is closed when the task ends.
+ *   <li>{@code fraction} (few-shot): the linear head on the last block, trained with the backbone
+ *       (as {@code backbone: trainable}) on a seeded share of the training set for the few-shot
+ *       config's iterations; {@code backbone: frozen} keeps the backbone frozen instead, recorded
+ *       as protocol {@code frozen-backbone-few-shot}.
  * </ul>
  *
  * <p>Everything else follows the configs: 80k iterations of 16 images; the training pipeline of
@@ -75,6 +81,17 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
   public enum Head {
     LINEAR,
     UPERNET
+  }
+
+  /** What happens to the backbone in the reference recipe. */
+  public enum Backbone {
+    /** Frozen: the heads read the loaded model's block features (linear probing, head tuning). */
+    FROZEN,
+    /**
+     * Fine-tuned with the head on a float32 copy of the backbone, with layer-wise learning-rate
+     * decay and drop path (full tuning, and the reference's few-shot rows).
+     */
+    TRAINABLE
   }
 
   /** Inference modes of the patch-probe recipe. */
@@ -104,10 +121,14 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
               "reference (default): the reference protocol (augmented crops, AdamW, sliding windows);"
                   + " patch-probe: the fast variant (patch-centre labels, SGD on cached features)")
           Recipe recipe,
-      @Doc("linear (default; linear probing) or upernet (head tuning)") Head head,
+      @Doc(
+              "linear (default; linear probing, and the few-shot rows) or upernet (head tuning;"
+                  + " with backbone trainable, full tuning)")
+          Head head,
       @Doc(
               "the block the linear head reads, 0-based, negative counting from the end (default:"
-                  + " the fourth from the end, 44 of InternViT-6B's 48; with fraction, the last)")
+                  + " the fourth from the end, 44 of InternViT-6B's 48; with fraction or a trainable"
+                  + " backbone, the last)")
           Integer block,
       @Doc(
               "the four blocks UperNet reads (default: the last of each quarter, 11, 23, 35, 47"
@@ -129,12 +150,27 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
           Integer batchSize,
       @Doc("AdamW base learning rate (default 4e-5); patch-probe: SGD peak rate (default 0.1)")
           Double learningRate,
-      @Doc("AdamW weight decay (default 0 for linear, 0.05 for upernet and few-shot)")
+      @Doc(
+              "AdamW weight decay (default 0 for linear probing, 0.05 for upernet, a trainable"
+                  + " backbone and few-shot)")
           Double weightDecay,
       @Doc("linear warm-up iterations (default 1500; with fraction, the few-shot config's)")
           Integer warmupIterations,
       @Doc("few-shot share of the training set: 1/16, 1/8, 1/4, 1/2 or 1/1 (default: none)")
           String fraction,
+      @Doc(
+              "frozen (default without fraction: linear probing, head tuning) or trainable (the"
+                  + " backbone fine-tuned with the head: full tuning, and the default with fraction,"
+                  + " as the reference's few-shot rows)")
+          Backbone backbone,
+      @Doc(
+              "trainable backbone only: layer-wise learning-rate decay, each block below the head"
+                  + " at this times the rate of the one above (default 0.95)")
+          Double layerDecayRate,
+      @Doc(
+              "trainable backbone only: drop path (stochastic depth) probability at the last block,"
+                  + " rising linearly from 0 at the first (default 0.4)")
+          Double dropPathRate,
       @Doc("patch-probe only: whole (default) or slide") Mode mode,
       @Doc("patch-probe only: head training epochs (default 20)") Integer epochs,
       @Doc("bootstrap resamples over images (default 1000; 0 for none)") Integer resamples) {
@@ -160,7 +196,8 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
             weightDecay,
             "warmup_iterations",
             warmupIterations);
-        onlyFor("reference", "fraction", fraction);
+        onlyFor("reference", "fraction", fraction, "backbone", backbone);
+        onlyFor("reference", "layer_decay_rate", layerDecayRate, "drop_path_rate", dropPathRate);
         mode = mode == null ? Mode.WHOLE : mode;
         epochs = epochs == null ? 20 : epochs;
         batchSize = batchSize == null ? 1024 : batchSize;
@@ -201,6 +238,28 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
           }
           fraction = few.fraction();
         }
+        // the reference's few-shot rows fine-tune the backbone; its other rows keep it frozen
+        backbone =
+            backbone == null ? (few != null ? Backbone.TRAINABLE : Backbone.FROZEN) : backbone;
+        if (backbone == Backbone.FROZEN) {
+          onlyFor(
+              "backbone trainable",
+              "layer_decay_rate",
+              layerDecayRate,
+              "drop_path_rate",
+              dropPathRate);
+        } else {
+          layerDecayRate = layerDecayRate == null ? 0.95 : layerDecayRate;
+          dropPathRate = dropPathRate == null ? 0.4 : dropPathRate;
+          if (!(layerDecayRate > 0 && layerDecayRate <= 1)) {
+            throw new IllegalArgumentException(
+                "layer_decay_rate must be in (0, 1], got " + layerDecayRate);
+          }
+          if (!(dropPathRate >= 0 && dropPathRate < 1)) {
+            throw new IllegalArgumentException(
+                "drop_path_rate must be in [0, 1), got " + dropPathRate);
+          }
+        }
         if (cropSize != null) {
           positive("crop_size", cropSize);
         }
@@ -230,7 +289,11 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
         }
         learningRate = learningRate == null ? 4e-5 : learningRate;
         weightDecay =
-            weightDecay == null ? (head == Head.UPERNET || few != null ? 0.05 : 0.0) : weightDecay;
+            weightDecay == null
+                ? (head == Head.UPERNET || backbone == Backbone.TRAINABLE || few != null
+                    ? 0.05
+                    : 0.0)
+                : weightDecay;
         if (weightDecay < 0) {
           throw new IllegalArgumentException("weight_decay must be at least 0, got " + weightDecay);
         }
@@ -241,11 +304,14 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
       }
     }
 
-    private static void onlyFor(String recipe, Object... keysAndValues) {
+    private static void onlyFor(String setting, Object... keysAndValues) {
       for (int i = 0; i < keysAndValues.length; i += 2) {
         if (keysAndValues[i + 1] != null) {
           throw new IllegalArgumentException(
-              keysAndValues[i] + " applies to recipe " + recipe + " only");
+              keysAndValues[i]
+                  + " applies to "
+                  + (setting.contains(" ") ? setting : "recipe " + setting)
+                  + " only");
         }
       }
     }
@@ -262,19 +328,44 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
     }
 
     /**
-     * The protocol recorded with the scores: {@code reference}, {@code frozen-backbone-few-shot}
-     * (the reference's few-shot settings on a frozen backbone) or {@code patch-probe}.
+     * The protocol recorded with the scores: {@code reference} (linear probing and head tuning on a
+     * frozen backbone, full tuning and the few-shot rows on a trainable one), {@code
+     * frozen-backbone-few-shot} (the few-shot settings with the backbone kept frozen) or {@code
+     * patch-probe}.
      */
     public String protocol() {
       if (recipe == Recipe.PATCH_PROBE) {
         return "patch-probe";
       }
-      return fraction != null ? "frozen-backbone-few-shot" : "reference";
+      return fraction != null && backbone == Backbone.FROZEN
+          ? "frozen-backbone-few-shot"
+          : "reference";
     }
 
-    /** The linear head's block for a backbone of {@code depth} blocks, before range checks. */
+    /** Whether the backbone trains with the head. */
+    public boolean trainsBackbone() {
+      return backbone == Backbone.TRAINABLE;
+    }
+
+    /**
+     * The pyramid level the auxiliary FCN head of UperNet reads: 1 on a frozen backbone (the
+     * head-tuning config sets {@code in_index=1}), 2 on a trainable one (the full-tuning config
+     * keeps {@code upernet_r50.py}'s {@code in_index=2}).
+     */
+    public int auxiliaryLevel() {
+      return trainsBackbone() ? 2 : 1;
+    }
+
+    /**
+     * The linear head's block for a backbone of {@code depth} blocks, before range checks: the
+     * fourth from the end on a frozen backbone, the last on a trainable one or with a fraction (as
+     * the few-shot configs).
+     */
     public int linearBlock(int depth) {
-      int b = block != null ? block : (fraction != null ? depth - 1 : Math.max(0, depth - 4));
+      int b =
+          block != null
+              ? block
+              : (fraction != null || trainsBackbone() ? depth - 1 : Math.max(0, depth - 4));
       return b < 0 ? depth + b : b;
     }
 
@@ -334,9 +425,10 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
 
   @Override
   public String description() {
-    return "semantic segmentation as the reference trains and tests heads on frozen backbone blocks"
-        + " (linear probing, UperNet head tuning, few-shot; or the fast patch-probe recipe);"
-        + " mmsegmentation metrics: aAcc, mIoU, mAcc";
+    return "semantic segmentation as the reference trains and tests heads on backbone blocks"
+        + " (linear probing and UperNet head tuning on a frozen backbone, full tuning and few-shot"
+        + " with the backbone fine-tuned; or the fast patch-probe recipe); mmsegmentation metrics:"
+        + " aAcc, mIoU, mAcc";
   }
 
   @Override
@@ -349,10 +441,17 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
     return SegmentationPair.class;
   }
 
+  /**
+   * The patch-probe recipe reads dense features, the reference recipe block features of a frozen
+   * backbone, or a {@link TrainableBackbone} to fine-tune.
+   */
   @Override
   public Set<Class<? extends Capability>> requiredCapabilities(Spec spec) {
-    return spec.recipe() == Recipe.PATCH_PROBE
-        ? Set.of(DenseFeatureExtractor.class)
+    if (spec.recipe() == Recipe.PATCH_PROBE) {
+      return Set.of(DenseFeatureExtractor.class);
+    }
+    return spec.trainsBackbone()
+        ? Set.of(TrainableBackbone.class)
         : Set.of(BlockFeatureExtractor.class);
   }
 
@@ -409,8 +508,11 @@ public final class SegmentationProvider implements TaskProvider<SegmentationProv
     return new Task<>() {
       @Override
       public String version() {
-        // the patch-probe recipe gives the scores it always gave
-        return spec.recipe() == Recipe.PATCH_PROBE ? "1" : "2";
+        // the patch-probe recipe and the frozen backbone give the scores they always gave
+        if (spec.recipe() == Recipe.PATCH_PROBE) {
+          return "1";
+        }
+        return spec.trainsBackbone() ? "3" : "2";
       }
 
       @Override

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>Parameters come in groups with their own weight decay, as the reference's optimizer
  * constructors build them (norm weights and biases without decay). The moment buffers live in the
- * optimiser's own manager, closed with it; each step's temporaries in a sub-manager.
+ * optimiser's own manager, closed with it; each parameter's temporaries in a sub-manager closed as
+ * soon as it is updated, so that a step needs a few times the largest parameter beyond the state.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -82,25 +83,31 @@ public final class AdamW implements AutoCloseable {
     double bias1 = 1 - Math.pow(beta1, steps);
     double bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, steps));
     int k = 0;
-    try (NDManager scope = manager.newSubManager()) {
-      for (Group g : groups) {
-        double groupLr = lr * g.lrScale();
-        double stepSize = groupLr / bias1;
-        for (NDArray p : g.params()) {
-          NDArray grad = grads.get(k);
-          NDArray[] m = moments.get(k);
-          k++;
+    for (Group g : groups) {
+      double groupLr = lr * g.lrScale();
+      double stepSize = groupLr / bias1;
+      for (NDArray p : g.params()) {
+        NDArray grad = grads.get(k);
+        NDArray[] m = moments.get(k);
+        k++;
+        // one parameter's temporaries at a time: a fine-tuned backbone's are as large as it
+        try (NDManager scope = manager.newSubManager()) {
           scope.tempAttachAll(grad, m[0], m[1]);
           if (g.weightDecay() != 0) {
             p.muli(1 - groupLr * g.weightDecay());
           }
           m[0].muli(beta1).addi(grad.mul(1 - beta1));
-          m[1].muli(beta2).addi(grad.square().mul(1 - beta2));
-          NDArray denom = m[1].sqrt().div(bias2Sqrt).add(eps);
-          p.subi(m[0].div(denom).mul(stepSize));
+          m[1].muli(beta2).addi(grad.square().muli(1 - beta2));
+          NDArray denom = m[1].sqrt().divi(bias2Sqrt).addi(eps);
+          p.subi(m[0].div(denom).muli(stepSize));
         }
       }
     }
+  }
+
+  /** The parameter groups, in the order given. */
+  public List<Group> groups() {
+    return groups;
   }
 
   /** Steps taken so far. */

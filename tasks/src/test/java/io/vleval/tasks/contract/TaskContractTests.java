@@ -17,6 +17,7 @@ import io.vleval.tasks.mmbench.MmbenchProvider;
 import io.vleval.tasks.retrieval.RetrievalProvider;
 import io.vleval.tasks.retrieval.VideoRetrievalProvider;
 import io.vleval.tasks.segmentation.SegmentationProvider;
+import io.vleval.tasks.segmentation.TinyBackbone;
 import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.tasks.zeroshot.ZeroShotClassificationProvider;
 import io.vleval.tasks.zeroshot.ZeroShotVideoProvider;
@@ -327,6 +328,53 @@ class TaskContractTests {
     @Override
     protected Model model() {
       return Suite.pixels();
+    }
+  }
+
+  /**
+   * Full tuning at a tiny scale: a toy trainable backbone fine-tuned under UperNet with layer-wise
+   * decay and drop path.
+   */
+  @Nested
+  class SegmentationFullTuning extends TaskProviderContractTest<SegmentationProvider.Spec> {
+    @Override
+    protected TaskProvider<SegmentationProvider.Spec> provider() {
+      return new SegmentationProvider();
+    }
+
+    @Override
+    protected String exampleSpecYaml() {
+      return "head: upernet\nbackbone: trainable\nhead_channels: 4\ncrop_size: 56\n"
+          + "iterations: 3\nbatch_size: 2\nlearning_rate: 0.01\nwarmup_iterations: 1\n"
+          + "layer_decay_rate: 0.9\ndrop_path_rate: 0.2\nresamples: 20\n";
+    }
+
+    @Override
+    protected BadSpec badSpec() {
+      return new BadSpec("backbone: thawed\n", "backbone");
+    }
+
+    @Override
+    protected Dataset<? extends Sample> dataset() {
+      return Suite.part(Part.SEGMENTATION_VAL);
+    }
+
+    @Override
+    protected Optional<Dataset<?>> trainingDataset() {
+      return Optional.of(Suite.part(Part.SEGMENTATION_TRAIN));
+    }
+
+    @Override
+    protected Model model() {
+      return new TinyBackbone(2, 8, 14, 5).model();
+    }
+
+    @Test
+    void recordsTheReferenceProtocol() {
+      assertThat(provider().create(exampleSpec()).protocol()).isEqualTo("reference");
+      Run run = runOnce(5);
+      assertThat(run.records()).hasSize(20);
+      assertThat(run.outcome().headline()).isEqualTo("mIoU");
     }
   }
 

@@ -3,8 +3,11 @@ package io.vleval.tasks.segmentation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vleval.api.djl.TrainableBackbone;
 import io.vleval.api.model.BackboneShape;
+import io.vleval.api.model.BlockFeatureExtractor;
 import io.vleval.api.sample.SegmentationPair;
+import io.vleval.tasks.segmentation.SegmentationProvider.Backbone;
 import io.vleval.tasks.segmentation.SegmentationProvider.Head;
 import io.vleval.tasks.segmentation.SegmentationProvider.Mode;
 import io.vleval.tasks.segmentation.SegmentationProvider.Recipe;
@@ -29,9 +32,20 @@ class SegmentationSpecTest {
       List<Integer> blocks,
       Integer crop,
       String fraction) {
+    return spec(recipe, head, block, blocks, crop, fraction, null);
+  }
+
+  private static Spec spec(
+      Recipe recipe,
+      Head head,
+      Integer block,
+      List<Integer> blocks,
+      Integer crop,
+      String fraction,
+      Backbone backbone) {
     return new Spec(
         recipe, head, block, blocks, null, crop, null, null, null, null, null, null, null, fraction,
-        null, null, null);
+        backbone, null, null, null, null, null);
   }
 
   private static Spec defaults() {
@@ -68,6 +82,120 @@ class SegmentationSpecTest {
   }
 
   @Test
+  void fullTuningTrainsTheBackboneUnderUperNetWithItsAuxiliaryHeadOnLevelTwo() {
+    Spec s = spec(null, Head.UPERNET, null, null, null, null, Backbone.TRAINABLE);
+    assertThat(s.protocol()).isEqualTo("reference");
+    assertThat(s.trainsBackbone()).isTrue();
+    assertThat(s.headBlocks(48)).containsExactly(11, 23, 35, 47);
+    assertThat(s.auxiliaryLevel()).isEqualTo(2);
+    assertThat(s.learningRate()).isEqualTo(4e-5);
+    assertThat(s.weightDecay()).isEqualTo(0.05);
+    assertThat(s.layerDecayRate()).isEqualTo(0.95);
+    assertThat(s.dropPathRate()).isEqualTo(0.4);
+    assertThat(s.iterations()).isEqualTo(80_000);
+    assertThat(s.warmupIterations()).isEqualTo(1500);
+    assertThat(s.crop(14)).isEqualTo(504);
+    SegmentationProvider p = new SegmentationProvider();
+    assertThat(p.requiredCapabilities(s)).containsExactly(TrainableBackbone.class);
+    assertThat(p.create(s).version()).isEqualTo("3");
+    // head tuning reads level 1 and the loaded model's blocks
+    Spec frozen = spec(null, Head.UPERNET, null, null, null, null);
+    assertThat(frozen.auxiliaryLevel()).isEqualTo(1);
+    assertThat(p.requiredCapabilities(frozen)).containsExactly(BlockFeatureExtractor.class);
+    assertThat(p.create(frozen).version()).isEqualTo("2");
+    assertThat(p.checkBackbone(s, new BackboneShape(2, 64, 14, 56))).isEmpty();
+    assertThat(p.checkBackbone(s, INTERNVIT_6B)).isEmpty();
+    // a trainable backbone under the linear head reads the last block, as the few-shot configs
+    assertThat(spec(null, null, null, null, null, null, Backbone.TRAINABLE).headBlocks(48))
+        .containsExactly(47);
+  }
+
+  @Test
+  void layerDecayAndDropPathBelongToATrainableBackbone() {
+    assertThatThrownBy(
+            () ->
+                new Spec(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, 0.9, null, null, null, null))
+        .hasMessage("layer_decay_rate applies to backbone trainable only");
+    assertThatThrownBy(
+            () ->
+                new Spec(
+                    null,
+                    Head.UPERNET,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Backbone.FROZEN,
+                    null,
+                    0.2,
+                    null,
+                    null,
+                    null))
+        .hasMessage("drop_path_rate applies to backbone trainable only");
+    assertThatThrownBy(
+            () -> spec(Recipe.PATCH_PROBE, null, null, null, null, null, Backbone.TRAINABLE))
+        .hasMessage("backbone applies to recipe reference only");
+    assertThatThrownBy(
+            () ->
+                new Spec(
+                    null,
+                    Head.UPERNET,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Backbone.TRAINABLE,
+                    0.0,
+                    null,
+                    null,
+                    null,
+                    null))
+        .hasMessage("layer_decay_rate must be in (0, 1], got 0.0");
+    assertThatThrownBy(
+            () ->
+                new Spec(
+                    null,
+                    Head.UPERNET,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Backbone.TRAINABLE,
+                    null,
+                    1.0,
+                    null,
+                    null,
+                    null))
+        .hasMessage("drop_path_rate must be in [0, 1), got 1.0");
+  }
+
+  @Test
   void smallerBackbonesReadTheFourthBlockFromTheEndOrTheFirst() {
     assertThat(defaults().headBlocks(12)).containsExactly(8);
     assertThat(defaults().headBlocks(2)).containsExactly(0);
@@ -84,7 +212,16 @@ class SegmentationSpecTest {
       assertThat(s.warmupIterations()).isEqualTo(e[2]);
       assertThat(s.weightDecay()).isEqualTo(0.05);
       assertThat(s.headBlocks(48)).containsExactly(47);
-      assertThat(s.protocol()).isEqualTo("frozen-backbone-few-shot");
+      // the reference's few-shot rows fine-tune the backbone
+      assertThat(s.backbone()).isEqualTo(Backbone.TRAINABLE);
+      assertThat(s.layerDecayRate()).isEqualTo(0.95);
+      assertThat(s.dropPathRate()).isEqualTo(0.4);
+      assertThat(s.protocol()).isEqualTo("reference");
+      Spec frozen = spec(null, null, null, null, null, "1/" + e[0], Backbone.FROZEN);
+      assertThat(frozen.protocol()).isEqualTo("frozen-backbone-few-shot");
+      assertThat(frozen.iterations()).isEqualTo(e[1]);
+      assertThat(frozen.headBlocks(48)).containsExactly(47);
+      assertThat(frozen.layerDecayRate()).isNull();
     }
     assertThat(spec(null, null, null, null, null, "1/1").iterations()).isEqualTo(80_000);
     assertThatThrownBy(() -> spec(null, null, null, null, null, "1/3"))
@@ -107,6 +244,9 @@ class SegmentationSpecTest {
     assertThatThrownBy(
             () ->
                 new Spec(
+                    null,
+                    null,
+                    null,
                     null,
                     null,
                     null,

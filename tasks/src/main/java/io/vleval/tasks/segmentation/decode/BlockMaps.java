@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Where a head's input maps come from. A frozen backbone gives plain arrays ({@link
- * #frozen(BlockFeatureExtractor)}); a trainable one (a {@code TrainableBackbone}'s copy) would give
- * arrays inside the autograd graph, its parameters joining the head's in the optimiser as groups
- * with layer-decay learning-rate scales.
+ * #frozen(BlockFeatureExtractor)}); a trainable one ({@link TrainableBlockMaps}, over a {@code
+ * TrainableBackbone}'s copy) gives arrays inside the autograd graph, its parameters joining the
+ * head's in the optimiser as groups with layer-decay learning-rate scales.
  */
 @FunctionalInterface
 public interface BlockMaps {
@@ -25,6 +25,14 @@ public interface BlockMaps {
    * crops of {@code side} pixels, in {@code scope}.
    */
   List<NDArray> of(List<RgbImage> crops, int side, List<Integer> blocks, NDManager scope);
+
+  /**
+   * Whether the maps are computed from trainable parameters, so that a training step must compute
+   * them while it records the graph; a frozen backbone's are computed before, outside it.
+   */
+  default boolean differentiable() {
+    return false;
+  }
 
   /** The patch grids of a frozen backbone's blocks (no gradient), each block extracted once. */
   static BlockMaps frozen(BlockFeatureExtractor extractor) {

@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  *       3x3 bottleneck; 1x1 lateral ConvModules on levels 0-2; a top-down path adding each level to
  *       the next finer one (bilinear, align_corners False); 3x3 FPN ConvModules; all levels resized
  *       to level 0, concatenated, a 3x3 ConvModule, dropout, 1x1 {@code conv_seg}.
- *   <li>Auxiliary FCNHead on level 1 ({@code num_convs=1}, 3x3, no concatenation, dropout 0.1),
- *       loss weight 0.4.
+ *   <li>Auxiliary FCNHead on level 1 (head tuning's {@code in_index=1}) or 2 (full tuning keeps
+ *       {@code upernet_r50.py}'s {@code in_index=2}): {@code num_convs=1}, 3x3, no concatenation,
+ *       dropout 0.1, loss weight 0.4.
  * </ul>
  *
  * <p>A ConvModule is conv (no bias) -> BatchNorm2d -> ReLU, the conv started as mmcv does (Kaiming
@@ -40,8 +41,11 @@ public final class UperNetDecodeHead implements DecodeHead {
   private final List<Integer> blocks;
   private final double dropoutRatio;
   private final double auxiliaryWeight;
+  private final int auxiliaryLevel;
 
   /**
+   * Head tuning's head: the auxiliary head on level 1.
+   *
    * @param channels the blocks' channels
    * @param headChannels the channels of the UperNet and auxiliary heads (1536 in the reference)
    * @param classes the number of classes
@@ -54,7 +58,22 @@ public final class UperNetDecodeHead implements DecodeHead {
       int classes,
       List<Integer> blocks,
       long seed) {
-    this(manager, channels, headChannels, classes, blocks, 0.1, 0.4, seed);
+    this(manager, channels, headChannels, classes, blocks, 1, seed);
+  }
+
+  /**
+   * As above, with the auxiliary head on the given pyramid level (1 for head tuning, 2 for full
+   * tuning).
+   */
+  public UperNetDecodeHead(
+      NDManager manager,
+      int channels,
+      int headChannels,
+      int classes,
+      List<Integer> blocks,
+      int auxiliaryLevel,
+      long seed) {
+    this(manager, channels, headChannels, classes, blocks, 0.1, 0.4, auxiliaryLevel, seed);
   }
 
   /** As above, with the dropout ratio and auxiliary loss weight given. */
@@ -66,13 +85,19 @@ public final class UperNetDecodeHead implements DecodeHead {
       List<Integer> blocks,
       double dropoutRatio,
       double auxiliaryWeight,
+      int auxiliaryLevel,
       long seed) {
     if (blocks.size() != 4) {
       throw new IllegalArgumentException("UperNet reads 4 blocks, got " + blocks);
     }
+    if (auxiliaryLevel < 0 || auxiliaryLevel > 3) {
+      throw new IllegalArgumentException(
+          "the auxiliary head reads one of the pyramid levels 0 to 3, got " + auxiliaryLevel);
+    }
     this.blocks = List.copyOf(blocks);
     this.dropoutRatio = dropoutRatio;
     this.auxiliaryWeight = auxiliaryWeight;
+    this.auxiliaryLevel = auxiliaryLevel;
     this.params = new Params(manager, seed);
     int c = channels;
     int h = headChannels;
@@ -156,7 +181,7 @@ public final class UperNetDecodeHead implements DecodeHead {
     if (!training) {
       return new Outputs(logits, List.of());
     }
-    NDArray aux = convModule(levels.get(1), "auxiliary_head.convs.0", 1, training);
+    NDArray aux = convModule(levels.get(auxiliaryLevel), "auxiliary_head.convs.0", 1, training);
     return new Outputs(
         logits,
         List.of(
@@ -165,7 +190,7 @@ public final class UperNetDecodeHead implements DecodeHead {
 
   /** The auxiliary head's logits (its own BatchNorm in the given mode), for parity tests. */
   public NDArray auxiliaryLogits(List<NDArray> levels, boolean training, SplittableRandom dropout) {
-    NDArray aux = convModule(levels.get(1), "auxiliary_head.convs.0", 1, training);
+    NDArray aux = convModule(levels.get(auxiliaryLevel), "auxiliary_head.convs.0", 1, training);
     return classify(aux, "auxiliary_head", training, dropout);
   }
 

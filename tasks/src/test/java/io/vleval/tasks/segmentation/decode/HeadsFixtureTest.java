@@ -67,6 +67,7 @@ class HeadsFixtureTest {
                 List.of(0, 1, 2, 3),
                 dropout,
                 0.4,
+                c.get("aux_index").intValue(),
                 1);
     Map<String, float[]> weights = new HashMap<>();
     c.get("weights")

@@ -68,13 +68,7 @@ public final class CocoCaptionsProvider implements DatasetProvider<CocoCaptionsP
     try {
       root = new ObjectMapper().readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw new DatasetFormatException(
-          file.toString(),
-          e.getLocation() == null
-              ? ""
-              : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-          "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
-          e);
+      throw FailureText.invalidJson(file, e);
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }

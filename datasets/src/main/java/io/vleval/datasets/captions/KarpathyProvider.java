@@ -154,13 +154,7 @@ public final class KarpathyProvider implements DatasetProvider<KarpathyProvider.
             file.toString(), "", "no 'images' key (is this a Karpathy split file?)");
       }
     } catch (JsonProcessingException e) {
-      throw new DatasetFormatException(
-          file.toString(),
-          e.getLocation() == null
-              ? ""
-              : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-          "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
-          e);
+      throw FailureText.invalidJson(file, e);
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }

@@ -1,5 +1,8 @@
 package io.vleval.datasets.failure;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vleval.api.error.DatasetFormatException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -8,6 +11,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -129,5 +133,18 @@ public final class FailureText {
       return Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
     return s;
+  }
+
+  /**
+   * @return the error for a file that is not valid JSON: its line and column, and the parser's
+   *     reason in plain words
+   */
+  public static DatasetFormatException invalidJson(Path file, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    return new DatasetFormatException(
+        file.toString(),
+        at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr(),
+        "invalid JSON: " + plain(e.getOriginalMessage()),
+        e);
   }
 }

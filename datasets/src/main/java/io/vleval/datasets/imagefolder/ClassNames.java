@@ -36,11 +36,7 @@ final class ClassNames {
       try {
         json = new ObjectMapper().readTree(trimmed);
       } catch (JsonProcessingException e) {
-        throw new DatasetFormatException(
-            file.toString(),
-            e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr(),
-            "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
-            e);
+        throw FailureText.invalidJson(file, e);
       }
       if (json.isArray()) {
         for (int i = 0; i < json.size(); i++) {

@@ -32,11 +32,7 @@ final class RealLabels {
     try {
       json = new ObjectMapper().readTree(Files.readString(file));
     } catch (JsonProcessingException e) {
-      throw new DatasetFormatException(
-          file.toString(),
-          e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr(),
-          "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
-          e);
+      throw FailureText.invalidJson(file, e);
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }

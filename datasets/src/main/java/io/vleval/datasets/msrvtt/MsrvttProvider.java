@@ -237,13 +237,7 @@ public final class MsrvttProvider implements DatasetProvider<MsrvttProvider.Spec
             file.toString(), "", "is an empty list; expected one {video, caption} object a clip");
       }
     } catch (JsonProcessingException e) {
-      throw new DatasetFormatException(
-          file.toString(),
-          e.getLocation() == null
-              ? ""
-              : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-          "invalid JSON: " + FailureText.plain(e.getOriginalMessage()),
-          e);
+      throw FailureText.invalidJson(file, e);
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.vleval.tasks.training.Shuffle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class LinearHead implements AutoCloseable {
     SplittableRandom shuffle = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
     long step = 0;
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
-      int[] order = permutation(n, shuffle);
+      int[] order = Shuffle.permutation(n, shuffle);
       double epochLoss = 0;
       for (int b = 0; b < stepsPerEpoch; b++) {
         int from = b * s.batchSize();
@@ -215,20 +216,6 @@ public final class LinearHead implements AutoCloseable {
       out[i] = a[i];
     }
     return out;
-  }
-
-  private static int[] permutation(int n, SplittableRandom r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.vleval.api.sample.SegmentationPair;
 import io.vleval.tasks.segmentation.pipeline.TrainTransform;
 import io.vleval.tasks.training.AdamW;
 import io.vleval.tasks.training.PolyLrSchedule;
+import io.vleval.tasks.training.Shuffle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -107,7 +108,7 @@ public final class HeadTrainer {
         int[] labels = new int[s.batchSize() * side * side];
         for (int b = 0; b < s.batchSize(); b++) {
           if (next == order.length) {
-            order = permutation(pairs.size(), sampler);
+            order = Shuffle.permutation(pairs.size(), sampler);
             next = 0;
           }
           SegmentationPair pair = pairs.get(order[next++]);
@@ -168,19 +169,5 @@ public final class HeadTrainer {
       int l = v[i] & 0xFF;
       out[offset + i] = l < classes ? l : SegmentationLoss.IGNORE;
     }
-  }
-
-  private static int[] permutation(int n, SplittableRandom r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 }

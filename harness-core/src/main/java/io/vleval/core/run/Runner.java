@@ -360,7 +360,8 @@ public final class Runner {
             new SampleLog(samplesDir.resolve(row + ".jsonl"), task.recordType(), lines);
         SampleLog<SampleError> errors =
             new SampleLog<>(samplesDir.resolve(row + ".errors.jsonl"), SampleError.class, lines)) {
-      Map<String, SampleRecord> done = log.readExisting();
+      // only ids and the records' places in the log stay in memory; finish() reads them back
+      Map<String, SampleLog.Span> done = log.readIndex();
       Map<String, SampleError> failed = errors.readExisting();
       long total = evaluation.info().size();
       listener.taskStarted(modelEntry.name(), row, total, done.size() + failed.size());
@@ -418,13 +419,14 @@ public final class Runner {
           }
         }
       }
-      List<SampleRecord> inOrder = new ArrayList<>(order.size());
+      List<SampleLog.Span> spans = new ArrayList<>(done.size());
       for (String id : order) {
-        SampleRecord r = done.get(id);
+        SampleLog.Span r = done.get(id);
         if (r != null) {
-          inOrder.add(r);
+          spans.add(r);
         }
       }
+      List<SampleRecord> inOrder = log.view(spans);
       long failedCount = failed.values().stream().filter(SampleError::failed).count();
       long skippedCount = failed.size() - failedCount;
       // a task with no scorable sample has no score: it is not asked to compute one from nothing
@@ -459,7 +461,7 @@ public final class Runner {
       List<Sample> batch,
       SampleLog log,
       SampleLog<SampleError> errors,
-      Map<String, SampleRecord> done,
+      Map<String, SampleLog.Span> done,
       Map<String, SampleError> failed,
       OnError onError) {
     List<SampleRecord> out;
@@ -473,8 +475,7 @@ public final class Runner {
       for (Sample s : batch) {
         try {
           List<SampleRecord> one = session.process(List.of(s));
-          log.append(one);
-          done.put(s.id(), one.get(0));
+          done.put(s.id(), (SampleLog.Span) log.append(one).get(0));
         } catch (VlevalException single) {
           // the sample's data could not be read, or the task or model failed on it
           SampleError err =
@@ -504,9 +505,9 @@ public final class Runner {
                 + "'");
       }
     }
-    log.append(out);
-    for (SampleRecord r : out) {
-      done.put(r.sampleId(), r);
+    List<SampleLog.Span> spans = log.append(out);
+    for (int i = 0; i < out.size(); i++) {
+      done.put(out.get(i).sampleId(), spans.get(i));
     }
   }
 

@@ -25,9 +25,10 @@ import java.util.stream.IntStream;
  * ties are broken by lowest index. Recalls are returned as the float32 means the reference
  * produces. A K larger than the gallery is rejected, as {@code torch.topk} rejects it.
  *
- * <p>Ranks are counted, not sorted: one multithreaded pass over the score matrix counts, for every
+ * <p>Ranks are counted, not sorted: multithreaded passes over blocks of text rows count, for every
  * text, the images scoring above its positive, and for every image, the texts scoring above its
- * best positive text. Reproduces {@code fixtures/metrics/retrieval.json}.
+ * best positive text; the score matrix itself ({@link ScoreRows}) need never be whole in memory.
+ * Reproduces {@code fixtures/metrics/retrieval.json}.
  */
 public final class ZeroShotRetrieval {
 
@@ -133,9 +134,19 @@ public final class ZeroShotRetrieval {
     return out;
   }
 
-  /** Counts the ranks of every query's positives in one parallel pass over {@code scores}. */
+  /** Counts the ranks of every query's positives in {@code scores}, a block of texts at a time. */
   public static RetrievalRanks ranks(float[][] scores, int[] textImageIndex) {
-    int texts = scores.length;
+    return ranks(ScoreRows.of(scores), textImageIndex, ROWS_PER_TASK);
+  }
+
+  /**
+   * Counts the ranks of every query's positives in two parallel passes over the rows of {@code
+   * scores}, {@code blockRows} texts at a time; only a block per thread is in memory, and the ranks
+   * equal those of the whole matrix. The first pass ranks each text's image and finds each image's
+   * best positive text; the second counts, for every image, the texts scoring above that positive.
+   */
+  public static RetrievalRanks ranks(ScoreRows scores, int[] textImageIndex, int blockRows) {
+    int texts = scores.texts();
     if (texts != textImageIndex.length) {
       throw new IllegalArgumentException(
           "scores has "
@@ -147,45 +158,68 @@ public final class ZeroShotRetrieval {
     if (texts == 0) {
       throw new IllegalArgumentException("no texts: scores is empty");
     }
-    int images = scores[0].length;
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be positive, got " + blockRows);
+    }
+    int images = scores.images();
     for (int t = 0; t < texts; t++) {
-      if (scores[t].length != images) {
-        throw new IllegalArgumentException(
-            "scores row " + t + " has " + scores[t].length + " columns, row 0 has " + images);
-      }
       int i = textImageIndex[t];
       if (i < 0 || i >= images) {
         throw new IllegalArgumentException(
             "textImageIndex[" + t + "] = " + i + " is outside [0, " + images + ")");
       }
     }
+    int tasks = (texts + blockRows - 1) / blockRows;
+    // pass 1: each text's rank of its image, and its positive score
+    int[] textRanks = new int[texts];
+    float[] positive = new float[texts];
+    IntStream.range(0, tasks)
+        .parallel()
+        .forEach(
+            task -> {
+              int from = task * blockRows;
+              int to = Math.min(texts, from + blockRows);
+              float[][] block = new float[to - from][images];
+              scores.fill(from, to, block);
+              for (int u = from; u < to; u++) {
+                float[] row = block[u - from];
+                int p = textImageIndex[u];
+                float v = row[p];
+                int rank = 0;
+                for (int j = 0; j < p; j++) {
+                  rank += row[j] >= v ? 1 : 0;
+                }
+                for (int j = p + 1; j < images; j++) {
+                  rank += row[j] > v ? 1 : 0;
+                }
+                textRanks[u] = rank;
+                positive[u] = v;
+              }
+            });
     // best positive text of each image: highest score, lowest text index among equals
     int[] bestText = new int[images];
     float[] threshold = new float[images];
     Arrays.fill(bestText, -1);
     for (int t = 0; t < texts; t++) {
       int i = textImageIndex[t];
-      float v = scores[t][i];
+      float v = positive[t];
       if (bestText[i] < 0 || v > threshold[i]) {
         bestText[i] = t;
         threshold[i] = v;
       }
     }
-    int[] textRanks = new int[texts];
-    int tasks = (texts + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    // pass 2: for every image, the texts scoring above its best positive
     int[] imageRanks =
         IntStream.range(0, tasks)
             .parallel()
             .mapToObj(
-                task ->
-                    countBlock(
-                        scores,
-                        textImageIndex,
-                        bestText,
-                        threshold,
-                        textRanks,
-                        task * ROWS_PER_TASK,
-                        Math.min(texts, (task + 1) * ROWS_PER_TASK)))
+                task -> {
+                  int from = task * blockRows;
+                  int to = Math.min(texts, from + blockRows);
+                  float[][] block = new float[to - from][images];
+                  scores.fill(from, to, block);
+                  return countAbove(block, bestText, threshold, from);
+                })
             .reduce(new int[images], ZeroShotRetrieval::addInto);
     for (int i = 0; i < images; i++) {
       if (bestText[i] < 0) {
@@ -195,28 +229,12 @@ public final class ZeroShotRetrieval {
     return new RetrievalRanks(textRanks, imageRanks, textImageIndex.clone());
   }
 
-  private static int[] countBlock(
-      float[][] scores,
-      int[] textImageIndex,
-      int[] bestText,
-      float[] threshold,
-      int[] textRanks,
-      int from,
-      int to) {
+  private static int[] countAbove(float[][] block, int[] bestText, float[] threshold, int from) {
     int images = threshold.length;
     int[] above = new int[images];
-    for (int u = from; u < to; u++) {
-      float[] row = scores[u];
-      int positive = textImageIndex[u];
-      float v = row[positive];
-      int rank = 0;
-      for (int j = 0; j < positive; j++) {
-        rank += row[j] >= v ? 1 : 0;
-      }
-      for (int j = positive + 1; j < images; j++) {
-        rank += row[j] > v ? 1 : 0;
-      }
-      textRanks[u] = rank;
+    for (int r = 0; r < block.length; r++) {
+      float[] row = block[r];
+      int u = from + r;
       for (int j = 0; j < images; j++) {
         above[j] += row[j] > threshold[j] ? 1 : 0;
       }

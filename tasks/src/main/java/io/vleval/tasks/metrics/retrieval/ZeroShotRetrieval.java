@@ -261,22 +261,46 @@ public final class ZeroShotRetrieval {
    * x images dot products (accumulated in double, rounded to float32).
    */
   public static float[][] cosineScores(float[][] imageEmbeddings, float[][] textEmbeddings) {
+    ScoreRows rows = cosineRows(imageEmbeddings, textEmbeddings);
+    float[][] out = new float[rows.texts()][rows.images()];
+    IntStream.range(0, rows.texts())
+        .parallel()
+        .forEach(t -> rows.fill(t, t + 1, new float[][] {out[t]}));
+    return out;
+  }
+
+  /**
+   * The rows of {@link #cosineScores}, computed a block at a time: only the normalised embeddings
+   * are held.
+   */
+  public static ScoreRows cosineRows(float[][] imageEmbeddings, float[][] textEmbeddings) {
     float[][] images = normalise(imageEmbeddings);
     float[][] texts = normalise(textEmbeddings);
-    float[][] out = new float[texts.length][images.length];
-    IntStream.range(0, texts.length)
-        .parallel()
-        .forEach(
-            t -> {
-              for (int i = 0; i < images.length; i++) {
-                double dot = 0;
-                for (int d = 0; d < texts[t].length; d++) {
-                  dot += texts[t][d] * images[i][d];
-                }
-                out[t][i] = (float) dot;
-              }
-            });
-    return out;
+    return new ScoreRows() {
+      @Override
+      public int texts() {
+        return texts.length;
+      }
+
+      @Override
+      public int images() {
+        return images.length;
+      }
+
+      @Override
+      public void fill(int from, int to, float[][] out) {
+        for (int t = from; t < to; t++) {
+          float[] row = out[t - from];
+          for (int i = 0; i < images.length; i++) {
+            double dot = 0;
+            for (int d = 0; d < texts[t].length; d++) {
+              dot += texts[t][d] * images[i][d];
+            }
+            row[i] = (float) dot;
+          }
+        }
+      }
+    };
   }
 
   private static float[][] normalise(float[][] vectors) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.task.SampleRecord;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,33 +82,39 @@ final class SampleLog<R extends SampleRecord> implements AutoCloseable {
     long position = 0;
     int lineNumber = 0;
     ByteArrayOutputStream line = new ByteArrayOutputStream();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      int b;
-      while ((b = in.read()) >= 0) {
-        position++;
-        if (b != '\n') {
-          line.write(b);
-          continue;
-        }
-        lineNumber++;
-        byte[] bytes = line.toByteArray();
-        line.reset();
-        long start = position - bytes.length - 1;
-        if (!isBlank(bytes)) {
-          try {
-            R record = json.readValue(bytes, type);
-            each.accept(record, new Span(start, bytes.length));
-          } catch (JsonProcessingException e) {
-            throw new VlevalException(
-                file
-                    + ":"
-                    + lineNumber
-                    + ": damaged per-sample record ("
-                    + e.getOriginalMessage()
-                    + "); delete the file to recompute this task");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] chunk = new byte[1 << 16];
+      int read;
+      while ((read = in.read(chunk)) > 0) {
+        int start = 0;
+        for (int k = 0; k < read; k++) {
+          if (chunk[k] != '\n') {
+            continue;
           }
+          line.write(chunk, start, k - start);
+          start = k + 1;
+          long lineEnd = position + k + 1;
+          lineNumber++;
+          byte[] bytes = line.toByteArray();
+          line.reset();
+          if (!isBlank(bytes)) {
+            try {
+              R record = json.readValue(bytes, type);
+              each.accept(record, new Span(lineEnd - bytes.length - 1, bytes.length));
+            } catch (JsonProcessingException e) {
+              throw new VlevalException(
+                  file
+                      + ":"
+                      + lineNumber
+                      + ": damaged per-sample record ("
+                      + e.getOriginalMessage()
+                      + "); delete the file to recompute this task");
+            }
+          }
+          keepBytes = lineEnd;
         }
-        keepBytes = position;
+        line.write(chunk, start, read - start);
+        position += read;
       }
       if (keepBytes < position) {
         try (var ch = Files.newByteChannel(file, StandardOpenOption.WRITE)) {

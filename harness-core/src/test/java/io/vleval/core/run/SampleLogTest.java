@@ -87,6 +87,30 @@ class SampleLogTest {
   }
 
   @Test
+  void recordsLongerThanTheReadBufferAreIndexedWhereTheyLie() {
+    Path file = dir.resolve("t.jsonl");
+    List<Rec> written = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      float[] v = new float[3000 + 1000 * i];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = (float) Math.sin(d * 0.37 + i);
+      }
+      written.add(new Rec("big" + i, v, "x"));
+    }
+    try (SampleLog<Rec> first = log(file)) {
+      first.append(written);
+    }
+    try (SampleLog<Rec> resumed = log(file)) {
+      Map<String, SampleLog.Span> index = resumed.readIndex();
+      List<Rec> view = resumed.view(List.copyOf(index.values()));
+      assertThat(view).hasSize(5);
+      for (int i = 0; i < 5; i++) {
+        assertSame(view.get(i), written.get(i));
+      }
+    }
+  }
+
+  @Test
   void aDamagedLineBeforeTheEndNamesTheFileAndLine() throws IOException {
     Path file = dir.resolve("t.jsonl");
     try (SampleLog<Rec> first = log(file)) {

@@ -3,6 +3,7 @@ package io.vleval.tasks.retrieval;
 import io.vleval.tasks.embedding.Vectors;
 import io.vleval.tasks.metrics.retrieval.ScoreRows;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -24,18 +25,21 @@ final class ScoreMatrix<R> implements ScoreRows {
   private final float[][] items;
   private final int[] firstText;
   private final int[] textIndex;
+  private final float[] positive;
 
   private ScoreMatrix(
       List<R> records,
       Function<R, List<float[]>> texts,
       float[][] items,
       int[] firstText,
-      int[] textIndex) {
+      int[] textIndex,
+      float[] positive) {
     this.records = records;
     this.texts = texts;
     this.items = items;
     this.firstText = firstText;
     this.textIndex = textIndex;
+    this.positive = positive;
   }
 
   /**
@@ -49,10 +53,16 @@ final class ScoreMatrix<R> implements ScoreRows {
     int n = records.size();
     float[][] items = new float[n][];
     int[] firstText = new int[n + 1];
+    // each caption's score with its own item, while the record is at hand
+    FloatList positive = new FloatList();
     int i = 0;
     for (R r : records) {
       items[i] = item.apply(r);
-      firstText[i + 1] = firstText[i] + texts.apply(r).size();
+      List<float[]> own = texts.apply(r);
+      for (float[] t : own) {
+        positive.add(Vectors.dot(t, items[i]));
+      }
+      firstText[i + 1] = firstText[i] + own.size();
       i++;
     }
     int[] textIndex = new int[firstText[n]];
@@ -61,7 +71,7 @@ final class ScoreMatrix<R> implements ScoreRows {
         textIndex[t] = k;
       }
     }
-    return new ScoreMatrix<>(records, texts, items, firstText, textIndex);
+    return new ScoreMatrix<>(records, texts, items, firstText, textIndex, positive.toArray());
   }
 
   @Override
@@ -95,6 +105,32 @@ final class ScoreMatrix<R> implements ScoreRows {
           row[j] = Vectors.dot(text, items[j]);
         }
       }
+    }
+  }
+
+  @Override
+  public float at(int text, int image) {
+    if (image == textIndex[text]) {
+      return positive[text];
+    }
+    int i = textIndex[text];
+    return Vectors.dot(texts.apply(records.get(i)).get(text - firstText[i]), items[image]);
+  }
+
+  /** A growable float array. */
+  private static final class FloatList {
+    private float[] values = new float[1024];
+    private int size;
+
+    void add(float v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    float[] toArray() {
+      return Arrays.copyOf(values, size);
     }
   }
 

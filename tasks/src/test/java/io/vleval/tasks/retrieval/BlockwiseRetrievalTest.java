@@ -81,6 +81,11 @@ class BlockwiseRetrievalTest {
     assertThat(m.texts()).isEqualTo(whole.length);
     assertThat(m.images()).isEqualTo(40);
     assertThat(m.textIndex()).containsExactly(owner.stream().mapToInt(i -> i).toArray());
+    for (int t = 0; t < whole.length; t++) {
+      for (int i = 0; i < 40; i++) {
+        assertThat(m.at(t, i)).isEqualTo(whole[t][i]);
+      }
+    }
     for (int block : new int[] {1, 4, 9}) {
       for (int from = 0; from < whole.length; from += block) {
         int to = Math.min(whole.length, from + block);

@@ -115,13 +115,23 @@ public final class DualSoftmax {
             scores,
             row -> {
               for (int v = 0; v < videos; v++) {
-                row[v] = row[v] * (float) (Math.exp(row[v] - max[v]) / sum[v]);
+                row[v] = columnSoftmaxTimesScore(row[v], max[v], sum[v]);
               }
-            });
+            }) {
+          @Override
+          public float at(int text, int video) {
+            return columnSoftmaxTimesScore(scores.at(text, video), max[video], sum[video]);
+          }
+        };
     ScoreRows videoToText = new Rescored(scores, DualSoftmax::rowSoftmaxTimesScores);
     RetrievalRanks t2v = ZeroShotRetrieval.ranks(textToVideo, textVideoIndex, blockRows);
     RetrievalRanks v2t = ZeroShotRetrieval.ranks(videoToText, textVideoIndex, blockRows);
     return new RetrievalRanks(t2v.textRanks(), v2t.imageRanks(), t2v.textImageIndex());
+  }
+
+  /** One score weighted by its column's softmax, from the column's maximum and sum. */
+  private static float columnSoftmaxTimesScore(float score, double max, double sum) {
+    return score * (float) (Math.exp(score - max) / sum);
   }
 
   /** Row {@code row} softmaxed over the videos, times itself, in place ({@link #videoToText}). */
@@ -142,7 +152,15 @@ public final class DualSoftmax {
   }
 
   /** The rows of a score matrix, each re-scored in place as it is produced. */
-  private record Rescored(ScoreRows scores, Consumer<float[]> rescore) implements ScoreRows {
+  private static class Rescored implements ScoreRows {
+    private final ScoreRows scores;
+    private final Consumer<float[]> rescore;
+
+    Rescored(ScoreRows scores, Consumer<float[]> rescore) {
+      this.scores = scores;
+      this.rescore = rescore;
+    }
+
     @Override
     public int texts() {
       return scores.texts();

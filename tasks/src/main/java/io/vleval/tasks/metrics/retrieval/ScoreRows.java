@@ -19,6 +19,16 @@ public interface ScoreRows {
    */
   void fill(int from, int to, float[][] out);
 
+  /**
+   * The score of one text for one image, equal to that entry of its row. By default its row is
+   * computed; a source that can compute one entry alone should.
+   */
+  default float at(int text, int image) {
+    float[][] row = new float[1][images()];
+    fill(text, text + 1, row);
+    return row[0][image];
+  }
+
   /** The rows of a matrix in memory (not copied). */
   static ScoreRows of(float[][] scores) {
     int images = scores.length == 0 ? 0 : scores[0].length;
@@ -44,6 +54,11 @@ public interface ScoreRows {
         for (int t = from; t < to; t++) {
           System.arraycopy(scores[t], 0, out[t - from], 0, images);
         }
+      }
+
+      @Override
+      public float at(int text, int image) {
+        return scores[text][image];
       }
     };
   }

@@ -140,10 +140,11 @@ public final class ZeroShotRetrieval {
   }
 
   /**
-   * Counts the ranks of every query's positives in two parallel passes over the rows of {@code
+   * Counts the ranks of every query's positives in one parallel pass over the rows of {@code
    * scores}, {@code blockRows} texts at a time; only a block per thread is in memory, and the ranks
-   * equal those of the whole matrix. The first pass ranks each text's image and finds each image's
-   * best positive text; the second counts, for every image, the texts scoring above that positive.
+   * equal those of the whole matrix. Each image's best positive text is found first from one entry
+   * per text ({@link ScoreRows#at}); the pass then ranks each text's image and counts, for every
+   * image, the texts scoring above that positive.
    */
   public static RetrievalRanks ranks(ScoreRows scores, int[] textImageIndex, int blockRows) {
     int texts = scores.texts();
@@ -170,33 +171,11 @@ public final class ZeroShotRetrieval {
       }
     }
     int tasks = (texts + blockRows - 1) / blockRows;
-    // pass 1: each text's rank of its image, and its positive score
-    int[] textRanks = new int[texts];
+    // each text's positive score, one entry each: the best positive text of every image
     float[] positive = new float[texts];
-    IntStream.range(0, tasks)
+    IntStream.range(0, texts)
         .parallel()
-        .forEach(
-            task -> {
-              int from = task * blockRows;
-              int to = Math.min(texts, from + blockRows);
-              float[][] block = new float[to - from][images];
-              scores.fill(from, to, block);
-              for (int u = from; u < to; u++) {
-                float[] row = block[u - from];
-                int p = textImageIndex[u];
-                float v = row[p];
-                int rank = 0;
-                for (int j = 0; j < p; j++) {
-                  rank += row[j] >= v ? 1 : 0;
-                }
-                for (int j = p + 1; j < images; j++) {
-                  rank += row[j] > v ? 1 : 0;
-                }
-                textRanks[u] = rank;
-                positive[u] = v;
-              }
-            });
-    // best positive text of each image: highest score, lowest text index among equals
+        .forEach(t -> positive[t] = scores.at(t, textImageIndex[t]));
     int[] bestText = new int[images];
     float[] threshold = new float[images];
     Arrays.fill(bestText, -1);
@@ -208,7 +187,9 @@ public final class ZeroShotRetrieval {
         threshold[i] = v;
       }
     }
-    // pass 2: for every image, the texts scoring above its best positive
+    // one pass over the rows: each text's rank of its image, and for every image the texts
+    // scoring above its best positive
+    int[] textRanks = new int[texts];
     int[] imageRanks =
         IntStream.range(0, tasks)
             .parallel()
@@ -218,7 +199,7 @@ public final class ZeroShotRetrieval {
                   int to = Math.min(texts, from + blockRows);
                   float[][] block = new float[to - from][images];
                   scores.fill(from, to, block);
-                  return countAbove(block, bestText, threshold, from);
+                  return countBlock(block, textImageIndex, bestText, threshold, textRanks, from);
                 })
             .reduce(new int[images], ZeroShotRetrieval::addInto);
     for (int i = 0; i < images; i++) {
@@ -229,12 +210,28 @@ public final class ZeroShotRetrieval {
     return new RetrievalRanks(textRanks, imageRanks, textImageIndex.clone());
   }
 
-  private static int[] countAbove(float[][] block, int[] bestText, float[] threshold, int from) {
+  private static int[] countBlock(
+      float[][] block,
+      int[] textImageIndex,
+      int[] bestText,
+      float[] threshold,
+      int[] textRanks,
+      int from) {
     int images = threshold.length;
     int[] above = new int[images];
     for (int r = 0; r < block.length; r++) {
       float[] row = block[r];
       int u = from + r;
+      int positive = textImageIndex[u];
+      float v = row[positive];
+      int rank = 0;
+      for (int j = 0; j < positive; j++) {
+        rank += row[j] >= v ? 1 : 0;
+      }
+      for (int j = positive + 1; j < images; j++) {
+        rank += row[j] > v ? 1 : 0;
+      }
+      textRanks[u] = rank;
       for (int j = 0; j < images; j++) {
         above[j] += row[j] > threshold[j] ? 1 : 0;
       }
@@ -292,13 +289,18 @@ public final class ZeroShotRetrieval {
         for (int t = from; t < to; t++) {
           float[] row = out[t - from];
           for (int i = 0; i < images.length; i++) {
-            double dot = 0;
-            for (int d = 0; d < texts[t].length; d++) {
-              dot += texts[t][d] * images[i][d];
-            }
-            row[i] = (float) dot;
+            row[i] = at(t, i);
           }
         }
+      }
+
+      @Override
+      public float at(int text, int image) {
+        double dot = 0;
+        for (int d = 0; d < texts[text].length; d++) {
+          dot += texts[text][d] * images[image][d];
+        }
+        return (float) dot;
       }
     };
   }

@@ -80,7 +80,7 @@ public final class DualSoftmax {
    * column's maximum, a second sums each column's exponentials (in text order, as the whole matrix
    * sums them, so every value is the same to the bit), and the ranks are counted on rows re-scored
    * from those column statistics ({@link #textToVideo}) and from each row's own softmax ({@link
-   * #videoToText}). Memory: two floats and a double per video, and a block of rows per thread.
+   * #videoToText}). Memory: two doubles per video, and a block of rows per thread.
    */
   public static RetrievalRanks ranks(ScoreRows scores, int[] textVideoIndex, int blockRows) {
     int texts = scores.texts();

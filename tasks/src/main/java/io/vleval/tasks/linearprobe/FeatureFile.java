@@ -29,9 +29,9 @@ import java.util.Set;
  * cached-features linear probe trains and scores on, read a mini-batch at a time, so a training set
  * larger than the heap (ImageNet's 1.28 M x 6,400 floats are 32 GB) costs only its ids in memory.
  *
- * <p>Layout, little-endian: a 24-byte header ({@code "VLF2"}, dim as int32, rows as int64, a
- * reserved int32), then each row as its label (int32) and {@code dim} float32 values, then each
- * row's sample id as a length (int32) and that many UTF-8 bytes. Every size read from the header is
+ * <p>Layout, little-endian: a 24-byte header ({@code "VLF2"}, dim as int32, rows as int64, zeros to
+ * byte 24), then each row as its label (int32) and {@code dim} float32 values, then each row's
+ * sample id as a length (int32) and that many UTF-8 bytes. Every size read from the header is
  * checked against the file's length before anything is allocated; a file that does not hold what
  * its header says is an error that names it.
  */

@@ -1,0 +1,85 @@
+package io.vleval.model.internvl.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vleval.api.model.CaptionGenerator;
+import io.vleval.api.model.ChatRequest;
+import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.Model;
+import io.vleval.api.model.MultipleChoiceChat;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.testkit.SpecYaml;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chat model's captions and answers are decoded {@code batch_size} requests at a time, and a
+ * batch gives every request the reply it gets alone: images of different shapes (so different tile
+ * counts and prompt lengths), a request without an image, greedy and beam search.
+ */
+class ChatBatchingTest {
+
+  @TempDir Path temp;
+
+  private Model load(int batchSize) {
+    return new InternVlProvider()
+        .load(
+            new SpecYaml(temp)
+                .bind(InternVlSpec.class, "preset: tiny-chat\nbatch_size: " + batchSize + "\n"),
+            new PluginContext(3, temp, 1));
+  }
+
+  /** Seeded noise of the given shape, so that tiles differ. */
+  private static RgbImage noise(int seed, int width, int height) {
+    byte[] rgb = new byte[width * height * 3];
+    new Random(seed).nextBytes(rgb);
+    return new RgbImage(width, height, rgb);
+  }
+
+  private static List<RgbImage> images() {
+    // 1 tile; 2 tiles + thumbnail; 3 tiles + thumbnail; 2 tiles + thumbnail (portrait)
+    return List.of(noise(1, 56, 56), noise(2, 112, 56), noise(3, 168, 60), noise(4, 50, 100));
+  }
+
+  @Test
+  void batchedCaptionsEqualOneAtATime() {
+    List<RgbImage> images = images();
+    try (Model alone = load(1);
+        Model batched = load(3)) {
+      for (GenerationSettings s :
+          List.of(GenerationSettings.greedy(10), new GenerationSettings(3, 1, 8, 1.0))) {
+        List<String> one =
+            alone.require(CaptionGenerator.class).caption(images, "English caption:", s);
+        List<String> many =
+            batched.require(CaptionGenerator.class).caption(images, "English caption:", s);
+        assertThat(many).as("settings %s", s).hasSize(images.size()).isEqualTo(one);
+        // a check that could not tell requests apart would prove nothing
+        assertThat(new HashSet<>(one)).as("distinct replies in %s", one).hasSizeGreaterThan(1);
+      }
+    }
+  }
+
+  @Test
+  void batchedAnswersEqualOneAtATime() {
+    List<ChatRequest> requests = new ArrayList<>();
+    List<RgbImage> images = images();
+    for (int i = 0; i < images.size(); i++) {
+      requests.add(
+          new ChatRequest(images.get(i), "Question " + i + ": A or B?", List.of("A", "B")));
+    }
+    requests.add(1, new ChatRequest(null, "No image here. A or B?", List.of("A", "B")));
+    try (Model alone = load(1);
+        Model batched = load(8)) {
+      GenerationSettings s = GenerationSettings.greedy(6);
+      List<String> one = alone.require(MultipleChoiceChat.class).answer(requests, s);
+      List<String> many = batched.require(MultipleChoiceChat.class).answer(requests, s);
+      assertThat(many).hasSize(requests.size()).isEqualTo(one);
+    }
+  }
+}

@@ -10,6 +10,7 @@ import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.testkit.SpecYaml;
+import io.vleval.testkit.fake.FakeImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,10 +29,14 @@ class ChatBatchingTest {
   @TempDir Path temp;
 
   private Model load(int batchSize) {
+    return load("preset: tiny-chat", batchSize);
+  }
+
+  private Model load(String weights, int batchSize) {
     return new InternVlProvider()
         .load(
             new SpecYaml(temp)
-                .bind(InternVlSpec.class, "preset: tiny-chat\nbatch_size: " + batchSize + "\n"),
+                .bind(InternVlSpec.class, weights + "\nbatch_size: " + batchSize + "\n"),
             new PluginContext(3, temp, 1));
   }
 
@@ -80,6 +85,32 @@ class ChatBatchingTest {
       List<String> one = alone.require(MultipleChoiceChat.class).answer(requests, s);
       List<String> many = batched.require(MultipleChoiceChat.class).answer(requests, s);
       assertThat(many).hasSize(requests.size()).isEqualTo(one);
+    }
+  }
+
+  /**
+   * The shipped tiny chat model (trained, so its replies end at {@code <|im_end|>} after different
+   * numbers of tokens): a batch stops each reply on its own and gives the replies of one at a time.
+   */
+  @Test
+  void shippedChatModelStopsEachReplyOnItsOwn() {
+    Path shipped = Path.of("..", "models", "tiny-internvl-chat").toAbsolutePath().normalize();
+    List<RgbImage> images = new ArrayList<>(images());
+    for (int i = 0; i < 4; i++) {
+      images.add(FakeImages.solid(i, 60 + 20 * i));
+    }
+    try (Model alone = load("checkpoint: " + shipped, 1);
+        Model batched = load("checkpoint: " + shipped, 8)) {
+      GenerationSettings s = GenerationSettings.greedy(60);
+      List<String> one =
+          alone.require(CaptionGenerator.class).caption(images, "English caption:", s);
+      List<String> many =
+          batched.require(CaptionGenerator.class).caption(images, "English caption:", s);
+      assertThat(many).isEqualTo(one);
+      assertThat(one.stream().map(String::length).distinct().count())
+          .as("reply lengths in %s", one)
+          .isGreaterThan(1);
+      assertThat(one).as("replies that stopped before the limit").anyMatch(r -> r.length() < 40);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.vleval.model.internvl.provider;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -516,7 +518,8 @@ final class InternVlModel implements Model {
   /**
    * InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding;
    * requests are decoded {@code batch_size} at a time in one batched generation, as the reference's
-   * {@code batch_chat} does (every tile of the batch in one vision pass, left-padded prompts).
+   * {@code batch_chat} does (left-padded prompts), their tiles going through the vision tower
+   * {@code batch_size} at a time.
    */
   private static final class Chat extends Replies {
     private final InternVlChat chat;
@@ -605,8 +608,16 @@ final class InternVlModel implements Model {
         if (!allTiles.isEmpty()) {
           ChatConfig c = chat.config();
           ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, c.imageSize());
-          // every tile of the batch in one vision pass, as the reference's extract_feature
-          imageTokens = chat.extractFeature(pixels(allTiles, t, batch));
+          // the tiles of the batch through the vision tower batch_size at a time (the reference's
+          // batch_chat takes them all in one extract_feature; this bounds the activations as every
+          // other capability does)
+          NDList parts = new NDList();
+          for (int from = 0; from < allTiles.size(); from += batchSize) {
+            List<RgbImage> chunk =
+                allTiles.subList(from, Math.min(allTiles.size(), from + batchSize));
+            parts.add(chat.extractFeature(pixels(chunk, t, batch)));
+          }
+          imageTokens = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
         }
         List<NDArray> embeddings = new ArrayList<>();
         int tile = 0;

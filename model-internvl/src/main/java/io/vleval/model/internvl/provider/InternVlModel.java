@@ -579,7 +579,9 @@ final class InternVlModel implements Model {
 
     @Override
     String reply(RgbImage image, String question, GenerationSettings settings) {
-      return replies(Collections.singletonList(image), List.of(question), settings).get(0);
+      return replies(
+              Collections.singletonList(image), Collections.singletonList(question), settings)
+          .get(0);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.vleval.model.internvl.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDManager;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
@@ -111,6 +112,32 @@ class ChatBatchingTest {
           .as("reply lengths in %s", one)
           .isGreaterThan(1);
       assertThat(one).as("replies that stopped before the limit").anyMatch(r -> r.length() < 40);
+    }
+  }
+
+  /** Batches with beams and requests that stop early free every array they made. */
+  @Test
+  void batchesReleaseEveryArray() {
+    List<RgbImage> images = images();
+    try (NDManager probe = NDManager.newBaseManager("PyTorch");
+        Model batched = load(3)) {
+      NDManager engine = probe.getParentManager();
+      int before = engine.getManagedArrays().size();
+      for (int round = 0; round < 3; round++) {
+        batched
+            .require(CaptionGenerator.class)
+            .caption(images, "English caption:", new GenerationSettings(3, 0, 6, 1.0));
+        batched
+            .require(MultipleChoiceChat.class)
+            .answer(
+                List.of(
+                    new ChatRequest(images.get(round), "A or B?", List.of("A", "B")),
+                    new ChatRequest(null, "no image", List.of())),
+                GenerationSettings.greedy(4));
+        assertThat(engine.getManagedArrays())
+            .as("live arrays after round %d", round)
+            .hasSize(before);
+      }
     }
   }
 }

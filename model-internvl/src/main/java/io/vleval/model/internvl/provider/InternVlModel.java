@@ -86,8 +86,13 @@ final class InternVlModel implements Model {
     this.resources = resources;
   }
 
+  /**
+   * Loads the model on the devices of {@code spec.device()}: on one device, the model itself; on
+   * several, one replica per device behind a {@link ReplicatedModel} that deals each call's inputs
+   * across them.
+   */
   static Model load(InternVlSpec spec, PluginContext context) {
-    Device device = Devices.parse(spec.device());
+    List<Device> devices = Devices.parseEvaluation(spec.device());
     CheckpointKind kind = InternVlProvider.kind(spec);
     long seed = spec.seed() != null ? spec.seed() : context.seed();
     String checksum =
@@ -99,7 +104,26 @@ final class InternVlModel implements Model {
         dtype == DataType.FLOAT32
             ? engineName()
             : engineName() + ", " + spec.dtype().key() + " compute";
-    ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
+    ModelInfo info = new ModelInfo(checksum, engine, Devices.names(devices));
+    if (devices.size() == 1) {
+      return loadOn(spec, kind, seed, devices.get(0), info);
+    }
+    List<Model> replicas = new ArrayList<>(devices.size());
+    try {
+      for (Device device : devices) {
+        replicas.add(loadOn(spec, kind, seed, device, info));
+      }
+    } catch (RuntimeException e) {
+      ReplicatedModel.closeAll(replicas, e);
+      throw e;
+    }
+    return new ReplicatedModel(replicas, info, spec.batchSize());
+  }
+
+  /** One replica: the weights on {@code device} and the capabilities over them. */
+  private static InternVlModel loadOn(
+      InternVlSpec spec, CheckpointKind kind, long seed, Device device, ModelInfo info) {
+    DataType dtype = spec.dtype().dataType();
     Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
     List<AutoCloseable> resources = new ArrayList<>();
     try {

@@ -27,6 +27,8 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.DynamicTiling;
@@ -296,13 +298,19 @@ final class InternVlModel implements Model {
 
   // ------------------------------------------------------------------ shared batching
 
+  /** The model input of {@code images}, timed as {@link Phase#PREPROCESS}. */
   static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
-    int per = transform.outputLength();
-    float[] flat = new float[Math.multiplyExact(images.size(), per)];
-    for (int i = 0; i < images.size(); i++) {
-      transform.apply(images.get(i), flat, i * per);
-    }
-    return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+    return PhaseTimer.time(
+        Phase.PREPROCESS,
+        () -> {
+          int per = transform.outputLength();
+          float[] flat = new float[Math.multiplyExact(images.size(), per)];
+          for (int i = 0; i < images.size(); i++) {
+            transform.apply(images.get(i), flat, i * per);
+          }
+          return batch.create(
+              flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+        });
   }
 
   static ImageTransform.Mode mode(ImageView view) {
@@ -549,15 +557,7 @@ final class InternVlModel implements Model {
       ChatConfig c = chat.config();
       List<RgbImage> tiles = List.of();
       if (image != null) {
-        tiles =
-            c.dynamicImageSize()
-                ? DynamicTiling.tiles(
-                    image,
-                    c.minDynamicPatch(),
-                    c.maxDynamicPatch(),
-                    c.imageSize(),
-                    c.useThumbnail())
-                : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
+        tiles = tiles(image, c);
         if (!question.contains("<image>")) {
           question = "<image>\n" + question;
         }
@@ -593,6 +593,21 @@ final class InternVlModel implements Model {
         }
       }
     }
+
+    /** The image's tiles at the model's input size, timed as {@link Phase#PREPROCESS}. */
+    private static List<RgbImage> tiles(RgbImage image, ChatConfig c) {
+      return PhaseTimer.time(
+          Phase.PREPROCESS,
+          () ->
+              c.dynamicImageSize()
+                  ? DynamicTiling.tiles(
+                      image,
+                      c.minDynamicPatch(),
+                      c.maxDynamicPatch(),
+                      c.imageSize(),
+                      c.useThumbnail())
+                  : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize())));
+    }
   }
 
   /**
@@ -626,7 +641,7 @@ final class InternVlModel implements Model {
       try (NDManager batch = chat.manager().newSubManager()) {
         NDArray images = null;
         if (image != null) {
-          float[] pixels = chat.pixels(image, size);
+          float[] pixels = PhaseTimer.time(Phase.PREPROCESS, () -> chat.pixels(image, size));
           images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
         }
         NDArray embeddings = chat.inputEmbeddings(ids, images, batch);

@@ -74,7 +74,7 @@ class ReplicatedModelTest {
     Model failing =
         new Model() {
           @Override
-          public java.util.Set<Class<? extends Capability>> capabilities() {
+          public Set<Class<? extends Capability>> capabilities() {
             return Set.of(ImageEmbedder.class);
           }
 

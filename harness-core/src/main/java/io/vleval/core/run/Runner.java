@@ -24,12 +24,15 @@ import io.vleval.api.result.Provenance;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.api.result.TaskStatus;
+import io.vleval.api.result.TaskTiming;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.core.config.NormalizedConfig;
 import io.vleval.core.gate.GateEvaluator;
 import io.vleval.core.gate.GateInput;
@@ -295,17 +298,18 @@ public final class Runner {
     long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
     long t0 = System.nanoTime();
     List<TaskResult> rows = new ArrayList<>();
-    try (TaskSession session =
-        task.start(
-            model,
-            new TaskContext(
-                evaluation.info(),
-                training,
-                seed,
-                cache,
-                entry.batchSize(),
-                config.run().seed(),
-                further.values().stream().map(d -> d.info()).toList()))) {
+    try (PhaseTimer.Scope timing = new PhaseTimer().install();
+        TaskSession session =
+            task.start(
+                TimedModel.of(model),
+                new TaskContext(
+                    evaluation.info(),
+                    training,
+                    seed,
+                    cache,
+                    entry.batchSize(),
+                    config.run().seed(),
+                    further.values().stream().map(d -> d.info()).toList()))) {
       rows.add(
           stream(
               config,
@@ -317,11 +321,13 @@ public final class Runner {
               modelEntry,
               evaluation,
               runDir,
-              t0));
+              t0,
+              timing.timer()));
       listener.taskFinished(rows.get(0));
       for (Map.Entry<String, Dataset<?>> d : further.entrySet()) {
         long t1 = System.nanoTime();
-        try (TaskSession other = session.on(d.getValue().info())) {
+        try (PhaseTimer.Scope rowTiming = new PhaseTimer().install();
+            TaskSession other = session.on(d.getValue().info())) {
           rows.add(
               stream(
                   config,
@@ -333,7 +339,8 @@ public final class Runner {
                   modelEntry,
                   d.getValue(),
                   runDir,
-                  t1));
+                  t1,
+                  rowTiming.timer()));
         }
         listener.taskFinished(rows.get(rows.size() - 1));
       }
@@ -353,7 +360,8 @@ public final class Runner {
       ModelEntry modelEntry,
       Dataset<?> evaluation,
       Path runDir,
-      long t0) {
+      long t0,
+      PhaseTimer timer) {
     Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
     OnError onError = config.dataset(datasetName).onError();
     try (SampleLog log =
@@ -379,7 +387,7 @@ public final class Runner {
               workers,
               Math.max(2, workers))) {
         List<Prefetcher.Entry> entries;
-        while ((entries = pipeline.next()) != null) {
+        while ((entries = next(pipeline)) != null) {
           List<Sample> batch = new ArrayList<>();
           for (Prefetcher.Entry e : entries) {
             if (!seen.add(e.id())) {
@@ -406,7 +414,7 @@ public final class Runner {
                 failed.put(e.id(), err);
               }
             } else if (e.sample() != null) {
-              batch.add(Prefetcher.await(e));
+              batch.add(PhaseTimer.time(Phase.DECODE, () -> Prefetcher.await(e)));
             }
           }
           if (!batch.isEmpty()) {
@@ -431,9 +439,17 @@ public final class Runner {
       long skippedCount = failed.size() - failedCount;
       // a task with no scorable sample has no score: it is not asked to compute one from nothing
       // (which would be NaN or an error), and its result says so
-      TaskOutcome outcome = inOrder.isEmpty() ? null : session.finish(inOrder);
+      TaskOutcome outcome =
+          inOrder.isEmpty() ? null : PhaseTimer.time(Phase.METRIC, () -> session.finish(inOrder));
       double wall = (System.nanoTime() - t0) / 1e9;
       double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
+      TaskTiming timing =
+          new TaskTiming(
+              timer.seconds(Phase.DECODE),
+              timer.seconds(Phase.PREPROCESS),
+              timer.seconds(Phase.MODEL),
+              timer.seconds(Phase.METRIC),
+              wall == 0 ? 0 : processed / wall);
       return new TaskResult(
           row,
           entry.type(),
@@ -451,8 +467,14 @@ public final class Runner {
           failedCount,
           outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
           outcome == null ? List.of() : outcome.warnings(),
-          task.protocol());
+          task.protocol(),
+          timing);
     }
+  }
+
+  /** The pipeline's next entries; the time the task waits for them counts as decoding. */
+  private static List<Prefetcher.Entry> next(Prefetcher pipeline) {
+    return PhaseTimer.time(Phase.DECODE, pipeline::next);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

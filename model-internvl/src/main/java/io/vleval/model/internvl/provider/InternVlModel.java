@@ -29,6 +29,8 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.DynamicTiling;
@@ -89,8 +91,13 @@ final class InternVlModel implements Model {
     this.resources = resources;
   }
 
+  /**
+   * Loads the model on the devices of {@code spec.device()}: on one device, the model itself; on
+   * several, one replica per device behind a {@link ReplicatedModel} that deals each call's inputs
+   * across them.
+   */
   static Model load(InternVlSpec spec, PluginContext context) {
-    Device device = Devices.parse(spec.device());
+    List<Device> devices = Devices.parseEvaluation(spec.device());
     CheckpointKind kind = InternVlProvider.kind(spec);
     long seed = spec.seed() != null ? spec.seed() : context.seed();
     String checksum =
@@ -102,7 +109,26 @@ final class InternVlModel implements Model {
         dtype == DataType.FLOAT32
             ? engineName()
             : engineName() + ", " + spec.dtype().key() + " compute";
-    ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
+    ModelInfo info = new ModelInfo(checksum, engine, Devices.names(devices));
+    if (devices.size() == 1) {
+      return loadOn(spec, kind, seed, devices.get(0), info);
+    }
+    List<Model> replicas = new ArrayList<>(devices.size());
+    try {
+      for (Device device : devices) {
+        replicas.add(loadOn(spec, kind, seed, device, info));
+      }
+    } catch (RuntimeException e) {
+      ReplicatedModel.closeAll(replicas, e);
+      throw e;
+    }
+    return new ReplicatedModel(replicas, info, spec.batchSize());
+  }
+
+  /** One replica: the weights on {@code device} and the capabilities over them. */
+  private static InternVlModel loadOn(
+      InternVlSpec spec, CheckpointKind kind, long seed, Device device, ModelInfo info) {
+    DataType dtype = spec.dtype().dataType();
     Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
@@ -275,13 +301,19 @@ final class InternVlModel implements Model {
 
   // ------------------------------------------------------------------ shared batching
 
+  /** The model input of {@code images}, timed as {@link Phase#PREPROCESS}. */
   static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
-    int per = transform.outputLength();
-    float[] flat = new float[Math.multiplyExact(images.size(), per)];
-    for (int i = 0; i < images.size(); i++) {
-      transform.apply(images.get(i), flat, i * per);
-    }
-    return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+    return PhaseTimer.time(
+        Phase.PREPROCESS,
+        () -> {
+          int per = transform.outputLength();
+          float[] flat = new float[Math.multiplyExact(images.size(), per)];
+          for (int i = 0; i < images.size(); i++) {
+            transform.apply(images.get(i), flat, i * per);
+          }
+          return batch.create(
+              flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+        });
   }
 
   static ImageTransform.Mode mode(ImageView view) {
@@ -545,15 +577,7 @@ final class InternVlModel implements Model {
       ChatConfig c = chat.config();
       List<RgbImage> tiles = List.of();
       if (image != null) {
-        tiles =
-            c.dynamicImageSize()
-                ? DynamicTiling.tiles(
-                    image,
-                    c.minDynamicPatch(),
-                    c.maxDynamicPatch(),
-                    c.imageSize(),
-                    c.useThumbnail())
-                : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
+        tiles = tiles(image, c);
         if (!question.contains("<image>")) {
           question = "<image>\n" + question;
         }
@@ -643,6 +667,21 @@ final class InternVlModel implements Model {
         }
       }
     }
+
+    /** The image's tiles at the model's input size, timed as {@link Phase#PREPROCESS}. */
+    private static List<RgbImage> tiles(RgbImage image, ChatConfig c) {
+      return PhaseTimer.time(
+          Phase.PREPROCESS,
+          () ->
+              c.dynamicImageSize()
+                  ? DynamicTiling.tiles(
+                      image,
+                      c.minDynamicPatch(),
+                      c.maxDynamicPatch(),
+                      c.imageSize(),
+                      c.useThumbnail())
+                  : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize())));
+    }
   }
 
   /**
@@ -676,7 +715,7 @@ final class InternVlModel implements Model {
       try (NDManager batch = chat.manager().newSubManager()) {
         NDArray images = null;
         if (image != null) {
-          float[] pixels = chat.pixels(image, size);
+          float[] pixels = PhaseTimer.time(Phase.PREPROCESS, () -> chat.pixels(image, size));
           images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
         }
         NDArray embeddings = chat.inputEmbeddings(ids, images, batch);

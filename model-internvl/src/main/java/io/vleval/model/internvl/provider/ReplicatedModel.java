@@ -278,7 +278,10 @@ final class ReplicatedModel implements Model {
     };
   }
 
-  /** Generation decodes one image or request at a time, so they are dealt one by one. */
+  /**
+   * A reply does not depend on the batch it is decoded in (batched generation equals one prompt at
+   * a time), so images and requests are dealt in contiguous shares, one share a replica.
+   */
   private CaptionGenerator captions(List<CaptionGenerator> each) {
     return (images, prompt, settings) ->
         deal(images, 1, (r, share) -> each.get(r).caption(share, prompt, settings));

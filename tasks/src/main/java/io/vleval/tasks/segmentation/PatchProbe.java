@@ -149,8 +149,9 @@ final class PatchProbe {
    * Trains the head on every labelled patch of {@code train}: the patch features are written, a
    * batch of images at a time, to a feature file in {@code scratch} (deleted once the head is
    * trained), and the head reads its mini-batches from that file, so the heap holds one batch of
-   * images' features and an int per labelled patch (its label), never the training set's features.
-   * The head equals the one trained on the same rows in memory.
+   * images' features and two ints per labelled patch (its label and its place in the head's
+   * shuffle), never the training set's features. The head equals the one trained on the same rows
+   * in memory.
    */
   static LinearHead trainHead(
       Dataset<?> train,
@@ -189,7 +190,7 @@ final class PatchProbe {
       Files.delete(file);
     } catch (IOException e) {
       // the head is trained; a leftover scratch file costs disk, not the run
-      LOG.warn("cannot delete the patch probe's feature file {}: {}", file, e.toString());
+      LOG.warn("cannot delete the patch probe's feature file {}: {}", file, e.getMessage());
     }
     return head;
   }

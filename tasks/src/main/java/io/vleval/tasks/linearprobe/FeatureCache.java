@@ -1,5 +1,6 @@
 package io.vleval.tasks.linearprobe;
 
+import io.vleval.tasks.features.FeatureFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

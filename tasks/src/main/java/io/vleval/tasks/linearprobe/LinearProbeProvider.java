@@ -18,6 +18,7 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.tasks.features.FeatureFile;
 import io.vleval.tasks.head.FeatureRows;
 import io.vleval.tasks.head.LinearHead;
 import io.vleval.tasks.head.ProbeHead;

@@ -8,9 +8,15 @@ import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.sample.SegmentationPair;
+import io.vleval.tasks.features.FeatureFile;
 import io.vleval.tasks.head.LinearHead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code patch-probe} recipe, a fast variant for CPU budgets: frozen dense patch features
@@ -21,6 +27,8 @@ import java.util.List;
  * so its short side is the input size, logits averaged where windows overlap).
  */
 final class PatchProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(PatchProbe.class);
+
   private PatchProbe() {}
 
   /** Logits [class][pixel] at the label's resolution, the image squashed to the model's input. */
@@ -137,19 +145,62 @@ final class PatchProbe {
     return new RgbImage(w, h, out);
   }
 
+  /**
+   * Trains the head on every labelled patch of {@code train}: the patch features are written, a
+   * batch of images at a time, to a feature file in {@code scratch} (deleted once the head is
+   * trained), and the head reads its mini-batches from that file, so the heap holds one batch of
+   * images' features and two ints per labelled patch (its label and its place in the head's
+   * shuffle), never the training set's features. The head equals the one trained on the same rows
+   * in memory.
+   */
   static LinearHead trainHead(
       Dataset<?> train,
       DenseFeatureExtractor extractor,
       int classes,
       int batchSize,
-      int epochs,
-      int headBatch,
-      double learningRate,
-      long seed) {
-    List<float[]> features = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    List<SegmentationPair> batch = new ArrayList<>();
-    try (SampleCursor<?> cursor = train.samples()) {
+      LinearHead.Settings settings,
+      Path scratch) {
+    Path file;
+    try {
+      Files.createDirectories(scratch);
+      file = Files.createTempFile(scratch, "patch-probe-", ".f32");
+    } catch (IOException e) {
+      throw new VlevalException(
+          scratch + ": cannot create the patch probe's feature file: " + e.getMessage(), e);
+    }
+    LinearHead head;
+    try {
+      writeFeatures(train, extractor, classes, batchSize, file);
+      try (FeatureFile features = FeatureFile.open(file)) {
+        int[] labels = new int[features.size()];
+        for (int i = 0; i < labels.length; i++) {
+          labels[i] = features.label(i);
+        }
+        head = LinearHead.train(features, labels, classes, settings);
+      }
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    try {
+      Files.delete(file);
+    } catch (IOException e) {
+      // the head is trained; a leftover scratch file costs disk, not the run
+      LOG.warn("cannot delete the patch probe's feature file {}: {}", file, e.getMessage());
+    }
+    return head;
+  }
+
+  /** Writes the feature and label of every labelled patch of {@code train} to {@code file}. */
+  private static void writeFeatures(
+      Dataset<?> train, DenseFeatureExtractor extractor, int classes, int batchSize, Path file) {
+    try (FeatureFile.Writer out = FeatureFile.Writer.withoutIds(file);
+        SampleCursor<?> cursor = train.samples()) {
+      List<SegmentationPair> batch = new ArrayList<>();
       while (cursor.hasNext()) {
         batch.add((SegmentationPair) cursor.next());
         if (batch.size() == batchSize || !cursor.hasNext()) {
@@ -161,6 +212,7 @@ final class PatchProbe {
           for (int b = 0; b < batch.size(); b++) {
             LabelMap label = batch.get(b).labels().load();
             DenseFeatures f = dense.get(b);
+            float[] v = new float[f.channels()];
             for (int gy = 0; gy < f.gridHeight(); gy++) {
               for (int gx = 0; gx < f.gridWidth(); gx++) {
                 // the label at the patch's centre, in label coordinates
@@ -171,11 +223,9 @@ final class PatchProbe {
                         label.height() - 1, (int) ((gy + 0.5) * label.height() / f.gridHeight()));
                 int l = label.at(x, y);
                 if (l < classes) {
-                  float[] v = new float[f.channels()];
                   System.arraycopy(
                       f.values(), (gy * f.gridWidth() + gx) * f.channels(), v, 0, f.channels());
-                  features.add(v);
-                  labels.add(l);
+                  out.add(l, v);
                 }
               }
             }
@@ -183,16 +233,13 @@ final class PatchProbe {
           batch.clear();
         }
       }
+      if (out.rows() == 0) {
+        throw new VlevalException(
+            "semantic-segmentation: the training set "
+                + train.info().location()
+                + " has no labelled pixel (every label is the ignore index)");
+      }
+      out.commit();
     }
-    if (features.isEmpty()) {
-      throw new VlevalException(
-          "the segmentation training split has no labelled pixel "
-              + "(every label is the ignore index)");
-    }
-    return LinearHead.train(
-        features.toArray(new float[0][]),
-        labels.stream().mapToInt(Integer::intValue).toArray(),
-        classes,
-        new LinearHead.Settings(epochs, headBatch, learningRate, 1, 0.0, 5.0, seed));
   }
 }

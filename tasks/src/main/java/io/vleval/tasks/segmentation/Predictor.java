@@ -46,10 +46,15 @@ interface Predictor extends AutoCloseable {
                   extractor,
                   classes,
                   context.batchSize(),
-                  spec.epochs(),
-                  spec.batchSize(),
-                  spec.learningRate(),
-                  context.seed());
+                  new LinearHead.Settings(
+                      spec.epochs(),
+                      spec.batchSize(),
+                      spec.learningRate(),
+                      1,
+                      0.0,
+                      5.0,
+                      context.seed()),
+                  context.cacheDirectory().resolve("patch-probe"));
         }
         float[][] logits =
             spec.mode() == SegmentationProvider.Mode.WHOLE

@@ -15,6 +15,7 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
+import io.vleval.tasks.features.FeatureFile;
 import io.vleval.testkit.fake.FakeModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

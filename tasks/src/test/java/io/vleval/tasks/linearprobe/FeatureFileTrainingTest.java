@@ -3,6 +3,7 @@ package io.vleval.tasks.linearprobe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vleval.api.task.TaskOutcome;
+import io.vleval.tasks.features.FeatureFile;
 import io.vleval.tasks.head.LinearHead;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import java.nio.file.Path;

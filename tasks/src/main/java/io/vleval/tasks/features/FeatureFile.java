@@ -1,4 +1,4 @@
-package io.vleval.tasks.linearprobe;
+package io.vleval.tasks.features;
 
 import io.vleval.api.error.VlevalException;
 import io.vleval.tasks.head.FeatureRows;
@@ -25,25 +25,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A memory-mapped file of float32 feature vectors with their labels and sample ids: what the
- * cached-features linear probe trains and scores on, read a mini-batch at a time, so a training set
- * larger than the heap (ImageNet's 1.28 M x 6,400 floats are 32 GB) costs only its ids in memory.
+ * A memory-mapped file of float32 feature vectors with their labels and, optionally, sample ids:
+ * what the cached-features linear probe trains and scores on and what the segmentation patch probe
+ * trains on, read a mini-batch at a time, so a training set larger than the heap (ImageNet's 1.28 M
+ * x 6,400 floats are 32 GB) costs only its ids in memory, and a file without ids nothing per row.
  *
- * <p>Layout, little-endian: a 24-byte header ({@code "VLF2"}, dim as int32, rows as int64, zeros to
- * byte 24), then each row as its label (int32) and {@code dim} float32 values, then each row's
- * sample id as a length (int32) and that many UTF-8 bytes. Every size read from the header is
- * checked against the file's length before anything is allocated; a file that does not hold what
- * its header says is an error that names it.
+ * <p>Layout, little-endian: a 24-byte header ({@code "VLF2"}, dim as int32, rows as int64, flags as
+ * int32, zeros to byte 24), then each row as its label (int32) and {@code dim} float32 values,
+ * then, unless flag {@link #NO_IDS} is set, each row's sample id as a length (int32) and that many
+ * UTF-8 bytes. Every size read from the header is checked against the file's length before anything
+ * is allocated; a file that does not hold what its header says is an error that names it.
  */
-final class FeatureFile implements FeatureRows, AutoCloseable {
-  static final int MAGIC = 0x3246_4C56; // "VLF2" read little-endian
-  static final int HEADER = 24;
+public final class FeatureFile implements FeatureRows, AutoCloseable {
+  public static final int MAGIC = 0x3246_4C56; // "VLF2" read little-endian
+  public static final int HEADER = 24;
+
+  /**
+   * Header flag: the rows carry no sample ids (rows that are parts of a sample, such as the patches
+   * of an image, which nothing looks up by id).
+   */
+  public static final int NO_IDS = 1;
+
+  /** Most rows a file holds. */
+  public static final int MAX_ROWS = Integer.MAX_VALUE - 8;
 
   /** Longest row accepted: a sanity bound on a size read from a file, far above any backbone. */
-  static final int MAX_DIM = 1 << 20;
+  public static final int MAX_DIM = 1 << 20;
 
   /** Longest sample id accepted, in bytes. */
-  static final int MAX_ID = 1 << 16;
+  public static final int MAX_ID = 1 << 16;
 
   private final Path file;
   private final int dim;
@@ -70,7 +80,7 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
   }
 
   /** Opens and checks {@code file}; its rows are mapped, not read. */
-  static FeatureFile open(Path file) {
+  public static FeatureFile open(Path file) {
     return open(file, Integer.MAX_VALUE / 2);
   }
 
@@ -78,7 +88,7 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
    * Opens and checks {@code file}, mapping its rows in pieces of at most {@code chunkBytes} (one
    * row at least; a mapping cannot exceed 2 GB).
    */
-  static FeatureFile open(Path file, long chunkBytes) {
+  public static FeatureFile open(Path file, long chunkBytes) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < HEADER) {
@@ -93,13 +103,16 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
       }
       int dim = header.getInt();
       long count = header.getLong();
+      int flags = header.getInt();
       if (dim < 1 || dim > MAX_DIM) {
         throw corrupt(file, "header gives a row length of " + dim + ", expected 1 to " + MAX_DIM);
       }
       long rowBytes = 4L + 4L * dim;
-      if (count < 0 || count > Integer.MAX_VALUE - 8) {
-        throw corrupt(
-            file, "header gives " + count + " rows, expected 0 to " + (Integer.MAX_VALUE - 8));
+      if (count < 0 || count > MAX_ROWS) {
+        throw corrupt(file, "header gives " + count + " rows, expected 0 to " + MAX_ROWS);
+      }
+      if (flags != 0 && flags != NO_IDS) {
+        throw corrupt(file, "header gives flags " + flags + " at byte 16, expected 0 or " + NO_IDS);
       }
       if (count > (size - HEADER) / rowBytes) {
         throw corrupt(
@@ -116,7 +129,19 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
       }
       int rows = (int) count;
       long idsAt = HEADER + rows * rowBytes;
-      Map<String, Integer> index = readIds(ch, file, idsAt, rows, size);
+      Map<String, Integer> index;
+      if (flags == NO_IDS) {
+        if (size != idsAt) {
+          throw corrupt(
+              file,
+              "has "
+                  + (size - idsAt)
+                  + " bytes after its last row, expected none (its rows carry no sample ids)");
+        }
+        index = Map.of();
+      } else {
+        index = readIds(ch, file, idsAt, rows, size);
+      }
       int rowsPerChunk =
           (int) Math.max(1, Math.min(rows, Math.min(chunkBytes, Integer.MAX_VALUE / 2) / rowBytes));
       int chunkCount = rows == 0 ? 0 : (rows + rowsPerChunk - 1) / rowsPerChunk;
@@ -195,7 +220,7 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
     }
   }
 
-  Path path() {
+  public Path path() {
     return file;
   }
 
@@ -209,18 +234,18 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
     return dim;
   }
 
-  /** The row of {@code sampleId}, or -1 when the file lacks it. */
-  int row(String sampleId) {
+  /** The row of {@code sampleId}, or -1 when the file lacks it (always, in a file without ids). */
+  public int row(String sampleId) {
     Integer r = index.get(sampleId);
     return r == null ? -1 : r;
   }
 
-  int label(int row) {
+  public int label(int row) {
     return chunk(row).getInt(offset(row));
   }
 
   /** Row {@code row}'s features, copied. */
-  float[] vector(int row) {
+  public float[] vector(int row) {
     float[] out = new float[dim];
     copy(row, out, 0);
     return out;
@@ -261,51 +286,89 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
   /**
    * Writes a feature file row by row to a temporary name beside {@code target}; {@link #commit}
    * adds the ids and the header and renames it into place, {@link #close} without a commit deletes
-   * it. Only the sample ids are held in memory (to refuse a repeated one).
+   * it. Only the sample ids are held in memory (to refuse a repeated one); a writer {@link
+   * #withoutIds} holds nothing per row.
    */
-  static final class Writer implements AutoCloseable {
+  public static final class Writer implements AutoCloseable {
     private final Path target;
     private final Path rowsFile;
     private final Path idsFile;
     private final OutputStream rowsOut;
     private final OutputStream idsOut;
-    private final Set<String> ids = new HashSet<>();
+    private final Set<String> ids;
+    private int rows;
     private int dim = -1;
     private ByteBuffer row;
     private boolean done;
 
-    Writer(Path target) {
+    /** A writer of rows with sample ids ({@link #add(String, int, float[])}). */
+    public Writer(Path target) {
+      this(target, true);
+    }
+
+    private Writer(Path target, boolean withIds) {
       this.target = target;
+      this.ids = withIds ? new HashSet<>() : null;
+      Path rowsPath = null;
+      Path idsPath = null;
+      OutputStream rowsStream = null;
+      OutputStream idsStream = OutputStream.nullOutputStream();
       try {
         Files.createDirectories(target.getParent());
-        rowsFile =
-            Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        idsFile = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".ids");
-        rowsOut = new BufferedOutputStream(Files.newOutputStream(rowsFile), 1 << 16);
-        idsOut = new BufferedOutputStream(Files.newOutputStream(idsFile), 1 << 16);
-        rowsOut.write(new byte[HEADER]);
-      } catch (IOException e) {
-        throw new VlevalException(target + ": cannot write feature file: " + e.getMessage(), e);
-      }
-    }
-
-    int rows() {
-      return ids.size();
-    }
-
-    /** Appends one row. */
-    void add(String sampleId, int label, float[] vector) {
-      if (dim < 0) {
-        if (vector.length < 1 || vector.length > MAX_DIM) {
-          throw new IllegalArgumentException("feature length " + vector.length);
+        String name = target.getFileName().toString();
+        rowsPath = Files.createTempFile(target.getParent(), name, ".tmp");
+        idsPath = withIds ? Files.createTempFile(target.getParent(), name, ".ids") : null;
+        rowsStream = new BufferedOutputStream(Files.newOutputStream(rowsPath), 1 << 16);
+        rowsStream.write(new byte[HEADER]);
+        if (withIds) {
+          idsStream = new BufferedOutputStream(Files.newOutputStream(idsPath), 1 << 16);
         }
-        dim = vector.length;
-        row = ByteBuffer.allocate(4 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+      } catch (IOException e) {
+        VlevalException failure =
+            new VlevalException(target + ": cannot write feature file: " + e.getMessage(), e);
+        discard(failure, rowsStream, rowsPath, idsPath);
+        throw failure;
       }
-      if (vector.length != dim) {
-        throw new IllegalArgumentException(
-            "feature of '" + sampleId + "' has " + vector.length + " values, earlier ones " + dim);
+      this.rowsFile = rowsPath;
+      this.idsFile = idsPath;
+      this.rowsOut = rowsStream;
+      this.idsOut = idsStream;
+    }
+
+    /**
+     * A writer of rows without sample ids ({@link #add(int, float[])}), for rows that nothing looks
+     * up by id: it holds nothing per row.
+     */
+    public static Writer withoutIds(Path target) {
+      return new Writer(target, false);
+    }
+
+    private static void discard(
+        VlevalException failure, OutputStream stream, Path rowsPath, Path idsPath) {
+      try {
+        if (stream != null) {
+          stream.close();
+        }
+        for (Path p : new Path[] {rowsPath, idsPath}) {
+          if (p != null) {
+            Files.deleteIfExists(p);
+          }
+        }
+      } catch (IOException e) {
+        failure.addSuppressed(e);
       }
+    }
+
+    public int rows() {
+      return rows;
+    }
+
+    /** Appends one row with its sample id. */
+    public void add(String sampleId, int label, float[] vector) {
+      if (ids == null) {
+        throw new IllegalStateException("this writer's rows carry no sample ids");
+      }
+      checkRow(vector, sampleId);
       byte[] id = sampleId.getBytes(StandardCharsets.UTF_8);
       if (id.length > MAX_ID) {
         throw new VlevalException(
@@ -320,11 +383,8 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
       if (!ids.add(sampleId)) {
         throw new IllegalArgumentException("sample '" + sampleId + "' written twice");
       }
-      row.clear();
-      row.putInt(label);
-      row.asFloatBuffer().put(vector);
+      write(label, vector);
       try {
-        rowsOut.write(row.array());
         idsOut.write(
             ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(id.length).array());
         idsOut.write(id);
@@ -333,17 +393,59 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
       }
     }
 
+    /** Appends one row to a writer {@link #withoutIds}. */
+    public void add(int label, float[] vector) {
+      if (ids != null) {
+        throw new IllegalStateException("this writer's rows need sample ids");
+      }
+      checkRow(vector, "row " + rows);
+      write(label, vector);
+    }
+
+    private void checkRow(float[] vector, String what) {
+      if (dim < 0) {
+        if (vector.length < 1 || vector.length > MAX_DIM) {
+          throw new IllegalArgumentException("feature length " + vector.length);
+        }
+        dim = vector.length;
+        row = ByteBuffer.allocate(4 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+      }
+      if (vector.length != dim) {
+        throw new IllegalArgumentException(
+            "feature of '" + what + "' has " + vector.length + " values, earlier ones " + dim);
+      }
+      if (rows == MAX_ROWS) {
+        throw new VlevalException(
+            target + ": a feature file holds at most " + MAX_ROWS + " rows; this one is full");
+      }
+    }
+
+    private void write(int label, float[] vector) {
+      row.clear();
+      row.putInt(label);
+      row.asFloatBuffer().put(vector);
+      try {
+        rowsOut.write(row.array());
+      } catch (IOException e) {
+        throw new VlevalException(target + ": cannot write feature file: " + e.getMessage(), e);
+      }
+      rows++;
+    }
+
     /** Completes the file and moves it to its name. */
-    void commit() {
-      if (ids.isEmpty()) {
+    public void commit() {
+      if (rows == 0) {
         throw new IllegalStateException("no rows to commit");
       }
       try {
         idsOut.close();
-        Files.copy(idsFile, rowsOut);
+        if (idsFile != null) {
+          Files.copy(idsFile, rowsOut);
+        }
         rowsOut.close();
         ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(MAGIC).putInt(dim).putLong(ids.size()).putInt(0).flip();
+        int flags = ids == null ? NO_IDS : 0;
+        header.putInt(MAGIC).putInt(dim).putLong(rows).putInt(flags).flip();
         try (FileChannel ch = FileChannel.open(rowsFile, StandardOpenOption.WRITE)) {
           while (header.hasRemaining()) {
             ch.write(header, header.position());
@@ -351,7 +453,9 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
         }
         Files.move(
             rowsFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Files.delete(idsFile);
+        if (idsFile != null) {
+          Files.delete(idsFile);
+        }
         done = true;
       } catch (IOException e) {
         throw new VlevalException(target + ": cannot write feature file: " + e.getMessage(), e);
@@ -368,7 +472,9 @@ final class FeatureFile implements FeatureRows, AutoCloseable {
         rowsOut.close();
         idsOut.close();
         Files.deleteIfExists(rowsFile);
-        Files.deleteIfExists(idsFile);
+        if (idsFile != null) {
+          Files.deleteIfExists(idsFile);
+        }
       } catch (IOException e) {
         throw new VlevalException(
             target + ": cannot remove the unfinished feature file: " + e.getMessage(), e);

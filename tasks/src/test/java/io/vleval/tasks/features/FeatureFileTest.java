@@ -1,4 +1,4 @@
-package io.vleval.tasks.linearprobe;
+package io.vleval.tasks.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,5 +154,70 @@ class FeatureFileTest {
     Files.write(file, ByteBuffer.allocate(32).putInt(0x564C4643).putInt(1).putInt(DIM).array());
     assertThatThrownBy(() -> FeatureFile.open(file))
         .hasMessage(file + ": not a vleval feature file (expected \"VLF2\" at byte 0); delete it");
+  }
+
+  private Path writeWithoutIds(float[][] v) {
+    Path file = dir.resolve("patches.f32");
+    try (FeatureFile.Writer w = FeatureFile.Writer.withoutIds(file)) {
+      for (int i = 0; i < v.length; i++) {
+        w.add(i % 3, v[i]);
+      }
+      assertThat(w.rows()).isEqualTo(v.length);
+      w.commit();
+    }
+    return file;
+  }
+
+  @Test
+  void rowsWithoutIdsReadBackAndTheFileHoldsNothingElse() throws IOException {
+    float[][] v = vectors(6, 7);
+    Path file = writeWithoutIds(v);
+    assertThat(Files.size(file)).isEqualTo(FeatureFile.HEADER + 6L * (4 + 4 * DIM));
+    ByteBuffer header =
+        ByteBuffer.wrap(Files.readAllBytes(file), 0, FeatureFile.HEADER)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(header.getInt(16)).isEqualTo(FeatureFile.NO_IDS);
+    try (FeatureFile f = FeatureFile.open(file, 4 * (4 + 4 * DIM))) {
+      assertThat(f.size()).isEqualTo(6);
+      for (int i = 0; i < 6; i++) {
+        assertThat(f.label(i)).isEqualTo(i % 3);
+        assertThat(f.vector(i)).containsExactly(v[i]);
+      }
+      assertThat(f.row("0")).isEqualTo(-1);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.toList()).containsExactly(file);
+    }
+  }
+
+  @Test
+  void aWriterWithoutIdsRefusesIdsAndOneWithIdsNeedsThem() {
+    try (FeatureFile.Writer anonymous = FeatureFile.Writer.withoutIds(dir.resolve("a.f32"));
+        FeatureFile.Writer named = new FeatureFile.Writer(dir.resolve("b.f32"))) {
+      assertThatThrownBy(() -> anonymous.add("x", 0, new float[DIM]))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> named.add(0, new float[DIM]))
+          .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void unknownFlagsAndBytesAfterTheRowsOfAFileWithoutIdsAreNamed() throws IOException {
+    Path file = writeWithoutIds(vectors(3, 8));
+    patch(file, 16, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(6));
+    assertThatThrownBy(() -> FeatureFile.open(file))
+        .isInstanceOf(VlevalException.class)
+        .hasMessage(
+            file
+                + ": damaged feature file: header gives flags 6 at byte 16, expected 0 or 1;"
+                + " delete it and the features are extracted again");
+    patch(file, 16, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(1));
+    Files.write(file, new byte[] {1, 2}, StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> FeatureFile.open(file))
+        .isInstanceOf(VlevalException.class)
+        .hasMessage(
+            file
+                + ": damaged feature file: has 2 bytes after its last row, expected none (its rows"
+                + " carry no sample ids); delete it and the features are extracted again");
   }
 }

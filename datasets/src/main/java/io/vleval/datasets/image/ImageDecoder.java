@@ -5,6 +5,8 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.datasets.failure.FailureText;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -82,7 +84,7 @@ public final class ImageDecoder {
 
   /** Decodes a JPEG or PNG file (recognised by its first bytes, not its name) into RGB. */
   public RgbImage decode(Path file) {
-    return decode(readFile(file), file.toString());
+    return PhaseTimer.time(Phase.DECODE, () -> decode(readFile(file), file.toString()));
   }
 
   /**
@@ -91,6 +93,10 @@ public final class ImageDecoder {
    * @param origin what to call the image in error messages (a path, an archive entry)
    */
   public RgbImage decode(byte[] bytes, String origin) {
+    return PhaseTimer.time(Phase.DECODE, () -> decodeNow(bytes, origin));
+  }
+
+  private RgbImage decodeNow(byte[] bytes, String origin) {
     Format format = Format.detect(bytes, origin);
     BufferedImage image = read(bytes, format, origin);
     RgbImage rgb = toRgb(image, origin);
@@ -105,7 +111,7 @@ public final class ImageDecoder {
    * sample values, as PIL's {@code np.array(Image.open(f))} gives them for mode L or P.
    */
   public LabelMap decodeLabelMap(Path file) {
-    return decodeLabelMap(readFile(file), file.toString());
+    return PhaseTimer.time(Phase.DECODE, () -> decodeLabelMap(readFile(file), file.toString()));
   }
 
   /** Reads a label map from bytes; see {@link #decodeLabelMap(Path)}. */

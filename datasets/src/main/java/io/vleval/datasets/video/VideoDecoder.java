@@ -2,6 +2,8 @@ package io.vleval.datasets.video;
 
 import io.vleval.api.error.DatasetFormatException;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.datasets.failure.FailureText;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,11 @@ public final class VideoDecoder {
    * decode; a clip the rule refuses is a malformed sample naming the file and the reason.
    */
   public List<RgbImage> sample(Path file, int frames, String sampleId, FrameSampling.Rule rule) {
+    return PhaseTimer.time(Phase.DECODE, () -> decodeFrames(file, frames, sampleId, rule));
+  }
+
+  private List<RgbImage> decodeFrames(
+      Path file, int frames, String sampleId, FrameSampling.Rule rule) {
     if (!Files.isRegularFile(file)) {
       throw DatasetFormatException.forSample(sampleId, file.toString(), "", "video file not found");
     }

@@ -43,7 +43,12 @@ public final class ResultCodec {
     "status",
     "skipped",
     "failed",
-    "protocol"
+    "protocol",
+    "decode_seconds",
+    "preprocess_seconds",
+    "model_seconds",
+    "metric_seconds",
+    "samples_per_wall_second"
   };
 
   private ResultCodec() {}
@@ -99,6 +104,7 @@ public final class ResultCodec {
   /** One CSV row of a task: its metric {@code m}, or empty metric columns when {@code null}. */
   private static Object[] row(RunResult result, TaskResult t, MetricValue m) {
     boolean ci = m != null && m.interval() != null;
+    TaskTiming time = t.timing();
     return new Object[] {
       result.runId(),
       t.model(),
@@ -117,7 +123,12 @@ public final class ResultCodec {
       t.status().name().toLowerCase(Locale.ROOT),
       t.skippedCount(),
       t.failedCount(),
-      t.protocol() == null ? "" : t.protocol()
+      t.protocol() == null ? "" : t.protocol(),
+      time == null ? "" : time.decodeSeconds(),
+      time == null ? "" : time.preprocessSeconds(),
+      time == null ? "" : time.modelSeconds(),
+      time == null ? "" : time.metricSeconds(),
+      time == null ? "" : time.samplesPerWallSecond()
     };
   }
 

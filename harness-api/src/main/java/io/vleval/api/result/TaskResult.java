@@ -25,6 +25,8 @@ import java.util.List;
  *     evaluation code's protocol, else the name of a recorded faster variant (e.g. {@code
  *     cached-features}); {@code null} when the task does not say (results written before it
  *     existed)
+ * @param timing where the wall time went (decode, preprocess, model, metric) and samples per wall
+ *     second; {@code null} in a file written before it existed
  */
 public record TaskResult(
     String task,
@@ -43,7 +45,8 @@ public record TaskResult(
     long failedCount,
     TaskStatus status,
     List<String> warnings,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String protocol) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String protocol,
+    @JsonInclude(JsonInclude.Include.NON_NULL) TaskTiming timing) {
 
   public TaskResult {
     metrics = List.copyOf(metrics);
@@ -54,6 +57,46 @@ public record TaskResult(
       // written before skipped and failed samples were told apart
       skippedCount = errorCount;
     }
+  }
+
+  /** A result without timing figures. */
+  public TaskResult(
+      String task,
+      String type,
+      String version,
+      String model,
+      String dataset,
+      String headline,
+      List<MetricValue> metrics,
+      List<CategoryBreakdown> categories,
+      long sampleCount,
+      long errorCount,
+      double wallSeconds,
+      double samplesPerSecond,
+      long skippedCount,
+      long failedCount,
+      TaskStatus status,
+      List<String> warnings,
+      String protocol) {
+    this(
+        task,
+        type,
+        version,
+        model,
+        dataset,
+        headline,
+        metrics,
+        categories,
+        sampleCount,
+        errorCount,
+        wallSeconds,
+        samplesPerSecond,
+        skippedCount,
+        failedCount,
+        status,
+        warnings,
+        protocol,
+        null);
   }
 
   /** A scored task whose left-out samples were all unreadable. */
@@ -87,6 +130,7 @@ public record TaskResult(
         0,
         TaskStatus.SCORED,
         List.of(),
+        null,
         null);
   }
 

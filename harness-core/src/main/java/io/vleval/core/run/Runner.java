@@ -24,12 +24,15 @@ import io.vleval.api.result.Provenance;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.api.result.TaskStatus;
+import io.vleval.api.result.TaskTiming;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.core.config.NormalizedConfig;
 import io.vleval.core.gate.GateEvaluator;
 import io.vleval.core.gate.GateInput;
@@ -317,17 +320,18 @@ public final class Runner {
     long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
     long t0 = System.nanoTime();
     List<TaskResult> rows = new ArrayList<>();
-    try (TaskSession session =
-        task.start(
-            model,
-            new TaskContext(
-                evaluation.info(),
-                training,
-                seed,
-                cache,
-                entry.batchSize(),
-                config.run().seed(),
-                further.values().stream().map(d -> d.info()).toList()))) {
+    try (PhaseTimer.Scope timing = new PhaseTimer().install();
+        TaskSession session =
+            task.start(
+                TimedModel.of(model),
+                new TaskContext(
+                    evaluation.info(),
+                    training,
+                    seed,
+                    cache,
+                    entry.batchSize(),
+                    config.run().seed(),
+                    further.values().stream().map(d -> d.info()).toList()))) {
       rows.add(
           stream(
               config,
@@ -339,11 +343,13 @@ public final class Runner {
               modelEntry,
               evaluation,
               runDir,
-              t0));
+              t0,
+              timing.timer()));
       listener.taskFinished(rows.get(0));
       for (Map.Entry<String, Dataset<?>> d : further.entrySet()) {
         long t1 = System.nanoTime();
-        try (TaskSession other = session.on(d.getValue().info())) {
+        try (PhaseTimer.Scope rowTiming = new PhaseTimer().install();
+            TaskSession other = session.on(d.getValue().info())) {
           rows.add(
               stream(
                   config,
@@ -355,7 +361,8 @@ public final class Runner {
                   modelEntry,
                   d.getValue(),
                   runDir,
-                  t1));
+                  t1,
+                  rowTiming.timer()));
         }
         listener.taskFinished(rows.get(rows.size() - 1));
       }
@@ -375,14 +382,16 @@ public final class Runner {
       ModelEntry modelEntry,
       Dataset<?> evaluation,
       Path runDir,
-      long t0) {
+      long t0,
+      PhaseTimer timer) {
     Path samplesDir = runDir.resolve("samples").resolve(modelEntry.name());
     OnError onError = config.dataset(datasetName).onError();
     try (SampleLog log =
             new SampleLog(samplesDir.resolve(row + ".jsonl"), task.recordType(), lines);
         SampleLog<SampleError> errors =
             new SampleLog<>(samplesDir.resolve(row + ".errors.jsonl"), SampleError.class, lines)) {
-      Map<String, SampleRecord> done = log.readExisting();
+      // only ids and the records' places in the log stay in memory; finish() reads them back
+      Map<String, SampleLog.Span> done = log.readIndex();
       Map<String, SampleError> failed = errors.readExisting();
       long total = evaluation.info().size();
       listener.taskStarted(modelEntry.name(), row, total, done.size() + failed.size());
@@ -400,7 +409,7 @@ public final class Runner {
               workers,
               Math.max(2, workers))) {
         List<Prefetcher.Entry> entries;
-        while ((entries = pipeline.next()) != null) {
+        while ((entries = next(pipeline)) != null) {
           List<Sample> batch = new ArrayList<>();
           for (Prefetcher.Entry e : entries) {
             if (!seen.add(e.id())) {
@@ -427,7 +436,7 @@ public final class Runner {
                 failed.put(e.id(), err);
               }
             } else if (e.sample() != null) {
-              batch.add(Prefetcher.await(e));
+              batch.add(PhaseTimer.time(Phase.DECODE, () -> Prefetcher.await(e)));
             }
           }
           if (!batch.isEmpty()) {
@@ -440,20 +449,29 @@ public final class Runner {
           }
         }
       }
-      List<SampleRecord> inOrder = new ArrayList<>(order.size());
+      List<SampleLog.Span> spans = new ArrayList<>(done.size());
       for (String id : order) {
-        SampleRecord r = done.get(id);
+        SampleLog.Span r = done.get(id);
         if (r != null) {
-          inOrder.add(r);
+          spans.add(r);
         }
       }
+      List<SampleRecord> inOrder = log.view(spans);
       long failedCount = failed.values().stream().filter(SampleError::failed).count();
       long skippedCount = failed.size() - failedCount;
       // a task with no scorable sample has no score: it is not asked to compute one from nothing
       // (which would be NaN or an error), and its result says so
-      TaskOutcome outcome = inOrder.isEmpty() ? null : session.finish(inOrder);
+      TaskOutcome outcome =
+          inOrder.isEmpty() ? null : PhaseTimer.time(Phase.METRIC, () -> session.finish(inOrder));
       double wall = (System.nanoTime() - t0) / 1e9;
       double throughput = processNanos == 0 ? 0 : processed / (processNanos / 1e9);
+      TaskTiming timing =
+          new TaskTiming(
+              timer.seconds(Phase.DECODE),
+              timer.seconds(Phase.PREPROCESS),
+              timer.seconds(Phase.MODEL),
+              timer.seconds(Phase.METRIC),
+              wall == 0 ? 0 : processed / wall);
       return new TaskResult(
           row,
           entry.type(),
@@ -471,8 +489,14 @@ public final class Runner {
           failedCount,
           outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
           outcome == null ? List.of() : outcome.warnings(),
-          task.protocol());
+          task.protocol(),
+          timing);
     }
+  }
+
+  /** The pipeline's next entries; the time the task waits for them counts as decoding. */
+  private static List<Prefetcher.Entry> next(Prefetcher pipeline) {
+    return PhaseTimer.time(Phase.DECODE, pipeline::next);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -481,7 +505,7 @@ public final class Runner {
       List<Sample> batch,
       SampleLog log,
       SampleLog<SampleError> errors,
-      Map<String, SampleRecord> done,
+      Map<String, SampleLog.Span> done,
       Map<String, SampleError> failed,
       OnError onError) {
     List<SampleRecord> out;
@@ -495,8 +519,7 @@ public final class Runner {
       for (Sample s : batch) {
         try {
           List<SampleRecord> one = session.process(List.of(s));
-          log.append(one);
-          done.put(s.id(), one.get(0));
+          done.put(s.id(), (SampleLog.Span) log.append(one).get(0));
         } catch (VlevalException single) {
           // the sample's data could not be read, or the task or model failed on it
           SampleError err =
@@ -526,9 +549,9 @@ public final class Runner {
                 + "'");
       }
     }
-    log.append(out);
-    for (SampleRecord r : out) {
-      done.put(r.sampleId(), r);
+    List<SampleLog.Span> spans = log.append(out);
+    for (int i = 0; i < out.size(); i++) {
+      done.put(out.get(i).sampleId(), spans.get(i));
     }
   }
 

@@ -11,6 +11,7 @@ import io.vleval.api.result.MetricValue;
 import io.vleval.api.result.ModelProvenance;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
+import io.vleval.api.result.TaskTiming;
 import io.vleval.reports.run.FinishedRun;
 import io.vleval.reports.run.SampleRecords;
 import io.vleval.reports.run.SampleView;
@@ -340,6 +341,7 @@ public final class Leaderboard {
         .append(
             String.format(
                 Locale.ROOT, "%.1f s, %.1f samples/s", t.wallSeconds(), t.samplesPerSecond()))
+        .append(timing(t))
         .append("</p>\n");
     out.append("<table class=\"sortable\"><thead><tr>")
         .append(th("metric", "text"))
@@ -655,5 +657,22 @@ public final class Leaderboard {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the task's wall time went, when the result records it. */
+  private static String timing(TaskResult t) {
+    TaskTiming time = t.timing();
+    if (time == null) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "; time: decode %.1f s, preprocess %.1f s, model %.1f s (%.1f%% of the wall time),"
+            + " metrics %.1f s",
+        time.decodeSeconds(),
+        time.preprocessSeconds(),
+        time.modelSeconds(),
+        100 * time.modelShare(t.wallSeconds()),
+        time.metricSeconds());
   }
 }

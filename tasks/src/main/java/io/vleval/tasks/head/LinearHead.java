@@ -78,19 +78,39 @@ public final class LinearHead implements AutoCloseable {
     if (features.length == 0 || features.length != labels.length) {
       throw new IllegalArgumentException("need as many labels as feature rows, and at least one");
     }
-    int n = features.length;
-    int dim = features[0].length;
+    return train(FeatureRows.of(features), labels, classes, s);
+  }
+
+  /**
+   * Trains a head on {@code features} (n rows) with labels in [0, classes). Only one mini-batch of
+   * features is in memory at a time, so the rows may come from a file larger than the heap; the
+   * head equals the one trained on the same rows in memory.
+   */
+  public static LinearHead train(FeatureRows features, int[] labels, int classes, Settings s) {
+    if (features.size() == 0 || features.size() != labels.length) {
+      throw new IllegalArgumentException("need as many labels as feature rows, and at least one");
+    }
+    int n = features.size();
+    int dim = features.dim();
     NDManager manager = NDManager.newBaseManager();
     LinearHead head = new LinearHead(manager, dim, classes, s.seed());
-    float[] flat = new float[n * dim];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(features[i], 0, flat, i * dim, dim);
+    try {
+      head.fit(features, labels, s);
+    } catch (RuntimeException e) {
+      // a failed read of the rows, or the engine: the head's native memory goes with it
+      manager.close();
+      throw e;
     }
-    NDArray x = manager.create(flat, new Shape(n, dim));
+    return head;
+  }
+
+  private void fit(FeatureRows features, int[] labels, Settings s) {
+    int n = features.size();
+    int dim = features.dim();
     int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
     long totalSteps = (long) stepsPerEpoch * s.epochs();
     long warmup = Math.round(s.warmupEpochs() * stepsPerEpoch);
-    NDArray[] params = {head.gamma, head.beta, head.weight, head.bias};
+    NDArray[] params = {gamma, beta, weight, bias};
     NDArray[] velocity = new NDArray[params.length];
     for (int p = 0; p < params.length; p++) {
       velocity[p] = manager.zeros(params[p].getShape());
@@ -111,13 +131,14 @@ public final class LinearHead implements AutoCloseable {
                     * 0.5
                     * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, totalSteps - warmup)));
         try (NDManager batch = manager.newSubManager()) {
-          NDArray xb = x.get(batch.create(toLong(idx)));
-          xb.attach(batch);
+          float[] rows = new float[idx.length * dim];
+          features.gather(idx, rows);
+          NDArray xb = batch.create(rows, new Shape(idx.length, dim));
           float[] target = smoothedTargets(labels, idx, classes, s.labelSmoothing());
           NDArray yb = batch.create(target, new Shape(idx.length, classes));
           NDArray loss;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = head.forward(xb, true);
+            NDArray logits = forward(xb, true);
             NDArray logProb = logits.logSoftmax(1);
             loss = logProb.mul(yb).sum(new int[] {1}).neg().mean();
             gc.backward(loss);
@@ -139,13 +160,11 @@ public final class LinearHead implements AutoCloseable {
         }
         step++;
       }
-      head.losses.add(epochLoss / n);
+      losses.add(epochLoss / n);
     }
-    x.close();
     for (NDArray v : velocity) {
       v.close();
     }
-    return head;
   }
 
   private NDArray forward(NDArray x, boolean training) {
@@ -208,14 +227,6 @@ public final class LinearHead implements AutoCloseable {
       t[i * classes + labels[idx[i]]] += (float) (1 - smoothing);
     }
     return t;
-  }
-
-  private static long[] toLong(int[] a) {
-    long[] out = new long[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = a[i];
-    }
-    return out;
   }
 
   @Override

@@ -18,14 +18,13 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.tasks.head.FeatureRows;
 import io.vleval.tasks.head.LinearHead;
 import io.vleval.tasks.head.ProbeHead;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -446,59 +445,64 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
     private LinearHead trainCached(
         List<LabelledImage> samples, List<LabelledImage> subset, int classes) {
       String key = cacheKey(train.info());
-      FeatureCache.Features all = cache.read(key);
+      FeatureFile all = cache.open(key);
       if (all == null) {
-        all = extract(samples, context.batchSize());
-        cache.write(key, all);
-      } else {
-        LOG.info(
-            "linear-probe: training features from the cache ({} samples)", all.vectors().size());
-      }
-      float[][] x = new float[subset.size()][];
-      int[] y = new int[subset.size()];
-      for (int i = 0; i < subset.size(); i++) {
-        x[i] = all.vectors().get(subset.get(i).id());
-        y[i] = subset.get(i).label();
-        if (x[i] == null) {
+        if (samples.isEmpty()) {
           throw new VlevalException(
-              "linear-probe: the feature cache "
-                  + cache.file(key)
-                  + " lacks training sample '"
-                  + subset.get(i).id()
-                  + "'; delete it");
+              "linear-probe: the training set " + train.info().location() + " has no images");
         }
+        extract(samples, context.batchSize(), key);
+        all = cache.open(key);
+      } else {
+        LOG.info("linear-probe: training features from the cache ({} samples)", all.size());
       }
-      return LinearHead.train(
-          x,
-          y,
-          classes,
-          new LinearHead.Settings(
-              spec.epochs(),
-              spec.batchSize(),
-              spec.learningRate(),
-              spec.warmupEpochs(),
-              spec.labelSmoothing(),
-              spec.clipGrad(),
-              context.seed()));
+      try (FeatureFile features = all) {
+        int[] rows = new int[subset.size()];
+        int[] y = new int[subset.size()];
+        for (int i = 0; i < subset.size(); i++) {
+          rows[i] = features.row(subset.get(i).id());
+          y[i] = subset.get(i).label();
+          if (rows[i] < 0) {
+            throw new VlevalException(
+                "linear-probe: the feature cache "
+                    + features.path()
+                    + " lacks training sample '"
+                    + subset.get(i).id()
+                    + "'; delete it");
+          }
+        }
+        return LinearHead.train(
+            new Subset(features, rows),
+            y,
+            classes,
+            new LinearHead.Settings(
+                spec.epochs(),
+                spec.batchSize(),
+                spec.learningRate(),
+                spec.warmupEpochs(),
+                spec.labelSmoothing(),
+                spec.clipGrad(),
+                context.seed()));
+      }
     }
 
-    private FeatureCache.Features extract(List<LabelledImage> samples, int batchSize) {
-      Map<String, Integer> labels = new LinkedHashMap<>();
-      Map<String, float[]> vectors = new LinkedHashMap<>();
-      for (int from = 0; from < samples.size(); from += batchSize) {
-        List<LabelledImage> batch =
-            samples.subList(from, Math.min(samples.size(), from + batchSize));
-        List<RgbImage> images = new ArrayList<>();
-        for (LabelledImage s : batch) {
-          images.add(s.image().load());
+    /** Extracts the features of {@code samples} into the cache, a batch at a time. */
+    private void extract(List<LabelledImage> samples, int batchSize, String key) {
+      try (FeatureFile.Writer out = cache.writer(key)) {
+        for (int from = 0; from < samples.size(); from += batchSize) {
+          List<LabelledImage> batch =
+              samples.subList(from, Math.min(samples.size(), from + batchSize));
+          List<RgbImage> images = new ArrayList<>();
+          for (LabelledImage s : batch) {
+            images.add(s.image().load());
+          }
+          float[][] v = features(images);
+          for (int i = 0; i < batch.size(); i++) {
+            out.add(batch.get(i).id(), batch.get(i).label(), v[i]);
+          }
         }
-        float[][] v = features(images);
-        for (int i = 0; i < batch.size(); i++) {
-          labels.put(batch.get(i).id(), batch.get(i).label());
-          vectors.put(batch.get(i).id(), v[i]);
-        }
+        out.commit();
       }
-      return new FeatureCache.Features(labels, vectors);
     }
 
     void close() {
@@ -513,15 +517,40 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
 
   static final ImageView VIEW = ImageView.SHORTER_SIDE_CENTER_CROP;
 
+  /** The rows of a feature file that a (few-shot) training subset uses, in subset order. */
+  private record Subset(FeatureRows file, int[] rows) implements FeatureRows {
+    @Override
+    public int size() {
+      return rows.length;
+    }
+
+    @Override
+    public int dim() {
+      return file.dim();
+    }
+
+    @Override
+    public void gather(int[] wanted, float[] out) {
+      int[] mapped = new int[wanted.length];
+      for (int i = 0; i < wanted.length; i++) {
+        mapped[i] = rows[wanted[i]];
+      }
+      file.gather(mapped, out);
+    }
+  }
+
   /** Scores one evaluation dataset with the shared head. */
   private static final class Session implements TaskSession<LabelledImage, ProbePrediction> {
     private final Probe probe;
     private final DatasetInfo data;
     private final boolean owner;
     private final ClassMapping mapping;
-    private final FeatureCache.Features cachedEval;
-    private final Map<String, Integer> evalLabels = new LinkedHashMap<>();
-    private final Map<String, float[]> evalVectors = new LinkedHashMap<>();
+
+    /** This dataset's cached features, or null. */
+    private final FeatureFile cachedEval;
+
+    /** With a cache and none for this dataset yet: its features as they are computed. */
+    private FeatureFile.Writer evalWriter;
 
     Session(Probe probe, DatasetInfo data, boolean owner) {
       this.probe = probe;
@@ -531,7 +560,7 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
       this.mapping =
           ClassMapping.of(
               data.classNames(), probe.classes(), data.location(), probe.train.info().location());
-      this.cachedEval = probe.cache == null ? null : probe.cache.read(probe.cacheKey(data));
+      this.cachedEval = probe.cache == null ? null : probe.cache.open(probe.cacheKey(data));
     }
 
     @Override
@@ -539,11 +568,11 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
       float[][] features = new float[batch.size()][];
       List<Integer> missing = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
-        float[] v = cachedEval == null ? null : cachedEval.vectors().get(batch.get(i).id());
-        if (v == null) {
+        int row = cachedEval == null ? -1 : cachedEval.row(batch.get(i).id());
+        if (row < 0) {
           missing.add(i);
         } else {
-          features[i] = v;
+          features[i] = cachedEval.vector(row);
         }
       }
       if (!missing.isEmpty()) {
@@ -560,9 +589,11 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
       List<ProbePrediction> out = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         LabelledImage s = batch.get(i);
-        if (probe.cache != null) {
-          evalLabels.put(s.id(), s.label());
-          evalVectors.put(s.id(), features[i]);
+        if (probe.cache != null && cachedEval == null) {
+          if (evalWriter == null) {
+            evalWriter = probe.cache.writer(probe.cacheKey(data));
+          }
+          evalWriter.add(s.id(), s.label(), features[i]);
         }
         out.add(
             ProbePrediction.of(s.id(), s.label(), s.acceptedLabels(), mapping.restrict(logits[i])));
@@ -573,11 +604,8 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
     @Override
     public TaskOutcome finish(List<ProbePrediction> records) {
       // every sample went through this session: the evaluation features are complete, keep them
-      if (probe.cache != null
-          && cachedEval == null
-          && !evalVectors.isEmpty()
-          && evalVectors.size() == records.size()) {
-        probe.cache.write(probe.cacheKey(data), new FeatureCache.Features(evalLabels, evalVectors));
+      if (evalWriter != null && evalWriter.rows() == records.size()) {
+        evalWriter.commit();
       }
       ScoreOptions options =
           probe.spec.resamples() == 0
@@ -593,8 +621,18 @@ public final class LinearProbeProvider implements TaskProvider<LinearProbeProvid
 
     @Override
     public void close() {
-      if (owner) {
-        probe.close();
+      try {
+        if (evalWriter != null) {
+          // removes the partial file of a resumed run, whose features are not all here
+          evalWriter.close();
+        }
+        if (cachedEval != null) {
+          cachedEval.close();
+        }
+      } finally {
+        if (owner) {
+          probe.close();
+        }
       }
     }
   }

@@ -7,7 +7,9 @@ import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
+import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.tasks.zeroshot.ClassificationOutcome;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,17 +24,37 @@ final class ProbeScores {
   private ProbeScores() {}
 
   static TaskOutcome of(List<ProbePrediction> records, List<String> classNames, ScoreOptions o) {
-    boolean multiLabel = records.stream().anyMatch(r -> !r.accepted().isEmpty());
+    // the records may be decoded from disk on every get: each is read once per pass, and the
+    // classification metrics see a view of them rather than a copy of every record
+    boolean multiLabel = false;
+    for (ProbePrediction r : records) {
+      if (!r.accepted().isEmpty()) {
+        multiLabel = true;
+        break;
+      }
+    }
     if (!multiLabel) {
-      return ClassificationOutcome.of(
-          records.stream().map(ProbePrediction::asClassPrediction).toList(), classNames, o, false);
+      List<ClassPrediction> view =
+          new AbstractList<>() {
+            @Override
+            public ClassPrediction get(int index) {
+              return records.get(index).asClassPrediction();
+            }
+
+            @Override
+            public int size() {
+              return records.size();
+            }
+          };
+      return ClassificationOutcome.of(view, classNames, o, false);
     }
     int n = records.size();
     double[] top1 = new double[n];
     double[] top5 = new double[n];
     for (int i = 0; i < n; i++) {
-      top1[i] = records.get(i).correct() ? 1 : 0;
-      top5[i] = records.get(i).hitAt(5) ? 1 : 0;
+      ProbePrediction r = records.get(i);
+      top1[i] = r.correct() ? 1 : 0;
+      top5[i] = r.hitAt(5) ? 1 : 0;
     }
     List<MetricValue> metrics = new ArrayList<>();
     metrics.add(metric("acc1", top1, o));

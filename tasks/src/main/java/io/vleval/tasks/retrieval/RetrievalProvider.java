@@ -16,6 +16,7 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.embedding.Vectors;
 import io.vleval.tasks.metrics.ScoreTable;
+import io.vleval.tasks.metrics.retrieval.ZeroShotRetrieval;
 import io.vleval.tasks.metrics.scoring.RetrievalScoring;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
@@ -128,16 +129,15 @@ public final class RetrievalProvider implements TaskProvider<RetrievalProvider.S
   }
 
   static TaskOutcome outcome(List<Embedded> records, Spec spec, long seed) {
-    ScoreMatrix m =
-        ScoreMatrix.of(
-            records.stream().map(Embedded::image).toList(),
-            records.stream().map(Embedded::texts).toList());
+    ScoreMatrix<Embedded> m = ScoreMatrix.of(records, Embedded::image, Embedded::texts);
     ScoreTable table =
         RetrievalScoring.score(
-            m.scores(),
-            m.textIndex(),
+            ZeroShotRetrieval.ranks(m, m.textIndex(), ScoreMatrix.BLOCK_ROWS),
             m.ks(spec.ks()),
-            ScoreMatrix.options(spec.resamples(), seed));
+            ScoreMatrix.options(spec.resamples(), seed),
+            "image",
+            "image_retrieval_recall",
+            "text_retrieval_recall");
     List<MetricValue> metrics = Outcomes.metrics(table, name -> true, "");
     return new TaskOutcome("mean_recall", metrics, List.of());
   }

@@ -139,14 +139,11 @@ public final class VideoRetrievalProvider implements TaskProvider<VideoRetrieval
   }
 
   static TaskOutcome outcome(List<Embedded> records, Spec spec, long seed) {
-    ScoreMatrix m =
-        ScoreMatrix.of(
-            records.stream().map(Embedded::video).toList(),
-            records.stream().map(Embedded::texts).toList());
+    ScoreMatrix<Embedded> m = ScoreMatrix.of(records, Embedded::video, Embedded::texts);
     RetrievalRanks ranks =
         spec.dualSoftmax()
-            ? DualSoftmax.ranks(m.scores(), m.textIndex())
-            : ZeroShotRetrieval.ranks(m.scores(), m.textIndex());
+            ? DualSoftmax.ranks(m, m.textIndex(), ScoreMatrix.BLOCK_ROWS)
+            : ZeroShotRetrieval.ranks(m, m.textIndex(), ScoreMatrix.BLOCK_ROWS);
     ScoreTable table =
         RetrievalScoring.score(
             ranks,

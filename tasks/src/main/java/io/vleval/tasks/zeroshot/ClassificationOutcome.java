@@ -26,10 +26,14 @@ public final class ClassificationOutcome {
     int[] ranks = new int[n];
     int[] predicted = new int[n];
     int[] target = new int[n];
+    boolean[] correct = new boolean[n];
+    // one pass, each record read once: the records may be decoded from disk on every get
     for (int i = 0; i < n; i++) {
-      ranks[i] = records.get(i).rank();
-      predicted[i] = records.get(i).predicted();
-      target[i] = records.get(i).label();
+      ClassPrediction r = records.get(i);
+      ranks[i] = r.rank();
+      predicted[i] = r.predicted();
+      target[i] = r.label();
+      correct[i] = r.correct();
     }
     ScoreTable table =
         ClassificationScoring.scoreRanks(ranks, predicted, target, classNames.size(), options);
@@ -39,16 +43,18 @@ public final class ClassificationOutcome {
       double mean = (table.value("acc1") + table.value("acc5")) / 2;
       metrics.add(MetricValue.higherIsBetter("mean_top1_top5", mean, ""));
     }
+    long[] supports = new long[classNames.size()];
+    long[] hitsPerClass = new long[classNames.size()];
+    for (int i = 0; i < n; i++) {
+      if (target[i] >= 0 && target[i] < supports.length) {
+        supports[target[i]]++;
+        hitsPerClass[target[i]] += correct[i] ? 1 : 0;
+      }
+    }
     List<CategoryBreakdown> categories = new ArrayList<>();
     for (int c = 0; c < classNames.size(); c++) {
-      long support = 0;
-      long hits = 0;
-      for (ClassPrediction r : records) {
-        if (r.label() == c) {
-          support++;
-          hits += r.correct() ? 1 : 0;
-        }
-      }
+      long support = supports[c];
+      long hits = hitsPerClass[c];
       if (support > 0) {
         categories.add(
             new CategoryBreakdown(

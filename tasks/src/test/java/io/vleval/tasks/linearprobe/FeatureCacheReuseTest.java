@@ -16,6 +16,8 @@ import io.vleval.api.task.TaskSession;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
 import io.vleval.testkit.fake.FakeModel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,24 +90,35 @@ class FeatureCacheReuseTest {
     TaskOutcome a = probe(first, 3, cache);
     assertThat(first.imagesEmbedded()).isEqualTo(96 + 48);
     try (var files = Files.list(cache.resolve("features"))) {
-      assertThat(files.filter(f -> f.toString().endsWith(".features")).count()).isEqualTo(2);
+      assertThat(files.filter(f -> f.toString().endsWith(".f32")).count()).isEqualTo(2);
     }
     FakeModel second = new FakeModel();
     TaskOutcome b = probe(second, 6, cache);
     assertThat(second.imagesEmbedded()).isZero();
     assertThat(b.metrics()).isNotEmpty();
     assertThat(a.headline()).isEqualTo("acc1");
+    // the same settings on the cached features score exactly as the run that extracted them
+    TaskOutcome c = probe(new FakeModel(), 3, cache);
+    assertThat(c.metrics()).isEqualTo(a.metrics());
   }
 
   @Test
   void aDamagedCacheFileIsNamed() throws Exception {
     Path dir = Files.createDirectories(temp.resolve("features"));
     FeatureCache cache = new FeatureCache(dir);
-    Files.write(cache.file("k"), new byte[] {0x56, 0x4C, 0x46, 0x43, 0, 0x7f, 0, 0, 0, 0, 0, 64});
-    assertThatThrownBy(() -> cache.read("k"))
+    byte[] header = new byte[32];
+    ByteBuffer.wrap(header)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(FeatureFile.MAGIC)
+        .putInt(64)
+        .putLong(8323072);
+    Files.write(cache.file("k"), header);
+    assertThatThrownBy(() -> cache.open("k"))
         .isInstanceOf(VlevalException.class)
         .hasMessage(
             cache.file("k")
-                + ": header claims 8323072 x 64 features, more than the file holds; delete it");
+                + ": damaged feature file: header claims 8323072 rows of 64 features (2163998720"
+                + " bytes), more than the file's 32 bytes hold; delete it and the features are"
+                + " extracted again");
   }
 }

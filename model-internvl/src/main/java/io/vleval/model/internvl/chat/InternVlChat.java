@@ -384,6 +384,59 @@ public final class InternVlChat implements AutoCloseable {
     return new PromptDecoding(llm, embeddings, pos, 0, null, useCache, parent);
   }
 
+  /**
+   * A decoding state continuing a batch of prompts together, as the reference's {@code batch_chat}
+   * does: the prompts are left-padded to the longest, padded positions are masked for every query
+   * and rotary positions count real tokens only, so that each prompt gets, token for token, what
+   * {@link #decoding(NDArray, boolean, NDManager)} gives it alone (up to float rounding in the
+   * batched products).
+   *
+   * @param embeddings per prompt, its {@link #inputEmbeddings} {@code [1, L_i, hidden]}
+   * @param useCache whether to decode with the key/value cache
+   * @param parent the manager the state hangs from
+   * @return the state, one row per prompt at the start; close it
+   */
+  public PromptDecoding decoding(List<NDArray> embeddings, boolean useCache, NDManager parent) {
+    if (embeddings.isEmpty()) {
+      throw new IllegalArgumentException("no prompt to decode");
+    }
+    int rows = embeddings.size();
+    int width = 0;
+    for (NDArray e : embeddings) {
+      width = Math.max(width, (int) e.getShape().get(1));
+    }
+    long[][] positions = new long[rows][width];
+    boolean[][] keep = new boolean[rows][width];
+    boolean padded = false;
+    try (NDManager scratch = parent.newSubManager()) {
+      NDList padRows = new NDList();
+      for (int r = 0; r < rows; r++) {
+        NDArray e = embeddings.get(r);
+        int l = (int) e.getShape().get(1);
+        int pad = width - l;
+        padded |= pad > 0;
+        // the reference's position ids under left padding: cumsum(mask) - 1, padding at 1
+        for (int j = 0; j < width; j++) {
+          keep[r][j] = j >= pad;
+          positions[r][j] = j >= pad ? j - pad : 1;
+        }
+        if (pad == 0) {
+          padRows.add(e);
+        } else {
+          // zeros where the reference has the pad token's embedding: masked keys either way
+          NDArray zeros = scratch.zeros(new Shape(1, pad, e.getShape().get(2)), e.getDataType());
+          padRows.add(NDArrays.concat(new NDList(zeros.toDevice(e.getDevice(), false), e), 1));
+        }
+      }
+      NDArray batch = rows == 1 ? padRows.get(0) : NDArrays.concat(padRows, 0);
+      if (batch != embeddings.get(0)) {
+        batch.attach(scratch); // the state keeps its own copy
+      }
+      return new PromptDecoding(
+          llm, batch, positions, padded ? keep : null, 0, null, useCache, parent);
+    }
+  }
+
   /** Releases every weight. */
   @Override
   public void close() {

@@ -37,48 +37,163 @@ public final class Generator {
    * @return the generated token ids, without the stop token
    */
   public static long[] generate(DecodingState state, GenerationSettings settings, Set<Long> stop) {
-    if (settings.maxNewTokens() == 0) {
-      return new long[0];
-    }
-    return settings.beamSize() == 1 ? greedy(state, settings, stop) : beam(state, settings, stop);
+    return generate(state, 1, settings, stop)[0];
   }
 
-  private static long[] greedy(DecodingState state, GenerationSettings s, Set<Long> stop) {
-    List<Long> out = new ArrayList<>();
-    float[] logits = state.start()[0];
+  /**
+   * Generates one continuation per prompt of a batch, each decoded as {@link
+   * #generate(DecodingState, GenerationSettings, Set)} would decode it alone: every prompt has its
+   * own greedy or beam search, and a prompt that stops leaves the batch (its rows are dropped from
+   * the state) while the others go on. The state's rows stay grouped by prompt, in prompt order: at
+   * each step the rows of every prompt still running, its beams in order.
+   *
+   * @param state the prompts, whose {@link DecodingState#start()} returns one row per prompt
+   *     (closed by the caller)
+   * @param prompts the number of prompts in the state
+   * @param settings beam size, token limits, length penalty (the same for every prompt)
+   * @param stop token ids that end an output
+   * @return per prompt, the generated token ids without the stop token
+   */
+  public static long[][] generate(
+      DecodingState state, int prompts, GenerationSettings settings, Set<Long> stop) {
+    long[][] out = new long[prompts][];
+    if (settings.maxNewTokens() == 0) {
+      Arrays.fill(out, new long[0]);
+      return out;
+    }
+    Search[] searches = new Search[prompts];
+    int[] rowsOf = new int[prompts];
+    List<Integer> running = new ArrayList<>();
+    for (int i = 0; i < prompts; i++) {
+      searches[i] =
+          settings.beamSize() == 1 ? new Greedy(settings, stop) : new Beam(settings, stop);
+      rowsOf[i] = 1;
+      running.add(i);
+    }
+    float[][] logits = state.start();
+    if (logits.length != prompts) {
+      throw new IllegalStateException(
+          "the state started " + logits.length + " rows for " + prompts + " prompts");
+    }
     while (true) {
+      List<Integer> next = new ArrayList<>();
+      List<Long> tokens = new ArrayList<>();
+      List<Integer> parents = new ArrayList<>();
+      int offset = 0;
+      for (int p : running) {
+        float[][] mine = Arrays.copyOfRange(logits, offset, offset + rowsOf[p]);
+        Step step = searches[p].step(mine);
+        if (step == null) {
+          out[p] = searches[p].result();
+        } else {
+          for (int i = 0; i < step.tokens().length; i++) {
+            tokens.add(step.tokens()[i]);
+            parents.add(offset + step.parents()[i]);
+          }
+          rowsOf[p] = step.tokens().length;
+          next.add(p);
+        }
+        offset += mine.length;
+      }
+      if (next.isEmpty()) {
+        return out;
+      }
+      running = next;
+      logits =
+          state.advance(
+              tokens.stream().mapToLong(Long::longValue).toArray(),
+              parents.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
+
+  /** The rows a search continues: a token per row and the row of the previous step it extends. */
+  private record Step(long[] tokens, int[] parents) {}
+
+  /** One prompt's decoding, driven a step at a time so that prompts can share a batch. */
+  private interface Search {
+
+    /**
+     * Takes this prompt's next-token logits and chooses how its rows continue.
+     *
+     * @param rows one row of logits per running row of this prompt
+     * @return the next tokens and their parent rows (local indices), or null when decoding ended
+     */
+    Step step(float[][] rows);
+
+    /**
+     * @return the output, once {@link #step} returned null
+     */
+    long[] result();
+  }
+
+  /** Greedy search: the arg-max of the logits (first index on ties). */
+  private static final class Greedy implements Search {
+    private final GenerationSettings s;
+    private final Set<Long> stop;
+    private final List<Long> out = new ArrayList<>();
+
+    Greedy(GenerationSettings s, Set<Long> stop) {
+      this.s = s;
+      this.stop = stop;
+    }
+
+    @Override
+    public Step step(float[][] rows) {
+      float[] logits = rows[0];
       if (out.size() < s.minNewTokens()) {
         suppress(logits, stop);
       }
       long token = argMax(logits);
       if (stop.contains(token)) {
-        break;
+        return null;
       }
       out.add(token);
       if (out.size() >= s.maxNewTokens()) {
-        break;
+        return null;
       }
-      logits = state.advance(new long[] {token}, new int[] {0})[0];
+      return new Step(new long[] {token}, new int[] {0});
     }
-    return out.stream().mapToLong(Long::longValue).toArray();
+
+    @Override
+    public long[] result() {
+      return out.stream().mapToLong(Long::longValue).toArray();
+    }
   }
 
   private record Candidate(int beam, int token, double score) {}
 
   private record Hypothesis(long[] tokens, double score) {}
 
-  private static long[] beam(DecodingState state, GenerationSettings s, Set<Long> stop) {
-    int n = s.beamSize();
-    double penalty = s.lengthPenalty();
-    float[][] logits = state.start();
-    // the prompt row stands for n identical beams; only the first counts at step 0
-    float[][] rows = new float[n][];
-    Arrays.fill(rows, logits[0]);
-    double[] beamScores = new double[n];
-    Arrays.fill(beamScores, 1, n, -1e9);
-    long[][] beams = new long[n][0];
-    List<Hypothesis> finished = new ArrayList<>();
-    for (int step = 0; step < s.maxNewTokens(); step++) {
+  /** Beam search with HuggingFace's {@code BeamSearchScorer} rules (see the class comment). */
+  private static final class Beam implements Search {
+    private final GenerationSettings s;
+    private final Set<Long> stop;
+    private final int n;
+    private final double penalty;
+    private final double[] beamScores;
+    private long[][] beams;
+    private final List<Hypothesis> finished = new ArrayList<>();
+    private int step;
+    private long[] result;
+
+    Beam(GenerationSettings s, Set<Long> stop) {
+      this.s = s;
+      this.stop = stop;
+      this.n = s.beamSize();
+      this.penalty = s.lengthPenalty();
+      this.beamScores = new double[n];
+      // the prompt row stands for n identical beams; only the first counts at step 0
+      Arrays.fill(beamScores, 1, n, -1e9);
+      this.beams = new long[n][0];
+    }
+
+    @Override
+    public Step step(float[][] logits) {
+      float[][] rows = logits;
+      if (step == 0) {
+        rows = new float[n][];
+        Arrays.fill(rows, logits[0]);
+      }
       List<Candidate> all = new ArrayList<>();
       int vocab = rows[0].length;
       for (int b = 0; b < n; b++) {
@@ -120,7 +235,8 @@ public final class Generator {
       double bestRunning = next.isEmpty() ? Double.NEGATIVE_INFINITY : next.get(0).score();
       if (finished.size() >= n
           && worst(finished) >= score(bestRunning, Math.max(generated, 1), penalty)) {
-        return best(finished).tokens();
+        result = best(finished).tokens();
+        return null;
       }
       long[][] grown = new long[next.size()][];
       long[] tokens = new long[next.size()];
@@ -141,11 +257,17 @@ public final class Generator {
               n,
               new Hypothesis(beams[i], score(beamScores[i], beams[i].length, penalty)));
         }
-        break;
+        result = best(finished).tokens();
+        return null;
       }
-      rows = state.advance(tokens, parents);
+      step++;
+      return new Step(tokens, parents);
     }
-    return best(finished).tokens();
+
+    @Override
+    public long[] result() {
+      return result;
+    }
   }
 
   /** Indices of the k largest values (all of them when fewer), in no particular order. */

@@ -12,15 +12,17 @@ import java.util.regex.Pattern;
 /** The {@code device:} option of models and training runs, and copies of results to the host. */
 public final class Devices {
 
-  /** What {@code device:} accepts. */
+  /** One device: what {@code device:} accepts where a single device is meant. */
   public static final Pattern SPEC = Pattern.compile("auto|cpu|gpu:\\d+");
 
   /**
-   * What a training run's {@code device:} accepts: {@code auto}, or one device or a comma-separated
-   * list.
+   * What a model's or a training run's {@code device:} accepts: {@code auto}, or one device or a
+   * comma-separated list.
    */
-  public static final Pattern TRAINING_SPEC =
-      Pattern.compile("auto|(cpu|gpu:\\d+)(,(cpu|gpu:\\d+))*");
+  public static final Pattern LIST_SPEC = Pattern.compile("auto|(cpu|gpu:\\d+)(,(cpu|gpu:\\d+))*");
+
+  /** What a training run's {@code device:} accepts (the same as a model's). */
+  public static final Pattern TRAINING_SPEC = LIST_SPEC;
 
   private Devices() {}
 
@@ -64,6 +66,23 @@ public final class Devices {
    *     with the CPU
    */
   public static List<Device> parseTraining(String spec) {
+    return parseList(spec, "train on GPUs or on the CPU");
+  }
+
+  /**
+   * Resolves a model's {@code device:} option: the devices its replicas evaluate on.
+   *
+   * @param spec {@code auto} (every GPU PyTorch sees, else the CPU), or a comma-separated list of
+   *     {@code cpu} and {@code gpu:N}; a device listed twice holds two replicas ({@code cpu,cpu})
+   * @return the devices, in the order listed
+   * @throws VlevalException when a GPU is asked for that PyTorch does not see, or GPUs are mixed
+   *     with the CPU
+   */
+  public static List<Device> parseEvaluation(String spec) {
+    return parseList(spec, "evaluate on GPUs or on the CPU");
+  }
+
+  private static List<Device> parseList(String spec, String advice) {
     if (spec.equals("auto")) {
       int gpus = Engine.getEngine("PyTorch").getGpuCount();
       List<Device> all = new ArrayList<>();
@@ -77,10 +96,19 @@ public final class Devices {
       out.add(parse(one));
     }
     if (out.stream().map(Device::isGpu).distinct().count() > 1) {
-      throw new VlevalException(
-          "device: " + spec + " mixes the CPU and GPUs; train on GPUs or on the CPU");
+      throw new VlevalException("device: " + spec + " mixes the CPU and GPUs; " + advice);
     }
     return out;
+  }
+
+  /**
+   * The name a run records for several devices.
+   *
+   * @param devices the devices, in order
+   * @return their names joined by commas, e.g. {@code gpu:0,gpu:1}
+   */
+  public static String names(List<Device> devices) {
+    return String.join(",", devices.stream().map(Devices::name).toList());
   }
 
   /**

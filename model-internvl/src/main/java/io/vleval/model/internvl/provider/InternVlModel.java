@@ -3,6 +3,8 @@ package io.vleval.model.internvl.provider;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -27,6 +29,8 @@ import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.api.timing.Phase;
+import io.vleval.api.timing.PhaseTimer;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.DynamicTiling;
@@ -55,6 +59,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,8 +91,13 @@ final class InternVlModel implements Model {
     this.resources = resources;
   }
 
+  /**
+   * Loads the model on the devices of {@code spec.device()}: on one device, the model itself; on
+   * several, one replica per device behind a {@link ReplicatedModel} that deals each call's inputs
+   * across them.
+   */
   static Model load(InternVlSpec spec, PluginContext context) {
-    Device device = Devices.parse(spec.device());
+    List<Device> devices = Devices.parseEvaluation(spec.device());
     CheckpointKind kind = InternVlProvider.kind(spec);
     long seed = spec.seed() != null ? spec.seed() : context.seed();
     String checksum =
@@ -99,7 +109,26 @@ final class InternVlModel implements Model {
         dtype == DataType.FLOAT32
             ? engineName()
             : engineName() + ", " + spec.dtype().key() + " compute";
-    ModelInfo info = new ModelInfo(checksum, engine, Devices.name(device));
+    ModelInfo info = new ModelInfo(checksum, engine, Devices.names(devices));
+    if (devices.size() == 1) {
+      return loadOn(spec, kind, seed, devices.get(0), info);
+    }
+    List<Model> replicas = new ArrayList<>(devices.size());
+    try {
+      for (Device device : devices) {
+        replicas.add(loadOn(spec, kind, seed, device, info));
+      }
+    } catch (RuntimeException e) {
+      ReplicatedModel.closeAll(replicas, e);
+      throw e;
+    }
+    return new ReplicatedModel(replicas, info, spec.batchSize());
+  }
+
+  /** One replica: the weights on {@code device} and the capabilities over them. */
+  private static InternVlModel loadOn(
+      InternVlSpec spec, CheckpointKind kind, long seed, Device device, ModelInfo info) {
+    DataType dtype = spec.dtype().dataType();
     Map<Class<? extends Capability>, Capability> caps = new LinkedHashMap<>();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
@@ -152,7 +181,7 @@ final class InternVlModel implements Model {
           resources.add(chat);
           TextTokenizer tokenizer = tokenizer(spec);
           resources.add(0, tokenizer);
-          Chat c = new Chat(chat, tokenizer);
+          Chat c = new Chat(chat, tokenizer, spec.batchSize());
           caps.put(CaptionGenerator.class, c);
           caps.put(MultipleChoiceChat.class, c);
         }
@@ -272,13 +301,19 @@ final class InternVlModel implements Model {
 
   // ------------------------------------------------------------------ shared batching
 
+  /** The model input of {@code images}, timed as {@link Phase#PREPROCESS}. */
   static NDArray pixels(List<RgbImage> images, ImageTransform transform, NDManager batch) {
-    int per = transform.outputLength();
-    float[] flat = new float[Math.multiplyExact(images.size(), per)];
-    for (int i = 0; i < images.size(); i++) {
-      transform.apply(images.get(i), flat, i * per);
-    }
-    return batch.create(flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+    return PhaseTimer.time(
+        Phase.PREPROCESS,
+        () -> {
+          int per = transform.outputLength();
+          float[] flat = new float[Math.multiplyExact(images.size(), per)];
+          for (int i = 0; i < images.size(); i++) {
+            transform.apply(images.get(i), flat, i * per);
+          }
+          return batch.create(
+              flat, new Shape(images.size(), 3, transform.size(), transform.size()));
+        });
   }
 
   static ImageTransform.Mode mode(ImageView view) {
@@ -485,89 +520,167 @@ final class InternVlModel implements Model {
 
     abstract String reply(RgbImage image, String question, GenerationSettings settings);
 
-    @Override
-    public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+    /** The replies to several questions, each with its image or null; one at a time by default. */
+    List<String> replies(
+        List<RgbImage> images, List<String> questions, GenerationSettings settings) {
       List<String> out = new ArrayList<>();
-      for (RgbImage image : images) {
-        out.add(reply(image, prompt, settings));
+      for (int i = 0; i < images.size(); i++) {
+        out.add(reply(images.get(i), questions.get(i), settings));
       }
       return out;
+    }
+
+    @Override
+    public List<String> caption(List<RgbImage> images, String prompt, GenerationSettings settings) {
+      return replies(images, Collections.nCopies(images.size(), prompt), settings);
     }
 
     @Override
     public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
-      List<String> out = new ArrayList<>();
+      List<RgbImage> images = new ArrayList<>();
+      List<String> questions = new ArrayList<>();
       for (ChatRequest r : requests) {
-        out.add(reply(r.image(), r.prompt(), settings));
+        images.add(r.image());
+        questions.add(r.prompt());
       }
-      return out;
+      return replies(images, questions, settings);
     }
   }
 
-  /** InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding. */
+  /**
+   * InternVL-Chat: one conversation turn per request, dynamic tiles, greedy or beam decoding;
+   * requests are decoded {@code batch_size} at a time in one batched generation, as the reference's
+   * {@code batch_chat} does (left-padded prompts), their tiles going through the vision tower
+   * {@code batch_size} at a time.
+   */
   private static final class Chat extends Replies {
     private final InternVlChat chat;
     private final TextTokenizer tokenizer;
     private final ConversationTemplate template;
     private final Set<Long> stop;
+    private final int batchSize;
 
-    Chat(InternVlChat chat, TextTokenizer tokenizer) {
+    Chat(InternVlChat chat, TextTokenizer tokenizer, int batchSize) {
       this.chat = chat;
       this.tokenizer = tokenizer;
       this.template = ConversationTemplate.named(chat.config().template());
       long stopId =
           tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
       this.stop = Set.of(stopId);
+      this.batchSize = batchSize;
     }
 
-    @Override
-    String reply(RgbImage image, String question, GenerationSettings settings) {
+    /** A request ready for the model: its tiles (none without an image) and its prompt ids. */
+    private record Prompt(List<RgbImage> tiles, long[] ids) {}
+
+    private Prompt prompt(RgbImage image, String question) {
       ChatConfig c = chat.config();
       List<RgbImage> tiles = List.of();
       if (image != null) {
-        tiles =
-            c.dynamicImageSize()
-                ? DynamicTiling.tiles(
-                    image,
-                    c.minDynamicPatch(),
-                    c.maxDynamicPatch(),
-                    c.imageSize(),
-                    c.useThumbnail())
-                : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize()));
+        tiles = tiles(image, c);
         if (!question.contains("<image>")) {
           question = "<image>\n" + question;
         }
       }
       String query = template.prompt(question);
-      long context = -1;
       if (image != null) {
-        context =
-            tokenizer
-                .tokenId("<IMG_CONTEXT>")
-                .orElseThrow(
-                    () ->
-                        new VlevalException(
-                            tokenizer.source()
-                                + ": the tokenizer has no <IMG_CONTEXT> token, which InternVL-Chat needs"));
         String tokens =
             "<img>" + "<IMG_CONTEXT>".repeat(c.numImageToken() * tiles.size()) + "</img>";
         query = query.replaceFirst(Pattern.quote("<image>"), Matcher.quoteReplacement(tokens));
       }
-      long[] ids = tokenizer.encode(query, true);
+      return new Prompt(tiles, tokenizer.encode(query, true));
+    }
+
+    private long contextId() {
+      return tokenizer
+          .tokenId("<IMG_CONTEXT>")
+          .orElseThrow(
+              () ->
+                  new VlevalException(
+                      tokenizer.source()
+                          + ": the tokenizer has no <IMG_CONTEXT> token, which InternVL-Chat needs"));
+    }
+
+    @Override
+    String reply(RgbImage image, String question, GenerationSettings settings) {
+      return replies(
+              Collections.singletonList(image), Collections.singletonList(question), settings)
+          .get(0);
+    }
+
+    @Override
+    List<String> replies(
+        List<RgbImage> images, List<String> questions, GenerationSettings settings) {
+      List<String> out = new ArrayList<>();
+      for (int from = 0; from < images.size(); from += batchSize) {
+        int to = Math.min(images.size(), from + batchSize);
+        out.addAll(batch(images.subList(from, to), questions.subList(from, to), settings));
+      }
+      return out;
+    }
+
+    private List<String> batch(
+        List<RgbImage> images, List<String> questions, GenerationSettings settings) {
+      List<Prompt> prompts = new ArrayList<>();
+      List<RgbImage> allTiles = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        Prompt p = prompt(images.get(i), questions.get(i));
+        prompts.add(p);
+        allTiles.addAll(p.tiles());
+      }
+      long context = allTiles.isEmpty() ? -1 : contextId();
       try (NDManager batch = chat.manager().newSubManager()) {
         NDArray imageTokens = null;
-        if (image != null) {
+        if (!allTiles.isEmpty()) {
+          ChatConfig c = chat.config();
           ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, c.imageSize());
-          imageTokens = chat.extractFeature(pixels(tiles, t, batch));
+          // the tiles of the batch through the vision tower batch_size at a time (the reference's
+          // batch_chat takes them all in one extract_feature; this bounds the activations as every
+          // other capability does)
+          NDList parts = new NDList();
+          for (int from = 0; from < allTiles.size(); from += batchSize) {
+            List<RgbImage> chunk =
+                allTiles.subList(from, Math.min(allTiles.size(), from + batchSize));
+            parts.add(chat.extractFeature(pixels(chunk, t, batch)));
+          }
+          imageTokens = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
         }
-        NDArray embeddings = chat.inputEmbeddings(ids, imageTokens, context, batch);
+        List<NDArray> embeddings = new ArrayList<>();
+        int tile = 0;
+        for (Prompt p : prompts) {
+          NDArray mine = null;
+          if (!p.tiles().isEmpty()) {
+            mine = imageTokens.get(tile + ":" + (tile + p.tiles().size()));
+            tile += p.tiles().size();
+          }
+          embeddings.add(chat.inputEmbeddings(p.ids(), mine, context, batch));
+        }
         try (PromptDecoding state = chat.decoding(embeddings, true, batch)) {
-          long[] out = Generator.generate(state, settings, stop);
-          String text = tokenizer.decode(out, true);
-          int cut = text.indexOf(template.stopString());
-          return (cut >= 0 ? text.substring(0, cut) : text).strip();
+          long[][] generated = Generator.generate(state, prompts.size(), settings, stop);
+          List<String> out = new ArrayList<>();
+          for (long[] tokens : generated) {
+            String text = tokenizer.decode(tokens, true);
+            int cut = text.indexOf(template.stopString());
+            out.add((cut >= 0 ? text.substring(0, cut) : text).strip());
+          }
+          return out;
         }
       }
+    }
+
+    /** The image's tiles at the model's input size, timed as {@link Phase#PREPROCESS}. */
+    private static List<RgbImage> tiles(RgbImage image, ChatConfig c) {
+      return PhaseTimer.time(
+          Phase.PREPROCESS,
+          () ->
+              c.dynamicImageSize()
+                  ? DynamicTiling.tiles(
+                      image,
+                      c.minDynamicPatch(),
+                      c.maxDynamicPatch(),
+                      c.imageSize(),
+                      c.useThumbnail())
+                  : List.of(PilResample.bicubic(image, c.imageSize(), c.imageSize())));
     }
   }
 
@@ -602,7 +715,7 @@ final class InternVlModel implements Model {
       try (NDManager batch = chat.manager().newSubManager()) {
         NDArray images = null;
         if (image != null) {
-          float[] pixels = chat.pixels(image, size);
+          float[] pixels = PhaseTimer.time(Phase.PREPROCESS, () -> chat.pixels(image, size));
           images = chat.encodeImages(batch.create(pixels, new Shape(1, 3, size, size)));
         }
         NDArray embeddings = chat.inputEmbeddings(ids, images, batch);

@@ -13,8 +13,9 @@ import java.util.Locale;
  * @param checkpoint a HuggingFace-layout checkpoint directory; exclusive with {@code preset}
  * @param preset a named architecture with seeded random weights; one of the two must be given, so
  *     that random weights are only ever evaluated when asked for by name
- * @param device {@code auto} (a GPU when the engine sees one, else the CPU), {@code cpu} or {@code
- *     gpu:N}
+ * @param device {@code auto} (every GPU the engine sees, else the CPU), {@code cpu}, {@code gpu:N}
+ *     or a comma-separated list ({@code gpu:0,gpu:1}): one model replica per listed device, each
+ *     batch dealt across them
  * @param dtype compute type: {@code float32} or {@code float16}; {@code bfloat16} is refused (see
  *     {@link Dtype})
  * @param batchSize images or texts per forward pass
@@ -31,7 +32,9 @@ public record InternVlSpec(
             "seeded random weights instead of a checkpoint (one of the two is required): tiny, internvit-300m-448px, "
                 + "internvit-6b-224px, internvit-6b-448px, tiny-internvl (C/G), tiny-chat")
         String preset,
-    @Doc("auto (default: a GPU if PyTorch sees one, else cpu), cpu or gpu:N") String device,
+    @Doc(
+            "auto (default: every GPU PyTorch sees, else cpu), cpu, gpu:N, or a list (gpu:0,gpu:1): one replica per device")
+        String device,
     @Doc(
             "compute type: float32 (default) or float16 (half precision; bfloat16 is refused: DJL 0.36 cannot hold it)")
         Dtype dtype,
@@ -105,9 +108,12 @@ public record InternVlSpec(
           "'preset' = '" + preset + "' is unknown; expected one of " + Presets.names());
     }
     device = device == null ? "auto" : device;
-    if (!Devices.SPEC.matcher(device).matches()) {
+    if (!Devices.LIST_SPEC.matcher(device).matches()) {
       throw new IllegalArgumentException(
-          "'device' = '" + device + "'; expected auto, cpu or gpu:N");
+          "'device' = '"
+              + device
+              + "'; expected auto, cpu, gpu:N or a comma-separated list of them without spaces"
+              + " (gpu:0,gpu:1)");
     }
     dtype = dtype == null ? Dtype.FLOAT32 : dtype;
     if (dtype == Dtype.BFLOAT16) {

@@ -25,9 +25,10 @@ import java.util.stream.IntStream;
  * ties are broken by lowest index. Recalls are returned as the float32 means the reference
  * produces. A K larger than the gallery is rejected, as {@code torch.topk} rejects it.
  *
- * <p>Ranks are counted, not sorted: one multithreaded pass over the score matrix counts, for every
+ * <p>Ranks are counted, not sorted: multithreaded passes over blocks of text rows count, for every
  * text, the images scoring above its positive, and for every image, the texts scoring above its
- * best positive text. Reproduces {@code fixtures/metrics/retrieval.json}.
+ * best positive text; the score matrix itself ({@link ScoreRows}) need never be whole in memory.
+ * Reproduces {@code fixtures/metrics/retrieval.json}.
  */
 public final class ZeroShotRetrieval {
 
@@ -133,9 +134,20 @@ public final class ZeroShotRetrieval {
     return out;
   }
 
-  /** Counts the ranks of every query's positives in one parallel pass over {@code scores}. */
+  /** Counts the ranks of every query's positives in {@code scores}, a block of texts at a time. */
   public static RetrievalRanks ranks(float[][] scores, int[] textImageIndex) {
-    int texts = scores.length;
+    return ranks(ScoreRows.of(scores), textImageIndex, ROWS_PER_TASK);
+  }
+
+  /**
+   * Counts the ranks of every query's positives in one parallel pass over the rows of {@code
+   * scores}, {@code blockRows} texts at a time; only a block per thread is in memory, and the ranks
+   * equal those of the whole matrix. Each image's best positive text is found first from one entry
+   * per text ({@link ScoreRows#at}); the pass then ranks each text's image and counts, for every
+   * image, the texts scoring above that positive.
+   */
+  public static RetrievalRanks ranks(ScoreRows scores, int[] textImageIndex, int blockRows) {
+    int texts = scores.texts();
     if (texts != textImageIndex.length) {
       throw new IllegalArgumentException(
           "scores has "
@@ -147,45 +159,48 @@ public final class ZeroShotRetrieval {
     if (texts == 0) {
       throw new IllegalArgumentException("no texts: scores is empty");
     }
-    int images = scores[0].length;
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be positive, got " + blockRows);
+    }
+    int images = scores.images();
     for (int t = 0; t < texts; t++) {
-      if (scores[t].length != images) {
-        throw new IllegalArgumentException(
-            "scores row " + t + " has " + scores[t].length + " columns, row 0 has " + images);
-      }
       int i = textImageIndex[t];
       if (i < 0 || i >= images) {
         throw new IllegalArgumentException(
             "textImageIndex[" + t + "] = " + i + " is outside [0, " + images + ")");
       }
     }
-    // best positive text of each image: highest score, lowest text index among equals
+    int tasks = (texts + blockRows - 1) / blockRows;
+    // each text's positive score, one entry each: the best positive text of every image
+    float[] positive = new float[texts];
+    IntStream.range(0, texts)
+        .parallel()
+        .forEach(t -> positive[t] = scores.at(t, textImageIndex[t]));
     int[] bestText = new int[images];
     float[] threshold = new float[images];
     Arrays.fill(bestText, -1);
     for (int t = 0; t < texts; t++) {
       int i = textImageIndex[t];
-      float v = scores[t][i];
+      float v = positive[t];
       if (bestText[i] < 0 || v > threshold[i]) {
         bestText[i] = t;
         threshold[i] = v;
       }
     }
+    // one pass over the rows: each text's rank of its image, and for every image the texts
+    // scoring above its best positive
     int[] textRanks = new int[texts];
-    int tasks = (texts + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     int[] imageRanks =
         IntStream.range(0, tasks)
             .parallel()
             .mapToObj(
-                task ->
-                    countBlock(
-                        scores,
-                        textImageIndex,
-                        bestText,
-                        threshold,
-                        textRanks,
-                        task * ROWS_PER_TASK,
-                        Math.min(texts, (task + 1) * ROWS_PER_TASK)))
+                task -> {
+                  int from = task * blockRows;
+                  int to = Math.min(texts, from + blockRows);
+                  float[][] block = new float[to - from][images];
+                  scores.fill(from, to, block);
+                  return countBlock(block, textImageIndex, bestText, threshold, textRanks, from);
+                })
             .reduce(new int[images], ZeroShotRetrieval::addInto);
     for (int i = 0; i < images; i++) {
       if (bestText[i] < 0) {
@@ -196,17 +211,17 @@ public final class ZeroShotRetrieval {
   }
 
   private static int[] countBlock(
-      float[][] scores,
+      float[][] block,
       int[] textImageIndex,
       int[] bestText,
       float[] threshold,
       int[] textRanks,
-      int from,
-      int to) {
+      int from) {
     int images = threshold.length;
     int[] above = new int[images];
-    for (int u = from; u < to; u++) {
-      float[] row = scores[u];
+    for (int r = 0; r < block.length; r++) {
+      float[] row = block[r];
+      int u = from + r;
       int positive = textImageIndex[u];
       float v = row[positive];
       int rank = 0;
@@ -243,22 +258,51 @@ public final class ZeroShotRetrieval {
    * x images dot products (accumulated in double, rounded to float32).
    */
   public static float[][] cosineScores(float[][] imageEmbeddings, float[][] textEmbeddings) {
+    ScoreRows rows = cosineRows(imageEmbeddings, textEmbeddings);
+    float[][] out = new float[rows.texts()][rows.images()];
+    IntStream.range(0, rows.texts())
+        .parallel()
+        .forEach(t -> rows.fill(t, t + 1, new float[][] {out[t]}));
+    return out;
+  }
+
+  /**
+   * The rows of {@link #cosineScores}, computed a block at a time: only the normalised embeddings
+   * are held.
+   */
+  public static ScoreRows cosineRows(float[][] imageEmbeddings, float[][] textEmbeddings) {
     float[][] images = normalise(imageEmbeddings);
     float[][] texts = normalise(textEmbeddings);
-    float[][] out = new float[texts.length][images.length];
-    IntStream.range(0, texts.length)
-        .parallel()
-        .forEach(
-            t -> {
-              for (int i = 0; i < images.length; i++) {
-                double dot = 0;
-                for (int d = 0; d < texts[t].length; d++) {
-                  dot += texts[t][d] * images[i][d];
-                }
-                out[t][i] = (float) dot;
-              }
-            });
-    return out;
+    return new ScoreRows() {
+      @Override
+      public int texts() {
+        return texts.length;
+      }
+
+      @Override
+      public int images() {
+        return images.length;
+      }
+
+      @Override
+      public void fill(int from, int to, float[][] out) {
+        for (int t = from; t < to; t++) {
+          float[] row = out[t - from];
+          for (int i = 0; i < images.length; i++) {
+            row[i] = at(t, i);
+          }
+        }
+      }
+
+      @Override
+      public float at(int text, int image) {
+        double dot = 0;
+        for (int d = 0; d < texts[text].length; d++) {
+          dot += texts[text][d] * images[image][d];
+        }
+        return (float) dot;
+      }
+    };
   }
 
   private static float[][] normalise(float[][] vectors) {

@@ -5,6 +5,7 @@ import io.vleval.tasks.metrics.ConfidenceInterval;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.retrieval.RetrievalRanks;
 import io.vleval.tasks.metrics.retrieval.RetrievalScores;
+import io.vleval.tasks.metrics.retrieval.ScoreRows;
 import io.vleval.tasks.metrics.retrieval.ZeroShotRetrieval;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ public final class RetrievalScoring {
 
   /** Default K values. */
   public static final int[] DEFAULT_KS = {1, 5, 10};
+
+  /** Text rows of the score matrix computed at a time by each thread. */
+  private static final int ROWS_PER_BLOCK = 256;
 
   private RetrievalScoring() {}
 
@@ -29,8 +33,11 @@ public final class RetrievalScoring {
     Map<String, Object> p =
         JsonFiles.objectWithMatrices(
             predictions, List.of("scores", "image_embeddings", "text_embeddings"));
-    float[][] scores = (float[][]) p.get("scores");
-    if (scores == null) {
+    float[][] matrix = (float[][]) p.get("scores");
+    ScoreRows scores;
+    if (matrix != null) {
+      scores = ScoreRows.of(matrix);
+    } else {
       float[][] images = (float[][]) p.get("image_embeddings");
       float[][] texts = (float[][]) p.get("text_embeddings");
       if (images == null || texts == null) {
@@ -45,7 +52,8 @@ public final class RetrievalScoring {
             "key \"text_embeddings\"",
             "dimension " + texts[0].length + " differs from image_embeddings' " + images[0].length);
       }
-      scores = ZeroShotRetrieval.cosineScores(images, texts);
+      // embeddings are scored a block of rows at a time, never as the whole matrix
+      scores = ZeroShotRetrieval.cosineRows(images, texts);
     }
     Map<String, Object> r =
         references.equals(predictions)
@@ -54,7 +62,7 @@ public final class RetrievalScoring {
                 references, List.of("scores", "image_embeddings", "text_embeddings"));
     int[] index =
         JsonFiles.intArray((JsonNode) r.get("texts_image_index"), references, "texts_image_index");
-    if (index.length != scores.length) {
+    if (index.length != scores.texts()) {
       throw new ScoreInputException(
           references,
           "key \"texts_image_index\"",
@@ -62,10 +70,10 @@ public final class RetrievalScoring {
               + " entries but "
               + predictions
               + " has "
-              + scores.length
+              + scores.texts()
               + " texts (score rows)");
     }
-    int images = scores.length == 0 ? 0 : scores[0].length;
+    int images = scores.texts() == 0 ? 0 : scores.images();
     for (int t = 0; t < index.length; t++) {
       if (index[t] < 0 || index[t] >= images) {
         throw new ScoreInputException(
@@ -90,7 +98,13 @@ public final class RetrievalScoring {
                 + ")]");
       }
     }
-    return score(scores, index, ks, options);
+    return score(
+        ZeroShotRetrieval.ranks(scores, index, ROWS_PER_BLOCK),
+        ks,
+        options,
+        "image",
+        "image_retrieval_recall",
+        "text_retrieval_recall");
   }
 
   /** Scores an in-memory texts x images matrix. */

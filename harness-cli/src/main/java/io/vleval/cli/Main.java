@@ -1,9 +1,11 @@
 package io.vleval.cli;
 
 import io.vleval.api.error.VlevalException;
+import io.vleval.model.internvl.nd.TorchThreads;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** The {@code vleval} command: the only place that prints to the console or exits the process. */
@@ -26,6 +28,15 @@ public final class Main {
     configureLogging(verbose);
     // DJL must never reach for the network: natives come from the Maven jar.
     System.setProperty("ai.djl.offline", "true");
+    // before anything starts the engine, which reads the thread settings once
+    try {
+      TorchThreads.Setting threads = TorchThreads.configure();
+      LoggerFactory.getLogger(Main.class).debug(threads.describe());
+    } catch (VlevalException e) {
+      printError(err, e.getMessage());
+      err.flush();
+      return ExitCode.USER_ERROR;
+    }
     Console console = new Console(out, err, interactive);
     CommandLine cli = new CommandLine(new VlevalCommand(console));
     cli.setOut(out);

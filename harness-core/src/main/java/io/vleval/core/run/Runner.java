@@ -50,8 +50,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +120,8 @@ public final class Runner {
         continue;
       }
       LOG.info("loading model '{}' ({})", modelEntry.name(), modelEntry.type());
+      long modelStart = System.nanoTime();
+      long modelCpuStart = ProcessUsage.cpuNanos();
       try (Model model = loadModel(modelEntry, context)) {
         modelProvenance.add(
             new ModelProvenance(
@@ -150,6 +154,9 @@ public final class Runner {
                   config, task, modelEntry, model, evaluation, training, further, runDir, cache));
         }
       }
+      // after close: what the model leaves behind shows as growth from one model to the next
+      logModelDone(
+          modelEntry, System.nanoTime() - modelStart, ProcessUsage.cpuNanos() - modelCpuStart);
     }
     Provenance provenance =
         new Provenance(
@@ -186,6 +193,21 @@ public final class Runner {
       report(registry.reporter(r.type()), r.spec(), result, runDir);
     }
     return new RunOutcome(result, runDir, gates);
+  }
+
+  private static void logModelDone(ModelEntry model, long nanos, long cpuNanos) {
+    if (LOG.isDebugEnabled()) {
+      OptionalLong rss = ProcessUsage.residentBytes();
+      LOG.debug(
+          String.format(
+              Locale.ROOT,
+              "model '%s' done in %.2f s (loaded, evaluated, closed; process CPU %.2f s); resident"
+                  + " memory %s",
+              model.name(),
+              nanos / 1e9,
+              cpuNanos / 1e9,
+              rss.isPresent() ? (rss.getAsLong() >> 20) + " MiB" : "unknown"));
+    }
   }
 
   private static List<TaskEntry> tasksFor(RunConfig config, ModelEntry model) {

@@ -122,7 +122,8 @@ final class InternVlModel implements Model {
       ReplicatedModel.closeAll(replicas, e);
       throw e;
     }
-    return new ReplicatedModel(replicas, info, spec.batchSize());
+    int cpuReplicas = (int) devices.stream().filter(d -> !d.isGpu()).count();
+    return new ReplicatedModel(replicas, info, spec.batchSize(), cpuReplicas);
   }
 
   /** One replica: the weights on {@code device} and the capabilities over them. */

@@ -17,6 +17,7 @@ import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.model.TextEmbedder;
 import io.vleval.api.model.VideoEmbedder;
 import io.vleval.api.sample.RgbImage;
+import io.vleval.model.internvl.nd.TorchThreads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -50,6 +51,7 @@ final class ReplicatedModel implements Model {
   private final int batchSize;
   private final ExecutorService threads;
   private final Map<Class<? extends Capability>, Capability> capabilities;
+  private final TorchThreads.Scope threadShare;
 
   /**
    * @param replicas the replicas, one per device, all of the same kind (owned: closed with this)
@@ -57,6 +59,17 @@ final class ReplicatedModel implements Model {
    * @param batchSize images or texts per forward pass of each replica
    */
   ReplicatedModel(List<Model> replicas, ModelInfo info, int batchSize) {
+    this(replicas, info, batchSize, 0);
+  }
+
+  /**
+   * @param replicas the replicas, one per device, all of the same kind (owned: closed with this)
+   * @param info what the run records (the device names joined)
+   * @param batchSize images or texts per forward pass of each replica
+   * @param cpuReplicas how many of the replicas are on the CPU: when several, they run at once on
+   *     the same cores, so each gets its share of PyTorch's intra-op threads until this closes
+   */
+  ReplicatedModel(List<Model> replicas, ModelInfo info, int batchSize, int cpuReplicas) {
     if (replicas.size() < 2) {
       throw new IllegalArgumentException("replication needs two replicas at least");
     }
@@ -73,6 +86,8 @@ final class ReplicatedModel implements Model {
               return t;
             });
     this.capabilities = dealers();
+    // before any replica thread starts: PyTorch gives a thread the count set when it first runs
+    this.threadShare = cpuReplicas > 1 ? TorchThreads.limitFor(cpuReplicas) : null;
   }
 
   private Map<Class<? extends Capability>, Capability> dealers() {
@@ -321,7 +336,13 @@ final class ReplicatedModel implements Model {
   @Override
   public void close() {
     threads.shutdownNow();
-    closeAll(replicas, null);
+    try {
+      closeAll(replicas, null);
+    } finally {
+      if (threadShare != null) {
+        threadShare.close();
+      }
+    }
   }
 
   /**

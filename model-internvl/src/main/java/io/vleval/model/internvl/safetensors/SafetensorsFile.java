@@ -1,5 +1,6 @@
 package io.vleval.model.internvl.safetensors;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One safetensors file, opened read-only and memory-mapped tensor by tensor.
+ * One safetensors file, opened read-only and read tensor by tensor.
  *
  * <p>Layout: an 8-byte little-endian header length {@code n}, {@code n} bytes of JSON (one entry
  * per tensor with {@code dtype}, {@code shape} and {@code data_offsets} relative to the data area,
@@ -347,24 +348,17 @@ public final class SafetensorsFile implements TensorSource {
   }
 
   /**
-   * Maps a tensor's bytes read-only, little-endian, without copying them.
+   * Reads a tensor's bytes.
    *
    * @param key the tensor key
-   * @return a read-only direct buffer over the tensor's bytes
+   * @return a little-endian heap buffer holding a copy of the tensor's bytes
    */
   public ByteBuffer raw(String key) {
     TensorInfo info = info(key);
-    if (info.byteSize() > Integer.MAX_VALUE) {
-      throw new SafetensorsException(
-          path, key, info.byteSize() + " bytes exceed the 2 GiB that one mapping can hold");
-    }
-    try {
-      return channel
-          .map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize())
-          .order(ByteOrder.LITTLE_ENDIAN);
-    } catch (IOException e) {
-      throw new SafetensorsException(path, "cannot map tensor '" + key + "'", e);
-    }
+    ByteBuffer out =
+        ByteBuffer.allocate(byteCount(key, info.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    read(key, out, dataStart + info.begin());
+    return out.flip();
   }
 
   @Override
@@ -419,58 +413,98 @@ public final class SafetensorsFile implements TensorSource {
     return out;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The bytes are read straight into memory the engine allocates for the tensor (float16 and
+   * bfloat16 decoded to float32 on the way through a small heap buffer): neither a mapping of the
+   * file nor a direct buffer outlives the call, so once a model closes nothing of its checkpoint
+   * waits for the garbage collector, as mapped and direct buffers do, to leave native memory.
+   */
   @Override
   public NDArray toNDArray(String key, NDManager manager) {
     TensorInfo info = info(key);
     Shape shape = new Shape(info.shape());
-    ByteBuffer source;
-    DataType type;
-    switch (info.dtype()) {
-      case F32 -> {
-        source = raw(key);
-        type = DataType.FLOAT32;
-      }
-      case F16, BF16 -> {
-        source = decodeToDirectFloats(info, raw(key));
-        type = DataType.FLOAT32;
-      }
-      case I64 -> {
-        source = raw(key);
-        type = DataType.INT64;
-      }
-      case I32 -> {
-        source = raw(key);
-        type = DataType.INT32;
-      }
-      case U8 -> {
-        source = raw(key);
-        type = DataType.UINT8;
-      }
-      default -> throw new IllegalStateException(info.dtype().toString());
-    }
-    if (!source.isDirect() || source.order() != ByteOrder.nativeOrder()) {
+    DataType type =
+        switch (info.dtype()) {
+          case F32, F16, BF16 -> DataType.FLOAT32;
+          case I64 -> DataType.INT64;
+          case I32 -> DataType.INT32;
+          case U8 -> DataType.UINT8;
+          default -> throw new IllegalStateException(info.dtype().toString());
+        };
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       throw new IllegalStateException("native byte order must be little-endian");
     }
-    // The engine wraps a direct buffer without copying; one clone gives the tensor its own
-    // memory, so the mapping (or the decoded scratch buffer) can go away afterwards.
-    try (NDManager scratch = manager.newSubManager()) {
-      NDArray view = scratch.create(source, shape, type);
-      NDArray owned = view.duplicate();
-      owned.attach(manager);
-      return owned;
+    if (!manager.getDevice().equals(Device.cpu())) {
+      // filled on the host, then copied to the device in one transfer
+      try (NDManager host = manager.newSubManager(Device.cpu())) {
+        NDArray staged = host.create(shape, type);
+        fill(key, info, staged);
+        NDArray owned = staged.toDevice(manager.getDevice(), true);
+        owned.attach(manager);
+        return owned;
+      }
+    }
+    NDArray owned = manager.create(shape, type);
+    try {
+      fill(key, info, owned);
+    } catch (RuntimeException e) {
+      owned.close();
+      throw e;
+    }
+    return owned;
+  }
+
+  /** Reads a tensor into a new contiguous host array of its shape (float32 for float types). */
+  private void fill(String key, TensorInfo info, NDArray target) {
+    long n = info.elementCount();
+    if (n == 0) {
+      return;
+    }
+    // a contiguous CPU tensor's buffer is a view of its memory, not a copy
+    ByteBuffer view = target.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+    if (!view.isDirect()
+        || view.capacity() != byteCount(key, n * target.getDataType().getNumOfBytes())) {
+      throw new IllegalStateException(
+          "the engine gave no direct view of the new tensor '" + key + "'");
+    }
+    long start = dataStart + info.begin();
+    if (info.dtype() != SafetensorsDtype.F16 && info.dtype() != SafetensorsDtype.BF16) {
+      read(key, view, start);
+      return;
+    }
+    boolean bf16 = info.dtype() == SafetensorsDtype.BF16;
+    ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    long done = 0;
+    while (done < n) {
+      int m = (int) Math.min(n - done, chunk.capacity() / 2);
+      chunk.clear().limit(2 * m);
+      read(key, chunk, start + 2 * done);
+      for (int i = 0; i < m; i++) {
+        short s = chunk.getShort(2 * i);
+        view.putFloat(
+            Math.toIntExact(4 * (done + i)),
+            bf16 ? HalfFloats.bf16ToFloat(s) : HalfFloats.f16ToFloat(s));
+      }
+      done += m;
     }
   }
 
-  private static ByteBuffer decodeToDirectFloats(TensorInfo info, ByteBuffer raw) {
-    int n = Math.toIntExact(info.elementCount());
-    ByteBuffer out =
-        ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
-    boolean bf16 = info.dtype() == SafetensorsDtype.BF16;
-    for (int i = 0; i < n; i++) {
-      short s = raw.getShort(2 * i);
-      out.putFloat(4 * i, bf16 ? HalfFloats.bf16ToFloat(s) : HalfFloats.f16ToFloat(s));
+  private int byteCount(String key, long bytes) {
+    if (bytes > Integer.MAX_VALUE) {
+      throw new SafetensorsException(
+          path, key, bytes + " bytes exceed the 2 GiB that one buffer can hold");
     }
-    return out;
+    return (int) bytes;
+  }
+
+  private void read(String key, ByteBuffer target, long position) {
+    try {
+      readFully(channel, target, position);
+    } catch (IOException e) {
+      throw new SafetensorsException(path, "cannot read tensor '" + key + "'", e);
+    }
   }
 
   @Override

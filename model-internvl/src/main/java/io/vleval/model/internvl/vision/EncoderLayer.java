@@ -121,7 +121,8 @@ public final class EncoderLayer extends AbstractBlock {
    */
   NDArray apply(ParameterStore ps, NDArray x, boolean training, BranchMask mask) {
     NDArray a = attention(ps, norm(ps, x, norm1Weight, norm1Bias, training), training);
-    x = residual(x, a, Params.value(ps, ls1, x, training), mask, DropPathMasks.Branch.ATTENTION);
+    a = a.mul(Params.value(ps, ls1, x, training));
+    x = x.add(dropPath(a, mask, DropPathMasks.Branch.ATTENTION));
     NDArray h = norm(ps, x, norm2Weight, norm2Bias, training);
     h =
         Linear.linear(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training))
@@ -130,23 +131,8 @@ public final class EncoderLayer extends AbstractBlock {
     h =
         Linear.linear(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training))
             .singletonOrThrow();
-    return residual(x, h, Params.value(ps, ls2, x, training), mask, DropPathMasks.Branch.MLP);
-  }
-
-  /**
-   * {@code x + drop_path(scale * branch)}. The branch is a fresh array that only this layer holds,
-   * so when autograd records none of the three (inference) the layer scale and the residual are
-   * applied in place on it, sparing two allocations of the residual stream; {@code x} itself is
-   * never changed (the caller may keep it as a hidden state).
-   */
-  private static NDArray residual(
-      NDArray x, NDArray branch, NDArray scale, BranchMask mask, DropPathMasks.Branch which) {
-    NDArray factors = mask == null ? null : mask.factors(branch, which);
-    if (factors == null && !branch.hasGradient() && !scale.hasGradient() && !x.hasGradient()) {
-      return branch.muli(scale).addi(x);
-    }
-    NDArray scaled = branch.mul(scale);
-    return x.add(factors == null ? scaled : scaled.mul(factors));
+    h = h.mul(Params.value(ps, ls2, x, training));
+    return x.add(dropPath(h, mask, DropPathMasks.Branch.MLP));
   }
 
   private static NDArray v(ParameterStore ps, Parameter p, NDArray like, boolean training) {
@@ -205,8 +191,7 @@ public final class EncoderLayer extends AbstractBlock {
       k = parts.get(1);
       val = parts.get(2);
     }
-    float scale = (float) Math.pow(hd, -0.5);
-    q = q.hasGradient() ? Scalars.mul(q, scale) : q.muli(scale);
+    q = Scalars.mul(q, (float) Math.pow(hd, -0.5));
     // [B * H, N, N]; k's transpose is a view that the batched product reads as transposed, no copy
     NDArray attn = q.matMul(k.transpose(0, 2, 1)).softmax(-1);
     if (training && config.attentionDropout() > 0) {
@@ -220,6 +205,12 @@ public final class EncoderLayer extends AbstractBlock {
       out = Dropout.dropout(out, (float) config.dropout(), true).singletonOrThrow();
     }
     return out;
+  }
+
+  /** Stochastic depth (timm's {@code drop_path}): the branch times its per-sample factors. */
+  private static NDArray dropPath(NDArray branch, BranchMask mask, DropPathMasks.Branch which) {
+    NDArray factors = mask == null ? null : mask.factors(branch, which);
+    return factors == null ? branch : branch.mul(factors);
   }
 
   /**

@@ -44,6 +44,9 @@ public final class ForwardComparison {
     }
     String[] names = {"forward current", "forward previous", "matmul 1024", "matmul 2048"};
     double[][] ms = new double[names.length][rounds];
+    double[][] cpu = new double[names.length][rounds];
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.printf(
         Locale.ROOT,
         "load at start %.1f%n",
@@ -56,6 +59,7 @@ public final class ForwardComparison {
       for (int round = -2; round < rounds; round++) {
         for (int which = 0; which < names.length; which++) {
           try (NDManager m = vit.manager().newSubManager()) {
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             float sink;
             switch (which) {
@@ -81,11 +85,13 @@ public final class ForwardComparison {
               }
             }
             long t1 = System.nanoTime();
+            long c1 = os.getProcessCpuTime();
             if (Float.isNaN(sink)) {
               throw new IllegalStateException(names[which] + " gave NaN");
             }
             if (round >= 0) {
               ms[which][round] = (t1 - t0) / 1e6;
+              cpu[which][round] = (c1 - c0) / 1e6;
             }
           }
         }
@@ -100,8 +106,15 @@ public final class ForwardComparison {
       System.out.printf(
           Locale.ROOT, "%-18s median %9.1f ms   min %9.1f ms%n", names[i], med[i], min[i]);
     }
-    for (String stat : new String[] {"median", "min"}) {
-      double[] t = stat.equals("median") ? med : min;
+    double[] cpuMed = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      Arrays.sort(cpu[i]);
+      cpuMed[i] = cpu[i][rounds / 2];
+      System.out.printf(
+          Locale.ROOT, "%-18s median process CPU time %9.1f ms%n", names[i], cpuMed[i]);
+    }
+    for (String stat : new String[] {"median", "min", "cpu"}) {
+      double[] t = stat.equals("median") ? med : stat.equals("min") ? min : cpuMed;
       double ceil =
           Math.max(2.0 * Math.pow(1024, 3) / t[2], 2.0 * Math.pow(2048, 3) / t[3]) / 1e6; // GFLOP/s
       double ceilingImages = ceil / gflop;

@@ -122,7 +122,7 @@ public final class ForwardOpsProfile {
                         .transpose(2, 0, 3, 1, 4)
                         .reshape(3 * B * H, N, HD)
                         .split(3, 0);
-                NDArray qs = p.get(0).muli(0.125f);
+                NDArray qs = p.get(0).mul(0.125f);
                 return qs.matMul(p.get(1).transpose(0, 2, 1))
                     .softmax(-1)
                     .matMul(p.get(2))

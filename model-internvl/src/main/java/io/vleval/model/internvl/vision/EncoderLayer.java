@@ -154,6 +154,11 @@ public final class EncoderLayer extends AbstractBlock {
     return Precision.rmsNorm(x, w, config.layerNormEps());
   }
 
+  /** {@code [B, N, C]} (head-major channels) to contiguous {@code [B * H, N, hd]}: one copy. */
+  private static NDArray heads(NDArray t, long b, long n, long heads, long hd) {
+    return t.reshape(b, n, heads, hd).transpose(0, 2, 1, 3).reshape(b * heads, n, hd);
+  }
+
   private NDArray attention(ParameterStore ps, NDArray x, boolean training) {
     Shape s = x.getShape();
     long b = s.get(0);
@@ -163,23 +168,36 @@ public final class EncoderLayer extends AbstractBlock {
     long hd = config.headDim();
     NDArray qkv =
         Linear.linear(x, v(ps, qkvWeight, x, training), v(ps, qkvBias, x, training))
-            .singletonOrThrow();
-    NDList parts = qkv.split(3, 2); // [q | k | v], each [B, N, C], head-major
-    NDArray q = parts.get(0);
-    NDArray k = parts.get(1);
-    NDArray val = parts.get(2);
+            .singletonOrThrow(); // [B, N, 3C]: [q | k | v], each head-major
+    NDArray q;
+    NDArray k;
+    NDArray val;
     if (qNorm != null) {
-      q = Precision.rmsNorm(q, v(ps, qNorm, x, training), config.layerNormEps());
-      k = Precision.rmsNorm(k, v(ps, kNorm, x, training), config.layerNormEps());
+      NDList parts = qkv.split(3, 2);
+      q = Precision.rmsNorm(parts.get(0), v(ps, qNorm, x, training), config.layerNormEps());
+      k = Precision.rmsNorm(parts.get(1), v(ps, kNorm, x, training), config.layerNormEps());
+      q = heads(q, b, n, heads, hd);
+      k = heads(k, b, n, heads, hd);
+      val = heads(parts.get(2), b, n, heads, hd);
+    } else {
+      // one copy brings q, k and v to [3 * B * H, N, hd] (reshape of the permuted view cannot be a
+      // view, so PyTorch copies it contiguously); the three are then views of it
+      NDList parts =
+          qkv.reshape(b, n, 3, heads, hd)
+              .transpose(2, 0, 3, 1, 4)
+              .reshape(3 * b * heads, n, hd)
+              .split(3, 0);
+      q = parts.get(0);
+      k = parts.get(1);
+      val = parts.get(2);
     }
-    q = Scalars.mul(q.reshape(b, n, heads, hd).transpose(0, 2, 1, 3), (float) Math.pow(hd, -0.5));
-    k = k.reshape(b, n, heads, hd).transpose(0, 2, 3, 1); // [B, H, hd, N]
-    val = val.reshape(b, n, heads, hd).transpose(0, 2, 1, 3);
-    NDArray attn = q.matMul(k).softmax(-1); // [B, H, N, N]
+    q = Scalars.mul(q, (float) Math.pow(hd, -0.5));
+    // [B * H, N, N]; k's transpose is a view that the batched product reads as transposed, no copy
+    NDArray attn = q.matMul(k.transpose(0, 2, 1)).softmax(-1);
     if (training && config.attentionDropout() > 0) {
       attn = Dropout.dropout(attn, (float) config.attentionDropout(), true).singletonOrThrow();
     }
-    NDArray out = attn.matMul(val).transpose(0, 2, 1, 3).reshape(b, n, c);
+    NDArray out = attn.matMul(val).reshape(b, heads, n, hd).transpose(0, 2, 1, 3).reshape(b, n, c);
     out =
         Linear.linear(out, v(ps, projWeight, x, training), v(ps, projBias, x, training))
             .singletonOrThrow();

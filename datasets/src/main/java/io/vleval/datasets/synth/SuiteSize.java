@@ -34,7 +34,8 @@ public record SuiteSize(
     int msrvttClips) {
 
   /** Distinct (colour, shape, motion) objects that MSR-VTT clips can show. */
-  static final int MSRVTT_KINDS = Colour.values().length * Shape.values().length * 6;
+  static final int MSRVTT_KINDS =
+      Colour.values().length * Shape.values().length * Motion.values().length;
 
   public SuiteSize {
     int[] counts = {

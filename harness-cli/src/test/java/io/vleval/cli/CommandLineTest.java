@@ -2,6 +2,7 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.datasets.synth.Scale;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -126,6 +127,8 @@ class CommandLineTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out())
         .startsWith("wrote the tiny synthetic suite (seed 3) to " + temp.resolve("suite"));
+    long images = Scale.TINY.size().images();
+    assertThat(r.err()).contains("synth: " + images + "/" + images + " images (100%), ");
     assertThat(temp.resolve("suite/suite.json"))
         .content()
         .contains("\"seed\" : 3")
@@ -133,7 +136,7 @@ class CommandLineTest {
     Cli.Result bad = Cli.run("synth", "--out", temp.resolve("other").toString(), "--scale", "huge");
     assertThat(bad.exitCode()).isEqualTo(ExitCode.USER_ERROR);
     assertThat(bad.err().strip())
-        .isEqualTo("error: --scale must be tiny, small or medium, got 'huge'");
+        .isEqualTo("error: --scale must be tiny, small, medium or large, got 'huge'");
     Cli.Result again =
         Cli.run("synth", "--out", temp.resolve("suite").toString(), "--scale", "tiny");
     assertThat(again.exitCode()).isEqualTo(ExitCode.USER_ERROR);

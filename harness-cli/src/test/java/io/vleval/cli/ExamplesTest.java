@@ -181,6 +181,8 @@ class ExamplesTest {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("DATA", data.toString());
     pb.environment().put("CKPT", ckpt.toString());
+    // examples/scale.yaml reads a suite written by vleval synth; the tiny one has its layout
+    pb.environment().put("SCALE_SUITE", temp.resolve("suite").toString());
     Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ public final class NearestCaptionProvider implements ModelProvider<NearestCaptio
       @Doc("splits to draw captions from (default [train])") List<String> splits,
       @Doc("side of the colour-layout grid (default 8)") Integer grid,
       @Doc(
-              "instead of annotations: the synthetic suite of this scale (tiny, small, medium), from the run's cache")
+              "instead of annotations: the synthetic suite of this scale (tiny, small, medium, large), from the run's cache")
           Scale syntheticScale,
       @Doc("seed of that synthetic suite (default 0)") Long syntheticSeed) {
     public Spec {

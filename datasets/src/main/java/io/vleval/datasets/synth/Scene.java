@@ -31,10 +31,12 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
     int tr = base + random.nextInt(31) - 15;
     int tg = base + random.nextInt(31) - 15;
     int tb = base + random.nextInt(31) - 15;
+    double cos = Math.cos(theta);
+    double sin = Math.sin(theta);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
-        double u = x * Math.cos(theta) + y * Math.sin(theta);
-        double v = -x * Math.sin(theta) + y * Math.cos(theta);
+        double u = x * cos + y * sin;
+        double v = -x * sin + y * cos;
         int t =
             (int) Math.round(14 * Math.sin(u * f1 + p1) + 10 * Math.sin(v * f2 + p2))
                 + random.nextInt(13)
@@ -46,6 +48,8 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
       }
     }
     for (SceneObject obj : objects) {
+      double c = Math.cos(-obj.angle());
+      double s = Math.sin(-obj.angle());
       int x0 = Math.max(0, (int) Math.floor(obj.cx() - obj.radius() - 1));
       int x1 = Math.min(width - 1, (int) Math.ceil(obj.cx() + obj.radius() + 1));
       int y0 = Math.max(0, (int) Math.floor(obj.cy() - obj.radius() - 1));
@@ -57,7 +61,7 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
             for (int sx = 0; sx < 2; sx++) {
               double px = x + 0.25 + 0.5 * sx - obj.cx();
               double py = y + 0.25 + 0.5 * sy - obj.cy();
-              if (obj.shape().contains(px, py, obj.radius(), obj.angle())) {
+              if (obj.shape().contains(px, py, obj.radius(), c, s)) {
                 inside++;
               }
             }
@@ -82,10 +86,11 @@ public record Scene(int width, int height, long textureSeed, List<SceneObject> o
   public LabelMap labels() {
     byte[] values = new byte[width * height];
     for (SceneObject obj : objects) {
+      double c = Math.cos(-obj.angle());
+      double s = Math.sin(-obj.angle());
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
-          if (obj.shape()
-              .contains(x + 0.5 - obj.cx(), y + 0.5 - obj.cy(), obj.radius(), obj.angle())) {
+          if (obj.shape().contains(x + 0.5 - obj.cx(), y + 0.5 - obj.cy(), obj.radius(), c, s)) {
             values[y * width + x] = (byte) (1 + obj.shape().ordinal());
           }
         }

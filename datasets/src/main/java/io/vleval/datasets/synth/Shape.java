@@ -24,11 +24,10 @@ public enum Shape {
 
   /**
    * Whether {@code (x, y)} (relative to the centre, in pixels) is inside the shape of circumradius
-   * {@code r}, rotated by {@code angle} radians.
+   * {@code r}, rotated by {@code angle} radians, given as {@code c = cos(-angle)} and {@code s =
+   * sin(-angle)} (computed once per shape, not once per pixel).
    */
-  boolean contains(double x, double y, double r, double angle) {
-    double c = Math.cos(-angle);
-    double s = Math.sin(-angle);
+  boolean contains(double x, double y, double r, double c, double s) {
     double u = x * c - y * s;
     double v = x * s + y * c;
     switch (this) {

@@ -60,7 +60,7 @@ public final class SyntheticDatasetProvider
                   + "mmbench, xtd, msrvtt")
           @Required
           Part part,
-      @Doc("tiny, small or medium (default small)") Scale scale,
+      @Doc("tiny, small, medium or large (default small)") Scale scale,
       @Doc("generator seed (default 0)") Long seed,
       @Doc(
               "language of the captions of the xtd and captions-train/-test parts: en or zh (default en)")

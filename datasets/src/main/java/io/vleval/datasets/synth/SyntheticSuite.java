@@ -6,12 +6,14 @@ import io.vleval.api.error.VlevalException;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.datasets.failure.FailureText;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -20,10 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -82,12 +86,23 @@ public final class SyntheticSuite {
           new VideoClass(Colour.RED, Shape.SQUARE, Motion.GROWING),
           new VideoClass(Colour.BLUE, Shape.TRIANGLE, Motion.SHRINKING));
 
+  /**
+   * Rendered images waiting for their encoder, per part: bounds what a large suite holds in memory
+   * while the part's own thread draws the next scenes.
+   */
+  private static final int IN_FLIGHT = 64;
+
   private final long seed;
-  private final Scale scale;
+  private final SuiteSize size;
 
   public SyntheticSuite(long seed, Scale scale) {
+    this(seed, scale.size());
+  }
+
+  /** A suite of any size, such as a reduced copy of a large one ({@link SuiteSize#dividedBy}). */
+  public SyntheticSuite(long seed, SuiteSize size) {
     this.seed = seed;
-    this.scale = scale;
+    this.size = size;
   }
 
   /** Classes of the classification part, in label order: colour x shape. */
@@ -104,9 +119,22 @@ public final class SyntheticSuite {
   /**
    * Writes the suite into {@code out}, which must not exist yet.
    *
-   * @param threads parts written in parallel
+   * @param threads parts written in parallel, and images encoded in parallel
    */
   public void write(Path out, int threads) {
+    write(out, threads, () -> {});
+  }
+
+  /**
+   * Writes the suite into {@code out}, which must not exist yet. Each part draws its scenes in
+   * order from its own random stream and hands their rendering and encoding to a pool of {@code
+   * threads}, so the bytes do not depend on the number of threads.
+   *
+   * @param threads parts written in parallel, and images encoded in parallel
+   * @param onImage called (from any thread) once an image, scene, clip or question of {@link
+   *     SuiteSize#images()} is written
+   */
+  public void write(Path out, int threads, Runnable onImage) {
     if (Files.exists(out)) {
       throw new VlevalException(
           out + ": already exists; the synthetic suite is written into a new folder");
@@ -125,13 +153,15 @@ public final class SyntheticSuite {
               this::xtd,
               this::msrvtt);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+      ExecutorService encoders = Executors.newFixedThreadPool(Math.max(1, threads));
+      Encoder encoder = new Encoder(encoders, onImage);
       try {
         List<Future<?>> futures = new ArrayList<>();
         for (Part part : parts) {
           futures.add(
               pool.submit(
                   () -> {
-                    part.write(tmp);
+                    part.write(tmp, encoder);
                     return null;
                   }));
         }
@@ -140,12 +170,16 @@ public final class SyntheticSuite {
         }
       } finally {
         pool.shutdownNow();
+        encoders.shutdownNow();
+        // nothing may still write into the folder that a failure is about to delete
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        encoders.awaitTermination(1, TimeUnit.MINUTES);
       }
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("generator", "vleval synthetic suite");
       manifest.put("version", VERSION);
       manifest.put("seed", seed);
-      manifest.put("scale", scale.name().toLowerCase(Locale.ROOT));
+      manifest.put("scale", size.name());
       Files.writeString(tmp.resolve("suite.json"), json().writeValueAsString(manifest) + "\n");
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
     } catch (ExecutionException e) {
@@ -170,7 +204,82 @@ public final class SyntheticSuite {
   /** One part of the suite, written under the suite's root. */
   @FunctionalInterface
   private interface Part {
-    void write(Path root) throws IOException;
+    void write(Path root, Encoder encoder) throws IOException;
+  }
+
+  /** Writes one or more files of one image, scene, clip or question. */
+  @FunctionalInterface
+  private interface ImageJob {
+    void write() throws IOException;
+  }
+
+  /** Renders and encodes the images of every part on one shared pool. */
+  private record Encoder(ExecutorService pool, Runnable onImage) {
+
+    Window window() {
+      return new Window(this);
+    }
+
+    <T> Future<T> submit(Callable<T> job) {
+      return pool.submit(
+          () -> {
+            T value = job.call();
+            onImage.run();
+            return value;
+          });
+    }
+  }
+
+  /** One part's images in flight: at most {@link #IN_FLIGHT}, all written by {@link #drain}. */
+  private static final class Window {
+    private final Encoder encoder;
+    private final ArrayDeque<Future<Void>> pending = new ArrayDeque<>();
+
+    Window(Encoder encoder) {
+      this.encoder = encoder;
+    }
+
+    void write(ImageJob job) throws IOException {
+      pending.add(
+          encoder.submit(
+              () -> {
+                job.write();
+                return null;
+              }));
+      while (pending.size() > IN_FLIGHT) {
+        await(pending.poll());
+      }
+    }
+
+    void drain() throws IOException {
+      while (!pending.isEmpty()) {
+        await(pending.poll());
+      }
+    }
+  }
+
+  /** The job's result, or its own failure (an I/O error stays one). */
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException stop = new InterruptedIOException("interrupted while encoding images");
+      stop.initCause(e);
+      throw stop;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(FailureText.of(cause), cause);
+    }
   }
 
   private SplittableRandom stream(String part) {
@@ -187,12 +296,13 @@ public final class SyntheticSuite {
 
   // ---- classification: ImageNet-style folders ----
 
-  private void classification(Path root) throws IOException {
+  private void classification(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("classification"));
+    Window window = encoder.window();
     Path dir = root.resolve("classification");
     Map<String, String> names = new LinkedHashMap<>();
     for (String split : List.of("train", "val")) {
-      int perClass = split.equals("train") ? scale.classTrainPerClass : scale.classValPerClass;
+      int perClass = split.equals("train") ? size.classTrainPerClass() : size.classValPerClass();
       int n = 0;
       for (Colour c : Colour.values()) {
         for (Shape s : Shape.values()) {
@@ -200,15 +310,16 @@ public final class SyntheticSuite {
           names.put(folder, c.english() + " " + s.english());
           for (int i = 0; i < perClass; i++) {
             Scene scene = composer.single(s, c, composer.random().nextBoolean());
-            ImageFiles.writeJpeg(
-                scene.render(),
+            Path file =
                 dir.resolve(split)
                     .resolve(folder)
-                    .resolve(String.format(Locale.ROOT, "%s_%06d.jpg", split, ++n)));
+                    .resolve(String.format(Locale.ROOT, "%s_%06d.jpg", split, ++n));
+            window.write(() -> ImageFiles.writeJpeg(scene.render(), file));
           }
         }
       }
     }
+    window.drain();
     Files.writeString(dir.resolve("classnames.json"), json().writeValueAsString(names) + "\n");
   }
 
@@ -223,22 +334,27 @@ public final class SyntheticSuite {
     return out;
   }
 
-  private void segmentation(Path root) throws IOException {
+  private void segmentation(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("segmentation"));
+    Window window = encoder.window();
     Path ade = root.resolve("ADEChallengeData2016");
     for (String split : List.of("training", "validation")) {
-      int count = split.equals("training") ? scale.segTrain : scale.segVal;
+      int count = split.equals("training") ? size.segTrain() : size.segVal();
       String prefix = split.equals("training") ? "ADE_train_" : "ADE_val_";
       for (int i = 1; i <= count; i++) {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + composer.random().nextInt(4), wh[0], wh[1]);
         String stem = String.format(Locale.ROOT, "%s%08d", prefix, i);
-        ImageFiles.writeJpeg(
-            scene.render(), ade.resolve("images").resolve(split).resolve(stem + ".jpg"));
-        ImageFiles.writePng(
-            scene.labels(), ade.resolve("annotations").resolve(split).resolve(stem + ".png"));
+        Path image = ade.resolve("images").resolve(split).resolve(stem + ".jpg");
+        Path labels = ade.resolve("annotations").resolve(split).resolve(stem + ".png");
+        window.write(
+            () -> {
+              ImageFiles.writeJpeg(scene.render(), image);
+              ImageFiles.writePng(scene.labels(), labels);
+            });
       }
     }
+    window.drain();
     Files.writeString(ade.resolve("classes.txt"), String.join("\n", segmentationClasses()) + "\n");
   }
 
@@ -307,8 +423,9 @@ public final class SyntheticSuite {
         b + p.relation().chineseSuffix + "是" + a);
   }
 
-  private void captions(Path root) throws IOException {
+  private void captions(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("captions"));
+    Window window = encoder.window();
     Path dir = root.resolve("captions");
     List<Map<String, Object>> images = new ArrayList<>();
     List<Map<String, Object>> chineseImages = new ArrayList<>();
@@ -320,14 +437,15 @@ public final class SyntheticSuite {
     for (String split : List.of("train", "val", "test")) {
       int count =
           switch (split) {
-            case "train" -> scale.captionTrain;
-            case "val" -> scale.captionVal;
-            default -> scale.captionTest;
+            case "train" -> size.captionTrain();
+            case "val" -> size.captionVal();
+            default -> size.captionTest();
           };
       for (int i = 0; i < count; i++) {
         SceneComposer.Pair pair = composer.pair();
         String file = String.format(Locale.ROOT, "synth_%s_%06d.jpg", split, imgId);
-        ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
+        Path image = dir.resolve("images").resolve(file);
+        window.write(() -> ImageFiles.writeJpeg(pair.scene().render(), image));
         List<Map<String, Object>> sentences = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (String caption : captionsOf(pair)) {
@@ -383,6 +501,7 @@ public final class SyntheticSuite {
         imgId++;
       }
     }
+    window.drain();
     Map<String, Object> karpathy = new LinkedHashMap<>();
     karpathy.put("images", images);
     karpathy.put("dataset", "coco");
@@ -445,11 +564,11 @@ public final class SyntheticSuite {
     return out;
   }
 
-  private void videos(Path root) throws IOException {
+  private void videos(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("videos"));
     Path dir = root.resolve("kinetics");
     for (String split : List.of("train", "val")) {
-      int perClass = split.equals("train") ? scale.videoTrainPerClass : scale.videoValPerClass;
+      int perClass = split.equals("train") ? size.videoTrainPerClass() : size.videoValPerClass();
       StringWriter csvText = new StringWriter();
       try (CSVPrinter csv =
           new CSVPrinter(
@@ -472,6 +591,7 @@ public final class SyntheticSuite {
                 clip(composer, videoClass, 16),
                 dir.resolve("videos").resolve(split).resolve(file),
                 8);
+            encoder.onImage().run();
             csv.printRecord(videoClass.label(), id.toString(), start, end, split);
           }
         }
@@ -482,7 +602,13 @@ public final class SyntheticSuite {
 
   // ---- MMBench TSV ----
 
-  private void mmbench(Path root) throws IOException {
+  /**
+   * A TSV row but its last cell: a question's own image (base64, being encoded), or for a circular
+   * variant the index of the row that has it.
+   */
+  private record QuestionRow(List<Object> cells, Future<String> image, String imageRow) {}
+
+  private void mmbench(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("mmbench"));
     SplittableRandom r = composer.random();
     StringWriter out = new StringWriter();
@@ -506,7 +632,9 @@ public final class SyntheticSuite {
                     "split",
                     "image")
                 .get())) {
-      for (int q = 0; q < scale.questions; q++) {
+      // images are encoded on the pool while the questions are drawn, then written in order
+      List<QuestionRow> rows = new ArrayList<>();
+      for (int q = 0; q < size.questions(); q++) {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + r.nextInt(4), wh[0], wh[1]);
         SceneObject target = scene.objects().get(r.nextInt(scene.objects().size()));
@@ -574,7 +702,9 @@ public final class SyntheticSuite {
         }
         String hint =
             r.nextInt(3) == 0 ? "The picture shows flat shapes on a textured background." : "";
-        String image = Base64.getEncoder().encodeToString(ImageFiles.jpeg(scene.render(), 0.9f));
+        Future<String> image =
+            encoder.submit(
+                () -> Base64.getEncoder().encodeToString(ImageFiles.jpeg(scene.render(), 0.9f)));
         // circular evaluation: variant k rotates the options by k and refers to row q's image by
         // index
         for (int k = 0; k < chosen.size(); k++) {
@@ -588,9 +718,14 @@ public final class SyntheticSuite {
           for (int i = 0; i < 4; i++) {
             row.add(i < rotated.size() ? rotated.get(i) : "");
           }
-          row.addAll(List.of(answer, category, l2, "dev", k == 0 ? image : Integer.toString(q)));
-          tsv.printRecord(row);
+          row.addAll(List.of(answer, category, l2, "dev"));
+          rows.add(new QuestionRow(row, k == 0 ? image : null, Integer.toString(q)));
         }
+      }
+      for (QuestionRow row : rows) {
+        List<Object> cells = new ArrayList<>(row.cells());
+        cells.add(row.image() != null ? await(row.image()) : row.imageRow());
+        tsv.printRecord(cells);
       }
     }
     Path dir = root.resolve("mmbench");
@@ -600,20 +735,23 @@ public final class SyntheticSuite {
 
   // ---- XTD: one caption per image per language ----
 
-  private void xtd(Path root) throws IOException {
+  private void xtd(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("xtd"));
+    Window window = encoder.window();
     Path dir = root.resolve("xtd");
     List<String> names = new ArrayList<>();
     List<String> english = new ArrayList<>();
     List<String> chinese = new ArrayList<>();
-    for (int i = 0; i < scale.xtdImages; i++) {
+    for (int i = 0; i < size.xtdImages(); i++) {
       SceneComposer.Pair pair = composer.pair();
       String file = String.format(Locale.ROOT, "xtd_%06d.jpg", i);
-      ImageFiles.writeJpeg(pair.scene().render(), dir.resolve("images").resolve(file));
+      Path image = dir.resolve("images").resolve(file);
+      window.write(() -> ImageFiles.writeJpeg(pair.scene().render(), image));
       names.add(file);
       english.add(captionsOf(pair).get(0));
       chinese.add(chineseCaption(pair));
     }
+    window.drain();
     Files.writeString(dir.resolve("test_image_names.txt"), String.join("\n", names) + "\n");
     Files.writeString(
         dir.resolve("test_1kcaptions_en.txt"),
@@ -632,7 +770,7 @@ public final class SyntheticSuite {
    * random stream, each with one caption saying what it shows ("a red circle moving left"), listed
    * as the reference script's metadata file lists the 1k-A test split.
    */
-  private void msrvtt(Path root) throws IOException {
+  private void msrvtt(Path root, Encoder encoder) throws IOException {
     SceneComposer composer = new SceneComposer(stream("msrvtt"));
     Path dir = root.resolve("msrvtt");
     List<VideoClass> kinds = new ArrayList<>();
@@ -644,7 +782,7 @@ public final class SyntheticSuite {
       }
     }
     List<Map<String, Object>> entries = new ArrayList<>();
-    for (int i = 0; i < scale.msrvttClips; i++) {
+    for (int i = 0; i < size.msrvttClips(); i++) {
       // a distinct object and motion for every clip: a partial shuffle of all of them
       int pick = i + composer.random().nextInt(kinds.size() - i);
       VideoClass kind = kinds.get(pick);
@@ -653,6 +791,7 @@ public final class SyntheticSuite {
       String file = String.format(Locale.ROOT, "video%d.mp4", i);
       VideoFiles.writeMp4(
           clip(composer, kind, 16), dir.resolve("videos").resolve("all").resolve(file), 8);
+      encoder.onImage().run();
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("video", file);
       entry.put("caption", "a " + kind.label());

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -272,6 +273,35 @@ class SyntheticSuiteTest {
     return (size.equals("large") ? "大的" : "小的")
         + Colour.valueOf(colour.toUpperCase(Locale.ROOT)).chinese()
         + Shape.valueOf(shape.toUpperCase(Locale.ROOT)).chinese();
+  }
+
+  /**
+   * The progress callback counts each image, scene, clip and question once, whatever the threads.
+   */
+  @Test
+  void reportsEveryImageOnceToTheProgressCallback() {
+    SuiteSize size = Scale.SMALL.size().dividedBy(4);
+    AtomicLong written = new AtomicLong();
+    new SyntheticSuite(5, size).write(temp.resolve("counted"), 2, written::incrementAndGet);
+    assertThat(written).hasValue(size.images());
+    assertThat(size.images())
+        .isEqualTo(12L * (6 + 2) + (30 + 12) + (100 + 12 + 25) + 6L * (2 + 2) + 30 + 25 + 6);
+  }
+
+  /** A reduced size writes the counts it names, and {@code suite.json} names it. */
+  @Test
+  void aReducedLargeSuiteHasTheReducedCounts() throws Exception {
+    SuiteSize size = Scale.LARGE.size().dividedBy(1000);
+    Path suite = temp.resolve("reduced");
+    new SyntheticSuite(0, size).write(suite, 2);
+    try (Stream<Path> files = Files.list(suite.resolve("classification/train/red_circle"))) {
+      assertThat(files.count()).isEqualTo(8);
+    }
+    try (Stream<Path> files = Files.list(suite.resolve("captions/images"))) {
+      assertThat(files.count()).isEqualTo(20 + 5 + 5);
+    }
+    assertThat(Files.readString(suite.resolve("suite.json")))
+        .contains("\"scale\" : \"large/1000\"");
   }
 
   @Test

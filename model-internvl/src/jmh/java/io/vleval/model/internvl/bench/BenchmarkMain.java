@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.openjdk.jmh.Main;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -41,7 +42,7 @@ public final class BenchmarkMain {
         || cmd.shouldListWithParams()
         || cmd.shouldListProfilers()
         || cmd.shouldListResultFormats()) {
-      org.openjdk.jmh.Main.main(args);
+      Main.main(args);
       return;
     }
     Collection<RunResult> results;

@@ -3,6 +3,7 @@ package io.vleval.model.internvl.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.sun.management.OperatingSystemMXBean;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.vision.InternVit;
 import java.lang.management.ManagementFactory;
@@ -45,8 +46,7 @@ public final class ForwardComparison {
     String[] names = {"forward current", "forward previous", "matmul 1024", "matmul 2048"};
     double[][] ms = new double[names.length][rounds];
     double[][] cpu = new double[names.length][rounds];
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     System.out.printf(
         Locale.ROOT,
         "load at start %.1f%n",

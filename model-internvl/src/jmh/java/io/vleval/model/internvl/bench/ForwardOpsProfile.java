@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -225,8 +226,6 @@ public final class ForwardOpsProfile {
   }
 
   private static double[] loadAverage() {
-    return new double[] {
-      java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
-    };
+    return new double[] {ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()};
   }
 }

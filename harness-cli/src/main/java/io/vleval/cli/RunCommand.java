@@ -5,12 +5,15 @@ import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
+import io.vleval.core.run.RemoteEngine;
+import io.vleval.core.run.RemoteEngineProvider;
 import io.vleval.core.run.RunOptions;
 import io.vleval.core.run.RunOutcome;
 import io.vleval.core.run.Runner;
 import io.vleval.reports.junit.GateJUnitXml;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +53,37 @@ final class RunCommand implements Callable<Integer> {
       description = "Continue the interrupted run in --out from its per-sample records.")
   boolean resume;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "NAME",
+      defaultValue = "local",
+      description = {
+        "Where per-sample work runs: local (this process, the default) or spark (the executors of",
+        "a Spark cluster; records, scores and --resume are the same)."
+      })
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = {
+        "With --engine spark: the Spark master, e.g. local[2] or spark://HOST:7077 (default: the",
+        "spark.master that spark-submit sets, else local[*])."
+      })
+  String master;
+
+  /** The engine named {@code name}, found by {@link ServiceLoader}, or {@code null}. */
+  private static RemoteEngineProvider remoteEngine(String name) {
+    for (RemoteEngineProvider p :
+        ServiceLoader.load(
+            RemoteEngineProvider.class, Thread.currentThread().getContextClassLoader())) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   @Override
   public Integer call() {
     Console console = parent.console;
@@ -57,12 +91,36 @@ final class RunCommand implements Callable<Integer> {
       console.err().println("error: --resume needs --out DIR naming the interrupted run directory");
       return ExitCode.USER_ERROR;
     }
+    if (master != null && "local".equals(engine)) {
+      console.err().println("error: --master " + master + " needs --engine spark");
+      return ExitCode.USER_ERROR;
+    }
     PluginRegistry registry =
         PluginRegistry.discover(Thread.currentThread().getContextClassLoader());
     RunConfig runConfig = new ConfigLoader(registry).load(config);
-    RunOutcome outcome =
-        new Runner(registry, new ProgressPrinter(console))
-            .execute(runConfig, new RunOptions(out, resume));
+    RunOutcome outcome;
+    if ("local".equals(engine)) {
+      outcome =
+          new Runner(registry, new ProgressPrinter(console))
+              .execute(runConfig, new RunOptions(out, resume));
+    } else {
+      RemoteEngineProvider provider = remoteEngine(engine);
+      if (provider == null) {
+        console
+            .err()
+            .println(
+                "error: --engine "
+                    + engine
+                    + ": no such engine on the class path (expected local or spark; the spark"
+                    + " engine is the engine-spark jar)");
+        return ExitCode.USER_ERROR;
+      }
+      try (RemoteEngine remote = provider.start(config, master)) {
+        outcome =
+            new Runner(registry, new ProgressPrinter(console), remote)
+                .execute(runConfig, new RunOptions(out, resume));
+      }
+    }
     RunResult result = outcome.result();
     ResultTable.print(result, console.out());
     if (outcome.gates() != null) {

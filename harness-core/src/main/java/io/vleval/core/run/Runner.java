@@ -1,5 +1,6 @@
 package io.vleval.core.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.config.ModelEntry;
@@ -26,6 +27,7 @@ import io.vleval.api.result.TaskResult;
 import io.vleval.api.result.TaskStatus;
 import io.vleval.api.result.TaskTiming;
 import io.vleval.api.sample.Sample;
+import io.vleval.api.sample.SampleCursor;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
@@ -47,6 +49,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,10 +80,21 @@ public final class Runner {
   private final PluginRegistry registry;
   private final RunListener listener;
   private final ObjectMapper lines = ResultFiles.lineMapper();
+  private final RemoteEngine remote;
 
   public Runner(PluginRegistry registry, RunListener listener) {
+    this(registry, listener, null);
+  }
+
+  /**
+   * A runner whose per-sample work goes to {@code remote}; everything else stays here.
+   *
+   * @param remote the engine that processes samples, or {@code null} to process them in this JVM
+   */
+  public Runner(PluginRegistry registry, RunListener listener, RemoteEngine remote) {
     this.registry = registry;
     this.listener = listener;
+    this.remote = remote;
   }
 
   /**
@@ -317,21 +332,13 @@ public final class Runner {
       Path cache) {
     TaskProvider provider = registry.task(entry.type());
     Task task = provider.create(entry.spec());
-    long seed = mix(config.run().seed(), entry.name(), modelEntry.name());
+    long seed = seed(config, entry, modelEntry);
     long t0 = System.nanoTime();
     List<TaskResult> rows = new ArrayList<>();
     try (PhaseTimer.Scope timing = new PhaseTimer().install();
         TaskSession session =
-            task.start(
-                TimedModel.of(model),
-                new TaskContext(
-                    evaluation.info(),
-                    training,
-                    seed,
-                    cache,
-                    entry.batchSize(),
-                    config.run().seed(),
-                    further.values().stream().map(d -> d.info()).toList()))) {
+            startSession(
+                task, model, config, entry, evaluation, training, further.values(), seed)) {
       rows.add(
           stream(
               config,
@@ -370,6 +377,34 @@ public final class Runner {
     return rows;
   }
 
+  /** The seed of one task entry on one model, the same in every JVM that runs it. */
+  static long seed(RunConfig config, TaskEntry entry, ModelEntry modelEntry) {
+    return mix(config.run().seed(), entry.name(), modelEntry.name());
+  }
+
+  /** Starts a task entry's session on its evaluation dataset, as every engine does. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static TaskSession startSession(
+      Task task,
+      Model model,
+      RunConfig config,
+      TaskEntry entry,
+      Dataset<?> evaluation,
+      Optional<Dataset<?>> training,
+      Collection<Dataset<?>> further,
+      long seed) {
+    return task.start(
+        TimedModel.of(model),
+        new TaskContext(
+            evaluation.info(),
+            training,
+            seed,
+            config.run().cache(),
+            entry.batchSize(),
+            config.run().seed(),
+            further.stream().map(d -> d.info()).toList()));
+  }
+
   /** Streams one dataset through a session and scores it: one result row. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private TaskResult stream(
@@ -401,51 +436,70 @@ public final class Runner {
       long processNanos = 0;
       long progress = done.size() + failed.size();
       int workers = config.run().workers();
-      try (Prefetcher pipeline =
-          new Prefetcher(
-              evaluation.samples(),
-              id -> done.containsKey(id) || failed.containsKey(id),
-              entry.batchSize(),
-              workers,
-              Math.max(2, workers))) {
-        List<Prefetcher.Entry> entries;
-        while ((entries = next(pipeline)) != null) {
-          List<Sample> batch = new ArrayList<>();
-          for (Prefetcher.Entry e : entries) {
-            if (!seen.add(e.id())) {
-              if (failed.containsKey(e.id())) {
-                continue;
+      if (remote != null) {
+        RowWork work =
+            new RowWork(modelEntry.name(), entry.name(), row, datasetName, entry.batchSize());
+        long b0 = System.nanoTime();
+        processed =
+            processRemotely(
+                work,
+                task.recordType(),
+                evaluation,
+                new LogSink(log, errors, done, failed),
+                onError,
+                order,
+                progress,
+                total);
+        processNanos = System.nanoTime() - b0;
+      } else {
+        try (Prefetcher pipeline =
+            new Prefetcher(
+                evaluation.samples(),
+                id -> done.containsKey(id) || failed.containsKey(id),
+                entry.batchSize(),
+                workers,
+                Math.max(2, workers))) {
+          List<Prefetcher.Entry> entries;
+          while ((entries = next(pipeline)) != null) {
+            List<Sample> batch = new ArrayList<>();
+            for (Prefetcher.Entry e : entries) {
+              if (!seen.add(e.id())) {
+                if (failed.containsKey(e.id())) {
+                  continue;
+                }
+                throw new VlevalException(
+                    "dataset '"
+                        + datasetName
+                        + "' yields sample id '"
+                        + e.id()
+                        + "' twice; ids must be unique");
               }
-              throw new VlevalException(
-                  "dataset '"
-                      + datasetName
-                      + "' yields sample id '"
-                      + e.id()
-                      + "' twice; ids must be unique");
+              order.add(e.id());
+              if (e.listingError() != null) {
+                if (onError != OnError.SKIP) {
+                  throw ListingProblems.of(evaluation, datasetName, e.listingError());
+                }
+                if (!failed.containsKey(e.id())) {
+                  // an entry the loader could not even list: recorded once, then left alone on
+                  // resume
+                  SampleError err =
+                      new SampleError(
+                          e.id(), e.listingError().getMessage(), SampleError.UNREADABLE);
+                  errors.append(List.of(err));
+                  failed.put(e.id(), err);
+                }
+              } else if (e.sample() != null) {
+                batch.add(PhaseTimer.time(Phase.DECODE, () -> Prefetcher.await(e)));
+              }
             }
-            order.add(e.id());
-            if (e.listingError() != null) {
-              if (onError != OnError.SKIP) {
-                throw ListingProblems.of(evaluation, datasetName, e.listingError());
-              }
-              if (!failed.containsKey(e.id())) {
-                // an entry the loader could not even list: recorded once, then left alone on resume
-                SampleError err =
-                    new SampleError(e.id(), e.listingError().getMessage(), SampleError.UNREADABLE);
-                errors.append(List.of(err));
-                failed.put(e.id(), err);
-              }
-            } else if (e.sample() != null) {
-              batch.add(PhaseTimer.time(Phase.DECODE, () -> Prefetcher.await(e)));
+            if (!batch.isEmpty()) {
+              long b0 = System.nanoTime();
+              processBatch(session, batch, onError, new LogSink(log, errors, done, failed));
+              processNanos += System.nanoTime() - b0;
+              processed += batch.size();
+              progress += batch.size();
+              listener.samplesDone(modelEntry.name(), row, progress, total);
             }
-          }
-          if (!batch.isEmpty()) {
-            long b0 = System.nanoTime();
-            processBatch(session, batch, log, errors, done, failed, onError);
-            processNanos += System.nanoTime() - b0;
-            processed += batch.size();
-            progress += batch.size();
-            listener.samplesDone(modelEntry.name(), row, progress, total);
           }
         }
       }
@@ -494,20 +548,138 @@ public final class Runner {
     }
   }
 
+  /**
+   * Lists a row's samples here (order, duplicate ids and listing errors as the local engine treats
+   * them), sends the ids still to process to the remote engine, and appends what comes back in
+   * dataset order, each sample once however often a retried worker returned it.
+   *
+   * @return how many samples were processed
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private long processRemotely(
+      RowWork work,
+      Class<? extends SampleRecord> recordType,
+      Dataset<?> evaluation,
+      LogSink sink,
+      OnError onError,
+      List<String> order,
+      long progress,
+      long total) {
+    List<String> pending = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    long position = 0;
+    try (SampleCursor<? extends Sample> cursor = evaluation.samples()) {
+      while (cursor.hasNext()) {
+        position++;
+        String id;
+        DatasetFormatException listing = null;
+        try {
+          id = cursor.next().id();
+        } catch (DatasetFormatException e) {
+          listing = e;
+          id = e.sampleId() != null ? e.sampleId() : "entry-" + position;
+        }
+        if (!seen.add(id)) {
+          if (sink.failed().containsKey(id)) {
+            continue;
+          }
+          throw new VlevalException(
+              "dataset '"
+                  + work.dataset()
+                  + "' yields sample id '"
+                  + id
+                  + "' twice; ids must be unique");
+        }
+        order.add(id);
+        if (listing != null) {
+          if (onError != OnError.SKIP) {
+            throw ListingProblems.of(evaluation, work.dataset(), listing);
+          }
+          if (!sink.failed().containsKey(id)) {
+            sink.error(new SampleError(id, listing.getMessage(), SampleError.UNREADABLE));
+          }
+        } else if (!sink.done().containsKey(id) && !sink.failed().containsKey(id)) {
+          pending.add(id);
+        }
+      }
+    }
+    if (pending.isEmpty()) {
+      return 0;
+    }
+    Map<String, RemoteOutcome> back = new HashMap<>();
+    for (RemoteOutcome o : remote.process(work, List.copyOf(pending))) {
+      back.putIfAbsent(o.sampleId(), o);
+    }
+    List<SampleRecord> chunk = new ArrayList<>();
+    long written = 0;
+    for (String id : pending) {
+      RemoteOutcome o = back.get(id);
+      if (o == null) {
+        throw new IllegalStateException(
+            "the " + work.row() + " row's engine returned nothing for sample '" + id + "'");
+      }
+      try {
+        if (o.record() != null) {
+          chunk.add(lines.readValue(o.record(), recordType));
+        } else {
+          sink.error(lines.readValue(o.error(), SampleError.class));
+        }
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(
+            "the engine returned a damaged line for sample '" + id + "': " + e.getMessage(), e);
+      }
+      written++;
+      if (chunk.size() == REMOTE_CHUNK || written == pending.size()) {
+        if (!chunk.isEmpty()) {
+          sink.records(chunk);
+          chunk.clear();
+        }
+        listener.samplesDone(work.model(), work.row(), progress + written, total);
+      }
+    }
+    return pending.size();
+  }
+
+  private static final int REMOTE_CHUNK = 256;
+
   /** The pipeline's next entries; the time the task waits for them counts as decoding. */
   private static List<Prefetcher.Entry> next(Prefetcher pipeline) {
     return PhaseTimer.time(Phase.DECODE, pipeline::next);
   }
 
+  /** Where a processed batch goes: the run directory's logs, or back to a distributed driver. */
+  interface BatchSink {
+    void records(List<SampleRecord> records);
+
+    void error(SampleError error);
+  }
+
+  /** The local engine's sink: appends to the row's logs and keeps where each record lies. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void processBatch(
-      TaskSession session,
-      List<Sample> batch,
+  private record LogSink(
       SampleLog log,
       SampleLog<SampleError> errors,
       Map<String, SampleLog.Span> done,
-      Map<String, SampleError> failed,
-      OnError onError) {
+      Map<String, SampleError> failed)
+      implements BatchSink {
+    @Override
+    public void records(List<SampleRecord> records) {
+      List<SampleLog.Span> spans = log.append(records);
+      for (int i = 0; i < records.size(); i++) {
+        done.put(records.get(i).sampleId(), spans.get(i));
+      }
+    }
+
+    @Override
+    public void error(SampleError err) {
+      errors.append(List.of(err));
+      failed.put(err.sampleId(), err);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static void processBatch(
+      TaskSession session, List<Sample> batch, OnError onError, BatchSink sink) {
     List<SampleRecord> out;
     try {
       out = session.process(batch);
@@ -519,7 +691,7 @@ public final class Runner {
       for (Sample s : batch) {
         try {
           List<SampleRecord> one = session.process(List.of(s));
-          done.put(s.id(), (SampleLog.Span) log.append(one).get(0));
+          sink.records(one);
         } catch (VlevalException single) {
           // the sample's data could not be read, or the task or model failed on it
           SampleError err =
@@ -529,8 +701,7 @@ public final class Runner {
                   single instanceof DatasetFormatException
                       ? SampleError.UNREADABLE
                       : SampleError.FAILED);
-          errors.append(List.of(err));
-          failed.put(s.id(), err);
+          sink.error(err);
         }
       }
       return;
@@ -549,10 +720,7 @@ public final class Runner {
                 + "'");
       }
     }
-    List<SampleLog.Span> spans = log.append(out);
-    for (int i = 0; i < out.size(); i++) {
-      done.put(out.get(i).sampleId(), spans.get(i));
-    }
+    sink.records(out);
   }
 
   /** A per-task seed: the same for the same run seed, task and model, different otherwise. */

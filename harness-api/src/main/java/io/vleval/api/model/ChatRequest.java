@@ -4,11 +4,12 @@ import io.vleval.api.sample.RgbImage;
 import java.util.List;
 
 /**
- * One multiple-choice turn: the image (may be {@code null}), the full prompt the task built, and
- * the option letters offered (so that baselines can choose among them).
+ * One chat turn: the image (may be {@code null}), the full prompt the task built, and the answers
+ * the task accepts as well-formed, which only guessing baselines read: the option letters of a
+ * multiple-choice question, "Yes"/"No" for a yes/no question, empty for an open question.
  */
-public record ChatRequest(RgbImage image, String prompt, List<String> optionLetters) {
+public record ChatRequest(RgbImage image, String prompt, List<String> choices) {
   public ChatRequest {
-    optionLetters = List.copyOf(optionLetters);
+    choices = List.copyOf(choices);
   }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param further the task's further evaluation datasets ({@code eval_datasets}), in order, which
  *     {@link TaskSession#on} will be asked to score: a task can refuse one before it prepares
  *     anything (classes a trained head would not know)
+ * @param judge the model the task's {@code judge:} key names, for tasks that grade or parse replies
+ *     with one; empty when the task names none
  */
 public record TaskContext(
     DatasetInfo evaluation,
@@ -28,10 +30,24 @@ public record TaskContext(
     Path cacheDirectory,
     int batchSize,
     long runSeed,
-    List<DatasetInfo> further) {
+    List<DatasetInfo> further,
+    Optional<Judge> judge) {
 
   public TaskContext {
     further = further == null ? List.of() : List.copyOf(further);
+    judge = judge == null ? Optional.empty() : judge;
+  }
+
+  /** A context with no judge. */
+  public TaskContext(
+      DatasetInfo evaluation,
+      Optional<Dataset<?>> training,
+      long seed,
+      Path cacheDirectory,
+      int batchSize,
+      long runSeed,
+      List<DatasetInfo> further) {
+    this(evaluation, training, seed, cacheDirectory, batchSize, runSeed, further, Optional.empty());
   }
 
   /** A context with no further evaluation datasets. */

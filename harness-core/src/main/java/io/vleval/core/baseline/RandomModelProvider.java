@@ -5,6 +5,7 @@ import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -75,7 +76,8 @@ public final class RandomModelProvider implements ModelProvider<RandomModelProvi
           DenseFeatureExtractor.class,
           VideoEmbedder.class,
           CaptionGenerator.class,
-          MultipleChoiceChat.class);
+          MultipleChoiceChat.class,
+          ImageChat.class);
 
   @Override
   public String type() {
@@ -182,11 +184,35 @@ public final class RandomModelProvider implements ModelProvider<RandomModelProvi
             if (q.image() != null) {
               key ^= Seeds.of(seed + 4, q.image());
             }
-            List<String> letters = q.optionLetters();
+            List<String> letters = q.choices();
             out.add(
                 letters.isEmpty()
                     ? ""
                     : letters.get(new SplittableRandom(key).nextInt(letters.size())));
+          }
+          return out;
+        };
+    // An open question (no choices) gets one to three random words of the synthetic vocabulary.
+    ImageChat replies =
+        (requests, settings) -> {
+          List<String> out = new ArrayList<>();
+          for (ChatRequest q : requests) {
+            long key = Seeds.of(seed + 5, q.prompt());
+            if (q.image() != null) {
+              key ^= Seeds.of(seed + 6, q.image());
+            }
+            SplittableRandom r = new SplittableRandom(key);
+            List<String> choices = q.choices();
+            if (!choices.isEmpty()) {
+              out.add(choices.get(r.nextInt(choices.size())));
+              continue;
+            }
+            int length = 1 + r.nextInt(3);
+            StringBuilder s = new StringBuilder();
+            for (int w = 0; w < length; w++) {
+              s.append(w == 0 ? "" : " ").append(WORDS.get(r.nextInt(WORDS.size())));
+            }
+            out.add(s.toString());
           }
           return out;
         };
@@ -203,7 +229,9 @@ public final class RandomModelProvider implements ModelProvider<RandomModelProvi
             CaptionGenerator.class,
             captions,
             MultipleChoiceChat.class,
-            chat);
+            chat,
+            ImageChat.class,
+            replies);
     String checksum = NormalizedConfig.sha256("random:" + seed + ":" + size + ":" + grid);
     return new BaselineModel(caps, new ModelInfo(checksum, "java", "cpu"));
   }

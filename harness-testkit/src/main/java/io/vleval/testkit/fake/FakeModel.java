@@ -7,6 +7,7 @@ import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -45,7 +46,8 @@ public final class FakeModel implements Model {
             BlockFeatureExtractor.class,
             VideoEmbedder.class,
             CaptionGenerator.class,
-            MultipleChoiceChat.class));
+            MultipleChoiceChat.class,
+            ImageChat.class));
   }
 
   /** A model that offers only {@code offered}. */
@@ -179,7 +181,23 @@ public final class FakeModel implements Model {
         (requests, settings) -> {
           List<String> out = new ArrayList<>();
           for (ChatRequest r : requests) {
-            out.add(r.optionLetters().isEmpty() ? "" : r.optionLetters().get(0));
+            out.add(r.choices().isEmpty() ? "" : r.choices().get(0));
+          }
+          return out;
+        };
+    // Open questions get the image's dominant colour; closed ones their first choice.
+    ImageChat replies =
+        (requests, settings) -> {
+          List<String> out = new ArrayList<>();
+          for (ChatRequest r : requests) {
+            if (!r.choices().isEmpty()) {
+              out.add(r.choices().get(0));
+            } else if (r.image() == null) {
+              out.add("");
+            } else {
+              float[] c = meanColour(r.image());
+              out.add(c[0] >= c[1] && c[0] >= c[2] ? "red" : c[1] >= c[2] ? "green" : "blue");
+            }
           }
           return out;
         };
@@ -198,7 +216,9 @@ public final class FakeModel implements Model {
             CaptionGenerator.class,
             captions,
             MultipleChoiceChat.class,
-            chat);
+            chat,
+            ImageChat.class,
+            replies);
     for (Class<? extends Capability> c : offered) {
       capabilities.put(c, all.get(c));
     }

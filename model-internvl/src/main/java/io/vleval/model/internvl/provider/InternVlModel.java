@@ -20,6 +20,7 @@ import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -185,6 +186,7 @@ final class InternVlModel implements Model {
           Chat c = new Chat(chat, tokenizer, spec.batchSize());
           caps.put(CaptionGenerator.class, c);
           caps.put(MultipleChoiceChat.class, c);
+          caps.put(ImageChat.class, c);
         }
         case LLAVA_CHAT -> {
           LlavaChat chat =
@@ -196,6 +198,7 @@ final class InternVlModel implements Model {
           LlavaReplies r = new LlavaReplies(chat, tokenizer, size);
           caps.put(CaptionGenerator.class, r);
           caps.put(MultipleChoiceChat.class, r);
+          caps.put(ImageChat.class, r);
         }
         default -> throw new IllegalStateException(kind.toString());
       }
@@ -517,7 +520,7 @@ final class InternVlModel implements Model {
   }
 
   /** A chat model's captions and answers: one reply per image or request, in order. */
-  private abstract static class Replies implements CaptionGenerator, MultipleChoiceChat {
+  private abstract static class Replies implements CaptionGenerator, MultipleChoiceChat, ImageChat {
 
     abstract String reply(RgbImage image, String question, GenerationSettings settings);
 
@@ -538,6 +541,11 @@ final class InternVlModel implements Model {
 
     @Override
     public List<String> answer(List<ChatRequest> requests, GenerationSettings settings) {
+      return respond(requests, settings);
+    }
+
+    @Override
+    public List<String> respond(List<ChatRequest> requests, GenerationSettings settings) {
       List<RgbImage> images = new ArrayList<>();
       List<String> questions = new ArrayList<>();
       for (ChatRequest r : requests) {

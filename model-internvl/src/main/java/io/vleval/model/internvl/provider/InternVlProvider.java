@@ -7,6 +7,7 @@ import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.Model;
 import io.vleval.api.model.MultipleChoiceChat;
@@ -66,7 +67,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
           TrainableBackbone.class,
           CaptionGenerator.class);
   static final Set<Class<? extends Capability>> CHAT =
-      Set.of(CaptionGenerator.class, MultipleChoiceChat.class);
+      Set.of(CaptionGenerator.class, MultipleChoiceChat.class, ImageChat.class);
 
   @Override
   public String type() {
@@ -77,7 +78,7 @@ public final class InternVlProvider implements ModelProvider<InternVlSpec> {
   public String description() {
     return "InternVL on PyTorch: InternViT checkpoints (ImageEmbedder, DenseFeatureExtractor, BlockFeatureExtractor, TrainableBackbone, VideoEmbedder), "
         + "InternVL-C/-G (head c: + TextEmbedder; head g: + CaptionGenerator), "
-        + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat); checkpoint or preset required";
+        + "InternVL-Chat v1.0 (llava_llama) and v1.5+ (CaptionGenerator, MultipleChoiceChat, ImageChat); checkpoint or preset required";
   }
 
   @Override

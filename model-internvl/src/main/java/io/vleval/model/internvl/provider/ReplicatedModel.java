@@ -9,6 +9,7 @@ import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -109,7 +110,9 @@ final class ReplicatedModel implements Model {
                                   ? captions(all(CaptionGenerator.class))
                                   : type == MultipleChoiceChat.class
                                       ? chat(all(MultipleChoiceChat.class))
-                                      : first.require(type);
+                                      : type == ImageChat.class
+                                          ? imageChat(all(ImageChat.class))
+                                          : first.require(type);
       if (type != TrainableBackbone.class && dealt == first.require(type)) {
         throw new IllegalStateException(
             "no way to deal " + type.getSimpleName() + " calls across replicas");
@@ -309,6 +312,11 @@ final class ReplicatedModel implements Model {
         return deal(requests, 1, (r, share) -> each.get(r).answer(share, settings));
       }
     };
+  }
+
+  private ImageChat imageChat(List<ImageChat> each) {
+    return (requests, settings) ->
+        deal(requests, 1, (r, share) -> each.get(r).respond(share, settings));
   }
 
   // ------------------------------------------------------------------ Model

@@ -13,6 +13,7 @@ import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -143,7 +144,8 @@ class InternVlProviderSpecTest {
             c -> {
               InternVlSpec spec = bind("checkpoint: " + c.dir() + "\n");
               assertThat(p.capabilities(spec))
-                  .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+                  .containsExactlyInAnyOrder(
+                      CaptionGenerator.class, MultipleChoiceChat.class, ImageChat.class);
               assertThat(p.backboneShape(spec)).isEmpty();
             });
     return Stream.of(vision, contrastive, chat).flatMap(t -> t);
@@ -298,12 +300,15 @@ class InternVlProviderSpecTest {
                 "English caption:",
                 new GenerationSettings(2, 1, 3, 1.0));
         cg.require(DenseFeatureExtractor.class).extract(List.of(FakeImages.solid(i, 30)));
-        chat.require(MultipleChoiceChat.class)
-            .answer(
-                List.of(
-                    new ChatRequest(FakeImages.solid(i, 90), "A or B?", List.of("A", "B")),
-                    new ChatRequest(null, "no image", List.of())),
-                GenerationSettings.greedy(3));
+        List<ChatRequest> requests =
+            List.of(
+                new ChatRequest(FakeImages.solid(i, 90), "A or B?", List.of("A", "B")),
+                new ChatRequest(null, "no image", List.of()));
+        // the free-text chat and the multiple-choice chat are one decoding path
+        assertThat(chat.require(ImageChat.class).respond(requests, GenerationSettings.greedy(3)))
+            .isEqualTo(
+                chat.require(MultipleChoiceChat.class)
+                    .answer(requests, GenerationSettings.greedy(3)));
         assertThat(engine.getManagedArrays()).as("live arrays after round %d", i).hasSize(before);
       }
     }

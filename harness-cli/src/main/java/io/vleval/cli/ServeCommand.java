@@ -38,13 +38,13 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = {
-      "Serve a chat model over an OpenAI-compatible HTTP API (GET /v1/models, POST",
-      "/v1/chat/completions, GET /health) until Ctrl-C or SIGTERM. The model is an entry of",
-      "CONFIG's models: (--model NAME; any model offering ImageChat: internvl chat, random,",
-      "openai-compatible), or an InternVL chat model given by --checkpoint DIR or --preset NAME.",
-      "Concurrent requests with equal decoding settings are answered in batches of --batch-size."
-    })
+    description =
+        "Serve a chat model over an OpenAI-compatible HTTP API (GET /v1/models, POST"
+            + " /v1/chat/completions, GET /health) until Ctrl-C or SIGTERM. The model is an entry"
+            + " of CONFIG's models: (--model NAME; any model offering ImageChat: internvl chat,"
+            + " random, openai-compatible), or an InternVL chat model given by --checkpoint DIR or"
+            + " --preset NAME. Concurrent requests with equal decoding settings are answered in"
+            + " batches of --batch-size.")
 final class ServeCommand implements Callable<Integer> {
 
   @ParentCommand VlevalCommand parent;

@@ -133,10 +133,16 @@ public final class ChatServer implements AutoCloseable {
     return server;
   }
 
-  /** Starts answering with {@code chat}, served as {@code model}. */
+  /**
+   * Starts answering with {@code chat}, served as {@code model}. Does nothing when the server was
+   * closed meanwhile (a signal while the model loaded).
+   */
   public synchronized void serve(String model, ImageChat chat) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
     if (state != State.LOADING) {
-      throw new IllegalStateException("serve() once, on an opened server; state is " + state);
+      throw new IllegalStateException("serve() once, on an opened server");
     }
     this.model = model;
     this.chat = chat;
@@ -281,23 +287,9 @@ public final class ChatServer implements AutoCloseable {
     }
     String id = "chatcmpl-" + idPrefix + "-" + ids.incrementAndGet();
     Pending pending = new Pending(id, call, new CompletableFuture<>());
-    switch (queue.offer(pending)) {
-      case FULL ->
-          throw new ApiError(
-              429,
-              ApiError.RATE_LIMIT,
-              null,
-              "queue_full",
-              "the server's queue is full ("
-                  + queue.capacity()
-                  + " requests wait for the model); retry later (vleval serve --queue sets the"
-                  + " bound)");
-      case CLOSED -> throw shuttingDown();
-      case QUEUED -> {
-        // answered from the dispatcher's side; the exchange stays open until then
-      }
-    }
     String served = model;
+    // the reply is sent from the dispatcher's side, so the exchange stays open until then; the
+    // callback is in place before the request can be answered (a closing server answers at once)
     pending
         .reply()
         .whenCompleteAsync(
@@ -310,6 +302,20 @@ public final class ChatServer implements AutoCloseable {
               }
             },
             repliers);
+    switch (queue.offer(pending)) {
+      case FULL ->
+          throw new ApiError(
+              429,
+              ApiError.RATE_LIMIT,
+              null,
+              "queue_full",
+              "the server's queue is full ("
+                  + queue.capacity()
+                  + " requests wait for the model); retry later (vleval serve --queue sets the"
+                  + " bound)");
+      case CLOSED -> throw shuttingDown();
+      case QUEUED -> {}
+    }
   }
 
   private byte[] body(HttpExchange exchange) throws IOException {

@@ -317,6 +317,16 @@ class ChatServerTest {
   }
 
   @Test
+  void aServerClosedWhileTheModelLoadedIgnoresTheModel() throws Exception {
+    ChatServer server = ChatServer.open(ServeOptions.defaults(), ServeListener.NONE);
+    server.close();
+    StubChat stub = new StubChat();
+    server.serve(MODEL, stub);
+    server.awaitClosed();
+    assertThat(stub.calls).isEmpty();
+  }
+
+  @Test
   void withAnApiKeyRequestsNeedTheBearerTokenAndErrorsNeverShowIt() {
     String key = "sk-test-0123456789";
     try (ChatServer server =

@@ -15,9 +15,4 @@ public record ChatCall(String model, RgbImage image, String prompt, GenerationSe
   public ChatRequest request() {
     return new ChatRequest(image, prompt, List.of());
   }
-
-  /** Bytes the call holds in memory (the decoded image and the prompt), for the queue's bound. */
-  public long bytes() {
-    return (image == null ? 0L : 3L * image.width() * image.height()) + 2L * prompt.length();
-  }
 }

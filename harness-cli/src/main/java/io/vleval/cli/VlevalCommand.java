@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       LeaderboardCommand.class,
       GateCommand.class,
       ReportCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      ServeCommand.class
     })
 final class VlevalCommand implements Runnable {
 

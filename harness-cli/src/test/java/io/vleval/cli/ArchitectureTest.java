@@ -118,6 +118,32 @@ class ArchitectureTest {
   }
 
   @Test
+  void theServerSeesOnlyTheApiAndTheDatasetsDecoderAndOnlyTheCommandSeesIt() {
+    // serve: above harness-api and datasets (image decoding), below harness-cli
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.serve..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.core..",
+            "io.vleval.cli..",
+            "io.vleval.tasks..",
+            "io.vleval.model..",
+            "io.vleval.reports..",
+            "io.vleval.api.djl..",
+            "ai.djl..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.vleval.serve..", "io.vleval.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.serve..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheCommandLinePrintsOrExits() {
     noClasses()
         .that()
@@ -138,6 +164,7 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.core.run.Runner")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.api.djl.TrainableBackbone")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.serve.ChatServer")).isTrue();
   }
 
   @Test

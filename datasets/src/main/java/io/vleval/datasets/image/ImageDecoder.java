@@ -62,19 +62,40 @@ public final class ImageDecoder {
   private static final System.Logger LOG = System.getLogger(ImageDecoder.class.getName());
 
   private final boolean applyExifOrientation;
+  private final long maxPixels;
 
-  private ImageDecoder(boolean applyExifOrientation) {
+  private ImageDecoder(boolean applyExifOrientation, long maxPixels) {
     this.applyExifOrientation = applyExifOrientation;
+    this.maxPixels = maxPixels;
   }
 
   /** A decoder that applies EXIF orientation to JPEGs. */
   public static ImageDecoder create() {
-    return new ImageDecoder(true);
+    return new ImageDecoder(true, MAX_PIXELS);
   }
 
   /** The same decoder, but leaving JPEGs as stored, as PIL's {@code Image.open} does. */
   public ImageDecoder ignoringExifOrientation() {
-    return new ImageDecoder(false);
+    return new ImageDecoder(false, maxPixels);
+  }
+
+  /**
+   * The same decoder, accepting at most {@code maxPixels} (width x height, at most {@link
+   * #MAX_PIXELS}), checked from the header before any pixel memory is allocated: for callers that
+   * bound the memory of untrusted images (a server), since a small compressed file can declare a
+   * huge image.
+   */
+  public ImageDecoder withMaxPixels(long maxPixels) {
+    if (maxPixels < 1 || maxPixels > MAX_PIXELS) {
+      throw new IllegalArgumentException(
+          "maxPixels must be in [1, " + MAX_PIXELS + "], got " + maxPixels);
+    }
+    return new ImageDecoder(applyExifOrientation, maxPixels);
+  }
+
+  /** The largest width x height this decoder accepts. */
+  public long maxPixels() {
+    return maxPixels;
   }
 
   /** Whether EXIF orientation is applied to JPEGs. */
@@ -98,7 +119,7 @@ public final class ImageDecoder {
 
   private RgbImage decodeNow(byte[] bytes, String origin) {
     Format format = Format.detect(bytes, origin);
-    BufferedImage image = read(bytes, format, origin);
+    BufferedImage image = read(bytes, format, origin, maxPixels);
     RgbImage rgb = toRgb(image, origin);
     if (format == Format.JPEG && applyExifOrientation) {
       rgb = ExifOrientation.apply(rgb, ExifOrientation.read(bytes));
@@ -117,7 +138,7 @@ public final class ImageDecoder {
   /** Reads a label map from bytes; see {@link #decodeLabelMap(Path)}. */
   public LabelMap decodeLabelMap(byte[] bytes, String origin) {
     Format format = Format.detect(bytes, origin);
-    BufferedImage image = read(bytes, format, origin);
+    BufferedImage image = read(bytes, format, origin, maxPixels);
     Raster raster = image.getRaster();
     SampleModel sm = raster.getSampleModel();
     int bits = sm.getSampleSize(0);
@@ -252,7 +273,7 @@ public final class ImageDecoder {
     return jdk;
   }
 
-  private static BufferedImage read(byte[] bytes, Format format, String origin) {
+  private static BufferedImage read(byte[] bytes, Format format, String origin, long maxPixels) {
     List<ImageReaderSpi> providers = providers(format);
     if (providers.isEmpty()) {
       throw new IllegalStateException(
@@ -268,7 +289,7 @@ public final class ImageDecoder {
             "cannot create the ImageIO reader " + spi.getPluginClassName(), e);
       }
       try {
-        return readWith(reader, bytes, format, origin);
+        return readWith(reader, bytes, format, origin, maxPixels);
       } catch (Attempt failed) {
         if (!failed.tryNextReader) {
           throw failed.error;
@@ -299,14 +320,15 @@ public final class ImageDecoder {
   }
 
   private static BufferedImage readWith(
-      ImageReader reader, byte[] bytes, Format format, String origin) throws Attempt {
+      ImageReader reader, byte[] bytes, Format format, String origin, long maxPixels)
+      throws Attempt {
     List<String> warnings = new ArrayList<>();
     try (ByteArrayImageInputStream in = new ByteArrayImageInputStream(bytes)) {
       reader.setInput(in, true, true);
       reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
       int w = reader.getWidth(0);
       int h = reader.getHeight(0);
-      checkSize(w, h, origin);
+      checkSize(w, h, maxPixels, origin);
       BufferedImage image = reader.read(0, rawCmykParam(reader));
       for (String warning : warnings) {
         if (isTruncation(warning)) {
@@ -389,11 +411,15 @@ public final class ImageDecoder {
   }
 
   static void checkSize(int w, int h, String origin) {
+    checkSize(w, h, MAX_PIXELS, origin);
+  }
+
+  private static void checkSize(int w, int h, long maxPixels, String origin) {
     if (w <= 0 || h <= 0) {
       throw new DatasetFormatException(
           origin, null, "image header gives an empty size " + w + "x" + h);
     }
-    if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+    if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > maxPixels) {
       throw new DatasetFormatException(
           origin,
           null,
@@ -404,7 +430,7 @@ public final class ImageDecoder {
               + ", larger than accepted (at most "
               + MAX_SIDE
               + " px a side and "
-              + MAX_PIXELS
+              + maxPixels
               + " px in all)");
     }
   }

@@ -364,6 +364,22 @@ class ImageDecoderTest {
         .hasMessageContaining("30000x30000");
   }
 
+  @Test
+  void aLowerPixelLimitRefusesLargerImagesAndKeepsTheRest() throws IOException {
+    byte[] png = Files.readAllBytes(write(smoothImage(40, 30), "png", "limit.png"));
+    ImageDecoder limited = decoder.withMaxPixels(40 * 30 - 1);
+    assertThatThrownBy(() -> limited.decode(png, "upload"))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessageStartingWith("upload: image is 40x30, larger than accepted")
+        .hasMessageContaining(" " + (40 * 30 - 1) + " px in all");
+    RgbImage exact = decoder.withMaxPixels(40 * 30).decode(png, "upload");
+    assertThat(exact.width()).isEqualTo(40);
+    assertThat(exact.height()).isEqualTo(30);
+    assertThat(limited.appliesExifOrientation()).isEqualTo(decoder.appliesExifOrientation());
+    assertThatThrownBy(() -> decoder.withMaxPixels(ImageDecoder.MAX_PIXELS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private void assertOneLineError(Path file, String what) {
     assertThatThrownBy(() -> decoder.decode(file))
         .isInstanceOf(DatasetFormatException.class)

@@ -55,6 +55,12 @@ public final class ScienceQaScores {
     }
   }
 
+  /** How many items belong to the named group ({@code NAT}, {@code TXT}, {@code G1-6}...). */
+  public static long groupCount(List<Item> items, String group) {
+    Group g = GROUPS.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
+    return items.stream().filter(g.member()).count();
+  }
+
   /** {@code accuracy}, then each non-empty group. */
   public static ScoreTable score(List<Item> items, Optional<Bootstrap> bootstrap) {
     List<Group> groups = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.vleval.api.model.Model;
 import io.vleval.api.model.ModelInfo;
 import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.plugin.Dataset;
+import io.vleval.api.plugin.DatasetInfo;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.SampleCursor;
@@ -79,7 +80,7 @@ class MmbenchCnAndCcbenchTest {
             task.start(
                 model,
                 new TaskContext(
-                    new io.vleval.api.plugin.DatasetInfo("x", qs.size(), List.of(), "mem"),
+                    new DatasetInfo("x", qs.size(), List.of(), "mem"),
                     Optional.empty(),
                     1,
                     temp,

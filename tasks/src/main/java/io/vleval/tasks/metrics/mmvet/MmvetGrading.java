@@ -2,6 +2,7 @@ package io.vleval.tasks.metrics.mmvet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -134,7 +135,7 @@ public final class MmvetGrading {
     if (PY_FLOAT.matcher(token).matches()) {
       v = Double.parseDouble(token.replace("_", ""));
     } else if (PY_SPECIAL.matcher(token).matches()) {
-      String t = token.toLowerCase(java.util.Locale.ROOT);
+      String t = token.toLowerCase(Locale.ROOT);
       v = t.contains("nan") ? Double.NaN : t.startsWith("-") ? -1.0 / 0 : 1.0 / 0;
     } else {
       return OptionalDouble.empty();

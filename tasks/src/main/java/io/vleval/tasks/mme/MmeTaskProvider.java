@@ -153,7 +153,7 @@ public final class MmeTaskProvider implements TaskProvider<MmeTaskProvider.Spec>
                   records -> outcome(records, spec.resamples(), context.seed()),
                   () -> {});
             });
-    return ProtocolTask.named(task, spec.scorer());
+    return ProtocolTask.named(task, spec.scorer().equals("internvl") ? "reference" : spec.scorer());
   }
 
   /** The scores of the records that have an answer. */

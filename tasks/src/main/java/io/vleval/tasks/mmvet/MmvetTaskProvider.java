@@ -21,6 +21,7 @@ import io.vleval.tasks.metrics.mmvet.MmvetGrading;
 import io.vleval.tasks.metrics.mmvet.MmvetScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
+import io.vleval.tasks.outcome.ProtocolTask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,33 +124,35 @@ public final class MmvetTaskProvider implements TaskProvider<MmvetTaskProvider.S
   public Task<VisualQuestion, Graded> create(Spec spec) {
     GenerationSettings settings = new GenerationSettings(1, 1, spec.maxNewTokens(), 1.0);
     GenerationSettings grading = GenerationSettings.greedy(spec.judgeMaxNewTokens());
-    return Task.of(
-        "1",
-        VisualQuestion.class,
-        Graded.class,
-        (model, context) -> {
-          Judge judge = context.judge().orElseThrow(() -> new VlevalException(NO_JUDGE));
-          ImageChat chat = model.require(ImageChat.class);
-          return TaskSession.<VisualQuestion, Graded>of(
-              batch -> {
-                List<ChatRequest> requests = new ArrayList<>();
-                for (VisualQuestion q : batch) {
-                  requests.add(
-                      new ChatRequest(
-                          q.image() == null ? null : q.image().load(),
-                          prompt(q.question(), spec.prompt()),
-                          List.of()));
-                }
-                List<String> replies = chat.respond(requests, settings);
-                List<Graded> out = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                  out.add(grade(batch.get(i), replies.get(i), judge, grading));
-                }
-                return out;
-              },
-              records -> outcome(records, spec.resamples(), context.seed()),
-              () -> {});
-        });
+    Task<VisualQuestion, Graded> task =
+        Task.of(
+            "1",
+            VisualQuestion.class,
+            Graded.class,
+            (model, context) -> {
+              Judge judge = context.judge().orElseThrow(() -> new VlevalException(NO_JUDGE));
+              ImageChat chat = model.require(ImageChat.class);
+              return TaskSession.<VisualQuestion, Graded>of(
+                  batch -> {
+                    List<ChatRequest> requests = new ArrayList<>();
+                    for (VisualQuestion q : batch) {
+                      requests.add(
+                          new ChatRequest(
+                              q.image() == null ? null : q.image().load(),
+                              prompt(q.question(), spec.prompt()),
+                              List.of()));
+                    }
+                    List<String> replies = chat.respond(requests, settings);
+                    List<Graded> out = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                      out.add(grade(batch.get(i), replies.get(i), judge, grading));
+                    }
+                    return out;
+                  },
+                  records -> outcome(records, spec.resamples(), context.seed()),
+                  () -> {});
+            });
+    return ProtocolTask.named(task, "reference");
   }
 
   /** Grades one reply with the judge, as the evaluator does. */

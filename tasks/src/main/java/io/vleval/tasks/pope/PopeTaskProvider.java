@@ -15,6 +15,7 @@ import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.pope.PopeAnswers;
 import io.vleval.tasks.metrics.pope.PopeScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
+import io.vleval.tasks.outcome.ProtocolTask;
 import io.vleval.tasks.outcome.YesNoOutcomes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,40 +98,42 @@ public final class PopeTaskProvider implements TaskProvider<PopeTaskProvider.Spe
   public Task<VisualQuestion, Reply> create(Spec spec) {
     GenerationSettings settings =
         new GenerationSettings(1, spec.minNewTokens(), spec.maxNewTokens(), 1.0);
-    return Task.of(
-        "1",
-        VisualQuestion.class,
-        Reply.class,
-        (model, context) -> {
-          ImageChat chat = model.require(ImageChat.class);
-          return TaskSession.<VisualQuestion, Reply>of(
-              batch -> {
-                List<ChatRequest> requests = new ArrayList<>();
-                for (VisualQuestion q : batch) {
-                  requests.add(
-                      new ChatRequest(
-                          q.image() == null ? null : q.image().load(),
-                          prompt(q.question(), spec.prompt()),
-                          List.of("Yes", "No")));
-                }
-                List<String> replies = chat.respond(requests, settings);
-                List<Reply> out = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                  VisualQuestion q = batch.get(i);
-                  String reply = replies.get(i);
-                  out.add(
-                      new Reply(
-                          q.id(),
-                          q.category(),
-                          q.answers().isEmpty() ? null : q.answers().get(0),
-                          reply,
-                          PopeAnswers.saysYes(reply) ? "yes" : "no"));
-                }
-                return out;
-              },
-              records -> outcome(records, spec.resamples(), context.seed()),
-              () -> {});
-        });
+    Task<VisualQuestion, Reply> task =
+        Task.of(
+            "1",
+            VisualQuestion.class,
+            Reply.class,
+            (model, context) -> {
+              ImageChat chat = model.require(ImageChat.class);
+              return TaskSession.<VisualQuestion, Reply>of(
+                  batch -> {
+                    List<ChatRequest> requests = new ArrayList<>();
+                    for (VisualQuestion q : batch) {
+                      requests.add(
+                          new ChatRequest(
+                              q.image() == null ? null : q.image().load(),
+                              prompt(q.question(), spec.prompt()),
+                              List.of("Yes", "No")));
+                    }
+                    List<String> replies = chat.respond(requests, settings);
+                    List<Reply> out = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                      VisualQuestion q = batch.get(i);
+                      String reply = replies.get(i);
+                      out.add(
+                          new Reply(
+                              q.id(),
+                              q.category(),
+                              q.answers().isEmpty() ? null : q.answers().get(0),
+                              reply,
+                              PopeAnswers.saysYes(reply) ? "yes" : "no"));
+                    }
+                    return out;
+                  },
+                  records -> outcome(records, spec.resamples(), context.seed()),
+                  () -> {});
+            });
+    return ProtocolTask.named(task, "reference");
   }
 
   /** The scores of the records that have a label. */

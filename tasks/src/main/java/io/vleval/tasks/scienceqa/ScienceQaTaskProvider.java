@@ -159,7 +159,7 @@ public final class ScienceQaTaskProvider implements TaskProvider<ScienceQaTaskPr
                   records -> outcome(records, spec.resamples(), context.seed()),
                   () -> {});
             });
-    return ProtocolTask.named(task, spec.scorer());
+    return ProtocolTask.named(task, spec.scorer().equals("internvl") ? "reference" : spec.scorer());
   }
 
   /** The record of one reply. */

@@ -115,6 +115,10 @@ class ClosedTaskContractTests {
       assertThat(subtasks).isEqualTo(3);
       assertThat(run.outcome().metrics().get(0).name()).isEqualTo("total");
       assertThat(run.outcome().metrics().get(0).value()).isCloseTo(50.0 * subtasks, within(1e-9));
+      // the synthetic subtasks are all perception: no cognition sum that would read as 0
+      assertThat(run.outcome().metrics())
+          .extracting(m -> m.name())
+          .containsExactly("total", "perception");
     }
   }
 

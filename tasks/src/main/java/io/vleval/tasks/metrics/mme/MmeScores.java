@@ -76,10 +76,11 @@ public final class MmeScores {
   }
 
   /**
-   * The scores: {@code total}, {@code perception}, {@code cognition}, then per subtask {@code
-   * <subtask>/score}, {@code <subtask>/acc}, {@code <subtask>/acc_plus}, {@code <subtask>/other}
-   * (replies read as neither yes nor no). Values are in the reference's units: acc and acc+ as
-   * fractions, scores in points (100 acc + 100 acc+).
+   * The scores: {@code total}, {@code perception} and {@code cognition} (each only when the data
+   * holds one of its subtasks), then per subtask {@code <subtask>/score}, {@code <subtask>/acc},
+   * {@code <subtask>/acc_plus}, {@code <subtask>/other} (replies read as neither yes nor no).
+   * Values are in the reference's units: acc and acc+ as fractions, scores in points (100 acc + 100
+   * acc+).
    */
   public static ScoreTable score(List<Item> items, Optional<Bootstrap> bootstrap) {
     List<String> subtasks = subtasks(items);
@@ -105,6 +106,9 @@ public final class MmeScores {
         otherPerImage[unitOf.get(it.subtask() + "\u0000" + it.image())]++;
       }
     }
+    // a sum over none of its subtasks would read as a score of 0: it is left out
+    boolean perception = subtasks.stream().anyMatch(PERCEPTION::contains);
+    boolean cognition = subtasks.stream().anyMatch(COGNITION::contains);
     List<String> names = new ArrayList<>(List.of("total", "perception", "cognition"));
     for (String s : subtasks) {
       names.add(s + "/score");
@@ -123,6 +127,9 @@ public final class MmeScores {
             .orElse(null);
     List<MetricValue> metrics = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
+      if (i == 1 && !perception || i == 2 && !cognition) {
+        continue;
+      }
       metrics.add(
           new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }

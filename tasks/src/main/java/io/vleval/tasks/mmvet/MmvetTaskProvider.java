@@ -161,7 +161,8 @@ public final class MmvetTaskProvider implements TaskProvider<MmvetTaskProvider.S
     String answer = q.answers().isEmpty() ? null : q.answers().get(0);
     List<String> caps = capabilities(q);
     if (answer == null) {
-      return new Graded(q.id(), caps, null, reply, Double.NaN, null, List.of(), judge.model());
+      // no ground truth (a test split): recorded, not graded, not scored
+      return new Graded(q.id(), caps, null, reply, 0.0, null, List.of(), judge.model());
     }
     MmvetGrading.Grade g =
         MmvetGrading.grade(

@@ -9,6 +9,7 @@ import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.CaptionScoring;
 import io.vleval.tasks.metrics.scoring.ClassificationScoring;
+import io.vleval.tasks.metrics.scoring.ClosedScoring;
 import io.vleval.tasks.metrics.scoring.MultipleChoiceScoring;
 import io.vleval.tasks.metrics.scoring.RetrievalScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
@@ -45,7 +46,11 @@ import picocli.CommandLine.ParentCommand;
       ScoreCommand.Retrieval.class,
       ScoreCommand.Classification.class,
       ScoreCommand.Segmentation.class,
-      ScoreCommand.Mmbench.class
+      ScoreCommand.Mmbench.class,
+      ScoreCommand.Pope.class,
+      ScoreCommand.Mme.class,
+      ScoreCommand.ScienceQa.class,
+      ScoreCommand.Mmvet.class
     })
 final class ScoreCommand implements Runnable {
 
@@ -374,6 +379,144 @@ final class ScoreCommand implements Runnable {
           MultipleChoiceScoring.score(predictions, dataset, !vanilla, output.options()),
           output,
           score.parent.console);
+    }
+  }
+
+  @Command(
+      name = "pope",
+      mixinStandardHelpOptions = true,
+      description =
+          "POPE accuracy, precision, recall, F1 and yes-ratio per split, and the splits' mean F1, from an answers JSONL and POPE's label files.")
+  static final class Pope implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ANSWERS",
+        description = "JSONL of {question_id, answer (or text)[, category]}.")
+    Path answers;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "LABELS",
+        description =
+            "A coco_pope_<split>.json, or the folder of them (then each answer names its split in category).")
+    Path labels;
+
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      checkInputs(Input.file(answers, "ANSWERS", "a JSON-lines file of answers"));
+      if (!Files.exists(labels)) {
+        checkInputs(Input.file(labels, "LABELS", "a coco_pope_<split>.json or its folder"));
+      }
+      return print(
+          ClosedScoring.pope(answers, labels, output.options()), output, score.parent.console);
+    }
+  }
+
+  @Command(
+      name = "mme",
+      mixinStandardHelpOptions = true,
+      description =
+          "MME acc, acc+ and score per subtask, perception and cognition sums (calculation.py), from a folder of <subtask>.txt result files.")
+  static final class Mme implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "RESULTS_DIR",
+        description = "Folder of <subtask>.txt: image, question, answer, reply (tab-separated).")
+    Path results;
+
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      checkInputs(Input.folder(results, "RESULTS_DIR", "a folder of <subtask>.txt result files"));
+      return print(ClosedScoring.mme(results, output.options()), output, score.parent.console);
+    }
+  }
+
+  @Command(
+      name = "scienceqa",
+      mixinStandardHelpOptions = true,
+      description =
+          "ScienceQA accuracy and its breakdown by subject, context and grade, from LLaVA's answers JSONL and ScienceQA's problems.json and pid_splits.json.")
+  static final class ScienceQa implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "ANSWERS",
+        description = "JSONL of {question_id, text} (LLaVA's answer file).")
+    Path answers;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "BASE_DIR",
+        description = "The folder with problems.json and pid_splits.json.")
+    Path base;
+
+    @Option(
+        names = "--split",
+        defaultValue = "test",
+        description = "Split of pid_splits.json (default ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(
+        names = "--scorer",
+        defaultValue = "llava",
+        description =
+            "llava (eval_science_qa.py's letter extraction) or internvl (evaluate_scienceqa.py's post_process); default ${DEFAULT-VALUE}.")
+    String scorer;
+
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      if (!scorer.equals("llava") && !scorer.equals("internvl")) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--scorer must be llava or internvl, got " + scorer);
+      }
+      checkInputs(
+          Input.file(answers, "ANSWERS", "a JSON-lines file of answers"),
+          Input.file(base.resolve("problems.json"), "BASE_DIR", "ScienceQA's problems.json"),
+          Input.file(base.resolve("pid_splits.json"), "BASE_DIR", "ScienceQA's pid_splits.json"));
+      return print(
+          ClosedScoring.scienceQa(answers, base, split, scorer, output.options()),
+          output,
+          score.parent.console);
+    }
+  }
+
+  @Command(
+      name = "mmvet",
+      mixinStandardHelpOptions = true,
+      description =
+          "MM-Vet total and per-capability scores from mm-vet_evaluator.py's grade file and mm-vet.json.")
+  static final class Mmvet implements Callable<Integer> {
+    @ParentCommand ScoreCommand score;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "GRADES",
+        description = "The evaluator's grade JSON: {id: {score: [...]}}.")
+    Path grades;
+
+    @Parameters(index = "1", paramLabel = "MM_VET_JSON", description = "MM-Vet's mm-vet.json.")
+    Path mmvet;
+
+    @Mixin Output output;
+
+    @Override
+    public Integer call() {
+      checkInputs(
+          Input.file(grades, "GRADES", "the evaluator's grade JSON file"),
+          Input.file(mmvet, "MM_VET_JSON", "MM-Vet's mm-vet.json"));
+      return print(
+          ClosedScoring.mmvet(grades, mmvet, output.options()), output, score.parent.console);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.vleval.api.sample.LabelledVideo;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SegmentationPair;
+import io.vleval.api.sample.VisualQuestion;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
 import io.vleval.datasets.ade20k.Ade20kProvider;
@@ -18,7 +19,10 @@ import io.vleval.datasets.captions.KarpathyProvider;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import io.vleval.datasets.mme.MmeProvider;
 import io.vleval.datasets.msrvtt.MsrvttProvider;
+import io.vleval.datasets.pope.PopeProvider;
+import io.vleval.datasets.scienceqa.ScienceQaProvider;
 import io.vleval.datasets.xtd.XtdProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +48,10 @@ public final class SyntheticDatasetProvider
     VIDEO_VAL(LabelledVideo.class),
     MMBENCH(MultipleChoiceQuestion.class),
     XTD(CaptionedImage.class),
-    MSRVTT(CaptionedVideo.class);
+    MSRVTT(CaptionedVideo.class),
+    POPE(VisualQuestion.class),
+    MME(VisualQuestion.class),
+    SCIENCEQA(MultipleChoiceQuestion.class);
 
     final Class<? extends Sample> sampleType;
 
@@ -57,7 +64,7 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd, msrvtt")
+                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa")
           @Required
           Part part,
       @Doc("tiny, small, medium or large (default small)") Scale scale,
@@ -204,6 +211,20 @@ public final class SyntheticDatasetProvider
                       suite.resolve("msrvtt/videos/all"),
                       null),
                   context);
+      case POPE ->
+          new PopeProvider()
+              .open(
+                  new PopeProvider.Spec(
+                      suite.resolve("pope/coco"), suite.resolve("pope/val2014"), null),
+                  context);
+      case MME ->
+          new MmeProvider()
+              .open(
+                  new MmeProvider.Spec(suite.resolve("mme/MME_Benchmark_release_version"), null),
+                  context);
+      case SCIENCEQA ->
+          new ScienceQaProvider()
+              .open(new ScienceQaProvider.Spec(suite.resolve("scienceqa"), null, null), context);
     };
   }
 }

@@ -48,6 +48,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
  * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
+ * OUT/pope/, OUT/mme/, OUT/scienceqa/             POPE, MME and ScienceQA layouts ({@link ClosedBenchmarks})
  * </pre>
  *
  * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
@@ -66,9 +67,11 @@ public final class SyntheticSuite {
    * motion, with 8 validation clips per class at the small scale instead of 4 (24 at medium instead
    * of 12); every other file is byte-identical to version 2 except {@code suite.json}. 4 added the
    * MSR-VTT part ({@code msrvtt/}); every file of version 3 is byte-identical in version 4 except
-   * the version number in {@code suite.json}.
+   * the version number in {@code suite.json}. 5 added the POPE, MME and ScienceQA parts ({@code
+   * pope/}, {@code mme/}, {@code scienceqa/}); every file of version 4 is byte-identical in version
+   * 5 except the version number in {@code suite.json}.
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /**
    * Classes of the video part: each a fixed object doing its own motion, so that, as in Kinetics,
@@ -151,7 +154,8 @@ public final class SyntheticSuite {
               this::videos,
               this::mmbench,
               this::xtd,
-              this::msrvtt);
+              this::msrvtt,
+              this::closedBenchmarks);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       ExecutorService encoders = Executors.newFixedThreadPool(Math.max(1, threads));
       Encoder encoder = new Encoder(encoders, onImage);
@@ -731,6 +735,12 @@ public final class SyntheticSuite {
     Path dir = root.resolve("mmbench");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("mmbench_dev_en.tsv"), out.toString());
+  }
+
+  // ---- POPE, MME and ScienceQA: see ClosedBenchmarks ----
+
+  private void closedBenchmarks(Path root, Encoder encoder) throws IOException {
+    new ClosedBenchmarks(stream("closed-benchmarks"), size.questions()).write(root);
   }
 
   // ---- XTD: one caption per image per language ----

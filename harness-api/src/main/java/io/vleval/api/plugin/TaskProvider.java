@@ -41,6 +41,14 @@ public interface TaskProvider<S extends Record> extends Plugin<S> {
     return List.of();
   }
 
+  /**
+   * Whether the task cannot run without a judge model ({@code judge:}) to grade or parse its
+   * replies (MM-Vet); validation refuses such a task entry without one, before anything loads.
+   */
+  default boolean needsJudge(S spec) {
+    return false;
+  }
+
   /** Whether the task needs a {@code train_dataset} (linear probing, segmentation heads). */
   default boolean needsTrainingData(S spec) {
     return false;

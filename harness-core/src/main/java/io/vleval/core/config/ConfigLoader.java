@@ -606,6 +606,13 @@ public final class ConfigLoader {
               + " trains a head and needs 'train_dataset' naming a dataset with its training split");
     }
     checkEvalDatasets(task, provider, what, m, datasetNames, datasetKinds, broken, problems);
+    if (needsJudge(provider, task.spec()) && m.get("judge") == null) {
+      problems.add(
+          m.mark(),
+          what
+              + " grades replies with a judge model and names none; add 'judge:' naming a model"
+              + " with ImageChat (e.g. an openai-compatible GPT-4 endpoint)");
+    }
     List<String> modelNames = models.stream().map(ModelEntry::name).toList();
     List<String> targets = task.models().isEmpty() ? modelNames : task.models();
     Set<Class<? extends Capability>> needed = required(provider, task.spec());
@@ -797,6 +804,11 @@ public final class ConfigLoader {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static boolean evaluatesFurther(TaskProvider provider, Record spec) {
     return provider.evaluatesFurtherDatasets(spec);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static boolean needsJudge(TaskProvider provider, Record spec) {
+    return provider.needsJudge(spec);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

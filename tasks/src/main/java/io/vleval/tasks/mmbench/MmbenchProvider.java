@@ -160,7 +160,16 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
       for (int i = 0; i < a.options().size(); i++) {
         choices.put(String.valueOf((char) ('A' + i)), a.options().get(i));
       }
-      items.add(new McqItem(index, choices, a.prediction(), a.category(), a.l2Category(), "dev"));
+      // a TSV without the column (CCBench has no l2-category) has no such breakdown, as in
+      // VLMEvalKit's report_acc, which reads a column only when the file has it
+      items.add(
+          new McqItem(
+              index,
+              choices,
+              a.prediction(),
+              blankToNull(a.category()),
+              blankToNull(a.l2Category()),
+              "dev"));
       answers.put(index, a.answer());
     }
     ScoreOptions options =
@@ -174,8 +183,12 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
     Map<String, Long> counts = new HashMap<>();
     for (Answer a : records) {
       if (a.answer() != null && (!spec.circular() || Long.parseLong(a.sampleId()) < 1_000_000)) {
-        counts.merge(a.category(), 1L, Long::sum);
-        counts.merge(a.l2Category(), 1L, Long::sum);
+        if (blankToNull(a.category()) != null) {
+          counts.merge(a.category(), 1L, Long::sum);
+        }
+        if (blankToNull(a.l2Category()) != null) {
+          counts.merge(a.l2Category(), 1L, Long::sum);
+        }
       }
     }
     for (MetricValue m : all) {
@@ -187,5 +200,9 @@ public final class MmbenchProvider implements TaskProvider<MmbenchProvider.Spec>
       }
     }
     return new TaskOutcome("Overall", metrics, categories);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 }

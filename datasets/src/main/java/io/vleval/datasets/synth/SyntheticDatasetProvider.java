@@ -11,14 +11,19 @@ import io.vleval.api.sample.LabelledVideo;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SegmentationPair;
+import io.vleval.api.sample.VisualQuestion;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
 import io.vleval.datasets.ade20k.Ade20kProvider;
 import io.vleval.datasets.captions.KarpathyProvider;
+import io.vleval.datasets.gqa.GqaProvider;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import io.vleval.datasets.msrvtt.MsrvttProvider;
+import io.vleval.datasets.textvqa.TextVqaProvider;
+import io.vleval.datasets.vizwiz.VizWizProvider;
+import io.vleval.datasets.vqav2.Vqav2Provider;
 import io.vleval.datasets.xtd.XtdProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +49,11 @@ public final class SyntheticDatasetProvider
     VIDEO_VAL(LabelledVideo.class),
     MMBENCH(MultipleChoiceQuestion.class),
     XTD(CaptionedImage.class),
-    MSRVTT(CaptionedVideo.class);
+    MSRVTT(CaptionedVideo.class),
+    VQAV2(VisualQuestion.class),
+    TEXTVQA(VisualQuestion.class),
+    VIZWIZ(VisualQuestion.class),
+    GQA(VisualQuestion.class);
 
     final Class<? extends Sample> sampleType;
 
@@ -57,7 +66,7 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd, msrvtt")
+                  + "mmbench, xtd, msrvtt, vqav2, textvqa, vizwiz, gqa")
           @Required
           Part part,
       @Doc("tiny, small, medium or large (default small)") Scale scale,
@@ -203,6 +212,30 @@ public final class SyntheticDatasetProvider
                       suite.resolve("msrvtt/msrvtt_test1k.json"),
                       suite.resolve("msrvtt/videos/all"),
                       null),
+                  context);
+      case VQAV2 ->
+          new Vqav2Provider()
+              .open(
+                  new Vqav2Provider.Spec(
+                      suite.resolve("vqav2/v2_OpenEnded_mscoco_val2014_questions.json"),
+                      suite.resolve("vqav2/v2_mscoco_val2014_annotations.json"),
+                      null,
+                      null),
+                  context);
+      case TEXTVQA ->
+          new TextVqaProvider()
+              .open(
+                  new TextVqaProvider.Spec(
+                      suite.resolve("textvqa/TextVQA_0.5.1_val.json"), null, null),
+                  context);
+      case VIZWIZ ->
+          new VizWizProvider()
+              .open(new VizWizProvider.Spec(suite.resolve("vizwiz/val.json"), null), context);
+      case GQA ->
+          new GqaProvider()
+              .open(
+                  new GqaProvider.Spec(
+                      suite.resolve("gqa/testdev_balanced_questions.json"), null, null),
                   context);
     };
   }

@@ -48,6 +48,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
  * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
+ * OUT/{vqav2,textvqa,vizwiz,gqa}/...              VQA-family layouts (see {@link VqaParts})
  * </pre>
  *
  * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
@@ -66,9 +67,10 @@ public final class SyntheticSuite {
    * motion, with 8 validation clips per class at the small scale instead of 4 (24 at medium instead
    * of 12); every other file is byte-identical to version 2 except {@code suite.json}. 4 added the
    * MSR-VTT part ({@code msrvtt/}); every file of version 3 is byte-identical in version 4 except
-   * the version number in {@code suite.json}.
+   * the version number in {@code suite.json}. 5 added the VQA-family parts ({@code vqav2/}, {@code
+   * textvqa/}, {@code vizwiz/}, {@code gqa/}), drawn from their own stream.
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /**
    * Classes of the video part: each a fixed object doing its own motion, so that, as in Kinetics,
@@ -151,7 +153,8 @@ public final class SyntheticSuite {
               this::videos,
               this::mmbench,
               this::xtd,
-              this::msrvtt);
+              this::msrvtt,
+              this::vqa);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       ExecutorService encoders = Executors.newFixedThreadPool(Math.max(1, threads));
       Encoder encoder = new Encoder(encoders, onImage);
@@ -798,6 +801,16 @@ public final class SyntheticSuite {
       entries.add(entry);
     }
     Files.writeString(dir.resolve("msrvtt_test1k.json"), json().writeValueAsString(entries) + "\n");
+  }
+
+  // ---- VQA family: VQAv2, TextVQA, VizWiz and GQA layouts ----
+
+  private void vqa(Path root, Encoder encoder) throws IOException {
+    Window window = encoder.window();
+    new VqaParts(stream("vqa"), size.questions())
+        .write(
+            root, (scene, file) -> window.write(() -> ImageFiles.writeJpeg(scene.render(), file)));
+    window.drain();
   }
 
   private static void cleanUp(Path tmp, Exception cause) {

@@ -45,7 +45,11 @@ import picocli.CommandLine.ParentCommand;
       ScoreCommand.Retrieval.class,
       ScoreCommand.Classification.class,
       ScoreCommand.Segmentation.class,
-      ScoreCommand.Mmbench.class
+      ScoreCommand.Mmbench.class,
+      VqaScoreCommands.Vqav2.class,
+      VqaScoreCommands.TextVqa.class,
+      VqaScoreCommands.VizWiz.class,
+      VqaScoreCommands.Gqa.class
     })
 final class ScoreCommand implements Runnable {
 

@@ -9,6 +9,8 @@ import io.vleval.api.error.DatasetFormatException;
 import io.vleval.datasets.failure.FailureText;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the entries of a large annotation JSON one at a time (the VQAv2 annotations are 300 MB as a
@@ -149,11 +151,11 @@ public final class JsonElements {
   }
 
   /** The strings of a list of strings, or {@code null} when it is not one. */
-  public static java.util.List<String> strings(JsonNode list) {
+  public static List<String> strings(JsonNode list) {
     if (list == null || !list.isArray()) {
       return null;
     }
-    java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (JsonNode n : list) {
       if (!n.isTextual()) {
         return null;

@@ -3,10 +3,12 @@ package io.vleval.tasks.vqa;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.model.ImageChat;
+import io.vleval.api.model.Model;
 import io.vleval.api.result.CategoryBreakdown;
 import io.vleval.api.result.MetricValue;
 import io.vleval.api.sample.VisualQuestion;
 import io.vleval.api.task.Task;
+import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
@@ -85,8 +87,7 @@ public final class VqaTask {
       }
 
       @Override
-      public TaskSession<VisualQuestion, VqaAnswer> start(
-          io.vleval.api.model.Model model, io.vleval.api.task.TaskContext context) {
+      public TaskSession<VisualQuestion, VqaAnswer> start(Model model, TaskContext context) {
         return task.start(model, context);
       }
     };

@@ -10,6 +10,7 @@ import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +50,7 @@ class VqaReferenceTest {
     List<DynamicTest> tests = new ArrayList<>();
     assertThat(strings(ref.get("variants")))
         .containsExactlyInAnyOrder(
-            java.util.Arrays.stream(VqaScorer.values()).map(VqaScorer::id).toArray(String[]::new));
+            Arrays.stream(VqaScorer.values()).map(VqaScorer::id).toArray(String[]::new));
     for (JsonNode c : ref.get("cases")) {
       String prediction = c.get("prediction").asText();
       List<String> answers = strings(c.get("answers"));

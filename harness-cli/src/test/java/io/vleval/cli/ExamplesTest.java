@@ -80,6 +80,9 @@ class ExamplesTest {
     link(data.resolve("nocaps/images"), suite.resolve("captions"));
     link(data.resolve("mmbench/MMBench_DEV_EN.tsv"), suite.resolve("mmbench/mmbench_dev_en.tsv"));
     link(data.resolve("xtd"), suite.resolve("xtd"));
+    for (String vqa : List.of("vqav2", "textvqa", "vizwiz", "gqa")) {
+      link(data.resolve(vqa), suite.resolve(vqa));
+    }
     ckpt = Files.createDirectories(temp.resolve("ckpt"));
     // a vision tower: image embedding and dense features, no text
     checkpoint(
@@ -224,7 +227,8 @@ class ExamplesTest {
             "msrvtt-retrieval.yaml",
             "flickr30k-coco-retrieval.yaml",
             "coco-nocaps-captioning.yaml",
-            "mmbench.yaml");
+            "mmbench.yaml",
+            "vqa.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

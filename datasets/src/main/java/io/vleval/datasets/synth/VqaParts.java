@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * <pre>
  * OUT/vqav2/v2_OpenEnded_mscoco_val2014_questions.json, v2_mscoco_val2014_annotations.json,
  *           val2014/COCO_val2014_%012d.jpg
- * OUT/textvqa/TextVQA_0.5.1_val.json, train_images/&lt;image_id&gt;.jpg
+ * OUT/textvqa/TextVQA_0.5.1_val.json, TextVQA_Rosetta_OCR_v0.2_val.json, train_images/&lt;image_id&gt;.jpg
  * OUT/vizwiz/val.json, val/VizWiz_val_%08d.jpg        a sixth of the questions unanswerable
  * OUT/gqa/testdev_balanced_questions.json, images/&lt;imageId&gt;.jpg
  * </pre>
@@ -210,9 +210,11 @@ final class VqaParts {
 
   private void textvqa(Path dir, ImageSink images) throws IOException {
     List<Map<String, Object>> data = new ArrayList<>();
+    List<Map<String, Object>> ocr = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Scene scene = scene();
       String imageId = String.format(Locale.ROOT, "%016x", 0x5e1f000000L + i);
+      ocr.add(ordered("image_id", imageId, "ocr_tokens", List.of(), "ocr_info", List.of()));
       Question q = ask(scene, false);
       images.write(scene, dir.resolve("train_images").resolve(imageId + ".jpg"));
       Map<String, Object> e =
@@ -232,6 +234,10 @@ final class VqaParts {
         ordered("dataset_type", "val", "dataset_name", "textvqa", "dataset_version", "0.5.1");
     file.put("data", data);
     write(dir.resolve("TextVQA_0.5.1_val.json"), file);
+    Map<String, Object> rosetta =
+        ordered("dataset_type", "val", "dataset_name", "textvqa", "dataset_version", "0.2");
+    rosetta.put("data", ocr);
+    write(dir.resolve("TextVQA_Rosetta_OCR_v0.2_val.json"), rosetta);
   }
 
   private void vizwiz(Path dir, ImageSink images) throws IOException {

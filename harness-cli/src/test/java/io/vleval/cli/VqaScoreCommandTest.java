@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.tasks.metrics.vqa.Unanswerability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +151,44 @@ class VqaScoreCommandTest {
     MAPPER.writeValue(valFile.toFile(), val);
     MAPPER.writeValue(resFile.toFile(), results);
     MAPPER.writeValue(textFile.toFile(), textvqa);
+    Cli.Result flagged =
+        Cli.run(
+            "score",
+            "vizwiz",
+            resFile.toString(),
+            valFile.toString(),
+            "--json",
+            "--resamples",
+            "0");
+    assertThat(MAPPER.readTree(flagged.out()).get("metrics").toString())
+        .as("no unanswerability without answerable flags")
+        .doesNotContain("unanswerable_ap");
+    for (JsonNode e : val) {
+      ((ObjectNode) e)
+          .put("answerable", e.get("answer_type").asText().equals("unanswerable") ? 0 : 1);
+    }
+    MAPPER.writeValue(valFile.toFile(), val);
+    Cli.Result withFlags =
+        Cli.run(
+            "score",
+            "vizwiz",
+            resFile.toString(),
+            valFile.toString(),
+            "--json",
+            "--resamples",
+            "0");
+    int n = ref.get("cases").size();
+    boolean[] unanswerable = new boolean[n];
+    boolean[] said = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      JsonNode c = ref.get("cases").get(i);
+      unanswerable[i] = c.get("answer_type").asText().equals("unanswerable");
+      said[i] = Unanswerability.predictsUnanswerable(c.get("prediction").asText());
+    }
+    List<MetricValue> expected = Unanswerability.metrics(unanswerable, said, Optional.empty());
+    assertThat(metric(withFlags, "unanswerable_ap")).isEqualTo(expected.get(0).value());
+    assertThat(metric(withFlags, "unanswerable_f1")).isEqualTo(expected.get(1).value());
+    assertThat(expected.get(1).value()).isStrictlyBetween(0.0, 1.0);
     for (String variant : new String[] {"vizwiz", "evalai+vizwiz"}) {
       Cli.Result r =
           Cli.run(

@@ -13,6 +13,9 @@ public enum Benchmark {
   /** The image id (TextVQA's {@code image_id}, GQA's {@code imageId}). */
   public static final String IMAGE_ID = "image_id";
 
+  /** VizWiz's {@code answerable} flag ({@code 0} or {@code 1}). */
+  public static final String ANSWERABLE = "answerable";
+
   /** GQA's structural type ({@code types.structural}). */
   public static final String STRUCTURAL = "structural";
 

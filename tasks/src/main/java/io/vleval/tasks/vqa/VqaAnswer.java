@@ -14,6 +14,7 @@ import java.util.List;
  * @param groups what the accuracy is broken down by (answer type; GQA's binary/open and types)
  * @param accuracy the question's accuracy under the task's scorer against its own answers; {@code
  *     null} when it has none
+ * @param answerable VizWiz's {@code answerable} flag of the annotation; {@code null} elsewhere
  */
 public record VqaAnswer(
     String sampleId,
@@ -22,7 +23,8 @@ public record VqaAnswer(
     String prediction,
     List<String> answers,
     List<String> groups,
-    Double accuracy)
+    Double accuracy,
+    Boolean answerable)
     implements SampleRecord {
   public VqaAnswer {
     answers = answers == null ? List.of() : List.copyOf(answers);

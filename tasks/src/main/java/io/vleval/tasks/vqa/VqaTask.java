@@ -14,6 +14,7 @@ import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.metrics.vqa.GqaMatch;
+import io.vleval.tasks.metrics.vqa.Unanswerability;
 import io.vleval.tasks.metrics.vqa.VqaAccuracy;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
@@ -103,6 +104,7 @@ public final class VqaTask {
       groups.add(q.category());
     }
     Double accuracy = q.answers().isEmpty() ? null : protocol.score(reply, q.answers());
+    String answerable = q.attributes().get(Benchmark.ANSWERABLE);
     return new VqaAnswer(
         q.id(),
         q.question(),
@@ -110,7 +112,10 @@ public final class VqaTask {
         reply,
         q.answers(),
         groups,
-        accuracy);
+        accuracy,
+        protocol.benchmark() == Benchmark.VIZWIZ && answerable != null
+            ? !answerable.equals("0")
+            : null);
   }
 
   /**
@@ -128,11 +133,17 @@ public final class VqaTask {
     }
     List<VqaAccuracy.Scored> scored = new ArrayList<>();
     Map<String, Long> counts = new HashMap<>();
+    List<Boolean> unanswerable = new ArrayList<>();
+    List<Boolean> predictedUnanswerable = new ArrayList<>();
     int unanswered = 0;
     for (VqaAnswer r : records) {
       if (r.answers().isEmpty()) {
         unanswered++;
         continue;
+      }
+      if (r.answerable() != null) {
+        unanswerable.add(!r.answerable());
+        predictedUnanswerable.add(Unanswerability.predictsUnanswerable(r.prediction()));
       }
       List<String> answers = protocol.questionLookup() ? lookup.get(lookupKey(r)) : r.answers();
       scored.add(new VqaAccuracy.Scored(protocol.score(r.prediction(), answers), r.groups()));
@@ -155,6 +166,14 @@ public final class VqaTask {
             new CategoryBreakdown(m.name(), counts.getOrDefault(m.name(), 0L), List.of(m)));
       }
     }
+    if (!scored.isEmpty() && unanswerable.size() == scored.size()) {
+      // VizWiz: every scored question says whether it is answerable
+      for (var m :
+          Unanswerability.metrics(
+              booleans(unanswerable), booleans(predictedUnanswerable), options.bootstrap())) {
+        metrics.add(Outcomes.metric(m, ""));
+      }
+    }
     List<String> warnings = new ArrayList<>();
     if (unanswered > 0) {
       warnings.add(
@@ -166,6 +185,14 @@ public final class VqaTask {
               records.size()));
     }
     return new TaskOutcome(HEADLINE, metrics, categories, warnings);
+  }
+
+  static boolean[] booleans(List<Boolean> values) {
+    boolean[] out = new boolean[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
   }
 
   /** LLaVA's {@code eval_textvqa.py} key: (image id, lower-cased question). */

@@ -250,7 +250,14 @@ class VqaTasksTest {
     List<VqaAnswer> records =
         List.of(
             new VqaAnswer(
-                "1", "What Brand?", "img", "sony", Collections.nCopies(10, "sony"), List.of(), 1.0),
+                "1",
+                "What Brand?",
+                "img",
+                "sony",
+                Collections.nCopies(10, "sony"),
+                List.of(),
+                1.0,
+                null),
             new VqaAnswer(
                 "2",
                 "what brand?",
@@ -258,9 +265,46 @@ class VqaTasksTest {
                 "sony",
                 Collections.nCopies(10, "canon"),
                 List.of(),
-                0.0));
+                0.0,
+                null));
     assertThat(VqaTask.outcome(own, records, 1).metrics().get(0).value()).isEqualTo(0.5);
     assertThat(VqaTask.outcome(lookup, records, 1).metrics().get(0).value()).isEqualTo(0.0);
+  }
+
+  @Test
+  void vizwizReportsUnanswerabilityFromTheAnswerableFlags() {
+    VqaProtocol p =
+        new VqaProtocol(
+            Benchmark.VIZWIZ, "llava", VqaScorer.VIZWIZ, null, "", false, false, 0, 10, 0, true);
+    List<VqaAnswer> records =
+        List.of(
+            new VqaAnswer(
+                "a",
+                "q",
+                null,
+                "Unanswerable.",
+                Collections.nCopies(10, "unanswerable"),
+                List.of(),
+                1.0,
+                false),
+            new VqaAnswer(
+                "b",
+                "q",
+                null,
+                "red",
+                Collections.nCopies(10, "unanswerable"),
+                List.of(),
+                0.0,
+                false),
+            new VqaAnswer(
+                "c", "q", null, "blue", Collections.nCopies(10, "blue"), List.of(), 1.0, true),
+            new VqaAnswer(
+                "d", "q", null, "green", Collections.nCopies(10, "red"), List.of(), 0.0, true));
+    TaskOutcome outcome = VqaTask.outcome(p, records, 1);
+    // one of two unanswerable found, no false alarm: AP = 1/2 * 1 + 1/2 * 2/4, F1 = 2/3
+    assertThat(outcome.metrics())
+        .extracting(m -> m.name() + "=" + m.value())
+        .containsExactly("accuracy=0.5", "unanswerable_ap=0.75", "unanswerable_f1=" + (2.0 / 3));
   }
 
   @Test
@@ -270,8 +314,9 @@ class VqaTasksTest {
             Benchmark.VQAV2, "llava", VqaScorer.VQA_2021, null, "", false, false, 0, 10, 0, true);
     List<VqaAnswer> records =
         List.of(
-            new VqaAnswer("1", "q", null, "yes", Collections.nCopies(10, "yes"), List.of(), 1.0),
-            new VqaAnswer("2", "q", null, "no", List.of(), List.of(), null));
+            new VqaAnswer(
+                "1", "q", null, "yes", Collections.nCopies(10, "yes"), List.of(), 1.0, null),
+            new VqaAnswer("2", "q", null, "no", List.of(), List.of(), null, null));
     TaskOutcome outcome = VqaTask.outcome(p, records, 1);
     assertThat(outcome.metrics().get(0).value()).isEqualTo(1.0);
     assertThat(outcome.warnings())

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.vqa.GqaMatch;
+import io.vleval.tasks.metrics.vqa.Unanswerability;
 import io.vleval.tasks.metrics.vqa.VqaAccuracy;
 import io.vleval.tasks.metrics.vqa.VqaScorer;
 import java.io.IOException;
@@ -27,7 +29,8 @@ import java.util.Set;
  *       v2_mscoco_<subtype>_annotations.json}; per answer type;
  *   <li>TextVQA: the same results format against {@code TextVQA_0.5.1_val.json};
  *   <li>VizWiz: {@code [{"image": "VizWiz_val_00000000.jpg", "answer": "..."}]} (its submission
- *       format) against {@code val.json}; per answer type;
+ *       format) against {@code val.json}; per answer type, and unanswerability AP and F1 when every
+ *       annotation has {@code answerable};
  *   <li>GQA: {@code [{"questionId": "...", "prediction": "..."}]} (what {@code eval.py} reads)
  *       against {@code <split>_questions.json}, over the questions with {@code isBalanced}; binary,
  *       open, per structural and semantic type.
@@ -42,8 +45,12 @@ public final class VqaScoring {
 
   private VqaScoring() {}
 
-  /** One annotated question: its answers and groups. */
-  private record Truth(List<String> answers, List<String> groups) {}
+  /** One annotated question: its answers, groups and (VizWiz) answerable flag or null. */
+  private record Truth(List<String> answers, List<String> groups, Boolean answerable) {
+    Truth(List<String> answers, List<String> groups) {
+      this(answers, groups, null);
+    }
+  }
 
   /** VQAv2 results against the VQA annotations. */
   public static ScoreTable vqav2(
@@ -122,9 +129,31 @@ public final class VqaScoring {
             answers.add(text(annotations, place + ".answers[" + j + "]", list.get(j), "answer"));
           }
           String type = q.path("answer_type").asText("");
-          truth.put(image, new Truth(answers, type.isEmpty() ? List.of() : List.of(type)));
+          JsonNode answerable = q.get("answerable");
+          truth.put(
+              image,
+              new Truth(
+                  answers,
+                  type.isEmpty() ? List.of() : List.of(type),
+                  answerable == null || !answerable.isNumber() ? null : answerable.asInt() != 0));
         });
-    return score("vizwiz", results, "image", "answer", truth, annotations, scorer, options);
+    ScoreTable table =
+        score("vizwiz", results, "image", "answer", truth, annotations, scorer, options);
+    if (truth.isEmpty() || truth.values().stream().anyMatch(t -> t.answerable() == null)) {
+      return table;
+    }
+    // VizWiz's unanswerability, from the answers (see Unanswerability)
+    Map<String, String> predicted = predictions(results, "image", "answer");
+    boolean[] unanswerable = new boolean[truth.size()];
+    boolean[] said = new boolean[truth.size()];
+    int i = 0;
+    for (Map.Entry<String, Truth> e : truth.entrySet()) {
+      unanswerable[i] = !e.getValue().answerable();
+      said[i++] = Unanswerability.predictsUnanswerable(predicted.get(e.getKey()));
+    }
+    List<MetricValue> metrics = new ArrayList<>(table.metrics());
+    metrics.addAll(Unanswerability.metrics(unanswerable, said, options.bootstrap()));
+    return new ScoreTable(table.family(), table.unit(), table.units(), metrics);
   }
 
   /** GQA predictions against {@code <split>_questions.json}. */

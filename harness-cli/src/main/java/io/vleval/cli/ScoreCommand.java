@@ -50,7 +50,11 @@ import picocli.CommandLine.ParentCommand;
       ScoreCommand.Pope.class,
       ScoreCommand.Mme.class,
       ScoreCommand.ScienceQa.class,
-      ScoreCommand.Mmvet.class
+      ScoreCommand.Mmvet.class,
+      VqaScoreCommands.Vqav2.class,
+      VqaScoreCommands.TextVqa.class,
+      VqaScoreCommands.VizWiz.class,
+      VqaScoreCommands.Gqa.class
     })
 final class ScoreCommand implements Runnable {
 

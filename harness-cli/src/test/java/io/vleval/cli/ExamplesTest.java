@@ -83,6 +83,9 @@ class ExamplesTest {
     link(data.resolve("pope"), suite.resolve("pope"));
     link(data.resolve("mme"), suite.resolve("mme"));
     link(data.resolve("scienceqa"), suite.resolve("scienceqa"));
+    for (String vqa : List.of("vqav2", "textvqa", "vizwiz", "gqa")) {
+      link(data.resolve(vqa), suite.resolve(vqa));
+    }
     ckpt = Files.createDirectories(temp.resolve("ckpt"));
     // a vision tower: image embedding and dense features, no text
     checkpoint(
@@ -229,7 +232,8 @@ class ExamplesTest {
             "coco-nocaps-captioning.yaml",
             "mmbench.yaml",
             "pope-mme.yaml",
-            "scienceqa.yaml");
+            "scienceqa.yaml",
+            "vqa.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

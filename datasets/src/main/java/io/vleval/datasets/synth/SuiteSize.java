@@ -102,7 +102,8 @@ public record SuiteSize(
         + (long) SyntheticSuite.VIDEO_CLASSES.size() * (videoTrainPerClass + videoValPerClass)
         + questions
         + xtdImages
-        + msrvttClips;
+        + msrvttClips
+        + (long) VqaParts.LAYOUTS * VqaParts.perLayout(questions);
   }
 
   private static int part(int count, int divisor) {

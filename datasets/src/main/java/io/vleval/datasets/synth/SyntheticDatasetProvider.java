@@ -16,6 +16,7 @@ import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
 import io.vleval.datasets.ade20k.Ade20kProvider;
 import io.vleval.datasets.captions.KarpathyProvider;
+import io.vleval.datasets.gqa.GqaProvider;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
@@ -23,6 +24,9 @@ import io.vleval.datasets.mme.MmeProvider;
 import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.pope.PopeProvider;
 import io.vleval.datasets.scienceqa.ScienceQaProvider;
+import io.vleval.datasets.textvqa.TextVqaProvider;
+import io.vleval.datasets.vizwiz.VizWizProvider;
+import io.vleval.datasets.vqav2.Vqav2Provider;
 import io.vleval.datasets.xtd.XtdProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +55,11 @@ public final class SyntheticDatasetProvider
     MSRVTT(CaptionedVideo.class),
     POPE(VisualQuestion.class),
     MME(VisualQuestion.class),
-    SCIENCEQA(MultipleChoiceQuestion.class);
+    SCIENCEQA(MultipleChoiceQuestion.class),
+    VQAV2(VisualQuestion.class),
+    TEXTVQA(VisualQuestion.class),
+    VIZWIZ(VisualQuestion.class),
+    GQA(VisualQuestion.class);
 
     final Class<? extends Sample> sampleType;
 
@@ -64,7 +72,7 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa")
+                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa, vqav2, textvqa, vizwiz, gqa")
           @Required
           Part part,
       @Doc("tiny, small, medium or large (default small)") Scale scale,
@@ -225,6 +233,30 @@ public final class SyntheticDatasetProvider
       case SCIENCEQA ->
           new ScienceQaProvider()
               .open(new ScienceQaProvider.Spec(suite.resolve("scienceqa"), null, null), context);
+      case VQAV2 ->
+          new Vqav2Provider()
+              .open(
+                  new Vqav2Provider.Spec(
+                      suite.resolve("vqav2/v2_OpenEnded_mscoco_val2014_questions.json"),
+                      suite.resolve("vqav2/v2_mscoco_val2014_annotations.json"),
+                      null,
+                      null),
+                  context);
+      case TEXTVQA ->
+          new TextVqaProvider()
+              .open(
+                  new TextVqaProvider.Spec(
+                      suite.resolve("textvqa/TextVQA_0.5.1_val.json"), null, null),
+                  context);
+      case VIZWIZ ->
+          new VizWizProvider()
+              .open(new VizWizProvider.Spec(suite.resolve("vizwiz/val.json"), null), context);
+      case GQA ->
+          new GqaProvider()
+              .open(
+                  new GqaProvider.Spec(
+                      suite.resolve("gqa/testdev_balanced_questions.json"), null, null),
+                  context);
     };
   }
 }

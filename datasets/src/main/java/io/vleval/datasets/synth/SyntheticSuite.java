@@ -49,6 +49,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
  * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
  * OUT/pope/, OUT/mme/, OUT/scienceqa/             POPE, MME and ScienceQA layouts ({@link ClosedBenchmarks})
+ * OUT/{vqav2,textvqa,vizwiz,gqa}/...              VQA-family layouts (see {@link VqaParts})
  * </pre>
  *
  * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
@@ -68,8 +69,9 @@ public final class SyntheticSuite {
    * of 12); every other file is byte-identical to version 2 except {@code suite.json}. 4 added the
    * MSR-VTT part ({@code msrvtt/}); every file of version 3 is byte-identical in version 4 except
    * the version number in {@code suite.json}. 5 added the POPE, MME and ScienceQA parts ({@code
-   * pope/}, {@code mme/}, {@code scienceqa/}); every file of version 4 is byte-identical in version
-   * 5 except the version number in {@code suite.json}.
+   * pope/}, {@code mme/}, {@code scienceqa/}) and the VQA-family parts ({@code vqav2/}, {@code
+   * textvqa/}, {@code vizwiz/}, {@code gqa/}), each drawn from its own stream; every file of
+   * version 4 is byte-identical in version 5 except the version number in {@code suite.json}.
    */
   public static final int VERSION = 5;
 
@@ -155,7 +157,8 @@ public final class SyntheticSuite {
               this::mmbench,
               this::xtd,
               this::msrvtt,
-              this::closedBenchmarks);
+              this::closedBenchmarks,
+              this::vqa);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       ExecutorService encoders = Executors.newFixedThreadPool(Math.max(1, threads));
       Encoder encoder = new Encoder(encoders, onImage);
@@ -808,6 +811,16 @@ public final class SyntheticSuite {
       entries.add(entry);
     }
     Files.writeString(dir.resolve("msrvtt_test1k.json"), json().writeValueAsString(entries) + "\n");
+  }
+
+  // ---- VQA family: VQAv2, TextVQA, VizWiz and GQA layouts ----
+
+  private void vqa(Path root, Encoder encoder) throws IOException {
+    Window window = encoder.window();
+    new VqaParts(stream("vqa"), size.questions())
+        .write(
+            root, (scene, file) -> window.write(() -> ImageFiles.writeJpeg(scene.render(), file)));
+    window.drain();
   }
 
   private static void cleanUp(Path tmp, Exception cause) {

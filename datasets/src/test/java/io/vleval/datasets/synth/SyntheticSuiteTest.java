@@ -71,7 +71,8 @@ class SyntheticSuiteTest {
         if (!rel.equals("suite.json")
             && !rel.startsWith("kinetics/")
             && !rel.startsWith("msrvtt/")
-            && !addedInVersion5(rel)) {
+            && !addedInVersion5(rel)
+            && !vqaPart(rel)) {
           Files.createDirectories(v2.resolve(rel).getParent());
           Files.copy(f, v2.resolve(rel));
         }
@@ -94,7 +95,10 @@ class SyntheticSuiteTest {
     try (Stream<Path> files = Files.walk(suite)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String rel = suite.relativize(f).toString();
-        if (!rel.equals("suite.json") && !rel.startsWith("msrvtt/") && !addedInVersion5(rel)) {
+        if (!rel.equals("suite.json")
+            && !rel.startsWith("msrvtt/")
+            && !addedInVersion5(rel)
+            && !vqaPart(rel)) {
           Files.createDirectories(v3.resolve(rel).getParent());
           Files.copy(f, v3.resolve(rel));
         }
@@ -102,8 +106,18 @@ class SyntheticSuiteTest {
     }
     assertThat(digest(v3))
         .isEqualTo("4672bf02d0d3e9e241329d1918fbdd51e3301c17b27bfebd61d42496db7e56f4");
-    assertThat(Files.readString(suite.resolve("suite.json"))).contains("\"version\" : 5");
+    assertThat(Files.readString(suite.resolve("suite.json")))
+        .contains("\"version\" : " + SyntheticSuite.VERSION);
     assertThat(suite.resolve("msrvtt/msrvtt_test1k.json")).exists();
+    assertThat(suite.resolve("vqav2/v2_mscoco_val2014_annotations.json")).exists();
+  }
+
+  /** Version 5 added the VQA-family parts, from their own random stream, in their own folders. */
+  private static boolean vqaPart(String rel) {
+    return rel.startsWith("vqav2/")
+        || rel.startsWith("textvqa/")
+        || rel.startsWith("vizwiz/")
+        || rel.startsWith("gqa/");
   }
 
   /**
@@ -294,7 +308,8 @@ class SyntheticSuiteTest {
     new SyntheticSuite(5, size).write(temp.resolve("counted"), 2, written::incrementAndGet);
     assertThat(written).hasValue(size.images());
     assertThat(size.images())
-        .isEqualTo(12L * (6 + 2) + (30 + 12) + (100 + 12 + 25) + 6L * (2 + 2) + 30 + 25 + 6);
+        .isEqualTo(
+            12L * (6 + 2) + (30 + 12) + (100 + 12 + 25) + 6L * (2 + 2) + 30 + 25 + 6 + 4L * 15);
   }
 
   /** A reduced size writes the counts it names, and {@code suite.json} names it. */

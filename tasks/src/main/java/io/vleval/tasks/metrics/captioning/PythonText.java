@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * Python's {@code str.split()} and {@code str.split(" ")}, which the coco-caption scorers rely on.
  */
-final class PythonText {
+public final class PythonText {
 
   private PythonText() {}
 
   /** {@code s.split()}: runs of Unicode whitespace separate tokens; no empty tokens. */
-  static List<String> splitWhitespace(String s) {
+  public static List<String> splitWhitespace(String s) {
     List<String> out = new ArrayList<>();
     int start = -1;
     for (int i = 0; i < s.length(); i++) {
@@ -48,7 +48,7 @@ final class PythonText {
   }
 
   /** Python's {@code str.isspace()} for one BMP character. */
-  static boolean isSpace(char c) {
+  public static boolean isSpace(char c) {
     return switch (c) {
       case '\t',
           '\n',

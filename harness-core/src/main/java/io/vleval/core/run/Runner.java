@@ -128,7 +128,8 @@ public final class Runner {
     }
     listener.runStarted(runDir, taskRuns);
     Map<String, Dataset<?>> opened = new LinkedHashMap<>();
-    PluginContext context = new PluginContext(config.run().seed(), cache, config.run().workers());
+    PluginContext context =
+        new PluginContext(config.run().seed(), cache, config.run().workers(), runDir);
     for (ModelEntry modelEntry : config.models()) {
       List<TaskEntry> tasks = tasksFor(config, modelEntry);
       if (tasks.isEmpty()) {

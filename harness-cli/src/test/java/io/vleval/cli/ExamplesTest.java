@@ -224,7 +224,8 @@ class ExamplesTest {
             "msrvtt-retrieval.yaml",
             "flickr30k-coco-retrieval.yaml",
             "coco-nocaps-captioning.yaml",
-            "mmbench.yaml");
+            "mmbench.yaml",
+            "mmbench-openai.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

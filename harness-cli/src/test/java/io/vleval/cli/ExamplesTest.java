@@ -233,7 +233,8 @@ class ExamplesTest {
             "mmbench.yaml",
             "pope-mme.yaml",
             "scienceqa.yaml",
-            "vqa.yaml");
+            "vqa.yaml",
+            "mmbench-openai.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

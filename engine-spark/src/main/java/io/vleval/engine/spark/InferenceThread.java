@@ -10,7 +10,8 @@ import java.lang.reflect.Method;
  * in the thread that starts its engine, which is where the local engine works. Spark runs tasks on
  * its own threads, where a task session would otherwise record autograd graphs and fail on in-place
  * updates that the local engine allows. The PyTorch engine is a plugin's dependency, not this
- * module's, so it is reached by name; without it there is nothing to set.
+ * module's, so it is reached by name; without it, or before any model has started it, there is
+ * nothing to set.
  */
 final class InferenceThread {
 
@@ -31,6 +32,12 @@ final class InferenceThread {
     } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalStateException(JNI_UTILS + ".setGradMode(boolean) is not callable", e);
     } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof UnsatisfiedLinkError) {
+        // PyTorch's classes are on the class path but no model has started its engine in this
+        // JVM (a served model, a baseline): there is no native grad mode yet, and the thread that
+        // starts the engine later gets it turned off by DJL itself
+        return;
+      }
       throw new IllegalStateException(
           "cannot turn PyTorch's grad mode off: " + e.getCause().getMessage(), e.getCause());
     }

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param source the YAML file it came from
  * @param gates the {@code gates:} section; {@link GatesSpec#NONE} when absent
+ * @param judges the {@code judges:} section: models tasks consult (named by a task's {@code
+ *     judge:}), loaded once per run and never evaluated themselves; empty when absent
  */
 public record RunConfig(
     Path source,
@@ -18,14 +20,28 @@ public record RunConfig(
     List<DatasetEntry> datasets,
     List<TaskEntry> tasks,
     List<ReporterEntry> reporters,
-    GatesSpec gates) {
+    GatesSpec gates,
+    List<ModelEntry> judges) {
 
   public RunConfig {
     gates = gates == null ? GatesSpec.NONE : gates;
+    judges = judges == null ? List.of() : List.copyOf(judges);
     models = List.copyOf(models);
     datasets = List.copyOf(datasets);
     tasks = List.copyOf(tasks);
     reporters = List.copyOf(reporters);
+  }
+
+  /** A config without judges. */
+  public RunConfig(
+      Path source,
+      RunSettings run,
+      List<ModelEntry> models,
+      List<DatasetEntry> datasets,
+      List<TaskEntry> tasks,
+      List<ReporterEntry> reporters,
+      GatesSpec gates) {
+    this(source, run, models, datasets, tasks, reporters, gates, List.of());
   }
 
   /** A config without gates. */
@@ -44,6 +60,13 @@ public record RunConfig(
         .filter(m -> m.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no model named " + name));
+  }
+
+  public ModelEntry judge(String name) {
+    return judges.stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no judge named " + name));
   }
 
   public DatasetEntry dataset(String name) {

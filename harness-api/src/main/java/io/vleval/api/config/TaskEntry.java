@@ -13,6 +13,8 @@ import java.util.List;
  * @param evalDatasets further evaluation datasets ({@code eval_datasets:}), each scored with what
  *     the task prepared once per model (a trained head) and reported as its own row, named by
  *     {@link #rowName}; empty for most tasks
+ * @param judge the name of the entry of {@code judges:} the task consults ({@code judge:}), or
+ *     {@code null}
  */
 public record TaskEntry(
     String name,
@@ -23,11 +25,26 @@ public record TaskEntry(
     int batchSize,
     Record spec,
     ConfigLocation location,
-    List<String> evalDatasets) {
+    List<String> evalDatasets,
+    String judge) {
 
   public TaskEntry {
     models = List.copyOf(models);
     evalDatasets = evalDatasets == null ? List.of() : List.copyOf(evalDatasets);
+  }
+
+  /** An entry that consults no judge. */
+  public TaskEntry(
+      String name,
+      String type,
+      String dataset,
+      String trainDataset,
+      List<String> models,
+      int batchSize,
+      Record spec,
+      ConfigLocation location,
+      List<String> evalDatasets) {
+    this(name, type, dataset, trainDataset, models, batchSize, spec, location, evalDatasets, null);
   }
 
   /** An entry evaluated on its {@code dataset} only. */

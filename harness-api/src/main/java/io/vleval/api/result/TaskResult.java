@@ -27,6 +27,8 @@ import java.util.List;
  *     existed)
  * @param timing where the wall time went (decode, preprocess, model, metric) and samples per wall
  *     second; {@code null} in a file written before it existed
+ * @param judge the name of the judge (an entry of {@code judges:}) the task consulted; {@code null}
+ *     (and left out of the file) when it named none
  */
 public record TaskResult(
     String task,
@@ -46,7 +48,8 @@ public record TaskResult(
     TaskStatus status,
     List<String> warnings,
     @JsonInclude(JsonInclude.Include.NON_NULL) String protocol,
-    @JsonInclude(JsonInclude.Include.NON_NULL) TaskTiming timing) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) TaskTiming timing,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String judge) {
 
   public TaskResult {
     metrics = List.copyOf(metrics);
@@ -57,6 +60,48 @@ public record TaskResult(
       // written before skipped and failed samples were told apart
       skippedCount = errorCount;
     }
+  }
+
+  /** A result of a task that consulted no judge. */
+  public TaskResult(
+      String task,
+      String type,
+      String version,
+      String model,
+      String dataset,
+      String headline,
+      List<MetricValue> metrics,
+      List<CategoryBreakdown> categories,
+      long sampleCount,
+      long errorCount,
+      double wallSeconds,
+      double samplesPerSecond,
+      long skippedCount,
+      long failedCount,
+      TaskStatus status,
+      List<String> warnings,
+      String protocol,
+      TaskTiming timing) {
+    this(
+        task,
+        type,
+        version,
+        model,
+        dataset,
+        headline,
+        metrics,
+        categories,
+        sampleCount,
+        errorCount,
+        wallSeconds,
+        samplesPerSecond,
+        skippedCount,
+        failedCount,
+        status,
+        warnings,
+        protocol,
+        timing,
+        null);
   }
 
   /** A result without timing figures. */

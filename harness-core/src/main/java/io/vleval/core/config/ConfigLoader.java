@@ -13,6 +13,7 @@ import io.vleval.api.config.TaskEntry;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.Capability;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.ModelProvider;
 import io.vleval.api.plugin.Plugin;
@@ -46,11 +47,19 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   static final List<String> TOP_KEYS =
-      List.of("run", "models", "datasets", "tasks", "reporters", "gates");
+      List.of("run", "models", "judges", "datasets", "tasks", "reporters", "gates");
   private static final Set<String> MODEL_KEYS = Set.of("name", "type");
   private static final Set<String> DATASET_KEYS = Set.of("name", "type", "on_error");
   private static final Set<String> TASK_KEYS =
-      Set.of("name", "type", "dataset", "train_dataset", "models", "batch_size", "eval_datasets");
+      Set.of(
+          "name",
+          "type",
+          "dataset",
+          "train_dataset",
+          "models",
+          "batch_size",
+          "eval_datasets",
+          "judge");
   private static final Set<String> REPORTER_KEYS = Set.of("type");
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -123,6 +132,7 @@ public final class ConfigLoader {
     Map<String, Set<Class<? extends Capability>>> modelCaps = new HashMap<>();
     // Entries whose own binding failed: references to them are not reported again as undefined.
     Set<String> broken = new HashSet<>();
+    Set<String> brokenJudges = new HashSet<>();
 
     for (YamlNode.Mapping m : entries(top, "models", !misspelt.contains("models"), problems)) {
       ModelEntry e = modelEntry(m, binder, problems);
@@ -132,6 +142,19 @@ public final class ConfigLoader {
               e.name(), "model", m, models.stream().map(ModelEntry::name).toList(), problems)) {
         models.add(e);
         modelCaps.put(
+            e.name(), capabilities((ModelProvider<?>) registry.model(e.type()), e.spec()));
+      }
+    }
+    List<ModelEntry> judges = new ArrayList<>();
+    Map<String, Set<Class<? extends Capability>>> judgeCaps = new HashMap<>();
+    for (YamlNode.Mapping m : entries(top, "judges", false, problems)) {
+      ModelEntry e = modelEntry(m, binder, problems, "a judge");
+      markBroken(e == null, m, brokenJudges);
+      if (e != null
+          && unique(
+              e.name(), "judge", m, judges.stream().map(ModelEntry::name).toList(), problems)) {
+        judges.add(e);
+        judgeCaps.put(
             e.name(), capabilities((ModelProvider<?>) registry.model(e.type()), e.spec()));
       }
     }
@@ -154,6 +177,7 @@ public final class ConfigLoader {
       if (e != null
           && unique(e.name(), "task", m, tasks.stream().map(TaskEntry::name).toList(), problems)) {
         check(e, m, models, datasets, datasetKinds, modelCaps, broken, problems);
+        checkJudge(e, m, judges, judgeCaps, brokenJudges, problems);
         tasks.add(e);
       }
     }
@@ -166,7 +190,54 @@ public final class ConfigLoader {
     GatesSpec gates = gates(top, binder, problems);
     checkGates(gates, top.get("gates"), models, tasks, problems);
     problems.throwIfAny();
-    return new RunConfig(file, run, models, datasets, tasks, reporters, gates);
+    return new RunConfig(file, run, models, datasets, tasks, reporters, gates, judges);
+  }
+
+  /**
+   * A task's {@code judge:} must name an entry of {@code judges:} that offers {@link ImageChat},
+   * the capability a task asks its judge through.
+   */
+  private static void checkJudge(
+      TaskEntry task,
+      YamlNode.Mapping m,
+      List<ModelEntry> judges,
+      Map<String, Set<Class<? extends Capability>>> judgeCaps,
+      Set<String> broken,
+      Problems problems) {
+    if (task.judge() == null || broken.contains(task.judge())) {
+      return;
+    }
+    YamlNode.Mark mark = m.get("judge") != null ? m.get("judge").mark() : m.mark();
+    String what = "task '" + task.name() + "' (" + task.type() + ")";
+    List<String> names = judges.stream().map(ModelEntry::name).toList();
+    if (!names.contains(task.judge())) {
+      problems.add(
+          mark,
+          what
+              + " names judge '"
+              + task.judge()
+              + "', which is not defined; "
+              + SpecKeys.suggestion(task.judge(), names)
+              + (names.isEmpty()
+                  ? "define it under a top-level 'judges:' list (entries shaped like 'models:')"
+                  : "judges: " + String.join(", ", names)));
+      return;
+    }
+    Set<Class<? extends Capability>> has = judgeCaps.get(task.judge());
+    if (has != null && !has.contains(ImageChat.class)) {
+      ModelEntry judge =
+          judges.stream().filter(j -> j.name().equals(task.judge())).findFirst().orElseThrow();
+      problems.add(
+          mark,
+          what
+              + " names judge '"
+              + task.judge()
+              + "' ("
+              + judge.type()
+              + "), which does not have ImageChat, the capability a judge is asked through; use a"
+              + " chat model as the judge (e.g. type openai-compatible or internvl with a chat"
+              + " checkpoint)");
+    }
   }
 
   /**
@@ -421,8 +492,15 @@ public final class ConfigLoader {
   }
 
   private ModelEntry modelEntry(YamlNode.Mapping m, SpecBinder binder, Problems problems) {
-    String name = entryName(m, "a model", problems);
-    Plugin<?> plugin = plugin(PluginKind.MODEL, m, "model '" + name + "'", problems);
+    return modelEntry(m, binder, problems, "a model");
+  }
+
+  /** An entry of {@code models:} or of {@code judges:} ({@code what}: "a model", "a judge"). */
+  private ModelEntry modelEntry(
+      YamlNode.Mapping m, SpecBinder binder, Problems problems, String what) {
+    String kind = what.substring(what.indexOf(' ') + 1);
+    String name = entryName(m, what, problems);
+    Plugin<?> plugin = plugin(PluginKind.MODEL, m, kind + " '" + name + "'", problems);
     if (name == null || plugin == null) {
       return null;
     }
@@ -431,7 +509,7 @@ public final class ConfigLoader {
             plugin.specType(),
             m,
             MODEL_KEYS,
-            "model '" + name + "' (type " + plugin.type() + ")",
+            kind + " '" + name + "' (type " + plugin.type() + ")",
             problems);
     return spec == null ? null : new ModelEntry(name, plugin.type(), spec, location(m));
   }
@@ -474,6 +552,7 @@ public final class ConfigLoader {
     Plugin<?> plugin = plugin(PluginKind.TASK, m, what, problems);
     String dataset = text(m, "dataset", what, true, problems);
     String train = text(m, "train_dataset", what, false, problems);
+    String judge = text(m, "judge", what, false, problems);
     List<String> models = new ArrayList<>();
     YamlNode modelsNode = m.get("models");
     if (modelsNode instanceof YamlNode.Sequence seq) {
@@ -518,7 +597,7 @@ public final class ConfigLoader {
       return null;
     }
     return new TaskEntry(
-        name, plugin.type(), dataset, train, models, batch, spec, location(m), evalDatasets);
+        name, plugin.type(), dataset, train, models, batch, spec, location(m), evalDatasets, judge);
   }
 
   /** A list of entry names under {@code key} ({@code eval_datasets}); empty when absent. */

@@ -41,6 +41,18 @@ public record NormalizedConfig(String yaml, String sha256) {
       models.add(e);
     }
     top.put("models", models);
+    if (!config.judges().isEmpty()) {
+      // written only when present, so configs without judges keep the hash they always had
+      List<Object> judges = new ArrayList<>();
+      for (ModelEntry m : config.judges()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", m.name());
+        e.put("type", m.type());
+        e.putAll(w.toMap(m.spec()));
+        judges.add(e);
+      }
+      top.put("judges", judges);
+    }
     List<Object> datasets = new ArrayList<>();
     for (DatasetEntry d : config.datasets()) {
       Map<String, Object> e = new LinkedHashMap<>();
@@ -67,6 +79,9 @@ public record NormalizedConfig(String yaml, String sha256) {
       if (!t.evalDatasets().isEmpty()) {
         // written only when present, so configs without it keep the hash they always had
         e.put("eval_datasets", t.evalDatasets());
+      }
+      if (t.judge() != null) {
+        e.put("judge", t.judge());
       }
       e.putAll(w.toMap(t.spec()));
       tasks.add(e);

@@ -46,6 +46,7 @@ public final class RowWorker implements AutoCloseable {
   private final Dataset<?> evaluation;
   private final TaskSession<?, ?> first;
   private final TaskSession<?, ?> session;
+  private final Judges judges;
   private final ObjectMapper lines = ResultFiles.lineMapper();
 
   private RowWorker(
@@ -54,13 +55,15 @@ public final class RowWorker implements AutoCloseable {
       String datasetName,
       Dataset<?> evaluation,
       TaskSession<?, ?> first,
-      TaskSession<?, ?> session) {
+      TaskSession<?, ?> session,
+      Judges judges) {
     this.config = config;
     this.entry = entry;
     this.datasetName = datasetName;
     this.evaluation = evaluation;
     this.first = first;
     this.session = session;
+    this.judges = judges;
   }
 
   /**
@@ -78,7 +81,9 @@ public final class RowWorker implements AutoCloseable {
 
   /**
    * Opens the datasets of {@code work}'s row and starts its task session on {@code model}, with the
-   * seed the local engine gives it: every worker's session is the same.
+   * seed the local engine gives it: every worker's session is the same. A task that names a judge
+   * gets it here too, loaded by this worker (tasks may consult it while they process samples) and
+   * closed with the worker.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static RowWorker open(
@@ -105,26 +110,36 @@ public final class RowWorker implements AutoCloseable {
     }
     TaskProvider provider = registry.task(entry.type());
     Task task = provider.create(entry.spec());
-    TaskSession first =
-        Runner.startSession(
-            task,
-            model,
-            config,
-            entry,
-            evaluation,
-            training,
-            further,
-            Runner.seed(config, entry, modelEntry));
+    Judges judges = Judges.load(registry, config, List.of(entry), context);
+    TaskSession first;
+    try {
+      first =
+          Runner.startSession(
+              task,
+              model,
+              config,
+              entry,
+              evaluation,
+              training,
+              further,
+              Runner.seed(config, entry, modelEntry),
+              judges.forTask(entry));
+    } catch (RuntimeException e) {
+      judges.close();
+      throw e;
+    }
     if (work.dataset().equals(entry.dataset())) {
-      return new RowWorker(config, entry, work.dataset(), evaluation, null, first);
+      return new RowWorker(config, entry, work.dataset(), evaluation, null, first, judges);
     }
     Dataset<?> other = opened.get(work.dataset());
     if (other == null || !entry.evalDatasets().contains(work.dataset())) {
       first.close();
+      judges.close();
       throw new IllegalArgumentException(
           "task '" + work.task() + "' does not evaluate dataset '" + work.dataset() + "'");
     }
-    return new RowWorker(config, entry, work.dataset(), other, first, first.on(other.info()));
+    return new RowWorker(
+        config, entry, work.dataset(), other, first, first.on(other.info()), judges);
   }
 
   /**
@@ -219,8 +234,12 @@ public final class RowWorker implements AutoCloseable {
     try {
       session.close();
     } finally {
-      if (first != null) {
-        first.close();
+      try {
+        if (first != null) {
+          first.close();
+        }
+      } finally {
+        judges.close();
       }
     }
   }

@@ -28,6 +28,7 @@ import io.vleval.api.result.TaskStatus;
 import io.vleval.api.result.TaskTiming;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.task.Judge;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
@@ -128,7 +129,64 @@ public final class Runner {
     }
     listener.runStarted(runDir, taskRuns);
     Map<String, Dataset<?>> opened = new LinkedHashMap<>();
-    PluginContext context = new PluginContext(config.run().seed(), cache, config.run().workers());
+    PluginContext context =
+        new PluginContext(config.run().seed(), cache, config.run().workers(), runDir);
+    List<ModelProvenance> judgeProvenance;
+    // judges load before any model (a judge that cannot load stops the run before hours of work)
+    // and stay loaded until every task has run
+    try (Judges judges = Judges.load(registry, config, judgedTasks(config), context)) {
+      evaluate(
+          config, runDir, context, opened, judges, results, modelProvenance, datasetProvenance);
+      judgeProvenance = judges.provenance();
+    }
+    Provenance provenance =
+        new Provenance(
+            HarnessVersion.get(),
+            System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            config.run().seed(),
+            modelProvenance,
+            new ArrayList<>(datasetProvenance.values()),
+            judgeProvenance);
+    RunResult result =
+        new RunResult(
+            RunResult.SCHEMA_VERSION,
+            runDir.getFileName().toString(),
+            config.run().name(),
+            startedAt(runDir, started).toString(),
+            Instant.now().toString(),
+            normalized.yaml(),
+            normalized.sha256(),
+            provenance,
+            results);
+    ResultFiles.writeJson(result, runDir);
+    ResultFiles.writeCsv(result, runDir);
+    GateReport gates = null;
+    if (!config.gates().isEmpty()) {
+      gates =
+          GateEvaluator.evaluate(
+              config.gates(),
+              GateInput.of(result),
+              baseline,
+              config.gates().baseline() == null ? null : config.gates().baseline().toString());
+      ResultFiles.writeGates(gates, runDir);
+    }
+    for (ReporterEntry r : config.reporters()) {
+      report(registry.reporter(r.type()), r.spec(), result, runDir);
+    }
+    return new RunOutcome(result, runDir, gates);
+  }
+
+  /** Every model in turn: loaded, every task that applies to it run, closed. */
+  private void evaluate(
+      RunConfig config,
+      Path runDir,
+      PluginContext context,
+      Map<String, Dataset<?>> opened,
+      Judges judges,
+      List<TaskResult> results,
+      List<ModelProvenance> modelProvenance,
+      Map<String, DatasetProvenance> datasetProvenance) {
     for (ModelEntry modelEntry : config.models()) {
       List<TaskEntry> tasks = tasksFor(config, modelEntry);
       if (tasks.isEmpty()) {
@@ -166,48 +224,29 @@ public final class Runner {
           }
           results.addAll(
               runTask(
-                  config, task, modelEntry, model, evaluation, training, further, runDir, cache));
+                  config,
+                  task,
+                  modelEntry,
+                  model,
+                  evaluation,
+                  training,
+                  further,
+                  runDir,
+                  judges.forTask(task)));
         }
       }
       // after close: what the model leaves behind shows as growth from one model to the next
       logModelDone(
           modelEntry, System.nanoTime() - modelStart, ProcessUsage.cpuNanos() - modelCpuStart);
     }
-    Provenance provenance =
-        new Provenance(
-            HarnessVersion.get(),
-            System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
-            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-            config.run().seed(),
-            modelProvenance,
-            new ArrayList<>(datasetProvenance.values()));
-    RunResult result =
-        new RunResult(
-            RunResult.SCHEMA_VERSION,
-            runDir.getFileName().toString(),
-            config.run().name(),
-            startedAt(runDir, started).toString(),
-            Instant.now().toString(),
-            normalized.yaml(),
-            normalized.sha256(),
-            provenance,
-            results);
-    ResultFiles.writeJson(result, runDir);
-    ResultFiles.writeCsv(result, runDir);
-    GateReport gates = null;
-    if (!config.gates().isEmpty()) {
-      gates =
-          GateEvaluator.evaluate(
-              config.gates(),
-              GateInput.of(result),
-              baseline,
-              config.gates().baseline() == null ? null : config.gates().baseline().toString());
-      ResultFiles.writeGates(gates, runDir);
-    }
-    for (ReporterEntry r : config.reporters()) {
-      report(registry.reporter(r.type()), r.spec(), result, runDir);
-    }
-    return new RunOutcome(result, runDir, gates);
+  }
+
+  /** The tasks that name a judge and run on at least one model. */
+  private static List<TaskEntry> judgedTasks(RunConfig config) {
+    return config.tasks().stream()
+        .filter(t -> t.judge() != null)
+        .filter(t -> config.models().stream().anyMatch(m -> tasksFor(config, m).contains(t)))
+        .toList();
   }
 
   private static void logModelDone(ModelEntry model, long nanos, long cpuNanos) {
@@ -329,7 +368,7 @@ public final class Runner {
       Optional<Dataset<?>> training,
       Map<String, Dataset<?>> further,
       Path runDir,
-      Path cache) {
+      Optional<Judge> judge) {
     TaskProvider provider = registry.task(entry.type());
     Task task = provider.create(entry.spec());
     long seed = seed(config, entry, modelEntry);
@@ -338,7 +377,7 @@ public final class Runner {
     try (PhaseTimer.Scope timing = new PhaseTimer().install();
         TaskSession session =
             startSession(
-                task, model, config, entry, evaluation, training, further.values(), seed)) {
+                task, model, config, entry, evaluation, training, further.values(), seed, judge)) {
       rows.add(
           stream(
               config,
@@ -392,7 +431,8 @@ public final class Runner {
       Dataset<?> evaluation,
       Optional<Dataset<?>> training,
       Collection<Dataset<?>> further,
-      long seed) {
+      long seed,
+      Optional<Judge> judge) {
     return task.start(
         TimedModel.of(model),
         new TaskContext(
@@ -402,7 +442,8 @@ public final class Runner {
             config.run().cache(),
             entry.batchSize(),
             config.run().seed(),
-            further.stream().map(d -> d.info()).toList()));
+            further.stream().map(d -> d.info()).toList(),
+            judge));
   }
 
   /** Streams one dataset through a session and scores it: one result row. */
@@ -544,7 +585,8 @@ public final class Runner {
           outcome == null ? TaskStatus.NO_SCORE : TaskStatus.SCORED,
           outcome == null ? List.of() : outcome.warnings(),
           task.protocol(),
-          timing);
+          timing,
+          entry.judge());
     }
   }
 

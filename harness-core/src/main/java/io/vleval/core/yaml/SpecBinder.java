@@ -8,6 +8,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -29,7 +31,8 @@ import java.util.regex.Pattern;
  * are all reported, with their place, before anything runs. A key whose value is {@code null}
  * ({@code ~}, or nothing) is treated as absent, for every type. Paths are resolved against the
  * config file's folder after {@code ${VAR}} (or {@code ${VAR:-default}}) expansion; an empty or
- * blank path (after expansion) is an error, since it would resolve to the config's folder.
+ * blank path (after expansion) is an error, since it would resolve to the config's folder. URLs
+ * ({@link URI} components) expand {@code ${VAR}} too and must be absolute.
  */
 public final class SpecBinder {
 
@@ -185,6 +188,44 @@ public final class SpecBinder {
         return Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
       }
       return wrongType(node, key, what, "true or false", problems);
+    }
+    if (raw == URI.class) {
+      if (node instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {
+        String expanded = expand(s.text(), node.mark(), key, what, problems);
+        if (expanded == null) {
+          return null;
+        }
+        try {
+          URI uri = new URI(expanded.strip());
+          if (uri.isAbsolute()) {
+            return uri;
+          }
+        } catch (URISyntaxException e) {
+          problems.add(
+              node.mark(),
+              "'"
+                  + key
+                  + "' in "
+                  + what
+                  + " is not a valid URL: "
+                  + e.getReason()
+                  + " in '"
+                  + expanded
+                  + "'");
+          return null;
+        }
+        problems.add(
+            node.mark(),
+            "'"
+                + key
+                + "' in "
+                + what
+                + " must be an absolute URL (scheme://host/...), found '"
+                + expanded
+                + "'");
+        return null;
+      }
+      return wrongType(node, key, what, "a URL", problems);
     }
     if (raw == Path.class) {
       if (node instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +66,9 @@ public final class SpecWriter {
       }
       String relative = baseDirectory.relativize(abs).toString().replace('\\', '/');
       return relative.isEmpty() ? "." : relative;
+    }
+    if (value instanceof URI u) {
+      return u.toString();
     }
     if (value instanceof Enum<?> e) {
       return SpecKeys.enumName(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vleval.api.error.ConfigException;
 import io.vleval.api.spec.Required;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,36 @@ class SpecBinderTest {
     assertThatThrownBy(() -> bind("name: x\ninner: {size: 1, sise: 2}\n"))
         .hasMessageContaining(
             "s.yaml:2:18: unknown key 'sise' in 'inner' of the spec; did you mean 'size'?");
+  }
+
+  record Endpoint(URI url) {}
+
+  private Endpoint bindUrl(String yaml) {
+    Problems problems = new Problems();
+    Endpoint e =
+        binder.bind(
+            Endpoint.class,
+            (YamlNode.Mapping) new YamlReader().parse(yaml, "u.yaml"),
+            Set.of(),
+            "the endpoint",
+            problems);
+    problems.throwIfAny();
+    return e;
+  }
+
+  @Test
+  void urlsExpandVariablesMustBeAbsoluteAndRoundTrip() {
+    assertThat(bindUrl("url: http://${HOST:-localhost}:8000/v1\n").url())
+        .isEqualTo(URI.create("http://localhost:8000/v1"));
+    assertThatThrownBy(() -> bindUrl("url: localhost/v1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("u.yaml:1:6: 'url' in the endpoint must be an absolute URL");
+    assertThatThrownBy(() -> bindUrl("url: http://a b/\n"))
+        .hasMessageContaining("'url' in the endpoint is not a valid URL");
+    assertThatThrownBy(() -> bindUrl("url: http://${NOPE}/v1\n"))
+        .hasMessageContaining("uses ${NOPE}, but that environment variable is not set");
+    Endpoint e = bindUrl("url: https://h.example/v1\n");
+    assertThat(bindUrl(SpecWriter.yaml(new SpecWriter(base).toMap(e)))).isEqualTo(e);
   }
 
   @Test

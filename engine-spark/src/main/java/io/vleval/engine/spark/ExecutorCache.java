@@ -80,8 +80,6 @@ final class ExecutorCache {
               registry, config, work.model(), spec -> TaskDevices.withDevice(spec, devices));
       modelKey = key;
     }
-    // after the model loads: the first load starts the PyTorch engine in this JVM
-    InferenceThread.enter();
     String rowKey = work.task() + "\u0000" + work.row() + "\u0000" + work.dataset();
     RowWorker row = ROWS.get(rowKey);
     if (row == null) {

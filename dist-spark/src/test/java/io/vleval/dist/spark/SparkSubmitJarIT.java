@@ -110,8 +110,11 @@ class SparkSubmitJarIT {
           .as(f)
           .isEqualTo(Files.readString(temp.resolve("local").resolve(f)));
     }
-    // the run went through the Spark engine: the driver's log says how it split each row
-    assertThat(Files.readString(log)).contains("samples in", "partitions");
+    // the run went through the Spark engine: the driver's log says how it split each row, and the
+    // timing table says what its phases count
+    assertThat(Files.readString(log))
+        .contains("samples in", "partitions")
+        .contains("timing (--engine spark): decode, preprocess and model seconds count");
   }
 
   /** {@code java [Spark's Java 17 openings] -cp SPARK'S JARS SparkSubmit ARGS}. */

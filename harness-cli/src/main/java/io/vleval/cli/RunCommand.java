@@ -123,6 +123,17 @@ final class RunCommand implements Callable<Integer> {
     }
     RunResult result = outcome.result();
     ResultTable.print(result, console.out());
+    if (!"local".equals(engine) && result.tasks().stream().anyMatch(t -> t.timing() != null)) {
+      // the phases are measured on the thread that runs the task: here, the driver's
+      console
+          .out()
+          .println(
+              "timing (--engine "
+                  + engine
+                  + "): decode, preprocess and model seconds count this process's work only;"
+                  + " the executors' time shows in the Spark web UI (wall s and samples/s are"
+                  + " end to end)");
+    }
     if (outcome.gates() != null) {
       Path xml = outcome.runDirectory().resolve("gates.xml");
       GateJUnitXml.write(outcome.gates(), xml);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What an executor JVM keeps between partitions: the run's config, the model it is working on and
  * the task sessions of that model's rows, each loaded or started once. A partition of another
- * model's row closes the model before the next loads, so an executor holds one model at a time.
+ * model's row, or one whose Spark task was given other GPUs, closes the model before the next
+ * loads, so an executor holds one model at a time.
  */
 final class ExecutorCache {
 
@@ -49,7 +50,11 @@ final class ExecutorCache {
    */
   static synchronized List<RemoteOutcome> process(
       String configFile, String configSha256, RowWork work, List<String> ids) {
-    String key = configFile + "\u0000" + configSha256 + "\u0000" + work.model();
+    // GPUs from Spark's resource scheduling replace the config's device; the model is loaded again
+    // when a task brings other devices
+    String devices = TaskDevices.ofCurrentTask();
+    String key =
+        configFile + "\u0000" + configSha256 + "\u0000" + work.model() + "\u0000" + devices;
     if (!key.equals(modelKey)) {
       release();
       configureThreads();
@@ -66,12 +71,15 @@ final class ExecutorCache {
                 + "... on the driver); the run directory and config must be on a shared"
                 + " filesystem");
       }
-      LOG.info("executor loading model '{}'", work.model());
-      model = RowWorker.loadModel(registry, config, work.model());
+      LOG.info(
+          "executor loading model '{}'{}",
+          work.model(),
+          devices == null ? "" : " on the task's GPUs " + devices);
+      model =
+          RowWorker.loadModel(
+              registry, config, work.model(), spec -> TaskDevices.withDevice(spec, devices));
       modelKey = key;
     }
-    // after the model loads: the first load starts the PyTorch engine in this JVM
-    InferenceThread.enter();
     String rowKey = work.task() + "\u0000" + work.row() + "\u0000" + work.dataset();
     RowWorker row = ROWS.get(rowKey);
     if (row == null) {

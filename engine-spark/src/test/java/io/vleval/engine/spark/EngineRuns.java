@@ -2,7 +2,9 @@ package io.vleval.engine.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.api.config.ModelEntry;
 import io.vleval.api.config.RunConfig;
+import io.vleval.api.config.TaskEntry;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.core.config.ConfigLoader;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,52 +32,39 @@ final class EngineRuns {
   }
 
   /**
-   * A subset of the quickstart, written into {@code dir}: its models and datasets, with the tasks
-   * that exercise each kind of session (zero-shot, a trained linear probe, retrieval, MMBench).
+   * The quickstart, {@code examples/quickstart.yaml} with every model, dataset and task, written
+   * into {@code dir} with its checkpoint paths made absolute.
    */
   static Path quickstart(Path dir) throws IOException {
     Path root = Path.of(System.getProperty("vleval.repoRoot"));
     String yaml = Files.readString(root.resolve("examples/quickstart.yaml"));
     yaml = yaml.replace("../models/", root.resolve("models").toString() + "/");
-    int tasks = yaml.indexOf("\ntasks:\n");
-    yaml =
-        yaml.substring(0, tasks)
-            + """
-
-            tasks:
-              - name: zero-shot
-                type: zero-shot-classification
-                dataset: shapes-val
-                models: [tiny-internvl, random, pixels]
-              - name: linear-probe
-                type: linear-probe
-                dataset: shapes-val
-                train_dataset: shapes-train
-                models: [tiny-internvl, pixels]
-                mode: cached-features
-                feature: embedding
-                epochs: 30
-                batch_size: 64
-              - name: retrieval-zh
-                type: retrieval
-                dataset: xtd-zh
-                pre_caption: false
-                models: [tiny-internvl, random]
-              - name: mmbench
-                type: mmbench
-                dataset: questions
-                models: [tiny-internvl-chat, random]
-            """;
     Path config = dir.resolve("quickstart.yaml");
     Files.writeString(config, yaml);
     return config;
   }
 
+  /** The result rows a config asks for, as "task on model": each task on each of its models. */
+  static List<String> expectedRows(Path config) {
+    RunConfig c = new ConfigLoader(registry()).load(config);
+    List<String> rows = new ArrayList<>();
+    for (TaskEntry t : c.tasks()) {
+      List<String> models =
+          t.models().isEmpty() ? c.models().stream().map(ModelEntry::name).toList() : t.models();
+      for (String row : t.rowNames()) {
+        for (String m : models) {
+          rows.add(row + " on " + m);
+        }
+      }
+    }
+    return rows;
+  }
+
   /**
    * Copies a finished run into {@code to} as if it had been interrupted: its results are gone and
-   * each per-sample file keeps its first {@code keep} lines.
+   * each per-sample file has lost its last {@code lost} lines.
    */
-  static Path interrupted(Path from, Path to, int keep) throws IOException {
+  static Path interrupted(Path from, Path to, int lost) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path f : s.toList()) {
         Path target = to.resolve(from.relativize(f).toString());
@@ -82,7 +72,7 @@ final class EngineRuns {
           Files.createDirectories(target);
         } else if (f.toString().endsWith(".jsonl")) {
           List<String> lines = Files.readAllLines(f);
-          Files.write(target, lines.subList(0, Math.min(keep, lines.size())));
+          Files.write(target, lines.subList(0, Math.max(0, lines.size() - lost)));
         } else if (!f.getFileName().toString().startsWith("results.")) {
           Files.copy(f, target);
         }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The worker side of a {@link RemoteEngine}: one result row's datasets and task session on a model
@@ -72,11 +73,23 @@ public final class RowWorker implements AutoCloseable {
    * @param modelName the model entry's name
    * @return the loaded model, closed by the caller
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static Model loadModel(PluginRegistry registry, RunConfig config, String modelName) {
+    return loadModel(registry, config, modelName, UnaryOperator.identity());
+  }
+
+  /**
+   * Loads a model entry of {@code config} with its options adjusted by the worker, e.g. to the
+   * devices the worker was given.
+   *
+   * @param options turns the entry's bound options into those to load with (same record type)
+   * @return the loaded model, closed by the caller
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Model loadModel(
+      PluginRegistry registry, RunConfig config, String modelName, UnaryOperator<Record> options) {
     ModelEntry m = modelEntry(config, modelName);
     ModelProvider provider = registry.model(m.type());
-    return provider.load(m.spec(), context(config));
+    return provider.load(options.apply(m.spec()), context(config));
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.vleval.api.djl.ParameterUpdate;
 import io.vleval.tasks.training.Shuffle;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,7 +155,7 @@ public final class LinearHead implements AutoCloseable {
             NDArray g = params[p].getGradient().mul(clip);
             velocity[p].muli(0.9f).addi(g);
             NDArray update = g.add(velocity[p].mul(0.9f)).mul((float) lr);
-            params[p].subi(update);
+            ParameterUpdate.subtract(params[p], update);
             params[p].getGradient().muli(0f);
           }
         }

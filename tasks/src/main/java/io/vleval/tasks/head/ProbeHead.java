@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.vleval.api.djl.ParameterUpdate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -233,7 +234,9 @@ public final class ProbeHead implements AutoCloseable {
         NDArray d = coef < 1 ? g.mul((float) coef) : g.duplicate();
         d.attach(batch);
         if (s.weightDecay() != 0 && decays(name)) {
-          NDArray decay = param.mul((float) s.weightDecay());
+          NDArray values = ParameterUpdate.values(param);
+          values.attach(batch);
+          NDArray decay = values.mul((float) s.weightDecay());
           decay.attach(batch);
           d.addi(decay);
         }
@@ -250,7 +253,7 @@ public final class ProbeHead implements AutoCloseable {
         NDArray ahead = buf.mul((float) s.momentum());
         ahead.attach(batch);
         NDArray update = d.add(ahead).mul((float) lr);
-        param.subi(update);
+        ParameterUpdate.subtract(param, update);
         g.muli(0f);
       }
       return new StepResult(lossValue, norm);

@@ -2,6 +2,7 @@ package io.vleval.tasks.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.vleval.api.djl.ParameterUpdate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,12 +95,12 @@ public final class AdamW implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
           scope.tempAttachAll(grad, m[0], m[1]);
           if (g.weightDecay() != 0) {
-            p.muli(1 - groupLr * g.weightDecay());
+            ParameterUpdate.scale(p, 1 - groupLr * g.weightDecay());
           }
           m[0].muli(beta1).addi(grad.mul(1 - beta1));
           m[1].muli(beta2).addi(grad.square().muli(1 - beta2));
           NDArray denom = m[1].sqrt().divi(bias2Sqrt).addi(eps);
-          p.subi(m[0].div(denom).muli(stepSize));
+          ParameterUpdate.subtract(p, m[0].div(denom).muli(stepSize));
         }
       }
     }

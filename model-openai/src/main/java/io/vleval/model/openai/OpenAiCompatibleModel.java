@@ -181,6 +181,10 @@ final class OpenAiCompatibleModel
     content.addObject().put("type", "text").put("text", request.prompt());
     body.put("temperature", 0);
     body.put("max_tokens", settings.maxNewTokens());
+    // a task's minimum length (MMBench decodes at least one token) needs a server-specific field
+    if (spec.minTokensField() != null && settings.minNewTokens() > 0) {
+      body.put(spec.minTokensField(), settings.minNewTokens());
+    }
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {

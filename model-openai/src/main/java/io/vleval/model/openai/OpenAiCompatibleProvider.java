@@ -12,6 +12,7 @@ import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
 public final class OpenAiCompatibleProvider
     implements ModelProvider<OpenAiCompatibleProvider.Spec> {
 
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** How images travel in a request. */
   public enum ImageFormat {
@@ -60,7 +61,12 @@ public final class OpenAiCompatibleProvider
           Integer maxRetries,
       @Doc("a system message sent before every prompt (default: none)") String systemPrompt,
       @Doc("how images are encoded in the data URLs: png (default, lossless) or jpeg")
-          ImageFormat imageFormat) {
+          ImageFormat imageFormat,
+      @Doc(
+              "the request field the server reads a minimum reply length from (min_tokens for"
+                  + " vLLM, SGLang and vleval serve); sent when a task asks for a minimum;"
+                  + " default: not sent, as OpenAI's own API has no such field")
+          String minTokensField) {
     public Spec {
       concurrency = concurrency == null ? 4 : concurrency;
       timeoutS = timeoutS == null ? 120.0 : timeoutS;
@@ -93,10 +99,20 @@ public final class OpenAiCompatibleProvider
       if (model != null && model.isBlank()) {
         throw new IllegalArgumentException("model must name the served model, found nothing");
       }
-      if (apiKeyEnv != null && !ENV_NAME.matcher(apiKeyEnv).matches()) {
+      if (apiKeyEnv != null && !IDENTIFIER.matcher(apiKeyEnv).matches()) {
         throw new IllegalArgumentException(
             "api_key_env must be the NAME of an environment variable (letters, digits, '_'), like"
                 + " OPENAI_API_KEY, not the key itself");
+      }
+      if (minTokensField != null
+          && (!IDENTIFIER.matcher(minTokensField).matches()
+              || RESERVED_FIELDS.contains(minTokensField))) {
+        throw new IllegalArgumentException(
+            "min_tokens_field must name a request field other than "
+                + String.join(", ", RESERVED_FIELDS)
+                + " (letters, digits, '_'), like min_tokens; found '"
+                + minTokensField
+                + "'");
       }
       if (concurrency < 1 || concurrency > 1024) {
         throw new IllegalArgumentException(
@@ -117,6 +133,10 @@ public final class OpenAiCompatibleProvider
       return Duration.ofMillis(Math.round(timeoutS * 1000));
     }
   }
+
+  /** The fields every request body already has. */
+  static final List<String> RESERVED_FIELDS =
+      List.of("model", "messages", "temperature", "max_tokens");
 
   private static final Set<Class<? extends Capability>> CAPABILITIES =
       Set.of(CaptionGenerator.class, MultipleChoiceChat.class, ImageChat.class);

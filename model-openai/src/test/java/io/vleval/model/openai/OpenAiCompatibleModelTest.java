@@ -126,6 +126,32 @@ class OpenAiCompatibleModelTest {
   }
 
   @Test
+  void aMinimumLengthGoesInTheNamedFieldOnlyWhenTheTaskAsksForOne() {
+    server = new FakeChatServer(r -> Response.reply("A"));
+    List<ChatRequest> one = List.of(text("Which?"));
+    GenerationSettings atLeastOne = new GenerationSettings(1, 1, 9, 1.0);
+    try (Model model = load("", Map.of(), null)) {
+      model.require(ImageChat.class).respond(one, atLeastOne);
+    }
+    try (Model model = load("min_tokens_field: min_tokens\n", Map.of(), null)) {
+      model.require(ImageChat.class).respond(one, atLeastOne);
+      model.require(ImageChat.class).respond(List.of(text("Other?")), GenerationSettings.greedy(9));
+    }
+    assertThat(server.requests()).hasSize(3);
+    // OpenAI's own API has no such field: nothing is sent unless the config names one
+    assertThat(server.requests().get(0).body().has("min_tokens")).isFalse();
+    assertThat(server.requests().get(1).body().path("min_tokens").asInt()).isEqualTo(1);
+    assertThat(server.requests().get(2).body().has("min_tokens")).isFalse();
+  }
+
+  @Test
+  void aMinTokensFieldThatWouldOverwriteTheRequestIsRefused() {
+    server = new FakeChatServer(r -> Response.reply("A"));
+    assertThatThrownBy(() -> spec("min_tokens_field: max_tokens\n"))
+        .hasMessageContaining("min_tokens_field must name a request field other than model");
+  }
+
+  @Test
   void jpegImagesWhenAsked() {
     server = new FakeChatServer(r -> Response.reply("ok"));
     try (Model model = load("image_format: jpeg\n", Map.of(), null)) {

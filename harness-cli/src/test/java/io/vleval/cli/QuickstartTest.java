@@ -33,7 +33,10 @@ class QuickstartTest {
             "retrieval",
             "retrieval-zh",
             "captioning",
-            "mmbench");
+            "mmbench",
+            "vqav2",
+            "pope",
+            "scienceqa");
     for (TaskResult t : result.tasks()) {
       assertThat(t.sampleCount()).as(t.task()).isPositive();
       assertThat(t.metric(t.headline()).value()).as(t.task() + " " + t.model()).isNotNaN();
@@ -42,7 +45,7 @@ class QuickstartTest {
     double nn = cider(result, "nearest-caption");
     double random = cider(result, "random");
     assertThat(nn).isGreaterThan(random);
-    assertThat(List.of(result.provenance().datasets().size())).containsExactly(8);
+    assertThat(List.of(result.provenance().datasets().size())).containsExactly(11);
     // the shipped tiny InternVL-C (trained on the synthetic world) beats both baselines on every
     // embedding task:
     // video's classes show in the averaged frames (each is its own object doing its own motion);
@@ -65,6 +68,13 @@ class QuickstartTest {
     assertThat(headline(result, "mmbench", "tiny-internvl-chat"))
         .isGreaterThan(2 * headline(result, "mmbench", "random"));
     assertThat(cider(result, "tiny-internvl-chat")).isGreaterThan(random).isGreaterThan(nn);
+    // it also reads the synthetic ScienceQA-IMG problems (0.70 against 0.30) and answers some
+    // VQAv2-style questions (the counting ones) where random words score nothing
+    for (String task : List.of("scienceqa", "vqav2")) {
+      assertThat(headline(result, task, "tiny-internvl-chat"))
+          .as(task)
+          .isGreaterThan(headline(result, task, "random"));
+    }
   }
 
   private static double headline(RunResult result, String task, String model) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import io.vleval.api.model.CaptionGenerator;
 import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.Model;
 import io.vleval.api.model.MultipleChoiceChat;
 import io.vleval.api.plugin.PluginContext;
@@ -75,7 +76,8 @@ class InternVlProviderLlavaTest {
     InternVlProvider provider = new InternVlProvider();
     InternVlSpec spec = bind("checkpoint: " + dir + "\ndevice: cpu\n");
     assertThat(provider.capabilities(spec))
-        .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+        .containsExactlyInAnyOrder(
+            CaptionGenerator.class, MultipleChoiceChat.class, ImageChat.class);
     RgbImage wide = FakeImages.solid(3, 90);
     wide = new RgbImage(60, 30, Arrays.copyOf(wide.rgb(), 60 * 30 * 3)); // not square: padded first
     String question =

@@ -13,6 +13,7 @@ import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.DenseFeatureExtractor;
 import io.vleval.api.model.DenseFeatures;
 import io.vleval.api.model.GenerationSettings;
+import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
@@ -143,7 +144,8 @@ class InternVlProviderSpecTest {
             c -> {
               InternVlSpec spec = bind("checkpoint: " + c.dir() + "\n");
               assertThat(p.capabilities(spec))
-                  .containsExactlyInAnyOrder(CaptionGenerator.class, MultipleChoiceChat.class);
+                  .containsExactlyInAnyOrder(
+                      CaptionGenerator.class, MultipleChoiceChat.class, ImageChat.class);
               assertThat(p.backboneShape(spec)).isEmpty();
             });
     return Stream.of(vision, contrastive, chat).flatMap(t -> t);

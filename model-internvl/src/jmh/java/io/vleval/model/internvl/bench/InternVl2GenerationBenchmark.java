@@ -43,9 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * 24 layers, head tied to the embeddings), on the CPU in float32: one op takes a 448 x 448 image
  * (one tile: 256 image tokens) and a 40-token text prompt to 32 greedy tokens with the key/value
  * cache (tiling, preprocessing, the vision tower, the projector, the prefill and 32 decoding steps;
- * no stop token). Tokens per second = 32 / the op's time. The forked JVM's peak resident set
- * ({@code VmHWM}) is printed at the end of the trial and written to {@code
- * target/internvl2-1b-peak-rss.txt}. PyTorch intra-op threads = available processors.
+ * no stop token). Tokens per second = 32 / the op's time. At the end of the trial the forked JVM
+ * (heap capped at 2 GB, which the random weights' largest array, the 151655 x 896 embedding, needs)
+ * prints each op's split (tiles to image tokens / prefill and 32 steps) and its peak resident set
+ * ({@code VmHWM}), also written to {@code target/internvl2-1b-peak-rss.txt}. PyTorch intra-op
+ * threads = available processors.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -54,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Dai.djl.offline=true"})
+    jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx2g"})
 public class InternVl2GenerationBenchmark {
 
   static final int NEW_TOKENS = 32;
@@ -66,6 +68,7 @@ public class InternVl2GenerationBenchmark {
   private InternVlChat chat;
   private RgbImage image;
   private long[] text;
+  private final List<String> splits = new ArrayList<>();
 
   /** The InternVL2-1B architecture (config.json of OpenGVLab/InternVL2-1B). */
   static ChatConfig internVl2OneB() {
@@ -126,6 +129,7 @@ public class InternVl2GenerationBenchmark {
   public void tearDown() {
     chat.close();
     String peak = peakRss();
+    splits.forEach(System.out::println);
     System.out.println("peak RSS (VmHWM): " + peak);
     try {
       Path out = Path.of("target", "internvl2-1b-peak-rss.txt");
@@ -173,9 +177,12 @@ public class InternVl2GenerationBenchmark {
     for (int i = TEXT_TOKENS / 2; i < TEXT_TOKENS; i++) {
       ids.add(text[i]);
     }
+    long start = System.nanoTime();
     try (NDManager batch = chat.manager().newSubManager()) {
       NDArray x = batch.create(pixels, new Shape(tiles.size(), 3, c.imageSize(), c.imageSize()));
       NDArray tokens = chat.extractFeature(x);
+      tokens.toFloatArray(); // wait for the tower (and count its copy out, which is small)
+      long vision = System.nanoTime();
       NDArray embeds =
           chat.inputEmbeddings(
               ids.stream().mapToLong(Long::longValue).toArray(), tokens, IMG_CONTEXT, batch);
@@ -183,6 +190,14 @@ public class InternVl2GenerationBenchmark {
         long[] out =
             Generator.generate(
                 state, new GenerationSettings(1, NEW_TOKENS, NEW_TOKENS, 1.0), Set.of());
+        long end = System.nanoTime();
+        splits.add(
+            String.format(
+                Locale.ROOT,
+                "op: image tokens %.1f s, prefill + %d steps %.1f s",
+                (vision - start) / 1e9,
+                NEW_TOKENS,
+                (end - vision) / 1e9));
         return out[out.length - 1];
       }
     }

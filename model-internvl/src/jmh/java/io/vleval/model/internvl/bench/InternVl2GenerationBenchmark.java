@@ -123,10 +123,13 @@ public class InternVl2GenerationBenchmark {
     for (int i = 0; i < TEXT_TOKENS; i++) {
       text[i] = rng.nextInt(151000);
     }
+    System.gc(); // the random weights' float[] and direct buffers are garbage now
+    splits.add("RSS with the model built: " + status("VmRSS:") + ", peak so far " + peakRss());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    splits.add("RSS after the last op: " + status("VmRSS:"));
     chat.close();
     String peak = peakRss();
     splits.forEach(System.out::println);
@@ -141,14 +144,19 @@ public class InternVl2GenerationBenchmark {
   }
 
   private static String peakRss() {
+    return status("VmHWM:");
+  }
+
+  /** A memory line of {@code /proc/self/status} in MiB. */
+  private static String status(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           long kb = Long.parseLong(line.replaceAll("\\D", ""));
           return String.format(Locale.ROOT, "%.0f MiB", kb / 1024.0);
         }
       }
-      return "unknown (no VmHWM)";
+      return "unknown (no " + field + ")";
     } catch (IOException e) {
       return "unknown (" + e.getMessage() + ")";
     }

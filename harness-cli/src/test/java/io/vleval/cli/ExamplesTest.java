@@ -103,6 +103,15 @@ class ExamplesTest {
             InternVlSpec.Head.G));
     checkpoint(
         "InternVL-Chat", standIn("internvl/chat", c -> c.contains(MultipleChoiceChat.class), null));
+    // InternVL2 / 2.5: InternLM2 from the fixture root, Qwen2 from model-internvl's release cases
+    checkpoint(
+        "InternVL2-2B", standIn("internvl/chat", c -> c.contains(MultipleChoiceChat.class), null));
+    Path releases =
+        Path.of(
+            System.getProperty("vleval.repoRoot"),
+            "model-internvl/src/test/resources/fixtures/internvl_releases");
+    checkpoint("InternVL2-1B", releases.resolve("qwen2-tied/config.json"));
+    checkpoint("InternVL2_5-1B", releases.resolve("qwen25-untied-f16/config.json"));
   }
 
   /**
@@ -234,7 +243,9 @@ class ExamplesTest {
             "pope-mme.yaml",
             "scienceqa.yaml",
             "vqa.yaml",
-            "mmbench-openai.yaml");
+            "mmbench-openai.yaml",
+            "internvl2-mmbench.yaml",
+            "internvl2-captioning.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

@@ -26,6 +26,8 @@ import java.util.List;
  * @param maxDynamicPatch {@code max_dynamic_patch}
  * @param dynamicImageSize {@code dynamic_image_size}: tile images (else one resized tile)
  * @param useThumbnail {@code use_thumbnail}: add a whole-image tile when there are several
+ * @param systemMessage {@code system_message}: replaces the template's system message when set
+ *     (null: the template's)
  */
 public record ChatConfig(
     InternVitConfig vision,
@@ -38,7 +40,59 @@ public record ChatConfig(
     int minDynamicPatch,
     int maxDynamicPatch,
     boolean dynamicImageSize,
-    boolean useThumbnail) {
+    boolean useThumbnail,
+    String systemMessage) {
+
+  /**
+   * A configuration whose template keeps its own system message.
+   *
+   * @param vision see the record
+   * @param llm see the record
+   * @param downsampleRatio see the record
+   * @param psVersion see the record
+   * @param selectLayer see the record
+   * @param imageSize see the record
+   * @param template see the record
+   * @param minDynamicPatch see the record
+   * @param maxDynamicPatch see the record
+   * @param dynamicImageSize see the record
+   * @param useThumbnail see the record
+   */
+  public ChatConfig(
+      InternVitConfig vision,
+      DecoderConfig llm,
+      double downsampleRatio,
+      String psVersion,
+      int selectLayer,
+      int imageSize,
+      String template,
+      int minDynamicPatch,
+      int maxDynamicPatch,
+      boolean dynamicImageSize,
+      boolean useThumbnail) {
+    this(
+        vision,
+        llm,
+        downsampleRatio,
+        psVersion,
+        selectLayer,
+        imageSize,
+        template,
+        minDynamicPatch,
+        maxDynamicPatch,
+        dynamicImageSize,
+        useThumbnail,
+        null);
+  }
+
+  /**
+   * @return the conversation template the checkpoint names, with its {@code system_message} if it
+   *     has one
+   */
+  public ConversationTemplate conversation() {
+    ConversationTemplate t = ConversationTemplate.named(template);
+    return systemMessage == null ? t : t.withSystemMessage(systemMessage);
+  }
 
   /** The {@code model_type} of these checkpoints. */
   public static final String MODEL_TYPE = "internvl_chat";
@@ -72,6 +126,13 @@ public record ChatConfig(
               + " is outside the "
               + (vision.numHiddenLayers() + 1)
               + " hidden states");
+    }
+    if (!ConversationTemplate.names().contains(template)) {
+      p.add(
+          "field 'template' = '"
+              + template
+              + "'; expected one of "
+              + String.join(", ", ConversationTemplate.names()));
     }
     if (minDynamicPatch < 1 || maxDynamicPatch < minDynamicPatch) {
       p.add(
@@ -135,11 +196,12 @@ public record ChatConfig(
     int max = f.integer("max_dynamic_patch", 6);
     boolean dynamic = f.bool("dynamic_image_size", false);
     boolean thumb = f.bool("use_thumbnail", false);
+    String system = f.text("system_message", null);
     if (!p.isEmpty()) {
       throw new ModelConfigException(source, p);
     }
     InternVitConfig vision = InternVitConfig.fromJson(v, source + " (vision_config)");
-    DecoderConfig llm = DecoderConfig.fromJson(l, source + " (llm_config)", false, 0, null, null);
+    DecoderConfig llm = DecoderConfig.fromChatLlmConfig(l, source + " (llm_config)");
     return new ChatConfig(
         vision,
         llm,
@@ -151,6 +213,7 @@ public record ChatConfig(
         min,
         max,
         dynamic,
-        thumb);
+        thumb,
+        system);
   }
 }

@@ -14,11 +14,13 @@ import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.TensorMismatch;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A LLaMA-family decoder, written once for QLLaMA, LLaMA/Vicuna and InternLM2.
+ * A LLaMA-family decoder, written once for QLLaMA, LLaMA/Vicuna/LLaMA-3/Yi, InternLM2/2.5 and
+ * Qwen2/2.5.
  *
  * <p>Per layer: {@code h += o(attn(rope(q), rope(k), v))} on {@code input_layernorm(h)}; then, in
  * QLLaMA's cross-attention layers and only when vision tokens are given and the sequence holds at
@@ -28,7 +30,8 @@ import java.util.Set;
  * last layer. RMSNorm: {@code w * x / sqrt(mean(x^2) + eps)} in float32. RoPE: rotate-half, {@code
  * inv_freq[j] = base^(-2j/d)}. Scores are {@code q k^T / sqrt(hd)} plus an additive mask holding
  * the float minimum where masked, softmax in float32. Grouped-query attention lets query head
- * {@code j} use key/value head {@code j / groups}.
+ * {@code j} use key/value head {@code j / groups}. Qwen2 adds biases to q, k and v; a head tied to
+ * the embeddings reads the embedding matrix.
  *
  * <p>At load time q, k and v are fused into one projection (InternLM2's grouped {@code wqkv} rows
  * are regrouped into {@code [q heads | k heads | v heads]}) and gate and up into another, so each
@@ -58,7 +61,20 @@ public final class Decoder implements AutoCloseable {
    * @return the missing, unexpected and mis-shaped keys
    */
   public static TensorMismatch check(DecoderConfig config, TensorSource tensors, String prefix) {
-    return Weights.check(tensors, prefix, config.parameterShapes(), Decoder::isBuffer);
+    return Weights.check(
+        tensors,
+        prefix,
+        config.parameterShapes(hasHead(config, tensors, prefix)),
+        Decoder::isBuffer);
+  }
+
+  /**
+   * Whether the checkpoint's decoder has its own output head: always, unless the config ties the
+   * embeddings and the head's key is absent (then the token embeddings serve as the head, as
+   * transformers' {@code tie_weights} makes them).
+   */
+  private static boolean hasHead(DecoderConfig config, TensorSource tensors, String prefix) {
+    return !config.tieWordEmbeddings() || tensors.keys().contains(prefix + config.headKey());
   }
 
   /** Rotary-embedding buffers some checkpoints carry: recomputed here, so skipped. */
@@ -85,7 +101,7 @@ public final class Decoder implements AutoCloseable {
           Weights.load(
               tensors,
               prefix,
-              config.parameterShapes(),
+              config.parameterShapes(hasHead(config, tensors, prefix)),
               Decoder::isBuffer,
               "the " + config.family() + " decoder config",
               m);
@@ -108,20 +124,32 @@ public final class Decoder implements AutoCloseable {
   public static Decoder random(DecoderConfig config, long seed, NDManager parent) {
     NDManager m = parent.newSubManager();
     return new Decoder(
-        config, m, fuse(config, Weights.random(config.parameterShapes(), seed, 0.02, m)));
+        config,
+        m,
+        fuse(
+            config,
+            Weights.random(config.parameterShapes(!config.tieWordEmbeddings()), seed, 0.02, m)));
   }
 
   /** Renames into the internal layout and fuses qkv and gate/up. */
   private static Weights fuse(DecoderConfig c, Weights raw) {
     Map<String, NDArray> out = new LinkedHashMap<>();
-    boolean llama = c.family() == DecoderConfig.Family.LLAMA;
+    boolean llama = c.family().llamaKeys();
     out.put("embed", raw.get(llama ? "model.embed_tokens.weight" : "model.tok_embeddings.weight"));
     long hd = c.headDim();
     long d = c.hiddenSize();
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       String p = "model.layers." + i + ".";
       String o = i + ".";
-      if (llama) {
+      if (c.family() == DecoderConfig.Family.PHI3) {
+        // already fused in the reference's own order: [q | k | v] and [gate | up]
+        out.put(o + "qkv", raw.get(p + "self_attn.qkv_proj.weight"));
+        out.put(o + "o", raw.get(p + "self_attn.o_proj.weight"));
+        out.put(o + "gateup", raw.get(p + "mlp.gate_up_proj.weight"));
+        out.put(o + "down", raw.get(p + "mlp.down_proj.weight"));
+        out.put(o + "norm1", raw.get(p + "input_layernorm.weight"));
+        out.put(o + "norm2", raw.get(p + "post_attention_layernorm.weight"));
+      } else if (llama) {
         out.put(
             o + "qkv",
             NDArrays.concat(
@@ -142,6 +170,19 @@ public final class Decoder implements AutoCloseable {
         raw.remove(p + "self_attn.q_proj.weight");
         raw.remove(p + "self_attn.k_proj.weight");
         raw.remove(p + "self_attn.v_proj.weight");
+        if (c.family() == DecoderConfig.Family.QWEN2) {
+          out.put(
+              o + "qkvbias",
+              NDArrays.concat(
+                  new NDList(
+                      raw.get(p + "self_attn.q_proj.bias"),
+                      raw.get(p + "self_attn.k_proj.bias"),
+                      raw.get(p + "self_attn.v_proj.bias")),
+                  0));
+          raw.remove(p + "self_attn.q_proj.bias");
+          raw.remove(p + "self_attn.k_proj.bias");
+          raw.remove(p + "self_attn.v_proj.bias");
+        }
         raw.remove(p + "mlp.gate_proj.weight");
         raw.remove(p + "mlp.up_proj.weight");
         if (c.hasCrossAttention(i)) {
@@ -186,7 +227,9 @@ public final class Decoder implements AutoCloseable {
       }
     }
     out.put("norm", raw.get("model.norm.weight"));
-    out.put("head", raw.get(llama ? "lm_head.weight" : "output.weight"));
+    if (raw.has(c.headKey())) {
+      out.put("head", raw.get(c.headKey()));
+    } // else tied: logits() reads the embeddings
     return Weights.of(out);
   }
 
@@ -291,7 +334,18 @@ public final class Decoder implements AutoCloseable {
    * @return {@code [..., vocab]}, in the manager of {@code hidden}
    */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, w.get("head"), null).singletonOrThrow();
+    return Linear.linear(hidden, head(), null).singletonOrThrow();
+  }
+
+  /**
+   * @return whether the output head is the token embedding matrix (tied embeddings, no head stored)
+   */
+  public boolean tiedHead() {
+    return !w.has("head");
+  }
+
+  private NDArray head() {
+    return w.has("head") ? w.get("head") : w.get("embed");
   }
 
   private NDArray layer(
@@ -303,7 +357,9 @@ public final class Decoder implements AutoCloseable {
     int kvh = config.numKeyValueHeads();
     long hd = config.headDim();
     NDArray h = rmsNorm(x, w.get(o + "norm1"));
-    NDArray qkv = Linear.linear(h, w.get(o + "qkv"), null).singletonOrThrow();
+    NDArray qkv =
+        Linear.linear(h, w.get(o + "qkv"), w.has(o + "qkvbias") ? w.get(o + "qkvbias") : null)
+            .singletonOrThrow();
     NDList parts = qkv.split(new long[] {heads * hd, (heads + kvh) * hd}, 2);
     NDArray q = applyRope(parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3), rope);
     NDArray k = applyRope(parts.get(1).reshape(b, t, kvh, hd).transpose(0, 2, 1, 3), rope);
@@ -394,11 +450,26 @@ public final class Decoder implements AutoCloseable {
     } else if ("linear".equals(config.ropeScalingType())) {
       scale = 1 / config.ropeScalingFactor();
     }
+    DecoderConfig.SuScaling su = config.suScaling();
+    List<Double> ext = null;
+    float magnitude = 1f;
+    if (su != null) {
+      // Phi3SuScaledRotaryEmbedding: the sequence is max(position_ids) + 1
+      long longest = 0;
+      for (long[] row : positions) {
+        for (long pos : row) {
+          longest = Math.max(longest, pos + 1);
+        }
+      }
+      ext = longest > su.originalMaxPositionEmbeddings() ? su.longFactor() : su.shortFactor();
+      magnitude = (float) su.magnitude(config.maxPositionEmbeddings());
+    }
     float[] inv = new float[half];
     for (int j = 0; j < half; j++) {
       // as torch: 1 / base ** (arange(0, d, 2).float() / d), in float32
       float exponent = (float) (2 * j) / (float) hd;
-      inv[j] = 1f / (float) Math.pow(base, exponent);
+      float power = (float) Math.pow(base, exponent);
+      inv[j] = 1f / (ext == null ? power : ext.get(j).floatValue() * power);
     }
     int b = positions.length;
     int t = positions[0].length;
@@ -410,8 +481,8 @@ public final class Decoder implements AutoCloseable {
         int off = (i * t + j) * hd;
         for (int f = 0; f < half; f++) {
           float angle = p * inv[f];
-          float c = (float) Math.cos(angle);
-          float sn = (float) Math.sin(angle);
+          float c = (float) Math.cos(angle) * magnitude;
+          float sn = (float) Math.sin(angle) * magnitude;
           cos[off + f] = c;
           cos[off + half + f] = c;
           sin[off + f] = sn;
@@ -467,8 +538,9 @@ public final class Decoder implements AutoCloseable {
    * The weights as the forward pass uses them, by internal name: {@code embed}, per layer {@code
    * i.qkv} (q, k, v rows fused), {@code i.o}, {@code i.gateup} (gate, up fused), {@code i.down},
    * {@code i.norm1}, {@code i.norm2}, in cross-attention layers {@code i.xq}, {@code i.xkv}, {@code
-   * i.xo}, {@code i.xnorm1}, {@code i.xnorm2}; then {@code norm} and {@code head}. Training updates
-   * these arrays in place; they belong to the decoder (do not close them).
+   * i.xo}, {@code i.xnorm1}, {@code i.xnorm2}, in Qwen2 {@code i.qkvbias}; then {@code norm} and
+   * {@code head} (absent when the head is tied to {@code embed}). Training updates these arrays in
+   * place; they belong to the decoder (do not close them).
    *
    * @return name → weight, in a stable order
    */
@@ -487,7 +559,7 @@ public final class Decoder implements AutoCloseable {
    */
   public Map<String, NDArray> checkpointWeights(String prefix, NDManager target) {
     Map<String, NDArray> out = new LinkedHashMap<>();
-    boolean llama = config.family() == DecoderConfig.Family.LLAMA;
+    boolean llama = config.family().llamaKeys();
     long hd = config.headDim();
     long d = config.hiddenSize();
     int heads = config.numAttentionHeads();
@@ -498,6 +570,15 @@ public final class Decoder implements AutoCloseable {
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       String p = prefix + "model.layers." + i + ".";
       String o = i + ".";
+      if (config.family() == DecoderConfig.Family.PHI3) {
+        out.put(p + "self_attn.qkv_proj.weight", copy(w.get(o + "qkv"), target));
+        out.put(p + "self_attn.o_proj.weight", copy(w.get(o + "o"), target));
+        out.put(p + "mlp.gate_up_proj.weight", copy(w.get(o + "gateup"), target));
+        out.put(p + "mlp.down_proj.weight", copy(w.get(o + "down"), target));
+        out.put(p + "input_layernorm.weight", copy(w.get(o + "norm1"), target));
+        out.put(p + "post_attention_layernorm.weight", copy(w.get(o + "norm2"), target));
+        continue;
+      }
       NDList qkv = w.get(o + "qkv").split(new long[] {heads * hd, (heads + kvh) * hd}, 0);
       NDList gu = w.get(o + "gateup").split(2, 0);
       qkv.attach(target);
@@ -506,6 +587,13 @@ public final class Decoder implements AutoCloseable {
         out.put(p + "self_attn.q_proj.weight", qkv.get(0));
         out.put(p + "self_attn.k_proj.weight", qkv.get(1));
         out.put(p + "self_attn.v_proj.weight", qkv.get(2));
+        if (w.has(o + "qkvbias")) {
+          NDList b = w.get(o + "qkvbias").split(new long[] {heads * hd, (heads + kvh) * hd}, 0);
+          b.attach(target);
+          out.put(p + "self_attn.q_proj.bias", b.get(0));
+          out.put(p + "self_attn.k_proj.bias", b.get(1));
+          out.put(p + "self_attn.v_proj.bias", b.get(2));
+        }
         out.put(p + "self_attn.o_proj.weight", copy(w.get(o + "o"), target));
         out.put(p + "mlp.gate_proj.weight", gu.get(0));
         out.put(p + "mlp.up_proj.weight", gu.get(1));
@@ -540,7 +628,9 @@ public final class Decoder implements AutoCloseable {
       }
     }
     out.put(prefix + "model.norm.weight", copy(w.get("norm"), target));
-    out.put(prefix + (llama ? "lm_head.weight" : "output.weight"), copy(w.get("head"), target));
+    if (w.has("head")) {
+      out.put(prefix + config.headKey(), copy(w.get("head"), target));
+    }
     return out;
   }
 

@@ -21,7 +21,10 @@ enum CheckpointKind {
   /** InternVL-Chat v1.0, the LLaVA-1.5-codebase models ({@code llava_llama}). */
   LLAVA_CHAT;
 
-  /** Reads only {@code model_type}, so that planning stays cheap. */
+  /**
+   * Reads {@code model_type} (and, for InternVL-Chat, checks the rest of config.json), never the
+   * weights, so that planning stays cheap.
+   */
   static CheckpointKind of(Path checkpoint) {
     Path file = checkpoint.resolve("config.json");
     JsonNode root = JsonFields.read(file);
@@ -29,7 +32,12 @@ enum CheckpointKind {
     return switch (type) {
       case InternVitConfig.MODEL_TYPE -> VISION;
       case InternVlCgConfig.MODEL_TYPE -> CONTRASTIVE;
-      case ChatConfig.MODEL_TYPE -> CHAT;
+      case ChatConfig.MODEL_TYPE -> {
+        // the whole config, still without weights: an unsupported release (language model,
+        // template, pixel shuffle, ...) is refused when the run is validated
+        ChatConfig.fromJson(root, file.toString());
+        yield CHAT;
+      }
       case LlavaConfig.MODEL_TYPE -> LLAVA_CHAT;
       default ->
           throw new ModelConfigException(

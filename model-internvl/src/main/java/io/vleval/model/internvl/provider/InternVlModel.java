@@ -178,7 +178,7 @@ final class InternVlModel implements Model {
         case CHAT -> {
           InternVlChat chat =
               spec.preset() != null
-                  ? InternVlChat.random(Presets.tinyChat(), seed, device, dtype)
+                  ? InternVlChat.random(Presets.chat(spec.preset()), seed, device, dtype)
                   : InternVlChat.load(spec.checkpoint(), device, dtype);
           resources.add(chat);
           TextTokenizer tokenizer = tokenizer(spec);
@@ -236,7 +236,7 @@ final class InternVlModel implements Model {
         switch (Presets.kind(preset)) {
           case VISION -> InternVitConfig.preset(preset).toString();
           case CONTRASTIVE -> Presets.tinyInternVl().toString();
-          case CHAT -> Presets.tinyChat().toString();
+          case CHAT -> Presets.chat(preset).toString();
           case LLAVA_CHAT ->
               throw new IllegalStateException("no preset is a v1.0 (llava_llama) chat model");
         };
@@ -572,7 +572,7 @@ final class InternVlModel implements Model {
     Chat(InternVlChat chat, TextTokenizer tokenizer, int batchSize) {
       this.chat = chat;
       this.tokenizer = tokenizer;
-      this.template = ConversationTemplate.named(chat.config().template());
+      this.template = chat.config().conversation();
       long stopId =
           tokenizer.tokenId(template.stopString()).orElse(chat.config().llm().eosTokenId());
       this.stop = Set.of(stopId);

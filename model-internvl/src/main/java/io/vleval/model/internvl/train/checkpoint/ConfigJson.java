@@ -105,9 +105,15 @@ public final class ConfigJson {
    */
   public static ObjectNode decoder(DecoderConfig d) {
     ObjectNode o = JSON.createObjectNode();
-    boolean llama = d.family() == DecoderConfig.Family.LLAMA;
-    o.putArray("architectures").add(llama ? "LlamaForCausalLM" : "InternLM2ForCausalLM");
-    o.put("model_type", llama ? "llama" : "internlm2");
+    o.putArray("architectures").add(d.family().architecture());
+    o.put(
+        "model_type",
+        switch (d.family()) {
+          case LLAMA -> "llama";
+          case INTERNLM2 -> "internlm2";
+          case QWEN2 -> "qwen2";
+          case PHI3 -> "phi3";
+        });
     o.put("vocab_size", d.vocabSize());
     o.put("hidden_size", d.hiddenSize());
     o.put("num_attention_heads", d.numAttentionHeads());
@@ -117,7 +123,13 @@ public final class ConfigJson {
     o.put("rms_norm_eps", d.rmsNormEps());
     o.put("rope_theta", d.ropeTheta());
     o.put("max_position_embeddings", d.maxPositionEmbeddings());
-    if (d.ropeScalingType() != null) {
+    if (d.suScaling() != null) {
+      ObjectNode s = o.putObject("rope_scaling");
+      s.put("type", "su");
+      d.suScaling().shortFactor().forEach(s.putArray("short_factor")::add);
+      d.suScaling().longFactor().forEach(s.putArray("long_factor")::add);
+      o.put("original_max_position_embeddings", d.suScaling().originalMaxPositionEmbeddings());
+    } else if (d.ropeScalingType() != null) {
       ObjectNode s = o.putObject("rope_scaling");
       s.put("type", d.ropeScalingType());
       s.put("factor", d.ropeScalingFactor());
@@ -128,7 +140,7 @@ public final class ConfigJson {
     o.put("bos_token_id", d.bosTokenId());
     o.put("eos_token_id", d.eosTokenId());
     o.put("pad_token_id", d.padTokenId());
-    o.put("tie_word_embeddings", false);
+    o.put("tie_word_embeddings", d.tieWordEmbeddings());
     return o;
   }
 }

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import types
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else '/work/.mirror'
+ROOT = sys.argv[1] if len(sys.argv) > 1 else 'mirrors'
 TRI = os.path.join(ROOT, 'TRI-ML+vlm-evaluation/repo')
 
 # (prediction, answerable in the annotation)

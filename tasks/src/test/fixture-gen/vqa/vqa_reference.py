@@ -21,12 +21,12 @@ Scorer variants (the names VqaScorer uses) and the code that computes them here:
                    scripts/convert_gqa_for_eval.py rule (rstrip('.').lower()), written by the
                    generator as the 'converted' prediction
 
-Mirrors are read with `git show COMMIT:PATH` (fetch tool: /work/.mirror/OWNER+NAME/repo); nothing is
+Mirrors are read with `git show COMMIT:PATH` (a folder holding OWNER+NAME git mirrors); nothing is
 copied. Stand-ins, for imports only: tqdm (identity), sklearn.metrics (never called: only
 evaluate(), not evaluate_unanswerability(), runs).
 
 Usage: python3 vqa_reference.py [MIRROR_ROOT] > ../../resources/vqa/vqa_reference.json
-       (MIRROR_ROOT default /work/.mirror; Python 2.7 is run as `PYENV_VERSION=2.7.18 python2`)
+       (MIRROR_ROOT default ./mirrors; Python 2.7 is run as `PYENV_VERSION=2.7.18 python2`)
 """
 
 import json
@@ -37,7 +37,7 @@ import sys
 import tempfile
 import types
 
-ROOT = sys.argv[1] if len(sys.argv) > 1 else '/work/.mirror'
+ROOT = sys.argv[1] if len(sys.argv) > 1 else 'mirrors'
 VQA = os.path.join(ROOT, 'GT-Vision-Lab+VQA/repo')
 LLAVA = os.path.join(ROOT, 'haotian-liu+LLaVA/repo')
 INTERNVL = os.path.join(ROOT, 'OpenGVLab+InternVL/repo')

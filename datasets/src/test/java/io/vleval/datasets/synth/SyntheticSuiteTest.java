@@ -348,7 +348,7 @@ class SyntheticSuiteTest {
         default -> throw new AssertionError("capabilities " + q.category());
       }
       assertThat(q.attributes()).containsEntry("imagename", q.id() + ".png");
-      assertThat(q.image().load().width()).isPositive();
+      assertPictureAnswers(q.question(), answer, q.image().load());
     }
     assertThat(questions)
         .extracting(VisualQuestion::category)
@@ -359,6 +359,40 @@ class SyntheticSuiteTest {
     List<String> keys = new ArrayList<>();
     first.get("v1_0").fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("imagename", "capability", "question", "answer");
+  }
+
+  /**
+   * The lossless image shows what the ground truth says: exactly the colours named (colour
+   * questions), and the first named shape's solid pixels on the named side of the second's (spatial
+   * questions whose two shapes differ in colour).
+   */
+  private static void assertPictureAnswers(String question, String answer, RgbImage image) {
+    if (question.startsWith("What colour") || question.startsWith("Which colours")) {
+      List<String> named = List.of(answer.split("<AND>"));
+      for (Colour c : Colour.values()) {
+        double n = solidPixels(image, c)[0];
+        if (named.contains(c.english())) {
+          assertThat(n).as("%s: %s", question, c).isPositive();
+        } else {
+          assertThat(n).as("%s: %s", question, c).isZero();
+        }
+      }
+    } else if (question.startsWith("Is the ")) {
+      Matcher m = Pattern.compile("Is the (\\w+) \\w+ .* the (\\w+) \\w+\\?").matcher(question);
+      assertThat(m.matches()).as(question).isTrue();
+      if (!m.group(1).equals(m.group(2))) {
+        double[] a = solidPixels(image, Colour.valueOf(m.group(1).toUpperCase(Locale.ROOT)));
+        double[] b = solidPixels(image, Colour.valueOf(m.group(2).toUpperCase(Locale.ROOT)));
+        boolean holds =
+            switch (answer) {
+              case "left" -> a[1] < b[1];
+              case "right" -> a[1] > b[1];
+              case "above" -> a[2] < b[2];
+              default -> a[2] > b[2];
+            };
+        assertThat(holds).as("%s %s", question, answer).isTrue();
+      }
+    }
   }
 
   private static List<CaptionedImage> captions(

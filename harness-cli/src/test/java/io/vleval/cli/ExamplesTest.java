@@ -83,6 +83,7 @@ class ExamplesTest {
     link(data.resolve("pope"), suite.resolve("pope"));
     link(data.resolve("mme"), suite.resolve("mme"));
     link(data.resolve("scienceqa"), suite.resolve("scienceqa"));
+    link(data.resolve("mm-vet"), suite.resolve("mmvet"));
     for (String vqa : List.of("vqav2", "textvqa", "vizwiz", "gqa")) {
       link(data.resolve(vqa), suite.resolve(vqa));
     }
@@ -245,7 +246,8 @@ class ExamplesTest {
             "vqa.yaml",
             "mmbench-openai.yaml",
             "internvl2-mmbench.yaml",
-            "internvl2-captioning.yaml");
+            "internvl2-captioning.yaml",
+            "mmvet.yaml");
     Proc r = validate(configs);
     assertThat(r.exit()).as(r.out()).isZero();
     assertThat(r.out().lines().filter(l -> l.endsWith(")") && l.contains(": ok (")).count())

@@ -21,6 +21,7 @@ import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import io.vleval.datasets.mme.MmeProvider;
+import io.vleval.datasets.mmvet.MmvetProvider;
 import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.pope.PopeProvider;
 import io.vleval.datasets.scienceqa.ScienceQaProvider;
@@ -59,7 +60,8 @@ public final class SyntheticDatasetProvider
     VQAV2(VisualQuestion.class),
     TEXTVQA(VisualQuestion.class),
     VIZWIZ(VisualQuestion.class),
-    GQA(VisualQuestion.class);
+    GQA(VisualQuestion.class),
+    MMVET(VisualQuestion.class);
 
     final Class<? extends Sample> sampleType;
 
@@ -72,7 +74,7 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa, vqav2, textvqa, vizwiz, gqa")
+                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa, vqav2, textvqa, vizwiz, gqa, mmvet")
           @Required
           Part part,
       @Doc("tiny, small, medium or large (default small)") Scale scale,
@@ -257,6 +259,8 @@ public final class SyntheticDatasetProvider
                   new GqaProvider.Spec(
                       suite.resolve("gqa/testdev_balanced_questions.json"), null, null),
                   context);
+      case MMVET ->
+          new MmvetProvider().open(new MmvetProvider.Spec(suite.resolve("mmvet")), context);
     };
   }
 }

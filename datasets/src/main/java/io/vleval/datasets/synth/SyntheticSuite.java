@@ -50,6 +50,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
  * OUT/pope/, OUT/mme/, OUT/scienceqa/             POPE, MME and ScienceQA layouts ({@link ClosedBenchmarks})
  * OUT/{vqav2,textvqa,vizwiz,gqa}/...              VQA-family layouts (see {@link VqaParts})
+ * OUT/mmvet/mm-vet.json, images/v1_N.png          MM-Vet's layout (see {@link MmvetPart})
  * </pre>
  *
  * <p>Each part draws from its own random stream derived from the seed, so the same seed gives the
@@ -71,9 +72,11 @@ public final class SyntheticSuite {
    * the version number in {@code suite.json}. 5 added the POPE, MME and ScienceQA parts ({@code
    * pope/}, {@code mme/}, {@code scienceqa/}) and the VQA-family parts ({@code vqav2/}, {@code
    * textvqa/}, {@code vizwiz/}, {@code gqa/}), each drawn from its own stream; every file of
-   * version 4 is byte-identical in version 5 except the version number in {@code suite.json}.
+   * version 4 is byte-identical in version 5 except the version number in {@code suite.json}. 6
+   * added the MM-Vet part ({@code mmvet/}) from its own stream; every file of version 5 is
+   * byte-identical in version 6 except the version number in {@code suite.json}.
    */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   /**
    * Classes of the video part: each a fixed object doing its own motion, so that, as in Kinetics,
@@ -158,7 +161,8 @@ public final class SyntheticSuite {
               this::xtd,
               this::msrvtt,
               this::closedBenchmarks,
-              this::vqa);
+              this::vqa,
+              this::mmvet);
       ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
       ExecutorService encoders = Executors.newFixedThreadPool(Math.max(1, threads));
       Encoder encoder = new Encoder(encoders, onImage);
@@ -744,6 +748,12 @@ public final class SyntheticSuite {
 
   private void closedBenchmarks(Path root, Encoder encoder) throws IOException {
     new ClosedBenchmarks(stream("closed-benchmarks"), size.questions()).write(root);
+  }
+
+  // ---- MM-Vet: see MmvetPart ----
+
+  private void mmvet(Path root, Encoder encoder) throws IOException {
+    new MmvetPart(stream("mmvet"), size.questions()).write(root);
   }
 
   // ---- XTD: one caption per image per language ----

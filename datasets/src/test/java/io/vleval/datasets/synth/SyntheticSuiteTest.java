@@ -11,6 +11,7 @@ import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.LabelMap;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.SampleCursor;
+import io.vleval.api.sample.VisualQuestion;
 import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,8 @@ class SyntheticSuiteTest {
             && !rel.startsWith("kinetics/")
             && !rel.startsWith("msrvtt/")
             && !addedInVersion5(rel)
-            && !vqaPart(rel)) {
+            && !vqaPart(rel)
+            && !addedInVersion6(rel)) {
           Files.createDirectories(v2.resolve(rel).getParent());
           Files.copy(f, v2.resolve(rel));
         }
@@ -98,7 +100,8 @@ class SyntheticSuiteTest {
         if (!rel.equals("suite.json")
             && !rel.startsWith("msrvtt/")
             && !addedInVersion5(rel)
-            && !vqaPart(rel)) {
+            && !vqaPart(rel)
+            && !addedInVersion6(rel)) {
           Files.createDirectories(v3.resolve(rel).getParent());
           Files.copy(f, v3.resolve(rel));
         }
@@ -110,6 +113,34 @@ class SyntheticSuiteTest {
         .contains("\"version\" : " + SyntheticSuite.VERSION);
     assertThat(suite.resolve("msrvtt/msrvtt_test1k.json")).exists();
     assertThat(suite.resolve("vqav2/v2_mscoco_val2014_annotations.json")).exists();
+  }
+
+  /**
+   * Version 6 added the MM-Vet part, from its own random stream: every file of version 5 is the
+   * bytes version 5 wrote (this digest was taken from version 5's output for seed 3, tiny, over
+   * every file but {@code suite.json}, whose version number changed).
+   */
+  @Test
+  void everyFileOfVersion5IsUnchanged() throws Exception {
+    Path suite = temp.resolve("v6");
+    new SyntheticSuite(3, Scale.TINY).write(suite, 2);
+    Path v5 = temp.resolve("v5-files");
+    try (Stream<Path> files = Files.walk(suite)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = suite.relativize(f).toString();
+        if (!rel.equals("suite.json") && !addedInVersion6(rel)) {
+          Files.createDirectories(v5.resolve(rel).getParent());
+          Files.copy(f, v5.resolve(rel));
+        }
+      }
+    }
+    assertThat(digest(v5))
+        .isEqualTo("59d9afa0982f04f3390950f39b91cac1866868d37ba648aa96d6b36bf6f0cb0e");
+  }
+
+  /** Version 6 added the MM-Vet part, from its own random stream, in its own folder. */
+  static boolean addedInVersion6(String rel) {
+    return rel.startsWith("mmvet/");
   }
 
   /** Version 5 added the VQA-family parts, from their own random stream, in their own folders. */
@@ -281,6 +312,89 @@ class SyntheticSuiteTest {
         .allSatisfy(c -> assertThat(c.captions().get(0)).matches("[\\u4e00-\\u9fff]+"));
   }
 
+  /**
+   * The MM-Vet part is MM-Vet's layout as the {@code mmvet} loader reads it: open-ended questions
+   * with {@code <OR>} (counts) and {@code <AND>} (colours) ground truths and MM-Vet's capabilities.
+   */
+  @Test
+  void mmvetPartHasMmvetsLayoutAndGroundTruths() throws Exception {
+    Path cache = temp.resolve("cache");
+    Files.createDirectories(cache);
+    Files.createSymbolicLink(
+        cache.resolve("synthetic-v" + SyntheticSuite.VERSION + "-tiny-seed7"), SuiteFixture.tiny());
+    List<VisualQuestion> questions = new ArrayList<>();
+    try (SampleCursor<?> c =
+        new SyntheticDatasetProvider()
+            .open(
+                new SyntheticDatasetProvider.Spec(Part.MMVET, Scale.TINY, 7L, null, cache),
+                new PluginContext(0, cache, 1))
+            .samples()) {
+      while (c.hasNext()) {
+        questions.add((VisualQuestion) c.next());
+      }
+    }
+    assertThat(questions).hasSize(MmvetPart.count(Scale.TINY.size().questions()));
+    String colour = "(red|green|blue|yellow)";
+    for (VisualQuestion q : questions) {
+      String answer = q.answers().get(0);
+      switch (q.category()) {
+        case "rec" ->
+            assertThat(answer)
+                .as(q.question())
+                .matches(
+                    q.question().startsWith("Which") ? colour + "(<AND>" + colour + ")+" : colour);
+        case "rec,math" -> assertThat(answer).matches("[1-4]<OR>(one|two|three|four)");
+        case "rec,spat" -> assertThat(answer).matches("left|right|above|below");
+        default -> throw new AssertionError("capabilities " + q.category());
+      }
+      assertThat(q.attributes()).containsEntry("imagename", q.id() + ".png");
+      assertPictureAnswers(q.question(), answer, q.image().load());
+    }
+    assertThat(questions)
+        .extracting(VisualQuestion::category)
+        .contains("rec", "rec,math", "rec,spat");
+    JsonNode first =
+        new ObjectMapper().readTree(SuiteFixture.tiny().resolve("mmvet/mm-vet.json").toFile());
+    assertThat(first.fieldNames().next()).isEqualTo("v1_0");
+    List<String> keys = new ArrayList<>();
+    first.get("v1_0").fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).containsExactly("imagename", "capability", "question", "answer");
+  }
+
+  /**
+   * The lossless image shows what the ground truth says: exactly the colours named (colour
+   * questions), and the first named shape's solid pixels on the named side of the second's (spatial
+   * questions whose two shapes differ in colour).
+   */
+  private static void assertPictureAnswers(String question, String answer, RgbImage image) {
+    if (question.startsWith("What colour") || question.startsWith("Which colours")) {
+      List<String> named = List.of(answer.split("<AND>"));
+      for (Colour c : Colour.values()) {
+        double n = solidPixels(image, c)[0];
+        if (named.contains(c.english())) {
+          assertThat(n).as("%s: %s", question, c).isPositive();
+        } else {
+          assertThat(n).as("%s: %s", question, c).isZero();
+        }
+      }
+    } else if (question.startsWith("Is the ")) {
+      Matcher m = Pattern.compile("Is the (\\w+) \\w+ .* the (\\w+) \\w+\\?").matcher(question);
+      assertThat(m.matches()).as(question).isTrue();
+      if (!m.group(1).equals(m.group(2))) {
+        double[] a = solidPixels(image, Colour.valueOf(m.group(1).toUpperCase(Locale.ROOT)));
+        double[] b = solidPixels(image, Colour.valueOf(m.group(2).toUpperCase(Locale.ROOT)));
+        boolean holds =
+            switch (answer) {
+              case "left" -> a[1] < b[1];
+              case "right" -> a[1] > b[1];
+              case "above" -> a[2] < b[2];
+              default -> a[2] > b[2];
+            };
+        assertThat(holds).as("%s %s", question, answer).isTrue();
+      }
+    }
+  }
+
   private static List<CaptionedImage> captions(
       SyntheticDatasetProvider.Spec spec, PluginContext ctx) {
     List<CaptionedImage> out = new ArrayList<>();
@@ -344,6 +458,8 @@ class SyntheticSuiteTest {
     assertThat(s.resolve("xtd/test_1kcaptions_zh.txt")).exists();
     assertThat(s.resolve("msrvtt/msrvtt_test1k.json")).exists();
     assertThat(s.resolve("msrvtt/videos/all/video0.mp4")).exists();
+    assertThat(s.resolve("mmvet/mm-vet.json")).exists();
+    assertThat(s.resolve("mmvet/images/v1_0.png")).exists();
     assertThat(s.getParent())
         .isDirectoryNotContaining(p -> p.getFileName().toString().contains(".partial"));
   }

@@ -144,6 +144,26 @@ class ArchitectureTest {
   }
 
   @Test
+  void theServedModelPluginSeesNeitherTheEngineNorAnotherModel() {
+    // openai-compatible talks HTTP and JSON only: no DJL, no InternVL, and InternVL none of it
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.model.openai..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.model.internvl..", "io.vleval.datasets..", "io.vleval.api.djl..", "ai.djl..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.vleval.model.openai..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.model.openai..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheCommandLinePrintsOrExits() {
     noClasses()
         .that()
@@ -165,6 +185,8 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.api.djl.TrainableBackbone")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.serve.ChatServer")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.model.openai.OpenAiCompatibleProvider"))
+        .isTrue();
   }
 
   @Test

@@ -49,8 +49,7 @@ final class EntryStream implements AutoCloseable {
           throw new DatasetFormatException(
               file.toString(),
               "line 1",
-              "expected a JSON list of conversation entries (or JSON lines), found "
-                  + (t == null ? "nothing" : t.asString() == null ? t.name() : t.asString()));
+              "expected a JSON list of conversation entries (or JSON lines), found " + kind(t));
         }
       }
     } catch (JsonProcessingException e) {
@@ -58,6 +57,19 @@ final class EntryStream implements AutoCloseable {
     } catch (IOException e) {
       throw new DatasetFormatException(file.toString(), "", "cannot read: " + FailureText.of(e), e);
     }
+  }
+
+  private static String kind(JsonToken t) {
+    if (t == null) {
+      return "nothing";
+    }
+    return switch (t) {
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> "an object";
+    };
   }
 
   static boolean isJsonLines(Path file) throws IOException {

@@ -112,9 +112,8 @@ public final class LlavaConversationsProvider
       long n = s.taken(EntryStream.count(s.annotation(), mapper));
       taken.add(n);
       size += n * s.passes();
-      fp.addFileContent(s.annotation())
-          .add(s.root().toString())
-          .add(Double.toString(s.repeatTime()));
+      // names and contents, not absolute paths, so the same data fingerprints alike anywhere
+      fp.add(s.name()).addFileContent(s.annotation()).add(Double.toString(s.repeatTime()));
     }
     int buffer = spec.shuffleBuffer() == null ? 0 : spec.shuffleBuffer();
     long seed = spec.seed() != null ? spec.seed() : context.seed();

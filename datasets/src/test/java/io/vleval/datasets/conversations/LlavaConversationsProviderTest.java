@@ -211,4 +211,16 @@ class LlavaConversationsProviderTest {
         .isInstanceOf(DatasetFormatException.class)
         .hasMessageStartingWith(file + ": line 3, column 8: invalid JSON");
   }
+
+  @Test
+  void aFileThatIsNeitherAListNorJsonLinesSaysWhatItHolds() throws IOException {
+    Path file = temp.resolve("text.json");
+    Files.writeString(file, "\"just a string\"");
+    assertThatThrownBy(() -> annotations(file))
+        .isInstanceOf(DatasetFormatException.class)
+        .hasMessage(
+            file
+                + ": line 1: expected a JSON list of conversation entries (or JSON lines), found a"
+                + " string");
+  }
 }

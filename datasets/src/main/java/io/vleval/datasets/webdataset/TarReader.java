@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Reads the members of a tar file one header at a time, never holding more than one header block
@@ -256,8 +255,15 @@ final class TarReader implements AutoCloseable {
 
   private String headerName() {
     String name = cString(header, 0, 100);
-    boolean ustar = header[257] == 'u' && header[258] == 's' && header[259] == 't';
-    String prefix = ustar ? cString(header, 345, 155) : "";
+    // POSIX "ustar\0" only: the old GNU magic "ustar  " keeps access and change times there
+    boolean posix =
+        header[257] == 'u'
+            && header[258] == 's'
+            && header[259] == 't'
+            && header[260] == 'a'
+            && header[261] == 'r'
+            && header[262] == 0;
+    String prefix = posix ? cString(header, 345, 155) : "";
     return prefix.isEmpty() ? name : prefix + "/" + name;
   }
 
@@ -396,9 +402,5 @@ final class TarReader implements AutoCloseable {
 
   static String describe(IOException e) {
     return e instanceof TarFormatException ? e.getMessage() : FailureText.of(e);
-  }
-
-  static String lowerExt(String ext) {
-    return ext.toLowerCase(Locale.ROOT);
   }
 }

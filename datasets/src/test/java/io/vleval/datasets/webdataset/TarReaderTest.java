@@ -178,4 +178,23 @@ class TarReaderTest {
           .hasMessage("ends inside the header at byte 1024 (200 of 512 bytes); the shard is cut");
     }
   }
+
+  @Test
+  void theNamePrefixIsReadOnlyUnderThePosixMagic() throws IOException {
+    Path tar = temp.resolve("magic.tar");
+    byte[] posix = TarWriter.header("name.txt", 1, '0');
+    posix[262] = 0;
+    byte[] prefix = "some/dir".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(prefix, 0, posix, 345, prefix.length);
+    TarWriter.checksum(posix);
+    // old GNU magic "ustar  \0": bytes 345.. hold the access time, not a prefix
+    byte[] gnu = TarWriter.header("other.txt", 1, '0');
+    System.arraycopy("ustar  \0".getBytes(StandardCharsets.US_ASCII), 0, gnu, 257, 8);
+    System.arraycopy("14525110400".getBytes(StandardCharsets.US_ASCII), 0, gnu, 345, 11);
+    TarWriter.checksum(gnu);
+    try (TarWriter w = new TarWriter(tar)) {
+      w.raw(posix).raw(new byte[512]).raw(gnu).raw(new byte[512]);
+    }
+    assertThat(names(tar, new ArrayList<>())).containsExactly("some/dir/name.txt", "other.txt");
+  }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The entries of a LLaVA-format annotation file, one at a time: a JSON array read with Jackson's
@@ -73,7 +74,7 @@ final class EntryStream implements AutoCloseable {
   }
 
   static boolean isJsonLines(Path file) throws IOException {
-    if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jsonl")) {
+    if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl")) {
       return true;
     }
     try (Reader r = utf8(file)) {

@@ -22,6 +22,7 @@ import io.vleval.datasets.layout.Fingerprint;
 import io.vleval.datasets.shuffle.ShardOrder;
 import io.vleval.datasets.shuffle.ShuffleBuffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -369,9 +370,9 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
       }
       String caption;
       if (members.containsKey("txt")) {
-        caption = text(id, shard, key + ".txt", members.get("txt"), texts.get("txt"));
+        caption = text(id, shard, members.get("txt"), texts.get("txt"));
       } else if (members.containsKey("json")) {
-        caption = jsonCaption(id, shard, key, members.get("json"), texts.get("json"));
+        caption = jsonCaption(id, shard, members.get("json"), texts.get("json"));
       } else {
         throw DatasetFormatException.forSample(
             id,
@@ -388,8 +389,7 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
           List.of(caption));
     }
 
-    private static String text(
-        String id, Path shard, String member, TarReader.Member m, byte[] bytes) {
+    private static String text(String id, Path shard, TarReader.Member m, byte[] bytes) {
       if (bytes == null) {
         throw DatasetFormatException.forSample(
             id,
@@ -406,7 +406,7 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(bytes))
+            .decode(ByteBuffer.wrap(bytes))
             .toString()
             .strip();
       } catch (CharacterCodingException e) {
@@ -415,9 +415,8 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
       }
     }
 
-    private String jsonCaption(
-        String id, Path shard, String key, TarReader.Member m, byte[] bytes) {
-      String json = text(id, shard, key + ".json", m, bytes);
+    private String jsonCaption(String id, Path shard, TarReader.Member m, byte[] bytes) {
+      String json = text(id, shard, m, bytes);
       String place = "entry '" + m.name() + "'";
       JsonNode node;
       try {

@@ -1,5 +1,5 @@
 /**
  * Typed samples a dataset yields and a task consumes: images, label maps, captions, videos,
- * questions.
+ * questions, conversations.
  */
 package io.vleval.api.sample;

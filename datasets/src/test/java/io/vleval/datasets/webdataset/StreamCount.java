@@ -1,6 +1,7 @@
 package io.vleval.datasets.webdataset;
 
 import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.datasets.conversations.LlavaConversationsProvider;
@@ -65,7 +66,7 @@ public final class StreamCount {
         seen.set(i);
         n++;
         if (decode && i % 10_000 == 0) {
-          ((io.vleval.api.sample.CaptionedImage) s).image().load();
+          ((CaptionedImage) s).image().load();
         }
         if (kept != null) {
           kept.add(s);

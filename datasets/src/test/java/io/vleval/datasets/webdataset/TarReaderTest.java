@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,8 +74,7 @@ class TarReaderTest {
       r.next();
       TarReader.Member m = r.next();
       byte[] all = Files.readAllBytes(tar);
-      byte[] at =
-          java.util.Arrays.copyOfRange(all, (int) m.offset(), (int) (m.offset() + m.size()));
+      byte[] at = Arrays.copyOfRange(all, (int) m.offset(), (int) (m.offset() + m.size()));
       assertThat(at).isEqualTo(png);
     }
   }
@@ -99,7 +99,7 @@ class TarReaderTest {
       w.add("a.txt", "x".repeat(600));
     }
     byte[] all = Files.readAllBytes(tar);
-    Files.write(tar, java.util.Arrays.copyOf(all, 512 + 300));
+    Files.write(tar, Arrays.copyOf(all, 512 + 300));
     try (TarReader r = new TarReader(tar, 1 << 20)) {
       assertThatThrownBy(r::next)
           .hasMessage(
@@ -158,7 +158,7 @@ class TarReaderTest {
       w.add("a.txt", "x");
     }
     byte[] all = Files.readAllBytes(tar);
-    Files.write(tar, java.util.Arrays.copyOf(all, 1024));
+    Files.write(tar, Arrays.copyOf(all, 1024));
     assertThat(names(tar, new ArrayList<>())).containsExactly("a.txt");
   }
 
@@ -169,7 +169,7 @@ class TarReaderTest {
       w.add("a.txt", "x");
     }
     byte[] all = Files.readAllBytes(tar);
-    byte[] cut = java.util.Arrays.copyOf(all, 1024 + 200);
+    byte[] cut = Arrays.copyOf(all, 1024 + 200);
     System.arraycopy(TarWriter.header("b.txt", 1, '0'), 0, cut, 1024, 200);
     Files.write(tar, cut);
     try (TarReader r = new TarReader(tar, 1 << 20)) {

@@ -1,12 +1,17 @@
 package io.vleval.datasets.webdataset;
 
+import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /** Writes plain ustar members, for tests that need many shards or hand-broken ones. */
 final class TarWriter implements AutoCloseable {
@@ -41,7 +46,7 @@ final class TarWriter implements AutoCloseable {
     put(h, 100, "0000644");
     put(h, 108, "0000000");
     put(h, 116, "0000000");
-    put(h, 124, String.format(java.util.Locale.ROOT, "%011o", size));
+    put(h, 124, String.format(Locale.ROOT, "%011o", size));
     put(h, 136, "14525110400");
     h[156] = (byte) type;
     put(h, 257, "ustar");
@@ -57,7 +62,7 @@ final class TarWriter implements AutoCloseable {
     for (byte b : h) {
       sum += b & 0xFF;
     }
-    put(h, 148, String.format(java.util.Locale.ROOT, "%06o", sum));
+    put(h, 148, String.format(Locale.ROOT, "%06o", sum));
     h[154] = 0;
     h[155] = ' ';
   }
@@ -76,15 +81,14 @@ final class TarWriter implements AutoCloseable {
 
   /** A 2x1 PNG of one colour. */
   static byte[] png(int r, int g, int b) {
-    java.awt.image.BufferedImage img =
-        new java.awt.image.BufferedImage(2, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
     img.setRGB(0, 0, (r << 16) | (g << 8) | b);
     img.setRGB(1, 0, (r << 16) | (g << 8) | b);
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
-      javax.imageio.ImageIO.write(img, "png", bytes);
+      ImageIO.write(img, "png", bytes);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
   }

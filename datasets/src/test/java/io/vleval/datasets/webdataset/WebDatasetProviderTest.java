@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +55,7 @@ class WebDatasetProviderTest {
   private void shard(String name, int from, int to) throws IOException {
     try (TarWriter w = new TarWriter(temp.resolve(name))) {
       for (int i = from; i < to; i++) {
-        String key = String.format(java.util.Locale.ROOT, "%06d", i);
+        String key = String.format(Locale.ROOT, "%06d", i);
         w.add(key + ".jpg", TarWriter.png(i, 0, 0)).add(key + ".txt", "caption " + i + "\n");
       }
     }
@@ -146,7 +148,7 @@ class WebDatasetProviderTest {
     // cut s0 inside its third sample's image (two members of one block each per sample)
     Path s0 = temp.resolve("s0.tar");
     byte[] all = Files.readAllBytes(s0);
-    Files.write(s0, java.util.Arrays.copyOf(all, 2 * 2048 + 512 + 40));
+    Files.write(s0, Arrays.copyOf(all, 2 * 2048 + 512 + 40));
     List<String> got = read(open(List.of()));
     assertThat(got)
         .containsExactly(

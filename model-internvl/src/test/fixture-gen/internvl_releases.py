@@ -11,6 +11,16 @@ Usage (PyTorch 1.13 on CPU, e.g. Debian 12's python3-torch), from this folder:
 Writes one case folder per entry of CASES (config.json, model.safetensors, inputs.safetensors,
 expected.safetensors, in the layout of fixtures/internvl) and templates.json. Output is byte-identical on rerun.
 
+Reference-precision mode (the GPU check runs it on the GPU machine, with a CUDA PyTorch):
+
+    python3 internvl_releases.py --reference /path/to/InternVL --cases ../resources/fixtures/internvl_releases \
+        --device cuda --dtype float16 --out ../resources/fixtures/internvl_releases
+
+rebuilds each committed case's model from the seed in its expected.safetensors (its weights checked equal to
+model.safetensors), computes the reference in --dtype on --device and writes OUT/<case>/<dtype>/expected.safetensors
+only (the case's own files are not touched). With --device cpu --dtype float32 that file is byte-identical to the
+case's expected.safetensors.
+
 What runs:
 
 * InternVLChatModel (internvl_chat/internvl/model/internvl_chat/modeling_internvl_chat.py): extract_feature
@@ -549,20 +559,25 @@ def reset_rope(model):
 def greedy_without_cache(model, inputs_embeds, eos, steps):
     """Greedy decoding that re-runs the language model on the whole sequence at every step."""
     lm = model.language_model
+    device = inputs_embeds.device
     tokens = []
     embeds = inputs_embeds
     for _ in range(steps):
-        mask = torch.ones(embeds.shape[:2], dtype=torch.long)
+        mask = torch.ones(embeds.shape[:2], dtype=torch.long, device=device)
         logits = lm(inputs_embeds=embeds, attention_mask=mask, return_dict=True).logits[:, -1]
         token = int(torch.argmax(logits, dim=-1))
         tokens.append(token)
         if token == eos:
             break
-        embeds = torch.cat([embeds, lm.get_input_embeddings()(torch.tensor([[token]]))], dim=1)
+        embeds = torch.cat([embeds, lm.get_input_embeddings()(torch.tensor([[token]], device=device))], dim=1)
     return tokens
 
 
-def expected_of(model, inputs):
+def expected_of(model, inputs, strict=True):
+    """The expected tensors, the greedy tokens and the smallest top-1/top-2 gap along the greedy path. strict:
+    the greedy tokens with the cache must equal those without it (float32); otherwise (half precision, where
+    the two paths round differently) the tokens without the cache are kept as greedy_tokens_without_cache when
+    they differ."""
     expected = cases.chat_expected(model, inputs)
     eos = int(inputs['eos_token_id'])
     with torch.no_grad():
@@ -579,8 +594,10 @@ def expected_of(model, inputs):
         # the top-1/top-2 gap along the greedy path, with the cache-free logits
         reset_rope(model)
         lm = model.language_model
-        seq = torch.cat([expected['inputs_embeds'], lm.get_input_embeddings()(torch.tensor([plain]))], dim=1)
-        logits = lm(inputs_embeds=seq, attention_mask=torch.ones(seq.shape[:2], dtype=torch.long),
+        device = expected['inputs_embeds'].device
+        seq = torch.cat([expected['inputs_embeds'], lm.get_input_embeddings()(torch.tensor([plain], device=device))],
+                        dim=1)
+        logits = lm(inputs_embeds=seq, attention_mask=torch.ones(seq.shape[:2], dtype=torch.long, device=device),
                     return_dict=True).logits[0]
         length = expected['inputs_embeds'].shape[1]
         top = torch.topk(logits[length - 1: length - 1 + len(plain)], 2, dim=-1).values
@@ -589,8 +606,11 @@ def expected_of(model, inputs):
     # generate() pads a finished row with EOS; the tokens up to and including the first EOS are the output
     if eos in cached:
         cached = cached[: cached.index(eos) + 1]
-    assert cached == plain, (cached, plain)
-    expected['greedy_tokens'] = torch.tensor(plain, dtype=torch.long)
+    if strict:
+        assert cached == plain, (cached, plain)
+    elif cached != plain:
+        expected['greedy_tokens_without_cache'] = torch.tensor(plain, dtype=torch.long)
+    expected['greedy_tokens'] = torch.tensor(cached, dtype=torch.long)
     return expected, gap
 
 
@@ -609,10 +629,64 @@ def render_templates(conversation):
     return out
 
 
+def metadata_of(path):
+    """The __metadata__ of a safetensors file."""
+    with open(path, 'rb') as f:
+        n = int.from_bytes(f.read(8), 'little')
+        return json.loads(f.read(n)).get('__metadata__', {})
+
+
+def precision_references(ref, cases_root, out_root, device, dtype):
+    """The reference outputs of each committed case computed in `dtype` on `device`: the model is rebuilt from
+    the seed in the case's expected.safetensors (its weights checked equal to model.safetensors), moved to
+    device and dtype (pixel values cast to dtype), and its expected tensors and greedy tokens written to
+    OUT/<case>/<dtype>/expected.safetensors, stored as float32 (the float16 values exactly). With --device cpu
+    --dtype float32 the file is byte-identical to the case's own expected.safetensors."""
+    torch_dtype = {'float32': torch.float32, 'float16': torch.float16, 'bfloat16': torch.bfloat16}[dtype]
+    plain = device == 'cpu' and dtype == 'float32'
+    for name, spec in CASES.items():
+        case = os.path.join(cases_root, name)
+        committed = metadata_of(os.path.join(case, 'expected.safetensors'))
+        seed = int(committed['seed'])
+        _, model, state, inputs = build(ref, spec, seed)
+        stored = cases.read_safetensors(os.path.join(case, 'model.safetensors'))
+        assert sorted(stored) == sorted(state), name + ': weights differ in names from model.safetensors'
+        for k in stored:
+            assert torch.equal(stored[k], state[k]), name + ': weight ' + k + ' differs from model.safetensors'
+        if not plain and hasattr(torch, 'set_default_device'):
+            torch.set_default_device(device)  # the tensors the reference makes on the fly (masks, positions)
+        model.to(device=device, dtype=torch_dtype)
+        inputs = {k: v.to(device) for k, v in inputs.items()}
+        inputs['pixel_values'] = inputs['pixel_values'].to(torch_dtype)
+        reset_rope(model)
+        expected, gap = expected_of(model, inputs, strict=plain)
+        if hasattr(torch, 'set_default_device'):
+            torch.set_default_device('cpu')
+        metadata = dict(committed)
+        if not plain:
+            metadata.update({'torch': torch.__version__, 'compute_device': device, 'compute_dtype': dtype,
+                             'device_name': torch.cuda.get_device_name(0) if device.startswith('cuda') else device,
+                             'min_greedy_gap': '%.4f' % gap,
+                             'greedy_with_and_without_cache': 'equal' if 'greedy_tokens_without_cache'
+                             not in expected else 'differ'})
+        expected = {k: (v if v.dtype == torch.long else v.float()).cpu() for k, v in expected.items()}
+        out = os.path.join(out_root, name, dtype)
+        os.makedirs(out, exist_ok=True)
+        cases.write_safetensors(os.path.join(out, 'expected.safetensors'), expected, metadata)
+        print(name, dtype, 'on', device, 'seed', seed, 'gap %.4f' % gap, 'tokens',
+              expected['greedy_tokens'].tolist(), 'without cache',
+              expected.get('greedy_tokens_without_cache', expected['greedy_tokens']).tolist())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--reference', required=True, help='checkout of OpenGVLab/InternVL')
     ap.add_argument('--out', required=True, help='the folder to write the cases and templates.json into')
+    ap.add_argument('--cases', help='reference-precision mode: the committed case folders to recompute '
+                                    '(writes OUT/<case>/<dtype>/expected.safetensors only)')
+    ap.add_argument('--device', default='cpu', help='with --cases: cpu or cuda')
+    ap.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'bfloat16'],
+                    help='with --cases: the type the reference computes in')
     args = ap.parse_args()
     torch.set_num_threads(1)
     install()
@@ -623,6 +697,9 @@ def main():
     ref.chat.get_conv_template = conversation.get_conv_template
     out_root = os.path.abspath(args.out)
     os.makedirs(out_root, exist_ok=True)
+    if args.cases:
+        precision_references(ref, os.path.abspath(args.cases), out_root, args.device, args.dtype)
+        return
     for name, spec in CASES.items():
         for seed in range(spec['seed'], spec['seed'] + 200):
             config, model, state, inputs = build(ref, spec, seed)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Packs what the GPU check needs into one archive for a GPU machine that has a CUDA PyTorch but no Java:
 # a jlink'ed Java 17 runtime (with the JNI headers), the module's classes and DJL jars, the InternVL
-# cases of the fixture root (VLEVAL_FIXTURES, else the repository's fixtures/), and DJL 0.36.0's JNI sources (from a DJL git checkout; nothing of it is kept in this repo).
-#   model-internvl/src/test/gpu/bundle.sh DJL_GIT_DIR [OUT.tar.xz]
+# cases of the fixture root (VLEVAL_FIXTURES, else the repository's fixtures/), the InternVL2/2.5/3 release cases
+# (src/test/resources/fixtures/internvl_releases) with their generator (src/test/fixture-gen) and the reference
+# files it reads (from the git directory of an InternVL clone that holds commit 2410d1db, INTERNVL_GIT_DIR), and
+# DJL 0.36.0's JNI sources (from a DJL git directory; nothing of either is kept in this repo).
+#   INTERNVL_GIT_DIR=/path/to/InternVL/.git model-internvl/src/test/gpu/bundle.sh DJL_GIT_DIR [OUT.tar.xz]
 # Then, on the GPU machine: mkdir b && tar -xJf OUT.tar.xz -C b && bash b/run-on-gpu.sh
 set -euo pipefail
-djl=${1:?usage: bundle.sh DJL_GIT_DIR [OUT.tar.xz]}
+djl=${1:?usage: INTERNVL_GIT_DIR=... bundle.sh DJL_GIT_DIR [OUT.tar.xz]}
+internvl=${INTERNVL_GIT_DIR:?set INTERNVL_GIT_DIR to the git directory of an InternVL clone holding commit 2410d1db}
 root=$(cd "$(dirname "$0")/../../../.." && pwd)
 out=$(realpath -m "${2:-$root/target/gpu-check.tar.xz}")
 work=$(mktemp -d)
@@ -31,6 +35,14 @@ cp model-internvl/target/test-classes/io/vleval/model/internvl/provider/FineTuni
 for m in harness-api harness-api-djl preprocess harness-testkit; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
 fixtures=${VLEVAL_FIXTURES:-$root/fixtures}
 cp -r "$fixtures/internvl" "$work/b/fixtures/"
+# the release cases, their generator (run-on-gpu.sh writes their float16 references with it) and the reference
+# files the generator reads, at the commit the cases were made from
+cp -r model-internvl/src/test/resources/fixtures/internvl_releases "$work/b/fixtures/"
+mkdir -p "$work/b/fixture-gen" "$work/b/reference"
+cp model-internvl/src/test/fixture-gen/{internvl_releases,internvl_cases,batch_chat}.py "$work/b/fixture-gen/"
+git --git-dir="$internvl" archive 2410d1dbf208f0e799459aff9376e5747dbf41a2 \
+  internvl_chat/internvl/model/internvl_chat internvl_chat/internvl/model/internlm2 internvl_chat/internvl/model/phi3 \
+  internvl_chat/internvl/conversation.py internvl_g/internvl/model/internvl_stage2 | tar -x -C "$work/b/reference"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$work/b/jre"
 cp -r "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")/include" "$work/b/jre/include"

@@ -16,6 +16,7 @@ import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.tasks.dialogue.VisualQuestions;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.mmvet.MmvetGrading;
 import io.vleval.tasks.metrics.mmvet.MmvetScores;
@@ -134,15 +135,13 @@ public final class MmvetTaskProvider implements TaskProvider<MmvetTaskProvider.S
               ImageChat chat = model.require(ImageChat.class);
               return TaskSession.<VisualQuestion, Graded>of(
                   batch -> {
-                    List<ChatRequest> requests = new ArrayList<>();
-                    for (VisualQuestion q : batch) {
-                      requests.add(
-                          new ChatRequest(
-                              q.image() == null ? null : q.image().load(),
-                              prompt(q.question(), spec.prompt()),
-                              List.of()));
-                    }
-                    List<String> replies = chat.respond(requests, settings);
+                    List<String> replies =
+                        VisualQuestions.ask(
+                            chat,
+                            batch,
+                            q -> prompt(q.question(), spec.prompt()),
+                            List.of(),
+                            settings);
                     List<Graded> out = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                       out.add(grade(batch.get(i), replies.get(i), judge, grading));

@@ -1,7 +1,6 @@
 package io.vleval.tasks.pope;
 
 import io.vleval.api.model.Capability;
-import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.model.ImageChat;
 import io.vleval.api.plugin.TaskProvider;
@@ -12,6 +11,7 @@ import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.tasks.dialogue.VisualQuestions;
 import io.vleval.tasks.metrics.pope.PopeAnswers;
 import io.vleval.tasks.metrics.pope.PopeScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
@@ -107,15 +107,13 @@ public final class PopeTaskProvider implements TaskProvider<PopeTaskProvider.Spe
               ImageChat chat = model.require(ImageChat.class);
               return TaskSession.<VisualQuestion, Reply>of(
                   batch -> {
-                    List<ChatRequest> requests = new ArrayList<>();
-                    for (VisualQuestion q : batch) {
-                      requests.add(
-                          new ChatRequest(
-                              q.image() == null ? null : q.image().load(),
-                              prompt(q.question(), spec.prompt()),
-                              List.of("Yes", "No")));
-                    }
-                    List<String> replies = chat.respond(requests, settings);
+                    List<String> replies =
+                        VisualQuestions.ask(
+                            chat,
+                            batch,
+                            q -> prompt(q.question(), spec.prompt()),
+                            List.of("Yes", "No"),
+                            settings);
                     List<Reply> out = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                       VisualQuestion q = batch.get(i);

@@ -1,6 +1,5 @@
 package io.vleval.tasks.vqa;
 
-import io.vleval.api.model.ChatRequest;
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.model.ImageChat;
 import io.vleval.api.model.Model;
@@ -11,6 +10,7 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
+import io.vleval.tasks.dialogue.VisualQuestions;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.metrics.vqa.GqaMatch;
@@ -48,15 +48,8 @@ public final class VqaTask {
               ImageChat chat = model.require(ImageChat.class);
               return TaskSession.of(
                   batch -> {
-                    List<ChatRequest> requests = new ArrayList<>();
-                    for (VisualQuestion q : batch) {
-                      requests.add(
-                          new ChatRequest(
-                              q.image() == null ? null : q.image().load(),
-                              protocol.prompt(q),
-                              List.of()));
-                    }
-                    List<String> replies = chat.respond(requests, settings);
+                    List<String> replies =
+                        VisualQuestions.ask(chat, batch, protocol::prompt, List.of(), settings);
                     List<VqaAnswer> out = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
                       out.add(record(protocol, batch.get(i), replies.get(i)));

@@ -15,8 +15,8 @@ out=$(realpath -m "${2:-$root/target/gpu-check.tar.xz}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$root"
-# in the reactor, so that the modules resolve to their target/classes (model-internvl, built last, writes cp.txt last)
-mvn -q -o -pl model-internvl -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dspotless.check.skip=true
+# in the reactor, so that the modules resolve to their target/classes (training, built last, writes cp.txt last)
+mvn -q -o -pl training -am test-compile dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dspotless.check.skip=true
 mkdir -p "$work/b/lib" "$work/b/classes/test/io/vleval/model/internvl/device" "$work/b/native/api" "$work/b/native/build/include" "$work/b/fixtures"
 # only what GpuCheck loads: no CPU libtorch (the machine's own is used), no video; the tokenizers jar
 # keeps only its linux-x86_64 library (the training part tokenizes captions)
@@ -32,7 +32,10 @@ cp model-internvl/target/test-classes/io/vleval/model/internvl/InternVlCases*.cl
 # the fine-tuning run of the trainable-backbone part
 mkdir -p "$work/b/classes/test/io/vleval/model/internvl/provider"
 cp model-internvl/target/test-classes/io/vleval/model/internvl/provider/FineTuningRun*.class "$work/b/classes/test/io/vleval/model/internvl/provider/"
-for m in harness-api harness-api-djl preprocess harness-testkit; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
+for m in harness-api harness-api-djl preprocess harness-testkit harness-core datasets tasks training; do cp -r "$m/target/classes" "$work/b/classes/$m"; done
+# the training module's check (TrainingGpuCheck), run after the model's
+mkdir -p "$work/b/classes/training-test/io/vleval/training/device"
+cp training/target/test-classes/io/vleval/training/device/*.class "$work/b/classes/training-test/io/vleval/training/device/"
 fixtures=${VLEVAL_FIXTURES:-$root/fixtures}
 cp -r "$fixtures/internvl" "$work/b/fixtures/"
 # the release cases, their generator (run-on-gpu.sh writes their float16 references with it) and the reference

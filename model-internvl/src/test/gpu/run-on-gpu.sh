@@ -4,8 +4,8 @@
 # First, when that PyTorch sees a GPU, the release cases' float16 references: the reference model in float16 on
 # cuda (fixture-gen/internvl_releases.py --dtype float16), written beside the float32 ones and copied to
 # $OUT/float16-references/ to be committed; if that fails, GpuCheck compares float16 with the float32 references.
-# Arguments go to GpuCheck after the fixture root: "training-only" runs only its training part,
-# "backbone-only" only its trainable-backbone part, "releases-only" only the release cases.
+# Then the training module's TrainingGpuCheck. Arguments: "training-only" runs only TrainingGpuCheck,
+# "backbone-only" only GpuCheck's trainable-backbone part, "releases-only" only the release cases.
 set -uo pipefail
 B=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -34,4 +34,11 @@ grep -E "error|Error" $OUT/make.log | head -40
 cp libdjl_torch.so "$TORCH/lib/libdjl_torch.so"
 export PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$TV PYTORCH_FLAVOR=cu$CUV
 CP="$B/classes/test:$B/classes/main:$B/classes/harness-api:$B/classes/harness-api-djl:$B/classes/preprocess:$B/classes/harness-testkit:$B/lib/*"
-timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures "$@" 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt
+if [ "${1:-}" != training-only ]; then
+  timeout 400 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$CP" io.vleval.model.internvl.device.GpuCheck $B/fixtures "$@" 2>&1 | grep -v SLF4J | tee $OUT/gpu-check.txt
+fi
+# the training stages (module training), unless only the model's backbone or release cases were asked for
+if [ -z "${1:-}" ] || [ "$1" = training-only ]; then
+  TCP="$B/classes/training-test:$B/classes/training:$B/classes/tasks:$B/classes/datasets:$B/classes/harness-core:$CP"
+  timeout 300 $JAVA_HOME/bin/java -Dai.djl.offline=true -cp "$TCP" io.vleval.training.device.TrainingGpuCheck 2>&1 | grep -v SLF4J | tee $OUT/training-gpu-check.txt
+fi

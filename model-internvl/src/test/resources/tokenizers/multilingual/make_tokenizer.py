@@ -5,7 +5,7 @@ questions/options/hint/instruction, captioning prompts, chat roles) as single to
 merges over the character vocabulary. Every character id stays where it was (the word tokens and
 their intermediate merge tokens are appended after them, ids < 990), so text outside the list still
 falls back to characters. Also appends "\n" (otherwise <unk>). Written to OUT (the stage-3 word-level
-experiment, model-internvl/README.md "Stage 3"), never over the shipped character tokenizer.
+experiment, training/README.md "Stage 3"), never over the shipped character tokenizer.
 """
 import json
 import re

@@ -1,16 +1,12 @@
 package io.vleval.cli;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
-import io.vleval.cli.train.SyntheticTrainingData;
-import io.vleval.cli.train.TrainConfigLoader;
-import io.vleval.model.internvl.train.Training;
-import io.vleval.model.internvl.train.data.TrainingData;
-import io.vleval.model.internvl.train.loop.StepReport;
-import io.vleval.model.internvl.train.loop.TrainingListener;
-import io.vleval.model.internvl.train.spec.TrainSpec;
+import io.vleval.training.Training;
+import io.vleval.training.TrainingJob;
+import io.vleval.training.loop.StepReport;
+import io.vleval.training.loop.TrainingListener;
+import io.vleval.training.spec.TrainConfigLoader;
+import io.vleval.training.spec.TrainSpec;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,45 +53,13 @@ final class TrainCommand implements Callable<Integer> {
       console.out().println(config + ": ok (" + spec.stages().size() + " stages)");
       return ExitCode.OK;
     }
-    Engine.getEngine("PyTorch");
-    int previousThreads = JniUtils.getNumThreads();
-    if (spec.train().threads() > 0) {
-      // set on the live engine: the system property only counts before the engine starts, and a
-      // training run is reproducible only at a fixed intra-op thread count
-      JniUtils.setNumThreads(spec.train().threads());
-    }
-    try {
-      return train(spec, console);
-    } finally {
-      JniUtils.setNumThreads(previousThreads);
-    }
+    return train(spec, console);
   }
 
   private Integer train(TrainSpec spec, Console console) {
-    int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     long t0 = System.nanoTime();
-    console
-        .err()
-        .println(
-            "loading the synthetic suite ("
-                + spec.data().syntheticScale()
-                + ", seed "
-                + spec.data().syntheticSeed()
-                + ")");
-    console.err().flush();
-    // decoded once per image side the stages ask for (a chat stage may read larger images,
-    // 'image_size')
-    Map<Integer, TrainingData> bySize = new HashMap<>();
     List<Training.StageOutcome> outcomes =
-        new Training(
-                spec,
-                size ->
-                    bySize.computeIfAbsent(
-                        size,
-                        s -> SyntheticTrainingData.load(spec.data(), defaultCache(), workers, s)),
-                spec.train().out(),
-                new Progress(console))
-            .run(resume);
+        TrainingJob.run(spec, defaultCache(), resume, new Progress(console));
     console
         .out()
         .println(

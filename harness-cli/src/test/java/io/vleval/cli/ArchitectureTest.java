@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,68 @@ class ArchitectureTest {
   }
 
   @Test
+  void trainingSitsAboveTheModelTasksAndDatasetsAndOnlyTheCommandSeesIt() {
+    // training: above model-internvl, datasets, tasks and harness-core, below harness-cli
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.vleval.training..", "io.vleval.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.training..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.training..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vleval.cli..", "io.vleval.serve..", "io.vleval.engine..")
+        .check(classes);
+  }
+
+  @Test
+  void theModelModuleHoldsNoTrainingLoopObjectiveOrDataPipeline() {
+    // model-internvl keeps the model (blocks usable with autograd) and checkpoint I/O
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.model.internvl..")
+        .should()
+        .haveSimpleNameEndingWith("Objective")
+        .orShould()
+        .haveSimpleNameEndingWith("Loop")
+        .orShould()
+        .haveSimpleNameContaining("AdamW")
+        .orShould()
+        .haveSimpleNameEndingWith("Schedule")
+        .orShould()
+        .resideInAPackage("..train..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vleval.datasets..", "io.vleval.tasks..", "io.vleval.core..")
+        .check(classes);
+  }
+
+  @Test
+  void noPluginModuleReachesAnothersInternals() {
+    List<String> plugins =
+        List.of(
+            "io.vleval.tasks..",
+            "io.vleval.datasets..",
+            "io.vleval.model.internvl..",
+            "io.vleval.model.openai..",
+            "io.vleval.reports..");
+    for (String plugin : plugins) {
+      noClasses()
+          .that()
+          .resideInAPackage(plugin)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              plugins.stream().filter(p -> !p.equals(plugin)).toArray(String[]::new))
+          .check(classes);
+    }
+  }
+
+  @Test
   void onlyTheCommandLinePrintsOrExits() {
     noClasses()
         .that()
@@ -185,6 +248,7 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.cli.Main")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.api.djl.TrainableBackbone")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.serve.ChatServer")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.training.Training")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.model.openai.OpenAiCompatibleProvider"))
         .isTrue();
   }

@@ -64,7 +64,7 @@ class QuickstartTest {
     // uniform choices,
     // and captions better than random words and than the nearest-neighbour captioner (CIDEr 2.87
     // against 2.22 with
-    // 80 new tokens; model-internvl/README, "Captioning against the nearest-caption baseline")
+    // 80 new tokens; training/README, "Captioning against the nearest-caption baseline")
     assertThat(headline(result, "mmbench", "tiny-internvl-chat"))
         .isGreaterThan(2 * headline(result, "mmbench", "random"));
     assertThat(cider(result, "tiny-internvl-chat")).isGreaterThan(random).isGreaterThan(nn);

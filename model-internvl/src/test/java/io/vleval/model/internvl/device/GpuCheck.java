@@ -12,9 +12,6 @@ import io.vleval.api.model.ImageEmbedder;
 import io.vleval.api.model.ImageView;
 import io.vleval.api.model.Model;
 import io.vleval.api.plugin.PluginContext;
-import io.vleval.api.sample.CaptionedImage;
-import io.vleval.api.sample.ImageSource;
-import io.vleval.api.sample.LabelledImage;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.model.internvl.InternVlCases;
 import io.vleval.model.internvl.chat.InternVlChat;
@@ -29,17 +26,6 @@ import io.vleval.model.internvl.provider.FineTuningRun;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import io.vleval.model.internvl.train.Training;
-import io.vleval.model.internvl.train.data.TrainingData;
-import io.vleval.model.internvl.train.loop.StepReport;
-import io.vleval.model.internvl.train.loop.TrainingListener;
-import io.vleval.model.internvl.train.spec.ModelInitSpec;
-import io.vleval.model.internvl.train.spec.OptimizerSpec;
-import io.vleval.model.internvl.train.spec.ScheduleSpec;
-import io.vleval.model.internvl.train.spec.StageKind;
-import io.vleval.model.internvl.train.spec.StageSpec;
-import io.vleval.model.internvl.train.spec.TrainSettings;
-import io.vleval.model.internvl.train.spec.TrainSpec;
 import io.vleval.model.internvl.vision.InternVit;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,9 +66,8 @@ public final class GpuCheck {
    * Runs the check.
    *
    * @param args the fixture root (holding {@code internvl/}; default {@code VLEVAL_FIXTURES}, else
-   *     {@code fixtures} in the working directory, the repository's root); {@code training-only}
-   *     second to run only the training part, {@code backbone-only} only the trainable backbone,
-   *     {@code releases-only} only the release cases
+   *     {@code fixtures} in the working directory, the repository's root); {@code backbone-only}
+   *     second to run only the trainable backbone, {@code releases-only} only the release cases
    */
   public static void main(String[] args) throws Exception {
     Path root =
@@ -107,12 +92,6 @@ public final class GpuCheck {
     }
     if (args.length > 1 && args[1].equals("releases-only")) { // the release cases alone
       releases(root.resolve("internvl_releases"), gpu);
-      System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
-      System.exit(PROBLEMS.isEmpty() ? 0 : 1);
-    }
-    if (args.length > 1
-        && args[1].equals("training-only")) { // a quick rehearsal on a machine without a GPU
-      training(Devices.name(gpu));
       System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
       System.exit(PROBLEMS.isEmpty() ? 0 : 1);
     }
@@ -144,7 +123,6 @@ public final class GpuCheck {
     throughput(gpu);
     memory(gpu);
     trainableBackbone(Devices.name(gpu));
-    training(Devices.name(gpu));
     System.out.println(PROBLEMS.isEmpty() ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + PROBLEMS);
     System.exit(PROBLEMS.isEmpty() ? 0 : 1);
   }
@@ -632,238 +610,6 @@ public final class GpuCheck {
               + before[0]
               + " on the CPU");
     }
-  }
-
-  private static void training(String device) throws Exception {
-    String[] colours = {"red", "green", "blue", "yellow", "purple", "white"};
-    int[][] rgb = {
-      {220, 30, 30}, {30, 200, 40}, {40, 60, 230}, {240, 220, 30}, {150, 40, 170}, {250, 250, 250}
-    };
-    SplittableRandom r = new SplittableRandom(3);
-    List<LabelledImage> train = new ArrayList<>();
-    List<LabelledImage> val = new ArrayList<>();
-    List<CaptionedImage> capTrain = new ArrayList<>();
-    List<CaptionedImage> capTest = new ArrayList<>();
-    for (int i = 0; i < 180; i++) {
-      int c = i % colours.length;
-      RgbImage img = square(rgb[c], r);
-      String caption = "a " + colours[c] + " square";
-      if (i < 120) {
-        train.add(new LabelledImage("t" + i, ImageSource.of(img, "t" + i), c));
-        capTrain.add(new CaptionedImage("c" + i, ImageSource.of(img, "c" + i), List.of(caption)));
-      } else {
-        val.add(new LabelledImage("v" + i, ImageSource.of(img, "v" + i), c));
-        capTest.add(new CaptionedImage("d" + i, ImageSource.of(img, "d" + i), List.of(caption)));
-      }
-    }
-    List<String> names = Arrays.stream(colours).map(c -> c + " square").toList();
-    TrainingData data =
-        TrainingData.of(
-            names, train, val, capTrain, capTest, List.of(), List.of(), Training.imageSize());
-    for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
-      trainOnce(device, precision, data);
-    }
-    dataParallel(device, data);
-    // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
-    TrainingData large =
-        TrainingData.of(names, train, val, capTrain, capTest, List.of(), List.of(), 112);
-    for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
-      sftOnce(device, precision, large);
-    }
-  }
-
-  /**
-   * 150 SFT steps of 16 (text replies, InternViT at a tenth of the rate, 112 px): the loss must
-   * fall by a third and no more than a few steps may be skipped for a float16 overflow.
-   */
-  private static void sftOnce(String device, String precision, TrainingData data) throws Exception {
-    StageSpec stage =
-        new StageSpec(
-            "sft",
-            StageKind.SFT,
-            new ModelInitSpec("tiny-chat", null, null, 0L, 64, 2, 112),
-            150,
-            16,
-            1,
-            new OptimizerSpec(1e-3, null, null, 0.0, 1e-4),
-            new ScheduleSpec(5, 0.1),
-            1.0,
-            null,
-            null,
-            List.of("llm", "vision"),
-            "text");
-    List<String> messages = new ArrayList<>();
-    Training.StageOutcome o = runStage(stage, device, precision, data, messages);
-    double first = o.result().meanLoss(5, false);
-    double last = o.result().meanLoss(5, true);
-    long skipped = messages.stream().filter(m -> m.contains("skipped")).count();
-    System.out.printf(
-        Locale.ROOT,
-        "training\t%s\t%s\tsft 112 px 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t"
-            + "%d skipped\t%s%n",
-        device,
-        precision,
-        first,
-        last,
-        o.result().seconds(),
-        o.result().samplesPerSecond(),
-        skipped,
-        o.metrics());
-    if (!(last < 0.67 * first) || skipped > 5) {
-      PROBLEMS.add(
-          "sft on "
-              + device
-              + " in "
-              + precision
-              + ": loss "
-              + first
-              + " -> "
-              + last
-              + ", "
-              + skipped
-              + " skipped");
-    }
-  }
-
-  /** Runs one stage on a device in a precision, collecting the loop's messages. */
-  private static Training.StageOutcome runStage(
-      StageSpec stage, String device, String precision, TrainingData data, List<String> messages)
-      throws Exception {
-    Path out = Files.createTempDirectory("vleval-gpu-" + stage.name());
-    TrainSpec spec =
-        new TrainSpec(
-            new TrainSettings("gpu", 0L, out, 0, device, precision), null, List.of(stage));
-    return new Training(
-            spec,
-            data,
-            out,
-            new TrainingListener() {
-              @Override
-              public void onStep(StepReport report) {}
-
-              @Override
-              public void onMessage(String m) {
-                messages.add(m);
-              }
-            })
-        .run(false)
-        .get(0);
-  }
-
-  /**
-   * Data parallelism on the device: 20 contrastive steps of 16 on one replica, on two replicas of
-   * the same device, and, when PyTorch sees several GPUs, on every GPU ({@code auto}); the losses
-   * must agree step by step (within 1e-3 relative: the replicas add gradients in another order).
-   */
-  private static void dataParallel(String device, TrainingData data) throws Exception {
-    List<String> devices = new ArrayList<>(List.of(device + "," + device));
-    if (Engine.getEngine("PyTorch").getGpuCount() > 1) {
-      devices.add("auto");
-    }
-    StageSpec stage =
-        new StageSpec(
-            "dp",
-            StageKind.CONTRASTIVE,
-            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-            20,
-            16,
-            1,
-            new OptimizerSpec(2e-3, null, null, null),
-            new ScheduleSpec(5, 0.1),
-            1.0,
-            null,
-            null,
-            null);
-    Training.StageOutcome one = runStage(stage, device, "float32", data, new ArrayList<>());
-    for (String replicas : devices) {
-      List<String> messages = new ArrayList<>();
-      Training.StageOutcome o = runStage(stage, replicas, "float32", data, messages);
-      double worst = 0;
-      for (int i = 0; i < one.result().losses().size(); i++) {
-        double a = one.result().losses().get(i);
-        worst =
-            Math.max(worst, Math.abs(o.result().losses().get(i) - a) / Math.max(1, Math.abs(a)));
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "training	data-parallel %s against %s	20 steps of 16	largest relative loss difference %.2e"
-              + "	%.1f s against %.1f s	%s%n",
-          replicas,
-          device,
-          worst,
-          o.result().seconds(),
-          one.result().seconds(),
-          messages.stream().filter(m -> m.contains("data-parallel")).findFirst().orElse(""));
-      if (!(worst < 1e-3)) {
-        PROBLEMS.add("data-parallel " + replicas + ": losses differ from one device's by " + worst);
-      }
-    }
-  }
-
-  private static void trainOnce(String device, String precision, TrainingData data)
-      throws Exception {
-    StageSpec stage =
-        new StageSpec(
-            "c",
-            StageKind.CONTRASTIVE,
-            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-            150,
-            16,
-            1,
-            new OptimizerSpec(2e-3, null, null, null),
-            new ScheduleSpec(10, 0.1),
-            1.0,
-            null,
-            null,
-            null);
-    List<String> messages = new ArrayList<>();
-    Training.StageOutcome o = runStage(stage, device, precision, data, messages);
-    double first = o.result().meanLoss(5, false);
-    double last = o.result().meanLoss(5, true);
-    double acc = o.metrics().getOrDefault("zero_shot_acc1", Double.NaN);
-    System.out.printf(
-        Locale.ROOT,
-        "training\t%s\t%s\tcontrastive 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t%s%n",
-        device,
-        precision,
-        first,
-        last,
-        o.result().seconds(),
-        o.result().samplesPerSecond(),
-        o.metrics());
-    messages.stream()
-        .filter(m -> m.contains("skipped"))
-        .forEach(m -> System.out.println("training\t" + m));
-    if (!(last < 0.9 * first) || !(acc > 1.0 / 6)) {
-      PROBLEMS.add(
-          "training on "
-              + device
-              + " in "
-              + precision
-              + ": loss "
-              + first
-              + " -> "
-              + last
-              + ", zero-shot "
-              + acc);
-    }
-  }
-
-  private static RgbImage square(int[] colour, SplittableRandom r) {
-    int s = 56;
-    byte[] px = new byte[s * s * 3];
-    Arrays.fill(px, (byte) 110);
-    int side = 16 + r.nextInt(16);
-    int x0 = r.nextInt(s - side);
-    int y0 = r.nextInt(s - side);
-    for (int y = y0; y < y0 + side; y++) {
-      for (int x = x0; x < x0 + side; x++) {
-        for (int k = 0; k < 3; k++) {
-          px[(y * s + x) * 3 + k] = (byte) colour[k];
-        }
-      }
-    }
-    return new RgbImage(s, s, px);
   }
 
   /** 50 batches of the tiny preset in float16: the engine's live-array count must not grow. */

@@ -1,5 +1,0 @@
-/**
- * Writes trained models in the HuggingFace layout the {@code internvl} provider loads (config.json,
- * model.safetensors, tokenizer.json).
- */
-package io.vleval.model.internvl.train.checkpoint;

@@ -1,5 +1,0 @@
-/**
- * Quick in-process checks of a model being trained: zero-shot accuracy, retrieval Recall@1,
- * multiple-choice accuracy.
- */
-package io.vleval.model.internvl.train.eval;

@@ -1,5 +1,0 @@
-/**
- * The training loop: micro-batches under a gradient collector, accumulation, optimizer steps, CSV
- * log, progress, checkpoints and resume.
- */
-package io.vleval.model.internvl.train.loop;

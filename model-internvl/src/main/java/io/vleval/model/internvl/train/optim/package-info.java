@@ -1,5 +1,0 @@
-/**
- * AdamW with decoupled weight decay, the cosine learning-rate schedule with linear warm-up, and
- * global-norm gradient clipping.
- */
-package io.vleval.model.internvl.train.optim;

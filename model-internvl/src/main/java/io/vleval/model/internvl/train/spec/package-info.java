@@ -1,5 +1,0 @@
-/**
- * The training YAML as records ({@code vleval train CONFIG}): run settings, data, stages, optimizer
- * and schedule.
- */
-package io.vleval.model.internvl.train.spec;

@@ -1,0 +1,5 @@
+/**
+ * Training data held as plain Java values: preprocessed pixels, texts, questions, and the seeded
+ * order samples are drawn in.
+ */
+package io.vleval.training.data;

@@ -1,0 +1,68 @@
+package io.vleval.training.spec;
+
+import io.vleval.api.spec.Doc;
+import io.vleval.api.spec.Required;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A training config ({@code vleval train CONFIG}): run settings, data, and the stages run in order.
+ *
+ * @param train run settings
+ * @param data the training data
+ * @param stages the stages, in order
+ */
+public record TrainSpec(
+    @Doc("run settings: name, seed, out, threads") TrainSettings train,
+    @Doc("the training data (the synthetic suite)") DataSpec data,
+    @Doc("the stages, run in order") @Required List<StageSpec> stages) {
+
+  /**
+   * Defaults and cross-stage checks (unique names; {@code from} names an earlier stage; every
+   * micro-batch can be split over the listed devices).
+   */
+  public TrainSpec {
+    train = train == null ? new TrainSettings(null, null, null, null, null, null) : train;
+    data = data == null ? new DataSpec(null, null, null, null) : data;
+    stages = List.copyOf(stages);
+    if (stages.isEmpty()) {
+      throw new IllegalArgumentException("'stages' is empty; list at least one stage");
+    }
+    List<String> problems = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (StageSpec s : stages) {
+      if (s.model().from() != null && !seen.contains(s.model().from())) {
+        problems.add(
+            "stage '"
+                + s.name()
+                + "' starts from '"
+                + s.model().from()
+                + "', which is not an earlier stage"
+                + " (earlier: "
+                + seen
+                + ")");
+      }
+      if (!seen.add(s.name())) {
+        problems.add("two stages are named '" + s.name() + "'");
+      }
+      int devices = train.device().equals("auto") ? 1 : train.device().split(",").length;
+      if (s.batchSize() < devices) {
+        problems.add(
+            "stage '"
+                + s.name()
+                + "' has batch_size "
+                + s.batchSize()
+                + ", fewer samples than the "
+                + devices
+                + " devices of 'device' ("
+                + train.device()
+                + ") it is split over");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+}

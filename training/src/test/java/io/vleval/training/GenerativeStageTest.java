@@ -1,0 +1,152 @@
+package io.vleval.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vleval.model.internvl.provider.Presets;
+import io.vleval.training.data.TrainingData;
+import io.vleval.training.loop.StepReport;
+import io.vleval.training.loop.TrainingListener;
+import io.vleval.training.spec.ModelInitSpec;
+import io.vleval.training.spec.OptimizerSpec;
+import io.vleval.training.spec.ScheduleSpec;
+import io.vleval.training.spec.StageKind;
+import io.vleval.training.spec.StageSpec;
+import io.vleval.training.spec.TrainSettings;
+import io.vleval.training.spec.TrainSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stage 1, the {@code lm_head} warm-up, then stage 2 on the tiny synthetic suite (one intra-op
+ * thread, ~1 min): stage 2's ITC part falls clearly and its total loss (ITC + ITM + ITG) falls, its
+ * ITG part falls from where the warm-up left it to far below ln(vocab), and its InternVL-G
+ * retrieval Recall@1 is above stage 1's InternVL-C figure.
+ */
+class GenerativeStageTest {
+
+  @TempDir Path out;
+
+  @Test
+  void lossFallsAndRetrievalRises() {
+    TrainingData data = SyntheticData.tiny();
+    StageSpec s1 =
+        new StageSpec(
+            "s1",
+            StageKind.CONTRASTIVE,
+            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
+            Integer.getInteger("steps1", 200),
+            32,
+            1,
+            new OptimizerSpec(
+                Double.parseDouble(System.getProperty("lr1", "2e-3")), null, null, null),
+            new ScheduleSpec(5, 0.1),
+            1.0,
+            null,
+            null);
+    StageSpec w =
+        new StageSpec(
+            "w",
+            StageKind.LM_HEAD_WARMUP,
+            new ModelInitSpec(null, "s1", null, null, null, null),
+            Integer.getInteger("stepsW", 300),
+            32,
+            1,
+            new OptimizerSpec(
+                Double.parseDouble(System.getProperty("lrW", "5e-2")), null, null, 0.0),
+            new ScheduleSpec(5, 0.1),
+            1.0,
+            null,
+            null);
+    StageSpec s2 =
+        new StageSpec(
+            "s2",
+            StageKind.GENERATIVE,
+            new ModelInitSpec(null, "w", null, null, null, null),
+            Integer.getInteger("steps2", 40),
+            16,
+            1,
+            new OptimizerSpec(
+                Double.parseDouble(System.getProperty("lr2", "2e-3")), null, null, null),
+            new ScheduleSpec(5, 0.1),
+            1.0,
+            null,
+            null);
+    TrainSpec spec =
+        new TrainSpec(new TrainSettings("g", 0L, out, 1, null, null), null, List.of(s1, w, s2));
+    List<Double> itc = new ArrayList<>();
+    List<Double> itg = new ArrayList<>();
+    List<Training.StageOutcome> o =
+        new Training(
+                spec,
+                data,
+                out,
+                new TrainingListener() {
+                  @Override
+                  public void onStep(StepReport r) {
+                    if (r.stage().equals("s2")) {
+                      itc.add(r.parts().get("itc"));
+                      itg.add(r.parts().get("itg"));
+                    }
+                    if (r.step() % Integer.getInteger("every", 20) == 0) {
+                      System.out.printf(
+                          "%s step %d loss %.4f %s %.0f samples/s%n",
+                          r.stage(), r.step(), r.loss(), r.parts(), r.samplesPerSecond());
+                    }
+                  }
+
+                  @Override
+                  public void onMessage(String m) {
+                    System.out.println(m);
+                  }
+                })
+            .run(false);
+    Training.StageOutcome warm = o.get(1);
+    Training.StageOutcome g = o.get(2);
+    System.out.printf(
+        "warm-up: first %.4f last %.4f (%.1f s); %s%n",
+        warm.result().meanLoss(5, false),
+        warm.result().meanLoss(5, true),
+        warm.result().seconds(),
+        warm.metrics());
+    System.out.printf(
+        "stage 2: first %.4f last %.4f (%.1f s); stage 1 %s (%.1f s); stage 2 %s%n",
+        g.result().meanLoss(5, false),
+        g.result().meanLoss(5, true),
+        g.result().seconds(),
+        o.get(0).metrics(),
+        o.get(0).result().seconds(),
+        g.metrics());
+    double itcFirst =
+        itc.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double itcLast =
+        itc.subList(itc.size() - 5, itc.size()).stream()
+            .mapToDouble(Double::doubleValue)
+            .average()
+            .orElseThrow();
+    System.out.printf("stage 2 ITC: first %.4f last %.4f%n", itcFirst, itcLast);
+    double itgFirst =
+        itg.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double itgLast =
+        itg.subList(itg.size() - 5, itg.size()).stream()
+            .mapToDouble(Double::doubleValue)
+            .average()
+            .orElseThrow();
+    System.out.printf("stage 2 ITG: first %.4f last %.4f%n", itgFirst, itgLast);
+    // ITC must fall clearly and the sum must fall; ITM stays near ln 2 in 40 steps
+    assertThat(itcLast).isLessThan(itcFirst * 0.85);
+    assertThat(g.result().meanLoss(5, true)).isLessThan(g.result().meanLoss(5, false) - 0.3);
+    assertThat(g.metrics().get("retrieval_g_mean_r1"))
+        .isGreaterThan(o.get(0).metrics().get("retrieval_c_mean_r1"));
+    // ITG: without the warm-up it sits at 6.87 for good (ln 1000 = 6.91: lm_head is frozen and
+    // untrained);
+    // measured with it: the warm-up reaches 1.65 held-out (text only), stage 2's ITG goes 2.15 ->
+    // 1.66 (README, "Stage 2")
+    double lnVocab = Math.log(Presets.tinyInternVl().qllama().vocabSize());
+    assertThat(warm.metrics().get("itg_heldout_text_only")).isLessThan(lnVocab - 4.4);
+    assertThat(itgLast).isLessThan(lnVocab - 4.4); // 2.51
+    assertThat(itgLast).isLessThan(itgFirst - 0.25);
+  }
+}

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +192,36 @@ public final class ConfigLoader {
     checkGates(gates, top.get("gates"), models, tasks, problems);
     problems.throwIfAny();
     return new RunConfig(file, run, models, datasets, tasks, reporters, gates, judges);
+  }
+
+  /**
+   * Binds the {@code datasets:} section of another kind of file (a training recipe) exactly as a
+   * run config's: each entry's provider found in the registry, its keys bound strictly, names
+   * unique.
+   *
+   * @param top the file's top-level mapping
+   * @param base the folder relative paths are resolved against
+   * @param required whether the file needs at least one dataset
+   * @param problems collects every problem, with its place in the file
+   * @return the entries bound without problems, with the sample type each one yields
+   */
+  public Map<DatasetEntry, Class<? extends Sample>> datasets(
+      YamlNode.Mapping top, Path base, boolean required, Problems problems) {
+    SpecBinder binder = new SpecBinder(base, environment);
+    Map<DatasetEntry, Class<? extends Sample>> out = new LinkedHashMap<>();
+    for (YamlNode.Mapping m : entries(top, "datasets", required, problems)) {
+      DatasetEntry e = datasetEntry(m, binder, problems);
+      if (e != null
+          && unique(
+              e.name(),
+              "dataset",
+              m,
+              out.keySet().stream().map(DatasetEntry::name).toList(),
+              problems)) {
+        out.put(e, sampleType(registry.dataset(e.type()), e.spec()));
+      }
+    }
+    return out;
   }
 
   /**

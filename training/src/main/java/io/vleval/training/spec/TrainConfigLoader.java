@@ -1,12 +1,16 @@
 package io.vleval.training.spec;
 
+import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.error.ConfigException;
 import io.vleval.api.error.ConfigProblem;
+import io.vleval.core.config.ConfigLoader;
+import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.yaml.Problems;
 import io.vleval.core.yaml.SpecBinder;
 import io.vleval.core.yaml.YamlNode;
 import io.vleval.core.yaml.YamlReader;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -35,14 +39,28 @@ public final class TrainConfigLoader {
                   display,
                   1,
                   1,
-                  "a training config is a mapping with keys train, data, stages; found "
+                  "a training config is a mapping with keys train, datasets, data, stages; found "
                       + root.describe())));
     }
     Path base = file.toAbsolutePath().getParent();
     Problems problems = new Problems();
+    // datasets: bound as a run config binds them (the registry's loaders, strict keys); the rest
+    // by the record binder, which never sees that section
+    List<DatasetEntry> datasets =
+        List.copyOf(
+            new ConfigLoader(PluginRegistry.discover(TrainConfigLoader.class.getClassLoader()))
+                .datasets(mapping, base, false, problems)
+                .keySet());
+    LinkedHashMap<String, YamlNode> rest = new LinkedHashMap<>(mapping.entries());
+    rest.remove("datasets");
     TrainSpec spec =
         new SpecBinder(base, System::getenv)
-            .bind(TrainSpec.class, mapping, Set.of(), "the training config", problems);
+            .bind(
+                TrainSpec.class,
+                new YamlNode.Mapping(rest, mapping.keyMarks(), mapping.mark()),
+                Set.of("datasets"),
+                "the training config",
+                problems);
     problems.throwIfAny();
     String name =
         spec.train().name() != null
@@ -58,6 +76,6 @@ public final class TrainConfigLoader {
             spec.train().threads(),
             spec.train().device(),
             spec.train().precision());
-    return new TrainSpec(settings, spec.data(), spec.stages());
+    return new TrainSpec(settings, spec.data(), spec.stages(), datasets);
   }
 }

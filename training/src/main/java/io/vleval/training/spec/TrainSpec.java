@@ -1,5 +1,6 @@
 package io.vleval.training.spec;
 
+import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
 import java.util.ArrayList;
@@ -13,11 +14,16 @@ import java.util.Set;
  * @param train run settings
  * @param data the training data
  * @param stages the stages, in order
+ * @param datasets the {@code datasets:} section: named dataset entries, bound exactly as a run
+ *     config's ({@link TrainConfigLoader} binds them; the YAML binder never sees this component),
+ *     which the stages' data and evaluations name
  */
 public record TrainSpec(
     @Doc("run settings: name, seed, out, threads") TrainSettings train,
     @Doc("the training data (the synthetic suite)") DataSpec data,
-    @Doc("the stages, run in order") @Required List<StageSpec> stages) {
+    @Doc("the stages, run in order") @Required List<StageSpec> stages,
+    @Doc("named datasets, as in a run config: name, type, on_error and the loader's keys")
+        List<DatasetEntry> datasets) {
 
   /**
    * Defaults and cross-stage checks (unique names; {@code from} names an earlier stage; every
@@ -27,6 +33,7 @@ public record TrainSpec(
     train = train == null ? new TrainSettings(null, null, null, null, null, null) : train;
     data = data == null ? new DataSpec(null, null, null, null) : data;
     stages = List.copyOf(stages);
+    datasets = datasets == null ? List.of() : List.copyOf(datasets);
     if (stages.isEmpty()) {
       throw new IllegalArgumentException("'stages' is empty; list at least one stage");
     }
@@ -64,5 +71,28 @@ public record TrainSpec(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  /**
+   * A recipe without named datasets.
+   *
+   * @param train run settings
+   * @param data the training data
+   * @param stages the stages, in order
+   */
+  public TrainSpec(TrainSettings train, DataSpec data, List<StageSpec> stages) {
+    this(train, data, stages, List.of());
+  }
+
+  /**
+   * @param name a dataset entry's name
+   * @return the entry
+   * @throws IllegalArgumentException when none has that name
+   */
+  public DatasetEntry dataset(String name) {
+    return datasets.stream()
+        .filter(d -> d.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no dataset named '" + name + "'"));
   }
 }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The word-level tokenizer experiment of training/README.md "Stage 3": the suite's words as single
  * tokens ({@code tokenizers/words/tokenizer.json}, made by {@code
- * tokenizers/multilingual/make_tokenizer.py --words}). The tokenizer check runs always; the
- * training run only with {@code -Dstage3Words=true} (minutes) and takes its budgets from system
- * properties ({@code lmSteps}, {@code sftSteps}, {@code llmHidden}, {@code llmLayers}, {@code
- * lmLr}, {@code sftLr}).
+ * model-internvl/src/test/resources/tokenizers/multilingual/make_tokenizer.py --words}). The
+ * tokenizer check runs always; the training run only with {@code -Dstage3Words=true} (minutes) and
+ * takes its budgets from system properties ({@code lmSteps}, {@code sftSteps}, {@code llmHidden},
+ * {@code llmLayers}, {@code lmLr}, {@code sftLr}).
  */
 class WordTokenizerStage3DiagnosticsTest {
 

@@ -164,6 +164,37 @@ class ArchitectureTest {
   }
 
   @Test
+  void theBaselinesAreAPluginThatNothingImports() {
+    // model-baselines: the API, the colour layout of preprocess and the dataset loaders of datasets
+    // (nearest-caption reads its training captions through them); no engine, no other model
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.model.baseline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.core..",
+            "io.vleval.cli..",
+            "io.vleval.tasks..",
+            "io.vleval.reports..",
+            "io.vleval.serve..",
+            "io.vleval.engine..",
+            "io.vleval.model.internvl..",
+            "io.vleval.model.openai..",
+            "io.vleval.api.djl..",
+            "ai.djl..")
+        .check(classes);
+    // found by ServiceLoader, so that configs name them by type like any third-party model
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.vleval.model.baseline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.model.baseline..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheCommandLinePrintsOrExits() {
     noClasses()
         .that()
@@ -187,6 +218,7 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.serve.ChatServer")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.model.openai.OpenAiCompatibleProvider"))
         .isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.model.baseline.RandomModelProvider")).isTrue();
   }
 
   @Test

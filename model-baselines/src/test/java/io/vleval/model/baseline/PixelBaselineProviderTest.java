@@ -1,4 +1,4 @@
-package io.vleval.core.baseline;
+package io.vleval.model.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

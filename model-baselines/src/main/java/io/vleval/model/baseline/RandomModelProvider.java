@@ -1,4 +1,4 @@
-package io.vleval.core.baseline;
+package io.vleval.model.baseline;
 
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;
@@ -17,7 +17,6 @@ import io.vleval.api.plugin.ModelProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.spec.Doc;
-import io.vleval.core.config.NormalizedConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -232,7 +231,7 @@ public final class RandomModelProvider implements ModelProvider<RandomModelProvi
             chat,
             ImageChat.class,
             replies);
-    String checksum = NormalizedConfig.sha256("random:" + seed + ":" + size + ":" + grid);
+    String checksum = BaselineModel.checksum("random:" + seed + ":" + size + ":" + grid);
     return new BaselineModel(caps, new ModelInfo(checksum, "java", "cpu"));
   }
 }

@@ -1,4 +1,4 @@
-package io.vleval.datasets.baseline;
+package io.vleval.model.baseline;
 
 import io.vleval.api.model.Capability;
 import io.vleval.api.model.CaptionGenerator;

@@ -1,4 +1,4 @@
-package io.vleval.core.baseline;
+package io.vleval.model.baseline;
 
 import io.vleval.api.model.BackboneShape;
 import io.vleval.api.model.BlockFeatureExtractor;
@@ -16,7 +16,6 @@ import io.vleval.api.plugin.ModelProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.spec.Doc;
-import io.vleval.core.config.NormalizedConfig;
 import io.vleval.preprocess.ColourLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +147,7 @@ public final class PixelBaselineProvider implements ModelProvider<PixelBaselineP
             VideoEmbedder.class,
             VideoEmbedder.pooling(images));
     return new BaselineModel(
-        caps, new ModelInfo(NormalizedConfig.sha256("pixel-baseline:" + grid), "java", "cpu"));
+        caps, new ModelInfo(BaselineModel.checksum("pixel-baseline:" + grid), "java", "cpu"));
   }
 
   /**

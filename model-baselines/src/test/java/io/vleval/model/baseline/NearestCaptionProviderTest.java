@@ -1,4 +1,4 @@
-package io.vleval.datasets.baseline;
+package io.vleval.model.baseline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,12 +10,32 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.datasets.captions.KarpathyProvider;
-import io.vleval.datasets.synth.SuiteFixture;
+import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticSuite;
 import io.vleval.testkit.contract.ModelProviderContractTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NearestCaptionProviderTest extends ModelProviderContractTest<NearestCaptionProvider.Spec> {
+
+  private static Path suite;
+
+  /** The tiny synthetic suite, written once for the class. */
+  private static synchronized Path suite() {
+    if (suite == null) {
+      try {
+        suite = Files.createTempDirectory("vleval-baselines-suite").resolve("tiny");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      new SyntheticSuite(7, Scale.TINY).write(suite, 2);
+    }
+    return suite;
+  }
 
   @Override
   protected ModelProvider<NearestCaptionProvider.Spec> provider() {
@@ -24,9 +44,7 @@ class NearestCaptionProviderTest extends ModelProviderContractTest<NearestCaptio
 
   @Override
   protected String exampleSpecYaml() {
-    return "annotations: "
-        + SuiteFixture.tiny().resolve("captions/dataset_coco.json")
-        + "\ngrid: 4\n";
+    return "annotations: " + suite().resolve("captions/dataset_coco.json") + "\ngrid: 4\n";
   }
 
   @Override
@@ -41,9 +59,7 @@ class NearestCaptionProviderTest extends ModelProviderContractTest<NearestCaptio
           new KarpathyProvider()
               .open(
                   new KarpathyProvider.Spec(
-                      SuiteFixture.tiny().resolve("captions/dataset_coco.json"),
-                      null,
-                      List.of("train")),
+                      suite().resolve("captions/dataset_coco.json"), null, List.of("train")),
                   new PluginContext(0, temp, 1));
       try (SampleCursor<CaptionedImage> c = train.samples()) {
         CaptionedImage first = c.next();

@@ -1,4 +1,4 @@
-package io.vleval.core.baseline;
+package io.vleval.model.baseline;
 
 import io.vleval.api.sample.RgbImage;
 import java.util.SplittableRandom;

@@ -62,7 +62,45 @@ class ArchitectureTest {
             "io.vleval.tasks..",
             "io.vleval.model..",
             "io.vleval.datasets..",
-            "io.vleval.reports..")
+            "io.vleval.reports..",
+            "io.vleval.results..")
+        .check(classes);
+  }
+
+  @Test
+  void theResultsCodecStaysOutOfTheApi() {
+    // harness-api holds what a plugin author needs and uses Jackson's annotations only; the
+    // results.json / results.csv codec and the gate outcomes live in the results module
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "com.fasterxml.jackson.core..",
+            "com.fasterxml.jackson.databind..",
+            "org.apache.commons.csv..")
+        .check(classes);
+    // results: one floor above the API, shared by the runner and the reporters, which sit above it
+    ArchRuleDefinition.classes()
+        .that()
+        .resideInAPackage("io.vleval.results..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.results..",
+            "io.vleval.api..",
+            "com.fasterxml.jackson..",
+            "org.apache.commons.csv..",
+            "java..")
+        .check(classes);
+    // the task, model and dataset plugins never need it
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.vleval.tasks..", "io.vleval.model..", "io.vleval.datasets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.results..")
         .check(classes);
   }
 
@@ -219,6 +257,7 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.model.openai.OpenAiCompatibleProvider"))
         .isTrue();
     Assertions.assertThat(classes.contain("io.vleval.model.baseline.RandomModelProvider")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.results.ResultCodec")).isTrue();
   }
 
   @Test

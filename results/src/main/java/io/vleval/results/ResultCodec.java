@@ -1,4 +1,4 @@
-package io.vleval.api.result;
+package io.vleval.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.result.MetricValue;
+import io.vleval.api.result.RunResult;
+import io.vleval.api.result.TaskResult;
+import io.vleval.api.result.TaskTiming;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

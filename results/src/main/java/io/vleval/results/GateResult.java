@@ -1,4 +1,4 @@
-package io.vleval.api.result;
+package io.vleval.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

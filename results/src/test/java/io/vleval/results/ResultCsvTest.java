@@ -1,7 +1,11 @@
-package io.vleval.api.result;
+package io.vleval.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vleval.api.result.MetricValue;
+import io.vleval.api.result.RunResult;
+import io.vleval.api.result.TaskResult;
+import io.vleval.api.result.TaskStatus;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;

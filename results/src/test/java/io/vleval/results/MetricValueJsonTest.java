@@ -1,8 +1,11 @@
-package io.vleval.api.result;
+package io.vleval.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.Direction;
+import io.vleval.api.result.MetricValue;
 import org.junit.jupiter.api.Test;
 
 /** A results file never yields a number it did not hold: null and absent values read as NaN. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vleval.api.error.VlevalException;
 import io.vleval.api.files.AtomicFiles;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.CaptionScoring;
 import io.vleval.tasks.metrics.scoring.ClassificationScoring;

@@ -192,7 +192,7 @@ public final class MmvetTaskProvider implements TaskProvider<MmvetTaskProvider.S
     ScoreTable table = MmvetScores.score(items, options.bootstrap());
     List<MetricValue> metrics = new ArrayList<>();
     List<CategoryBreakdown> categories = new ArrayList<>();
-    for (io.vleval.tasks.metrics.MetricValue m : table.metrics()) {
+    for (MetricValue m : table.metrics()) {
       MetricValue v = Outcomes.metric(m, "%");
       if (m.name().equals("total")) {
         metrics.add(v);

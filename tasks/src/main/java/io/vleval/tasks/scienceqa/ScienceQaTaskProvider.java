@@ -202,7 +202,7 @@ public final class ScienceQaTaskProvider implements TaskProvider<ScienceQaTaskPr
     ScoreTable table = ScienceQaScores.score(items, options.bootstrap());
     List<MetricValue> metrics = new ArrayList<>();
     List<CategoryBreakdown> categories = new ArrayList<>();
-    for (io.vleval.tasks.metrics.MetricValue m : table.metrics()) {
+    for (MetricValue m : table.metrics()) {
       MetricValue v = Outcomes.metric(m, "");
       if (m.name().equals("accuracy")) {
         metrics.add(v);

@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.mme;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import io.vleval.tasks.metrics.mme.MmeAnswers.Reading;
@@ -131,7 +131,7 @@ public final class MmeScores {
         continue;
       }
       metrics.add(
-          new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
+          ScoreTable.metric(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable("mme", "image", units.size(), metrics);
   }

@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.mmvet;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class MmvetScores {
     List<MetricValue> metrics = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       metrics.add(
-          new MetricValue(
+          ScoreTable.metric(
               i == 0 ? "total" : caps.get(i - 1),
               values[i],
               intervals == null ? null : intervals[i]));

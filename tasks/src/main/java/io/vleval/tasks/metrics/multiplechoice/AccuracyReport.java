@@ -1,6 +1,6 @@
 package io.vleval.tasks.metrics.multiplechoice;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

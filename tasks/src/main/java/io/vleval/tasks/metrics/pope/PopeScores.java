@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.pope;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.ArrayList;
@@ -80,7 +80,7 @@ public final class PopeScores {
     List<MetricValue> metrics = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       metrics.add(
-          new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
+          ScoreTable.metric(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable("pope", "question", items.size(), metrics);
   }

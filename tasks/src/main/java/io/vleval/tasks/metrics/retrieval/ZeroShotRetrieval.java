@@ -1,6 +1,6 @@
 package io.vleval.tasks.metrics.retrieval;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.Arrays;
 import java.util.stream.IntStream;

@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.scienceqa;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.ArrayList;
@@ -85,7 +85,7 @@ public final class ScienceQaScores {
     List<MetricValue> metrics = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       String name = i == 0 ? "accuracy" : groups.get(i - 1).name();
-      metrics.add(new MetricValue(name, values[i], intervals == null ? null : intervals[i]));
+      metrics.add(ScoreTable.metric(name, values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable("scienceqa", "question", items.size(), metrics);
   }

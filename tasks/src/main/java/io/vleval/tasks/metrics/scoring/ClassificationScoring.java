@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.scoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.classification.ClassificationScores;
 import io.vleval.tasks.metrics.classification.ZeroShotClassification;

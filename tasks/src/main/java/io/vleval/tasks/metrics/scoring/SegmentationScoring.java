@@ -1,6 +1,6 @@
 package io.vleval.tasks.metrics.scoring;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.segmentation.ClassAreas;
 import io.vleval.tasks.metrics.segmentation.SegmentationMetrics;

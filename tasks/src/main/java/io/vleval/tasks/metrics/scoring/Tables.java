@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.scoring;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class Tables {
     List<MetricValue> metrics = new ArrayList<>(names.size());
     for (int i = 0; i < values.length; i++) {
       metrics.add(
-          new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
+          ScoreTable.metric(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable(family, unit, units, metrics);
   }

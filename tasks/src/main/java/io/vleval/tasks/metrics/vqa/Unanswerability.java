@@ -1,7 +1,8 @@
 package io.vleval.tasks.metrics.vqa;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
+import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,8 @@ public final class Unanswerability {
             .map(b -> b.intervals(n, units -> compute(unanswerable, predicted, units)))
             .orElse(null);
     List<MetricValue> out = new ArrayList<>();
-    out.add(new MetricValue("unanswerable_ap", point[0], ci == null ? null : ci[0]));
-    out.add(new MetricValue("unanswerable_f1", point[1], ci == null ? null : ci[1]));
+    out.add(ScoreTable.metric("unanswerable_ap", point[0], ci == null ? null : ci[0]));
+    out.add(ScoreTable.metric("unanswerable_f1", point[1], ci == null ? null : ci[1]));
     return out;
   }
 

@@ -1,7 +1,7 @@
 package io.vleval.tasks.metrics.vqa;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
@@ -59,7 +59,7 @@ public final class VqaAccuracy {
     for (Map.Entry<String, double[]> c : columns.entrySet()) {
       double[] values = c.getValue();
       ConfidenceInterval ci = bootstrap.map(b -> b.meanInterval(values)).orElse(null);
-      metrics.add(new MetricValue(c.getKey(), mean(values), ci));
+      metrics.add(ScoreTable.metric(c.getKey(), mean(values), ci));
     }
     return new ScoreTable(family, "question", all.length, metrics);
   }

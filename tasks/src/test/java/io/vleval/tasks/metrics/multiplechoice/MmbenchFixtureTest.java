@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.Fixtures;
-import io.vleval.tasks.metrics.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.scoring.MultipleChoiceScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.result.MetricValue;
-import io.vleval.tasks.metrics.vqa.Unanswerability;
+import io.vleval.tasks.vqa.Unanswerability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

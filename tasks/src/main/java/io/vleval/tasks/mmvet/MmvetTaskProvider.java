@@ -18,8 +18,6 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.dialogue.VisualQuestions;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.mmvet.MmvetGrading;
-import io.vleval.tasks.metrics.mmvet.MmvetScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import io.vleval.tasks.outcome.ProtocolTask;

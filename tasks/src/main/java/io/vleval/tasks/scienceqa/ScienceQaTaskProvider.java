@@ -15,8 +15,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.scienceqa.ScienceQaAnswers;
-import io.vleval.tasks.metrics.scienceqa.ScienceQaScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.mmbench.MmbenchProvider;
 import io.vleval.tasks.outcome.Outcomes;

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds a {@link ScoreTable} from aligned names, values and optional intervals. */
-final class Tables {
+public final class Tables {
 
   private Tables() {}
 
-  static ScoreTable table(
+  public static ScoreTable table(
       String family,
       String unit,
       int units,

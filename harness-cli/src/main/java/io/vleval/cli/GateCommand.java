@@ -2,12 +2,12 @@ package io.vleval.cli;
 
 import io.vleval.api.config.GatesSpec;
 import io.vleval.api.error.VlevalException;
-import io.vleval.api.result.GateReport;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.gate.GateEvaluator;
 import io.vleval.core.gate.GateInput;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.reports.junit.GateJUnitXml;
+import io.vleval.results.GateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.vleval.cli;
 
-import io.vleval.api.result.GateReport;
-import io.vleval.api.result.GateResult;
+import io.vleval.results.GateReport;
+import io.vleval.results.GateResult;
 import java.io.PrintWriter;
 
 /** Prints gate outcomes: one line per gate, then a summary. */

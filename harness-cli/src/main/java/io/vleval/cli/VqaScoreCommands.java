@@ -2,9 +2,9 @@ package io.vleval.cli;
 
 import io.vleval.cli.ScoreCommand.Input;
 import io.vleval.cli.ScoreCommand.Output;
-import io.vleval.tasks.metrics.scoring.VqaScoring;
-import io.vleval.tasks.metrics.vqa.GqaMatch;
-import io.vleval.tasks.metrics.vqa.VqaScorer;
+import io.vleval.tasks.vqa.GqaMatch;
+import io.vleval.tasks.vqa.VqaScorer;
+import io.vleval.tasks.vqa.VqaScoring;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -63,7 +63,45 @@ class ArchitectureTest {
             "io.vleval.tasks..",
             "io.vleval.model..",
             "io.vleval.datasets..",
-            "io.vleval.reports..")
+            "io.vleval.reports..",
+            "io.vleval.results..")
+        .check(classes);
+  }
+
+  @Test
+  void theResultsCodecStaysOutOfTheApi() {
+    // harness-api holds what a plugin author needs and uses Jackson's annotations only; the
+    // results.json / results.csv codec and the gate outcomes live in the results module
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "com.fasterxml.jackson.core..",
+            "com.fasterxml.jackson.databind..",
+            "org.apache.commons.csv..")
+        .check(classes);
+    // results: one floor above the API, shared by the runner and the reporters, which sit above it
+    ArchRuleDefinition.classes()
+        .that()
+        .resideInAPackage("io.vleval.results..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.results..",
+            "io.vleval.api..",
+            "com.fasterxml.jackson..",
+            "org.apache.commons.csv..",
+            "java..")
+        .check(classes);
+    // the task, model and dataset plugins never need it
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.vleval.tasks..", "io.vleval.model..", "io.vleval.datasets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.results..")
         .check(classes);
   }
 
@@ -227,6 +265,37 @@ class ArchitectureTest {
   }
 
   @Test
+  void theBaselinesAreAPluginThatNothingImports() {
+    // model-baselines: the API, the colour layout of preprocess and the dataset loaders of datasets
+    // (nearest-caption reads its training captions through them); no engine, no other model
+    noClasses()
+        .that()
+        .resideInAPackage("io.vleval.model.baseline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vleval.core..",
+            "io.vleval.cli..",
+            "io.vleval.tasks..",
+            "io.vleval.reports..",
+            "io.vleval.serve..",
+            "io.vleval.engine..",
+            "io.vleval.model.internvl..",
+            "io.vleval.model.openai..",
+            "io.vleval.api.djl..",
+            "ai.djl..")
+        .check(classes);
+    // found by ServiceLoader, so that configs name them by type like any third-party model
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.vleval.model.baseline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vleval.model.baseline..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheCommandLinePrintsOrExits() {
     noClasses()
         .that()
@@ -251,6 +320,8 @@ class ArchitectureTest {
     Assertions.assertThat(classes.contain("io.vleval.training.Training")).isTrue();
     Assertions.assertThat(classes.contain("io.vleval.model.openai.OpenAiCompatibleProvider"))
         .isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.model.baseline.RandomModelProvider")).isTrue();
+    Assertions.assertThat(classes.contain("io.vleval.results.ResultCodec")).isTrue();
   }
 
   @Test

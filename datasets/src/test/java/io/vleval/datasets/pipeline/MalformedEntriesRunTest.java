@@ -17,7 +17,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
-import io.vleval.core.baseline.RandomModelProvider;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.run.RunListener;
@@ -28,6 +27,7 @@ import io.vleval.datasets.kinetics.KineticsProvider;
 import io.vleval.datasets.loaders.Symlinks;
 import io.vleval.datasets.msrvtt.MsrvttProvider;
 import io.vleval.datasets.synth.SuiteFixture;
+import io.vleval.testkit.fake.FakeModelProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,7 +137,7 @@ class MalformedEntriesRunTest {
       Files.writeString(
           config,
           """
-          models: [{name: rnd, type: random}]
+          models: [{name: rnd, type: fake}]
           datasets: [{name: d, %s, on_error: %s}]
           tasks: [{name: ids, type: ids, dataset: d, batch_size: 2}]
           """
@@ -148,7 +148,7 @@ class MalformedEntriesRunTest {
     PluginRegistry registry =
         PluginRegistry.of(
             List.of(
-                new RandomModelProvider(),
+                new FakeModelProvider(),
                 new KineticsProvider(),
                 new MsrvttProvider(),
                 new ImageFolderProvider(),

@@ -21,7 +21,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
-import io.vleval.core.baseline.RandomModelProvider;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.run.RunListener;
@@ -29,6 +28,7 @@ import io.vleval.core.run.RunOptions;
 import io.vleval.core.run.Runner;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import io.vleval.datasets.synth.SuiteFixture;
+import io.vleval.testkit.fake.FakeModelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,14 +149,14 @@ class SkipBrokenSamplesTest {
     Files.writeString(
         config,
         """
-        models: [{name: rnd, type: random}]
+        models: [{name: rnd, type: fake}]
         datasets: [{name: mm, type: mmbench-tsv, tsv: mm.tsv, on_error: %s}]
         tasks: [{name: ask, type: ask, dataset: mm, batch_size: 2}]
         """
             .formatted(onError));
     PluginRegistry registry =
         PluginRegistry.of(
-            List.of(new RandomModelProvider(), new MmbenchTsvProvider(), new AskTask()));
+            List.of(new FakeModelProvider(), new MmbenchTsvProvider(), new AskTask()));
     return new Runner(registry, RunListener.SILENT)
         .run(
             new ConfigLoader(registry).load(config),

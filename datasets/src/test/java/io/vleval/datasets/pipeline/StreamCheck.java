@@ -15,13 +15,13 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
-import io.vleval.core.baseline.PixelBaselineProvider;
 import io.vleval.core.config.ConfigLoader;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.core.run.RunListener;
 import io.vleval.core.run.RunOptions;
 import io.vleval.core.run.Runner;
 import io.vleval.datasets.imagefolder.ImageFolderProvider;
+import io.vleval.testkit.fake.FakeModelProvider;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
@@ -122,14 +122,14 @@ public final class StreamCheck {
         config,
         """
         run: {workers: 2, batch_size: 64}
-        models: [{name: pixels, type: pixel-baseline, grid: 2}]
+        models: [{name: pixels, type: fake}]
         datasets: [{name: many, type: imagefolder, root: %s}]
         tasks: [{name: count, type: count-images, dataset: many}]
         """
             .formatted(root));
     PluginRegistry registry =
         PluginRegistry.of(
-            List.of(new PixelBaselineProvider(), new ImageFolderProvider(), new CountTask()));
+            List.of(new FakeModelProvider(), new ImageFolderProvider(), new CountTask()));
     RunResult result =
         new Runner(registry, RunListener.SILENT)
             .run(

@@ -1,8 +1,8 @@
 package io.vleval.core.run;
 
-import io.vleval.api.result.GateReport;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
+import io.vleval.results.GateReport;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -9,14 +9,14 @@ import io.vleval.api.error.VlevalException;
 import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.api.result.DatasetProvenance;
 import io.vleval.api.result.Direction;
-import io.vleval.api.result.GateReport;
-import io.vleval.api.result.GateResult;
 import io.vleval.api.result.MetricValue;
 import io.vleval.api.result.ModelProvenance;
 import io.vleval.api.result.Provenance;
-import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
+import io.vleval.results.GateReport;
+import io.vleval.results.GateResult;
+import io.vleval.results.ResultCodec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,8 +8,6 @@ import io.vleval.api.model.Model;
 import io.vleval.api.plugin.ModelProvider;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.spec.EmptySpec;
-import io.vleval.core.baseline.PixelBaselineProvider;
-import io.vleval.core.baseline.RandomModelProvider;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,10 +55,11 @@ class PluginRegistryTest {
   }
 
   @Test
-  void discoversTheBaselines() {
+  void discoversThePluginsTheClassPathDeclares() {
+    // src/test/resources/META-INF/services names DiscoverableModelProvider
     PluginRegistry r = PluginRegistry.discover(getClass().getClassLoader());
-    assertThat(r.typeNames(PluginKind.MODEL)).contains("random", "pixel-baseline");
-    assertThat(r.model("random")).isInstanceOf(RandomModelProvider.class);
+    assertThat(r.typeNames(PluginKind.MODEL)).contains("discoverable");
+    assertThat(r.model("discoverable")).isInstanceOf(DiscoverableModelProvider.class);
   }
 
   @Test
@@ -84,8 +83,7 @@ class PluginRegistryTest {
 
   @Test
   void unknownTypesGetTheNearestNamesAndTheFullList() {
-    PluginRegistry r =
-        PluginRegistry.of(List.of(new RandomModelProvider(), new PixelBaselineProvider()));
+    PluginRegistry r = PluginRegistry.of(List.of(new Named("random"), new Named("pixel-baseline")));
     assertThat(r.unknownTypeMessage(PluginKind.MODEL, "pixel"))
         .isEqualTo("unknown model type 'pixel'; known model types: pixel-baseline, random");
     assertThat(r.unknownTypeMessage(PluginKind.MODEL, "randon"))

@@ -1,10 +1,10 @@
 package io.vleval.reports.files;
 
 import io.vleval.api.plugin.ReporterProvider;
-import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.spec.Doc;
 import io.vleval.reports.run.OutputFiles;
+import io.vleval.results.ResultCodec;
 import java.nio.file.Path;
 
 /**

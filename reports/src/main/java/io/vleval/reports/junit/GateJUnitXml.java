@@ -1,8 +1,8 @@
 package io.vleval.reports.junit;
 
-import io.vleval.api.result.GateReport;
-import io.vleval.api.result.GateResult;
 import io.vleval.reports.run.OutputFiles;
+import io.vleval.results.GateReport;
+import io.vleval.results.GateResult;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import javax.xml.stream.XMLOutputFactory;

@@ -1,9 +1,9 @@
 package io.vleval.reports.run;
 
 import io.vleval.api.error.VlevalException;
-import io.vleval.api.result.GateReport;
-import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
+import io.vleval.results.GateReport;
+import io.vleval.results.ResultCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

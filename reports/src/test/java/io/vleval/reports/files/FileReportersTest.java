@@ -2,9 +2,9 @@ package io.vleval.reports.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vleval.api.result.ResultCodec;
 import io.vleval.api.result.RunResult;
 import io.vleval.reports.TestRuns;
+import io.vleval.results.ResultCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package io.vleval.reports.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vleval.api.result.GateReport;
-import io.vleval.api.result.GateResult;
 import io.vleval.reports.TestRuns;
+import io.vleval.results.GateReport;
+import io.vleval.results.GateResult;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -13,8 +13,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.captioning.CaptionSample;
-import io.vleval.tasks.metrics.scoring.CaptionScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;

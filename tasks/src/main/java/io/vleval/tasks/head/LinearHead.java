@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * A classifier on frozen features, trained as the reference linear probe does: {@code
@@ -19,8 +20,11 @@ import java.util.SplittableRandom;
  * clipping at 5, and label-smoothed cross entropy. Mixup/CutMix of the reference are image-space
  * augmentations and do not apply to cached features.
  *
- * <p>Trained with DJL's autograd on the PyTorch engine; every array lives in the head's own
- * manager, and each step's temporaries in a sub-manager closed at the end of the step.
+ * <p>Trained with DJL's autograd on the PyTorch engine. Everything training creates lives in a
+ * training scope closed on every path, a failed step included: each step's temporaries in a
+ * sub-manager closed at the end of the step (the parameters and optimizer state are attached to it
+ * for the step, so that what is computed from them is its too), the optimizer state in the scope
+ * itself. Only the trained parameters outlive it, in the head's own manager.
  */
 public final class LinearHead implements AutoCloseable {
 
@@ -40,31 +44,68 @@ public final class LinearHead implements AutoCloseable {
       long seed) {}
 
   private final NDManager manager;
-  private final NDArray gamma;
-  private final NDArray beta;
-  private final NDArray weight;
-  private final NDArray bias;
-  private NDArray runningMean;
-  private NDArray runningVar;
-  private final int classes;
-  private final List<Double> losses = new ArrayList<>();
+  private final Parameters parameters;
 
-  private LinearHead(NDManager manager, int dim, int classes, long seed) {
+  /** {@code sqrt(runningVar + eps)}, the inference-mode divisor, computed once. */
+  private final NDArray runningStd;
+
+  private final int classes;
+  private final List<Double> losses;
+
+  /** Takes the trained arrays over into {@code manager}, the head's own. */
+  private LinearHead(
+      NDManager manager,
+      Parameters parameters,
+      NDArray runningStd,
+      int classes,
+      List<Double> losses) {
     this.manager = manager;
+    this.parameters = parameters;
+    this.runningStd = runningStd;
     this.classes = classes;
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] w = new float[classes * dim];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (0.01 * gaussian(random));
+    this.losses = List.copyOf(losses);
+    parameters.attach(manager);
+    runningStd.attach(manager);
+  }
+
+  /** The head's parameters and the BatchNorm running statistics, as torch's modules hold them. */
+  private static final class Parameters {
+    final NDArray gamma;
+    final NDArray beta;
+    final NDArray weight;
+    final NDArray bias;
+    NDArray runningMean;
+    NDArray runningVar;
+
+    Parameters(NDManager manager, int dim, int classes, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      float[] w = new float[classes * dim];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) (0.01 * gaussian(random));
+      }
+      gamma = manager.ones(new Shape(dim));
+      beta = manager.zeros(new Shape(dim));
+      weight = manager.create(w, new Shape(dim, classes));
+      bias = manager.zeros(new Shape(classes));
+      runningMean = manager.zeros(new Shape(dim));
+      runningVar = manager.ones(new Shape(dim));
+      for (NDArray p : trainable()) {
+        p.setRequiresGradient(true);
+      }
     }
-    gamma = manager.ones(new Shape(dim));
-    beta = manager.zeros(new Shape(dim));
-    weight = manager.create(w, new Shape(dim, classes));
-    bias = manager.zeros(new Shape(classes));
-    runningMean = manager.zeros(new Shape(dim));
-    runningVar = manager.ones(new Shape(dim));
-    for (NDArray p : List.of(gamma, beta, weight, bias)) {
-      p.setRequiresGradient(true);
+
+    NDArray[] trainable() {
+      return new NDArray[] {gamma, beta, weight, bias};
+    }
+
+    /** Lends every array to {@code step} until it closes, so what is computed from them is its. */
+    void lendTo(NDManager step) {
+      step.tempAttachAll(gamma, beta, weight, bias, runningMean, runningVar);
+    }
+
+    /** Moves every array to {@code owner} for good. */
+    void attach(NDManager owner) {
+      owner.attachAll(gamma, beta, weight, bias, runningMean, runningVar);
     }
   }
 
@@ -88,34 +129,46 @@ public final class LinearHead implements AutoCloseable {
    * head equals the one trained on the same rows in memory.
    */
   public static LinearHead train(FeatureRows features, int[] labels, int classes, Settings s) {
+    return train(features, labels, classes, s, NDManager::newBaseManager);
+  }
+
+  /**
+   * Trains with managers from {@code managers}: the training scope, closed before this returns or
+   * throws, and, once training has succeeded, the head's own (tests pass sub-managers of one they
+   * inspect).
+   */
+  static LinearHead train(
+      FeatureRows features, int[] labels, int classes, Settings s, Supplier<NDManager> managers) {
     if (features.size() == 0 || features.size() != labels.length) {
       throw new IllegalArgumentException("need as many labels as feature rows, and at least one");
     }
-    int n = features.size();
-    int dim = features.dim();
-    NDManager manager = NDManager.newBaseManager();
-    LinearHead head = new LinearHead(manager, dim, classes, s.seed());
-    try {
-      head.fit(features, labels, s);
-    } catch (RuntimeException e) {
-      // a failed read of the rows, or the engine: the head's native memory goes with it
-      manager.close();
-      throw e;
+    try (NDManager training = managers.get()) {
+      Parameters parameters = new Parameters(training, features.dim(), classes, s.seed());
+      List<Double> losses = fit(training, parameters, features, labels, classes, s);
+      NDArray runningStd = parameters.runningVar.add(1e-6f).sqrt();
+      return new LinearHead(managers.get(), parameters, runningStd, classes, losses);
     }
-    return head;
   }
 
-  private void fit(FeatureRows features, int[] labels, Settings s) {
+  /** Runs the epochs; returns the mean training loss of each. */
+  private static List<Double> fit(
+      NDManager training,
+      Parameters parameters,
+      FeatureRows features,
+      int[] labels,
+      int classes,
+      Settings s) {
     int n = features.size();
     int dim = features.dim();
     int stepsPerEpoch = (n + s.batchSize() - 1) / s.batchSize();
     long totalSteps = (long) stepsPerEpoch * s.epochs();
     long warmup = Math.round(s.warmupEpochs() * stepsPerEpoch);
-    NDArray[] params = {gamma, beta, weight, bias};
+    NDArray[] params = parameters.trainable();
     NDArray[] velocity = new NDArray[params.length];
     for (int p = 0; p < params.length; p++) {
-      velocity[p] = manager.zeros(params[p].getShape());
+      velocity[p] = training.zeros(params[p].getShape());
     }
+    List<Double> losses = new ArrayList<>();
     SplittableRandom shuffle = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
     long step = 0;
     for (int epoch = 0; epoch < s.epochs(); epoch++) {
@@ -131,7 +184,9 @@ public final class LinearHead implements AutoCloseable {
                 : s.learningRate()
                     * 0.5
                     * (1 + Math.cos(Math.PI * (step - warmup) / Math.max(1, totalSteps - warmup)));
-        try (NDManager batch = manager.newSubManager()) {
+        try (NDManager batch = training.newSubManager()) {
+          parameters.lendTo(batch);
+          batch.tempAttachAll(velocity);
           float[] rows = new float[idx.length * dim];
           features.gather(idx, rows);
           NDArray xb = batch.create(rows, new Shape(idx.length, dim));
@@ -139,7 +194,7 @@ public final class LinearHead implements AutoCloseable {
           NDArray yb = batch.create(target, new Shape(idx.length, classes));
           NDArray loss;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = forward(xb, true);
+            NDArray logits = trainingForward(parameters, training, xb);
             NDArray logProb = logits.logSoftmax(1);
             loss = logProb.mul(yb).sum(new int[] {1}).neg().mean();
             gc.backward(loss);
@@ -163,32 +218,29 @@ public final class LinearHead implements AutoCloseable {
       }
       losses.add(epochLoss / n);
     }
-    for (NDArray v : velocity) {
-      v.close();
-    }
+    return losses;
   }
 
-  private NDArray forward(NDArray x, boolean training) {
-    NDArray normalized;
-    if (training) {
-      NDArray mean = x.mean(new int[] {0});
-      NDArray var = x.sub(mean).square().mean(new int[] {0});
-      // running statistics as torch's BatchNorm1d keeps them (momentum 0.1, unbiased variance)
-      int n = (int) x.getShape().get(0);
-      float unbias = n > 1 ? (float) n / (n - 1) : 1f;
-      NDArray newMean = runningMean.mul(0.9f).add(mean.stopGradient().mul(0.1f));
-      NDArray newVar = runningVar.mul(0.9f).add(var.stopGradient().mul(0.1f * unbias));
-      newMean.attach(manager);
-      newVar.attach(manager);
-      runningMean.close();
-      runningVar.close();
-      runningMean = newMean;
-      runningVar = newVar;
-      normalized = x.sub(mean).div(var.add(1e-6f).sqrt());
-    } else {
-      normalized = x.sub(runningMean).div(runningVar.add(1e-6f).sqrt());
-    }
-    return normalized.mul(gamma).add(beta).matMul(weight).add(bias);
+  /**
+   * The training-mode forward pass: batch statistics, and the running statistics updated as torch's
+   * BatchNorm1d keeps them (momentum 0.1, unbiased variance). The new running statistics move to
+   * {@code training}; the old ones are closed.
+   */
+  private static NDArray trainingForward(Parameters p, NDManager training, NDArray x) {
+    NDArray mean = x.mean(new int[] {0});
+    NDArray var = x.sub(mean).square().mean(new int[] {0});
+    int n = (int) x.getShape().get(0);
+    float unbias = n > 1 ? (float) n / (n - 1) : 1f;
+    NDArray newMean = p.runningMean.mul(0.9f).add(mean.stopGradient().mul(0.1f));
+    NDArray newVar = p.runningVar.mul(0.9f).add(var.stopGradient().mul(0.1f * unbias));
+    newMean.attach(training);
+    newVar.attach(training);
+    p.runningMean.close();
+    p.runningVar.close();
+    p.runningMean = newMean;
+    p.runningVar = newVar;
+    NDArray normalized = x.sub(mean).div(var.add(1e-6f).sqrt());
+    return normalized.mul(p.gamma).add(p.beta).matMul(p.weight).add(p.bias);
   }
 
   /** Logits for {@code features[n][dim]}, in inference mode (running statistics). */
@@ -203,7 +255,10 @@ public final class LinearHead implements AutoCloseable {
       System.arraycopy(features[i], 0, flat, i * dim, dim);
     }
     try (NDManager scope = manager.newSubManager()) {
-      NDArray out = forward(scope.create(flat, new Shape(n, dim)), false);
+      NDArray x = scope.create(flat, new Shape(n, dim));
+      Parameters p = parameters;
+      NDArray normalized = x.sub(p.runningMean).div(runningStd);
+      NDArray out = normalized.mul(p.gamma).add(p.beta).matMul(p.weight).add(p.bias);
       float[] values = out.toFloatArray();
       float[][] rows = new float[n][classes];
       for (int i = 0; i < n; i++) {
@@ -215,7 +270,7 @@ public final class LinearHead implements AutoCloseable {
 
   /** Mean training loss of each epoch. */
   public List<Double> epochLosses() {
-    return List.copyOf(losses);
+    return losses;
   }
 
   private static float[] smoothedTargets(int[] labels, int[] idx, int classes, double smoothing) {

@@ -1,12 +1,12 @@
 package io.vleval.tasks.linearprobe;
 
 import io.vleval.api.result.CategoryBreakdown;
+import io.vleval.api.result.ConfidenceInterval;
 import io.vleval.api.result.MetricValue;
 import io.vleval.api.task.TaskOutcome;
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.tasks.metrics.ScoreTable;
 import io.vleval.tasks.metrics.bootstrap.Bootstrap;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
-import io.vleval.tasks.outcome.Outcomes;
 import io.vleval.tasks.zeroshot.ClassPrediction;
 import io.vleval.tasks.zeroshot.ClassificationOutcome;
 import java.util.AbstractList;
@@ -74,6 +74,6 @@ final class ProbeScores {
         o.resamples() == 0
             ? null
             : new Bootstrap(o.resamples(), o.seed(), o.level()).meanInterval(hits);
-    return Outcomes.metric(new io.vleval.tasks.metrics.MetricValue(name, mean, ci), "");
+    return ScoreTable.metric(name, mean, ci);
   }
 }

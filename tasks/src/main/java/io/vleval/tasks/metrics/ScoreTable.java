@@ -1,5 +1,8 @@
 package io.vleval.tasks.metrics;
 
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.Direction;
+import io.vleval.api.result.MetricValue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +14,9 @@ import java.util.Optional;
  * The plain result of scoring one metric family: metric name to value (and optional confidence
  * interval), in the order the reference reports them, plus how many units were scored.
  *
- * <p>It holds plain values only, so reporters and the CLI can render it without knowing how it was
- * computed.
+ * <p>It holds the run's own result values ({@link MetricValue}: every metric of these families
+ * improves upwards, in the reference's units), so a task reports them as they are and the CLI
+ * renders them without knowing how they were computed.
  *
  * @param family metric family, e.g. {@code captioning}
  * @param unit what one resampling unit is, e.g. {@code image}, {@code sample}, {@code question}
@@ -31,6 +35,16 @@ public record ScoreTable(String family, String unit, int units, List<MetricValue
         throw new IllegalArgumentException("duplicate metric name '" + m.name() + "' in " + family);
       }
     }
+  }
+
+  /**
+   * A metric as the families compute it: higher is better, a plain number (fractions, or CIDEr x1).
+   *
+   * @param interval its bootstrap interval, or {@code null} when none was requested
+   */
+  public static MetricValue metric(String name, double value, ConfidenceInterval interval) {
+    return new MetricValue(
+        Objects.requireNonNull(name, "name"), value, Direction.HIGHER_IS_BETTER, "", interval);
   }
 
   /** The metric with this name, if present. */

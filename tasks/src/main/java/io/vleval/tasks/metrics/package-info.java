@@ -1,5 +1,5 @@
 /**
- * Metric values shared by every metric family: a named score, its confidence interval and the table
- * that collects them.
+ * What every metric family shares: the score table a family fills; beneath it the bootstrap
+ * intervals, text handling and the common parts of the {@code vleval score} file readers.
  */
 package io.vleval.tasks.metrics;

@@ -18,8 +18,6 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.dialogue.VisualQuestions;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.mmvet.MmvetGrading;
-import io.vleval.tasks.metrics.mmvet.MmvetScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import io.vleval.tasks.outcome.ProtocolTask;
@@ -192,7 +190,7 @@ public final class MmvetTaskProvider implements TaskProvider<MmvetTaskProvider.S
     ScoreTable table = MmvetScores.score(items, options.bootstrap());
     List<MetricValue> metrics = new ArrayList<>();
     List<CategoryBreakdown> categories = new ArrayList<>();
-    for (io.vleval.tasks.metrics.MetricValue m : table.metrics()) {
+    for (MetricValue m : table.metrics()) {
       MetricValue v = Outcomes.metric(m, "%");
       if (m.name().equals("total")) {
         metrics.add(v);

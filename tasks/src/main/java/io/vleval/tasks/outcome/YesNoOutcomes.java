@@ -24,7 +24,7 @@ public final class YesNoOutcomes {
       String headline, ScoreTable table, Map<String, Long> counts, String unit) {
     List<MetricValue> metrics = new ArrayList<>();
     Map<String, List<MetricValue>> groups = new LinkedHashMap<>();
-    for (io.vleval.tasks.metrics.MetricValue m : table.metrics()) {
+    for (MetricValue m : table.metrics()) {
       int slash = m.name().lastIndexOf('/');
       if (slash < 0) {
         metrics.add(Outcomes.metric(m, unit));

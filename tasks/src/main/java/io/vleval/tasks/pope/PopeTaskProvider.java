@@ -12,8 +12,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.dialogue.VisualQuestions;
-import io.vleval.tasks.metrics.pope.PopeAnswers;
-import io.vleval.tasks.metrics.pope.PopeScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.ProtocolTask;
 import io.vleval.tasks.outcome.YesNoOutcomes;

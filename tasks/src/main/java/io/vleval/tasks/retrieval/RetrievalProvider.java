@@ -16,8 +16,6 @@ import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.embedding.Vectors;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.retrieval.ZeroShotRetrieval;
-import io.vleval.tasks.metrics.scoring.RetrievalScoring;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.vleval.tasks.retrieval;
 
 import io.vleval.tasks.embedding.Vectors;
-import io.vleval.tasks.metrics.retrieval.ScoreRows;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import java.util.Arrays;
 import java.util.List;

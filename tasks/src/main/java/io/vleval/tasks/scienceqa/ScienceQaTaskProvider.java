@@ -15,8 +15,6 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.scienceqa.ScienceQaAnswers;
-import io.vleval.tasks.metrics.scienceqa.ScienceQaScores;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.mmbench.MmbenchProvider;
 import io.vleval.tasks.outcome.Outcomes;
@@ -202,7 +200,7 @@ public final class ScienceQaTaskProvider implements TaskProvider<ScienceQaTaskPr
     ScoreTable table = ScienceQaScores.score(items, options.bootstrap());
     List<MetricValue> metrics = new ArrayList<>();
     List<CategoryBreakdown> categories = new ArrayList<>();
-    for (io.vleval.tasks.metrics.MetricValue m : table.metrics()) {
+    for (MetricValue m : table.metrics()) {
       MetricValue v = Outcomes.metric(m, "");
       if (m.name().equals("accuracy")) {
         metrics.add(v);

@@ -7,7 +7,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.VisualQuestion;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.task.Task;
-import io.vleval.tasks.metrics.vqa.VqaScorer;
 import java.util.Set;
 
 /**

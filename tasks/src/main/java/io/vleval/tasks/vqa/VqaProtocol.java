@@ -2,8 +2,6 @@ package io.vleval.tasks.vqa;
 
 import io.vleval.api.model.GenerationSettings;
 import io.vleval.api.sample.VisualQuestion;
-import io.vleval.tasks.metrics.vqa.GqaMatch;
-import io.vleval.tasks.metrics.vqa.VqaScorer;
 import java.util.List;
 import java.util.Locale;
 

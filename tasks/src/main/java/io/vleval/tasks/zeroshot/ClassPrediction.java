@@ -2,7 +2,6 @@ package io.vleval.tasks.zeroshot;
 
 import io.vleval.api.task.SampleRecord;
 import io.vleval.tasks.embedding.Vectors;
-import io.vleval.tasks.metrics.classification.ZeroShotClassification;
 import java.util.Arrays;
 import java.util.List;
 

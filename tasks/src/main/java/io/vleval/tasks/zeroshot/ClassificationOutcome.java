@@ -4,7 +4,6 @@ import io.vleval.api.result.CategoryBreakdown;
 import io.vleval.api.result.MetricValue;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.scoring.ClassificationScoring;
 import io.vleval.tasks.metrics.scoring.ScoreOptions;
 import io.vleval.tasks.outcome.Outcomes;
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import io.vleval.api.task.Task;
 import io.vleval.api.task.TaskContext;
 import io.vleval.api.task.TaskOutcome;
 import io.vleval.api.task.TaskSession;
-import io.vleval.tasks.metrics.mmvet.MmvetGrading;
+import io.vleval.tasks.mmvet.MmvetGrading;
 import io.vleval.tasks.mmvet.MmvetTaskProvider;
 import io.vleval.testkit.fake.FakeModel;
 import java.nio.file.Path;

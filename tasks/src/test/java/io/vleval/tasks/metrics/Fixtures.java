@@ -2,8 +2,8 @@ package io.vleval.tasks.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vleval.tasks.metrics.multiplechoice.McqItem;
-import io.vleval.tasks.metrics.scoring.MultipleChoiceTsv;
+import io.vleval.tasks.mmbench.McqItem;
+import io.vleval.tasks.mmbench.MultipleChoiceTsv;
 import io.vleval.testkit.FixtureCases;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -12,8 +12,6 @@ import io.vleval.api.sample.Sample;
 import io.vleval.api.sample.VisualQuestion;
 import io.vleval.api.task.SampleRecord;
 import io.vleval.api.task.TaskOutcome;
-import io.vleval.tasks.metrics.vqa.GqaMatch;
-import io.vleval.tasks.metrics.vqa.VqaScorer;
 import io.vleval.testkit.contract.TaskProviderContractTest;
 import io.vleval.testkit.fake.ListDataset;
 import java.util.ArrayList;

@@ -1,16 +1,16 @@
 package io.vleval.tasks.metrics.bench;
 
-import io.vleval.tasks.metrics.captioning.Bleu;
-import io.vleval.tasks.metrics.captioning.BleuScores;
-import io.vleval.tasks.metrics.captioning.CaptionSample;
-import io.vleval.tasks.metrics.captioning.CiderD;
-import io.vleval.tasks.metrics.captioning.PtbTokenizer;
-import io.vleval.tasks.metrics.captioning.RougeL;
-import io.vleval.tasks.metrics.retrieval.RetrievalScores;
-import io.vleval.tasks.metrics.retrieval.ZeroShotRetrieval;
-import io.vleval.tasks.metrics.segmentation.ClassAreas;
-import io.vleval.tasks.metrics.segmentation.SegmentationMetrics;
-import io.vleval.tasks.metrics.segmentation.SegmentationScores;
+import io.vleval.tasks.captioning.Bleu;
+import io.vleval.tasks.captioning.BleuScores;
+import io.vleval.tasks.captioning.CaptionSample;
+import io.vleval.tasks.captioning.CiderD;
+import io.vleval.tasks.captioning.PtbTokenizer;
+import io.vleval.tasks.captioning.RougeL;
+import io.vleval.tasks.retrieval.RetrievalScores;
+import io.vleval.tasks.retrieval.ZeroShotRetrieval;
+import io.vleval.tasks.segmentation.ClassAreas;
+import io.vleval.tasks.segmentation.SegmentationMetrics;
+import io.vleval.tasks.segmentation.SegmentationScores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,6 +1,6 @@
 package io.vleval.tasks.metrics.bootstrap;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
+import io.vleval.api.result.ConfidenceInterval;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
@@ -136,7 +136,7 @@ public final class Bootstrap {
     if (unitCount == 0) {
       double[] probe = statistic.compute(new int[0]);
       ConfidenceInterval[] out = new ConfidenceInterval[probe.length];
-      Arrays.fill(out, new ConfidenceInterval(Double.NaN, Double.NaN, level, resamples, seed));
+      Arrays.fill(out, new ConfidenceInterval(Double.NaN, Double.NaN, level, resamples));
       return out;
     }
     double[] point = statistic.compute(IntStream.range(0, unitCount).toArray());
@@ -170,7 +170,7 @@ public final class Bootstrap {
         jack[j] = jackknife[j][m];
       }
       double[] bounds = bca(point[m], sorted, jack, level);
-      out[m] = new ConfidenceInterval(bounds[0], bounds[1], level, resamples, seed);
+      out[m] = new ConfidenceInterval(bounds[0], bounds[1], level, resamples);
     }
     return out;
   }

@@ -18,14 +18,14 @@ import java.util.Map;
  * JSON reading for the score inputs: small documents as trees, numeric matrices streamed (a 25,000
  * x 5,000 score matrix must not become 125 million tree nodes).
  */
-final class JsonFiles {
+public final class JsonFiles {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private JsonFiles() {}
 
-  static JsonNode tree(Path file) {
+  public static JsonNode tree(Path file) {
     try {
       return MAPPER.readTree(file.toFile());
     } catch (IOException e) {
@@ -37,7 +37,7 @@ final class JsonFiles {
    * Streams a top-level JSON object, keeping float matrices ({@code float[][]}) for keys in {@code
    * matrixKeys} and a small tree for every other key.
    */
-  static Map<String, Object> objectWithMatrices(Path file, List<String> matrixKeys) {
+  public static Map<String, Object> objectWithMatrices(Path file, List<String> matrixKeys) {
     if (!Files.isRegularFile(file)) {
       throw new ScoreInputException(file, "whole file", "no such file");
     }
@@ -100,7 +100,7 @@ final class JsonFiles {
     return rows.toArray(new float[0][]);
   }
 
-  static int[] intArray(JsonNode node, Path file, String key) {
+  public static int[] intArray(JsonNode node, Path file, String key) {
     if (node == null || !node.isArray()) {
       throw new ScoreInputException(
           file, "key \"" + key + "\"", node == null ? "missing" : "expected an array of integers");
@@ -117,7 +117,7 @@ final class JsonFiles {
     return out;
   }
 
-  static String oneLine(Exception e) {
+  public static String oneLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code NA}, {@code None}, {@code null}, ...) read as missing ({@code null}). Numeric type
  * inference of pandas is not reproduced: values stay strings.
  */
-final class PandasTsv {
+public final class PandasTsv {
 
   private static final Set<String> NA_VALUES =
       Set.of(
@@ -47,13 +47,13 @@ final class PandasTsv {
    * A parsed row: column to value ({@code null} = missing), and its 1-based line number for
    * messages.
    */
-  record Row(int line, Map<String, String> values) {
-    String get(String column) {
+  public record Row(int line, Map<String, String> values) {
+    public String get(String column) {
       return values.get(column);
     }
   }
 
-  static List<Row> read(Path file) {
+  public static List<Row> read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -153,7 +153,7 @@ final class PandasTsv {
   }
 
   /** The header columns of the rows (all rows share them). */
-  static boolean hasColumn(List<Row> rows, String column) {
+  public static boolean hasColumn(List<Row> rows, String column) {
     return !rows.isEmpty() && rows.get(0).values().containsKey(column);
   }
 }

@@ -1,17 +1,17 @@
 package io.vleval.tasks.metrics.scoring;
 
-import io.vleval.tasks.metrics.ConfidenceInterval;
-import io.vleval.tasks.metrics.MetricValue;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.result.MetricValue;
 import io.vleval.tasks.metrics.ScoreTable;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Builds a {@link ScoreTable} from aligned names, values and optional intervals. */
-final class Tables {
+public final class Tables {
 
   private Tables() {}
 
-  static ScoreTable table(
+  public static ScoreTable table(
       String family,
       String unit,
       int units,
@@ -25,7 +25,7 @@ final class Tables {
     List<MetricValue> metrics = new ArrayList<>(names.size());
     for (int i = 0; i < values.length; i++) {
       metrics.add(
-          new MetricValue(names.get(i), values[i], intervals == null ? null : intervals[i]));
+          ScoreTable.metric(names.get(i), values[i], intervals == null ? null : intervals[i]));
     }
     return new ScoreTable(family, unit, units, metrics);
   }

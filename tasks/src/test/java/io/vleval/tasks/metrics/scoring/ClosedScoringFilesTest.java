@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.tasks.metrics.ClosedFixtures;
 import io.vleval.tasks.metrics.ScoreTable;
-import io.vleval.tasks.metrics.mme.MmeAnswers;
+import io.vleval.tasks.mme.MmeAnswers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,2 +1,0 @@
-/** Baseline models that need a dataset reader: the nearest-neighbour captioner. */
-package io.vleval.datasets.baseline;

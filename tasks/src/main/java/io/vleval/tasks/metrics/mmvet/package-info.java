@@ -1,2 +1,0 @@
-/** MM-Vet's grading: its few-shot grader prompt, the grade read from the reply, the scores. */
-package io.vleval.tasks.metrics.mmvet;

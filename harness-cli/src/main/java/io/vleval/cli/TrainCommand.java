@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) on the synthetic suite from a YAML file.",
       "Each stage writes OUT/<stage>/log.csv, checkpoint-NNNNNN/ folders loadable by the internvl model",
-      "plugin (checkpoint: ...), and done.json with held-out metrics."
+      "plugin (checkpoint: ...), OUT/<stage>/eval/ (the run directory of its eval: tasks on the final",
+      "checkpoint), and done.json with the losses and the metrics."
     })
 final class TrainCommand implements Callable<Integer> {
 

@@ -6,12 +6,18 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vleval.api.error.VlevalException;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.api.result.ConfidenceInterval;
+import io.vleval.api.sample.CaptionedImage;
+import io.vleval.core.config.ConfigLoader;
+import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.model.internvl.checkpoint.CheckpointFiles;
 import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.training.data.TrainingData;
-import io.vleval.training.eval.QuickEval;
+import io.vleval.training.data.TrainingDatasets;
+import io.vleval.training.eval.StageEvaluation;
 import io.vleval.training.loop.LoopSettings;
 import io.vleval.training.loop.Objective;
 import io.vleval.training.loop.Replica;
@@ -20,7 +26,6 @@ import io.vleval.training.loop.StageResult;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.loop.TrainingLoop;
 import io.vleval.training.optim.CosineSchedule;
-import io.vleval.training.sft.ChatEval;
 import io.vleval.training.sft.ChatStageModel;
 import io.vleval.training.sft.LmWarmupObjective;
 import io.vleval.training.sft.SftObjective;
@@ -51,17 +56,19 @@ import java.util.function.IntFunction;
 /**
  * Runs the stages of a {@link TrainSpec} in order, each in {@code out/<stage>/}: the model is built
  * (a random preset, an earlier stage's final checkpoint, or a checkpoint folder), the weights the
- * stage kind trains are marked, the {@link TrainingLoop} runs, quick metrics are computed on
- * held-out data and written with the losses to {@code out/<stage>/done.json}, and the final
- * checkpoint is copied to the stage's {@code export} folder.
+ * stage kind trains are marked, the {@link TrainingLoop} runs, the held-out ITG loss is computed on
+ * the stage's {@code heldout} captions, the final checkpoint is scored by the stage's {@code eval:}
+ * tasks through the runner ({@link StageEvaluation}, into {@code out/<stage>/eval/}), the losses
+ * and metrics are written to {@code out/<stage>/done.json}, and the final checkpoint is copied to
+ * the stage's {@code export} folder.
  *
  * <p>With several devices ({@code device: gpu:0,gpu:1}, or {@code auto} with several GPUs), one
  * replica of the stage's model is built per device, each with its own objective, and the loop
  * splits every micro-batch over them (data parallelism, {@link TrainingLoop}).
  *
- * <p>With {@code resume}, a stage with {@code done.json} is skipped, and an interrupted stage
- * continues from its last checkpoint; without it, a stage folder left by an earlier run is
- * replaced.
+ * <p>With {@code resume}, a stage with {@code done.json} is skipped (its evaluation is not run
+ * again), and an interrupted stage continues from its last checkpoint (an interrupted evaluation
+ * from its recorded samples); without it, a stage folder left by an earlier run is replaced.
  */
 public final class Training {
 
@@ -71,6 +78,8 @@ public final class Training {
   private final IntFunction<TrainingData> dataAt;
   private final Path out;
   private final TrainingListener listener;
+  private final PluginRegistry registry;
+  private final Path cache;
 
   /**
    * What one stage produced.
@@ -78,10 +87,13 @@ public final class Training {
    * @param stage the stage's name
    * @param kind its kind
    * @param result losses and throughput
-   * @param metrics held-out metrics by name (e.g. {@code zero_shot_acc1}, {@code
-   *     retrieval_r1_mean})
+   * @param metrics the evaluation's metrics, {@code <task>.<metric>} (e.g. {@code zero-shot.acc1};
+   *     see {@link StageEvaluation.Outcome#metrics()}), and the held-out ITG losses ({@code
+   *     itg_heldout...})
    * @param checkpoint the final checkpoint folder
    * @param skipped true when an earlier run had finished the stage
+   * @param intervals the confidence intervals of the metrics that have one, keyed likewise
+   * @param evaluation the evaluation's run directory, or null when the stage has no {@code eval:}
    */
   public record StageOutcome(
       String stage,
@@ -89,7 +101,9 @@ public final class Training {
       StageResult result,
       Map<String, Double> metrics,
       Path checkpoint,
-      boolean skipped) {}
+      boolean skipped,
+      Map<String, ConfidenceInterval> intervals,
+      Path evaluation) {}
 
   /**
    * @param spec the validated config
@@ -124,10 +138,41 @@ public final class Training {
    */
   public Training(
       TrainSpec spec, IntFunction<TrainingData> dataAt, Path out, TrainingListener listener) {
+    this(
+        spec,
+        dataAt,
+        out,
+        listener,
+        PluginRegistry.discover(Training.class.getClassLoader()),
+        ConfigLoader.defaultCache(System::getenv));
+  }
+
+  private Training(
+      TrainSpec spec,
+      IntFunction<TrainingData> dataAt,
+      Path out,
+      TrainingListener listener,
+      PluginRegistry registry,
+      Path cache) {
     this.spec = spec;
     this.dataAt = dataAt;
     this.out = out;
     this.listener = listener;
+    this.registry = registry;
+    this.cache = cache;
+  }
+
+  /**
+   * The same training with the plugins and the cache folder that the recipe's datasets are opened
+   * with (for the {@code heldout} captions and the {@code eval:} tasks). By default: the plugins on
+   * this class's class path, and {@code $VLEVAL_CACHE} or {@code ~/.cache/vleval}.
+   *
+   * @param plugins the registry
+   * @param cacheFolder the cache folder loaders get (the synthetic suite is generated there)
+   * @return the training
+   */
+  public Training withPlugins(PluginRegistry plugins, Path cacheFolder) {
+    return new Training(spec, dataAt, out, listener, plugins, cacheFolder);
   }
 
   /**
@@ -192,6 +237,18 @@ public final class Training {
         done.get("metrics")
             .fields()
             .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+        Map<String, ConfidenceInterval> intervals = new LinkedHashMap<>();
+        done.path("intervals")
+            .fields()
+            .forEachRemaining(
+                e ->
+                    intervals.put(
+                        e.getKey(),
+                        new ConfidenceInterval(
+                            e.getValue().get("lower").asDouble(),
+                            e.getValue().get("upper").asDouble(),
+                            e.getValue().get("level").asDouble(),
+                            e.getValue().get("resamples").asInt())));
         List<Double> losses = new ArrayList<>();
         done.get("losses").forEach(n -> losses.add(n.asDouble()));
         exportIfAsked(stage, ckpt);
@@ -201,7 +258,9 @@ public final class Training {
             new StageResult(stage.name(), losses, 0, 0, ckpt),
             metrics,
             ckpt,
-            true);
+            true,
+            intervals,
+            done.hasNonNull("evaluation") ? dir.resolve(done.get("evaluation").asText()) : null);
       }
       Optional<Path> last = resume ? TrainingLoop.lastCheckpoint(dir) : Optional.empty();
       if (last.isEmpty() && Files.exists(dir)) {
@@ -230,6 +289,8 @@ public final class Training {
                 + "); each replica needs at least one sample");
       }
       List<StageModel> copies = new ArrayList<>();
+      StageResult result;
+      Map<String, Double> metrics = new LinkedHashMap<>();
       try (StageModel model = build(stage, init, seed, devices.get(0))) {
         TrainingData data = dataAt.apply(model.imageSize());
         List<Replica> replicas = new ArrayList<>();
@@ -269,20 +330,33 @@ public final class Training {
                 devices.size() == 1
                     ? ""
                     : ", data-parallel over " + devices.stream().map(Devices::name).toList()));
-        StageResult result =
-            new TrainingLoop(replicas, settings, dir, listener).run(last.orElse(null));
-        Map<String, Double> metrics = metrics(stage.kind(), model, tokenizer, data, seed);
-        metrics.forEach(
-            (k, v) ->
-                listener.onMessage(
-                    String.format(Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
-        writeDone(dir, result, metrics);
-        exportIfAsked(stage, result.finalCheckpoint());
-        return new StageOutcome(
-            stage.name(), stage.kind(), result, metrics, result.finalCheckpoint(), false);
+        result = new TrainingLoop(replicas, settings, dir, listener).run(last.orElse(null));
+        if (stage.heldout() != null && model instanceof CgStageModel cg) {
+          metrics.putAll(heldoutLosses(stage, cg, tokenizer, seed));
+        }
       } finally {
         copies.forEach(StageModel::close);
       }
+      // the stage's model is closed: the runner loads the final checkpoint on its own
+      StageEvaluation.Outcome evaluation =
+          new StageEvaluation(registry, cache, listener)
+              .run(spec, stage, result.finalCheckpoint(), dir);
+      metrics.putAll(evaluation.metrics());
+      metrics.forEach(
+          (k, v) ->
+              listener.onMessage(String.format(Locale.ROOT, "%s: %s = %.4f", stage.name(), k, v)));
+      Path evaluated = stage.eval().isEmpty() ? null : evaluation.runDirectory();
+      writeDone(dir, result, metrics, evaluation.intervals(), evaluated);
+      exportIfAsked(stage, result.finalCheckpoint());
+      return new StageOutcome(
+          stage.name(),
+          stage.kind(),
+          result,
+          metrics,
+          result.finalCheckpoint(),
+          false,
+          evaluation.intervals(),
+          evaluated);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -388,60 +462,62 @@ public final class Training {
     };
   }
 
-  private static Map<String, Double> metrics(
-      StageKind kind, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+  /**
+   * Stage 2's ITG loss on the stage's {@code heldout} captions (README, "The lm_head warm-up"):
+   * text only (what the warm-up reaches), and for a generative stage with the queries seeing the
+   * caption's own image or another one.
+   */
+  private Map<String, Double> heldoutLosses(
+      StageSpec stage, CgStageModel cg, TextTokenizer tokenizer, long seed) {
+    List<TrainingData.Captioned> captions =
+        CaptionLosses.heldout(
+            new TrainingDatasets(
+                    spec,
+                    registry,
+                    new PluginContext(
+                        seed,
+                        cache,
+                        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()))))
+                .all(stage.heldout(), CaptionedImage.class),
+            cg.imageSize());
     Map<String, Double> m = new LinkedHashMap<>();
-    if (kind == StageKind.LM_WARMUP && model instanceof ChatStageModel chat) {
-      m.putAll(ChatEval.describedMetrics(chat.chat(), tokenizer, data, seed));
-    }
-    if (kind == StageKind.SFT && model instanceof ChatStageModel chat) {
-      m.putAll(ChatEval.metrics(chat.chat(), tokenizer, data, seed));
-    }
-    if (model instanceof CgStageModel cg) {
+    m.put("itg_heldout_text_only", CaptionLosses.textOnly(cg.cg(), tokenizer, captions));
+    if (stage.kind() == StageKind.GENERATIVE) {
       m.put(
-          "zero_shot_acc1",
-          QuickEval.zeroShotAccuracy(cg.cg(), tokenizer, data, ContrastiveObjective.TEMPLATES));
-      double[] c = QuickEval.retrievalRecallAt1(cg.cg(), tokenizer, data, false);
-      m.put("retrieval_c_i2t_r1", c[0]);
-      m.put("retrieval_c_t2i_r1", c[1]);
-      m.put("retrieval_c_mean_r1", c[2]);
-      if (kind == StageKind.GENERATIVE) {
-        double[] g = QuickEval.retrievalRecallAt1(cg.cg(), tokenizer, data, true);
-        m.put("retrieval_g_i2t_r1", g[0]);
-        m.put("retrieval_g_t2i_r1", g[1]);
-        m.put("retrieval_g_mean_r1", g[2]);
-      }
-      if (kind == StageKind.LM_HEAD_WARMUP || kind == StageKind.GENERATIVE) {
-        // ITG on held-out captions (README, "Stage 2"): text only (what the warm-up reaches), and
-        // with the
-        // queries seeing the caption's own image or another one
-        m.put(
-            "itg_heldout_text_only",
-            CaptionLosses.textOnly(cg.cg(), tokenizer, data.captionTest()));
-      }
-      if (kind == StageKind.GENERATIVE) {
-        m.put(
-            "itg_heldout",
-            CaptionLosses.withImage(
-                cg.cg(), tokenizer, data.captionTest(), data.imageSize(), true));
-        m.put(
-            "itg_heldout_other_image",
-            CaptionLosses.withImage(
-                cg.cg(), tokenizer, data.captionTest(), data.imageSize(), false));
-      }
+          "itg_heldout",
+          CaptionLosses.withImage(cg.cg(), tokenizer, captions, cg.imageSize(), true));
+      m.put(
+          "itg_heldout_other_image",
+          CaptionLosses.withImage(cg.cg(), tokenizer, captions, cg.imageSize(), false));
     }
     return m;
   }
 
-  private static void writeDone(Path dir, StageResult r, Map<String, Double> metrics)
+  private static void writeDone(
+      Path dir,
+      StageResult r,
+      Map<String, Double> metrics,
+      Map<String, ConfidenceInterval> intervals,
+      Path evaluation)
       throws IOException {
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("stage", r.stage());
     o.put("checkpoint", dir.relativize(r.finalCheckpoint()).toString());
     o.put("seconds", r.seconds());
     o.put("samples_per_second", r.samplesPerSecond());
+    if (evaluation != null) {
+      o.put("evaluation", dir.relativize(evaluation).toString());
+    }
     ObjectNode m = o.putObject("metrics");
     metrics.forEach(m::put);
+    ObjectNode ci = o.putObject("intervals");
+    intervals.forEach(
+        (k, v) ->
+            ci.putObject(k)
+                .put("lower", v.lower())
+                .put("upper", v.upper())
+                .put("level", v.level())
+                .put("resamples", v.resamples()));
     var losses = o.putArray("losses");
     r.losses().forEach(losses::add);
     Files.writeString(dir.resolve(DONE), o.toPrettyString() + "\n", StandardCharsets.UTF_8);

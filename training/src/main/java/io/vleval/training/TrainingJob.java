@@ -2,6 +2,7 @@ package io.vleval.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.training.data.SyntheticTrainingData;
 import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.TrainingListener;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * One {@code vleval train} run: sets the engine's intra-op threads as the recipe asks, loads the
- * training data once per image side a stage asks for, and runs the stages.
+ * training data once per image side a stage asks for, and runs the stages, whose evaluations open
+ * the recipe's datasets with the plugins on the class path and the data's cache folder.
  */
 public final class TrainingJob {
 
@@ -23,7 +25,8 @@ public final class TrainingJob {
    * Runs every stage of a recipe.
    *
    * @param spec the recipe
-   * @param defaultCache the dataset cache when the recipe names none
+   * @param defaultCache the dataset cache when the recipe names none (also the cache the
+   *     evaluations' datasets get)
    * @param resume whether to skip finished stages and continue an interrupted one
    * @param listener progress
    * @return each stage's outcome, in order
@@ -55,6 +58,9 @@ public final class TrainingJob {
                       size, s -> SyntheticTrainingData.load(spec.data(), defaultCache, workers, s)),
               spec.train().out(),
               listener)
+          .withPlugins(
+              PluginRegistry.discover(TrainingJob.class.getClassLoader()),
+              spec.data().cache() != null ? spec.data().cache() : defaultCache)
           .run(resume);
     } finally {
       JniUtils.setNumThreads(previousThreads);

@@ -8,12 +8,8 @@ import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.SpecYaml;
 import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.TrainingListener;
-import io.vleval.training.spec.ModelInitSpec;
-import io.vleval.training.spec.OptimizerSpec;
-import io.vleval.training.spec.ScheduleSpec;
 import io.vleval.training.spec.StageKind;
 import io.vleval.training.spec.StageSpec;
-import io.vleval.training.spec.TrainSettings;
 import io.vleval.training.spec.TrainSpec;
 import io.vleval.training.stage.CgStageModel;
 import io.vleval.training.stage.LmHeadWarmupObjective;
@@ -28,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code lm-head-warmup} stage (one intra-op thread, ~10 s): it trains QLLaMA's {@code lm_head}
  * and nothing else — every other tensor of its checkpoint is bitwise its input's, the text path and
- * so the InternVL-C metrics are unchanged — and its loss falls from ln(vocab).
+ * so the InternVL-C metrics of its {@code eval:} tasks are unchanged — and its loss falls from
+ * ln(vocab).
  */
 class LmHeadWarmupStageTest {
 
@@ -67,35 +64,40 @@ class LmHeadWarmupStageTest {
   @Test
   void changesOnlyLmHeadAndLowersTheLoss() throws Exception {
     TrainingData data = SyntheticData.tiny();
-    StageSpec s1 =
-        new StageSpec(
-            "s1",
-            StageKind.CONTRASTIVE,
-            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-            4,
-            8,
-            1,
-            new OptimizerSpec(2e-3, null, null, null),
-            new ScheduleSpec(1, 0.1),
-            1.0,
-            null,
-            null);
-    // the default weight decay (0.05), so that decay too is seen to touch nothing but lm_head
-    StageSpec w =
-        new StageSpec(
-            "w",
-            StageKind.LM_HEAD_WARMUP,
-            new ModelInitSpec(null, "s1", null, null, null, null),
-            30,
-            32,
-            1,
-            new OptimizerSpec(5e-2, null, null, null),
-            new ScheduleSpec(3, 0.1),
-            1.0,
-            null,
-            null);
+    String eval =
+        """
+            eval:
+              - {name: zero-shot, type: zero-shot-classification, dataset: classification-val}
+              - {name: retrieval, type: retrieval, dataset: captions-test}
+        """;
+    // the warm-up has the default weight decay (0.05), so that decay too is seen to touch nothing
+    // but lm_head
     TrainSpec spec =
-        new TrainSpec(new TrainSettings("w", 0L, out, 1, null, null), null, List.of(s1, w));
+        EvalRecipes.load(
+            out,
+            """
+            train: {name: w, seed: 0}
+            stages:
+              - name: s1
+                kind: contrastive
+                model: {preset: tiny-internvl, seed: 0}
+                steps: 4
+                batch_size: 8
+                optimizer: {lr: 2.0e-3}
+                schedule: {warmup_steps: 1, min_lr_ratio: 0.1}
+            """
+                + eval
+                + """
+              - name: w
+                kind: lm-head-warmup
+                model: {from: s1}
+                steps: 30
+                batch_size: 32
+                optimizer: {lr: 5.0e-2}
+                schedule: {warmup_steps: 3, min_lr_ratio: 0.1}
+                heldout: captions-test
+            """
+                + eval);
     List<Training.StageOutcome> o = new Training(spec, data, out, TrainingListener.NONE).run(false);
     Path before = o.get(0).checkpoint();
     Path after = o.get(1).checkpoint();
@@ -120,7 +122,9 @@ class LmHeadWarmupStageTest {
     assertThat(Files.readAllBytes(after.resolve("tokenizer.json")))
         .isEqualTo(Files.readAllBytes(before.resolve("tokenizer.json")));
 
-    // the text path is untouched, so every InternVL-C figure is stage 1's to the last bit
+    // the text path is untouched, so every InternVL-C figure the eval: tasks report is stage 1's to
+    // the last bit (the bootstrap intervals are drawn per model entry, named after the stage)
+    assertThat(o.get(0).metrics()).containsKeys("zero-shot.acc1", "retrieval.mean_recall");
     o.get(0).metrics().forEach((k, v) -> assertThat(o.get(1).metrics().get(k)).as(k).isEqualTo(v));
     double lnVocab = Math.log(Presets.tinyInternVl().qllama().vocabSize());
     double first = o.get(1).result().firstLoss();

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class SyntheticData {
 
-  private static final Path CACHE = Path.of("target", "train-test-cache");
+  static final Path CACHE = Path.of("target", "train-test-cache");
   private static TrainingData tiny;
 
   private SyntheticData() {}

@@ -34,12 +34,20 @@ public final class SyntheticDataAccess {
    * @return the tiny suite's MMBench rows with their images
    */
   public static List<MultipleChoiceQuestion> mmbench() {
-    Path cache = Path.of("target", "train-test-cache");
+    return mmbench(Scale.TINY);
+  }
+
+  /**
+   * @param scale the suite's scale
+   * @return that suite's MMBench rows with their images
+   */
+  public static List<MultipleChoiceQuestion> mmbench(Scale scale) {
+    Path cache = SyntheticData.CACHE;
     var d =
         new SyntheticDatasetProvider()
             .open(
                 new SyntheticDatasetProvider.Spec(
-                    SyntheticDatasetProvider.Part.MMBENCH, Scale.TINY, 0L, null, cache),
+                    SyntheticDatasetProvider.Part.MMBENCH, scale, 0L, null, cache),
                 new PluginContext(0, cache, 2));
     List<MultipleChoiceQuestion> out = new ArrayList<>();
     try (SampleCursor<?> c = d.samples()) {

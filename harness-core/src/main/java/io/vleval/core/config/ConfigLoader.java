@@ -29,6 +29,7 @@ import io.vleval.core.yaml.YamlReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,7 +63,16 @@ public final class ConfigLoader {
           "eval_datasets",
           "judge");
   private static final Set<String> REPORTER_KEYS = Set.of("type");
+  // the keys of a task entry that runs on given models in a file without judges
+  // (ConfigLoader.tasks)
+  private static final Set<String> PLANNED_TASK_KEYS =
+      Collections.unmodifiableSet(
+          new LinkedHashSet<>(
+              List.of("name", "type", "dataset", "train_dataset", "eval_datasets", "batch_size")));
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  /** Samples per model call when neither the task nor the run section says (run: batch_size). */
+  public static final int DEFAULT_BATCH_SIZE = 16;
 
   private final PluginRegistry registry;
   private final UnaryOperator<String> environment;
@@ -174,7 +184,7 @@ public final class ConfigLoader {
       }
     }
     for (YamlNode.Mapping m : entries(top, "tasks", !misspelt.contains("tasks"), problems)) {
-      TaskEntry e = taskEntry(m, binder, run, problems);
+      TaskEntry e = taskEntry(m, binder, run.batchSize(), TASK_KEYS, "", problems);
       if (e != null
           && unique(e.name(), "task", m, tasks.stream().map(TaskEntry::name).toList(), problems)) {
         check(e, m, models, datasets, datasetKinds, modelCaps, broken, problems);
@@ -220,6 +230,155 @@ public final class ConfigLoader {
               problems)) {
         out.put(e, sampleType(registry.dataset(e.type()), e.spec()));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Binds a list of task entries of another kind of file (the {@code eval:} list of a training
+   * stage) exactly as a run config's {@code tasks:} entries, and checks each as {@code vleval
+   * validate} checks a run's: its type and keys, its datasets (defined in the file's {@code
+   * datasets:} section, of the sample kind the task reads, {@code train_dataset} and {@code
+   * eval_datasets} as in a run), and the capabilities and backbone of the models it will run on,
+   * which need not exist yet. {@code models:} and {@code judge:} are refused: the tasks run on the
+   * given models, and such a file has no judges.
+   *
+   * @param list the list's node; {@code null} or a YAML null holds no tasks
+   * @param where how messages name the list, e.g. {@code 'eval' of stage 's1'}
+   * @param top the file's top-level mapping (its {@code datasets:} section tells an entry that
+   *     failed to bind, already reported, from an undefined one)
+   * @param base the folder relative paths are resolved against
+   * @param datasets the file's datasets, as {@link #datasets} bound them
+   * @param models the models the tasks will run on; each task runs on those of them that can serve
+   *     it, and at least one must; an empty list skips the model checks (the models are unknown
+   *     because their own entry failed)
+   * @param problems collects every problem, with its place in the file
+   * @return the entries bound without problems, each with {@code models} naming the models that can
+   *     serve it
+   */
+  public List<TaskEntry> tasks(
+      YamlNode list,
+      String where,
+      YamlNode.Mapping top,
+      Path base,
+      Map<DatasetEntry, Class<? extends Sample>> datasets,
+      List<PlannedModel> models,
+      Problems problems) {
+    List<TaskEntry> out = new ArrayList<>();
+    if (list == null
+        || (list instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+      return out;
+    }
+    if (!(list instanceof YamlNode.Sequence seq)) {
+      problems.add(
+          list.mark(),
+          where
+              + " must be a list of task entries (each item starting with '- '), found "
+              + list.describe());
+      return out;
+    }
+    SpecBinder binder = new SpecBinder(base, environment);
+    List<String> datasetNames = datasets.keySet().stream().map(DatasetEntry::name).toList();
+    Map<String, Class<? extends Sample>> kinds = new HashMap<>();
+    datasets.forEach((e, type) -> kinds.put(e.name(), type));
+    Set<String> broken = new HashSet<>();
+    if (top.get("datasets") instanceof YamlNode.Sequence section) {
+      for (YamlNode item : section.items()) {
+        if (item instanceof YamlNode.Mapping m
+            && m.get("name") instanceof YamlNode.Scalar n
+            && !datasetNames.contains(n.text())) {
+          broken.add(n.text());
+        }
+      }
+    }
+    for (YamlNode item : seq.items()) {
+      if (!(item instanceof YamlNode.Mapping m)) {
+        problems.add(
+            item.mark(), "each item of " + where + " must be a mapping, found " + item.describe());
+        continue;
+      }
+      String name = m.get("name") instanceof YamlNode.Scalar n ? n.text() : null;
+      LinkedHashMap<String, YamlNode> own = new LinkedHashMap<>(m.entries());
+      if (own.remove("models") != null) {
+        problems.add(
+            m.keyMark("models"),
+            "'models' in task '"
+                + name
+                + "' of "
+                + where
+                + ": these tasks run on "
+                + String.join(" and ", models.stream().map(PlannedModel::description).toList())
+                + "; remove 'models'");
+      }
+      if (own.remove("judge") != null) {
+        problems.add(
+            m.keyMark("judge"),
+            "'judge' in task '"
+                + name
+                + "' of "
+                + where
+                + ": this file has no judges; evaluate a judged task with a run config (vleval"
+                + " run) that names its judge");
+      }
+      TaskEntry e =
+          taskEntry(
+              new YamlNode.Mapping(own, m.keyMarks(), m.mark()),
+              binder,
+              DEFAULT_BATCH_SIZE,
+              PLANNED_TASK_KEYS,
+              " of " + where,
+              problems);
+      if (e == null
+          || !unique(e.name(), "task", m, out.stream().map(TaskEntry::name).toList(), problems)) {
+        continue;
+      }
+      TaskProvider<?> provider = registry.task(e.type());
+      String what = "task '" + e.name() + "' (" + e.type() + ") of " + where;
+      checkDatasets(e, provider, what, m, datasetNames, kinds, broken, problems);
+      if (needsJudge(provider, e.spec())) {
+        problems.add(
+            m.mark(),
+            what
+                + " grades replies with a judge model, and this file has no judges; evaluate it"
+                + " with a run config (vleval run) that names one");
+      }
+      Set<Class<? extends Capability>> needed = required(provider, e.spec());
+      List<String> serving = new ArrayList<>();
+      List<String> refusals = new ArrayList<>();
+      for (PlannedModel p : models) {
+        Set<String> missing = missing(needed, p.capabilities());
+        if (!missing.isEmpty()) {
+          refusals.add(
+              "needs "
+                  + String.join(" and ", missing)
+                  + ", which "
+                  + p.description()
+                  + " does not have");
+          continue;
+        }
+        List<String> backbone =
+            p.backbone().map(shape -> checkBackbone(provider, e.spec(), shape)).orElse(List.of());
+        if (!backbone.isEmpty()) {
+          refusals.add("cannot run on " + p.description() + ": " + String.join("; ", backbone));
+          continue;
+        }
+        serving.add(p.name());
+      }
+      if (!models.isEmpty() && serving.isEmpty()) {
+        problems.add(
+            m.mark(), what + " " + String.join("; it ", refusals) + "; leave it out of " + where);
+      }
+      out.add(
+          new TaskEntry(
+              e.name(),
+              e.type(),
+              e.dataset(),
+              e.trainDataset(),
+              serving,
+              e.batchSize(),
+              e.spec(),
+              e.location(),
+              e.evalDatasets()));
     }
     return out;
   }
@@ -405,7 +564,7 @@ public final class ConfigLoader {
         section.workers() != null
             ? section.workers()
             : Math.min(4, Runtime.getRuntime().availableProcessors());
-    int batch = section.batchSize() != null ? section.batchSize() : 16;
+    int batch = section.batchSize() != null ? section.batchSize() : DEFAULT_BATCH_SIZE;
     if (workers < 1 || batch < 1) {
       problems.add(
           node != null ? node.mark() : topMark,
@@ -576,10 +735,19 @@ public final class ConfigLoader {
     return spec == null ? null : new DatasetEntry(name, plugin.type(), onError, spec, location(m));
   }
 
+  /**
+   * One task entry; {@code keys} are the entry's own keys besides the task's ({@link #TASK_KEYS} in
+   * a run config), {@code where} ends the entry's name in messages (" of 'eval' of stage 's1'").
+   */
   private TaskEntry taskEntry(
-      YamlNode.Mapping m, SpecBinder binder, RunSettings run, Problems problems) {
+      YamlNode.Mapping m,
+      SpecBinder binder,
+      int defaultBatch,
+      Set<String> keys,
+      String where,
+      Problems problems) {
     String name = entryName(m, "a task", problems);
-    String what = "task '" + name + "'";
+    String what = "task '" + name + "'" + where;
     Plugin<?> plugin = plugin(PluginKind.TASK, m, what, problems);
     String dataset = text(m, "dataset", what, true, problems);
     String train = text(m, "train_dataset", what, false, problems);
@@ -601,7 +769,7 @@ public final class ConfigLoader {
           "'models' in " + what + " must be a list of model names, found " + modelsNode.describe());
     }
     List<String> evalDatasets = names(m, "eval_datasets", "dataset", what, problems);
-    int batch = run.batchSize();
+    int batch = defaultBatch;
     YamlNode batchNode = m.get("batch_size");
     if (batchNode != null) {
       if (batchNode instanceof YamlNode.Scalar s
@@ -623,7 +791,11 @@ public final class ConfigLoader {
     }
     Record spec =
         binder.bind(
-            plugin.specType(), m, TASK_KEYS, what + " (type " + plugin.type() + ")", problems);
+            plugin.specType(),
+            m,
+            keys,
+            "task '" + name + "' (type " + plugin.type() + ")" + where,
+            problems);
     if (spec == null || dataset == null) {
       return null;
     }
@@ -696,26 +868,7 @@ public final class ConfigLoader {
     TaskProvider<?> provider = registry.task(task.type());
     String what = "task '" + task.name() + "' (" + task.type() + ")";
     List<String> datasetNames = datasets.stream().map(DatasetEntry::name).toList();
-    checkDataset(
-        task.dataset(), "dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
-    if (task.trainDataset() != null) {
-      checkDataset(
-          task.trainDataset(),
-          "train_dataset",
-          provider,
-          what,
-          m,
-          datasetNames,
-          datasetKinds,
-          broken,
-          problems);
-    } else if (needsTraining(provider, task.spec())) {
-      problems.add(
-          m.mark(),
-          what
-              + " trains a head and needs 'train_dataset' naming a dataset with its training split");
-    }
-    checkEvalDatasets(task, provider, what, m, datasetNames, datasetKinds, broken, problems);
+    checkDatasets(task, provider, what, m, datasetNames, datasetKinds, broken, problems);
     if (needsJudge(provider, task.spec()) && m.get("judge") == null) {
       problems.add(
           m.mark(),
@@ -744,13 +897,7 @@ public final class ConfigLoader {
       }
       ModelEntry model =
           models.stream().filter(x -> x.name().equals(modelName)).findFirst().orElseThrow();
-      Set<Class<? extends Capability>> has = modelCaps.get(modelName);
-      Set<String> missing = new LinkedHashSet<>();
-      for (Class<? extends Capability> c : needed) {
-        if (has != null && !has.contains(c)) {
-          missing.add(c.getSimpleName());
-        }
-      }
+      Set<String> missing = missing(needed, modelCaps.get(modelName));
       if (!missing.isEmpty()) {
         problems.add(
             m.mark(),
@@ -770,6 +917,55 @@ public final class ConfigLoader {
             what + " cannot run on model '" + modelName + "' (" + model.type() + "): " + problem);
       }
     }
+  }
+
+  /**
+   * The capabilities of {@code needed} that {@code has} lacks; none when {@code has} is unknown.
+   */
+  private static Set<String> missing(
+      Set<Class<? extends Capability>> needed, Set<Class<? extends Capability>> has) {
+    Set<String> missing = new LinkedHashSet<>();
+    for (Class<? extends Capability> c : needed) {
+      if (has != null && !has.contains(c)) {
+        missing.add(c.getSimpleName());
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * A task's datasets: {@code dataset}, {@code train_dataset} (required when the task trains a
+   * head) and {@code eval_datasets} each defined and of the task's sample kind.
+   */
+  private void checkDatasets(
+      TaskEntry task,
+      TaskProvider<?> provider,
+      String what,
+      YamlNode.Mapping m,
+      List<String> datasetNames,
+      Map<String, Class<? extends Sample>> datasetKinds,
+      Set<String> broken,
+      Problems problems) {
+    checkDataset(
+        task.dataset(), "dataset", provider, what, m, datasetNames, datasetKinds, broken, problems);
+    if (task.trainDataset() != null) {
+      checkDataset(
+          task.trainDataset(),
+          "train_dataset",
+          provider,
+          what,
+          m,
+          datasetNames,
+          datasetKinds,
+          broken,
+          problems);
+    } else if (needsTraining(provider, task.spec())) {
+      problems.add(
+          m.mark(),
+          what
+              + " trains a head and needs 'train_dataset' naming a dataset with its training split");
+    }
+    checkEvalDatasets(task, provider, what, m, datasetNames, datasetKinds, broken, problems);
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * Quick in-process checks of a model being trained: zero-shot accuracy, retrieval Recall@1,
- * multiple-choice accuracy.
+ * Each stage's evaluation: its final checkpoint scored by the task plugins through the runner, as
+ * {@code vleval run} scores any model.
  */
 package io.vleval.training.eval;

@@ -1,9 +1,13 @@
 package io.vleval.training.spec;
 
+import io.vleval.api.config.TaskEntry;
 import io.vleval.api.spec.Doc;
 import io.vleval.api.spec.Required;
+import io.vleval.model.internvl.provider.InternVlSpec;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One training stage.
@@ -27,6 +31,15 @@ import java.util.List;
  * @param captionTurns {@code sft} only: captioning turns per captions-train image (default 2), each
  *     with a seeded draw of the prompt and of one reference caption; more weighs captioning up
  *     against multiple choice
+ * @param heldout {@code lm-head-warmup} and {@code generative}: the name of a dataset of captioned
+ *     images (from the recipe's {@code datasets:}) on which the held-out ITG loss is reported
+ *     ({@code CaptionLosses}, a training diagnostic); none when absent
+ * @param evalHeads the InternVL-C/-G heads the final checkpoint is evaluated with: {@code [c]} for
+ *     {@code contrastive} and {@code lm-head-warmup} stages, {@code [g]} by default for {@code
+ *     generative} ones, which may list {@code c} too; empty for the chat stages (InternVL-Chat)
+ * @param eval tasks run on the final checkpoint through the runner, bound as a run config's {@code
+ *     tasks:} entries without {@code models:} ({@link TrainConfigLoader} binds them; the record
+ *     binder never sees this component)
  */
 public record StageSpec(
     @Doc("the stage's name (its folder under out)") @Required String name,
@@ -47,7 +60,17 @@ public record StageSpec(
             "lm-warmup, sft: a multiple-choice reply is the option's letter or its text (default letter)")
         String mcReply,
     @Doc("sft: captioning turns per captions-train image, each one reference caption (default 2)")
-        Integer captionTurns) {
+        Integer captionTurns,
+    @Doc(
+            "lm-head-warmup, generative: a dataset of captioned images (from datasets:) to report the held-out ITG"
+                + " loss on")
+        String heldout,
+    @Doc("generative: the heads the final checkpoint is evaluated with, g and/or c (default [g])")
+        List<InternVlSpec.Head> evalHeads,
+    @Doc(
+            "tasks run on the final checkpoint, as a run config's tasks: entries without models (type, dataset,"
+                + " the task's keys)")
+        List<TaskEntry> eval) {
 
   /** {@code mc_reply}'s values. */
   public static final List<String> MC_REPLIES = List.of("letter", "text");
@@ -95,6 +118,13 @@ public record StageSpec(
     if (captionTurns != DEFAULT_CAPTION_TURNS && kind != StageKind.SFT) {
       throw new IllegalArgumentException("'caption_turns' applies to sft stages only");
     }
+    if (heldout != null && kind != StageKind.LM_HEAD_WARMUP && kind != StageKind.GENERATIVE) {
+      throw new IllegalArgumentException(
+          "'heldout' applies to lm-head-warmup and generative stages (their held-out ITG loss)");
+    }
+    evalHeads = evalHeads == null ? defaultHeads(kind) : List.copyOf(evalHeads);
+    checkHeads(kind, evalHeads);
+    eval = eval == null ? List.of() : List.copyOf(eval);
     if (steps < 1
         || batchSize < 1
         || gradientAccumulation < 1
@@ -197,6 +227,102 @@ public record StageSpec(
         unfreeze,
         mcReply,
         null);
+  }
+
+  /** The stage without held-out captions or evaluation (the form before {@code eval} existed). */
+  public StageSpec(
+      String name,
+      StageKind kind,
+      ModelInitSpec model,
+      Integer steps,
+      Integer batchSize,
+      Integer gradientAccumulation,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      Double clipGradNorm,
+      Integer checkpointEvery,
+      Path export,
+      List<String> unfreeze,
+      String mcReply,
+      Integer captionTurns) {
+    this(
+        name,
+        kind,
+        model,
+        steps,
+        batchSize,
+        gradientAccumulation,
+        optimizer,
+        schedule,
+        clipGradNorm,
+        checkpointEvery,
+        export,
+        unfreeze,
+        mcReply,
+        captionTurns,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * The same stage with another {@code heldout} dataset and {@code eval} list.
+   *
+   * @param heldout the held-out captions' dataset, or null
+   * @param eval the tasks run on the final checkpoint
+   * @return the stage
+   */
+  public StageSpec withEvaluation(String heldout, List<TaskEntry> eval) {
+    return new StageSpec(
+        name,
+        kind,
+        model,
+        steps,
+        batchSize,
+        gradientAccumulation,
+        optimizer,
+        schedule,
+        clipGradNorm,
+        checkpointEvery,
+        export,
+        unfreeze,
+        mcReply,
+        captionTurns,
+        heldout,
+        evalHeads,
+        eval);
+  }
+
+  private static List<InternVlSpec.Head> defaultHeads(StageKind kind) {
+    return switch (kind) {
+      case CONTRASTIVE, LM_HEAD_WARMUP -> List.of(InternVlSpec.Head.C);
+      case GENERATIVE -> List.of(InternVlSpec.Head.G);
+      case LM_WARMUP, SFT -> List.of();
+    };
+  }
+
+  private static void checkHeads(StageKind kind, List<InternVlSpec.Head> heads) {
+    if (kind == StageKind.LM_WARMUP || kind == StageKind.SFT) {
+      if (!heads.isEmpty()) {
+        throw new IllegalArgumentException(
+            "'eval_heads' applies to contrastive, lm-head-warmup and generative stages; a chat"
+                + " stage's checkpoint is evaluated as InternVL-Chat");
+      }
+      return;
+    }
+    if (heads.isEmpty() || new HashSet<>(heads).size() != heads.size()) {
+      throw new IllegalArgumentException(
+          "'eval_heads' lists "
+              + heads.stream().map(h -> h.name().toLowerCase(Locale.ROOT)).toList()
+              + "; list c and/or g, each once");
+    }
+    if (kind != StageKind.GENERATIVE && heads.contains(InternVlSpec.Head.G)) {
+      throw new IllegalArgumentException(
+          "'eval_heads' lists g; a "
+              + kind.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              + " stage's checkpoint is evaluated as InternVL-C (head c): the query path that head g"
+              + " reads trains in generative stages");
+    }
   }
 
   /**

@@ -2,8 +2,10 @@ package io.vleval.training.stage;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.vleval.api.sample.CaptionedImage;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.preprocess.ImageTransform;
 import io.vleval.training.data.TrainingData;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +22,32 @@ import java.util.List;
  *   <li>other image: the same with the next image of the list, a control that tells what the image
  *       brings from what the queries and their training bring.
  * </ul>
+ *
+ * <p>The captions come from the dataset a stage names with {@code heldout:} ({@link #heldout}).
  */
 public final class CaptionLosses {
 
   private static final int BATCH = 32;
 
   private CaptionLosses() {}
+
+  /**
+   * Held-out captioned images as the losses read them: each image squashed to the model's side and
+   * normalized as the training images are ({@code ImageTransform.Mode.SQUARE}, ImageNet mean/std),
+   * with its captions.
+   *
+   * @param samples the dataset's samples (a stage's {@code heldout:} dataset)
+   * @param imageSize the model's side
+   * @return the preprocessed images with their captions
+   */
+  public static List<TrainingData.Captioned> heldout(List<CaptionedImage> samples, int imageSize) {
+    ImageTransform t = ImageTransform.imagenet(ImageTransform.Mode.SQUARE, imageSize);
+    List<TrainingData.Captioned> out = new ArrayList<>();
+    for (CaptionedImage s : samples) {
+      out.add(new TrainingData.Captioned(t.apply(s.image().load()), s.captions()));
+    }
+    return List.copyOf(out);
+  }
 
   /**
    * The ITG loss of every caption of the images without the queries (no image).

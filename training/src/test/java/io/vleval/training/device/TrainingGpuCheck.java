@@ -1,6 +1,7 @@
 package io.vleval.training.device;
 
 import ai.djl.engine.Engine;
+import io.vleval.api.config.DatasetEntry;
 import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.ImageSource;
 import io.vleval.api.sample.LabelledImage;
@@ -14,8 +15,10 @@ import io.vleval.training.spec.OptimizerSpec;
 import io.vleval.training.spec.ScheduleSpec;
 import io.vleval.training.spec.StageKind;
 import io.vleval.training.spec.StageSpec;
+import io.vleval.training.spec.TrainConfigLoader;
 import io.vleval.training.spec.TrainSettings;
 import io.vleval.training.spec.TrainSpec;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +26,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 
 /**
  * The GPU check of the training stages, run by {@code model-internvl/src/test/gpu/run-on-gpu.sh}
  * after the model's {@code GpuCheck} on a machine with a CUDA build of libtorch (not by the test
  * suite: CI has no GPU): stage 1 and stage 3 on {@code gpu:0} in float32 and mixed float16 must
  * lower their loss with few skipped steps, and data parallelism over replicas must agree with one
- * device step by step. On a machine without a GPU it runs the same on the CPU (a rehearsal).
+ * device step by step, and stage 1's zero-shot task (its {@code eval:} list, through the runner)
+ * must beat chance. On a machine without a GPU it runs the same on the CPU (a rehearsal).
  */
 public final class TrainingGpuCheck {
 
@@ -80,8 +85,28 @@ public final class TrainingGpuCheck {
     TrainingData data =
         TrainingData.of(
             names, train, val, capTrain, capTest, List.of(), List.of(), Training.imageSize());
+    // the held-out squares as an image folder, for the zero-shot task of stage 1's eval: list
+    Path squares = Files.createTempDirectory("vleval-gpu-squares");
+    for (LabelledImage v : val) {
+      Path file = squares.resolve(names.get(v.label())).resolve(v.id() + ".png");
+      Files.createDirectories(file.getParent());
+      RgbImage img = v.image().load();
+      BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < img.height(); y++) {
+        for (int x = 0; x < img.width(); x++) {
+          int k = (y * img.width() + x) * 3;
+          b.setRGB(
+              x,
+              y,
+              (img.rgb()[k] & 0xff) << 16
+                  | (img.rgb()[k + 1] & 0xff) << 8
+                  | (img.rgb()[k + 2] & 0xff));
+        }
+      }
+      ImageIO.write(b, "png", file.toFile());
+    }
     for (String precision : List.of("float32", TrainSettings.MIXED_FLOAT16)) {
-      trainOnce(device, precision, data);
+      trainOnce(device, precision, data, squares);
     }
     dataParallel(device, data);
     // stage 3 with the shipped recipe's options, on a random tiny-chat model reading 112 px squares
@@ -149,10 +174,25 @@ public final class TrainingGpuCheck {
   private static Training.StageOutcome runStage(
       StageSpec stage, String device, String precision, TrainingData data, List<String> messages)
       throws Exception {
+    return runStage(stage, List.of(), device, precision, data, messages);
+  }
+
+  /** Runs one stage with named datasets (its eval: tasks read them). */
+  private static Training.StageOutcome runStage(
+      StageSpec stage,
+      List<DatasetEntry> datasets,
+      String device,
+      String precision,
+      TrainingData data,
+      List<String> messages)
+      throws Exception {
     Path out = Files.createTempDirectory("vleval-gpu-" + stage.name());
     TrainSpec spec =
         new TrainSpec(
-            new TrainSettings("gpu", 0L, out, 0, device, precision), null, List.of(stage));
+            new TrainSettings("gpu", 0L, out, 0, device, precision),
+            null,
+            List.of(stage),
+            datasets);
     return new Training(
             spec,
             data,
@@ -220,27 +260,40 @@ public final class TrainingGpuCheck {
     }
   }
 
-  private static void trainOnce(String device, String precision, TrainingData data)
+  /**
+   * 150 contrastive steps of 16, then the zero-shot task on the held-out squares through the runner
+   * (on the same device, in float16 after mixed precision): the loss must fall by a tenth and the
+   * accuracy beat chance.
+   */
+  private static void trainOnce(String device, String precision, TrainingData data, Path squares)
       throws Exception {
-    StageSpec stage =
-        new StageSpec(
-            "c",
-            StageKind.CONTRASTIVE,
-            new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-            150,
-            16,
-            1,
-            new OptimizerSpec(2e-3, null, null, null),
-            new ScheduleSpec(10, 0.1),
-            1.0,
-            null,
-            null,
-            null);
+    Path recipe = Files.createTempDirectory("vleval-gpu-recipe").resolve("recipe.yaml");
+    Files.writeString(
+        recipe,
+        String.format(
+            Locale.ROOT,
+            """
+            datasets:
+              - {name: squares-val, type: imagefolder, root: '%s'}
+            stages:
+              - name: c
+                kind: contrastive
+                model: {preset: tiny-internvl, seed: 0}
+                steps: 150
+                batch_size: 16
+                optimizer: {lr: 2.0e-3}
+                schedule: {warmup_steps: 10, min_lr_ratio: 0.1}
+                eval:
+                  - {name: zero-shot, type: zero-shot-classification, dataset: squares-val}
+            """,
+            squares));
+    TrainSpec loaded = TrainConfigLoader.load(recipe);
     List<String> messages = new ArrayList<>();
-    Training.StageOutcome o = runStage(stage, device, precision, data, messages);
+    Training.StageOutcome o =
+        runStage(loaded.stages().get(0), loaded.datasets(), device, precision, data, messages);
     double first = o.result().meanLoss(5, false);
     double last = o.result().meanLoss(5, true);
-    double acc = o.metrics().getOrDefault("zero_shot_acc1", Double.NaN);
+    double acc = o.metrics().getOrDefault("zero-shot.acc1", Double.NaN);
     System.out.printf(
         Locale.ROOT,
         "training\t%s\t%s\tcontrastive 150 steps of 16\tloss %.3f -> %.3f\t%.1f s, %.0f samples/s\t%s%n",

@@ -1,0 +1,68 @@
+package io.vleval.training;
+
+import io.vleval.training.spec.TrainConfigLoader;
+import io.vleval.training.spec.TrainSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Recipes for the stage tests, written as a user writes them: the tiny suite's held-out parts as
+ * named datasets (in the cache the tests' training data comes from), then the test's stages with
+ * their {@code eval:} lists, loaded by {@link TrainConfigLoader}.
+ */
+public final class EvalRecipes {
+
+  private EvalRecipes() {}
+
+  /**
+   * @return a {@code datasets:} section naming the tiny suite's classification-val, captions-test
+   *     and mmbench parts by those names
+   */
+  public static String tinyDatasets() {
+    String cache = SyntheticData.CACHE.toAbsolutePath().normalize().toString();
+    StringBuilder sb = new StringBuilder("datasets:\n");
+    for (String part : new String[] {"classification-val", "captions-test", "mmbench"}) {
+      sb.append("  - {name: ")
+          .append(part)
+          .append(", type: synthetic, part: ")
+          .append(part)
+          .append(", scale: tiny, cache: '")
+          .append(cache)
+          .append("'}\n");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Writes {@code dir/recipe.yaml} (the tiny suite's datasets, then {@code yaml}) and loads it.
+   *
+   * @param dir the folder
+   * @param yaml the rest of the recipe ({@code train:}, {@code stages:})
+   * @return the recipe
+   */
+  public static TrainSpec load(Path dir, String yaml) {
+    try {
+      Path file = dir.resolve("recipe.yaml");
+      Files.writeString(file, tinyDatasets() + yaml);
+      return TrainConfigLoader.load(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The mean of both directions' Recall@1 of a {@code retrieval} task's metrics.
+   *
+   * @param metrics a stage's metrics
+   * @param key the task's key prefix (e.g. {@code retrieval}, {@code c/retrieval})
+   * @return (image→text R@1 + text→image R@1) / 2
+   */
+  public static double meanRecallAt1(Map<String, Double> metrics, String key) {
+    return (metrics.get(key + ".text_retrieval_recall@1")
+            + metrics.get(key + ".image_retrieval_recall@1"))
+        / 2;
+  }
+}

@@ -2,18 +2,20 @@ package io.vleval.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import io.vleval.training.data.SyntheticTrainingData;
+import io.vleval.api.plugin.PluginContext;
+import io.vleval.core.plugin.PluginRegistry;
+import io.vleval.training.data.ImagePixels;
 import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.TrainingDatasets;
+import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.TrainSpec;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One {@code vleval train} run: sets the engine's intra-op threads as the recipe asks, loads the
- * training data once per image side a stage asks for, and runs the stages.
+ * One {@code vleval train} run: sets the engine's intra-op threads as the recipe asks, opens each
+ * stage's data through the registry's dataset loaders, and runs the stages.
  */
 public final class TrainingJob {
 
@@ -23,7 +25,7 @@ public final class TrainingJob {
    * Runs every stage of a recipe.
    *
    * @param spec the recipe
-   * @param defaultCache the dataset cache when the recipe names none
+   * @param defaultCache the dataset cache (where the synthetic suite is generated, among others)
    * @param resume whether to skip finished stages and continue an interrupted one
    * @param listener progress
    * @return each stage's outcome, in order
@@ -39,20 +41,18 @@ public final class TrainingJob {
     }
     try {
       int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      listener.onMessage(
-          "loading the synthetic suite ("
-              + spec.data().syntheticScale()
-              + ", seed "
-              + spec.data().syntheticSeed()
-              + ")");
-      // decoded once per image side the stages ask for (a chat stage may read larger images,
-      // 'image_size')
-      Map<Integer, TrainingData> bySize = new HashMap<>();
+      TrainingDatasets datasets =
+          new TrainingDatasets(
+              spec,
+              PluginRegistry.discover(TrainingJob.class.getClassLoader()),
+              new PluginContext(spec.train().seed(), defaultCache, workers));
       return new Training(
               spec,
-              size ->
-                  bySize.computeIfAbsent(
-                      size, s -> SyntheticTrainingData.load(spec.data(), defaultCache, workers, s)),
+              new TrainingInputs(
+                  datasets,
+                  TrainingData::empty,
+                  ImagePixels.defaultCapacity(),
+                  listener::onMessage),
               spec.train().out(),
               listener)
           .run(resume);

@@ -2,7 +2,6 @@ package io.vleval.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.ModelInitSpec;
@@ -27,7 +26,6 @@ class ContrastiveStageTest {
 
   @Test
   void lossFallsAndZeroShotBeatsChance() {
-    TrainingData data = SyntheticData.tiny();
     StageSpec stage =
         new StageSpec(
             "c",
@@ -43,13 +41,13 @@ class ContrastiveStageTest {
             null,
             null);
     TrainSpec spec =
-        new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(stage));
+        SyntheticData.spec(new TrainSettings("t", 0L, out, 0, null, null), List.of(stage));
     long t0 = System.nanoTime();
     List<String> skipped = new ArrayList<>();
     Training.StageOutcome o =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override

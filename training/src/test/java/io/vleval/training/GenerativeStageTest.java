@@ -3,7 +3,6 @@ package io.vleval.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vleval.model.internvl.provider.Presets;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.ModelInitSpec;
@@ -31,7 +30,6 @@ class GenerativeStageTest {
 
   @Test
   void lossFallsAndRetrievalRises() {
-    TrainingData data = SyntheticData.tiny();
     StageSpec s1 =
         new StageSpec(
             "s1",
@@ -75,13 +73,13 @@ class GenerativeStageTest {
             null,
             null);
     TrainSpec spec =
-        new TrainSpec(new TrainSettings("g", 0L, out, 1, null, null), null, List.of(s1, w, s2));
+        SyntheticData.spec(new TrainSettings("g", 0L, out, 1, null, null), List.of(s1, w, s2));
     List<Double> itc = new ArrayList<>();
     List<Double> itg = new ArrayList<>();
     List<Training.StageOutcome> o =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.SpecYaml;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.ModelInitSpec;
 import io.vleval.training.spec.OptimizerSpec;
@@ -52,13 +51,14 @@ class LmHeadWarmupStageTest {
     SpecYaml yaml = new SpecYaml(out);
     StageSpec w =
         yaml.bind(
-            StageSpec.class, "name: w\nkind: lm-head-warmup\nmodel: {from: s1}\nsteps: 300\n");
+            StageSpec.class,
+            "name: w\nkind: lm-head-warmup\nmodel: {from: s1}\nsteps: 300\ndata: {captions: [c]}\n");
     assertThat(w.kind()).isEqualTo(StageKind.LM_HEAD_WARMUP);
     assertThatThrownBy(
             () ->
                 yaml.bind(
                     StageSpec.class,
-                    "name: w\nkind: lm-head-warmpu\nmodel: {from: s1}\nsteps: 3\n"))
+                    "name: w\nkind: lm-head-warmpu\nmodel: {from: s1}\nsteps: 3\ndata: {captions: [c]}\n"))
         .hasMessageContaining("did you mean 'lm-head-warmup'?")
         .hasMessageContaining(
             "allowed values: contrastive, lm-head-warmup, generative, lm-warmup, sft");
@@ -66,7 +66,6 @@ class LmHeadWarmupStageTest {
 
   @Test
   void changesOnlyLmHeadAndLowersTheLoss() throws Exception {
-    TrainingData data = SyntheticData.tiny();
     StageSpec s1 =
         new StageSpec(
             "s1",
@@ -95,8 +94,9 @@ class LmHeadWarmupStageTest {
             null,
             null);
     TrainSpec spec =
-        new TrainSpec(new TrainSettings("w", 0L, out, 1, null, null), null, List.of(s1, w));
-    List<Training.StageOutcome> o = new Training(spec, data, out, TrainingListener.NONE).run(false);
+        SyntheticData.spec(new TrainSettings("w", 0L, out, 1, null, null), List.of(s1, w));
+    List<Training.StageOutcome> o =
+        new Training(spec, SyntheticData.inputs(spec), out, TrainingListener.NONE).run(false);
     Path before = o.get(0).checkpoint();
     Path after = o.get(1).checkpoint();
 

@@ -9,6 +9,7 @@ import io.vleval.model.internvl.chat.InternVlChat;
 import io.vleval.model.internvl.generation.Generator;
 import io.vleval.model.internvl.llm.PromptDecoding;
 import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.training.data.Instructions;
 import io.vleval.training.data.TrainingData;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +21,11 @@ import java.util.Set;
  * (same prompt, same image tokens, stop at the template's separator):
  *
  * <ul>
- *   <li>{@code mc_heldout_accuracy}: questions of {@link InstructionData} built from the
- *       classification-val and captions-test images, the reply mapped to a letter by the
- *       reference's post-processing; {@code mc_heldout_chance} = mean of 1 / options;
- *   <li>{@code mmbench_dev_accuracy}: every row of the suite's MMBench TSV (circular variants
- *       counted as rows), and its {@code mmbench_dev_chance};
- *   <li>{@code caption_exact_match}: the share of captions-test images whose "English caption:"
- *       reply equals one of the references.
+ *   <li>{@code mmbench_dev_accuracy}: every held-out multiple-choice row (circular variants counted
+ *       as rows), the reply mapped to a letter by the reference's post-processing, and its {@code
+ *       mmbench_dev_chance} = mean of 1 / options;
+ *   <li>{@code caption_exact_match}: the share of held-out captioned images whose "English
+ *       caption:" reply equals one of the references.
  * </ul>
  */
 public final class ChatEval {
@@ -36,34 +35,18 @@ public final class ChatEval {
   /**
    * @param chat the model
    * @param tokenizer its tokenizer
-   * @param data the suite
-   * @param seed seeds the held-out question draws
+   * @param data the held-out data
+   * @param seed unused (the held-out rows are read as they are)
    * @return metric → value
    */
   public static Map<String, Double> metrics(
       InternVlChat chat, TextTokenizer tokenizer, TrainingData data, long seed) {
     ChatSequences seq = new ChatSequences(tokenizer, chat.config());
-    InstructionData inst = new InstructionData(data);
     long stop =
         tokenizer
             .tokenId(ConversationTemplate.named(chat.config().template()).stopString())
             .orElse(chat.config().llm().eosTokenId());
     Map<String, Double> m = new LinkedHashMap<>();
-    List<InstructionData.Turn> held =
-        inst.multipleChoice(data, data.classVal(), data.captionTest(), seed + 17);
-    double[] a =
-        accuracy(
-            chat,
-            tokenizer,
-            seq,
-            stop,
-            data.imageSize(),
-            held.stream()
-                .map(t -> new Q(t.pixels(), t.prompt(), t.options(), t.answer()))
-                .toList());
-    m.put("mc_heldout_accuracy", a[0]);
-    m.put("mc_heldout_chance", a[1]);
-    m.put("mc_heldout_questions", (double) held.size());
     if (!data.questionsEval().isEmpty()) {
       double[] d =
           accuracy(
@@ -95,56 +78,13 @@ public final class ChatEval {
               stop,
               data.imageSize(),
               c.pixels(),
-              InstructionData.CAPTION_PROMPTS.get(0),
+              Instructions.CAPTION_PROMPTS.get(0),
               30);
       exact += c.captions().contains(reply) ? 1 : 0;
     }
     if (!data.captionTest().isEmpty()) {
       m.put("caption_exact_match", exact / (double) data.captionTest().size());
     }
-    return m;
-  }
-
-  /**
-   * The warm-up's check that the LLM answers multiple-choice questions from text: the held-out
-   * questions with the picture's description in place of the image ({@link
-   * ChatSequences#described}), no image tokens.
-   *
-   * @param chat the model
-   * @param tokenizer its tokenizer
-   * @param data the suite
-   * @param seed seeds the held-out question draws (as {@link #metrics})
-   * @return {@code mc_described_heldout_accuracy} and its {@code _chance}
-   */
-  public static Map<String, Double> describedMetrics(
-      InternVlChat chat, TextTokenizer tokenizer, TrainingData data, long seed) {
-    ChatSequences seq = new ChatSequences(tokenizer, chat.config());
-    long stop =
-        tokenizer
-            .tokenId(ConversationTemplate.named(chat.config().template()).stopString())
-            .orElse(chat.config().llm().eosTokenId());
-    List<InstructionData.Turn> held =
-        new InstructionData(data)
-            .multipleChoice(data, data.classVal(), data.captionTest(), seed + 17);
-    double[] a =
-        accuracy(
-            chat,
-            tokenizer,
-            seq,
-            stop,
-            data.imageSize(),
-            held.stream()
-                .map(
-                    t ->
-                        new Q(
-                            null,
-                            ChatSequences.described(t.prompt(), t.description()),
-                            t.options(),
-                            t.answer()))
-                .toList());
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("mc_described_heldout_accuracy", a[0]);
-    m.put("mc_described_heldout_chance", a[1]);
     return m;
   }
 
@@ -157,7 +97,7 @@ public final class ChatEval {
     for (Q q : qs) {
       // room for a text reply ("triangle" is 9 characters); a letter reply stops at the separator
       String reply = reply(chat, tok, seq, stop, size, q.pixels(), q.prompt(), 12);
-      right += InstructionData.letterOf(reply, q.options()).equals(q.answer()) ? 1 : 0;
+      right += letterOf(reply, q.options()).equals(q.answer()) ? 1 : 0;
       chance += 1.0 / q.options().size();
     }
     return qs.isEmpty()
@@ -202,5 +142,30 @@ public final class ChatEval {
         return (cut >= 0 ? text.substring(0, cut) : text).strip();
       }
     }
+  }
+
+  /**
+   * The reference's MMBench post-processing ({@code post_process}): stripped; one character → it; a
+   * leading option letter → it; else the letter whose option text the reply contains; else the
+   * reply.
+   *
+   * @param reply the model's reply
+   * @param options the option texts in letter order
+   * @return the predicted letter (or the raw reply)
+   */
+  static String letterOf(String reply, List<String> options) {
+    String s = reply.strip();
+    if (s.length() == 1) {
+      return s;
+    }
+    if (!s.isEmpty() && s.charAt(0) >= 'A' && s.charAt(0) < 'A' + options.size()) {
+      return s.substring(0, 1);
+    }
+    for (int i = 0; i < options.size(); i++) {
+      if (!options.get(i).isEmpty() && s.contains(options.get(i))) {
+        return String.valueOf((char) ('A' + i));
+      }
+    }
+    return s;
   }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +56,14 @@ class TrainExamplesTest {
     // COCO in Karpathy's layout: dataset_coco.json, images under filepath/filename
     Files.createSymbolicLink(data.resolve("coco"), suite.resolve("captions"));
     // LLaVA-format conversations about the captioned images, their images under llava/coco/
+    // (copied: the loader refuses image links that lead out of its root)
     Path llava = Files.createDirectories(data.resolve("llava"));
-    Files.createSymbolicLink(llava.resolve("coco"), suite.resolve("captions/images"));
+    Files.createDirectories(llava.resolve("coco"));
+    try (Stream<Path> images = Files.list(suite.resolve("captions/images"))) {
+      for (Path image : images.toList()) {
+        Files.copy(image, llava.resolve("coco").resolve(image.getFileName()));
+      }
+    }
     ObjectMapper json = new ObjectMapper();
     JsonNode karpathy = json.readTree(suite.resolve("captions/dataset_coco.json").toFile());
     JsonNode chinese = json.readTree(suite.resolve("captions/dataset_coco_zh.json").toFile());

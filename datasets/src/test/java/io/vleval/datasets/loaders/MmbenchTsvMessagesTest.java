@@ -9,12 +9,15 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,11 +110,8 @@ class MmbenchTsvMessagesTest {
   @Test
   void rowsSharingAnImageNameTheRowThatHoldsIt() throws IOException {
     Path file = temp.resolve("mm.tsv");
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    javax.imageio.ImageIO.write(
-        new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
-        "png",
-        bytes);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "png", bytes);
     String png = Base64.getEncoder().encodeToString(bytes.toByteArray());
     Files.writeString(
         file,

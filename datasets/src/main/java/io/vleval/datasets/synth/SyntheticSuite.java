@@ -751,13 +751,13 @@ public final class SyntheticSuite {
    * image of classification-train, captions-train and segmentation-train, in that order, every
    * question its picture answers unambiguously ({@link Question}: the colour of each object whose
    * shape and size no other object shares, the shape of each object whose colour no other object
-   * shares) and, for half of the images (and every image with no other clear question), the number
-   * of shapes, asked from the objects the parts drew (nothing is read back from the pictures). Each
-   * question gets 2 to 4 options and a third of them the hint, drawn as the {@code mmbench} part
-   * draws them, from this part's own stream. The first question about an image holds the training
-   * image's own JPEG bytes in base64, so its pixels are exactly the training image's; the others
-   * name that row's index, as MMBench's circular variants do. One row per question (no circular
-   * variants: a trainer adds the shifts it wants); {@code split} is {@code train}.
+   * shares, and the number of shapes), asked from the objects the parts drew (nothing is read back
+   * from the pictures). Each question gets 2 to 4 options and a third of them the hint, drawn as
+   * the {@code mmbench} part draws them, from this part's own stream. The first question about an
+   * image holds the training image's own JPEG bytes in base64, so its pixels are exactly the
+   * training image's; the others name that row's index, as MMBench's circular variants do. One row
+   * per question (no circular variants: a trainer adds the shifts it wants); {@code split} is
+   * {@code train}.
    */
   private void mmbenchTrain(Path root, TrainingImages trained) throws IOException {
     SplittableRandom r = stream("mmbench-train");
@@ -799,10 +799,8 @@ public final class SyntheticSuite {
               asked.add(Question.of(Question.SHAPE, target, objects));
             }
           }
-          // the count for half the images, and whenever nothing else is clear (two alike objects)
-          if (r.nextInt(2) == 0 || asked.isEmpty()) {
-            asked.add(Question.of(Question.COUNT, objects.get(0), objects));
-          }
+          // the count is always clear
+          asked.add(Question.of(Question.COUNT, objects.get(0), objects));
           int holder = -1;
           for (Question q : asked) {
             List<String> options = q.options(r);

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) on the synthetic suite from a YAML file.",
+      "Train InternVL's stages (contrastive, lm_head warm-up, generative, LM warm-up, SFT) from a YAML file, each on the datasets it names.",
       "Each stage writes OUT/<stage>/log.csv, checkpoint-NNNNNN/ folders loadable by the internvl model",
       "plugin (checkpoint: ...), OUT/<stage>/eval/ (the run directory of its eval: tasks on the final",
       "checkpoint), and done.json with the losses and the metrics."

@@ -18,6 +18,7 @@ import io.vleval.tasks.segmentation.SegmentationProvider;
 import io.vleval.testkit.FixtureCases;
 import io.vleval.testkit.FixtureTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,12 +212,21 @@ class ExamplesTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .filter(f -> f.toString().endsWith(".yaml"))
-          .filter(
-              f ->
-                  !f.getFileName().toString().startsWith("quickstart")
-                      && !f.getFileName().toString().startsWith("train"))
+          .filter(f -> !f.getFileName().toString().startsWith("quickstart") && !trainingConfig(f))
           .sorted()
           .toList();
+    }
+  }
+
+  /**
+   * A training recipe ({@code vleval train}: top-level {@code stages:}), which TrainExamplesTest
+   * checks.
+   */
+  private static boolean trainingConfig(Path file) {
+    try {
+      return Files.readAllLines(file).stream().anyMatch(l -> l.startsWith("stages:"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -62,8 +62,8 @@ class TrainCommandTest {
     assertThat(r.err())
         .contains("bad.yaml:1:15")
         .contains("'seed'")
-        .contains("bad.yaml:2:")
-        .contains("'caption_languages' lists 'fr'")
+        .contains("bad.yaml:2:1: the top-level 'data:' section")
+        .contains("caption_languages: [en, zh] becomes translations")
         .contains("bad.yaml:5:11")
         .contains("contrastive")
         .contains("bad.yaml:8:")
@@ -79,19 +79,25 @@ class TrainCommandTest {
         String.join(
             "\n",
             "train: {seed: 1, out: out}",
-            "data: {synthetic_scale: tiny, cache: cache, caption_languages: [en, zh]}",
             "datasets:",
+            "  - {name: en, type: synthetic, part: captions-train, scale: tiny, cache: cache}",
+            "  - {name: zh, type: synthetic, part: captions-train, scale: tiny, cache: cache, language: zh}",
             "  - {name: shapes-val, type: synthetic, part: classification-val, scale: tiny, cache: cache}",
             "  - {name: captions-test, type: synthetic, part: captions-test, scale: tiny, cache: cache}",
             "stages:",
             "  - {name: c, kind: contrastive, model: {preset: tiny-internvl}, steps: 3, batch_size: 8, checkpoint_every: 2,",
-            "     export: models/c,",
+            "     data: {captions: en, translations: [zh]}, export: models/c,",
             "     eval: [{name: zero-shot, type: zero-shot-classification, dataset: shapes-val}]}",
-            "  - {name: g, kind: generative, model: {from: c}, steps: 2, batch_size: 4, export: models/g,",
+            "  - {name: g, kind: generative, model: {from: c}, steps: 2, batch_size: 4, data: {captions: en},",
+            "     export: models/g,",
             "     eval: [{name: retrieval, type: retrieval, dataset: captions-test}]}",
             ""));
     Result r = train("train", cfg.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.OK);
+    assertThat(r.out())
+        .containsPattern("(?m)^c\\s+contrastive\\s+3 ")
+        .containsPattern("(?m)^g\\s+generative\\s+2 ");
+    assertThat(r.err()).contains("translations 'zh' give captions to 120 of 120 captioned images");
     // each stage's eval: tasks, scored through the runner into OUT/<stage>/eval/
     assertThat(r.out()).contains("zero-shot.acc1=").contains("retrieval.mean_recall=");
     assertThat(tmp.resolve("out/c/eval/results.json")).exists();

@@ -15,8 +15,10 @@ import io.vleval.model.internvl.checkpoint.CheckpointFiles;
 import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.text.TextTokenizer;
+import io.vleval.training.data.StageData;
 import io.vleval.training.data.TrainingData;
 import io.vleval.training.data.TrainingDatasets;
+import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.eval.StageEvaluation;
 import io.vleval.training.loop.LoopSettings;
 import io.vleval.training.loop.Objective;
@@ -51,7 +53,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntFunction;
 
 /**
  * Runs the stages of a {@link TrainSpec} in order, each in {@code out/<stage>/}: the model is built
@@ -75,7 +76,7 @@ public final class Training {
   private static final String DONE = "done.json";
 
   private final TrainSpec spec;
-  private final IntFunction<TrainingData> dataAt;
+  private final TrainingInputs inputs;
   private final Path out;
   private final TrainingListener listener;
   private final PluginRegistry registry;
@@ -107,40 +108,15 @@ public final class Training {
 
   /**
    * @param spec the validated config
-   * @param data the data, decoded at the image size of every stage's model
+   * @param inputs what the stages read: each stage's data (its {@code data:}), decoded at its
+   *     model's side, and the held-out data of the metrics
    * @param out where stage folders go
    * @param listener progress
    */
-  public Training(TrainSpec spec, TrainingData data, Path out, TrainingListener listener) {
+  public Training(TrainSpec spec, TrainingInputs inputs, Path out, TrainingListener listener) {
     this(
         spec,
-        size -> {
-          if (size != data.imageSize()) {
-            throw new IllegalArgumentException(
-                "the data was decoded at "
-                    + data.imageSize()
-                    + " px, the stage's model reads "
-                    + size
-                    + " px");
-          }
-          return data;
-        },
-        out,
-        listener);
-  }
-
-  /**
-   * @param spec the validated config
-   * @param dataAt the data decoded at a side in pixels (each stage asks for its model's; a chat
-   *     stage may read larger images than the contrastive stages, see {@code image_size})
-   * @param out where stage folders go
-   * @param listener progress
-   */
-  public Training(
-      TrainSpec spec, IntFunction<TrainingData> dataAt, Path out, TrainingListener listener) {
-    this(
-        spec,
-        dataAt,
+        inputs,
         out,
         listener,
         PluginRegistry.discover(Training.class.getClassLoader()),
@@ -149,13 +125,13 @@ public final class Training {
 
   private Training(
       TrainSpec spec,
-      IntFunction<TrainingData> dataAt,
+      TrainingInputs inputs,
       Path out,
       TrainingListener listener,
       PluginRegistry registry,
       Path cache) {
     this.spec = spec;
-    this.dataAt = dataAt;
+    this.inputs = inputs;
     this.out = out;
     this.listener = listener;
     this.registry = registry;
@@ -172,7 +148,7 @@ public final class Training {
    * @return the training
    */
   public Training withPlugins(PluginRegistry plugins, Path cacheFolder) {
-    return new Training(spec, dataAt, out, listener, plugins, cacheFolder);
+    return new Training(spec, inputs, out, listener, plugins, cacheFolder);
   }
 
   /**
@@ -291,14 +267,14 @@ public final class Training {
       List<StageModel> copies = new ArrayList<>();
       StageResult result;
       Map<String, Double> metrics = new LinkedHashMap<>();
-      try (StageModel model = build(stage, init, seed, devices.get(0))) {
-        TrainingData data = dataAt.apply(model.imageSize());
+      try (StageModel model = build(stage, init, seed, devices.get(0));
+          StageData train = inputs.stage(stage, model.imageSize(), seed)) {
         List<Replica> replicas = new ArrayList<>();
-        replicas.add(replica(stage, model, tokenizer, data, seed));
+        replicas.add(replica(stage, model, tokenizer, train, seed));
         for (Device d : devices.subList(1, devices.size())) {
           StageModel copy = build(stage, init, seed, d);
           copies.add(copy);
-          replicas.add(replica(stage, copy, tokenizer, data, seed));
+          replicas.add(replica(stage, copy, tokenizer, train, seed));
         }
         Map<String, NDArray> trainable = replicas.get(0).trainable();
         LoopSettings settings =
@@ -388,7 +364,7 @@ public final class Training {
 
   /** A model with its objective and the weights the stage trains. */
   private static Replica replica(
-      StageSpec stage, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+      StageSpec stage, StageModel model, TextTokenizer tokenizer, StageData data, long seed) {
     Map<String, NDArray> trainable = new LinkedHashMap<>();
     model
         .parameters()
@@ -433,22 +409,13 @@ public final class Training {
   }
 
   private static Objective objective(
-      StageSpec stage, StageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+      StageSpec stage, StageModel model, TextTokenizer tokenizer, StageData data, long seed) {
     return switch (stage.kind()) {
       case CONTRASTIVE -> new ContrastiveObjective((CgStageModel) model, tokenizer, data, seed);
       case LM_HEAD_WARMUP -> new LmHeadWarmupObjective((CgStageModel) model, tokenizer, data);
       case GENERATIVE -> new GenerativeObjective((CgStageModel) model, tokenizer, data, seed);
-      case LM_WARMUP ->
-          new LmWarmupObjective(
-              (ChatStageModel) model, tokenizer, data, seed, stage.repliesWithText());
-      case SFT ->
-          new SftObjective(
-              (ChatStageModel) model,
-              tokenizer,
-              data,
-              seed,
-              stage.repliesWithText(),
-              stage.captionTurns());
+      case LM_WARMUP -> new LmWarmupObjective((ChatStageModel) model, tokenizer, data);
+      case SFT -> new SftObjective((ChatStageModel) model, tokenizer, data);
     };
   }
 

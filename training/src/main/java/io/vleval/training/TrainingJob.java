@@ -2,20 +2,21 @@ package io.vleval.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import io.vleval.api.plugin.PluginContext;
 import io.vleval.core.plugin.PluginRegistry;
-import io.vleval.training.data.SyntheticTrainingData;
+import io.vleval.training.data.ImagePixels;
 import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.TrainingDatasets;
+import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.TrainSpec;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One {@code vleval train} run: sets the engine's intra-op threads as the recipe asks, loads the
- * training data once per image side a stage asks for, and runs the stages, whose evaluations open
- * the recipe's datasets with the plugins on the class path and the data's cache folder.
+ * One {@code vleval train} run: sets the engine's intra-op threads as the recipe asks, opens each
+ * stage's data through the registry's dataset loaders, and runs the stages, whose evaluations open
+ * the recipe's datasets with the same plugins and cache folder.
  */
 public final class TrainingJob {
 
@@ -25,8 +26,7 @@ public final class TrainingJob {
    * Runs every stage of a recipe.
    *
    * @param spec the recipe
-   * @param defaultCache the dataset cache when the recipe names none (also the cache the
-   *     evaluations' datasets get)
+   * @param defaultCache the dataset cache (where the synthetic suite is generated, among others)
    * @param resume whether to skip finished stages and continue an interrupted one
    * @param listener progress
    * @return each stage's outcome, in order
@@ -42,25 +42,20 @@ public final class TrainingJob {
     }
     try {
       int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      listener.onMessage(
-          "loading the synthetic suite ("
-              + spec.data().syntheticScale()
-              + ", seed "
-              + spec.data().syntheticSeed()
-              + ")");
-      // decoded once per image side the stages ask for (a chat stage may read larger images,
-      // 'image_size')
-      Map<Integer, TrainingData> bySize = new HashMap<>();
+      PluginRegistry registry = PluginRegistry.discover(TrainingJob.class.getClassLoader());
+      TrainingDatasets datasets =
+          new TrainingDatasets(
+              spec, registry, new PluginContext(spec.train().seed(), defaultCache, workers));
       return new Training(
               spec,
-              size ->
-                  bySize.computeIfAbsent(
-                      size, s -> SyntheticTrainingData.load(spec.data(), defaultCache, workers, s)),
+              new TrainingInputs(
+                  datasets,
+                  TrainingData::empty,
+                  ImagePixels.defaultCapacity(),
+                  listener::onMessage),
               spec.train().out(),
               listener)
-          .withPlugins(
-              PluginRegistry.discover(TrainingJob.class.getClassLoader()),
-              spec.data().cache() != null ? spec.data().cache() : defaultCache)
+          .withPlugins(registry, defaultCache)
           .run(resume);
     } finally {
       JniUtils.setNumThreads(previousThreads);

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.training.loop.Objective;
+import io.vleval.training.spec.StageKind;
 import io.vleval.training.stage.CgStageModel;
 import io.vleval.training.stage.ContrastiveObjective;
 import io.vleval.training.stage.GenerativeObjective;
@@ -35,14 +36,18 @@ class BackwardAfterGcTest {
   @Test
   void contrastiveGradientsSurviveAGc() throws Exception {
     check(
-        m -> new ContrastiveObjective(m, tokenizer(), SyntheticData.tiny(), 0),
+        m ->
+            new ContrastiveObjective(
+                m, tokenizer(), SyntheticData.stage(StageKind.CONTRASTIVE, 56), 0),
         ContrastiveObjective::trains);
   }
 
   @Test
   void generativeGradientsSurviveAGc() throws Exception {
     check(
-        m -> new GenerativeObjective(m, tokenizer(), SyntheticData.tiny(), 0),
+        m ->
+            new GenerativeObjective(
+                m, tokenizer(), SyntheticData.stage(StageKind.GENERATIVE, 56), 0),
         GenerativeObjective::trains);
   }
 

@@ -2,7 +2,6 @@ package io.vleval.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.TrainSpec;
@@ -23,7 +22,6 @@ class ContrastiveStageTest {
 
   @Test
   void lossFallsAndZeroShotBeatsChance() {
-    TrainingData data = SyntheticData.tiny();
     TrainSpec spec =
         EvalRecipes.load(
             out,
@@ -35,6 +33,7 @@ class ContrastiveStageTest {
                   - name: c
                     kind: contrastive
                     model: {preset: tiny-internvl, seed: 0}
+                    data: {captions: captions-en, labelled: shapes-train}
                     steps: %d
                     batch_size: 32
                     optimizer: {lr: %s}
@@ -49,7 +48,7 @@ class ContrastiveStageTest {
     Training.StageOutcome o =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.ModelInitSpec;
@@ -40,7 +39,6 @@ class DataParallelTest {
   private record Run(Map<String, List<double[]>> steps, List<Training.StageOutcome> outcomes) {}
 
   private Run train(String device) {
-    TrainingData data = SyntheticData.tiny();
     OptimizerSpec adam = new OptimizerSpec(2e-3, null, null, null);
     ScheduleSpec schedule = new ScheduleSpec(1, 0.1);
     List<StageSpec> stages =
@@ -117,12 +115,12 @@ class DataParallelTest {
                 List.of("llm", "vision"),
                 "text"));
     Path dir = out.resolve(device.replace(',', '_'));
-    TrainSpec spec = new TrainSpec(new TrainSettings("dp", 0L, dir, 1, device, null), null, stages);
+    TrainSpec spec = SyntheticData.spec(new TrainSettings("dp", 0L, dir, 1, device, null), stages);
     Map<String, List<double[]>> steps = new LinkedHashMap<>();
     List<Training.StageOutcome> outcomes =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 dir,
                 new TrainingListener() {
                   @Override

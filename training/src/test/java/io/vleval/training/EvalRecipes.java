@@ -9,21 +9,39 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Recipes for the stage tests, written as a user writes them: the tiny suite's held-out parts as
- * named datasets (in the cache the tests' training data comes from), then the test's stages with
- * their {@code eval:} lists, loaded by {@link TrainConfigLoader}.
+ * Recipes for the stage tests, written as a user writes them: the tiny suite's training parts
+ * ({@code shapes-train}, {@code captions-en}, {@code captions-zh}, {@code questions-train}) and
+ * held-out parts as named datasets (in the cache the tests' training data comes from), then the
+ * test's stages with their {@code eval:} lists, loaded by {@link TrainConfigLoader}.
  */
 public final class EvalRecipes {
 
   private EvalRecipes() {}
 
   /**
-   * @return a {@code datasets:} section naming the tiny suite's classification-val, captions-test
-   *     and mmbench parts by those names
+   * @return a {@code datasets:} section naming the tiny suite's training parts and its
+   *     classification-val, captions-test and mmbench parts by those names
    */
   public static String tinyDatasets() {
     String cache = SyntheticData.CACHE.toAbsolutePath().normalize().toString();
     StringBuilder sb = new StringBuilder("datasets:\n");
+    // the training parts, named as SyntheticData names them
+    for (String[] d :
+        new String[][] {
+          {"shapes-train", "classification-train", ""},
+          {"captions-en", "captions-train", ""},
+          {"captions-zh", "captions-train", ", language: zh"},
+          {"questions-train", "mmbench-train", ""}
+        }) {
+      sb.append("  - {name: ")
+          .append(d[0])
+          .append(", type: synthetic, part: ")
+          .append(d[1])
+          .append(d[2])
+          .append(", scale: tiny, cache: '")
+          .append(cache)
+          .append("'}\n");
+    }
     for (String part : new String[] {"classification-val", "captions-test", "mmbench"}) {
       sb.append("  - {name: ")
           .append(part)

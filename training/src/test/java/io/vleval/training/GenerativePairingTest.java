@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.api.sample.CaptionedImage;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.Examples;
+import io.vleval.training.data.ImagePixels;
+import io.vleval.training.data.ImageText;
+import io.vleval.training.data.StageData;
 import io.vleval.training.stage.CgStageModel;
 import io.vleval.training.stage.GenerativeObjective;
 import java.nio.file.Path;
@@ -34,25 +39,18 @@ class GenerativePairingTest {
 
   @Test
   void itcRowsCrossAttendToTheirOwnImage() {
-    TrainingData tiny = SyntheticData.tiny();
     // 8 images with distinct single captions: no caption draw, one positive per row
-    List<TrainingData.Captioned> picked = new ArrayList<>();
+    int size = Training.imageSize();
+    ImagePixels pixels = new ImagePixels(size, 0);
+    List<ImageText> picked = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
-    for (TrainingData.Captioned c : tiny.captionTrain()) {
+    for (CaptionedImage c :
+        SyntheticData.samples(Part.CAPTIONS_TRAIN, CaptionedImage.class, null)) {
       if (picked.size() < 8 && seen.add(c.captions().get(0))) {
-        picked.add(new TrainingData.Captioned(c.pixels(), List.of(c.captions().get(0))));
+        picked.add(new ImageText(c.id(), c.image(), null, List.of(List.of(c.captions().get(0)))));
       }
     }
-    TrainingData data =
-        new TrainingData(
-            tiny.classNames(),
-            tiny.classTrain(),
-            tiny.classVal(),
-            picked,
-            tiny.captionTest(),
-            tiny.sceneTrain(),
-            tiny.questionsEval(),
-            tiny.imageSize());
+    StageData data = StageData.ofImages(Examples.indexed(picked), pixels);
     int b = picked.size();
     Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
     try (TextTokenizer tokenizer = Training.tinyTokenizer();
@@ -66,15 +64,14 @@ class GenerativePairingTest {
       Map<String, Float> parts = new HashMap<>();
       new GenerativeObjective(model, tokenizer, data, 0).loss(samples, 0, batch, parts);
 
-      int n = 3 * data.imageSize() * data.imageSize();
+      int n = 3 * size * size;
       float[] flat = new float[b * n];
       List<String> captions = new ArrayList<>();
       for (int i = 0; i < b; i++) {
-        System.arraycopy(picked.get(i).pixels(), 0, flat, i * n, n);
-        captions.add(picked.get(i).captions().get(0));
+        System.arraycopy(pixels.of(picked.get(i).image()), 0, flat, i * n, n);
+        captions.add(picked.get(i).primaryCaptions().get(0));
       }
-      NDArray vision =
-          cg.vision(batch.create(flat, new Shape(b, 3, data.imageSize(), data.imageSize())));
+      NDArray vision = cg.vision(batch.create(flat, new Shape(b, 3, size, size)));
       NDArray img = InternVlCg.normalize(cg.clipProjector2().forward(cg.queryOutputs(vision)));
       long[][] ids =
           ClipText.encode(

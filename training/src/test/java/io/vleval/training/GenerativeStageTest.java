@@ -3,7 +3,6 @@ package io.vleval.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vleval.model.internvl.provider.Presets;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.TrainSpec;
@@ -26,7 +25,6 @@ class GenerativeStageTest {
 
   @Test
   void lossFallsAndRetrievalRises() {
-    TrainingData data = SyntheticData.tiny();
     TrainSpec spec =
         EvalRecipes.load(
             out,
@@ -38,6 +36,7 @@ class GenerativeStageTest {
                   - name: s1
                     kind: contrastive
                     model: {preset: tiny-internvl, seed: 0}
+                    data: {captions: captions-en, labelled: shapes-train}
                     steps: %d
                     optimizer: {lr: %s}
                     schedule: {warmup_steps: 5, min_lr_ratio: 0.1}
@@ -46,6 +45,7 @@ class GenerativeStageTest {
                   - name: w
                     kind: lm-head-warmup
                     model: {from: s1}
+                    data: {captions: captions-en}
                     steps: %d
                     optimizer: {lr: %s, weight_decay: 0.0}
                     schedule: {warmup_steps: 5, min_lr_ratio: 0.1}
@@ -53,6 +53,7 @@ class GenerativeStageTest {
                   - name: s2
                     kind: generative
                     model: {from: w}
+                    data: {captions: captions-en}
                     steps: %d
                     batch_size: 16
                     optimizer: {lr: %s}
@@ -71,7 +72,7 @@ class GenerativeStageTest {
     List<Training.StageOutcome> o =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override

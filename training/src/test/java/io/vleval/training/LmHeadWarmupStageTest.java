@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vleval.model.internvl.provider.Presets;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.SpecYaml;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.StageKind;
 import io.vleval.training.spec.StageSpec;
@@ -49,13 +48,14 @@ class LmHeadWarmupStageTest {
     SpecYaml yaml = new SpecYaml(out);
     StageSpec w =
         yaml.bind(
-            StageSpec.class, "name: w\nkind: lm-head-warmup\nmodel: {from: s1}\nsteps: 300\n");
+            StageSpec.class,
+            "name: w\nkind: lm-head-warmup\nmodel: {from: s1}\nsteps: 300\ndata: {captions: [c]}\n");
     assertThat(w.kind()).isEqualTo(StageKind.LM_HEAD_WARMUP);
     assertThatThrownBy(
             () ->
                 yaml.bind(
                     StageSpec.class,
-                    "name: w\nkind: lm-head-warmpu\nmodel: {from: s1}\nsteps: 3\n"))
+                    "name: w\nkind: lm-head-warmpu\nmodel: {from: s1}\nsteps: 3\ndata: {captions: [c]}\n"))
         .hasMessageContaining("did you mean 'lm-head-warmup'?")
         .hasMessageContaining(
             "allowed values: contrastive, lm-head-warmup, generative, lm-warmup, sft");
@@ -63,7 +63,6 @@ class LmHeadWarmupStageTest {
 
   @Test
   void changesOnlyLmHeadAndLowersTheLoss() throws Exception {
-    TrainingData data = SyntheticData.tiny();
     String eval =
         """
             eval:
@@ -81,6 +80,7 @@ class LmHeadWarmupStageTest {
               - name: s1
                 kind: contrastive
                 model: {preset: tiny-internvl, seed: 0}
+                data: {captions: captions-en, labelled: shapes-train}
                 steps: 4
                 batch_size: 8
                 optimizer: {lr: 2.0e-3}
@@ -91,6 +91,7 @@ class LmHeadWarmupStageTest {
               - name: w
                 kind: lm-head-warmup
                 model: {from: s1}
+                data: {captions: captions-en}
                 steps: 30
                 batch_size: 32
                 optimizer: {lr: 5.0e-2}
@@ -98,7 +99,8 @@ class LmHeadWarmupStageTest {
                 heldout: captions-test
             """
                 + eval);
-    List<Training.StageOutcome> o = new Training(spec, data, out, TrainingListener.NONE).run(false);
+    List<Training.StageOutcome> o =
+        new Training(spec, SyntheticData.inputs(spec), out, TrainingListener.NONE).run(false);
     Path before = o.get(0).checkpoint();
     Path after = o.get(1).checkpoint();
 

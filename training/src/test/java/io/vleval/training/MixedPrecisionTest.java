@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.vleval.model.internvl.clip.InternVlCg;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.ModelInitSpec;
@@ -41,7 +40,6 @@ class MixedPrecisionTest {
       List<String> messages,
       List<Double> scales,
       List<Double> logitScales) {
-    TrainingData data = SyntheticData.tiny();
     StageSpec stage =
         new StageSpec(
             "c",
@@ -57,13 +55,12 @@ class MixedPrecisionTest {
             null,
             null);
     TrainSpec spec =
-        new TrainSpec(
+        SyntheticData.spec(
             new TrainSettings(precision, 0L, out.resolve(precision), 0, null, precision),
-            null,
             List.of(stage));
     return new Training(
             spec,
-            data,
+            SyntheticData.inputs(spec),
             out.resolve(precision),
             new TrainingListener() {
               @Override

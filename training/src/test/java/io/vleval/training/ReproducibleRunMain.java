@@ -58,14 +58,13 @@ public final class ReproducibleRunMain {
             null,
             null);
     TrainSpec spec =
-        new TrainSpec(
+        SyntheticData.spec(
             new TrainSettings("x", 0L, out, 0, null, null),
-            null,
             steps2 > 0 ? List.of(s1, s2) : List.of(s1));
     List<Training.StageOutcome> o =
         new Training(
                 spec,
-                SyntheticData.tiny(),
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override

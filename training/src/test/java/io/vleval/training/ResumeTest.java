@@ -8,7 +8,6 @@ import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
 import io.vleval.model.internvl.safetensors.SafetensorsFile;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.loop.TrainingLoop;
@@ -56,17 +55,18 @@ class ResumeTest {
             0.5,
             3,
             null);
-    return new TrainSpec(new TrainSettings("r", 7L, out, 0, null, null), null, List.of(stage));
+    return SyntheticData.spec(new TrainSettings("r", 7L, out, 0, null, null), List.of(stage));
+  }
+
+  private Training training(Path out, TrainingListener listener) {
+    TrainSpec spec = spec(out, StageKind.CONTRASTIVE);
+    return new Training(spec, SyntheticData.inputs(spec), out, listener);
   }
 
   @Test
   void resumedStageEndsWithTheUninterruptedLoss() throws Exception {
-    TrainingData data = SyntheticData.tiny();
     Path full = tmp.resolve("full");
-    Training.StageOutcome a =
-        new Training(spec(full, StageKind.CONTRASTIVE), data, full, TrainingListener.NONE)
-            .run(false)
-            .get(0);
+    Training.StageOutcome a = training(full, TrainingListener.NONE).run(false).get(0);
 
     Path cut = tmp.resolve("cut");
     TrainingListener killer =
@@ -79,17 +79,14 @@ class ResumeTest {
           }
         };
     try {
-      new Training(spec(cut, StageKind.CONTRASTIVE), data, cut, killer).run(false);
+      training(cut, killer).run(false);
     } catch (Interrupt expected) {
       // the process "dies" here
     }
     assertThat(TrainingLoop.lastCheckpoint(cut.resolve("s")))
         .hasValueSatisfying(
             p -> assertThat(p.getFileName().toString()).isEqualTo("checkpoint-000003"));
-    Training.StageOutcome b =
-        new Training(spec(cut, StageKind.CONTRASTIVE), data, cut, TrainingListener.NONE)
-            .run(true)
-            .get(0);
+    Training.StageOutcome b = training(cut, TrainingListener.NONE).run(true).get(0);
 
     assertThat(b.result().losses()).hasSize(8);
     assertThat(b.result().finalLoss()).isEqualTo(a.result().finalLoss());
@@ -102,21 +99,14 @@ class ResumeTest {
       }
     }
     // a finished stage is skipped on a second --resume
-    Training.StageOutcome c =
-        new Training(spec(cut, StageKind.CONTRASTIVE), data, cut, TrainingListener.NONE)
-            .run(true)
-            .get(0);
+    Training.StageOutcome c = training(cut, TrainingListener.NONE).run(true).get(0);
     assertThat(c.skipped()).isTrue();
     assertThat(c.result().finalLoss()).isEqualTo(a.result().finalLoss());
   }
 
   @Test
   void checkpointLoadsThroughTheProviderWithNoConversion() {
-    TrainingData data = SyntheticData.tiny();
-    Training.StageOutcome a =
-        new Training(spec(tmp, StageKind.CONTRASTIVE), data, tmp, TrainingListener.NONE)
-            .run(false)
-            .get(0);
+    Training.StageOutcome a = training(tmp, TrainingListener.NONE).run(false).get(0);
     Path ckpt = a.checkpoint();
     assertThat(ckpt.resolve("config.json")).exists();
     assertThat(ckpt.resolve("tokenizer.json")).exists();

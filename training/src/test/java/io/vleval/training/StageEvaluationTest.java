@@ -8,7 +8,6 @@ import io.vleval.api.result.MetricValue;
 import io.vleval.api.result.RunResult;
 import io.vleval.api.result.TaskResult;
 import io.vleval.results.ResultCodec;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
 import io.vleval.training.spec.TrainSpec;
@@ -37,6 +36,7 @@ class StageEvaluationTest {
         - name: c
           kind: contrastive
           model: {preset: tiny-internvl}
+          data: {captions: captions-en, labelled: shapes-train}
           steps: 6
           batch_size: 8
           checkpoint_every: 3
@@ -44,6 +44,7 @@ class StageEvaluationTest {
         - name: g
           kind: generative
           model: {from: c}
+          data: {captions: captions-en}
           steps: 2
           batch_size: 4
       %s
@@ -70,9 +71,9 @@ class StageEvaluationTest {
   @Test
   void scoresEachCheckpointThroughTheRunnerAndResumeDoesNotScoreAFinishedStageAgain()
       throws Exception {
-    TrainingData data = SyntheticData.tiny();
     TrainSpec spec = EvalRecipes.load(out, STAGES.formatted(C_EVAL, G_EVAL));
-    List<Training.StageOutcome> o = new Training(spec, data, out, TrainingListener.NONE).run(false);
+    List<Training.StageOutcome> o =
+        new Training(spec, SyntheticData.inputs(spec), out, TrainingListener.NONE).run(false);
 
     Training.StageOutcome c = o.get(0);
     assertThat(c.evaluation()).isEqualTo(out.resolve("c").resolve("eval"));
@@ -124,7 +125,7 @@ class StageEvaluationTest {
     deleteTree(c.evaluation().resolve("samples"));
     deleteTree(g.evaluation().resolve("samples"));
     List<Training.StageOutcome> again =
-        new Training(spec, data, out, TrainingListener.NONE).run(true);
+        new Training(spec, SyntheticData.inputs(spec), out, TrainingListener.NONE).run(true);
     assertThat(again).allMatch(Training.StageOutcome::skipped);
     assertThat(c.evaluation().resolve("samples")).doesNotExist();
     assertThat(g.evaluation().resolve("samples")).doesNotExist();
@@ -139,7 +140,7 @@ class StageEvaluationTest {
     // and disturbs nothing that a later stage trains with
     TrainSpec bare = EvalRecipes.load(plain, STAGES.formatted("", ""));
     List<Training.StageOutcome> p =
-        new Training(bare, data, plain, TrainingListener.NONE).run(false);
+        new Training(bare, SyntheticData.inputs(bare), plain, TrainingListener.NONE).run(false);
     assertThat(p.get(0).evaluation()).isNull();
     assertThat(plain.resolve("c/eval")).doesNotExist();
     for (int i = 0; i < 2; i++) {
@@ -153,10 +154,11 @@ class StageEvaluationTest {
 
   @Test
   void anInterruptedEvaluationIsContinuedFromItsRecords() throws Exception {
-    TrainingData data = SyntheticData.tiny();
     TrainSpec spec = EvalRecipes.load(out, STAGES.formatted(C_EVAL, ""));
     Training.StageOutcome first =
-        new Training(spec, data, out, TrainingListener.NONE).run(false).get(0);
+        new Training(spec, SyntheticData.inputs(spec), out, TrainingListener.NONE)
+            .run(false)
+            .get(0);
     // as if the process had stopped after the last record, before results.json and done.json
     Files.delete(out.resolve("c/done.json"));
     Files.delete(first.evaluation().resolve("results.json"));
@@ -173,7 +175,8 @@ class StageEvaluationTest {
             messages.add(m);
           }
         };
-    Training.StageOutcome resumed = new Training(spec, data, out, listener).run(true).get(0);
+    Training.StageOutcome resumed =
+        new Training(spec, SyntheticData.inputs(spec), out, listener).run(true).get(0);
     assertThat(resumed.skipped()).isFalse();
     assertThat(messages).noneMatch(m -> m.startsWith("step "));
     assertThat(messages).anyMatch(m -> m.startsWith("c: continuing the interrupted evaluation"));

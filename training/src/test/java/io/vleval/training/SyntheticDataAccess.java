@@ -5,30 +5,14 @@ import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.datasets.synth.Scale;
 import io.vleval.datasets.synth.SyntheticDatasetProvider;
-import io.vleval.training.data.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Public access to the shared test data for the tests of sub-packages (stage 3). */
+/** The suite's MMBench rows with their images, for the tests of sub-packages (stage 3). */
 public final class SyntheticDataAccess {
 
   private SyntheticDataAccess() {}
-
-  /**
-   * @return the tiny suite as training data
-   */
-  public static TrainingData tiny() {
-    return SyntheticData.tiny();
-  }
-
-  /**
-   * @param imageSize the side images are preprocessed to
-   * @return the small suite (seed 0), the one {@code examples/train-tiny.yaml} trains on
-   */
-  public static TrainingData small(int imageSize) {
-    return SyntheticData.load(Scale.SMALL, imageSize);
-  }
 
   /**
    * @return the tiny suite's MMBench rows with their images

@@ -114,7 +114,9 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     String fingerprint = fp.hex();
     // pass 1: the rows' ids and the rows other rows borrow their image from
     Set<String> ids = new HashSet<>();
-    Set<String> withImage = new HashSet<>();
+    // the rows that hold an image, with their place ("row 3 (index 7)"): the origin of the image
+    // for every row that shares it
+    Map<String, String> withImage = new HashMap<>();
     Set<String> referenced = new HashSet<>();
     Set<String> categories = new TreeSet<>();
     long rows = 0;
@@ -156,7 +158,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         if (IMAGE_REFERENCE.matcher(image).matches()) {
           referenced.add(image);
         } else if (!isNan(image)) {
-          withImage.add(index);
+          withImage.put(index, place(r));
         }
         if (r.isSet("category") && !isNan(r.get("category"))) {
           categories.add(r.get("category"));
@@ -177,7 +179,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     Path shared =
         context.cacheDirectory().resolve("mmbench-images").resolve(fingerprint.substring(0, 16));
     Set<String> toWrite = new HashSet<>(referenced);
-    toWrite.retainAll(withImage);
+    toWrite.retainAll(withImage.keySet());
     try {
       Files.createDirectories(shared);
       try (Reader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8);
@@ -206,7 +208,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
   private static final class RowCursor implements SampleCursor<MultipleChoiceQuestion> {
     private final Path tsv;
     private final Path shared;
-    private final Set<String> withImage;
+    private final Map<String, String> withImage;
     private final ImageDecoder decoder;
     private final Reader reader;
     private final CSVParser parser;
@@ -214,7 +216,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
     private final Map<String, Integer> seen = new HashMap<>();
     private long lastLine = 1;
 
-    RowCursor(Path tsv, Path shared, Set<String> withImage, ImageDecoder decoder) {
+    RowCursor(Path tsv, Path shared, Map<String, String> withImage, ImageDecoder decoder) {
       this.tsv = tsv;
       this.shared = shared;
       this.withImage = withImage;
@@ -245,7 +247,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       }
       CSVRecord r = rows.next();
       lastLine = parser.getCurrentLineNumber();
-      String place = "row " + r.getRecordNumber() + " (index " + field(r, "index") + ")";
+      String place = place(r);
       String index = field(r, "index");
       String id = isNan(index) ? "row-" + r.getRecordNumber() : index;
       if (isNan(index)) {
@@ -286,7 +288,7 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
       String image = field(r, "image").strip();
       ImageSource source;
       if (IMAGE_REFERENCE.matcher(image).matches()) {
-        if (!withImage.contains(image)) {
+        if (!withImage.containsKey(image)) {
           throw DatasetFormatException.forSample(
               id,
               tsv.toString(),
@@ -294,7 +296,11 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
               "image refers to row index " + image + ", which has no image of its own");
         }
         Path file = shared.resolve(image + ".b64");
-        source = lazy(() -> readBase64(Files.readString(file), id, place), tsv + ": " + place);
+        // the image of the row that holds it: one origin for every row that shares the image
+        source =
+            lazy(
+                () -> readBase64(Files.readString(file), id, place),
+                tsv + ": " + withImage.get(image));
       } else if (isNan(image)) {
         source = null;
       } else {
@@ -349,6 +355,11 @@ public final class MmbenchTsvProvider implements DatasetProvider<MmbenchTsvProvi
         throw new VlevalException(tsv + ": cannot close: " + FailureText.of(e), e);
       }
     }
+  }
+
+  /** Where a row is, for messages and image origins: {@code row 3 (index 7)}. */
+  private static String place(CSVRecord r) {
+    return "row " + r.getRecordNumber() + " (index " + RowCursor.field(r, "index") + ")";
   }
 
   /** Loads an image with a supplier that may do I/O. */

@@ -52,6 +52,7 @@ public final class SyntheticDatasetProvider
     VIDEO_TRAIN(LabelledVideo.class),
     VIDEO_VAL(LabelledVideo.class),
     MMBENCH(MultipleChoiceQuestion.class),
+    MMBENCH_TRAIN(MultipleChoiceQuestion.class),
     XTD(CaptionedImage.class),
     MSRVTT(CaptionedVideo.class),
     POPE(VisualQuestion.class),
@@ -74,7 +75,8 @@ public final class SyntheticDatasetProvider
   public record Spec(
       @Doc(
               "which part: classification-train/-val, segmentation-train/-val, captions-train/-test, video-train/-val, "
-                  + "mmbench, xtd, msrvtt, pope, mme, scienceqa, vqav2, textvqa, vizwiz, gqa, mmvet")
+                  + "mmbench, mmbench-train, xtd, msrvtt, pope, mme, scienceqa, vqav2, textvqa, vizwiz, gqa,"
+                  + " mmvet")
           @Required
           Part part,
       @Doc("tiny, small, medium or large (default small)") Scale scale,
@@ -209,6 +211,11 @@ public final class SyntheticDatasetProvider
           new MmbenchTsvProvider()
               .open(
                   new MmbenchTsvProvider.Spec(suite.resolve("mmbench/mmbench_dev_en.tsv")),
+                  context);
+      case MMBENCH_TRAIN ->
+          new MmbenchTsvProvider()
+              .open(
+                  new MmbenchTsvProvider.Spec(suite.resolve("mmbench-train/mmbench_train_en.tsv")),
                   context);
       case XTD ->
           new XtdProvider()

@@ -46,6 +46,7 @@ import org.apache.commons.csv.CSVPrinter;
  * OUT/captions/dataset_coco_zh.json               the same images, ids and splits, 5 Chinese captions each
  * OUT/kinetics/{train,val}.csv, videos/{train,val}/&lt;id&gt;_&lt;start&gt;_&lt;end&gt;.mp4
  * OUT/mmbench/mmbench_dev_en.tsv                  with circular variants
+ * OUT/mmbench-train/mmbench_train_en.tsv          questions about the training images (instruction tuning)
  * OUT/xtd/images/*.jpg, test_image_names.txt, test_1kcaptions_{en,zh}.txt
  * OUT/msrvtt/msrvtt_test1k.json, videos/all/video&lt;N&gt;.mp4   MSR-VTT retrieval, one caption a clip
  * OUT/pope/, OUT/mme/, OUT/scienceqa/             POPE, MME and ScienceQA layouts ({@link ClosedBenchmarks})
@@ -74,9 +75,13 @@ public final class SyntheticSuite {
    * textvqa/}, {@code vizwiz/}, {@code gqa/}), each drawn from its own stream; every file of
    * version 4 is byte-identical in version 5 except the version number in {@code suite.json}. 6
    * added the MM-Vet part ({@code mmvet/}) from its own stream; every file of version 5 is
-   * byte-identical in version 6 except the version number in {@code suite.json}.
+   * byte-identical in version 6 except the version number in {@code suite.json}. 7 added the {@code
+   * mmbench-train} part ({@code mmbench-train/}): questions about the training images, asked from
+   * the objects the classification, captions and segmentation parts drew and drawn from its own
+   * stream; every file of version 6 is byte-identical in version 7 except the version number in
+   * {@code suite.json}.
    */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   /**
    * Classes of the video part: each a fixed object doing its own motion, so that, as in Kinetics,
@@ -151,11 +156,12 @@ public final class SyntheticSuite {
     try {
       deleteRecursively(tmp);
       Files.createDirectories(tmp);
+      TrainingImages trained = new TrainingImages();
       List<Part> parts =
           List.of(
-              this::classification,
-              this::segmentation,
-              this::captions,
+              (dir, enc) -> classification(dir, enc, trained),
+              (dir, enc) -> segmentation(dir, enc, trained),
+              (dir, enc) -> captions(dir, enc, trained),
               this::videos,
               this::mmbench,
               this::xtd,
@@ -179,6 +185,8 @@ public final class SyntheticSuite {
         for (Future<?> f : futures) {
           f.get();
         }
+        // after the parts it asks about, from the files they wrote
+        mmbenchTrain(tmp, trained);
       } finally {
         pool.shutdownNow();
         encoders.shutdownNow();
@@ -307,7 +315,8 @@ public final class SyntheticSuite {
 
   // ---- classification: ImageNet-style folders ----
 
-  private void classification(Path root, Encoder encoder) throws IOException {
+  private void classification(Path root, Encoder encoder, TrainingImages trained)
+      throws IOException {
     SceneComposer composer = new SceneComposer(stream("classification"));
     Window window = encoder.window();
     Path dir = root.resolve("classification");
@@ -326,6 +335,9 @@ public final class SyntheticSuite {
                     .resolve(folder)
                     .resolve(String.format(Locale.ROOT, "%s_%06d.jpg", split, ++n));
             window.write(() -> ImageFiles.writeJpeg(scene.render(), file));
+            if (split.equals("train")) {
+              trained.add(trained.classification, root.relativize(file), scene);
+            }
           }
         }
       }
@@ -345,7 +357,7 @@ public final class SyntheticSuite {
     return out;
   }
 
-  private void segmentation(Path root, Encoder encoder) throws IOException {
+  private void segmentation(Path root, Encoder encoder, TrainingImages trained) throws IOException {
     SceneComposer composer = new SceneComposer(stream("segmentation"));
     Window window = encoder.window();
     Path ade = root.resolve("ADEChallengeData2016");
@@ -363,6 +375,9 @@ public final class SyntheticSuite {
               ImageFiles.writeJpeg(scene.render(), image);
               ImageFiles.writePng(scene.labels(), labels);
             });
+        if (split.equals("training")) {
+          trained.add(trained.segmentation, root.relativize(image), scene);
+        }
       }
     }
     window.drain();
@@ -434,7 +449,7 @@ public final class SyntheticSuite {
         b + p.relation().chineseSuffix + "是" + a);
   }
 
-  private void captions(Path root, Encoder encoder) throws IOException {
+  private void captions(Path root, Encoder encoder, TrainingImages trained) throws IOException {
     SceneComposer composer = new SceneComposer(stream("captions"));
     Window window = encoder.window();
     Path dir = root.resolve("captions");
@@ -457,6 +472,9 @@ public final class SyntheticSuite {
         String file = String.format(Locale.ROOT, "synth_%s_%06d.jpg", split, imgId);
         Path image = dir.resolve("images").resolve(file);
         window.write(() -> ImageFiles.writeJpeg(pair.scene().render(), image));
+        if (split.equals("train")) {
+          trained.add(trained.captions, root.relativize(image), pair.scene());
+        }
         List<Map<String, Object>> sentences = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (String caption : captionsOf(pair)) {
@@ -649,70 +667,19 @@ public final class SyntheticSuite {
         int[] wh = composer.size();
         Scene scene = composer.many(1 + r.nextInt(4), wh[0], wh[1]);
         SceneObject target = scene.objects().get(r.nextInt(scene.objects().size()));
-        String question;
-        String category;
-        String l2;
-        List<String> options = new ArrayList<>();
-        String correct;
-        // ask only what the picture answers unambiguously; counting always is
-        long sameShape = scene.objects().stream().filter(o -> o.shape() == target.shape()).count();
-        long sameShapeAndSize =
-            scene.objects().stream()
-                .filter(o -> o.shape() == target.shape() && o.large() == target.large())
-                .count();
-        long sameColour =
-            scene.objects().stream().filter(o -> o.colour() == target.colour()).count();
         int kind = r.nextInt(3);
-        if (kind == 0 && sameShapeAndSize > 1 || kind == 1 && sameColour > 1) {
-          kind = 2;
+        // ask only what the picture answers unambiguously; counting always is
+        if (kind == Question.COLOUR && !Question.colourIsClear(target, scene.objects())
+            || kind == Question.SHAPE && !Question.shapeIsClear(target, scene.objects())) {
+          kind = Question.COUNT;
         }
-        if (kind == 0) {
-          question =
-              sameShape == 1
-                  ? "What colour is the " + target.shape().english() + "?"
-                  : "What colour is the "
-                      + (target.large() ? "large " : "small ")
-                      + target.shape().english()
-                      + "?";
-          category = "attribute_recognition";
-          l2 = "finegrained_perception (instance-level)";
-          correct = target.colour().english();
-          for (Colour c : Colour.values()) {
-            options.add(c.english());
-          }
-        } else if (kind == 1) {
-          question = "What shape is the " + target.colour().english() + " object?";
-          category = "shape_recognition";
-          l2 = "finegrained_perception (instance-level)";
-          correct = target.shape().english();
-          for (Shape s : Shape.values()) {
-            options.add(s.english());
-          }
-        } else {
-          question = "How many shapes are in the image?";
-          category = "object_counting";
-          l2 = "finegrained_perception (cross-instance)";
-          correct = Integer.toString(scene.objects().size());
-          for (int n = 1; n <= 4; n++) {
-            options.add(Integer.toString(n));
-          }
-        }
-        // 2 to 4 options, always with the correct one, in random order
-        int keep = 2 + r.nextInt(3);
-        List<String> chosen = new ArrayList<>(List.of(correct));
-        List<String> others = new ArrayList<>(options);
-        others.remove(correct);
-        while (chosen.size() < Math.min(keep, options.size())) {
-          chosen.add(others.remove(r.nextInt(others.size())));
-        }
-        for (int i = chosen.size() - 1; i > 0; i--) {
-          int j = r.nextInt(i + 1);
-          String t = chosen.get(i);
-          chosen.set(i, chosen.get(j));
-          chosen.set(j, t);
-        }
-        String hint =
-            r.nextInt(3) == 0 ? "The picture shows flat shapes on a textured background." : "";
+        Question asked = Question.of(kind, target, scene.objects());
+        String question = asked.text();
+        String category = asked.category();
+        String l2 = asked.l2Category();
+        String correct = asked.correct();
+        List<String> chosen = asked.options(r);
+        String hint = Question.hint(r);
         Future<String> image =
             encoder.submit(
                 () -> Base64.getEncoder().encodeToString(ImageFiles.jpeg(scene.render(), 0.9f)));
@@ -742,6 +709,126 @@ public final class SyntheticSuite {
     Path dir = root.resolve("mmbench");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("mmbench_dev_en.tsv"), out.toString());
+  }
+
+  // ---- MMBench TSV of questions about the training images ----
+
+  /**
+   * The most training images of each part (classification-train, captions-train,
+   * segmentation-train) the {@code mmbench-train} part asks about: every one at the tiny, small and
+   * medium scales, the first 5,000 of each at the large scale, which is sized for measuring runs
+   * rather than for training.
+   */
+  static final int TRAIN_QUESTION_IMAGES = 5_000;
+
+  /**
+   * The training images the parts wrote, with the objects drawn in each, in the order written; each
+   * list is filled by its own part's thread and read once every part has finished.
+   */
+  private static final class TrainingImages {
+    final List<TrainingImage> classification = new ArrayList<>();
+    final List<TrainingImage> captions = new ArrayList<>();
+    final List<TrainingImage> segmentation = new ArrayList<>();
+
+    void add(List<TrainingImage> part, Path file, Scene scene) {
+      if (part.size() < TRAIN_QUESTION_IMAGES) {
+        part.add(new TrainingImage(file, scene.objects()));
+      }
+    }
+  }
+
+  /**
+   * A training image: its file under the suite's root and the objects drawn in it.
+   *
+   * @param file the image file, relative to the suite's root
+   * @param objects its objects
+   */
+  private record TrainingImage(Path file, List<SceneObject> objects) {}
+
+  /**
+   * {@code mmbench-train/mmbench_train_en.tsv}: multiple-choice questions about the training
+   * images, for instruction tuning (the {@code mmbench} part stays the evaluation set). For every
+   * image of classification-train, captions-train and segmentation-train, in that order, every
+   * question its picture answers unambiguously ({@link Question}: the colour of each object whose
+   * shape and size no other object shares, the shape of each object whose colour no other object
+   * shares, and the number of shapes), asked from the objects the parts drew (nothing is read back
+   * from the pictures). Each question gets 2 to 4 options and a third of them the hint, drawn as
+   * the {@code mmbench} part draws them, from this part's own stream. The first question about an
+   * image holds the training image's own JPEG bytes in base64, so its pixels are exactly the
+   * training image's; the others name that row's index, as MMBench's circular variants do. One row
+   * per question (no circular variants: a trainer adds the shifts it wants); {@code split} is
+   * {@code train}.
+   */
+  private void mmbenchTrain(Path root, TrainingImages trained) throws IOException {
+    SplittableRandom r = stream("mmbench-train");
+    Path dir = Files.createDirectories(root.resolve("mmbench-train"));
+    try (CSVPrinter tsv =
+        new CSVPrinter(
+            Files.newBufferedWriter(dir.resolve("mmbench_train_en.tsv"), StandardCharsets.UTF_8),
+            CSVFormat.TDF
+                .builder()
+                .setRecordSeparator("\n")
+                .setHeader(
+                    "index",
+                    "question",
+                    "hint",
+                    "A",
+                    "B",
+                    "C",
+                    "D",
+                    "answer",
+                    "category",
+                    "l2-category",
+                    "split",
+                    "image")
+                .get())) {
+      int index = 0;
+      for (List<TrainingImage> part :
+          List.of(trained.classification, trained.captions, trained.segmentation)) {
+        for (TrainingImage image : part) {
+          List<SceneObject> objects = image.objects();
+          if (objects.isEmpty()) {
+            continue;
+          }
+          List<Question> asked = new ArrayList<>();
+          for (SceneObject target : objects) {
+            if (Question.colourIsClear(target, objects)) {
+              asked.add(Question.of(Question.COLOUR, target, objects));
+            }
+            if (Question.shapeIsClear(target, objects)) {
+              asked.add(Question.of(Question.SHAPE, target, objects));
+            }
+          }
+          // the count is always clear
+          asked.add(Question.of(Question.COUNT, objects.get(0), objects));
+          int holder = -1;
+          for (Question q : asked) {
+            List<String> options = q.options(r);
+            String hint = Question.hint(r);
+            List<Object> row = new ArrayList<>(List.of(index, q.text(), hint));
+            for (int i = 0; i < 4; i++) {
+              row.add(i < options.size() ? options.get(i) : "");
+            }
+            row.addAll(
+                List.of(
+                    String.valueOf((char) ('A' + options.indexOf(q.correct()))),
+                    q.category(),
+                    q.l2Category(),
+                    "train"));
+            row.add(
+                holder < 0
+                    ? Base64.getEncoder()
+                        .encodeToString(Files.readAllBytes(root.resolve(image.file())))
+                    : Integer.toString(holder));
+            tsv.printRecord(row);
+            if (holder < 0) {
+              holder = index;
+            }
+            index++;
+          }
+        }
+      }
+    }
   }
 
   // ---- POPE, MME and ScienceQA: see ClosedBenchmarks ----

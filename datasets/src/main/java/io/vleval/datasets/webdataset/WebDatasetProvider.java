@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vleval.api.error.DatasetFormatException;
-import io.vleval.api.plugin.Dataset;
 import io.vleval.api.plugin.DatasetInfo;
 import io.vleval.api.plugin.DatasetProvider;
 import io.vleval.api.plugin.PluginContext;
@@ -20,6 +19,7 @@ import io.vleval.datasets.image.ImageDecoder;
 import io.vleval.datasets.layout.DatasetRoot;
 import io.vleval.datasets.layout.Fingerprint;
 import io.vleval.datasets.shuffle.ShardOrder;
+import io.vleval.datasets.shuffle.ShardedDataset;
 import io.vleval.datasets.shuffle.ShuffleBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -109,7 +109,7 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
   }
 
   @Override
-  public Dataset<CaptionedImage> open(Spec spec, PluginContext context) {
+  public ShardedDataset<CaptionedImage> open(Spec spec, PluginContext context) {
     DatasetRoot root = new DatasetRoot(spec.root());
     List<Path> shards = shards(root, spec.shards());
     long maxEntry = spec.maxEntryBytes() == null ? DEFAULT_MAX_ENTRY_BYTES : spec.maxEntryBytes();
@@ -137,15 +137,39 @@ public final class WebDatasetProvider implements DatasetProvider<WebDatasetProvi
     ImageDecoder decoder = ImageDecoder.create().ignoringExifOrientation();
     DatasetInfo info = new DatasetInfo(fp.hex(), -1, List.of(), root.path().toString());
     List<Path> order = List.copyOf(ordered);
-    return Dataset.of(
-        CaptionedImage.class,
-        info,
-        () -> {
-          SampleCursor<CaptionedImage> samples =
-              new ShardCursor(root.path(), order, maxEntry, decoder);
-          // the buffer's draws depend on the epoch too, so each epoch mixes differently
-          return buffer > 0 ? new ShuffleBuffer<>(samples, buffer, seed * 31 + epoch) : samples;
-        });
+    return new ShardedDataset<>() {
+      @Override
+      public Class<CaptionedImage> sampleType() {
+        return CaptionedImage.class;
+      }
+
+      @Override
+      public DatasetInfo info() {
+        return info;
+      }
+
+      @Override
+      public SampleCursor<CaptionedImage> samples() {
+        SampleCursor<CaptionedImage> samples =
+            new ShardCursor(root.path(), order, maxEntry, decoder);
+        // the buffer's draws depend on the epoch too, so each epoch mixes differently
+        return buffer > 0 ? new ShuffleBuffer<>(samples, buffer, seed * 31 + epoch) : samples;
+      }
+
+      @Override
+      public int shards() {
+        return shards.size();
+      }
+
+      @Override
+      public SampleCursor<CaptionedImage> epoch(long epochSeed, int epochIndex) {
+        List<Path> shuffled = new ArrayList<>(shards.size());
+        for (int i : ShardOrder.permutation(shards.size(), epochSeed, epochIndex)) {
+          shuffled.add(shards.get(i));
+        }
+        return new ShardCursor(root.path(), shuffled, maxEntry, decoder);
+      }
+    };
   }
 
   /** The shard files, in the order the patterns list them; all must exist. */

@@ -9,10 +9,15 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.api.sample.SampleCursor;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,5 +100,37 @@ class MmbenchTsvMessagesTest {
           .satisfies(
               e -> assertThat(e.getMessage()).doesNotContain("Illegal", "QUJD", "ending unit"));
     }
+  }
+
+  /**
+   * Rows that share an image (circular variants, several questions about one picture) name one
+   * origin, the row that holds the image, so whatever caches decoded images by origin decodes it
+   * once.
+   */
+  @Test
+  void rowsSharingAnImageNameTheRowThatHoldsIt() throws IOException {
+    Path file = temp.resolve("mm.tsv");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "png", bytes);
+    String png = Base64.getEncoder().encodeToString(bytes.toByteArray());
+    Files.writeString(
+        file,
+        HEADER
+            + "3\tWhich?\t\tx\ty\t\t\tA\tc\tl2\tdev\t"
+            + png
+            + "\n"
+            + "4\tWhich?\t\ty\tx\t\t\tB\tc\tl2\tdev\t3\n"
+            + "5\tWhere?\t\ty\tx\t\t\tB\tc\tl2\tdev\t"
+            + png
+            + "\n");
+    List<MultipleChoiceQuestion> rows = new ArrayList<>();
+    try (SampleCursor<MultipleChoiceQuestion> c =
+        new MmbenchTsvProvider().open(new MmbenchTsvProvider.Spec(file), context()).samples()) {
+      c.forEachRemaining(rows::add);
+    }
+    assertThat(rows.get(0).image().origin()).isEqualTo(file + ": row 1 (index 3)");
+    assertThat(rows.get(1).image().origin()).isEqualTo(rows.get(0).image().origin());
+    assertThat(rows.get(2).image().origin()).isEqualTo(file + ": row 3 (index 5)");
+    assertThat(rows.get(1).image().load().rgb()).isEqualTo(rows.get(0).image().load().rgb());
   }
 }

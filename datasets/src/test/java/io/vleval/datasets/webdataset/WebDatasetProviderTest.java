@@ -9,6 +9,8 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.CaptionedImage;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.api.sample.SampleCursor;
+import io.vleval.datasets.shuffle.ShardOrder;
+import io.vleval.datasets.shuffle.ShardedDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,5 +199,44 @@ class WebDatasetProviderTest {
       Files.delete(tar);
       Files.delete(outside);
     }
+  }
+
+  /**
+   * A trainer reads the shards epoch by epoch in the order {@link ShardOrder} draws for the seed
+   * and epoch, whatever the entry's own shuffle settings, each sample once per epoch.
+   */
+  @Test
+  void epochsReadTheShardsInTheSeededOrderOfEachEpoch() throws IOException {
+    for (int s = 0; s < 4; s++) {
+      shard(String.format(Locale.ROOT, "s%d.tar", s), s * 3, s * 3 + 3);
+    }
+    ShardedDataset<CaptionedImage> d =
+        provider.open(
+            new WebDatasetProvider.Spec(temp, List.of(), 5, true, 7L, 3, null),
+            new PluginContext(1, temp.resolve("cache"), 1));
+    assertThat(d.shards()).isEqualTo(4);
+    List<List<String>> epochs = new ArrayList<>();
+    for (int e = 0; e < 3; e++) {
+      List<String> shardsRead = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      try (SampleCursor<CaptionedImage> c = d.epoch(11L, e)) {
+        c.forEachRemaining(
+            sample -> {
+              ids.add(sample.id());
+              String shard = sample.id().substring(0, sample.id().indexOf('/'));
+              if (!shardsRead.contains(shard)) {
+                shardsRead.add(shard);
+              }
+            });
+      }
+      assertThat(ids).hasSize(12).doesNotHaveDuplicates();
+      List<String> expected = new ArrayList<>();
+      for (int i : ShardOrder.permutation(4, 11L, e)) {
+        expected.add("s" + i + ".tar");
+      }
+      assertThat(shardsRead).containsExactlyElementsOf(expected);
+      epochs.add(shardsRead);
+    }
+    assertThat(epochs).doesNotHaveDuplicates();
   }
 }

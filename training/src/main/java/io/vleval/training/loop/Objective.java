@@ -22,9 +22,22 @@ import java.util.function.BiFunction;
 public interface Objective {
 
   /**
-   * @return the number of samples in one epoch
+   * @return the number of samples in one epoch, or -1 when the samples stream and their number is
+   *     not known before they are read
    */
   int size();
+
+  /**
+   * The order the loop draws samples in: by default a seeded permutation of the {@link #size()}
+   * samples each epoch ({@link ShuffledOrder}); an objective over streamed data draws positions of
+   * its stream instead.
+   *
+   * @param seed the stage's seed
+   * @return the order
+   */
+  default SampleOrder order(long seed) {
+    return new ShuffledOrder(size(), seed);
+  }
 
   /**
    * Runs the first phase of a micro-batch's shard.

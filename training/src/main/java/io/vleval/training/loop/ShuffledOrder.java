@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * {@code (seed, epoch)}, so the k-th sample drawn depends only on the seed and k (a resumed run
  * draws exactly what the uninterrupted one would).
  */
-public final class ShuffledOrder {
+public final class ShuffledOrder implements SampleOrder {
 
   private final int size;
   private final long seed;
@@ -27,10 +27,7 @@ public final class ShuffledOrder {
     this.seed = seed;
   }
 
-  /**
-   * @param k the 0-based position in the stream of drawn samples
-   * @return the sample index drawn at that position
-   */
+  @Override
   public int at(long k) {
     long epoch = k / size;
     int[] perm = epochs.computeIfAbsent(epoch, this::permutation);
@@ -38,6 +35,11 @@ public final class ShuffledOrder {
       epochs.keySet().removeIf(e -> e < epoch - 1);
     }
     return perm[(int) (k % size)];
+  }
+
+  @Override
+  public long epochs(long drawn) {
+    return drawn / size;
   }
 
   private int[] permutation(long epoch) {

@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>Per optimizer step, {@code accumulation} micro-batches of {@code batch_size} samples are
- *       drawn in the {@link ShuffledOrder}; each runs in its own sub-manager under a {@link
- *       GradientCollector}, and its loss divided by {@code accumulation} is back-propagated
+ *       drawn in the objective's {@link SampleOrder}; each runs in its own sub-manager under a
+ *       {@link GradientCollector}, and its loss divided by {@code accumulation} is back-propagated
  *       (PyTorch adds gradients up across backward passes).
  *   <li>The global gradient norm is computed and, above {@code clip_grad_norm}, every gradient is
  *       scaled by {@code clip / (norm + 1e-6)} ({@code clip_grad_norm_}). A non-finite norm skips
@@ -203,7 +203,7 @@ public final class TrainingLoop {
             masters.put(k, m);
           });
     }
-    ShuffledOrder order = new ShuffledOrder(objective.size(), settings.seed());
+    SampleOrder order = objective.order(settings.seed());
     int start = 0;
     long drawn = 0;
     double seconds = 0;
@@ -276,7 +276,7 @@ public final class TrainingLoop {
                   perStep / dt,
                   seconds,
                   parts);
-          appendLog(r, (long) (step + 1) * perStep / objective.size());
+          appendLog(r, order.epochs((long) (step + 1) * perStep));
           listener.onStep(r);
           if ((step + 1) % settings.checkpointEvery() == 0 || step + 1 == settings.steps()) {
             last = checkpoint(step + 1, adam, loss);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.api.sample.Conversation;
 import io.vleval.model.internvl.chat.ChatConfig;
 import io.vleval.model.internvl.chat.ConversationTemplate;
 import io.vleval.model.internvl.chat.InternVlChat;
@@ -17,14 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns conversation turns into token ids with a loss mask, exactly as the {@code internvl}
- * provider renders a chat prompt at inference: {@code "<image>\n"} before the question, the
- * checkpoint's conversation template, {@code <image>} replaced by {@code <img>} + {@code
- * <IMG_CONTEXT>} x tokens + {@code </img>}, the tokenizer's BOS. The reply and the template's
- * separator ({@code <|im_end|>}, where inference stops) follow; they are the only targets, as in
- * the reference's {@code preprocess_internlm} (system prompt, user turn and role headers are -100).
- * The whole text is tokenized at once; when the prompt's own tokens are not a prefix of it, the
- * reply is tokenized separately and appended (the reference masks such samples entirely instead).
+ * Turns conversations into token ids with a loss mask, exactly as the {@code internvl} provider
+ * renders a chat prompt at inference: the checkpoint's conversation template, each {@code <image>}
+ * replaced by {@code <img>} + {@code <IMG_CONTEXT>} x tokens + {@code </img>}, the tokenizer's BOS.
+ * Each assistant reply and the template's separator after it ({@code <|im_end|>}, where inference
+ * stops) are the targets, as in the reference's {@code preprocess_internlm} (system prompt, user
+ * turns and role headers are -100). A conversation is tokenized span by span: the text before a
+ * reply (for one turn, exactly the prompt inference encodes), then the reply, and so on.
  */
 final class ChatSequences {
 
@@ -40,14 +40,12 @@ final class ChatSequences {
   private final TextTokenizer tokenizer;
   private final ConversationTemplate template;
   private final long contextId;
-  private final long sepId;
   private final int imageTokens;
 
   ChatSequences(TextTokenizer tokenizer, ChatConfig config) {
     this.tokenizer = tokenizer;
     this.template = ConversationTemplate.named(config.template());
     this.contextId = tokenizer.tokenId("<IMG_CONTEXT>").orElseThrow();
-    this.sepId = tokenizer.tokenId(template.stopString()).orElse(config.llm().eosTokenId());
     this.imageTokens = config.numImageToken();
   }
 
@@ -56,16 +54,72 @@ final class ChatSequences {
   }
 
   /**
-   * A text-only stand-in for an image turn: the picture's description where the image tokens go
-   * ({@code <img>description</img>\n} + question), so that a text-only LLM learns to answer from
-   * what sits between {@code <img>} and {@code </img>}, which SFT later fills with image tokens.
+   * A conversation (LLaVA's shape: user and assistant turns, a leading system turn replacing the
+   * template's system message, {@code <image>} placeholders) as training ids. In the MPT-style
+   * templates (InternLM2, Hermes, InternVL 2.5, Phi-3) it reads {@code system + sep + (user_role +
+   * message + sep + assistant_role + reply + sep)...}; in the TWO style (Vicuna) {@code system + "
+   * " + ("USER: " + message + " " + "ASSISTANT: " + reply + "</s>")...}, as {@code
+   * conversation.py}'s {@code get_prompt()} renders them.
    *
-   * @param question the user message
-   * @param description the picture in words
-   * @return the user message with the description in place of the image
+   * @param c the conversation
+   * @param images whether the image tokens will be given ({@code false}: the placeholders stay
+   *     {@code <IMG_CONTEXT>} tokens, as the LM warm-up trains them)
+   * @param lossOnAll true to make every position after the first a target but the image tokens
+   *     (language modelling), false for the replies and their separators only
+   * @return ids and targets
    */
-  static String described(String question, String description) {
-    return "<img>" + description + "</img>\n" + question;
+  Encoded conversation(Conversation c, boolean images, boolean lossOnAll) {
+    ConversationTemplate t = template;
+    List<Conversation.Turn> turns = c.turns();
+    if (!turns.isEmpty() && turns.get(0).role().equals(Conversation.Turn.SYSTEM)) {
+      t = t.withSystemMessage(turns.get(0).text());
+      turns = turns.subList(1, turns.size());
+    }
+    String block = "<img>" + "<IMG_CONTEXT>".repeat(imageTokens) + "</img>";
+    List<String> spans = new ArrayList<>();
+    StringBuilder before = new StringBuilder(t.system()).append(t.sep());
+    for (Conversation.Turn turn : turns) {
+      String text = turn.text().replace(Conversation.IMAGE_PLACEHOLDER, block);
+      if (turn.role().equals(Conversation.Turn.ASSISTANT)) {
+        before.append(t.assistantRole()).append(t.colonStyle() ? ":" : "");
+        spans.add(before.toString());
+        spans.add((t.colonStyle() ? " " : "") + text + (t.colonStyle() ? t.stopString() : t.sep()));
+        before.setLength(0);
+      } else {
+        // a later system turn is said as the user says it
+        before.append(t.userRole()).append(t.colonStyle() ? ": " : "").append(text).append(t.sep());
+      }
+    }
+    // the text is tokenized whole, as inference tokenizes a prompt: each span's ids are what the
+    // text
+    // up to its end adds; where that does not extend the ids so far (a merge across the boundary),
+    // the span is tokenized on its own and appended, as the reference's masking would drop it
+    List<Long> ids = new ArrayList<>();
+    List<Boolean> target = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < spans.size(); k++) {
+      text.append(spans.get(k));
+      long[] whole = tokenizer.encode(text.toString(), true);
+      boolean prefix = whole.length >= ids.size();
+      for (int i = 0; prefix && i < ids.size(); i++) {
+        prefix = whole[i] == ids.get(i);
+      }
+      long[] added =
+          prefix
+              ? Arrays.copyOfRange(whole, ids.size(), whole.length)
+              : tokenizer.encode(spans.get(k), false);
+      for (long id : added) {
+        ids.add(id);
+        target.add(k % 2 == 1);
+      }
+    }
+    long[] out = new long[ids.size()];
+    boolean[] targets = new boolean[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ids.get(i);
+      targets[i] = i > 0 && (lossOnAll ? out[i] != contextId : target.get(i));
+    }
+    return new Encoded(out, targets, images ? c.images().size() * imageTokens : 0);
   }
 
   /** The prompt ids of a turn, as the provider builds them (for generation). */
@@ -80,35 +134,6 @@ final class ChatSequences {
       query = query.replace("<image>", "<img>" + "<IMG_CONTEXT>".repeat(imageTokens) + "</img>");
     }
     return query;
-  }
-
-  /**
-   * A turn with its reply.
-   *
-   * @param question the user message
-   * @param answer the reply
-   * @param image whether an image goes with it
-   * @param lossOnAll true to make every position after the first a target (language modelling)
-   * @return ids and targets
-   */
-  Encoded turn(String question, String answer, boolean image, boolean lossOnAll) {
-    String query = query(question, image);
-    long[] prompt = tokenizer.encode(query, true);
-    long[] full = tokenizer.encode(query + answer + template.sep(), true);
-    long[] ids;
-    if (full.length > prompt.length && Arrays.equals(prompt, Arrays.copyOf(full, prompt.length))) {
-      ids = full;
-    } else {
-      long[] reply = tokenizer.encode(answer, false);
-      ids = Arrays.copyOf(prompt, prompt.length + reply.length + 1);
-      System.arraycopy(reply, 0, ids, prompt.length, reply.length);
-      ids[ids.length - 1] = sepId;
-    }
-    boolean[] target = new boolean[ids.length];
-    for (int i = 1; i < ids.length; i++) {
-      target[i] = lossOnAll ? ids[i] != contextId : i >= prompt.length;
-    }
-    return new Encoded(ids, target, image ? imageTokens : 0);
   }
 
   /**
@@ -156,21 +181,6 @@ final class ChatSequences {
       }
     }
     return n;
-  }
-
-  /**
-   * The number of target positions of some of the samples.
-   *
-   * @param samples every sample
-   * @param picked indices into {@code samples} (a micro-batch)
-   * @return the count
-   */
-  static int targets(List<Encoded> samples, int[] picked) {
-    List<Encoded> rows = new ArrayList<>();
-    for (int i : picked) {
-      rows.add(samples.get(i));
-    }
-    return targets(rows);
   }
 
   /**

@@ -1,9 +1,14 @@
 package io.vleval.training.sft;
 
 import ai.djl.ndarray.NDManager;
+import io.vleval.api.sample.Conversation;
+import io.vleval.api.sample.Sample;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.Examples;
+import io.vleval.training.data.StageData;
+import io.vleval.training.data.Text;
 import io.vleval.training.loop.Objective;
+import io.vleval.training.loop.SampleOrder;
 import io.vleval.training.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,73 +17,36 @@ import java.util.Map;
 /**
  * The LM warm-up: the chat model's tiny LLM, which stands in for the pre-trained chat LLM of the
  * reference (Vicuna-7B/13B v1.5 for v1.0, InternLM2-chat for v1.5), is trained as a causal LM on
- * the suite's text, every token a target:
+ * the stage's text, every token a target but the image tokens:
  *
  * <ul>
- *   <li>each reference caption of the captions-train images, {@code BOS caption EOS};
- *   <li>text-only multiple-choice turns of the training images (every circular shift, other draws
- *       than SFT's) with the picture <em>described</em> where the image goes ({@code <img>a blue
- *       circle</img>}, {@link ChatSequences#described}), the reply (letter and separator) the
- *       target: the reference's chat LLM arrives able to pick an option letter from text, and a
- *       tiny random LLM does not learn that lookup during SFT, where it must learn to read the
- *       image at the same time (README, stage 3);
- *   <li>captioning turns in the model's conversation template with a caption, every token a target,
- *       the image block left as its placeholder tokens ({@code <img><IMG_CONTEXT>...</img>}, no
- *       image), since the LLM stood in for is a chat model that knows its template.
+ *   <li>each reference caption of the {@code captions} images, {@code BOS caption EOS};
+ *   <li>one captioning turn per {@code captions} image and every {@code conversations}
+ *       conversation, in the model's conversation template, each image block left as its
+ *       placeholder tokens ({@code <img><IMG_CONTEXT>...</img>}, no image), since the LLM stood in
+ *       for is a chat model that knows its template.
  * </ul>
  *
- * <p>Only {@code language_model.*} trains; the vision tower and {@code mlp1} are not used.
+ * <p>Multiple-choice questions are not read: without the image nothing in their text tells the
+ * answer. Only {@code language_model.*} trains; the vision tower and {@code mlp1} are not used.
  */
 public final class LmWarmupObjective implements Objective {
 
   private final ChatStageModel model;
   private final ChatSequences sequences;
-  private final List<ChatSequences.Encoded> samples = new ArrayList<>();
+  private final Examples<Sample> data;
+  private final long eos;
 
   /**
    * @param model the chat model
    * @param tokenizer its tokenizer
-   * @param data the suite
-   * @param seed seeds the question and caption draws
-   * @param textReply whether a multiple-choice reply is the right option's text instead of its
-   *     letter
+   * @param data the texts and conversations
    */
-  public LmWarmupObjective(
-      ChatStageModel model,
-      TextTokenizer tokenizer,
-      TrainingData data,
-      long seed,
-      boolean textReply) {
+  public LmWarmupObjective(ChatStageModel model, TextTokenizer tokenizer, StageData data) {
     this.model = model;
     this.sequences = new ChatSequences(tokenizer, model.chat().config());
-    long eos = model.chat().config().llm().eosTokenId();
-    InstructionData inst = new InstructionData(data);
-    for (TrainingData.Captioned c : data.captionTrain()) {
-      for (String caption : c.captions()) {
-        samples.add(sequences.text(caption, eos));
-      }
-    }
-    // the picture in words where the image goes, so the letter can be known and is the target
-    // (README, stage 3)
-    for (InstructionData.Turn t :
-        inst.multipleChoice(
-            data,
-            data.classTrain(),
-            data.captionTrain(),
-            data.sceneTrain(),
-            seed + 101,
-            true,
-            textReply)) {
-      samples.add(
-          sequences.turn(
-              ChatSequences.described(t.prompt(), t.description()), t.answer(), false, false));
-    }
-    for (InstructionData.Turn t : inst.captioning(data.captionTrain(), 1, seed + 102)) {
-      ChatSequences.Encoded e = sequences.turn(t.prompt(), t.answer(), true, true);
-      samples.add(
-          new ChatSequences.Encoded(
-              e.ids(), e.target(), 0)); // the placeholders stay text: no image here
-    }
+    this.data = data.warmup();
+    this.eos = model.chat().config().llm().eosTokenId();
   }
 
   /**
@@ -89,19 +57,40 @@ public final class LmWarmupObjective implements Objective {
     return name.startsWith("language_model.");
   }
 
+  /**
+   * @param sample what the order drew
+   * @return its ids, every token but the image placeholders a target
+   */
+  ChatSequences.Encoded encoded(int sample) {
+    Sample s = data.get(sample);
+    if (s instanceof Text t) {
+      return sequences.text(t.text(), eos);
+    }
+    return sequences.conversation((Conversation) s, false, true);
+  }
+
   @Override
   public int size() {
-    return samples.size();
+    return data.size();
+  }
+
+  @Override
+  public SampleOrder order(long seed) {
+    return data.order(seed);
   }
 
   @Override
   public Pass forward(Shard shard, int step, NDManager batch) {
     List<ChatSequences.Encoded> rows = new ArrayList<>();
     for (int i : shard.own()) {
-      rows.add(samples.get(i));
+      rows.add(encoded(i));
+    }
+    List<ChatSequences.Encoded> all = new ArrayList<>();
+    for (int i : shard.samples()) {
+      all.add(encoded(i));
     }
     // the mean over the whole micro-batch's targets (this shard's part of it)
-    int targets = ChatSequences.targets(samples, shard.samples());
+    int targets = ChatSequences.targets(all);
     return Pass.of(Share.of(sequences.loss(model.chat(), rows, null, batch, targets)), Map.of());
   }
 }

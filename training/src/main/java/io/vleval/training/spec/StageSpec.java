@@ -15,6 +15,8 @@ import java.util.Locale;
  * @param name names the stage's folder under the run's {@code out}
  * @param kind what it trains (see {@link StageKind})
  * @param model where its model starts
+ * @param data what it trains on: entries of the recipe's {@code datasets:} by role ({@link
+ *     DataSpec})
  * @param steps optimizer steps
  * @param batchSize samples per micro-batch
  * @param gradientAccumulation micro-batches per optimizer step
@@ -46,6 +48,11 @@ public record StageSpec(
     @Doc("contrastive, lm-head-warmup, generative, lm-warmup or sft") @Required StageKind kind,
     @Doc("where the model starts: preset, from (an earlier stage) or checkpoint") @Required
         ModelInitSpec model,
+    @Doc(
+            "what it trains on: datasets by role (captions, translations, labelled, conversations,"
+                + " questions) and shuffle_buffer")
+        @Required
+        DataSpec data,
     @Doc("optimizer steps") @Required Integer steps,
     @Doc("samples per micro-batch (default 32)") Integer batchSize,
     @Doc("micro-batches per optimizer step (default 1)") Integer gradientAccumulation,
@@ -107,8 +114,8 @@ public record StageSpec(
       throw new IllegalArgumentException(
           "'mc_reply' is '" + mcReply + "'; allowed: " + String.join(", ", MC_REPLIES));
     }
-    if (!mcReply.equals("letter") && kind != StageKind.SFT && kind != StageKind.LM_WARMUP) {
-      throw new IllegalArgumentException("'mc_reply' applies to lm-warmup and sft stages only");
+    if (!mcReply.equals("letter") && kind != StageKind.SFT) {
+      throw new IllegalArgumentException("'mc_reply' applies to sft stages only");
     }
     captionTurns = captionTurns == null ? DEFAULT_CAPTION_TURNS : captionTurns;
     if (captionTurns < 0) {
@@ -134,6 +141,87 @@ public record StageSpec(
           "'steps', 'batch_size', 'gradient_accumulation' and 'checkpoint_every' must be"
               + " positive and 'clip_grad_norm' non-negative");
     }
+  }
+
+  /**
+   * The stage without its data (given later with {@link #withData}), held-out captions or
+   * evaluation.
+   *
+   * @param name the stage's name
+   * @param kind its kind
+   * @param model where its model starts
+   * @param steps optimizer steps
+   * @param batchSize samples per micro-batch
+   * @param gradientAccumulation micro-batches per step
+   * @param optimizer AdamW settings
+   * @param schedule warm-up and decay
+   * @param clipGradNorm the gradient-norm limit
+   * @param checkpointEvery steps between checkpoints
+   * @param export where the final checkpoint is copied
+   * @param unfreeze sft: parts trained besides mlp1
+   * @param mcReply sft: letter or text replies
+   * @param captionTurns sft: captioning turns per captioned image
+   */
+  public StageSpec(
+      String name,
+      StageKind kind,
+      ModelInitSpec model,
+      Integer steps,
+      Integer batchSize,
+      Integer gradientAccumulation,
+      OptimizerSpec optimizer,
+      ScheduleSpec schedule,
+      Double clipGradNorm,
+      Integer checkpointEvery,
+      Path export,
+      List<String> unfreeze,
+      String mcReply,
+      Integer captionTurns) {
+    this(
+        name,
+        kind,
+        model,
+        null,
+        steps,
+        batchSize,
+        gradientAccumulation,
+        optimizer,
+        schedule,
+        clipGradNorm,
+        checkpointEvery,
+        export,
+        unfreeze,
+        mcReply,
+        captionTurns,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * @param trainsOn what the stage trains on
+   * @return this stage with that data
+   */
+  public StageSpec withData(DataSpec trainsOn) {
+    return new StageSpec(
+        name,
+        kind,
+        model,
+        trainsOn,
+        steps,
+        batchSize,
+        gradientAccumulation,
+        optimizer,
+        schedule,
+        clipGradNorm,
+        checkpointEvery,
+        export,
+        unfreeze,
+        mcReply,
+        captionTurns,
+        heldout,
+        evalHeads,
+        eval);
   }
 
   /** The stage without {@code unfreeze} (the form before stage 3 existed). */
@@ -229,42 +317,6 @@ public record StageSpec(
         null);
   }
 
-  /** The stage without held-out captions or evaluation (the form before {@code eval} existed). */
-  public StageSpec(
-      String name,
-      StageKind kind,
-      ModelInitSpec model,
-      Integer steps,
-      Integer batchSize,
-      Integer gradientAccumulation,
-      OptimizerSpec optimizer,
-      ScheduleSpec schedule,
-      Double clipGradNorm,
-      Integer checkpointEvery,
-      Path export,
-      List<String> unfreeze,
-      String mcReply,
-      Integer captionTurns) {
-    this(
-        name,
-        kind,
-        model,
-        steps,
-        batchSize,
-        gradientAccumulation,
-        optimizer,
-        schedule,
-        clipGradNorm,
-        checkpointEvery,
-        export,
-        unfreeze,
-        mcReply,
-        captionTurns,
-        null,
-        null,
-        null);
-  }
-
   /**
    * The same stage with another {@code heldout} dataset and {@code eval} list.
    *
@@ -277,6 +329,7 @@ public record StageSpec(
         name,
         kind,
         model,
+        data,
         steps,
         batchSize,
         gradientAccumulation,

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A training config ({@code vleval train CONFIG}): run settings, data, and the stages run in order.
+ * A training config ({@code vleval train CONFIG}): run settings, the named datasets, and the stages
+ * run in order, each naming the datasets it trains on ({@code data:}).
  *
  * @param train run settings
- * @param data the training data
  * @param stages the stages, in order
  * @param datasets the {@code datasets:} section: named dataset entries, bound exactly as a run
  *     config's ({@link TrainConfigLoader} binds them; the YAML binder never sees this component),
@@ -20,7 +20,6 @@ import java.util.Set;
  */
 public record TrainSpec(
     @Doc("run settings: name, seed, out, threads") TrainSettings train,
-    @Doc("the training data (the synthetic suite)") DataSpec data,
     @Doc("the stages, run in order") @Required List<StageSpec> stages,
     @Doc("named datasets, as in a run config: name, type, on_error and the loader's keys")
         List<DatasetEntry> datasets) {
@@ -31,7 +30,6 @@ public record TrainSpec(
    */
   public TrainSpec {
     train = train == null ? new TrainSettings(null, null, null, null, null, null) : train;
-    data = data == null ? new DataSpec(null, null, null, null) : data;
     stages = List.copyOf(stages);
     datasets = datasets == null ? List.of() : List.copyOf(datasets);
     if (stages.isEmpty()) {
@@ -74,14 +72,13 @@ public record TrainSpec(
   }
 
   /**
-   * A recipe without named datasets.
+   * A recipe without named datasets (its stages name none, so it can only be checked).
    *
    * @param train run settings
-   * @param data the training data
    * @param stages the stages, in order
    */
-  public TrainSpec(TrainSettings train, DataSpec data, List<StageSpec> stages) {
-    this(train, data, stages, List.of());
+  public TrainSpec(TrainSettings train, List<StageSpec> stages) {
+    this(train, stages, List.of());
   }
 
   /**

@@ -7,8 +7,12 @@ import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.Examples;
+import io.vleval.training.data.ImagePixels;
+import io.vleval.training.data.ImageText;
+import io.vleval.training.data.StageData;
 import io.vleval.training.loop.Objective;
+import io.vleval.training.loop.SampleOrder;
 import io.vleval.training.loop.Shard;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +24,17 @@ import java.util.SplittableRandom;
  * L2-normalized, scaled by {@code exp(logit_scale)}: {@code L = ½[CE(s·I·Tᵀ) + CE(s·T·Iᵀ)]}. The
  * temperature is learnable and clamped to {@code [0, ln 100]} after every update, as CLIP does.
  *
- * <p>Pairs come from the classification images (the text is one of {@link #TEMPLATES} filled with
- * the class name, drawn per step) and the captioned images (one of the captions, drawn per step).
- * Two samples of the same class (or the same image) in a batch are both positives, with the
- * multi-positive soft targets of the reference's retrieval fine-tuning (§5.3), so a batch with two
- * red circles does not push one away from the other's text.
+ * <p>Pairs come from labelled images (the text is one of {@link #TEMPLATES} filled with the class
+ * name, drawn per step) and captioned images (one of the captions, drawn per step). Two samples of
+ * the same class (or the same image) in a batch are both positives, with the multi-positive soft
+ * targets of the reference's retrieval fine-tuning (§5.3), so a batch with two red circles does not
+ * push one away from the other's text.
  *
- * <p>Captions in several languages ({@code data: {caption_languages: [en, zh]}}, as stage 1 of the
- * paper mixes LAION-en with LAION-multi and Wukong): each time a captioned image is drawn, its
- * language is drawn uniformly from the listed ones, then one caption of that language, both from
- * the same per-(seed, step, sample) stream, so the mix is reproducible and every image is seen in
- * every language over the run. With one language nothing extra is drawn, so English-only runs are
- * bitwise what they were before languages existed. Classification pairs stay English.
+ * <p>Captions in several languages (the stage's {@code translations}, as stage 1 of the paper mixes
+ * LAION-en with LAION-multi and Wukong): each time a captioned image is drawn, its language is
+ * drawn uniformly from those it has captions in, then one caption of that language, both from the
+ * same per-(seed, step, sample) stream, so the mix is reproducible and every image is seen in every
+ * language over the run. With one language nothing extra is drawn. Class prompts stay English.
  *
  * <p>Data parallelism: each shard computes its rows' image and text features and shares them; each
  * then computes the whole batch's loss from the gathered features, back-propagating through its own
@@ -57,20 +60,22 @@ public final class ContrastiveObjective implements Objective {
 
   private final InternVlCg cg;
   private final TextTokenizer tokenizer;
-  private final TrainingData data;
+  private final Examples<ImageText> data;
+  private final ImagePixels pixels;
   private final long seed;
 
   /**
    * @param model the model
    * @param tokenizer its tokenizer
-   * @param data the pairs
+   * @param data the labelled and captioned images, and their decoder
    * @param seed seeds the choice of template and caption
    */
   public ContrastiveObjective(
-      CgStageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+      CgStageModel model, TextTokenizer tokenizer, StageData data, long seed) {
     this.cg = model.cg();
     this.tokenizer = tokenizer;
-    this.data = data;
+    this.data = data.images();
+    this.pixels = data.pixels();
     this.seed = seed;
   }
 
@@ -98,7 +103,12 @@ public final class ContrastiveObjective implements Objective {
 
   @Override
   public int size() {
-    return data.classTrain().size() + data.captionTrain().size();
+    return data.size();
+  }
+
+  @Override
+  public SampleOrder order(long orderSeed) {
+    return data.order(orderSeed);
   }
 
   @Override
@@ -108,27 +118,24 @@ public final class ContrastiveObjective implements Objective {
 
   /**
    * The text a sample is paired with at a step: one of {@link #TEMPLATES} with the class name for a
-   * classification image, else one of the image's captions, in a language drawn per step when there
-   * are several. Reproducible: a function of the seed, the step and the sample only.
+   * labelled image, else one of the image's captions, in a language drawn per step when there are
+   * several. Reproducible: a function of the seed, the step and the sample only.
    *
-   * @param sample a sample index (classification images first, then captioned images)
+   * @param sample what the order drew (labelled images first, then captioned images)
    * @param step the step
    * @return the text
    */
   public String text(int sample, int step) {
     SplittableRandom r = new SplittableRandom(seed * 1_000_003L + (long) step * 7919 + sample);
-    int nc = data.classTrain().size();
-    if (sample < nc) {
-      return TEMPLATES
-          .get(r.nextInt(TEMPLATES.size()))
-          .replace("{}", data.classNames().get(data.classTrain().get(sample).label()));
+    ImageText s = data.get(sample);
+    if (s.labelled()) {
+      return TEMPLATES.get(r.nextInt(TEMPLATES.size())).replace("{}", s.className());
     }
-    TrainingData.Captioned c = data.captionTrain().get(sample - nc);
     // no draw for a single language: English-only runs keep their exact random stream
     List<String> captions =
-        c.moreLanguages().isEmpty()
-            ? c.captions()
-            : c.byLanguage().get(r.nextInt(1 + c.moreLanguages().size()));
+        s.captions().size() == 1
+            ? s.primaryCaptions()
+            : s.captions().get(r.nextInt(s.captions().size()));
     return captions.get(r.nextInt(captions.size()));
   }
 
@@ -136,14 +143,12 @@ public final class ContrastiveObjective implements Objective {
   public Pass forward(Shard shard, int step, NDManager batch) {
     List<float[]> images = new ArrayList<>();
     List<String> texts = new ArrayList<>();
-    int nc = data.classTrain().size();
     for (int s : shard.own()) {
-      images.add(
-          s < nc ? data.classTrain().get(s).pixels() : data.captionTrain().get(s - nc).pixels());
+      images.add(pixels.of(data.get(s).image()));
       texts.add(text(s, step));
     }
-    NDArray pixels = Batches.pixels(images, data.imageSize(), batch);
-    NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(pixels)));
+    NDArray px = Batches.pixels(images, pixels.size(), batch);
+    NDArray img = InternVlCg.normalize(cg.imageEmbedsC(cg.vision(px)));
     long[][] ids =
         ClipText.encode(
             tokenizer, texts, cg.config().qllama().bosTokenId(), cg.config().qllama().eosTokenId());
@@ -167,12 +172,15 @@ public final class ContrastiveObjective implements Objective {
         });
   }
 
-  /** Who is a positive of whom: one key per class image (its class), one per captioned image. */
+  /**
+   * Who is a positive of whom: one key per labelled image (its class), one per captioned image (its
+   * dataset and sample id).
+   */
   private List<String> keys(int[] samples) {
     List<String> keys = new ArrayList<>();
-    int nc = data.classTrain().size();
     for (int s : samples) {
-      keys.add(s < nc ? "class:" + data.classTrain().get(s).label() : "image:" + s);
+      ImageText t = data.get(s);
+      keys.add(t.labelled() ? "class:" + t.className() : "image:" + t.id());
     }
     return keys;
   }

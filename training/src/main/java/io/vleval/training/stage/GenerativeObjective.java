@@ -11,8 +11,12 @@ import io.vleval.model.internvl.nd.Devices;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.Examples;
+import io.vleval.training.data.ImagePixels;
+import io.vleval.training.data.ImageText;
+import io.vleval.training.data.StageData;
 import io.vleval.training.loop.Objective;
+import io.vleval.training.loop.SampleOrder;
 import io.vleval.training.loop.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,22 +73,24 @@ public final class GenerativeObjective implements Objective {
   private final CgStageModel model;
   private final InternVlCg cg;
   private final TextTokenizer tokenizer;
-  private final TrainingData data;
+  private final Examples<ImageText> data;
+  private final ImagePixels pixels;
   private final long seed;
   private final long[] prompt;
 
   /**
    * @param model the model
    * @param tokenizer its tokenizer
-   * @param data captioned images
+   * @param data captioned images, and their decoder
    * @param seed seeds the caption choice and the negatives
    */
   public GenerativeObjective(
-      CgStageModel model, TextTokenizer tokenizer, TrainingData data, long seed) {
+      CgStageModel model, TextTokenizer tokenizer, StageData data, long seed) {
     this.model = model;
     this.cg = model.cg();
     this.tokenizer = tokenizer;
-    this.data = data;
+    this.data = data.images();
+    this.pixels = data.pixels();
     this.seed = seed;
     this.prompt = tokenizer.encode(PROMPT, false);
   }
@@ -106,7 +112,12 @@ public final class GenerativeObjective implements Objective {
 
   @Override
   public int size() {
-    return data.captionTrain().size();
+    return data.size();
+  }
+
+  @Override
+  public SampleOrder order(long orderSeed) {
+    return data.order(orderSeed);
   }
 
   @Override
@@ -125,15 +136,15 @@ public final class GenerativeObjective implements Objective {
     SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + step * 7919L + samples[0]);
     List<String> all = new ArrayList<>();
     for (int s : samples) {
-      TrainingData.Captioned c = data.captionTrain().get(s);
-      all.add(c.captions().get(rng.nextInt(c.captions().size())));
+      List<String> c = data.get(s).primaryCaptions();
+      all.add(c.get(rng.nextInt(c.size())));
     }
     List<float[]> images = new ArrayList<>();
     List<String> captions = all.subList(shard.from(), shard.to());
     for (int s : shard.own()) {
-      images.add(data.captionTrain().get(s).pixels());
+      images.add(pixels.of(data.get(s).image()));
     }
-    NDArray vision = cg.vision(Batches.pixels(images, data.imageSize(), batch));
+    NDArray vision = cg.vision(Batches.pixels(images, pixels.size(), batch));
 
     // pass 1: ITC rows then ITG rows
     long[][] itc = ClipText.encode(tokenizer, captions, bos, eos);

@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDManager;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.data.TrainingData;
+import io.vleval.training.data.Examples;
+import io.vleval.training.data.StageData;
+import io.vleval.training.data.Text;
 import io.vleval.training.loop.Objective;
+import io.vleval.training.loop.SampleOrder;
 import io.vleval.training.loop.Shard;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,15 +27,15 @@ import java.util.Map;
  * 2's ITG loss sits at ln(vocab) and cannot fall. This stage stands in for that part of LLaMA's
  * pre-training, as {@code lm-warmup} stands in for Vicuna's in stage 3.
  *
- * <p>What: every caption of every captions-train image (the first listed language, as stage 2
- * reads), text only, as stage 2's ITG row without the queries: {@code BOS "English caption:"
- * caption EOS}, QLLaMA's causal + padding mask, positions {@code 0..L-1}; next-token cross-entropy
- * with ITG's labels (the prompt's ":", the caption and EOS; pads and the rest of the prompt
- * ignored), averaged over the targets. So the warm-up's loss is ITG with the image taken away, and
- * stage 2's ITG compares with it directly. The prompt is there because a head trained on bare
- * {@code BOS caption EOS} never has ":" as a target and learns to rule it out; frozen in stage 2,
- * that one target kept ITG about 0.75 higher (2.37 against 1.62 after 40 stage-2 steps, 400 warm-up
- * steps at lr 5e-2 either way; README, "Stage 2").
+ * <p>What: every caption of every image of the stage's {@code captions}, text only, as stage 2's
+ * ITG row without the queries: {@code BOS "English caption:" caption EOS}, QLLaMA's causal +
+ * padding mask, positions {@code 0..L-1}; next-token cross-entropy with ITG's labels (the prompt's
+ * ":", the caption and EOS; pads and the rest of the prompt ignored), averaged over the targets. So
+ * the warm-up's loss is ITG with the image taken away, and stage 2's ITG compares with it directly.
+ * The prompt is there because a head trained on bare {@code BOS caption EOS} never has ":" as a
+ * target and learns to rule it out; frozen in stage 2, that one target kept ITG about 0.75 higher
+ * (2.37 against 1.62 after 40 stage-2 steps, 400 warm-up steps at lr 5e-2 either way; README,
+ * "Stage 2").
  *
  * <p>Only {@code lm_head} ({@code qllama.head}) trains. The final norm does not: it is on the text
  * path (the text feature is the final-normed EOS state times {@code text_projection}) and on the
@@ -52,28 +55,30 @@ public final class LmHeadWarmupObjective implements Objective {
   public static final String LM_HEAD = "qllama.head";
 
   private final InternVlCg cg;
+  private final TextTokenizer tokenizer;
   private final long[] prompt;
-  private final List<long[]> rows = new ArrayList<>();
+  private final Examples<Text> data;
 
   /**
    * @param model the model (stage 1's, usually)
    * @param tokenizer its tokenizer
-   * @param data the captioned training images
+   * @param data the captions, as texts
    */
-  public LmHeadWarmupObjective(CgStageModel model, TextTokenizer tokenizer, TrainingData data) {
+  public LmHeadWarmupObjective(CgStageModel model, TextTokenizer tokenizer, StageData data) {
     this.cg = model.cg();
+    this.tokenizer = tokenizer;
     this.prompt = tokenizer.encode(GenerativeObjective.PROMPT, false);
-    for (TrainingData.Captioned c : data.captionTrain()) {
-      for (String caption : c.captions()) {
-        rows.add(
-            GenerativeObjective.itgRow(
-                tokenizer,
-                prompt,
-                caption,
-                cg.config().qllama().bosTokenId(),
-                cg.config().qllama().eosTokenId()));
-      }
-    }
+    this.data = data.texts();
+  }
+
+  /** A sample's ITG row: {@code BOS "English caption:" caption EOS}. */
+  private long[] row(int sample) {
+    return GenerativeObjective.itgRow(
+        tokenizer,
+        prompt,
+        data.get(sample).text(),
+        cg.config().qllama().bosTokenId(),
+        cg.config().qllama().eosTokenId());
   }
 
   /**
@@ -86,14 +91,19 @@ public final class LmHeadWarmupObjective implements Objective {
 
   @Override
   public int size() {
-    return rows.size();
+    return data.size();
+  }
+
+  @Override
+  public SampleOrder order(long seed) {
+    return data.order(seed);
   }
 
   @Override
   public Pass forward(Shard shard, int step, NDManager batch) {
     List<long[]> picked = new ArrayList<>();
     for (int s : shard.own()) {
-      picked.add(rows.get(s));
+      picked.add(row(s));
     }
     Batches.TokenLoss t = textLoss(cg, pad(picked), prompt.length, batch);
     if (shard.isWhole()) {
@@ -101,7 +111,7 @@ public final class LmHeadWarmupObjective implements Objective {
     }
     int targets = 0;
     for (int s : shard.samples()) {
-      targets += Batches.targets(rows.get(s), prompt.length);
+      targets += Batches.targets(row(s), prompt.length);
     }
     // this shard's targets' part of the mean over the whole batch's targets
     return Pass.of(Share.of(Scalars.div(t.sum(), Math.max(1, targets))), Map.of());

@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.vleval.api.sample.Conversation;
+import io.vleval.api.sample.ImageSource;
+import io.vleval.api.sample.RgbImage;
+import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.SyntheticDataAccess;
+import io.vleval.training.SyntheticData;
+import io.vleval.training.Training;
 import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.LoopSettings;
 import io.vleval.training.loop.Objective;
@@ -49,17 +55,17 @@ class ChatStageDiagnosticsTest {
    */
   @Test
   void imageTokensCarryColourMoreThanShape() {
-    TrainingData data = SyntheticDataAccess.tiny();
+    TrainingData data = SyntheticData.heldOut(Scale.TINY, Training.imageSize());
+    List<TrainingData.Labelled> classTrain =
+        SyntheticData.labelled(Part.CLASSIFICATION_TRAIN, data.imageSize());
     try (ChatStageModel model = ChatStageModel.withVisionOf(STAGE1, 64, 2, 0);
         NDManager b = model.manager().newSubManager()) {
-      float[][] train = imageTokens(model, data.classTrain(), data.imageSize(), b);
+      float[][] train = imageTokens(model, classTrain, data.imageSize(), b);
       float[][] val = imageTokens(model, data.classVal(), data.imageSize(), b);
       double colour =
-          nearestCentroid(
-              train, words(data, data.classTrain(), 0), val, words(data, data.classVal(), 0));
+          nearestCentroid(train, words(data, classTrain, 0), val, words(data, data.classVal(), 0));
       double shape =
-          nearestCentroid(
-              train, words(data, data.classTrain(), 1), val, words(data, data.classVal(), 1));
+          nearestCentroid(train, words(data, classTrain, 1), val, words(data, data.classVal(), 1));
       System.out.printf(
           "image-token probe (classification-val): colour %.3f (chance 0.25), shape %.3f (chance 0.333)%n",
           colour, shape);
@@ -76,16 +82,18 @@ class ChatStageDiagnosticsTest {
    */
   @Test
   void shortAnswersFromTheImageLearn() {
-    TrainingData data = SyntheticDataAccess.tiny();
+    TrainingData data = SyntheticData.heldOut(Scale.TINY, Training.imageSize());
+    List<TrainingData.Labelled> classTrain =
+        SyntheticData.labelled(Part.CLASSIFICATION_TRAIN, data.imageSize());
     try (ChatStageModel model = ChatStageModel.withVisionOf(STAGE1, 64, 2, 0);
         TextTokenizer tok = TextTokenizer.load(STAGE1)) {
       ChatSequences seq = new ChatSequences(tok, model.chat().config());
       Function<TrainingData.Labelled, String[]> words =
           l -> data.classNames().get(l.label()).replace('_', ' ').split(" ", 2);
       List<ChatSequences.Encoded> rows = new ArrayList<>();
-      for (TrainingData.Labelled l : data.classTrain()) {
+      for (TrainingData.Labelled l : classTrain) {
         String[] w = words.apply(l);
-        rows.add(seq.turn("What colour is the " + w[1] + "?", w[0], true, false));
+        rows.add(imageTurn(seq, "What colour is the " + w[1] + "?", w[0]));
       }
       int s = data.imageSize();
       Objective colourNaming =
@@ -102,7 +110,7 @@ class ChatStageDiagnosticsTest {
               float[] flat = new float[idx.length * n];
               List<ChatSequences.Encoded> picked = new ArrayList<>();
               for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(data.classTrain().get(idx[i]).pixels(), 0, flat, i * n, n);
+                System.arraycopy(classTrain.get(idx[i]).pixels(), 0, flat, i * n, n);
                 picked.add(rows.get(idx[i]));
               }
               NDArray image =
@@ -147,12 +155,28 @@ class ChatStageDiagnosticsTest {
                 public void onMessage(String m) {}
               })
           .run(null);
-      double train = colourAccuracy(model, seq, tok, data.classTrain(), words, s);
+      double train = colourAccuracy(model, seq, tok, classTrain, words, s);
       double val = colourAccuracy(model, seq, tok, data.classVal(), words, s);
       System.out.printf(
           "colour naming after %d steps: train %.3f, val %.3f (chance 0.25)%n", steps, train, val);
       assertThat(val).isGreaterThan(0.5);
     }
+  }
+
+  /**
+   * @return one user turn about an image (placeholder first, as the provider puts it) and its
+   *     reply, encoded with the image tokens to be given
+   */
+  static ChatSequences.Encoded imageTurn(ChatSequences seq, String question, String answer) {
+    return seq.conversation(
+        new Conversation(
+            "turn",
+            List.of(ImageSource.of(new RgbImage(1, 1, new byte[3]), "unused")),
+            List.of(
+                new Conversation.Turn(Conversation.Turn.USER, "<image>\n" + question),
+                new Conversation.Turn(Conversation.Turn.ASSISTANT, answer))),
+        true,
+        false);
   }
 
   /**

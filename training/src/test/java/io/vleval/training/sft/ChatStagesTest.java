@@ -14,10 +14,13 @@ import io.vleval.api.result.TaskResult;
 import io.vleval.api.sample.MultipleChoiceQuestion;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.datasets.synth.Scale;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.model.internvl.provider.InternVlProvider;
 import io.vleval.model.internvl.provider.InternVlSpec;
 import io.vleval.results.ResultCodec;
+import io.vleval.tasks.mmbench.AnswerExtractor;
 import io.vleval.training.EvalRecipes;
+import io.vleval.training.SyntheticData;
 import io.vleval.training.SyntheticDataAccess;
 import io.vleval.training.Training;
 import io.vleval.training.data.TrainingData;
@@ -69,7 +72,7 @@ class ChatStagesTest {
     assertThat(o.get(1).metrics().get("mmbench.Overall")).isBetween(0.0, 1.0);
     assertThat(o.get(1).intervals()).containsKey("mmbench.Overall");
     assertThat(task(run, "captioning").sampleCount())
-        .isEqualTo(SyntheticDataAccess.tiny().captionTest().size());
+        .isEqualTo(SyntheticData.heldOut(Scale.TINY, Training.imageSize()).captionTest().size());
     assertThat(o.get(1).metrics().get("captioning.CIDEr")).isFinite().isNotNegative();
     assertThat(o.get(0).evaluation()).as("the warm-up has no eval: list").isNull();
     providerLoads(out.resolve("export"));
@@ -98,6 +101,7 @@ class ChatStagesTest {
               - name: stage3-sft
                 kind: sft
                 model: {checkpoint: '%s'}
+                data: {captions: captions-en, questions: questions-train, circular: true}
                 steps: 1
                 eval:
                   - {name: mmbench, type: mmbench, dataset: questions}
@@ -131,7 +135,6 @@ class ChatStagesTest {
   }
 
   private List<Training.StageOutcome> run(String unfreeze) {
-    TrainingData data = SyntheticDataAccess.tiny();
     Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
     String mcReply =
         System.getProperty("mcReply") == null ? "" : "mc_reply: " + System.getProperty("mcReply");
@@ -146,6 +149,7 @@ class ChatStagesTest {
                   - name: lm
                     kind: lm-warmup
                     model: {checkpoint: '%s', seed: 0, llm_hidden: %d, llm_layers: %d}
+                    data: {captions: captions-en}
                     steps: %d
                     batch_size: 16
                     optimizer: {lr: %s, weight_decay: 0.0}
@@ -154,6 +158,7 @@ class ChatStagesTest {
                   - name: sft
                     kind: sft
                     model: {from: lm, seed: 0}
+                    data: {captions: captions-en, questions: questions-train, circular: true}
                     steps: %d
                     batch_size: 16
                     optimizer: {lr: %s, weight_decay: 0.0}
@@ -180,7 +185,7 @@ class ChatStagesTest {
     List<Training.StageOutcome> o =
         new Training(
                 spec,
-                data,
+                SyntheticData.inputs(spec),
                 out,
                 new TrainingListener() {
                   @Override
@@ -217,7 +222,10 @@ class ChatStagesTest {
                 new InternVlSpec(export, null, "cpu", null, null, null, null, null),
                 new PluginContext(0, out, 1))) {
       assertThat(m.capabilities()).contains(CaptionGenerator.class, MultipleChoiceChat.class);
-      List<MultipleChoiceQuestion> qs = SyntheticDataAccess.mmbench();
+      List<MultipleChoiceQuestion> qs =
+          SyntheticData.samples(Part.MMBENCH, MultipleChoiceQuestion.class, null).stream()
+              .filter(q -> q.image() != null)
+              .toList();
       List<ChatRequest> req = new ArrayList<>();
       for (MultipleChoiceQuestion q : qs) {
         req.add(new ChatRequest(q.image().load(), prompt(q), q.letters()));
@@ -228,7 +236,15 @@ class ChatStagesTest {
       double ch = 0;
       for (int i = 0; i < qs.size(); i++) {
         List<String> opts = qs.get(i).options().stream().filter(s -> !s.isEmpty()).toList();
-        right += InstructionData.letterOf(replies.get(i), opts).equals(qs.get(i).answer()) ? 1 : 0;
+        Map<String, String> choices = new LinkedHashMap<>();
+        for (int k = 0; k < opts.size(); k++) {
+          choices.put(String.valueOf((char) ('A' + k)), opts.get(k));
+        }
+        // read as the mmbench task reads a reply (VLMEvalKit's can_infer)
+        right +=
+            AnswerExtractor.canInfer(replies.get(i), choices).orElse("").equals(qs.get(i).answer())
+                ? 1
+                : 0;
         ch += 1.0 / opts.size();
       }
       System.out.printf(

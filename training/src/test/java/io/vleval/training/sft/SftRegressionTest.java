@@ -7,10 +7,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.vleval.api.sample.Conversation;
+import io.vleval.api.sample.MultipleChoiceQuestion;
+import io.vleval.datasets.synth.SyntheticDatasetProvider.Part;
 import io.vleval.model.internvl.text.TextTokenizer;
 import io.vleval.training.FreedMemory;
-import io.vleval.training.SyntheticDataAccess;
+import io.vleval.training.SyntheticData;
+import io.vleval.training.data.Instructions;
+import io.vleval.training.data.StageData;
 import io.vleval.training.data.TrainingData;
+import io.vleval.training.spec.StageKind;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,14 +36,14 @@ class SftRegressionTest {
   private static final Path STAGE1 =
       Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
 
-  private static TrainingData data;
+  private static StageData data;
   private static ChatStageModel model;
   private static TextTokenizer tok;
 
   @BeforeAll
   static void load() {
-    data = SyntheticDataAccess.tiny();
     model = ChatStageModel.withVisionOf(STAGE1, 64, 2, 0);
+    data = SyntheticData.stage(StageKind.SFT, model.imageSize());
     tok = TextTokenizer.load(STAGE1);
   }
 
@@ -58,12 +64,13 @@ class SftRegressionTest {
     for (float g : gain) {
       assertThat(g).isEqualTo(1f);
     }
-    int s = data.imageSize();
+    int s = model.imageSize();
     int n = 3 * s * s;
     int k = 8;
+    List<TrainingData.Labelled> images = SyntheticData.labelled(Part.CLASSIFICATION_TRAIN, s);
     float[] flat = new float[k * n];
     for (int i = 0; i < k; i++) {
-      System.arraycopy(data.classTrain().get(i).pixels(), 0, flat, i * n, n);
+      System.arraycopy(images.get(i).pixels(), 0, flat, i * n, n);
     }
     try (NDManager b = model.manager().newSubManager()) {
       NDArray img = model.chat().extractFeature(b.create(flat, new Shape(k, 3, s, s)));
@@ -87,78 +94,37 @@ class SftRegressionTest {
 
   /**
    * Every circular shift of each training question: per option count, each letter is the answer
-   * equally often, so a constant letter scores exactly chance (before: A 246, B 253, C 150, D 42 of
-   * 691).
+   * equally often, so a constant letter scores exactly chance (before the shifts: A 246, B 253, C
+   * 150, D 42 of 691); the first shift is the question as the dataset has it, and every shift's
+   * answer letter names the same option text.
    */
   @Test
   void trainingQuestionsAreCircularAndLetterBalanced() {
-    List<InstructionData.Turn> plain =
-        new InstructionData(data).multipleChoice(data, data.classTrain(), data.captionTrain(), 0);
-    List<InstructionData.Turn> circ =
-        new InstructionData(data)
-            .multipleChoice(data, data.classTrain(), data.captionTrain(), 0, true);
     Map<Integer, int[]> byCount = new HashMap<>();
-    for (InstructionData.Turn t : circ) {
-      byCount.computeIfAbsent(t.options().size(), c -> new int[c])[t.answer().charAt(0) - 'A']++;
-      assertThat(t.options().get(t.answer().charAt(0) - 'A')).isNotBlank();
+    int questions = 0;
+    for (MultipleChoiceQuestion q :
+        SyntheticData.samples(Part.MMBENCH_TRAIN, MultipleChoiceQuestion.class, null)) {
+      String right = q.options().get(q.answer().charAt(0) - 'A');
+      Conversation plain = Instructions.multipleChoice("q", q, false, false).get(0);
+      List<Conversation> circ = Instructions.multipleChoice("q", q, true, false);
+      assertThat(circ).hasSize(q.options().size());
+      assertThat(circ.get(0).turns()).isEqualTo(plain.turns());
+      for (Conversation c : circ) {
+        String letter = c.turns().get(1).text();
+        byCount.computeIfAbsent(q.options().size(), k -> new int[k])[letter.charAt(0) - 'A']++;
+        assertThat(c.turns().get(0).text()).contains("\n" + letter + ". " + right + "\n");
+      }
+      assertThat(Instructions.multipleChoice("q", q, true, true))
+          .allSatisfy(c -> assertThat(c.turns().get(1).text()).isEqualTo(right));
+      questions++;
     }
+    assertThat(questions).isGreaterThan(500);
     byCount.forEach(
         (c, letters) -> {
           for (int l : letters) {
             assertThat(l).as("option count %d", c).isEqualTo(letters[0]);
           }
         });
-    assertThat(circ).hasSize(plain.stream().mapToInt(t -> t.options().size()).sum());
-    // the first shift is the plain draw, and the right option text is the same in every shift
-    int i = 0;
-    for (InstructionData.Turn t : plain) {
-      String right = t.options().get(t.answer().charAt(0) - 'A');
-      assertThat(circ.get(i).prompt()).isEqualTo(t.prompt());
-      for (int s = 0; s < t.options().size(); s++, i++) {
-        InstructionData.Turn c = circ.get(i);
-        assertThat(c.options().get(c.answer().charAt(0) - 'A')).isEqualTo(right);
-      }
-    }
-  }
-
-  /**
-   * The warm-up's multiple-choice turns carry the picture in words where the image goes, so their
-   * letter can be known from the text: every colour/shape question's description names the right
-   * option (and no other option of a one-object picture), and the described turn has no image slot.
-   */
-  @Test
-  void warmupQuestionsDescribeThePictureWhereTheImageGoes() {
-    ChatSequences seq = new ChatSequences(tok, model.chat().config());
-    List<InstructionData.Turn> turns =
-        new InstructionData(data)
-            .multipleChoice(data, data.classTrain(), data.captionTrain(), 101, true);
-    int checked = 0;
-    for (InstructionData.Turn t : turns) {
-      assertThat(t.description()).isNotBlank();
-      if (!t.prompt().contains("How many")) {
-        String right = t.options().get(t.answer().charAt(0) - 'A');
-        assertThat(t.description()).as(t.prompt()).contains(right);
-        if (t.description().split(" ").length
-            == 3) { // one object ("a COLOUR SHAPE"): the other options are absent
-          t.options().stream()
-              .filter(o -> !o.equals(right))
-              .forEach(o -> assertThat(t.description()).doesNotContain(o));
-        }
-        checked++;
-      }
-    }
-    assertThat(checked).isGreaterThan(turns.size() / 2);
-    InstructionData.Turn t = turns.get(0);
-    ChatSequences.Encoded e =
-        seq.turn(ChatSequences.described(t.prompt(), t.description()), t.answer(), false, false);
-    assertThat(e.imageSlots()).isZero();
-    assertThat(e.ids()).doesNotContain(seq.contextId());
-    String text = tok.decode(e.ids(), false);
-    assertThat(text).contains("<img>").contains(t.description()).contains("</img>");
-    // the targets are the letter and <|im_end|>
-    assertThat(e.target()[e.ids().length - 2]).isTrue();
-    assertThat(e.target()[e.ids().length - 1]).isTrue();
-    assertThat(e.target()[e.ids().length - 3]).isFalse();
   }
 
   /**
@@ -168,21 +134,18 @@ class SftRegressionTest {
    */
   @Test
   void batchedLossPairsEachRowWithItsOwnImage() {
-    SftObjective o = new SftObjective(model, tok, data, 0, false);
+    SftObjective o = new SftObjective(model, tok, data);
     ChatSequences seq = new ChatSequences(tok, model.chat().config());
-    List<InstructionData.Turn> turns =
-        new InstructionData(data)
-            .multipleChoice(data, data.classTrain(), data.captionTrain(), 0, true);
-    int[] idx = {0, 7, 30, 61, 95, 140};
-    int s = data.imageSize();
+    int[] idx = {0, 7, 30, 61, 95, 140, data.conversations().size() - 1};
+    int s = model.imageSize();
     try (NDManager b = model.manager().newSubManager()) {
       float batched = o.loss(idx, 0, b, new HashMap<>()).getFloat();
       double sum = 0;
       int count = 0;
       for (int i : idx) {
-        InstructionData.Turn t = turns.get(i);
-        ChatSequences.Encoded e = seq.turn(t.prompt(), t.answer(), true, false);
-        NDArray img = model.chat().extractFeature(b.create(t.pixels(), new Shape(1, 3, s, s)));
+        ChatSequences.Encoded e = o.encoded(i);
+        float[] px = data.pixels().of(data.conversations().get(i).images().get(0));
+        NDArray img = model.chat().extractFeature(b.create(px, new Shape(1, 3, s, s)));
         NDArray logp =
             model
                 .chat()
@@ -201,10 +164,13 @@ class SftRegressionTest {
       List<ChatSequences.Encoded> rows = new ArrayList<>();
       float[] flat = new float[idx.length * 3 * s * s];
       for (int i = 0; i < idx.length; i++) {
-        InstructionData.Turn t = turns.get(idx[i]);
-        rows.add(seq.turn(t.prompt(), t.answer(), true, false));
+        rows.add(o.encoded(idx[i]));
         System.arraycopy(
-            turns.get(idx[(i + 1) % idx.length]).pixels(), 0, flat, i * 3 * s * s, 3 * s * s);
+            data.pixels().of(data.conversations().get(idx[(i + 1) % idx.length]).images().get(0)),
+            0,
+            flat,
+            i * 3 * s * s,
+            3 * s * s);
       }
       NDArray other = model.chat().extractFeature(b.create(flat, new Shape(idx.length, 3, s, s)));
       float swapped = seq.loss(model.chat(), rows, other, b).getFloat();
@@ -219,7 +185,7 @@ class SftRegressionTest {
    */
   @Test
   void sftGradientsSurviveAGc() throws Exception {
-    SftObjective o = new SftObjective(model, tok, data, 0, false);
+    SftObjective o = new SftObjective(model, tok, data);
     Map<String, NDArray> trainable = new LinkedHashMap<>();
     model
         .parameters()

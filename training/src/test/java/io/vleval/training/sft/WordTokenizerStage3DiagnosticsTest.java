@@ -3,7 +3,7 @@ package io.vleval.training.sft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vleval.model.internvl.text.TextTokenizer;
-import io.vleval.training.SyntheticDataAccess;
+import io.vleval.training.SyntheticData;
 import io.vleval.training.Training;
 import io.vleval.training.data.TrainingData;
 import io.vleval.training.loop.StepReport;
@@ -53,7 +53,7 @@ class WordTokenizerStage3DiagnosticsTest {
         new TrainingData.Question(
             null,
             "What colour is the large circle?",
-            InstructionData.HINT,
+            "The picture shows flat shapes on a textured background.",
             List.of("red", "yellow", "blue", "green"),
             "C",
             null);
@@ -110,7 +110,6 @@ class WordTokenizerStage3DiagnosticsTest {
       disabledReason =
           "experiment, minutes: -Dtest=WordTokenizerStage3DiagnosticsTest#stage3WithWordTokens -Dstage3Words=true -DlmSteps=... -DsftSteps=...")
   void stage3WithWordTokens() throws Exception {
-    TrainingData data = SyntheticDataAccess.tiny();
     Path stage1 = Path.of("..", "models", "tiny-internvl-c").toAbsolutePath().normalize();
     StageSpec warm =
         new StageSpec(
@@ -151,7 +150,7 @@ class WordTokenizerStage3DiagnosticsTest {
             List.of("llm"),
             null);
     TrainSpec spec =
-        new TrainSpec(new TrainSettings("t", 0L, out, 0, null, null), null, List.of(warm, sft));
+        SyntheticData.spec(new TrainSettings("t", 0L, out, 0, null, null), List.of(warm, sft));
     long t0 = System.nanoTime();
     long[] tLm = new long[1];
     List<Training.StageOutcome> o;
@@ -159,7 +158,7 @@ class WordTokenizerStage3DiagnosticsTest {
       o =
           new Training(
                   spec,
-                  data,
+                  SyntheticData.inputs(spec),
                   out,
                   new TrainingListener() {
                     @Override

@@ -15,7 +15,7 @@ class TrainConfigDatasetsTest {
   private static final String STAGES =
       """
       stages:
-        - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1}
+        - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1, data: {captions: captions}}
       """;
 
   @Test

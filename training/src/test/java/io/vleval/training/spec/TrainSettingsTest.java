@@ -69,17 +69,13 @@ class TrainSettingsTest {
             null);
     assertThat(
             new TrainSpec(
-                    new TrainSettings(null, null, null, null, "cpu,cpu", null),
-                    null,
-                    List.of(small))
+                    new TrainSettings(null, null, null, null, "cpu,cpu", null), List.of(small))
                 .stages())
         .hasSize(1);
     assertThatThrownBy(
             () ->
                 new TrainSpec(
-                    new TrainSettings(null, null, null, null, "cpu,cpu,cpu", null),
-                    null,
-                    List.of(small)))
+                    new TrainSettings(null, null, null, null, "cpu,cpu,cpu", null), List.of(small)))
         .hasMessage(
             "stage 's' has batch_size 2, fewer samples than the 3 devices of 'device' (cpu,cpu,cpu) it is split over");
     if (gpus > 0) {

@@ -26,6 +26,7 @@ class TrainConfigEvalTest {
         - {name: shapes-val, type: synthetic, part: classification-val}
         - {name: captions-test, type: synthetic, part: captions-test}
         - {name: questions, type: synthetic, part: mmbench}
+        - {name: captions-train, type: synthetic, part: captions-train}
       """;
 
   @TempDir Path dir;
@@ -46,6 +47,7 @@ class TrainConfigEvalTest {
                 kind: contrastive
                 model: {preset: tiny-internvl}
                 steps: 1
+                data: {captions: captions-train}
                 eval:
                   - {name: zero-shot, type: zero-shot-classification, dataset: shapes-val, resamples: 0}
                   - {name: retrieval, type: retrieval, dataset: captions-test, batch_size: 4}
@@ -53,6 +55,7 @@ class TrainConfigEvalTest {
                 kind: generative
                 model: {from: s1}
                 steps: 1
+                data: {captions: captions-train}
                 heldout: captions-test
                 eval_heads: [g, c]
                 eval:
@@ -62,6 +65,7 @@ class TrainConfigEvalTest {
                 kind: sft
                 model: {from: s2, llm_hidden: 64}
                 steps: 1
+                data: {captions: captions-train}
                 eval:
                   - {name: mmbench, type: mmbench, dataset: questions}
             """);
@@ -69,7 +73,7 @@ class TrainConfigEvalTest {
     assertThat(s1.eval()).extracting(TaskEntry::name).containsExactly("zero-shot", "retrieval");
     assertThat(s1.eval()).extracting(TaskEntry::models).containsOnly(List.of("s1"));
     assertThat(s1.eval().get(1).batchSize()).isEqualTo(4);
-    assertThat(s1.eval().get(0).location().line()).isEqualTo(11);
+    assertThat(s1.eval().get(0).location().line()).isEqualTo(13);
     assertThat(s1.evalHeads()).containsExactly(InternVlSpec.Head.C);
     StageSpec s2 = spec.stages().get(1);
     assertThat(s2.heldout()).isEqualTo("captions-test");
@@ -91,6 +95,7 @@ class TrainConfigEvalTest {
                         kind: contrastive
                         model: {preset: tiny-internvl}
                         steps: 1
+                        data: {captions: captions-train}
                         eval:
                           - {name: a, type: zero-shot-clasification, dataset: shapes-val}
                           - {name: b, type: zero-shot-classification, dataset: shapes-val, templatez: t.txt}
@@ -102,36 +107,37 @@ class TrainConfigEvalTest {
                         kind: sft
                         model: {from: s1}
                         steps: 1
+                        data: {captions: captions-train}
                         eval:
                           - {name: zs, type: zero-shot-classification, dataset: shapes-val}
                           - {name: mm, type: mmbench, dataset: questions}
                           - {name: mm, type: mmbench, dataset: questions}
                     """))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("recipe.yaml:11:25: unknown task type 'zero-shot-clasification'")
+        .hasMessageContaining("recipe.yaml:13:25: unknown task type 'zero-shot-clasification'")
         .hasMessageContaining("did you mean 'zero-shot-classification'?")
         .hasMessageContaining(
-            "recipe.yaml:12:72: unknown key 'templatez' in task 'b' (type"
+            "recipe.yaml:14:72: unknown key 'templatez' in task 'b' (type"
                 + " zero-shot-classification) of 'eval' of stage 's1'; did you mean 'templates'?")
         .hasMessageContaining(
-            "recipe.yaml:13:45: task 'c' (retrieval) of 'eval' of stage 's1' names dataset"
+            "recipe.yaml:15:45: task 'c' (retrieval) of 'eval' of stage 's1' names dataset"
                 + " 'captions-tset', which is not defined; did you mean 'captions-test'?")
         .hasMessageContaining(
-            "recipe.yaml:14:45: task 'd' (retrieval) of 'eval' of stage 's1' reads CaptionedImage"
+            "recipe.yaml:16:45: task 'd' (retrieval) of 'eval' of stage 's1' reads CaptionedImage"
                 + " samples, but dataset 'shapes-val' yields LabelledImage samples")
         .hasMessageContaining(
-            "recipe.yaml:15:9: task 'e' (captioning) of 'eval' of stage 's1' needs"
+            "recipe.yaml:17:9: task 'e' (captioning) of 'eval' of stage 's1' needs"
                 + " CaptionGenerator, which the final checkpoint of stage 's1' (InternVL-C, head c)"
                 + " does not have; leave it out of 'eval' of stage 's1'")
         .hasMessageContaining(
-            "recipe.yaml:16:60: 'models' in task 'f' of 'eval' of stage 's1': these tasks run on"
+            "recipe.yaml:18:60: 'models' in task 'f' of 'eval' of stage 's1': these tasks run on"
                 + " the final checkpoint of stage 's1' (InternVL-C, head c); remove 'models'")
         .hasMessageContaining(
-            "recipe.yaml:22:9: task 'zs' (zero-shot-classification) of 'eval' of stage 's3'"
+            "recipe.yaml:25:9: task 'zs' (zero-shot-classification) of 'eval' of stage 's3'"
                 + " needs ")
         .hasMessageContaining("which the final checkpoint of stage 's3' (InternVL-Chat) does not")
         .hasMessageContaining(
-            "recipe.yaml:24:16: a second task is named 'mm'; names must be unique");
+            "recipe.yaml:27:16: a second task is named 'mm'; names must be unique");
   }
 
   @Test
@@ -141,14 +147,14 @@ class TrainConfigEvalTest {
                 load(
                     """
                     stages:
-                      - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1, heldout: captions-test}
-                      - {name: w, kind: lm-head-warmup, model: {from: s1}, steps: 1, heldout: shapes-val}
-                      - {name: g, kind: generative, model: {from: w}, steps: 1, heldout: captions-tst}
-                      - {name: c, kind: contrastive, model: {from: g}, steps: 1, eval_heads: [g]}
+                      - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1, heldout: captions-test, data: {captions: [captions-train]}}
+                      - {name: w, kind: lm-head-warmup, model: {from: s1}, steps: 1, heldout: shapes-val, data: {captions: [captions-train]}}
+                      - {name: g, kind: generative, model: {from: w}, steps: 1, heldout: captions-tst, data: {captions: [captions-train]}}
+                      - {name: c, kind: contrastive, model: {from: g}, steps: 1, eval_heads: [g], data: {captions: [captions-train]}}
                     """))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "recipe.yaml:6:5: invalid 'stages[0]' of the training config: 'heldout' applies to"
+            "recipe.yaml:7:5: invalid 'stages[0]' of the training config: 'heldout' applies to"
                 + " lm-head-warmup and generative stages")
         .hasMessageContaining(
             "'eval_heads' lists g; a contrastive stage's checkpoint is evaluated as InternVL-C");
@@ -157,16 +163,16 @@ class TrainConfigEvalTest {
                 load(
                     """
                     stages:
-                      - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1}
-                      - {name: w, kind: lm-head-warmup, model: {from: s1}, steps: 1, heldout: shapes-val}
-                      - {name: g, kind: generative, model: {from: w}, steps: 1, heldout: captions-tst}
+                      - {name: s1, kind: contrastive, model: {preset: tiny-internvl}, steps: 1, data: {captions: [captions-train]}}
+                      - {name: w, kind: lm-head-warmup, model: {from: s1}, steps: 1, heldout: shapes-val, data: {captions: [captions-train]}}
+                      - {name: g, kind: generative, model: {from: w}, steps: 1, heldout: captions-tst, data: {captions: [captions-train]}}
                     """))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "recipe.yaml:7:75: 'heldout' of stage 'w' names dataset 'shapes-val', which yields"
+            "recipe.yaml:8:75: 'heldout' of stage 'w' names dataset 'shapes-val', which yields"
                 + " LabelledImage samples; the held-out ITG loss reads CaptionedImage samples")
         .hasMessageContaining(
-            "recipe.yaml:8:70: 'heldout' of stage 'g' names dataset 'captions-tst', which is not"
+            "recipe.yaml:9:70: 'heldout' of stage 'g' names dataset 'captions-tst', which is not"
                 + " defined; did you mean 'captions-test'?");
   }
 }

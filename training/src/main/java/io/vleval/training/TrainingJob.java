@@ -5,7 +5,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.training.data.ImagePixels;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.data.TrainingDatasets;
 import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.TrainingListener;
@@ -48,11 +47,7 @@ public final class TrainingJob {
               spec, registry, new PluginContext(spec.train().seed(), defaultCache, workers));
       return new Training(
               spec,
-              new TrainingInputs(
-                  datasets,
-                  TrainingData::empty,
-                  ImagePixels.defaultCapacity(),
-                  listener::onMessage),
+              new TrainingInputs(datasets, ImagePixels.defaultCapacity(), listener::onMessage),
               spec.train().out(),
               listener)
           .withPlugins(registry, defaultCache)

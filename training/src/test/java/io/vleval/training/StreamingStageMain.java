@@ -10,7 +10,6 @@ import io.vleval.training.data.Examples;
 import io.vleval.training.data.ImagePixels;
 import io.vleval.training.data.ImageText;
 import io.vleval.training.data.StageData;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.data.TrainingDatasets;
 import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.SampleOrder;
@@ -76,7 +75,6 @@ public final class StreamingStageMain {
                 spec,
                 PluginRegistry.discover(StreamingStageMain.class.getClassLoader()),
                 new PluginContext(0, out.resolve("cache"), 1)),
-            TrainingData::empty,
             ImagePixels.defaultCapacity(),
             m -> {});
     BitSet seen = new BitSet(pairs);

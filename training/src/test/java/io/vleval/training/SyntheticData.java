@@ -109,24 +109,14 @@ public final class SyntheticData {
 
   /**
    * @param spec a recipe over the suite
-   * @return what its stages read, with the tiny suite's held-out parts for the metrics
-   */
-  public static TrainingInputs inputs(TrainSpec spec) {
-    return inputs(spec, Scale.TINY);
-  }
-
-  /**
-   * @param spec a recipe over the suite
-   * @param heldOutScale the scale of the held-out parts
    * @return what its stages read
    */
-  public static TrainingInputs inputs(TrainSpec spec, Scale heldOutScale) {
+  public static TrainingInputs inputs(TrainSpec spec) {
     return new TrainingInputs(
         new TrainingDatasets(
             spec,
             PluginRegistry.discover(SyntheticData.class.getClassLoader()),
             new PluginContext(0, CACHE, 2)),
-        size -> heldOut(heldOutScale, size),
         ImagePixels.defaultCapacity(),
         m -> {});
   }

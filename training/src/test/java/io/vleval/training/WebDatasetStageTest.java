@@ -9,7 +9,6 @@ import io.vleval.api.plugin.PluginContext;
 import io.vleval.core.plugin.PluginRegistry;
 import io.vleval.datasets.webdataset.WebDatasetProvider;
 import io.vleval.training.data.ImagePixels;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.data.TrainingDatasets;
 import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.StepReport;
@@ -94,7 +93,6 @@ class WebDatasetStageTest {
                 spec,
                 PluginRegistry.discover(WebDatasetStageTest.class.getClassLoader()),
                 new PluginContext(0, spec.train().out().resolve("cache"), 1)),
-            TrainingData::empty,
             ImagePixels.defaultCapacity(),
             messages::add),
         spec.train().out(),

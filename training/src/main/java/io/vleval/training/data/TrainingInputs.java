@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 
 /**
  * What a training run reads: each stage's examples, from the datasets its {@code data:} names by
@@ -42,35 +41,19 @@ import java.util.function.IntFunction;
 public final class TrainingInputs {
 
   private final TrainingDatasets datasets;
-  private final IntFunction<TrainingData> heldOut;
   private final long cacheBytes;
   private final Consumer<String> messages;
   private final Map<Integer, ImagePixels> pixels = new HashMap<>();
-  private final Map<Integer, TrainingData> heldOutBySize = new HashMap<>();
 
   /**
    * @param datasets the recipe's datasets
-   * @param heldOut the held-out data at a side (the in-process metrics'), read once per side
    * @param cacheBytes the bound of each side's cache of preprocessed pixels
    * @param messages where what the data says goes (left-out entries, translations found)
    */
-  public TrainingInputs(
-      TrainingDatasets datasets,
-      IntFunction<TrainingData> heldOut,
-      long cacheBytes,
-      Consumer<String> messages) {
+  public TrainingInputs(TrainingDatasets datasets, long cacheBytes, Consumer<String> messages) {
     this.datasets = datasets;
-    this.heldOut = heldOut;
     this.cacheBytes = cacheBytes;
     this.messages = messages;
-  }
-
-  /**
-   * @param imageSize the side a stage's model reads
-   * @return the held-out data at that side
-   */
-  public TrainingData heldOut(int imageSize) {
-    return heldOutBySize.computeIfAbsent(imageSize, heldOut::apply);
   }
 
   /**

@@ -16,7 +16,6 @@ import io.vleval.datasets.imagefolder.ImageFolderProvider;
 import io.vleval.datasets.mmbench.MmbenchTsvProvider;
 import io.vleval.training.Training;
 import io.vleval.training.data.ImagePixels;
-import io.vleval.training.data.TrainingData;
 import io.vleval.training.data.TrainingDatasets;
 import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.StepReport;
@@ -271,7 +270,6 @@ public final class TrainingGpuCheck {
                     spec,
                     PluginRegistry.discover(TrainingGpuCheck.class.getClassLoader()),
                     new PluginContext(0, out, 2)),
-                size -> TrainingData.of(CLASS_NAMES, VAL, CAPTION_TEST, List.of(), size),
                 ImagePixels.defaultCapacity(),
                 messages::add),
             out,

@@ -101,7 +101,7 @@ class ChatStagesTest {
               - name: stage3-sft
                 kind: sft
                 model: {checkpoint: '%s'}
-                data: {captions: captions-en, questions: questions-train, circular: true}
+                data: {questions: questions}    # not trained here: only evaluated
                 steps: 1
                 eval:
                   - {name: mmbench, type: mmbench, dataset: questions}

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * entry naming a JSON lines file) from a chat checkpoint (the shipped {@code tiny-internvl-chat}
  * stands in for {@code ${CKPT}/InternVL-Chat}). Each validates as users run it ({@code vleval train
  * --validate} in its own JVM with {@code DATA} and {@code CKPT} set), and runs end to end for a few
- * steps (its steps, batch and rate made small, everything else as declared), lowering its loss.
+ * steps (its steps, batch and rate made small, everything else as declared), lowering its loss,
+ * then is scored by its {@code eval:} task (retrieval on the Karpathy test split, MMBench-dev).
  */
 class TrainExamplesTest {
 
@@ -55,6 +56,11 @@ class TrainExamplesTest {
     data = Files.createDirectories(temp.resolve("data"));
     // COCO in Karpathy's layout: dataset_coco.json, images under filepath/filename
     Files.createSymbolicLink(data.resolve("coco"), suite.resolve("captions"));
+    // MMBench-dev: the suite's TSV in VLMEvalKit's layout, under the file name VLMEvalKit uses
+    Files.createDirectories(data.resolve("mmbench"));
+    Files.copy(
+        suite.resolve("mmbench/mmbench_dev_en.tsv"),
+        data.resolve("mmbench").resolve("MMBench_DEV_EN.tsv"));
     // LLaVA-format conversations about the captioned images, their images under llava/coco/
     // (copied: the loader refuses image links that lead out of its root)
     Path llava = Files.createDirectories(data.resolve("llava"));
@@ -169,6 +175,10 @@ class TrainExamplesTest {
   void stage1OnKarpathyCaptionsLowersItsLoss() {
     Training.StageOutcome o = runBriefly("train-coco-stage1.yaml", 40, 16, null, 5);
     assertThat(o.result().meanLoss(5, true)).isLessThan(o.result().meanLoss(5, false) * 0.8);
+    // evaluated through the retrieval task on the held-out Karpathy test split, as declared
+    assertThat(o.evaluation().resolve("results.json")).exists();
+    assertThat(o.metrics().get("retrieval-coco.mean_recall")).isBetween(0.0, 1.0);
+    assertThat(o.intervals()).containsKey("retrieval-coco.mean_recall");
   }
 
   /**
@@ -179,6 +189,9 @@ class TrainExamplesTest {
   void sftOnLlavaConversationsAndTheMetaFileLowersItsLoss() {
     Training.StageOutcome o = runBriefly("sft-llava.yaml", 30, 8, 1e-3, 3);
     assertThat(o.result().meanLoss(5, true)).isLessThan(o.result().meanLoss(5, false) * 0.8);
+    // evaluated through the mmbench task on the held-out MMBench-dev TSV, as declared
+    assertThat(o.evaluation().resolve("results.json")).exists();
+    assertThat(o.metrics().get("mmbench-dev.Overall")).isBetween(0.0, 1.0);
   }
 
   /**

@@ -2,24 +2,14 @@ package io.vleval.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vleval.api.config.ConfigLocation;
-import io.vleval.api.config.DatasetEntry;
-import io.vleval.api.config.OnError;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.core.plugin.PluginRegistry;
-import io.vleval.datasets.webdataset.WebDatasetProvider;
 import io.vleval.training.data.ImagePixels;
 import io.vleval.training.data.TrainingDatasets;
 import io.vleval.training.data.TrainingInputs;
 import io.vleval.training.loop.StepReport;
 import io.vleval.training.loop.TrainingListener;
-import io.vleval.training.spec.DataSpec;
-import io.vleval.training.spec.ModelInitSpec;
-import io.vleval.training.spec.OptimizerSpec;
-import io.vleval.training.spec.ScheduleSpec;
-import io.vleval.training.spec.StageKind;
-import io.vleval.training.spec.StageSpec;
-import io.vleval.training.spec.TrainSettings;
+import io.vleval.training.spec.TrainConfigLoader;
 import io.vleval.training.spec.TrainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stage 1 on WebDataset shards, streamed ({@code shuffle_buffer}): the stage reads the shards
  * through the {@code webdataset} loader, epoch after epoch in a new seeded shard order, and its
- * loss falls; the run is reproducible.
+ * loss falls; the run is reproducible; the retrieval task scores it on a held-out shard.
  */
 class WebDatasetStageTest {
 
@@ -59,30 +49,42 @@ class WebDatasetStageTest {
     return root;
   }
 
-  static TrainSpec recipe(Path shards, Path out, int steps, int batch, int buffer) {
-    StageSpec stage =
-        new StageSpec(
-                "s1",
-                StageKind.CONTRASTIVE,
-                new ModelInitSpec("tiny-internvl", null, null, 0L, null, null),
-                steps,
-                batch,
-                1,
-                new OptimizerSpec(2e-3, null, null, null),
-                new ScheduleSpec(5, 0.1),
-                1.0,
-                null,
-                null)
-            .withData(new DataSpec(List.of("laion"), null, null, null, null, buffer, null));
-    DatasetEntry laion =
-        new DatasetEntry(
-            "laion",
-            "webdataset",
-            OnError.FAIL,
-            new WebDatasetProvider.Spec(shards, null, null, null, null, null, null),
-            new ConfigLocation("test", 1, 1));
-    return new TrainSpec(
-        new TrainSettings("wds", 7L, out, 0, null, null), List.of(stage), List.of(laion));
+  /**
+   * Stage 1 on the first four shards, streamed through a shuffle buffer, then scored by the
+   * retrieval task on the fifth (held out), written as a user writes it.
+   */
+  static TrainSpec recipe(Path shards, Path out, int steps, int batch, int buffer)
+      throws Exception {
+    Files.createDirectories(out);
+    Path file = out.resolve("recipe.yaml");
+    Files.writeString(
+        file,
+        String.format(
+            Locale.ROOT,
+            """
+            train: {name: wds, seed: 7, out: '%s'}
+            datasets:
+              - {name: laion, type: webdataset, root: '%s', shards: ['{00000..00003}.tar']}
+              - {name: laion-heldout, type: webdataset, root: '%s', shards: ['00004.tar']}
+            stages:
+              - name: s1
+                kind: contrastive
+                model: {preset: tiny-internvl, seed: 0}
+                data: {captions: laion, shuffle_buffer: %d}
+                steps: %d
+                batch_size: %d
+                optimizer: {lr: 2.0e-3}
+                schedule: {warmup_steps: 5, min_lr_ratio: 0.1}
+                eval:
+                  - {name: retrieval, type: retrieval, dataset: laion-heldout}
+            """,
+            out,
+            shards,
+            shards,
+            buffer,
+            steps,
+            batch));
+    return TrainConfigLoader.load(file);
   }
 
   static Training training(TrainSpec spec, List<String> messages) {
@@ -109,7 +111,7 @@ class WebDatasetStageTest {
 
   @Test
   void stage1OnStreamedShardsLowersItsLoss() throws Exception {
-    Path shards = shards(dir.resolve("shards"), 4, 60, 64);
+    Path shards = shards(dir.resolve("shards"), 5, 60, 64);
     List<String> messages = new ArrayList<>();
     Training.StageOutcome o =
         training(recipe(shards, dir.resolve("a"), 60, 16, 100), messages).run(false).get(0);
@@ -120,6 +122,9 @@ class WebDatasetStageTest {
     // 60 steps of 16 over 240 pairs: four epochs, each a new shard order
     List<String> log = Files.readAllLines(dir.resolve("a/s1/log.csv"));
     assertThat(log.get(log.size() - 1).split(",")[1]).isEqualTo("4");
+    // scored through the retrieval task on the held-out shard
+    assertThat(o.evaluation().resolve("results.json")).exists();
+    assertThat(o.metrics().get("retrieval.mean_recall")).isBetween(0.0, 1.0);
     // the same seed draws the same stream: the same losses
     Training.StageOutcome again =
         training(recipe(shards, dir.resolve("b"), 60, 16, 100), new ArrayList<>())

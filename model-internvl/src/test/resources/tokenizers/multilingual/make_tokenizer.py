@@ -32,11 +32,11 @@ if len(sys.argv) > 2 and sys.argv[1] == "--words":
         # SyntheticSuite captions (SceneComposer relations, Colour, Shape, sizes)
         "a large small red green blue yellow circle square triangle to the left of right above below",
         "and there is on the left right at the top at the bottom",
-        # MMBench questions, hint, instruction (SyntheticSuite.mmbench, MmbenchProvider, InstructionData)
+        # MMBench questions, hint, instruction (SyntheticSuite.mmbench, MmbenchProvider, the trainer's instruction turns)
         "What colour is the large circle? What shape is the red object? How many shapes are in the image?",
         "The picture shows flat shapes on a textured background.",
         "Answer with the option's letter from the given choices directly.",
-        # captioning prompts (InstructionData), chat roles (internlm2-chat template)
+        # captioning prompts (the trainer's caption turns), chat roles (internlm2-chat template)
         "English caption: Describe the image in one sentence.", "user assistant",
     ]
     words = list(dict.fromkeys(w for t in texts for w in re.findall(r"[A-Za-z]+|'s", t)))

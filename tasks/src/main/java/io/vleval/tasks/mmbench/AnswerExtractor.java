@@ -1,5 +1,6 @@
 package io.vleval.tasks.mmbench;
 
+import io.vleval.tasks.metrics.text.PythonText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +120,7 @@ public final class AnswerExtractor {
     List<String> out = new ArrayList<>();
     int start = -1;
     for (int i = 0; i < s.length(); i++) {
-      if (isSpace(s.charAt(i))) {
+      if (PythonText.isSpace(s.charAt(i))) {
         if (start >= 0) {
           out.add(s.substring(start, i));
           start = -1;
@@ -132,30 +133,5 @@ public final class AnswerExtractor {
       out.add(s.substring(start));
     }
     return out;
-  }
-
-  private static boolean isSpace(char c) {
-    return switch (c) {
-      case '\t',
-          '\n',
-          '\u000b',
-          '\f',
-          '\r',
-          '\u001c',
-          '\u001d',
-          '\u001e',
-          '\u001f',
-          ' ',
-          '\u0085',
-          '\u00a0',
-          '\u1680',
-          '\u2028',
-          '\u2029',
-          '\u202f',
-          '\u205f',
-          '\u3000' ->
-          true;
-      default -> c >= '\u2000' && c <= '\u200a';
-    };
   }
 }

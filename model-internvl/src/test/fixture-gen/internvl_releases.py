@@ -11,15 +11,18 @@ Usage (PyTorch 1.13 on CPU, e.g. Debian 12's python3-torch), from this folder:
 Writes one case folder per entry of CASES (config.json, model.safetensors, inputs.safetensors,
 expected.safetensors, in the layout of fixtures/internvl) and templates.json. Output is byte-identical on rerun.
 
-Reference-precision mode (the GPU check runs it on the GPU machine, with a CUDA PyTorch):
+Reference-precision mode:
 
     python3 internvl_releases.py --reference /path/to/InternVL --cases ../resources/fixtures/internvl_releases \
-        --device cuda --dtype float16 --out ../resources/fixtures/internvl_releases
+        --device cpu --dtype float16 --trace --out ../resources/fixtures/internvl_releases
 
 rebuilds each committed case's model from the seed in its expected.safetensors (its weights checked equal to
-model.safetensors), computes the reference in --dtype on --device and writes OUT/<case>/<dtype>/expected.safetensors
-only (the case's own files are not touched). With --device cpu --dtype float32 that file is byte-identical to the
-case's expected.safetensors.
+model.safetensors), computes the reference in --dtype on --device and writes
+OUT/<case>/<device>-<dtype>/expected.safetensors only (the case's own files are not touched). With --device cpu
+--dtype float32 that file is byte-identical to the case's expected.safetensors. Float16 on the CPU needs
+PyTorch >= 2 (Debian 13's python3-torch, 2.6: float16_references.sh sets it up in a chroot); --trace (cpu only)
+also saves the prompt's forward as TorchScript, reference.pt, for the Java tests to run on DJL's own PyTorch.
+The GPU check runs the same mode with --device cuda (cuda-float16/, no trace).
 
 What runs:
 
@@ -51,9 +54,10 @@ What runs:
 * templates.json: internvl_chat/internvl/conversation.py get_conv_template(name), a system message set or not,
   one user message and an empty assistant turn, get_prompt().
 
-Half precision: PyTorch 1.13 has no float16 matrix product on the CPU, so the reference runs in float32; a case with
-storage F16 stores its weights in float16 and its expected tensors are the float32 computation on exactly those
-values (as fixtures/internvl's F16 case). Each case's seed is the first from its `seed` upwards whose greedy path
+Half precision: PyTorch 1.13 has no float16 matrix product on the CPU, so the cases' own references run in float32;
+a case with storage F16 stores its weights in float16 and its expected tensors are the float32 computation on
+exactly those values (as fixtures/internvl's F16 case). The float16 references come from the reference-precision
+mode above, on PyTorch 2.6. Each case's seed is the first from its `seed` upwards whose greedy path
 has a top-1/top-2 logit gap of at least MIN_GAP at every step and at least three distinct tokens.
 """
 import argparse
@@ -636,12 +640,56 @@ def metadata_of(path):
         return json.loads(f.read(n)).get('__metadata__', {})
 
 
-def precision_references(ref, cases_root, out_root, device, dtype):
+# The tensors a traced reference returns, in this order (TracedPrompt)
+TRACED = ['vision_selected_hidden_state', 'pixel_shuffle_output', 'vit_embeds', 'inputs_embeds', 'logits']
+
+
+class TracedPrompt(nn.Module):
+    """The reference's InternVLChatModel.forward on one prompt, with its intermediate tensors captured as
+    internvl_cases.chat_expected captures them, returned as a tuple in TRACED order: the module that
+    torch.jit.trace records. Its inputs are pixel_values, input_ids, attention_mask and image_flags."""
+
+    def __init__(self, model, img_context_token_id):
+        super().__init__()
+        self.model = model
+        self.img_context_token_id = img_context_token_id
+
+    def forward(self, pixel_values, input_ids, attention_mask, image_flags):
+        expected = cases.chat_expected(self.model, {
+            'pixel_values': pixel_values, 'input_ids': input_ids, 'attention_mask': attention_mask,
+            'image_flags': image_flags, 'img_context_token_id': self.img_context_token_id})
+        return tuple(expected[k] for k in TRACED)
+
+
+def trace_reference(model, inputs, expected, path, metadata):
+    """Records the reference's forward on this prompt with torch.jit.trace and saves it to `path` (TorchScript,
+    byte-identical on rerun). The trace runs the recorded aten operations on whatever PyTorch loads it, so a
+    consumer on another PyTorch build computes the reference with its own kernels. Python control flow is fixed
+    at this prompt's shapes (the RoPE variant, the NTK base, the mask size): the trace is valid for these inputs
+    only. Its outputs must equal the eager run's bit for bit."""
+    import warnings
+    reset_rope(model)
+    wrapper = TracedPrompt(model, inputs['img_context_token_id'])
+    args = (inputs['pixel_values'], inputs['input_ids'], inputs['attention_mask'], inputs['image_flags'])
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # TracerWarning: the Python ints the forward reads become constants
+        traced = torch.jit.trace(wrapper, args, check_trace=False)
+        outputs = traced(*args)
+    for key, out in zip(TRACED, outputs):
+        assert torch.equal(out, expected[key]), key + ': the trace differs from the eager run'
+    traced.save(path, _extra_files={'reference.json': json.dumps(
+        dict(metadata, outputs=TRACED, inputs=['pixel_values', 'input_ids', 'attention_mask', 'image_flags']),
+        sort_keys=True)})
+
+
+def precision_references(ref, cases_root, out_root, device, dtype, trace):
     """The reference outputs of each committed case computed in `dtype` on `device`: the model is rebuilt from
     the seed in the case's expected.safetensors (its weights checked equal to model.safetensors), moved to
     device and dtype (pixel values cast to dtype), and its expected tensors and greedy tokens written to
-    OUT/<case>/<dtype>/expected.safetensors, stored as float32 (the float16 values exactly). With --device cpu
-    --dtype float32 the file is byte-identical to the case's own expected.safetensors."""
+    OUT/<case>/<device>-<dtype>/expected.safetensors, stored as float32 (the float16 values exactly). With
+    --device cpu --dtype float32 the file is byte-identical to the case's own expected.safetensors. With
+    `trace`, the prompt's forward is also saved as TorchScript, OUT/<case>/<device>-<dtype>/reference.pt
+    (trace_reference)."""
     torch_dtype = {'float32': torch.float32, 'float16': torch.float16, 'bfloat16': torch.bfloat16}[dtype]
     plain = device == 'cpu' and dtype == 'float32'
     for name, spec in CASES.items():
@@ -660,8 +708,6 @@ def precision_references(ref, cases_root, out_root, device, dtype):
         inputs['pixel_values'] = inputs['pixel_values'].to(torch_dtype)
         reset_rope(model)
         expected, gap = expected_of(model, inputs, strict=plain)
-        if hasattr(torch, 'set_default_device'):
-            torch.set_default_device('cpu')
         metadata = dict(committed)
         if not plain:
             metadata.update({'torch': torch.__version__, 'compute_device': device, 'compute_dtype': dtype,
@@ -669,13 +715,18 @@ def precision_references(ref, cases_root, out_root, device, dtype):
                              'min_greedy_gap': '%.4f' % gap,
                              'greedy_with_and_without_cache': 'equal' if 'greedy_tokens_without_cache'
                              not in expected else 'differ'})
-        expected = {k: (v if v.dtype == torch.long else v.float()).cpu() for k, v in expected.items()}
-        out = os.path.join(out_root, name, dtype)
+        out = os.path.join(out_root, name, device.split(':')[0] + '-' + dtype)
         os.makedirs(out, exist_ok=True)
+        if trace:
+            trace_reference(model, inputs, expected, os.path.join(out, 'reference.pt'), metadata)
+        if hasattr(torch, 'set_default_device'):
+            torch.set_default_device('cpu')
+        expected = {k: (v if v.dtype == torch.long else v.float()).cpu() for k, v in expected.items()}
         cases.write_safetensors(os.path.join(out, 'expected.safetensors'), expected, metadata)
         print(name, dtype, 'on', device, 'seed', seed, 'gap %.4f' % gap, 'tokens',
               expected['greedy_tokens'].tolist(), 'without cache',
-              expected.get('greedy_tokens_without_cache', expected['greedy_tokens']).tolist())
+              expected.get('greedy_tokens_without_cache', expected['greedy_tokens']).tolist(),
+              '(traced)' if trace else '')
 
 
 def main():
@@ -683,10 +734,12 @@ def main():
     ap.add_argument('--reference', required=True, help='checkout of OpenGVLab/InternVL')
     ap.add_argument('--out', required=True, help='the folder to write the cases and templates.json into')
     ap.add_argument('--cases', help='reference-precision mode: the committed case folders to recompute '
-                                    '(writes OUT/<case>/<dtype>/expected.safetensors only)')
+                                    '(writes OUT/<case>/<device>-<dtype>/ only)')
     ap.add_argument('--device', default='cpu', help='with --cases: cpu or cuda')
     ap.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'bfloat16'],
                     help='with --cases: the type the reference computes in')
+    ap.add_argument('--trace', action='store_true',
+                    help='with --cases on cpu: also save each prompt\'s forward as TorchScript (reference.pt)')
     args = ap.parse_args()
     torch.set_num_threads(1)
     install()
@@ -698,7 +751,9 @@ def main():
     out_root = os.path.abspath(args.out)
     os.makedirs(out_root, exist_ok=True)
     if args.cases:
-        precision_references(ref, os.path.abspath(args.cases), out_root, args.device, args.dtype)
+        if args.trace and args.device != 'cpu':
+            raise SystemExit('--trace records on the cpu only (a trace keeps the device it was made on)')
+        precision_references(ref, os.path.abspath(args.cases), out_root, args.device, args.dtype, args.trace)
         return
     for name, spec in CASES.items():
         for seed in range(spec['seed'], spec['seed'] + 200):

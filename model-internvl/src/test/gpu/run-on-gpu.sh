@@ -2,8 +2,8 @@
 # The GPU check, on a machine with a CUDA build of PyTorch (python3 -c "import torch") and no Java: builds
 # DJL 0.36.0's JNI against that libtorch, puts it beside libtorch, then runs GpuCheck on gpu:0 (see README.md).
 # First, when that PyTorch sees a GPU, the release cases' float16 references: the reference model in float16 on
-# cuda (fixture-gen/internvl_releases.py --dtype float16), written beside the float32 ones and copied to
-# $OUT/float16-references/ to be committed; if that fails, GpuCheck compares float16 with the float32 references.
+# cuda (fixture-gen/internvl_releases.py --device cuda --dtype float16), written to <case>/cuda-float16/ and copied
+# to $OUT/float16-references/ to be committed; if that fails, GpuCheck compares float16 with the float32 references.
 # Then the training module's TrainingGpuCheck. Arguments: "training-only" runs only TrainingGpuCheck,
 # "backbone-only" only GpuCheck's trainable-backbone part, "releases-only" only the release cases.
 set -uo pipefail
@@ -16,10 +16,10 @@ echo "torch $TV cuda $CUV at $TORCH"; nvidia-smi --query-gpu=name,memory.total,d
 if python3 -c 'import sys,torch;sys.exit(0 if torch.cuda.is_available() else 1)'; then
   if (cd $B/fixture-gen && python3 internvl_releases.py --reference $B/reference --cases $B/fixtures/internvl_releases \
       --device cuda --dtype float16 --out $B/fixtures/internvl_releases) > $OUT/float16-references.txt 2>&1; then
-    (cd $B/fixtures/internvl_releases && mkdir -p $OUT/float16-references && cp --parents */float16/expected.safetensors $OUT/float16-references/)
+    (cd $B/fixtures/internvl_releases && mkdir -p $OUT/float16-references && cp --parents */cuda-float16/expected.safetensors $OUT/float16-references/)
     grep -v -i flash $OUT/float16-references.txt
   else
-    rm -rf $B/fixtures/internvl_releases/*/float16
+    rm -rf $B/fixtures/internvl_releases/*/cuda-float16
     echo "float16 references FAILED, GpuCheck compares float16 with float32:"; tail -20 $OUT/float16-references.txt
   fi
 fi

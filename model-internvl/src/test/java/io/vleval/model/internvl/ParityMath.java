@@ -63,9 +63,20 @@ public final class ParityMath {
    * @param errors tensor → max abs error
    */
   public static void report(String name, Map<String, Double> errors) {
+    report(name, "max abs", errors);
+  }
+
+  /**
+   * Writes {@code target/parity-report/NAME.txt}: one line per tensor with its error.
+   *
+   * @param name the case
+   * @param measure what the errors are, e.g. {@code max abs}
+   * @param errors tensor → error
+   */
+  public static void report(String name, String measure, Map<String, Double> errors) {
     StringBuilder sb = new StringBuilder();
     errors.forEach(
-        (k, e) -> sb.append(String.format(Locale.ROOT, "%s\t%s\tmax abs %.3e%n", name, k, e)));
+        (k, e) -> sb.append(String.format(Locale.ROOT, "%s\t%s\t%s %.3e%n", name, k, measure, e)));
     try {
       Path file = Path.of("target", "parity-report", name + ".txt");
       Files.createDirectories(file.getParent());

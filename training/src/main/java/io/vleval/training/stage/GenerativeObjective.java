@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.nd.Devices;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.text.ClipText;
 import io.vleval.model.internvl.text.TextTokenizer;
@@ -253,11 +253,10 @@ public final class GenerativeObjective implements Objective {
           NDArray itmHidden = pass(cg, itm, itmMask, vision, batch);
           NDArray pooled = itmHidden.get(":, :" + nq + ", :").mean(new int[] {1});
           NDArray itmLogits =
-              Linear.linear(
-                      pooled,
-                      model.itmHead().get("itm_head.weight"),
-                      model.itmHead().get("itm_head.bias"))
-                  .singletonOrThrow();
+              FusedLinear.apply(
+                  pooled,
+                  model.itmHead().get("itm_head.weight"),
+                  model.itmHead().get("itm_head.bias"));
           NDArray oneHot = batch.create(labels).oneHot(2);
           NDArray lItm = Batches.softCrossEntropy(itmLogits, oneHot);
           if (!shard.isWhole()) {

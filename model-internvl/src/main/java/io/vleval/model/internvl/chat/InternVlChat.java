@@ -9,11 +9,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.InternVit;
@@ -302,10 +302,8 @@ public final class InternVlChat implements AutoCloseable {
         LayerNorm.layerNorm(
                 shuffled, new Shape(in), mlp1.get("0.weight"), mlp1.get("0.bias"), 1e-5f)
             .singletonOrThrow();
-    x =
-        Activation.gelu(
-            Linear.linear(x, mlp1.get("1.weight"), mlp1.get("1.bias")).singletonOrThrow());
-    return Linear.linear(x, mlp1.get("3.weight"), mlp1.get("3.bias")).singletonOrThrow();
+    x = Activation.gelu(FusedLinear.apply(x, mlp1.get("1.weight"), mlp1.get("1.bias")));
+    return FusedLinear.apply(x, mlp1.get("3.weight"), mlp1.get("3.bias"));
   }
 
   /**

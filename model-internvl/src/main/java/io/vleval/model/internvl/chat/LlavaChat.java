@@ -8,11 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.model.internvl.checkpoint.Weights;
 import io.vleval.model.internvl.llm.Decoder;
 import io.vleval.model.internvl.llm.PromptDecoding;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.safetensors.SafetensorsCheckpoint;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.text.TextTokenizer;
@@ -230,16 +230,11 @@ public final class LlavaChat implements AutoCloseable {
    * @return the image tokens {@code [N, T, hidden]}
    */
   public NDArray project(NDArray features) {
-    NDArray x =
-        Linear.linear(features, projector.get("0.weight"), projector.get("0.bias"))
-            .singletonOrThrow();
+    NDArray x = FusedLinear.apply(features, projector.get("0.weight"), projector.get("0.bias"));
     for (int i = 1; i < config.projectorDepth(); i++) {
       x =
-          Linear.linear(
-                  Activation.gelu(x),
-                  projector.get(2 * i + ".weight"),
-                  projector.get(2 * i + ".bias"))
-              .singletonOrThrow();
+          FusedLinear.apply(
+              Activation.gelu(x), projector.get(2 * i + ".weight"), projector.get(2 * i + ".bias"));
     }
     return x;
   }

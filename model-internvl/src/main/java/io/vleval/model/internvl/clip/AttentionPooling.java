@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.vleval.model.internvl.checkpoint.Weights;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
 import io.vleval.model.internvl.vision.TensorMismatch;
@@ -124,25 +124,23 @@ public final class AttentionPooling {
     long hd = width / heads;
     NDArray query = x.mean(new int[] {1}, true);
     NDArray q =
-        Linear.linear(
+        FusedLinear.apply(
                 norm(query, "norm1_q"), w.get("cross_attn.q.weight"), w.get("cross_attn.q_bias"))
-            .singletonOrThrow()
             .reshape(b, 1, heads, hd)
             .transpose(0, 2, 1, 3);
     NDArray k =
-        Linear.linear(norm(x, "norm1_k"), w.get("cross_attn.k.weight"), w.get("cross_attn.k_bias"))
-            .singletonOrThrow()
+        FusedLinear.apply(
+                norm(x, "norm1_k"), w.get("cross_attn.k.weight"), w.get("cross_attn.k_bias"))
             .reshape(b, n, heads, hd)
             .transpose(0, 2, 3, 1);
     NDArray v =
-        Linear.linear(norm(x, "norm1_v"), w.get("cross_attn.v.weight"), w.get("cross_attn.v_bias"))
-            .singletonOrThrow()
+        FusedLinear.apply(
+                norm(x, "norm1_v"), w.get("cross_attn.v.weight"), w.get("cross_attn.v_bias"))
             .reshape(b, n, heads, hd)
             .transpose(0, 2, 1, 3);
     NDArray attn = Scalars.mul(q, (float) Math.pow(hd, -0.5)).matMul(k).softmax(-1);
     NDArray out = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, width);
-    return Linear.linear(out, w.get("cross_attn.proj.weight"), w.get("cross_attn.proj.bias"))
-        .singletonOrThrow();
+    return FusedLinear.apply(out, w.get("cross_attn.proj.weight"), w.get("cross_attn.proj.bias"));
   }
 
   /**

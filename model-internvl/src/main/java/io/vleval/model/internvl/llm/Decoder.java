@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import io.vleval.model.internvl.checkpoint.Weights;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import io.vleval.model.internvl.safetensors.TensorSource;
@@ -334,7 +334,7 @@ public final class Decoder implements AutoCloseable {
    * @return {@code [..., vocab]}, in the manager of {@code hidden}
    */
   public NDArray logits(NDArray hidden) {
-    return Linear.linear(hidden, head(), null).singletonOrThrow();
+    return FusedLinear.apply(hidden, head(), null);
   }
 
   /**
@@ -358,8 +358,7 @@ public final class Decoder implements AutoCloseable {
     long hd = config.headDim();
     NDArray h = rmsNorm(x, w.get(o + "norm1"));
     NDArray qkv =
-        Linear.linear(h, w.get(o + "qkv"), w.has(o + "qkvbias") ? w.get(o + "qkvbias") : null)
-            .singletonOrThrow();
+        FusedLinear.apply(h, w.get(o + "qkv"), w.has(o + "qkvbias") ? w.get(o + "qkvbias") : null);
     NDList parts = qkv.split(new long[] {heads * hd, (heads + kvh) * hd}, 2);
     NDArray q = applyRope(parts.get(0).reshape(b, t, heads, hd).transpose(0, 2, 1, 3), rope);
     NDArray k = applyRope(parts.get(1).reshape(b, t, kvh, hd).transpose(0, 2, 1, 3), rope);
@@ -370,7 +369,7 @@ public final class Decoder implements AutoCloseable {
       v = kv.get(1);
     }
     NDArray attn = attention(q, k, v, mask, heads, kvh);
-    x = x.add(Linear.linear(attn, w.get(o + "o"), null).singletonOrThrow());
+    x = x.add(FusedLinear.apply(attn, w.get(o + "o"), null));
     int nq = config.numQueryTokens();
     if (config.hasCrossAttention(i) && vision != null && t >= nq) {
       NDArray queries = x.get(":, :" + nq + ", :");
@@ -378,11 +377,10 @@ public final class Decoder implements AutoCloseable {
       NDArray updated = queries.add(cross);
       x = t == nq ? updated : NDArrays.concat(new NDList(updated, x.get(":, " + nq + ":, :")), 1);
     }
-    NDArray g =
-        Linear.linear(rmsNorm(x, w.get(o + "norm2")), w.get(o + "gateup"), null).singletonOrThrow();
+    NDArray g = FusedLinear.apply(rmsNorm(x, w.get(o + "norm2")), w.get(o + "gateup"), null);
     NDList gu = g.split(2, 2);
     NDArray ff = Scalars.silu(gu.get(0)).mul(gu.get(1));
-    return x.add(Linear.linear(ff, w.get(o + "down"), null).singletonOrThrow());
+    return x.add(FusedLinear.apply(ff, w.get(o + "down"), null));
   }
 
   /** Scaled dot-product attention with grouped key/value heads; q [B,H,T,hd], k/v [B,KV,S,hd]. */
@@ -419,17 +417,16 @@ public final class Decoder implements AutoCloseable {
     int heads = config.numAttentionHeads();
     long hd = config.headDim();
     NDArray q =
-        Linear.linear(rmsNorm(queries, w.get(o + "xnorm1")), w.get(o + "xq"), null)
-            .singletonOrThrow()
+        FusedLinear.apply(rmsNorm(queries, w.get(o + "xnorm1")), w.get(o + "xq"), null)
             .reshape(b, n, heads, hd)
             .transpose(0, 2, 1, 3);
     NDArray vn = rmsNorm(vision, w.get(o + "xnorm2"));
-    NDArray kv = Linear.linear(vn, w.get(o + "xkv"), null).singletonOrThrow();
+    NDArray kv = FusedLinear.apply(vn, w.get(o + "xkv"), null);
     NDList kvParts = kv.split(2, 2);
     NDArray k = kvParts.get(0).reshape(b, nv, heads, hd).transpose(0, 2, 1, 3);
     NDArray v = kvParts.get(1).reshape(b, nv, heads, hd).transpose(0, 2, 1, 3);
     NDArray out = attention(q, k, v, null, heads, heads);
-    return Linear.linear(out, w.get(o + "xo"), null).singletonOrThrow();
+    return FusedLinear.apply(out, w.get(o + "xo"), null);
   }
 
   private NDArray rmsNorm(NDArray x, NDArray weight) {

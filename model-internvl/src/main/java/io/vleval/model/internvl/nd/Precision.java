@@ -101,8 +101,9 @@ public final class Precision {
   }
 
   /**
-   * RMSNorm with the reference's precision: {@code w * (x / sqrt(mean(x^2) + eps))}, the statistics
-   * and the division in float32, the result cast back to the type of {@code x} before the gain.
+   * RMSNorm with the reference's precision: {@code w * (x * rsqrt(mean(x^2) + eps))}, the
+   * statistics and the scaling in float32, the result cast back to the type of {@code x} before the
+   * gain.
    *
    * @param x activations {@code [..., C]}
    * @param weight the gain {@code [C]}, in the compute type
@@ -117,8 +118,13 @@ public final class Precision {
       return scaledRmsNorm(x, weight, eps);
     }
     NDArray x32 = toFloat32(x);
-    NDArray rms = x32.square().mean(new int[] {-1}, true).add((float) eps).sqrt();
-    return cast(x32.div(rms), type).mul(weight);
+    // x * rsqrt(v + eps), PyTorch's rsqrt being 1 / sqrt: two roundings, as the reference has them
+    NDArray root = x32.square().mean(new int[] {-1}, true).add((float) eps).sqrt();
+    NDArray inverse;
+    try (NDArray one = root.getManager().full(new Shape(), 1f, DataType.FLOAT32)) {
+      inverse = one.div(root);
+    }
+    return cast(x32.mul(inverse), type).mul(weight);
   }
 
   /**

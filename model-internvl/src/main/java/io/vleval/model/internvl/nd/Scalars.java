@@ -1,6 +1,7 @@
 package io.vleval.model.internvl.nd;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.BinaryOperator;
 
@@ -57,14 +58,23 @@ public final class Scalars {
   }
 
   /**
-   * SiLU / swish with beta 1, {@code x * sigmoid(x)} (DJL's {@code Activation.swish} multiplies by
-   * beta through {@code mul(Number)}).
+   * SiLU, {@code x / (1 + exp(-x))}, as PyTorch's {@code F.silu} kernel computes it: in float32 and
+   * rounded once when {@code x} is float16 (not for autograd, where DJL's {@code toType} would cut
+   * the graph: there in the array's own type). DJL has no SiLU of its own, and {@code
+   * Activation.swish} multiplies by beta through {@code mul(Number)}.
    *
    * @param x an array
-   * @return {@code x * sigmoid(x)}, in the manager of {@code x}
+   * @return {@code silu(x)}, in the type and manager of {@code x}
    */
   public static NDArray silu(NDArray x) {
-    return x.getNDArrayInternal().sigmoid().mul(x);
+    if (x.getDataType() == DataType.FLOAT16 && !x.hasGradient()) {
+      return Precision.cast(siluOf(Precision.toFloat32(x)), DataType.FLOAT16);
+    }
+    return siluOf(x);
+  }
+
+  private static NDArray siluOf(NDArray x) {
+    return x.div(x.neg().exp().add(1f));
   }
 
   private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
@@ -77,7 +87,10 @@ public final class Scalars {
    * A 0-d constant of {@code x}'s type and device that PyTorch owns (not a view of a Java buffer).
    */
   private static NDArray constant(NDArray x, double c) {
-    NDArray k = x.getManager().full(new Shape(), (float) c, x.getDataType());
+    // a half-precision array's constant is float32: PyTorch then computes x op c in float32 and
+    // rounds once, as it does for a Python number (a float16 constant would round c first)
+    DataType type = x.getDataType() == DataType.FLOAT16 ? DataType.FLOAT32 : x.getDataType();
+    NDArray k = x.getManager().full(new Shape(), (float) c, type);
     if (!k.getDevice().equals(x.getDevice())) {
       NDArray moved = k.toDevice(x.getDevice(), false);
       k.close();

